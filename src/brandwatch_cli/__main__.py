@@ -1,0 +1,3 @@
+from brandwatch_cli.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""The errors brandwatch reports to its user.
+
+Library code raises these and never prints or exits; the CLI maps each to one line on stderr
+and an exit code, in one place. Anything else is a bug and keeps its traceback (``--debug``).
+
+    BrandwatchError            exit 1   something the user can act on
+     +-- ConfigError           exit 2   the configuration file or a command-line value is wrong
+     +-- SourceError           (1)      one source could not be read; a scan records it and goes on
+     |    +-- RateLimited               the source asked us to slow down
+     +-- StoreError            exit 3   the database cannot be opened or written
+     +-- Interrupted           exit 130 Ctrl-C or SIGTERM stopped the run; finished work is kept
+"""
+
+from __future__ import annotations
+
+
+class BrandwatchError(Exception):
+    """An error with a message meant for the user."""
+
+    exit_code = 1
+
+
+class ConfigError(BrandwatchError):
+    """The configuration (file, environment or command line) is unusable."""
+
+    exit_code = 2
+
+
+class SourceError(BrandwatchError):
+    """One source could not be fetched or parsed; the message says why."""
+
+
+class RateLimited(SourceError):
+    """The source answered 429 (or 403 with rate-limit headers): try later, not an outage."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StoreError(BrandwatchError):
+    """The mention database cannot be opened, read or written."""
+
+    exit_code = 3
+
+
+class Interrupted(BrandwatchError):
+    """The run was stopped (Ctrl-C, SIGTERM); everything committed before is kept."""
+
+    exit_code = 130

@@ -1,0 +1,134 @@
+"""The ``feed`` source: RSS 0.9x/1.0/2.0, Atom and JSON Feed, over HTTP or from a local file.
+
+``parse_feed`` is a pure function of the bytes and headers, so it can run in a worker process.
+It either returns every entry the feed holds or raises SourceError saying why it cannot.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+from brandwatch_cli.dedupe import content_id
+from brandwatch_cli.errors import SourceError
+from brandwatch_cli.fetching import FetchContext
+from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
+from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+
+
+class FeedSource:
+    """A syndication feed at a URL or a local path."""
+
+    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {}
+    NEEDS_URL: ClassVar[bool] = True
+
+    def __init__(self, config: SourceConfig, keywords: Sequence[Keyword]) -> None:
+        self.config = config
+
+    async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
+        assert self.config.url is not None
+        response = await ctx.fetcher.get(self.config.url, timeout=self.config.timeout)
+        return await ctx.run(parse_feed, response.content, response.headers, response.url)
+
+
+def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> list[Item]:
+    """All entries of a feed document, whatever its format and encoding."""
+    headers = {k.lower(): v for k, v in headers.items()}
+    if looks_like_json(content, headers.get("content-type", "")):
+        return parse_json_feed(content, url)
+    return _parse_xml_feed(content, headers, url)
+
+
+def _parse_xml_feed(content: bytes, headers: dict[str, str], url: str) -> list[Item]:
+    import feedparser  # imported here: heavy, and only the feed source needs it
+
+    if not content.strip():
+        raise SourceError("empty response: no feed")
+    headers.setdefault("content-location", url)
+    # A BytesIO, never the raw bytes: feedparser treats a str/bytes that looks like a URL or a
+    # path as something to open. No HTML sanitising: we reduce HTML to text ourselves.
+    parsed = feedparser.parse(
+        io.BytesIO(content),
+        response_headers=headers,
+        resolve_relative_uris=False,
+        sanitize_html=False,
+    )
+    entries = parsed.get("entries") or []
+    if not entries:
+        _check_is_feed(parsed, content)
+    feed_language = language_tag(parsed.get("feed", {}).get("language")) or language_tag(
+        headers.get("content-language")
+    )
+    items = (_item_from_entry(entry, url, feed_language) for entry in entries)
+    return [item for item in items if item.title or item.text]  # empty entries name nothing
+
+
+def _check_is_feed(parsed: Any, content: bytes) -> None:
+    """Raise SourceError unless an entry-less parse result is a genuine (empty) feed."""
+    version = parsed.get("version") or ""
+    error = parsed.get("bozo_exception")
+    xml_error = ""
+    if parsed.get("bozo") and error is not None and "SAX" in type(error).__name__:
+        line = getattr(error, "getLineNumber", lambda: None)()
+        xml_error = f"{'line ' + str(line) + ': ' if line else ''}{error.getMessage()}"
+    if version:
+        if xml_error:
+            raise SourceError(f"malformed feed, no entry could be read ({xml_error})")
+        return
+    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        raise SourceError("not a feed: the server sent an HTML page")
+    if xml_error:
+        raise SourceError(f"not a feed: not well-formed XML ({xml_error})")
+    raise SourceError("not a feed: no RSS, Atom or JSON Feed document found")
+
+
+def _item_from_entry(entry: Any, base_url: str, feed_language: str | None) -> Item:
+    link = entry.get("link")
+    link = web_link(urljoin(base_url, link)) if isinstance(link, str) and link else None
+    title = _entry_title(entry)
+    text = _entry_text(entry)
+    published = _entry_date(entry)
+    entry_id = clean_text(entry.get("id")) or link or content_id(title, text, published)
+    content = entry.get("content") or []
+    language = language_tag(content[0].get("language") if content else None) or feed_language
+    return Item(
+        entry_id=entry_id,
+        url=link,
+        title=title,
+        text=text,
+        author=clean_text(entry.get("author")) or None,
+        published_at=published,
+        language=language,
+    )
+
+
+def _entry_title(entry: Any) -> str:
+    detail = entry.get("title_detail") or {}
+    title = entry.get("title") or ""
+    if "html" in (detail.get("type") or "html"):
+        return html_to_text(title)
+    return clean_text(title)
+
+
+def _entry_text(entry: Any) -> str:
+    """The fullest text the entry carries: its content if any, else its summary."""
+    candidates = [c.get("value") or "" for c in entry.get("content") or []]
+    candidates.append(entry.get("summary") or "")
+    return html_to_text(max(candidates, key=len))
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = dict.get(entry, key)  # plain dict access: no deprecated key fallbacks
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime(*value[:6], tzinfo=UTC)
+            except (TypeError, ValueError):
+                continue
+    return None

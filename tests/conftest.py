@@ -1,0 +1,124 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1, config files, and the real CLI entry point."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+
+
+@dataclass
+class Route:
+    """What the test server answers on one path."""
+
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    gzip: bool = False
+
+
+@dataclass
+class FeedServer:
+    """A threaded HTTP server on 127.0.0.1 serving ``routes``; records every request."""
+
+    base_url: str
+    routes: dict[str, Route]
+    requests: list[tuple[str, dict[str, str]]]
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def serve(self, path: str, body: bytes | str = b"", **options: object) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = Route(data, **options)  # type: ignore[arg-type]
+        return self.url(path)
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    routes: dict[str, Route] = {}
+    requests: list[tuple[str, dict[str, str]]] = []
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+            route = routes.get(self.path)
+            if route is None:
+                self.send_error(404, "Not Found")
+                return
+            if route.delay:
+                stop.wait(route.delay)
+            body = gzip.compress(route.body) if route.gzip else route.body
+            try:
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                if route.gzip:
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FeedServer(f"http://127.0.0.1:{server.server_address[1]}", routes, requests)
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's config or writes outside its own folder."""
+    monkeypatch.delenv("BRANDWATCH_CONFIG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
+    """Run the real ``brandwatch`` entry point in-process, stdout and stderr kept apart."""
+    from brandwatch_cli.cli import main
+
+    def run(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["brandwatch", *map(str, args)])
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

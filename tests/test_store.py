@@ -1,0 +1,91 @@
+"""The database: WAL, migrations, unique keys and one transaction per source batch."""
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from brandwatch_cli.errors import StoreError
+from brandwatch_cli.matching import KeywordMatch
+from brandwatch_cli.models import Item
+from brandwatch_cli.store import MentionStore, NewMention, SourceOutcome
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def mention(entry_id, url=None, fingerprint=None, label="neutral"):
+    item = Item(entry_id=entry_id, url=url, title=f"Acme {entry_id}", text="text")
+    return NewMention(
+        item, (KeywordMatch("Acme", ("Acme",), ("title",)),), url, fingerprint, 0.0, label
+    )
+
+
+def save(store, mentions, source="s"):
+    scan = store.start_scan(NOW)
+    return store.save_batch(scan, source, mentions, SourceOutcome(source, "ok"), NOW)
+
+
+def count(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+
+def test_wal_mode_and_migrations_applied_once(tmp_path):
+    path = tmp_path / "m.db"
+    MentionStore.open(path).close()
+    MentionStore.open(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["m001_mentions"]
+
+
+def test_unique_keys_are_enforced_by_the_database(tmp_path):
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        assert save(store, [mention("1", "https://a.example/x", "f1")]) == 1
+        assert save(store, [mention("1")]) == 0  # same source and entry id
+        assert save(store, [mention("2", "https://a.example/x")]) == 0  # same canonical URL
+        assert save(store, [mention("3", None, "f1")]) == 0  # same fingerprint
+        assert save(store, [mention("1")], source="other") == 1  # same id, other source
+    with sqlite3.connect(path) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+            " sentiment_label) VALUES ('s', '1', 'x', 'x', 0, 'neutral')"
+        )
+
+
+def test_a_failing_batch_is_rolled_back_whole(tmp_path):
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        with pytest.raises(StoreError, match="cannot save mentions from 's'"):
+            save(store, [mention("1"), mention("2", label="not-a-label")])
+        assert count(path) == 0
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT count(*) FROM scan_sources").fetchone()[0] == 0
+
+
+def test_known_reports_stored_keys(tmp_path):
+    with MentionStore.open(tmp_path / "m.db") as store:
+        save(store, [mention("1", "https://a.example/x", "f1")])
+        keys = [
+            ("1", None, None),
+            ("9", "https://a.example/x", None),
+            ("8", None, "f1"),
+            ("7", None, None),
+        ]
+        assert store.known("s", keys) == {0, 1, 2}
+        assert store.known("other", [("1", None, None)]) == set()
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path):
+    path = tmp_path / "m.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open the mention database"):
+        MentionStore.open(path)
+
+
+def test_reading_a_missing_database_says_to_scan_first(tmp_path):
+    with pytest.raises(StoreError, match="run `brandwatch scan` first"):
+        MentionStore.open(tmp_path / "none.db", create=False)
+    assert not (tmp_path / "none.db").exists()

@@ -1,0 +1,163 @@
+"""The installed console script as a user runs it: pipes, terminals, killed runs."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import rss, wait_for, write_config
+
+DATA = Path(__file__).parent / "data"
+BRANDWATCH = shutil.which("brandwatch") or str(Path(sys.executable).parent / "brandwatch")
+
+
+def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [BRANDWATCH, *map(str, args)], capture_output=True, text=True, timeout=60, **kwargs
+    )
+
+
+def items(count: int, prefix: str = "") -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"Acme story {prefix}{i} about many different things number {i}",
+            "link": f"https://example.com/{prefix}{i}",
+            "guid": f"{prefix}{i}",
+        }
+        for i in range(count)
+    ]
+
+
+def test_console_script_and_python_m_print_the_version():
+    from brandwatch_cli import __version__
+
+    assert run("--version").stdout.strip() == f"brandwatch {__version__}"
+    module = subprocess.run(
+        [sys.executable, "-m", "brandwatch_cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert module.stdout.strip() == f"brandwatch {__version__}"
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    listing = run("--help").stdout
+    for command in ("init", "scan", "mentions", "report", "export"):
+        assert command in listing
+        help_text = run(command, "--help")
+        assert help_text.returncode == 0 and len(help_text.stdout) > 100
+        assert f"brandwatch {command}" in readme
+
+
+def test_export_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
+    feed_server.serve("/many.xml", rss(items(3000)))
+    config = write_config(tmp_path, [("many", feed_server.url("/many.xml"))])
+    assert run("scan", "-c", config).returncode == 0
+    for fmt in ("csv", "jsonl"):
+        result = subprocess.run(
+            f"'{BRANDWATCH}' export -c '{config}' --format {fmt} 2>err.txt | head -1;"
+            " echo ${PIPESTATUS[0]}",
+            shell=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            executable="/bin/bash",
+            timeout=60,
+        )
+        first, status = result.stdout.splitlines()
+        assert first.startswith("id,source,keywords" if fmt == "csv" else '{"id":')
+        assert status == "0"
+        assert (tmp_path / "err.txt").read_text() == ""
+
+
+def test_terminal_output_is_a_table_without_raw_control_characters(feed_server, tmp_path):
+    feed_server.serve("/h.xml", (DATA / "hostile.xml").read_bytes())
+    config = write_config(tmp_path, [("hostile", feed_server.url("/h.xml"))])
+    assert run("scan", "-c", config).returncode == 0
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [BRANDWATCH, "mentions", "-c", str(config)], stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    output = b""
+    while True:
+        ready, _, _ = select.select([primary], [], [], 10)
+        if not ready:
+            break
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=10)
+    os.close(primary)
+    text = output.decode("utf-8", "replace")
+    assert "Acme" in text and "─" in text  # a Rich table
+    assert "\x1b[31mRED" not in text and "\x1b[2J" not in text and "\u202e" not in text
+    assert "[31mRED" in text  # the feed's escape sequence is shown as text, not obeyed
+
+
+def _slow_config(feed_server, tmp_path, sources: int = 12):
+    for n in range(sources):
+        feed_server.serve(f"/s{n}.xml", rss(items(20, prefix=f"s{n}-")), delay=0.4)
+    return write_config(
+        tmp_path, [(f"s{n}", feed_server.url(f"/s{n}.xml")) for n in range(sources)]
+    )
+
+
+def _done_sources(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM scan_sources").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_scan_leaves_a_consistent_database(feed_server, tmp_path, sig):
+    config = _slow_config(feed_server, tmp_path)
+    db = tmp_path / "mentions.db"
+    process = subprocess.Popen(
+        [BRANDWATCH, "scan", "-c", str(config), "--concurrency", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert wait_for(lambda: _done_sources(db) >= 2, timeout=30)
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        per_source = dict(conn.execute("SELECT source, count(*) FROM mentions GROUP BY source"))
+        done = {row[0] for row in conn.execute("SELECT source FROM scan_sources")}
+        status = conn.execute("SELECT status FROM scans").fetchone()[0]
+    assert 2 <= len(done) < 12
+    assert set(per_source) == done  # whole sources only
+    assert all(count == 20 for count in per_source.values())
+    if sig == signal.SIGTERM:
+        assert process.returncode == 130
+        assert "interrupted" in stderr and "Traceback" not in stderr
+        assert status == "interrupted"
+    else:
+        assert status == "running"  # killed outright: the log shows a scan that never finished
+    again = run("scan", "-c", config, "--concurrency", "12")
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 12 * 20
+    time.sleep(0)
