@@ -399,3 +399,15 @@ def test_starter_config_is_valid(cli, tmp_path):
     cli("init")
     config = load_config(tmp_path / "brandwatch.yaml")
     assert [k.name for k in config.keywords] == ["Acme", "Globex"]
+
+
+def test_relative_config_and_local_feed_paths(cli, tmp_path):
+    feeds = tmp_path / "project" / "feeds"
+    feeds.mkdir(parents=True)
+    (feeds / "news.xml").write_text(rss(ITEMS))
+    (tmp_path / "project" / "watch.yaml").write_text(
+        "database: data/m.db\nkeywords: [Acme]\nsources:\n  - {name: local, url: feeds/news.xml}\n"
+    )
+    result = cli("scan", "-c", "project/watch.yaml")  # relative to the working directory
+    assert result.exit_code == 0, result.stderr
+    assert db_rows(tmp_path / "project" / "data" / "m.db") == [(3,)]

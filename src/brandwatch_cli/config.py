@@ -100,11 +100,11 @@ def load_config(path: Path) -> Config:
     database = Path(check.string(database_value, lines.get("database", 0), "'database'"))
     database = database.expanduser()
     if not database.is_absolute():
-        database = path.parent / database
+        database = path.absolute().parent / database
 
     keywords = _keywords(check, document.get("keywords"), lines.get("keywords", document.line))
     sources = _sources(check, document.get("sources"), lines.get("sources", document.line), timeout)
-    return Config(path, database, timeout, keywords, sources)
+    return Config(path.absolute(), database, timeout, keywords, sources)
 
 
 def _entries(check: _Checker, value: Any, line: int, what: str) -> list[tuple[Any, int]]:

@@ -108,7 +108,7 @@ class Fetcher:
             raise SourceError(f"cannot read {path}: {exc.strerror}") from None
         if len(content) > self.max_bytes:
             raise _too_big(self.max_bytes)
-        return Response(url=path.as_uri(), status=200, headers={}, content=content)
+        return Response(url=path.absolute().as_uri(), status=200, headers={}, content=content)
 
     async def _get_http(self, url: str, timeout: float, headers: Mapping[str, str]) -> Response:
         try:
