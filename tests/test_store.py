@@ -89,3 +89,29 @@ def test_reading_a_missing_database_says_to_scan_first(tmp_path):
     with pytest.raises(StoreError, match="run `brandwatch scan` first"):
         MentionStore.open(tmp_path / "none.db", create=False)
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_full_disk_is_a_store_error_and_keeps_the_database_intact(tmp_path, feed_server):
+    from brandwatch_cli.config import load_config
+    from brandwatch_cli.scan import run_scan
+    from helpers import rss, write_config
+
+    feed_server.serve("/small.xml", rss([{"title": "Acme small", "guid": "x1"}]))
+    big = [{"title": f"Acme item {i} " + "padding " * 200, "guid": f"b{i}"} for i in range(300)]
+    feed_server.serve("/big.xml", rss(big))
+    config = load_config(write_config(tmp_path, [("small", feed_server.url("/small.xml"))]))
+    path = tmp_path / "mentions.db"
+    with MentionStore.open(path) as store:
+        run_scan(config, store)
+    config = load_config(write_config(tmp_path, [("big", feed_server.url("/big.xml"))]))
+    with MentionStore.open(path) as store:
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages + 20}")  # the disk fills up
+        with pytest.raises(StoreError, match="database or disk is full"):
+            run_scan(config, store)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT source, count(*) FROM mentions GROUP BY source").fetchall() == [
+            ("small", 1)
+        ]
+        assert conn.execute("SELECT status FROM scans ORDER BY id").fetchall() == [("ok",), ("error",)]

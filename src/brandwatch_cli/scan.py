@@ -160,11 +160,14 @@ async def scan_async(
         result = ScanResult(scan_id, tuple(outcomes))
         status = "failed" if result.failed else "ok"
         return result
+    except BrandwatchError:
+        status = "error"
+        raise
     finally:
         try:
             store.finish_scan(scan_id, now(), status)
         except BrandwatchError:
-            if status != "interrupted":
+            if status in ("ok", "failed"):
                 raise
 
 
