@@ -29,11 +29,16 @@ class Route:
 
 @dataclass
 class FeedServer:
-    """A threaded HTTP server on 127.0.0.1 serving ``routes``; records every request."""
+    """A threaded HTTP server on 127.0.0.1 serving ``routes``; records every request.
+
+    A route is a Route, or a list of Routes answered in turn (the last one repeats).
+    ``routes`` match the full request path including the query string, or else the path alone.
+    """
 
     base_url: str
-    routes: dict[str, Route]
+    routes: dict[str, Route | list[Route]]
     requests: list[tuple[str, dict[str, str]]]
+    in_flight: list[int] = field(default_factory=lambda: [0, 0])  # now, maximum
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -43,17 +48,53 @@ class FeedServer:
         self.routes[path] = Route(data, **options)  # type: ignore[arg-type]
         return self.url(path)
 
+    def serve_sequence(self, path: str, routes: list[Route]) -> str:
+        self.routes[path] = list(routes)
+        return self.url(path)
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
 
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
-    routes: dict[str, Route] = {}
+    routes: dict[str, Route | list[Route]] = {}
     requests: list[tuple[str, dict[str, str]]] = []
     stop = threading.Event()
+    lock = threading.Lock()
+    in_flight = [0, 0]
+
+    def pick(path: str) -> Route | None:
+        with lock:
+            route = routes.get(path, routes.get(path.split("?")[0]))
+            if isinstance(route, list):
+                return route.pop(0) if len(route) > 1 else route[0]
+            return route
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.body = self.rfile.read(length) if length else b""
+            self.do_GET()
+
         def do_GET(self) -> None:
-            requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            route = routes.get(self.path)
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight[1], in_flight[0])
+            try:
+                self._answer()
+            finally:
+                with lock:
+                    in_flight[0] -= 1
+
+        def _answer(self) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if self.command == "POST":
+                headers["x-body"] = getattr(self, "body", b"").decode("utf-8", "replace")
+            requests.append((self.path, headers))
+            route = pick(self.path)
             if route is None:
                 self.send_error(404, "Not Found")
                 return
@@ -77,10 +118,12 @@ def feed_server() -> Iterator[FeedServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield FeedServer(f"http://127.0.0.1:{server.server_address[1]}", routes, requests)
+        yield FeedServer(
+            f"http://127.0.0.1:{server.server_address[1]}", routes, requests, in_flight
+        )
     finally:
         stop.set()
         server.shutdown()

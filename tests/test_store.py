@@ -37,7 +37,28 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["m001_mentions"]
+    assert names == ["m001_mentions", "m002_source_state"]
+
+
+def test_an_older_database_is_migrated_and_keeps_its_mentions(tmp_path):
+    from sqlite_utils import Database
+
+    from brandwatch_cli.schema import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_source_state")
+    old.execute(
+        "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+        " sentiment_label) VALUES ('s', '1', 'x', 'x', 0.5, 'positive')"
+    )
+    old.conn.commit()
+    old.close()
+    with MentionStore.open(path) as store:
+        assert store.dicts("SELECT entry_id, engagement FROM mentions") == [
+            {"entry_id": "1", "engagement": None}
+        ]
+        assert store.source_states() == {}
 
 
 def test_unique_keys_are_enforced_by_the_database(tmp_path):
@@ -114,4 +135,7 @@ def test_a_full_disk_is_a_store_error_and_keeps_the_database_intact(tmp_path, fe
         assert conn.execute("SELECT source, count(*) FROM mentions GROUP BY source").fetchall() == [
             ("small", 1)
         ]
-        assert conn.execute("SELECT status FROM scans ORDER BY id").fetchall() == [("ok",), ("error",)]
+        assert conn.execute("SELECT status FROM scans ORDER BY id").fetchall() == [
+            ("ok",),
+            ("error",),
+        ]

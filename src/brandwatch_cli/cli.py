@@ -162,15 +162,23 @@ def scan(
     config: ConfigOption = None,
     db: DbOption = None,
     source: Annotated[
-        list[str] | None, typer.Option("--source", "-s", help="Scan only this source (repeatable).")
+        list[str] | None,
+        typer.Option("--source", "-s", help="Scan only this source (repeatable)."),
     ] = None,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=256, help="Sources fetched at once.")
-    ] = 8,
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, max=256, help="Sources fetched at once [default: config, 16]."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also fetch sources that are backing off.")
+    ] = False,
 ) -> None:
     """Fetch every source, store new mentions of the keywords, print a summary.
 
-    Exit 0 when every source succeeded, 1 when any failed (the others' mentions are stored).
+    Exit 0 when no source failed, 1 when any failed (the others' mentions are stored).
+    Sources rate limited or backing off after failures are reported on stderr as warnings.
     """
     from brandwatch_cli import render
     from brandwatch_cli.scan import run_scan, select_sources
@@ -183,15 +191,20 @@ def scan(
     try:
         with MentionStore.open(db_path) as store, _progress(len(selected)) as advance:
             result = run_scan(
-                cfg, store, sources=selected, concurrency=concurrency, on_source_done=advance
+                cfg,
+                store,
+                sources=selected,
+                concurrency=concurrency,
+                force=force or bool(source),
+                on_source_done=advance,
             )
     except KeyboardInterrupt:
         raise Interrupted(
             "scan interrupted; mentions from sources already finished are kept"
         ) from None
     render.scan_summary(result, out)
-    for outcome in result.failed:
-        err.print(render.failure_line(outcome), style="red")
+    for outcome in (*result.failed, *result.held_back):
+        err.print(render.problem_line(outcome))
     raise typer.Exit(EXIT_SOURCE_FAILED if result.failed else EXIT_OK)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from brandwatch_cli.errors import ConfigError
-from brandwatch_cli.models import Config, Keyword, SourceConfig
+from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
 from brandwatch_cli.text import fold
 from brandwatch_cli.yamlfile import YamlList, YamlMap, load_yaml
 
@@ -24,9 +25,19 @@ DEFAULT_DATABASE = "mentions.db"
 DEFAULT_TIMEOUT = 20.0
 MAX_TIMEOUT = 3600.0
 
-TOP_KEYS = ("database", "timeout", "keywords", "sources")
+TOP_KEYS = (
+    "database",
+    "timeout",
+    "keywords",
+    "sources",
+    "user_agent",
+    "max_response_mb",
+    "concurrency",
+    "per_host",
+    "retries",
+)
 KEYWORD_KEYS = ("name", "terms", "exclude")
-SOURCE_KEYS = ("name", "type", "url", "timeout")
+SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
 
 
 def resolve_config_path(explicit: Path | None) -> Path:
@@ -74,6 +85,11 @@ class _Checker:
             self.string(v, ln, f"each of {what}") for v, ln in zip(value, lines, strict=True)
         )
 
+    def integer(self, value: Any, line: int, what: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(line, f"{what} must be a whole number from {low} to {high}")
+        return value
+
     def timeout(self, value: Any, line: int, what: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(line, f"{what} must be a number of seconds")
@@ -103,8 +119,40 @@ def load_config(path: Path) -> Config:
         database = path.absolute().parent / database
 
     keywords = _keywords(check, document.get("keywords"), lines.get("keywords", document.line))
-    sources = _sources(check, document.get("sources"), lines.get("sources", document.line), timeout)
-    return Config(path.absolute(), database, timeout, keywords, sources)
+    sources = _sources(
+        check, document.get("sources"), lines.get("sources", document.line), timeout, keywords
+    )
+    return Config(
+        path.absolute(),
+        database,
+        timeout,
+        keywords,
+        sources,
+        http=_http_policy(check, document),
+        concurrency=check.integer(
+            document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
+        ),
+    )
+
+
+def _http_policy(check: _Checker, document: YamlMap) -> HttpPolicy:
+    lines = document.key_lines
+    policy = HttpPolicy()
+    if "user_agent" in document:
+        agent = check.string(document["user_agent"], lines["user_agent"], "'user_agent'")
+        policy = replace(policy, user_agent=agent)
+    if "max_response_mb" in document:
+        value = document["max_response_mb"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
+            raise check.fail(lines["max_response_mb"], "'max_response_mb' must be from 0 to 1024")
+        policy = replace(policy, max_bytes=int(value * 1024 * 1024))
+    if "per_host" in document:
+        per_host = check.integer(document["per_host"], lines["per_host"], "'per_host'", 1, 64)
+        policy = replace(policy, per_host=per_host)
+    if "retries" in document:
+        retries = check.integer(document["retries"], lines["retries"], "'retries'", 0, 10)
+        policy = replace(policy, retries=retries)
+    return policy
 
 
 def _entries(check: _Checker, value: Any, line: int, what: str) -> list[tuple[Any, int]]:
@@ -156,12 +204,15 @@ def _keywords(check: _Checker, value: Any, line: int) -> tuple[Keyword, ...]:
 
 
 def _sources(
-    check: _Checker, value: Any, line: int, default_timeout: float
+    check: _Checker,
+    value: Any,
+    line: int,
+    default_timeout: float,
+    keywords: tuple[Keyword, ...],
 ) -> tuple[SourceConfig, ...]:
-    from brandwatch_cli.sources import (
-        SOURCE_TYPES,
-    )  # the registry says which options each type takes
+    from brandwatch_cli.sources import SOURCE_TYPES, source_class
 
+    keyword_names = [k.name for k in keywords]
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
     for entry, entry_line in _entries(check, value, line, "sources"):
@@ -171,13 +222,10 @@ def _sources(
         type_name = entry.get("type", "feed")
         if type_name not in SOURCE_TYPES:
             near = difflib.get_close_matches(str(type_name), list(SOURCE_TYPES), n=1)
-            hint = (
-                f" (did you mean '{near[0]}'?)" if near else f" (types: {', '.join(SOURCE_TYPES)})"
-            )
-            raise check.fail(
-                lines.get("type", entry.line), f"unknown source type '{type_name}'{hint}"
-            )
-        source_type = SOURCE_TYPES[type_name]
+            hint = f"did you mean '{near[0]}'?" if near else f"types: {', '.join(SOURCE_TYPES)}"
+            where = lines.get("type", entry.line)
+            raise check.fail(where, f"unknown source type '{type_name}' ({hint})")
+        source_type = source_class(type_name)
         options_spec: Mapping[str, Any] = source_type.OPTIONS
         check.keys(entry, (*SOURCE_KEYS, *options_spec), f"a '{type_name}' source")
         if "name" not in entry:
@@ -198,20 +246,54 @@ def _sources(
             timeout = check.timeout(
                 entry["timeout"], lines["timeout"], f"'timeout' of source {name!r}"
             )
-        options: dict[str, Any] = {}
-        for key, expected in options_spec.items():
-            if key in entry:
-                option = entry[key]
-                if not isinstance(option, expected) or (
-                    isinstance(option, bool) and expected is not bool
-                ):
-                    kind = getattr(expected, "__name__", "value")
-                    raise check.fail(lines[key], f"'{key}' of source {name!r} must be a {kind}")
-                options[key] = option
+        chosen: tuple[str, ...] = ()
+        if "keywords" in entry:
+            chosen = check.strings(entry["keywords"], lines["keywords"], f"'keywords' of {name!r}")
+            for keyword in chosen:
+                _known_keyword(check, keyword, keyword_names, lines["keywords"])
+        about = None
+        if "about" in entry:
+            about = check.string(entry["about"], lines["about"], f"'about' of {name!r}")
+            _known_keyword(check, about, keyword_names, lines["about"])
+        options = _options(check, entry, options_spec, name)
         sources.append(
-            SourceConfig(name, type_name, url, timeout, MappingProxyType(options), entry.line)
+            SourceConfig(
+                name,
+                type_name,
+                url,
+                timeout,
+                MappingProxyType(options),
+                entry.line,
+                keywords=chosen,
+                about=about,
+            )
         )
     return tuple(sources)
+
+
+def _known_keyword(check: _Checker, name: str, known: list[str], line: int) -> None:
+    if name not in known:
+        near = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        raise check.fail(line, f"'{name}' is not one of the configured keywords{hint}")
+
+
+def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The type-specific keys of a source entry, each checked against its declared type."""
+    options: dict[str, Any] = {}
+    for key, expected in spec.items():
+        if key not in entry:
+            continue
+        value, line = entry[key], entry.key_lines[key]
+        if expected is list:
+            options[key] = check.strings(value, line, f"'{key}' of source {name!r}")
+            continue
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            kinds = expected if isinstance(expected, tuple) else (expected,)
+            kind = " or ".join(getattr(k, "__name__", "value") for k in kinds)
+            raise check.fail(line, f"'{key}' of source {name!r} must be a {kind}")
+        options[key] = value.strip() if isinstance(value, str) else value
+    return options
 
 
 def _url(check: _Checker, value: Any, line: int, name: str) -> str:

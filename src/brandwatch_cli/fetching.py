@@ -1,16 +1,26 @@
-"""Getting bytes from a URL or a local file, within limits.
+"""Getting bytes from the web (or a local file), politely and within limits.
 
-Only transport: no parsing, no knowledge of feeds. Every failure becomes a SourceError whose
-message a person can act on ("HTTP 404 Not Found", "timed out after 5s").
+Only transport: no parsing, no knowledge of feeds. One ``HttpClient`` is shared by a scan (one
+connection pool, a per-host limit); each source gets its own ``Fetcher`` carrying the source's
+time budget, its conditional-GET validators and what it learned (new validators, redirects).
+
+Policy, per request: retries with exponential backoff and jitter on timeouts, connection
+errors, 5xx and 429 (never on other 4xx); ``Retry-After`` honoured up to a bound; the source's
+``timeout`` bounds all its requests and waits together; bodies are capped while streaming.
+Every failure becomes a SourceError a person can act on ("HTTP 404 Not Found").
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import hashlib
+import json
+import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,24 +28,46 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from brandwatch_cli import __version__
 from brandwatch_cli.errors import RateLimited, SourceError
+from brandwatch_cli.models import HttpPolicy, Validators
 
 T = TypeVar("T")
 
-USER_AGENT = f"brandwatch-cli/{__version__} (+https://pypi.org/project/brandwatch-cli/)"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+class Unchanged(Exception):
+    """The source has nothing new since the last scan (HTTP 304 or an identical body)."""
 
 
 @dataclass(frozen=True)
 class Response:
-    """A complete, successful response body and the headers that describe it."""
+    """A complete response. ``unchanged`` when 304, or when the body is byte-identical."""
 
     url: str
     status: int
     headers: Mapping[str, str]
     content: bytes
+    unchanged: bool = False
+    reason: str = ""
+
+    def json(self) -> Any:
+        """The body as JSON; SourceError naming the position when it is not."""
+        try:
+            return json.loads(self.content, strict=False)
+        except UnicodeDecodeError:
+            raise SourceError(f"malformed JSON from {_host(self.url)}: not UTF-8") from None
+        except json.JSONDecodeError as exc:
+            raise SourceError(
+                f"malformed JSON from {_host(self.url)} (line {exc.lineno}, column {exc.colno}:"
+                f" {exc.msg})"
+            ) from None
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
 
 
 def is_local(url: str) -> bool:
@@ -52,48 +84,236 @@ def local_path(url: str, base_dir: Path) -> Path:
     return path if path.is_absolute() else base_dir / path
 
 
-def _too_big(max_bytes: int) -> SourceError:
-    return SourceError(f"response larger than the {max_bytes // (1024 * 1024) or 1} MB limit")
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    if value.strip().isdigit():
+def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds the server asks us to wait: ``Retry-After`` (seconds or a date) or a reset header."""
+    value = (headers.get("retry-after") or "").strip()
+    if value.isdigit():
         return float(value)
+    if value:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    reset = (headers.get("x-ratelimit-reset") or "").strip()
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(0.0, float(reset)) if reset else None
+    except ValueError:
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _rate_limited(status: int, headers: Mapping[str, str]) -> bool:
+    """429, or a 403 that says the rate limit is exhausted (Reddit does this)."""
+    remaining = (headers.get("x-ratelimit-remaining") or "").strip()
+    return status == 429 or (status == 403 and remaining in ("0", "0.0"))
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class HttpClient:
+    """The connection pool and host limits one scan shares across its sources."""
+
+    def __init__(self, policy: HttpPolicy, *, max_connections: int = 16) -> None:
+        self.policy = policy
+        self.client = httpx.AsyncClient(
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
+            max_redirects=MAX_REDIRECTS,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            follow_redirects=True,
+        )
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def host_slot(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(max(1, self.policy.per_host))
+        return self._hosts[host]
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.aclose()
+
+
+@dataclass
 class Fetcher:
-    """Reads URLs with one shared async HTTP client, and local files, with a size cap."""
+    """One source's view of the network: its time budget, validators and what it learned."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        base_dir: Path,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-    ) -> None:
-        self.client = client
-        self.base_dir = base_dir
-        self.max_bytes = max_bytes
+    http: HttpClient
+    base_dir: Path
+    timeout: float
+    validators: Mapping[str, Validators] = field(default_factory=dict)
+    learned: dict[str, Validators] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)
+    deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.timeout
+
+    @property
+    def max_bytes(self) -> int:
+        return self.http.policy.max_bytes
 
     async def get(
-        self, url: str, *, timeout: float, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = False,
     ) -> Response:
-        """Fetch ``url`` whole; the ``timeout`` bounds the entire exchange, not each read."""
+        """GET ``url`` (or read a local file). With ``conditional``, a 304 or a byte-identical
+        body comes back as ``unchanged`` and the new validators are kept in ``learned``."""
         if is_local(url):
-            return await asyncio.to_thread(self._read_file, url)
+            response = await asyncio.to_thread(self._read_file, url)
+        else:
+            full = str(httpx.URL(url, params=params)) if params else url
+            sent = dict(headers or {})
+            known = self.validators.get(full) if conditional else None
+            if known and known.etag:
+                sent["If-None-Match"] = known.etag
+            if known and known.last_modified:
+                sent["If-Modified-Since"] = known.last_modified
+            response = await self.request("GET", full, headers=sent)
+            url = full
+        if not conditional:
+            return response
+        previous = self.validators.get(url)
+        if response.status == 304:
+            if previous:
+                self.learned[url] = previous
+            return Response(response.url, 304, response.headers, b"", unchanged=True)
+        digest = content_hash(response.content)
+        self.learned[url] = Validators(
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            content_hash=digest,
+        )
+        if previous and previous.content_hash == digest:
+            return Response(response.url, response.status, response.headers, b"", unchanged=True)
+        return response
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> Response:
+        """One HTTP exchange with retries, within the source's remaining time budget."""
+        policy = self.http.policy
+        attempt = 0
+        while True:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise SourceError(f"timed out after {self.timeout:g}s")
+            try:
+                async with self.http.host_slot(url), asyncio.timeout(remaining):
+                    response = await self._once(
+                        method, url, headers, json_body, form, auth, remaining
+                    )
+            except TimeoutError:
+                raise SourceError(f"timed out after {self.timeout:g}s") from None
+            except _Transient as exc:
+                if attempt >= policy.retries:
+                    raise SourceError(str(exc)) from None
+                await self._pause(attempt, None)
+                attempt += 1
+                continue
+            status = response.status
+            if status < 400 or status == 304:
+                return response
+            wait = retry_after(response.headers)
+            if _rate_limited(status, response.headers):
+                if attempt >= policy.retries or (wait or 0) > policy.max_retry_after:
+                    raise RateLimited(f"rate limited (HTTP {status})", retry_after=wait)
+            elif status not in _RETRY_STATUSES or attempt >= policy.retries:
+                raise SourceError(f"HTTP {status} {response.reason}".strip())
+            await self._pause(attempt, wait)
+            attempt += 1
+
+    async def _pause(self, attempt: int, wait: float | None) -> None:
+        """Exponential backoff with jitter, or the server's ``Retry-After``; within budget."""
+        policy = self.http.policy
+        delay = (
+            wait if wait is not None else policy.backoff * (2**attempt) * random.uniform(0.5, 1.5)
+        )
+        remaining = self.deadline - time.monotonic()
+        if delay >= remaining:
+            raise SourceError(f"timed out after {self.timeout:g}s (while backing off to retry)")
+        await asyncio.sleep(delay)
+
+    async def _once(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        json_body: Any,
+        form: Mapping[str, str] | None,
+        auth: tuple[str, str] | None,
+        timeout: float,
+    ) -> Response:
         try:
-            async with asyncio.timeout(timeout):
-                return await self._get_http(url, timeout, headers or {})
-        except TimeoutError:
-            raise SourceError(f"timed out after {timeout:g}s") from None
+            async with self.http.client.stream(
+                method,
+                url,
+                headers=dict(headers or {}),
+                json=json_body,
+                data=form,
+                auth=auth,
+                timeout=timeout,
+            ) as response:
+                for hop in response.history:
+                    if hop.status_code in _PERMANENT_REDIRECTS:
+                        self.moved[url] = str(response.url)
+                if response.status_code >= 400:
+                    return Response(
+                        str(response.url),
+                        response.status_code,
+                        dict(response.headers),
+                        b"",
+                        reason=response.reason_phrase or "",
+                    )
+                content = await self._read_capped(response)
+                return Response(
+                    str(response.url), response.status_code, dict(response.headers), content
+                )
+        except httpx.TooManyRedirects:
+            raise SourceError(f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.TimeoutException:
+            raise _Transient(f"timed out after {self.timeout:g}s") from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _Transient(f"connection failed: {exc or type(exc).__name__}") from None
+        except httpx.UnsupportedProtocol as exc:
+            raise SourceError(f"unsupported URL: {exc}") from None
+        except httpx.DecodingError:
+            raise SourceError("response body could not be decoded (bad gzip/deflate?)") from None
+        except httpx.HTTPError as exc:
+            raise SourceError(f"{type(exc).__name__}: {exc}") from None
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise _too_big(self.max_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _too_big(self.max_bytes)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _read_file(self, url: str) -> Response:
         path = local_path(url, self.base_dir)
@@ -103,70 +323,34 @@ class Fetcher:
         except FileNotFoundError:
             raise SourceError(f"file not found: {path}") from None
         except IsADirectoryError:
-            raise SourceError(f"is a directory, not a feed file: {path}") from None
+            raise SourceError(f"is a directory, not a file: {path}") from None
         except OSError as exc:
             raise SourceError(f"cannot read {path}: {exc.strerror}") from None
         if len(content) > self.max_bytes:
             raise _too_big(self.max_bytes)
         return Response(url=path.absolute().as_uri(), status=200, headers={}, content=content)
 
-    async def _get_http(self, url: str, timeout: float, headers: Mapping[str, str]) -> Response:
-        try:
-            async with self.client.stream(
-                "GET", url, headers=dict(headers), timeout=timeout, follow_redirects=True
-            ) as response:
-                if response.status_code == 429:
-                    raise RateLimited(
-                        "rate limited (HTTP 429)", retry_after=_retry_after(response.headers)
-                    )
-                if response.status_code >= 400:
-                    reason = response.reason_phrase or ""
-                    raise SourceError(f"HTTP {response.status_code} {reason}".strip())
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise _too_big(self.max_bytes)
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise _too_big(self.max_bytes)
-                    chunks.append(chunk)
-                return Response(
-                    url=str(response.url),
-                    status=response.status_code,
-                    headers=dict(response.headers),
-                    content=b"".join(chunks),
-                )
-        except httpx.TooManyRedirects:
-            raise SourceError(f"more than {MAX_REDIRECTS} redirects") from None
-        except httpx.TimeoutException:
-            raise SourceError(f"timed out after {timeout:g}s") from None
-        except httpx.ConnectError as exc:
-            raise SourceError(f"connection failed: {exc or type(exc).__name__}") from None
-        except httpx.UnsupportedProtocol as exc:
-            raise SourceError(f"unsupported URL: {exc}") from None
-        except httpx.DecodingError:
-            raise SourceError("response body could not be decoded (bad gzip/deflate?)") from None
-        except httpx.HTTPError as exc:
-            raise SourceError(f"{type(exc).__name__}: {exc}") from None
+
+class _Transient(Exception):
+    pass
 
 
-def new_client(user_agent: str = USER_AGENT, *, max_connections: int = 16) -> httpx.AsyncClient:
-    """The one HTTP client a scan shares: connection reuse, redirects capped."""
-    return httpx.AsyncClient(
-        headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-        max_redirects=MAX_REDIRECTS,
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=16),
-        follow_redirects=True,
-    )
+def _too_big(max_bytes: int) -> SourceError:
+    return SourceError(f"response larger than the {max_bytes / (1024 * 1024):g} MB limit")
 
 
 @dataclass
 class FetchContext:
-    """What a source gets to do its job: the fetcher, and a pool for CPU-heavy parsing."""
+    """What a source gets to do its job.
+
+    ``cursors`` holds the source's incremental state (e.g. the newest timestamp seen per
+    keyword); a source reads and updates it, and the scan stores it only if the source succeeds.
+    """
 
     fetcher: Fetcher
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    cursors: dict[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
     executor: Executor | None = None
 
     def run(self, func: Callable[..., T], *args: Any) -> Awaitable[T]:

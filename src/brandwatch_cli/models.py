@@ -9,7 +9,45 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from brandwatch_cli import __version__
+
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+USER_AGENT = f"brandwatch-cli/{__version__} (+https://pypi.org/project/brandwatch-cli/)"
+
+#: Engagement numbers a source may report, by name. Reports rank authors and mentions by them.
+ENGAGEMENT_KEYS = (
+    "points",  # Hacker News points
+    "score",  # Reddit score
+    "comments",  # comments / replies count
+    "favourites",  # Mastodon favourites, Bluesky likes
+    "reblogs",  # Mastodon reblogs, Bluesky reposts
+    "quotes",  # Bluesky quotes
+    "followers",  # the author's followers
+    "rating",  # a review's stars (1-5)
+    "votes",  # helpfulness votes on a review
+)
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How politely and how persistently to fetch; set from the config."""
+
+    user_agent: str = USER_AGENT
+    max_bytes: int = 20 * 1024 * 1024
+    per_host: int = 2
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server told us last time about a URL, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -23,7 +61,12 @@ class Keyword:
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """One entry of the config's ``sources:`` list, validated."""
+    """One entry of the config's ``sources:`` list, validated.
+
+    ``keywords`` names the keywords a query-based source searches for (all when empty);
+    ``about`` names a keyword every item of the source is attributed to, named or not (a
+    brand's own app reviews or survey answers rarely repeat the brand's name).
+    """
 
     name: str
     type: str
@@ -31,6 +74,8 @@ class SourceConfig:
     timeout: float
     options: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     line: int = 0
+    keywords: tuple[str, ...] = ()
+    about: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +87,14 @@ class Config:
     timeout: float
     keywords: tuple[Keyword, ...]
     sources: tuple[SourceConfig, ...]
+    http: HttpPolicy = field(default_factory=HttpPolicy)
+    concurrency: int = 16
+
+    def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
+        """The keywords a query-based source searches for."""
+        if not source.keywords:
+            return self.keywords
+        return tuple(k for k in self.keywords if k.name in source.keywords)
 
 
 @dataclass(frozen=True)
@@ -55,18 +108,5 @@ class Item:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+    #: Numbers from ENGAGEMENT_KEYS the source reports for this item.
     engagement: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """An item that names at least one keyword, ready to store."""
-
-    source: str
-    item: Item
-    keywords: tuple[str, ...]
-    canonical_url: str | None
-    fingerprint: str | None
-    sentiment: float
-    sentiment_label: str
-    fetched_at: datetime

@@ -21,7 +21,13 @@ from brandwatch_cli.store import SourceOutcome
 from brandwatch_cli.text import strip_controls
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}
-STATUS_STYLES = {"ok": "green", "failed": "bold red", "rate limited": "yellow"}
+STATUS_STYLES = {
+    "ok": "green",
+    "unchanged": "green",
+    "failed": "bold red",
+    "rate limited": "yellow",
+    "skipped": "yellow",
+}
 BAR_WIDTH = 30
 PIPED_WIDTH = 160
 
@@ -89,16 +95,24 @@ def scan_summary(result: ScanResult, out: Console) -> None:
             safe(outcome.error or ""),
         )
     out.print(table)
-    failed = len(result.failed)
+    counts: dict[str, int] = {}
+    for outcome in result.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    details = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "ok")
     out.print(
         f"{result.new_mentions} new mention{'s' if result.new_mentions != 1 else ''} from "
         f"{len(result.outcomes)} source{'s' if len(result.outcomes) != 1 else ''}"
-        + (f"; {failed} failed" if failed else "")
+        + (f"; {details}" if details else "")
     )
 
 
-def failure_line(outcome: SourceOutcome) -> Text:
-    return safe(f"error: source '{outcome.source}' {outcome.status}: {outcome.error}")
+def problem_line(outcome: SourceOutcome) -> Text:
+    """One stderr line per source that failed (an error) or was held back (a warning)."""
+    level = "error" if outcome.status == "failed" else "warning"
+    return safe(
+        f"{level}: source '{outcome.source}' {outcome.status}: {outcome.error}",
+        "red" if level == "error" else "yellow",
+    )
 
 
 def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:

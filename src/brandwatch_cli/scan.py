@@ -1,34 +1,51 @@
 """A scan: fetch every source concurrently, keep what names a keyword, store it once.
 
 Per source: fetch + parse (the source) -> match -> dedupe keys -> skip what is stored ->
-score -> one transaction. A source that fails becomes a row in the result, never an aborted
-scan. CPU-heavy steps run off the event loop so slow parsing never stalls other downloads.
+score -> one transaction holding the mentions, the scan-log line and the source's state
+(validators, cursors, failures). A source that fails becomes a row in the result, never an
+aborted scan; one that keeps failing is skipped until its backoff expires.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.dedupe import canonical_url, fingerprint
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, new_client
+from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
 from brandwatch_cli.matching import KeywordMatch, Matcher
 from brandwatch_cli.models import Config, Item, SourceConfig
 from brandwatch_cli.sources import build_source
-from brandwatch_cli.store import MentionStore, NewMention, SourceOutcome
+from brandwatch_cli.store import (
+    MentionStore,
+    NewMention,
+    SourceMemory,
+    SourceOutcome,
+    SourceState,
+    iso,
+)
 
-DEFAULT_CONCURRENCY = 8
 #: Sentiment reads the title and this much of the text: enough to judge, bounded in cost.
 SCORED_TEXT_CHARS = 10_000
+#: A failing source is retried at the next scan, then after 15 min, 30 min, 1 h ... at most 1 day.
+BACKOFF_START = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(days=1)
+RATE_LIMIT_PAUSE = timedelta(minutes=15)
 
 OK = "ok"
+UNCHANGED = "unchanged"
 FAILED = "failed"
 RATE_LIMITED = "rate limited"
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,23 @@ class ScanResult:
 
     @property
     def failed(self) -> tuple[SourceOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status != OK)
+        """Sources that could not be read: the scan exits 1."""
+        return tuple(o for o in self.outcomes if o.status == FAILED)
+
+    @property
+    def held_back(self) -> tuple[SourceOutcome, ...]:
+        """Sources rate limited or skipped while backing off: worth a warning, not an error."""
+        return tuple(o for o in self.outcomes if o.status in (RATE_LIMITED, SKIPPED))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item that names a keyword, with the keys that decide whether it is new."""
+
+    item: Item
+    matches: tuple[KeywordMatch, ...]
+    canonical_url: str | None
+    fingerprint: str | None
 
 
 def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, ...]:
@@ -60,23 +93,23 @@ def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, 
     return tuple(s for s in config.sources if s.name in set(names))
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An item that names a keyword, with the keys that decide whether it is new."""
-
-    item: Item
-    matches: tuple[KeywordMatch, ...]
-    canonical_url: str | None
-    fingerprint: str | None
-
-
-def prepare(items: Sequence[Item], matcher: Matcher) -> list[Candidate]:
-    """The items that name at least one keyword, with their dedupe keys."""
-    return [
-        Candidate(item, tuple(matches), canonical_url(item.url), fingerprint(item.title, item.text))
-        for item in items
-        if (matches := matcher.match(item.title, item.text))
-    ]
+def prepare(items: Sequence[Item], matcher: Matcher, about: str | None = None) -> list[Candidate]:
+    """The items that name at least one keyword (or all, for a source ``about`` a keyword)."""
+    candidates = []
+    for item in items:
+        matches = matcher.match(item.title, item.text)
+        if about and all(m.keyword != about for m in matches):
+            matches.append(KeywordMatch(about, (), ()))
+        if matches:
+            candidates.append(
+                Candidate(
+                    item,
+                    tuple(matches),
+                    canonical_url(item.url),
+                    fingerprint(item.title, item.text),
+                )
+            )
+    return candidates
 
 
 def score_item(item: Item) -> float:
@@ -89,43 +122,137 @@ def _score_all(items: Sequence[Item]) -> list[float]:
     return [score_item(item) for item in items]
 
 
-async def _scan_one(
-    config: SourceConfig,
-    config_all: Config,
-    ctx: FetchContext,
-    matcher: Matcher,
-    store: MentionStore,
-    scan_id: int,
-    now: Callable[[], datetime],
-) -> SourceOutcome:
-    started = time.monotonic()
-    source = build_source(config, config_all.keywords)
-    try:
-        items = await source.fetch(ctx)
-    except RateLimited as exc:
-        outcome = SourceOutcome(config.name, RATE_LIMITED, error=str(exc))
-    except SourceError as exc:
-        outcome = SourceOutcome(config.name, FAILED, error=str(exc))
-    else:
-        prepared = await ctx.run(prepare, items, matcher)
-        known = store.known(
-            config.name, [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
-        )
-        fresh = [c for index, c in enumerate(prepared) if index not in known]
-        scores = await ctx.run(_score_all, [c.item for c in fresh])
-        mentions = [
-            NewMention(
-                c.item, c.matches, c.canonical_url, c.fingerprint, score, sentiment.label(score)
+def backoff_until(failures: int, now: datetime, wait: float | None = None) -> datetime | None:
+    """When a source that failed ``failures`` times in a row may be tried again.
+
+    The first failure is retried at the next scan; then 15 min, 30 min, 1 h... up to a day.
+    A rate-limited source waits what the service asked (or 15 min).
+    """
+    if wait is not None:
+        return now + timedelta(seconds=min(wait, BACKOFF_MAX.total_seconds()))
+    if failures <= 1:
+        return None
+    delay: timedelta = min(BACKOFF_START * 2 ** (failures - 2), BACKOFF_MAX)
+    return now + delay
+
+
+def keywords_hash(config: Config, source: SourceConfig) -> str:
+    """Changes whenever what the source's items are matched against changes."""
+    data: list[object] = [[k.name, k.terms, k.exclude] for k in config.keywords]
+    data.append([list(source.keywords), source.about, sorted(dict(source.options).items())])
+    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
+
+
+class _Scan:
+    """One scan's shared state: what every source task needs."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: MentionStore,
+        http: HttpClient,
+        scan_id: int,
+        now: Callable[[], datetime],
+        force: bool,
+        executor: Executor | None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.http = http
+        self.scan_id = scan_id
+        self.now = now
+        self.force = force
+        self.executor = executor
+        self.matcher = Matcher(config.keywords)
+        self.states = store.source_states()
+        self.env = dict(os.environ)
+
+    async def source(self, config: SourceConfig) -> SourceOutcome:
+        started = time.monotonic()
+        state = self.states.get(config.name) or SourceState(config.name, config.type)
+        now = self.now()
+        if not self.force and state.next_attempt and state.next_attempt > (iso(now) or ""):
+            reason = state.last_error or "failing"
+            outcome = SourceOutcome(
+                config.name,
+                SKIPPED,
+                error=f"backing off until {state.next_attempt} after {state.failures}"
+                f" failure{'s' if state.failures != 1 else ''} ({reason})",
             )
-            for c, score in zip(fresh, scores, strict=True)
-        ]
-        outcome = SourceOutcome(config.name, OK, entries=len(items), matched=len(prepared))
-        outcome = replace(outcome, duration_s=time.monotonic() - started)
-        new = store.save_batch(scan_id, config.name, mentions, outcome, now())
+            self.store.save_batch(self.scan_id, config.name, (), outcome, now)
+            return outcome
+        digest = keywords_hash(self.config, config)
+        fetcher = Fetcher(
+            self.http,
+            self.config.path.parent,
+            config.timeout,
+            validators=self.store.validators(config.name, digest),
+        )
+        ctx = FetchContext(
+            fetcher,
+            now=now,
+            cursors=self.store.cursors(config.name),
+            env=self.env,
+            executor=self.executor,
+        )
+        source = build_source(config, self.config.keywords_for(config))
+        wait: float | None = None
+        items: Sequence[Item] = ()
+        try:
+            items = await source.fetch(ctx)
+            status, error = OK, None
+        except Unchanged:
+            status, error = UNCHANGED, None
+        except RateLimited as exc:
+            status, error, wait = RATE_LIMITED, str(exc), exc.retry_after
+        except SourceError as exc:
+            status, error = FAILED, str(exc)
+        mentions: list[NewMention] = []
+        matched = 0
+        if items:
+            prepared = await ctx.run(prepare, items, self.matcher, config.about)
+            matched = len(prepared)
+            known = self.store.known(
+                config.name, [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
+            )
+            fresh = [c for index, c in enumerate(prepared) if index not in known]
+            scores = await ctx.run(_score_all, [c.item for c in fresh])
+            mentions = [
+                NewMention(c.item, c.matches, c.canonical_url, c.fingerprint, s, sentiment.label(s))
+                for c, s in zip(fresh, scores, strict=True)
+            ]
+        finished = self.now()
+        succeeded = status in (OK, UNCHANGED)
+        failures = 0 if succeeded else state.failures + 1
+        if status == RATE_LIMITED and wait is None:
+            wait = RATE_LIMIT_PAUSE.total_seconds()
+        next_attempt = None if succeeded else backoff_until(failures, finished, wait)
+        memory = SourceMemory(
+            SourceState(
+                config.name,
+                config.type,
+                last_attempt=iso(now),
+                last_success=iso(finished) if succeeded else state.last_success,
+                status=status,
+                last_error=error,
+                failures=failures,
+                next_attempt=iso(next_attempt),
+                moved_to=fetcher.moved.get(config.url or "") if succeeded else state.moved_to,
+            ),
+            validators=fetcher.learned if succeeded else {},
+            keywords_hash=digest,
+            cursors=ctx.cursors if succeeded else None,
+        )
+        outcome = SourceOutcome(
+            config.name,
+            status,
+            entries=len(items),
+            matched=matched,
+            error=error,
+            duration_s=time.monotonic() - started,
+        )
+        new = self.store.save_batch(self.scan_id, config.name, mentions, outcome, finished, memory)
         return replace(outcome, new_mentions=new)
-    outcome = replace(outcome, duration_s=time.monotonic() - started)
-    store.save_batch(scan_id, config.name, (), outcome, now())
-    return outcome
 
 
 async def scan_async(
@@ -133,25 +260,28 @@ async def scan_async(
     store: MentionStore,
     *,
     sources: Sequence[SourceConfig] | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int | None = None,
+    force: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    executor: Executor | None = None,
 ) -> ScanResult:
-    """Scan ``sources`` (default: all) into ``store``; see the module docstring."""
+    """Scan ``sources`` (default: all) into ``store``; see the module docstring.
+
+    ``force`` fetches sources even while they are backing off after failures.
+    """
     selected = tuple(config.sources if sources is None else sources)
-    matcher = Matcher(config.keywords)
+    limit = max(1, concurrency or config.concurrency)
     scan_id = store.start_scan(now())
-    limit = asyncio.Semaphore(max(1, concurrency))
+    slots = asyncio.Semaphore(limit)
     status = "interrupted"
     try:
-        async with new_client(max_connections=max(1, concurrency)) as client:
-            ctx = FetchContext(Fetcher(client, base_dir=config.path.parent))
+        async with HttpClient(config.http, max_connections=limit) as http:
+            scan = _Scan(config, store, http, scan_id, now, force, executor)
 
             async def run(source_config: SourceConfig) -> SourceOutcome:
-                async with limit:
-                    outcome = await _scan_one(
-                        source_config, config, ctx, matcher, store, scan_id, now
-                    )
+                async with slots:
+                    outcome = await scan.source(source_config)
                 if on_source_done:
                     on_source_done(outcome)
                 return outcome
@@ -176,12 +306,18 @@ def run_scan(
     store: MentionStore,
     *,
     sources: Sequence[SourceConfig] | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int | None = None,
+    force: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
 ) -> ScanResult:
     """Synchronous entry point: see ``scan_async``."""
     return asyncio.run(
         scan_async(
-            config, store, sources=sources, concurrency=concurrency, on_source_done=on_source_done
+            config,
+            store,
+            sources=sources,
+            concurrency=concurrency,
+            force=force,
+            on_source_done=on_source_done,
         )
     )

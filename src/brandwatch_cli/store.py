@@ -10,93 +10,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.matching import KeywordMatch
-from brandwatch_cli.models import Item
+from brandwatch_cli.models import Item, Validators
+from brandwatch_cli.schema import migrations
 
 BUSY_TIMEOUT_S = 30.0
 _IN_CHUNK = 500
-
-migrations = Migrations("brandwatch")
-
-
-@migrations()
-def m001_mentions(db: Database) -> None:
-    db.execute(
-        """
-        CREATE TABLE mentions (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            url TEXT,
-            canonical_url TEXT,
-            fingerprint TEXT,
-            title TEXT NOT NULL DEFAULT '',
-            text TEXT NOT NULL DEFAULT '',
-            author TEXT,
-            published_at TEXT,
-            fetched_at TEXT NOT NULL,
-            mentioned_at TEXT NOT NULL,
-            language TEXT,
-            sentiment REAL NOT NULL,
-            sentiment_label TEXT NOT NULL
-                CHECK (sentiment_label IN ('positive', 'neutral', 'negative'))
-        )
-        """
-    )
-    db.execute("CREATE UNIQUE INDEX mentions_source_entry ON mentions (source, entry_id)")
-    db.execute("CREATE UNIQUE INDEX mentions_canonical_url ON mentions (canonical_url)")
-    db.execute("CREATE UNIQUE INDEX mentions_fingerprint ON mentions (fingerprint)")
-    db.execute("CREATE INDEX mentions_mentioned_at ON mentions (mentioned_at)")
-    db.execute(
-        """
-        CREATE TABLE mention_keywords (
-            keyword TEXT NOT NULL,
-            mention_id INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
-            terms TEXT NOT NULL DEFAULT '[]',
-            fields TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (keyword, mention_id)
-        ) WITHOUT ROWID
-        """
-    )
-    db.execute("CREATE INDEX mention_keywords_mention ON mention_keywords (mention_id)")
-    db.execute(
-        """
-        CREATE TABLE scans (
-            id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            status TEXT NOT NULL DEFAULT 'running',
-            new_mentions INTEGER NOT NULL DEFAULT 0
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE scan_sources (
-            scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-            source TEXT NOT NULL,
-            status TEXT NOT NULL,
-            entries INTEGER NOT NULL DEFAULT 0,
-            matched INTEGER NOT NULL DEFAULT 0,
-            new_mentions INTEGER NOT NULL DEFAULT 0,
-            error TEXT,
-            duration_s REAL,
-            finished_at TEXT NOT NULL,
-            PRIMARY KEY (scan_id, source)
-        )
-        """
-    )
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -118,6 +47,31 @@ class NewMention:
     fingerprint: str | None
     sentiment: float
     sentiment_label: str
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the database remembers about a source between scans."""
+
+    source: str
+    type: str | None = None
+    last_attempt: str | None = None
+    last_success: str | None = None
+    status: str | None = None
+    last_error: str | None = None
+    failures: int = 0
+    next_attempt: str | None = None
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceMemory:
+    """What a finished source attempt leaves for the next scan, saved with its mentions."""
+
+    state: SourceState
+    validators: Mapping[str, Validators] = field(default_factory=dict)
+    keywords_hash: str = ""
+    cursors: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +164,55 @@ class MentionStore:
                 [iso(now), status, scan_id, scan_id],
             )
 
+    # -- source state ------------------------------------------------------------------------
+
+    def source_states(self) -> dict[str, SourceState]:
+        names = [f.name for f in fields(SourceState)]
+        rows = self.rows(f"SELECT {', '.join(names)} FROM source_state")
+        return {row[0]: SourceState(*row) for row in rows}
+
+    def validators(self, source: str, keywords_hash: str) -> dict[str, Validators]:
+        """Conditional-GET validators, only if the keywords have not changed since they were
+        stored (a body fetched for other keywords must be matched again)."""
+        rows = self.rows(
+            "SELECT url, etag, last_modified, content_hash FROM http_cache"
+            " WHERE source = ? AND keywords_hash = ?",
+            [source, keywords_hash],
+        )
+        return {url: Validators(etag, modified, digest) for url, etag, modified, digest in rows}
+
+    def cursors(self, source: str) -> dict[str, str]:
+        rows = self.rows("SELECT key, value FROM source_cursors WHERE source = ?", [source])
+        return {str(row[0]): str(row[1]) for row in rows}
+
+    def _remember(self, memory: SourceMemory) -> None:
+        state = memory.state
+        names = [f.name for f in fields(SourceState)]
+        marks = ", ".join("?" * len(names))
+        values = [getattr(state, name) for name in names]
+        self.db.execute(
+            f"INSERT OR REPLACE INTO source_state ({', '.join(names)}) VALUES ({marks})", values
+        )
+        for url, known in memory.validators.items():
+            self.db.execute(
+                "INSERT OR REPLACE INTO http_cache (source, url, etag, last_modified,"
+                " content_hash, keywords_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    state.source,
+                    url,
+                    known.etag,
+                    known.last_modified,
+                    known.content_hash,
+                    memory.keywords_hash,
+                ],
+            )
+        if memory.cursors is not None:
+            self.db.execute("DELETE FROM source_cursors WHERE source = ?", [state.source])
+            self.db.conn.executemany(
+                "INSERT INTO source_cursors (source, key, value) VALUES (?, ?, ?)",
+                [(state.source, key, value) for key, value in memory.cursors.items()],
+            )
+
     # -- mentions ----------------------------------------------------------------------------
 
     def known(self, source: str, keys: Sequence[tuple[str, str | None, str | None]]) -> set[int]:
@@ -248,8 +251,9 @@ class MentionStore:
         mentions: Iterable[NewMention],
         outcome: SourceOutcome,
         fetched_at: datetime,
+        memory: SourceMemory | None = None,
     ) -> int:
-        """Store one source's mentions and its scan-log line in one transaction.
+        """Store one source's mentions, its scan-log line and its state in one transaction.
 
         Returns how many mentions were new; a mention colliding on any
         unique key is skipped (ON CONFLICT DO NOTHING: other constraint failures still raise).
@@ -266,8 +270,8 @@ class MentionStore:
                     INSERT INTO mentions (
                         source, entry_id, url, canonical_url, fingerprint, title, text, author,
                         published_at, fetched_at, mentioned_at, language, sentiment,
-                        sentiment_label
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sentiment_label, engagement
+                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING RETURNING id
                     """,
                     [
@@ -285,6 +289,7 @@ class MentionStore:
                         item.language,
                         mention.sentiment,
                         mention.sentiment_label,
+                        json.dumps(dict(item.engagement)) if item.engagement else None,
                     ],
                 ).fetchone()
                 if row is None:
@@ -316,4 +321,6 @@ class MentionStore:
                     fetched,
                 ],
             )
+            if memory is not None:
+                self._remember(memory)
         return new

@@ -1,19 +1,22 @@
 """Where mentions come from: one small interface, one registry.
 
-A source type is a class with a constructor taking its validated config and the keywords, and
-one coroutine, ``fetch``, returning the items it found. Adding a type is one module here plus
-one line in ``SOURCE_TYPES``. Sources only fetch and parse: matching, dedupe, scoring and
-storage happen downstream, the same way for every type.
+A source type is a class with a constructor taking its validated config and the keywords it
+should search for, and one coroutine, ``fetch``, returning the items it found. Adding a type is
+one module here plus one line in ``SOURCE_TYPES``. Sources only fetch and parse: matching,
+dedupe, scoring and storage happen downstream, the same way for every type.
+
+A source signals "nothing new" by raising ``fetching.Unchanged``, a failure by raising
+``SourceError`` (``RateLimited`` when the service asked us to slow down).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.feed import FeedSource
 
 
 class Source(Protocol):
@@ -21,7 +24,7 @@ class Source(Protocol):
 
     #: Extra config keys this type accepts, with the Python type(s) each value must have.
     OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]]
-    #: Whether the config entry must give a ``url``.
+    #: Whether the config entry must give a ``url`` (query-based types have a default).
     NEEDS_URL: ClassVar[bool]
 
     def __init__(self, config: SourceConfig, keywords: Sequence[Keyword]) -> None: ...
@@ -31,17 +34,27 @@ class Source(Protocol):
         ...
 
 
-SOURCE_TYPES: dict[str, type[Source]] = {
-    "feed": FeedSource,
+#: ``type:`` name -> "module:Class", imported only when a config uses the type.
+SOURCE_TYPES: dict[str, str] = {
+    "feed": "brandwatch_cli.sources.feed:FeedSource",
+    "google_news": "brandwatch_cli.sources.google_news:GoogleNewsSource",
+    "hackernews": "brandwatch_cli.sources.hackernews:HackerNewsSource",
+    "reddit": "brandwatch_cli.sources.reddit:RedditSource",
+    "mastodon": "brandwatch_cli.sources.mastodon:MastodonSource",
+    "bluesky": "brandwatch_cli.sources.bluesky:BlueskySource",
+    "gdelt": "brandwatch_cli.sources.gdelt:GdeltSource",
+    "app_store": "brandwatch_cli.sources.app_store:AppStoreSource",
+    "csv": "brandwatch_cli.sources.csv_file:CsvSource",
 }
+
+
+def source_class(type_name: str) -> type[Source]:
+    """The class registered for ``type_name`` (KeyError if there is none)."""
+    module_name, _, class_name = SOURCE_TYPES[type_name].partition(":")
+    cls: Any = getattr(importlib.import_module(module_name), class_name)
+    return cls  # type: ignore[no-any-return]
 
 
 def build_source(config: SourceConfig, keywords: Sequence[Keyword]) -> Source:
     """Instantiate the source type named by ``config.type``."""
-    return SOURCE_TYPES[config.type](config, keywords)
-
-
-def source_options(type_name: str) -> Mapping[str, Any]:
-    """Config keys specific to one source type (empty when the type is unknown)."""
-    cls = SOURCE_TYPES.get(type_name)
-    return cls.OPTIONS if cls else {}
+    return source_class(config.type)(config, keywords)

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext
+from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
@@ -32,7 +32,9 @@ class FeedSource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         assert self.config.url is not None
-        response = await ctx.fetcher.get(self.config.url, timeout=self.config.timeout)
+        response = await ctx.fetcher.get(self.config.url, conditional=True)
+        if response.unchanged:
+            raise Unchanged
         return await ctx.run(parse_feed, response.content, response.headers, response.url)
 
 

@@ -1,0 +1,124 @@
+"""The database schema, as numbered migrations applied in order when a database is opened.
+
+Append only: a released migration is never edited, a change is a new function below.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("brandwatch")
+
+
+@migrations()
+def m001_mentions(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            url TEXT,
+            canonical_url TEXT,
+            fingerprint TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published_at TEXT,
+            fetched_at TEXT NOT NULL,
+            mentioned_at TEXT NOT NULL,
+            language TEXT,
+            sentiment REAL NOT NULL,
+            sentiment_label TEXT NOT NULL
+                CHECK (sentiment_label IN ('positive', 'neutral', 'negative'))
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX mentions_source_entry ON mentions (source, entry_id)")
+    db.execute("CREATE UNIQUE INDEX mentions_canonical_url ON mentions (canonical_url)")
+    db.execute("CREATE UNIQUE INDEX mentions_fingerprint ON mentions (fingerprint)")
+    db.execute("CREATE INDEX mentions_mentioned_at ON mentions (mentioned_at)")
+    db.execute(
+        """
+        CREATE TABLE mention_keywords (
+            keyword TEXT NOT NULL,
+            mention_id INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            terms TEXT NOT NULL DEFAULT '[]',
+            fields TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (keyword, mention_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX mention_keywords_mention ON mention_keywords (mention_id)")
+    db.execute(
+        """
+        CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            new_mentions INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE scan_sources (
+            scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            status TEXT NOT NULL,
+            entries INTEGER NOT NULL DEFAULT 0,
+            matched INTEGER NOT NULL DEFAULT 0,
+            new_mentions INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            duration_s REAL,
+            finished_at TEXT NOT NULL,
+            PRIMARY KEY (scan_id, source)
+        )
+        """
+    )
+
+
+@migrations()
+def m002_source_state(db: Database) -> None:
+    """Per-source health and politeness state (issue: sources and fetching)."""
+    db.execute("ALTER TABLE mentions ADD COLUMN engagement TEXT")
+    db.execute(
+        """
+        CREATE TABLE source_state (
+            source TEXT PRIMARY KEY,
+            type TEXT,
+            last_attempt TEXT,
+            last_success TEXT,
+            status TEXT,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT,
+            moved_to TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE http_cache (
+            source TEXT NOT NULL,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            content_hash TEXT,
+            keywords_hash TEXT,
+            PRIMARY KEY (source, url)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE source_cursors (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (source, key)
+        )
+        """
+    )
