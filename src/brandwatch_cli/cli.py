@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from brandwatch_cli import __version__
+from brandwatch_cli import __version__, plaintext
 from brandwatch_cli.errors import BrandwatchError, Interrupted
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -180,13 +180,11 @@ def scan(
     Exit 0 when no source failed, 1 when any failed (the others' mentions are stored).
     Sources rate limited or backing off after failures are reported on stderr as warnings.
     """
-    from brandwatch_cli import render
     from brandwatch_cli.scan import run_scan, select_sources
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     selected = select_sources(cfg, source or ())
-    out, err = render.console(), render.console(sys.stderr)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with MentionStore.open(db_path) as store, _progress(len(selected)) as advance:
@@ -202,10 +200,23 @@ def scan(
         raise Interrupted(
             "scan interrupted; mentions from sources already finished are kept"
         ) from None
-    render.scan_summary(result, out)
+    _print_summary(result)
     for outcome in (*result.failed, *result.held_back):
-        err.print(render.problem_line(outcome))
+        _error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
     raise typer.Exit(EXIT_SOURCE_FAILED if result.failed else EXIT_OK)
+
+
+def _print_summary(result: Any) -> None:
+    """A Rich table on a terminal; aligned plain text (no Rich import) for pipes and cron."""
+    if sys.stdout.isatty():
+        from brandwatch_cli import render
+
+        render.scan_summary(result, render.console())
+        return
+    right = ("entries", "matched", "new", "time")
+    rows = plaintext.summary_rows(result)
+    sys.stdout.write(plaintext.table(plaintext.SUMMARY_COLUMNS, rows, right) + "\n")
+    sys.stdout.write(plaintext.summary_line(result) + "\n")
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:
@@ -235,6 +246,22 @@ def _progress(total: int) -> Iterator[Any]:
         yield lambda outcome: progress.update(
             task, advance=1, description=render.safe(outcome.source).plain
         )
+
+
+@app.command()
+def sources(
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Health of each configured source: last attempt and success, status or last error,
+    consecutive failures, next attempt (while backing off), ETag held, mentions stored."""
+    from brandwatch_cli import queries, render
+    from brandwatch_cli.store import MentionStore
+
+    cfg, db_path = _load(config, db)
+    with MentionStore.open(db_path) as store, _quiet_broken_pipe():
+        health = queries.source_health(store, _now() - timedelta(days=7))
+        render.sources(cfg.sources, health, render.console())
 
 
 @app.command()
@@ -362,7 +389,11 @@ def main() -> None:
 
 
 def _error(message: str) -> None:
+    _error_line(f"error: {message}")
+
+
+def _error_line(line: str) -> None:
     from brandwatch_cli.text import strip_controls
 
-    sys.stderr.write(f"error: {strip_controls(message)}\n")
+    sys.stderr.write(strip_controls(line) + "\n")
     sys.stderr.flush()

@@ -278,6 +278,15 @@ def _known_keyword(check: _Checker, name: str, known: list[str], line: int) -> N
         raise check.fail(line, f"'{name}' is not one of the configured keywords{hint}")
 
 
+_KIND_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list of strings",
+}
+
+
 def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str) -> dict[str, Any]:
     """The type-specific keys of a source entry, each checked against its declared type."""
     options: dict[str, Any] = {}
@@ -290,8 +299,8 @@ def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str
             continue
         if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             kinds = expected if isinstance(expected, tuple) else (expected,)
-            kind = " or ".join(getattr(k, "__name__", "value") for k in kinds)
-            raise check.fail(line, f"'{key}' of source {name!r} must be a {kind}")
+            kind = " or ".join(_KIND_NAMES.get(k, getattr(k, "__name__", "value")) for k in kinds)
+            raise check.fail(line, f"'{key}' of source {name!r} must be {kind}")
         options[key] = value.strip() if isinstance(value, str) else value
     return options
 

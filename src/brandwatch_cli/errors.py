@@ -6,12 +6,16 @@ and an exit code, in one place. Anything else is a bug and keeps its traceback (
     BrandwatchError            exit 1   something the user can act on
      +-- ConfigError           exit 2   the configuration file or a command-line value is wrong
      +-- SourceError           (1)      one source could not be read; a scan records it and goes on
+     |    +-- HttpStatusError           the server answered 4xx/5xx (``status``, short ``detail``)
      |    +-- RateLimited               the source asked us to slow down
      +-- StoreError            exit 3   the database cannot be opened or written
      +-- Interrupted           exit 130 Ctrl-C or SIGTERM stopped the run; finished work is kept
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 
 class BrandwatchError(Exception):
@@ -27,14 +31,35 @@ class ConfigError(BrandwatchError):
 
 
 class SourceError(BrandwatchError):
-    """One source could not be fetched or parsed; the message says why."""
+    """One source could not be fetched or parsed; the message says why.
+
+    ``partial`` holds the items a source had already read when it failed (say, the first
+    keywords of a query-based source): the scan stores them, so nothing fetched is lost.
+    """
+
+    def __init__(self, message: str, *, partial: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.partial = tuple(partial)
+
+
+class HttpStatusError(SourceError):
+    """The server answered with an error status; ``detail`` is its own short explanation."""
+
+    def __init__(
+        self, message: str, status: int, detail: str = "", *, partial: Sequence[Any] = ()
+    ) -> None:
+        super().__init__(message, partial=partial)
+        self.status = status
+        self.detail = detail
 
 
 class RateLimited(SourceError):
     """The source answered 429 (or 403 with rate-limit headers): try later, not an outage."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, partial: Sequence[Any] = ()
+    ) -> None:
+        super().__init__(message, partial=partial)
         self.retry_after = retry_after
 
 

@@ -17,6 +17,7 @@ import email.utils
 import hashlib
 import json
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
@@ -28,12 +29,15 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from brandwatch_cli.errors import RateLimited, SourceError
+from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
+from brandwatch_cli.text import clean_text, html_to_text
 
 T = TypeVar("T")
 
 MAX_REDIRECTS = 10
+ERROR_BODY_BYTES = 4096
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 
@@ -123,8 +127,10 @@ class HttpClient:
         self.client = httpx.AsyncClient(
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             max_redirects=MAX_REDIRECTS,
+            # The scan bounds concurrency itself; the pool only has to keep connections to
+            # every host alive between that host's feeds.
             limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
+                max_connections=max(max_connections, 100), max_keepalive_connections=100
             ),
             follow_redirects=True,
         )
@@ -239,7 +245,9 @@ class Fetcher:
                 if attempt >= policy.retries or (wait or 0) > policy.max_retry_after:
                     raise RateLimited(f"rate limited (HTTP {status})", retry_after=wait)
             elif status not in _RETRY_STATUSES or attempt >= policy.retries:
-                raise SourceError(f"HTTP {status} {response.reason}".strip())
+                detail = error_detail(response)
+                message = f"HTTP {status} {response.reason}".strip()
+                raise HttpStatusError(f"{message}: {detail}" if detail else message, status, detail)
             await self._pause(attempt, wait)
             attempt += 1
 
@@ -282,7 +290,7 @@ class Fetcher:
                         str(response.url),
                         response.status_code,
                         dict(response.headers),
-                        b"",
+                        await _error_body(response),
                         reason=response.reason_phrase or "",
                     )
                 content = await self._read_capped(response)
@@ -333,6 +341,48 @@ class Fetcher:
 
 class _Transient(Exception):
     pass
+
+
+async def _error_body(response: httpx.Response) -> bytes:
+    """The first few KB of an error response: enough for the server's own explanation."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= ERROR_BODY_BYTES:
+                break
+    except httpx.HTTPError:
+        pass
+    return b"".join(chunks)[:ERROR_BODY_BYTES]
+
+
+def error_detail(response: Response) -> str:
+    """A server's short explanation of an error: a JSON ``message``/``error`` field, a plain
+    text body, or an HTML page's title; cleaned and capped, since it is hostile text."""
+    body = response.content
+    if not body.strip():
+        return ""
+    kind = response.headers.get("content-type", "").lower()
+    text = body.decode("utf-8", "replace")
+    if "json" in kind or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            for key in ("message", "error_description", "detail", "error", "title"):
+                value = data.get(key)
+                if isinstance(value, str) and value.strip():
+                    return clean_text(value)[:200]
+                if isinstance(value, dict) and isinstance(value.get("message"), str):
+                    return clean_text(value["message"])[:200]
+        return ""
+    if "html" in kind or text.lstrip().lower().startswith(("<!doctype", "<html")):
+        title = _TITLE_RE.search(text)
+        return html_to_text(title.group(1))[:200] if title else ""
+    return clean_text(text)[:200]
 
 
 def _too_big(max_bytes: int) -> SourceError:

@@ -155,3 +155,28 @@ def most_negative(
 
 def stored_keywords(store: MentionStore) -> list[str]:
     return [row[0] for row in store.rows("SELECT DISTINCT keyword FROM mention_keywords")]
+
+
+def source_health(store: MentionStore, since: datetime) -> dict[str, dict[str, Any]]:
+    """Per source name: its stored state, mentions stored, mentions since ``since``, ETag held."""
+    rows = store.dicts(
+        """
+        SELECT s.source, s.type, s.last_attempt, s.last_success, s.status, s.last_error,
+            s.failures, s.next_attempt, s.moved_to,
+            EXISTS (SELECT 1 FROM http_cache h WHERE h.source = s.source AND h.etag IS NOT NULL)
+                AS etag,
+            (SELECT count(*) FROM mentions m WHERE m.source = s.source) AS mentions,
+            (SELECT count(*) FROM mentions m WHERE m.source = s.source AND m.mentioned_at >= ?)
+                AS recent
+        FROM source_state s
+        """,
+        [iso(since)],
+    )
+    health = {row["source"]: row for row in rows}
+    for row in store.dicts(
+        "SELECT source, count(*) AS mentions, sum(mentioned_at >= ?) AS recent"
+        " FROM mentions GROUP BY source",
+        [iso(since)],
+    ):
+        health.setdefault(row["source"], {"source": row["source"], **row})
+    return health

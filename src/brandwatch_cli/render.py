@@ -7,7 +7,7 @@ terminal control characters removed), so a feed title cannot recolour or rewrite
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from rich import box
@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from brandwatch_cli import plaintext
+from brandwatch_cli.models import SourceConfig
 from brandwatch_cli.report import Report
 from brandwatch_cli.scan import ScanResult
-from brandwatch_cli.store import SourceOutcome
 from brandwatch_cli.text import strip_controls
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}
@@ -74,45 +75,72 @@ def _bar(value: float, maximum: float, negative: float = 0.0) -> Text:
 
 def scan_summary(result: ScanResult, out: Console) -> None:
     table = _table("Scan summary")
-    for name, justify in (
-        ("source", "left"),
-        ("status", "left"),
-        ("entries", "right"),
-        ("matched", "right"),
-        ("new", "right"),
-        ("time", "right"),
-        ("error", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for outcome in result.outcomes:
+    for name in plaintext.SUMMARY_COLUMNS:
+        table.add_column(
+            name, justify="right" if name in ("entries", "matched", "new", "time") else "left"
+        )
+    for row in plaintext.summary_rows(result):
         table.add_row(
-            safe(outcome.source),
-            Text(outcome.status, style=STATUS_STYLES.get(outcome.status, "")),
-            str(outcome.entries),
-            str(outcome.matched),
-            str(outcome.new_mentions),
-            f"{outcome.duration_s:.1f}s",
-            safe(outcome.error or ""),
+            safe(row[0]),
+            Text(row[1], style=STATUS_STYLES.get(row[1], "")),
+            *row[2:6],
+            safe(row[6]),
         )
     out.print(table)
-    counts: dict[str, int] = {}
-    for outcome in result.outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    details = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "ok")
-    out.print(
-        f"{result.new_mentions} new mention{'s' if result.new_mentions != 1 else ''} from "
-        f"{len(result.outcomes)} source{'s' if len(result.outcomes) != 1 else ''}"
-        + (f"; {details}" if details else "")
-    )
+    out.print(plaintext.summary_line(result))
 
 
-def problem_line(outcome: SourceOutcome) -> Text:
-    """One stderr line per source that failed (an error) or was held back (a warning)."""
-    level = "error" if outcome.status == "failed" else "warning"
-    return safe(
-        f"{level}: source '{outcome.source}' {outcome.status}: {outcome.error}",
-        "red" if level == "error" else "yellow",
+def sources(
+    configured: Sequence[SourceConfig], health: Mapping[str, Mapping[str, Any]], out: Console
+) -> None:
+    """One row per configured source; sources no longer configured but with mentions follow."""
+    table = _table("Sources")
+    columns = (
+        "source",
+        "type",
+        "status",
+        "last attempt",
+        "last success",
+        "failures",
+        "next attempt",
+        "etag",
+        "mentions",
+        "7 days",
+        "last error / note",
     )
+    for name in columns:
+        table.add_column(
+            name, justify="right" if name in ("failures", "mentions", "7 days") else "left"
+        )
+    names = [s.name for s in configured]
+    kinds = {s.name: s.type for s in configured}
+    names += [n for n in health if n not in kinds]
+    for name in names:
+        row = health.get(name, {})
+        status = row.get("status") or ("not configured" if name not in kinds else "never scanned")
+        note = row.get("last_error") or ""
+        if row.get("moved_to"):
+            note = f"moved permanently to {row['moved_to']}; update the config" + (
+                f"; {note}" if note else ""
+            )
+        table.add_row(
+            safe(name),
+            kinds.get(name, row.get("type") or ""),
+            Text(status, style=STATUS_STYLES.get(status, "")),
+            _when(row.get("last_attempt")),
+            _when(row.get("last_success")),
+            str(row.get("failures") or 0),
+            _when(row.get("next_attempt")),
+            "yes" if row.get("etag") else "",
+            str(row.get("mentions") or 0),
+            str(row.get("recent") or 0),
+            safe(note),
+        )
+    out.print(table)
+
+
+def _when(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else ""
 
 
 def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:

@@ -205,8 +205,10 @@ class _Scan:
             status, error = UNCHANGED, None
         except RateLimited as exc:
             status, error, wait = RATE_LIMITED, str(exc), exc.retry_after
+            items = exc.partial  # what was read before the failure is kept
         except SourceError as exc:
             status, error = FAILED, str(exc)
+            items = exc.partial
         mentions: list[NewMention] = []
         matched = 0
         if items:

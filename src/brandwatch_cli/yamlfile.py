@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,23 @@ class _LineLoader(yaml.SafeLoader):
         return result
 
 
+def _bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool | str:
+    """Only ``true``/``false`` are booleans (YAML 1.2): ``country: no`` means Norway."""
+    value = str(loader.construct_scalar(node))
+    return value.lower() == "true" if value.lower() in ("true", "false") else value
+
+
+def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """``0123`` stays the string it looks like (an id), not YAML 1.1's octal 83."""
+    value = str(loader.construct_scalar(node))
+    if _LEADING_ZERO_RE.fullmatch(value):
+        return value
+    return int(loader.construct_yaml_int(node))
+
+
+_LEADING_ZERO_RE = re.compile(r"[-+]?0[0-9_]+")
+_LineLoader.add_constructor("tag:yaml.org,2002:bool", _bool)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _int)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 

@@ -7,9 +7,8 @@ It either returns every entry the feed holds or raises SourceError saying why it
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -17,6 +16,7 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.fastfeed import parse_fast, utc_datetime
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
@@ -47,11 +47,14 @@ def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> list[Ite
 
 
 def _parse_xml_feed(content: bytes, headers: dict[str, str], url: str) -> list[Item]:
-    import feedparser  # imported here: heavy, and only the feed source needs it
-
     if not content.strip():
         raise SourceError("empty response: no feed")
     headers.setdefault("content-location", url)
+    fast = parse_fast(content, headers, url)
+    if fast is not None:
+        return fast
+    import feedparser  # imported here: heavy, and only the feed source needs it
+
     # A BytesIO, never the raw bytes: feedparser treats a str/bytes that looks like a URL or a
     # path as something to open. No HTML sanitising: we reduce HTML to text ourselves.
     parsed = feedparser.parse(
@@ -127,10 +130,7 @@ def _entry_text(entry: Any) -> str:
 
 def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)  # plain dict access: no deprecated key fallbacks
-        if isinstance(value, time.struct_time):
-            try:
-                return datetime(*value[:6], tzinfo=UTC)
-            except (TypeError, ValueError):
-                continue
+        moment = utc_datetime(dict.get(entry, key))  # dict.get: no deprecated key fallbacks
+        if moment is not None:
+            return moment
     return None

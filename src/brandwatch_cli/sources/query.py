@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.models import Keyword
 
@@ -32,7 +32,7 @@ def or_query(terms: Iterable[str], *, quote_all: bool = True) -> str:
 
 def keyword_query(keyword: Keyword, *, quote_all: bool = True) -> str:
     """The search for one keyword: any of its terms (exclusions are applied by our matching)."""
-    return or_query(_searchable(keyword.terms), quote_all=quote_all)
+    return or_query(searchable_terms(keyword.terms), quote_all=quote_all)
 
 
 def hashtags(keyword: Keyword) -> list[str]:
@@ -45,7 +45,7 @@ def hashtags(keyword: Keyword) -> list[str]:
     return tags
 
 
-def _searchable(terms: Iterable[str]) -> list[str]:
+def searchable_terms(terms: Iterable[str]) -> list[str]:
     """Terms as a search engine wants them: ``@handle``/``#tag`` forms reduced to the word."""
     seen: list[str] = []
     for term in terms:
@@ -55,11 +55,28 @@ def _searchable(terms: Iterable[str]) -> list[str]:
     return seen
 
 
+def cursor_time(cursor: str | None) -> datetime | None:
+    """A stored cursor as an aware UTC datetime (a value without an offset is read as UTC)."""
+    if not cursor:
+        return None
+    try:
+        moment = datetime.fromisoformat(cursor)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def since_cursor(cursor: str | None, now: datetime, default: timedelta) -> datetime:
     """Where an incremental fetch starts: the stored cursor minus OVERLAP, or ``now - default``."""
-    if cursor:
-        try:
-            return datetime.fromisoformat(cursor) - OVERLAP
-        except ValueError:
-            pass
-    return now - default
+    moment = cursor_time(cursor)
+    return moment - OVERLAP if moment is not None else now - default
+
+
+def advance_cursor(cursors: dict[str, str], key: str, moments: Iterable[datetime | None]) -> None:
+    """Move ``cursors[key]`` to the newest of ``moments``: never backwards, never to nothing."""
+    newest = max((m for m in moments if m is not None), default=None)
+    current = cursor_time(cursors.get(key))
+    if newest is not None and (current is None or newest > current):
+        cursors[key] = newest.astimezone(UTC).isoformat()

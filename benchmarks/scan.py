@@ -1,0 +1,176 @@
+"""Benchmark: ``brandwatch scan`` against the ``reader`` library on the same feeds, same run.
+
+Generates 200 feeds x 50 items, serves them over loopback with 100 ms latency per response,
+spread over 25 addresses (127.0.0.1-127.0.0.25, one server each, in a separate process), then
+measures, each in a fresh subprocess (wall time, CPU time of the process and its workers, peak
+RSS):
+
+- brandwatch cold scan (fetch, parse, match, dedupe, score, store) into an empty database;
+- brandwatch warm rescan (every feed answers 304);
+- reader (lemon24/reader, a benchmark-only dependency: ``pip install reader``) adding the same
+  feeds and updating them with 16 workers, then updating them again (warm).
+
+Prints entries/s, wall and CPU time of each, the ratios, and whether the targets hold:
+cold wall >= 2.5x faster than reader's; warm CPU <= cold CPU / 10; warm wall within 1.5x of
+the latency floor (200 requests x 100 ms / 16); peak memory < 200 MB.
+
+    python benchmarks/scan.py [--feeds 200] [--items 50] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import feed_urls, generate
+
+HOSTS = 25
+LATENCY = 0.1
+CONCURRENCY = 16
+
+READER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from reader import make_reader
+    db, urls_file, add = sys.argv[1], sys.argv[2], sys.argv[3] == "add"
+    reader = make_reader(db)
+    if add:
+        for url in open(urls_file).read().split():
+            reader.add_feed(url)
+    reader.update_feeds(workers=16, scheduled=False)
+    print(reader.get_entry_counts().total)
+    """
+)
+
+
+@dataclass
+class Run:
+    name: str
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    output: str
+
+
+def measure(name: str, command: list[str], cwd: Path) -> Run:
+    """Run ``command``; wall time, CPU (user+sys incl. reaped workers) and peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    out = process.stdout.read().decode() if process.stdout else ""
+    err = process.stderr.read().decode() if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0,):
+        sys.exit(f"{name} exited {code}:\n{out[-2000:]}\n{err[-2000:]}")
+    return Run(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
+
+
+def write_config(folder: Path, urls: list[str]) -> Path:
+    lines = [
+        "database: bench.db",
+        "timeout: 30",
+        f"concurrency: {CONCURRENCY}",
+        "keywords:",
+        "  - Acme",
+        "  - name: Globex",
+        "    terms: [Globex, Globex Corporation]",
+        "  - Initech",
+        "sources:",
+    ]
+    lines += [f"  - {{name: feed{n}, url: '{url}'}}" for n, url in enumerate(urls)]
+    path = folder / "bench.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="brandwatch-bench-"))
+    corpus = work / "feeds"
+    generate(corpus, args.feeds, args.items)
+    urls = feed_urls(args.feeds, HOSTS)
+    (work / "urls.txt").write_text("\n".join(urls))
+    config = write_config(work, urls)
+    (work / "reader_bench.py").write_text(READER_SCRIPT)
+    brandwatch = shutil.which("brandwatch") or str(Path(sys.executable).parent / "brandwatch")
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).parent / "corpus.py"),
+            "serve",
+            str(corpus),
+            "--hosts",
+            str(HOSTS),
+            "--latency",
+            str(LATENCY),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "ready":
+            sys.exit("the corpus server did not start")
+        scan = [brandwatch, "scan", "-c", str(config)]
+        cold = measure("brandwatch cold", scan, work)
+        warm = measure("brandwatch warm", scan, work)
+        reader_cmd = [sys.executable, "reader_bench.py", "reader.db", "urls.txt"]
+        reader_cold = measure("reader cold", [*reader_cmd, "add"], work)
+        reader_warm = measure("reader warm", [*reader_cmd, "again"], work)
+    finally:
+        server.terminate()
+        server.wait()
+
+    entries = args.feeds * args.items
+    floor = args.feeds * LATENCY / CONCURRENCY
+    print(
+        f"corpus: {args.feeds} feeds x {args.items} items = {entries} entries,"
+        f" {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency; latency floor {floor:.2f} s"
+    )
+    print(
+        f"{'run':<18}{'wall s':>9}{'CPU s':>9}{'entries/s':>11}{'CPU ms/entry':>14}{'peak MB':>9}"
+    )
+    for run in (cold, warm, reader_cold, reader_warm):
+        print(
+            f"{run.name:<18}{run.wall:>9.2f}{run.cpu:>9.2f}{entries / run.wall:>11.0f}"
+            f"{run.cpu / entries * 1000:>14.3f}{run.max_rss_mb:>9.0f}"
+        )
+    speedup = reader_cold.wall / cold.wall
+    cpu_saving = cold.cpu / warm.cpu
+    warm_vs_floor = warm.wall / floor
+    checks = [
+        (f"cold wall: reader / brandwatch = {speedup:.2f}x (target >= 2.5x)", speedup >= 2.5),
+        (f"warm CPU: cold / warm = {cpu_saving:.1f}x (target >= 10x)", cpu_saving >= 10),
+        (f"warm wall / latency floor = {warm_vs_floor:.2f} (target <= 1.5)", warm_vs_floor <= 1.5),
+        (
+            f"peak memory {max(cold.max_rss_mb, warm.max_rss_mb):.0f} MB (target < 200 MB)",
+            max(cold.max_rss_mb, warm.max_rss_mb) < 200,
+        ),
+        (f"reader CPU / brandwatch CPU (cold) = {reader_cold.cpu / cold.cpu:.2f}x", True),
+    ]
+    for text, ok in checks:
+        print(f"  [{'ok' if ok else 'MISS'}] {text}")
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
