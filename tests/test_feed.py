@@ -107,6 +107,11 @@ def test_truncated_feed_yields_the_entries_it_holds():
     assert item.title == "Acme x"
 
 
+def test_truncated_inside_the_first_entry_is_a_readable_failure():
+    with pytest.raises(SourceError, match="malformed feed"):
+        parse_feed(b"<rss version='2.0'><channel><title>t</title><item><title>Acme", {}, BASE)
+
+
 def test_external_entities_are_never_resolved():
     for item in parse("xxe.xml"):
         assert "root:" not in item.title + item.text

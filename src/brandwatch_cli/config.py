@@ -301,7 +301,7 @@ def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str
             kinds = expected if isinstance(expected, tuple) else (expected,)
             kind = " or ".join(_KIND_NAMES.get(k, getattr(k, "__name__", "value")) for k in kinds)
             raise check.fail(line, f"'{key}' of source {name!r} must be {kind}")
-        options[key] = value.strip() if isinstance(value, str) else value
+        options[key] = value  # as written: a tab delimiter is all whitespace
     return options
 
 

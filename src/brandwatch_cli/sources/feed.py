@@ -63,14 +63,14 @@ def _parse_xml_feed(content: bytes, headers: dict[str, str], url: str) -> list[I
         resolve_relative_uris=False,
         sanitize_html=False,
     )
-    entries = parsed.get("entries") or []
-    if not entries:
-        _check_is_feed(parsed, content)
     feed_language = language_tag(parsed.get("feed", {}).get("language")) or language_tag(
         headers.get("content-language")
     )
-    items = (_item_from_entry(entry, url, feed_language) for entry in entries)
-    return [item for item in items if item.title or item.text]  # empty entries name nothing
+    entries = (_item_from_entry(entry, url, feed_language) for entry in parsed.get("entries", []))
+    items = [item for item in entries if item.title or item.text]  # empty entries name nothing
+    if not items:
+        _check_is_feed(parsed, content)  # a genuine empty feed, or an error saying why not
+    return items
 
 
 def _check_is_feed(parsed: Any, content: bytes) -> None:
