@@ -205,7 +205,7 @@ def test_per_host_limit(feed_server):
         feed_server.serve(f"/slow{n}", b"ok", delay=0.3)
 
     async def go():
-        async with HttpClient(HttpPolicy(per_host=2), max_connections=16) as http:
+        async with HttpClient(HttpPolicy(per_host=2), concurrency=16) as http:
             fetchers = [Fetcher(http, DATA, 10) for _ in range(6)]
             await asyncio.gather(
                 *(f.get(feed_server.url(f"/slow{n}")) for n, f in enumerate(fetchers))

@@ -1,3 +1,4 @@
 from brandwatch_cli.cli import main
 
-main()
+if __name__ == "__main__":  # parsing workers import this module again: they must not run it
+    main()

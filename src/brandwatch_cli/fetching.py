@@ -19,8 +19,9 @@ import json
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
-from brandwatch_cli.models import HttpPolicy, Validators
+from brandwatch_cli.models import HttpPolicy, Item, Keyword, Validators
 from brandwatch_cli.text import clean_text, html_to_text
 
 T = TypeVar("T")
@@ -120,27 +121,32 @@ def content_hash(content: bytes) -> str:
 
 
 class HttpClient:
-    """The connection pool and host limits one scan shares across its sources."""
+    """The connection pool and the limits one scan shares across its sources: at most
+    ``concurrency`` requests in flight, at most ``policy.per_host`` to any one host."""
 
-    def __init__(self, policy: HttpPolicy, *, max_connections: int = 16) -> None:
+    def __init__(self, policy: HttpPolicy, *, concurrency: int = 16) -> None:
         self.policy = policy
         self.client = httpx.AsyncClient(
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             max_redirects=MAX_REDIRECTS,
-            # The scan bounds concurrency itself; the pool only has to keep connections to
-            # every host alive between that host's feeds.
+            # Requests are bounded by the slots below; the pool keeps connections alive between
+            # a host's requests (httpcore scans the whole pool per request: keep it modest).
             limits=httpx.Limits(
-                max_connections=max(max_connections, 100), max_keepalive_connections=100
+                max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2
             ),
             follow_redirects=True,
         )
+        self._requests = asyncio.Semaphore(max(1, concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    def host_slot(self, url: str) -> asyncio.Semaphore:
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        """Wait for the host's turn, then for a free request slot."""
         host = urlsplit(url).netloc.lower()
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(max(1, self.policy.per_host))
-        return self._hosts[host]
+        async with self._hosts[host], self._requests:
+            yield
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -159,10 +165,15 @@ class Fetcher:
     validators: Mapping[str, Validators] = field(default_factory=dict)
     learned: dict[str, Validators] = field(default_factory=dict)
     moved: dict[str, str] = field(default_factory=dict)
-    deadline: float = 0.0
+    #: Set when the source's first request gets its slot: time queued behind other sources
+    #: does not count against its budget.
+    deadline: float | None = None
 
-    def __post_init__(self) -> None:
-        self.deadline = time.monotonic() + self.timeout
+    def remaining(self) -> float:
+        """Seconds left in the source's budget (the clock starts at its first request)."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.timeout
+        return self.deadline - time.monotonic()
 
     @property
     def max_bytes(self) -> int:
@@ -221,19 +232,23 @@ class Fetcher:
         policy = self.http.policy
         attempt = 0
         while True:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise SourceError(f"timed out after {self.timeout:g}s")
-            try:
-                async with self.http.host_slot(url), asyncio.timeout(remaining):
-                    response = await self._once(
-                        method, url, headers, json_body, form, auth, remaining
-                    )
-            except TimeoutError:
-                raise SourceError(f"timed out after {self.timeout:g}s") from None
-            except _Transient as exc:
+            transient: _Transient | None = None
+            async with self.http.slot(url):
+                remaining = self.remaining()
+                if remaining <= 0:
+                    raise SourceError(f"timed out after {self.timeout:g}s")
+                try:
+                    async with asyncio.timeout(remaining):
+                        response = await self._once(
+                            method, url, headers, json_body, form, auth, remaining
+                        )
+                except TimeoutError:
+                    raise SourceError(f"timed out after {self.timeout:g}s") from None
+                except _Transient as exc:
+                    transient = exc
+            if transient is not None:  # retried outside the slot: others go meanwhile
                 if attempt >= policy.retries:
-                    raise SourceError(str(exc)) from None
+                    raise SourceError(str(transient)) from None
                 await self._pause(attempt, None)
                 attempt += 1
                 continue
@@ -257,7 +272,7 @@ class Fetcher:
         delay = (
             wait if wait is not None else policy.backoff * (2**attempt) * random.uniform(0.5, 1.5)
         )
-        remaining = self.deadline - time.monotonic()
+        remaining = self.remaining()
         if delay >= remaining:
             raise SourceError(f"timed out after {self.timeout:g}s (while backing off to retry)")
         await asyncio.sleep(delay)
@@ -402,7 +417,22 @@ class FetchContext:
     cursors: dict[str, str] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
     executor: Executor | None = None
+    #: When set, ``parse`` may drop items that name none of these keywords where it parses.
+    prefilter: tuple[Keyword, ...] | None = None
 
     def run(self, func: Callable[..., T], *args: Any) -> Awaitable[T]:
         """Run ``func(*args)`` off the event loop, so parsing never stalls other downloads."""
         return asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+
+    async def parse(self, func: Callable[..., Sequence[Item]], *args: Any) -> Sequence[Item]:
+        """Run a parser off the event loop, like ``run``.
+
+        The result may leave out items that cannot be mentions (no keyword named in title or
+        text); its ``total`` attribute then says how many entries the document held. Use it
+        for parsers whose items need no further processing by the source.
+        """
+        if self.prefilter is None:
+            return await self.run(func, *args)
+        from brandwatch_cli.matching import parse_and_keep
+
+        return await self.run(parse_and_keep, func, args, self.prefilter)

@@ -12,10 +12,12 @@ Globex (excluding "Globex Cinema"), but "Globex Corporation vs Globex Cinema" do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from brandwatch_cli.models import Keyword
+from brandwatch_cli.models import Item, Keyword
 from brandwatch_cli.text import fold, is_word_char
 
 
@@ -107,3 +109,29 @@ def _whole_word(text: str, start: int, stop: int) -> bool:
 def match_keywords(keywords: Sequence[Keyword], title: str, text: str) -> list[KeywordMatch]:
     """One-off convenience: the keywords named in ``title`` and ``text``."""
     return Matcher(keywords).match(title, text)
+
+
+class Parsed(list[Item]):
+    """Items a parser returned, minus those naming no keyword; ``total`` counts them all."""
+
+    total: int = 0
+
+
+@lru_cache(maxsize=4)
+def _cached_matcher(keywords: tuple[Keyword, ...]) -> Matcher:
+    return Matcher(keywords)
+
+
+def parse_and_keep(
+    parse: Callable[..., Sequence[Item]], args: tuple[Any, ...], keywords: tuple[Keyword, ...]
+) -> Parsed:
+    """``parse(*args)``, keeping only items that name a keyword.
+
+    Runs where the parsing runs (a worker process on big scans), so the thousands of entries
+    that mention nothing never travel back. The scan matches the survivors again, cheaply.
+    """
+    items = parse(*args)
+    matcher = _cached_matcher(keywords)
+    kept = Parsed(item for item in items if matcher.match(item.title, item.text))
+    kept.total = len(items)
+    return kept

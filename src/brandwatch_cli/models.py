@@ -109,4 +109,4 @@ class Item:
     published_at: datetime | None = None
     language: str | None = None
     #: Numbers from ENGAGEMENT_KEYS the source reports for this item.
-    engagement: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
+    engagement: Mapping[str, float] = field(default_factory=dict)  # a dict: items are pickled

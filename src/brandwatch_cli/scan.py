@@ -9,14 +9,19 @@ aborted scan; one that keeps failing is skipped until its backoff expires.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.dedupe import canonical_url, fingerprint
@@ -36,6 +41,9 @@ from brandwatch_cli.store import (
 
 #: Sentiment reads the title and this much of the text: enough to judge, bounded in cost.
 SCORED_TEXT_CHARS = 10_000
+#: Scans of at least this many sources parse in worker processes.
+POOL_MIN_SOURCES = 8
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: A failing source is retried at the next scan, then after 15 min, 30 min, 1 h ... at most 1 day.
 BACKOFF_START = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(days=1)
@@ -194,6 +202,7 @@ class _Scan:
             cursors=self.store.cursors(config.name),
             env=self.env,
             executor=self.executor,
+            prefilter=None if config.about else self.config.keywords,
         )
         source = build_source(config, self.config.keywords_for(config))
         wait: float | None = None
@@ -248,7 +257,7 @@ class _Scan:
         outcome = SourceOutcome(
             config.name,
             status,
-            entries=len(items),
+            entries=getattr(items, "total", len(items)),
             matched=matched,
             error=error,
             duration_s=time.monotonic() - started,
@@ -275,10 +284,12 @@ async def scan_async(
     selected = tuple(config.sources if sources is None else sources)
     limit = max(1, concurrency or config.concurrency)
     scan_id = store.start_scan(now())
-    slots = asyncio.Semaphore(limit)
+    # Requests are limited by the HTTP client (``limit`` at once, ``per_host`` per host); this
+    # only bounds how many sources hold their parsed items in memory at the same time.
+    slots = asyncio.Semaphore(limit * 4)
     status = "interrupted"
     try:
-        async with HttpClient(config.http, max_connections=limit) as http:
+        async with HttpClient(config.http, concurrency=limit) as http:
             scan = _Scan(config, store, http, scan_id, now, force, executor)
 
             async def run(source_config: SourceConfig) -> SourceOutcome:
@@ -312,14 +323,66 @@ def run_scan(
     force: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
 ) -> ScanResult:
-    """Synchronous entry point: see ``scan_async``."""
-    return asyncio.run(
-        scan_async(
-            config,
-            store,
-            sources=sources,
-            concurrency=concurrency,
-            force=force,
-            on_source_done=on_source_done,
+    """Synchronous entry point: see ``scan_async``.
+
+    Big scans parse in a pool of worker processes (one per core), so parsing uses every core
+    while the event loop keeps downloading; small ones parse in a thread, sparing the start-up.
+    """
+    selected = tuple(config.sources if sources is None else sources)
+    with _parsing_pool(len(selected)) as executor:
+        return asyncio.run(
+            scan_async(
+                config,
+                store,
+                sources=selected,
+                concurrency=concurrency,
+                force=force,
+                on_source_done=on_source_done,
+                executor=executor,
+            )
         )
+
+
+def _worker_start() -> None:
+    """A parsing worker dies with the scan: a killed scan leaves no orphan holding its pipes."""
+    parent = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scan's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the watchdog below still applies
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+    def watchdog() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+
+
+@contextmanager
+def _parsing_pool(sources: int) -> Iterator[Executor | None]:
+    cores = os.cpu_count() or 1
+    if sources < POOL_MIN_SOURCES or cores < 2:
+        yield None
+        return
+    # Fork the workers now, before the event loop starts any thread: forking a process that
+    # runs threads can copy a held lock into the child. gc.freeze() keeps the children's
+    # garbage collector off the inherited objects, so their pages stay shared.
+    gc.freeze()
+    pool = ProcessPoolExecutor(
+        max_workers=min(cores, 4),
+        mp_context=get_context("fork"),
+        initializer=_worker_start,
     )
+    try:
+        pool.submit(int).result()
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

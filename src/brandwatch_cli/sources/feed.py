@@ -35,7 +35,7 @@ class FeedSource:
         response = await ctx.fetcher.get(self.config.url, conditional=True)
         if response.unchanged:
             raise Unchanged
-        return await ctx.run(parse_feed, response.content, response.headers, response.url)
+        return await ctx.parse(parse_feed, response.content, response.headers, response.url)
 
 
 def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> list[Item]:

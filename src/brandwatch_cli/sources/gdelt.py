@@ -233,7 +233,7 @@ async def _wait_turn(fetcher: Fetcher, url: str, interval: float) -> None:
     last = _LAST_REQUEST.setdefault(fetcher.http, {})
     now = time.monotonic()
     start = max(now, last.get(host, -math.inf) + interval)
-    if start >= fetcher.deadline:
+    if start - now >= fetcher.remaining():
         raise SourceError(
             f"timed out after {fetcher.timeout:g}s: GDELT allows one request every"
             f" {interval:g}s (raise the source's timeout or give it fewer keywords)"
