@@ -96,3 +96,9 @@ def test_every_registered_source_type_is_configurable(tmp_path):
         entries.append(f"  - {{name: s{n}, type: {name}{url}}}")
     config = load_config(write(tmp_path, "keywords: [Acme]\nsources:\n" + "\n".join(entries)))
     assert [s.type for s in config.sources] == list(SOURCE_TYPES)
+
+
+@pytest.mark.parametrize("name", ["config.example.yaml", "examples/brandwatch.yaml"])
+def test_shipped_configs_are_valid(name):
+    config = load_config(Path(__file__).resolve().parents[1] / name)
+    assert config.keywords and config.sources

@@ -52,9 +52,15 @@ def test_console_script_and_python_m_print_the_version():
 
 
 def test_every_command_has_help_and_is_in_the_readme():
+    import typer
+
+    from brandwatch_cli.cli import app
+
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     listing = run("--help").stdout
-    for command in ("init", "scan", "mentions", "report", "export"):
+    commands = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"init", "scan", "sources", "mentions", "report", "export"} <= set(commands)
+    for command in commands:
         assert command in listing
         help_text = run(command, "--help")
         assert help_text.returncode == 0 and len(help_text.stdout) > 100
