@@ -1,10 +1,42 @@
-"""Small builders shared by tests: config files and feed documents."""
+"""Small builders shared by tests: config files, feed documents, one fetch of a source, and
+the end-to-end steps (scan through the CLI, read the database) the source tests share."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
+from brandwatch_cli.models import HttpPolicy, Item, Validators
+
+if TYPE_CHECKING:
+    from brandwatch_cli.sources import Source
+    from conftest import CliResult
+
+#: The moment source tests fetch at, unless they say otherwise.
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def config_file(folder: Path, sources: str, keywords: str = "  - Acme\n", extra: str = "") -> Path:
+    """``folder/brandwatch.yaml``, its database in ``folder``; ``sources`` and ``keywords`` are
+    the YAML lines of those lists, ``extra`` more top-level settings."""
+    lines = [
+        f"database: {folder / 'mentions.db'}",
+        extra.rstrip("\n"),
+        "keywords:",
+        keywords.rstrip(),
+        "sources:",
+        sources.rstrip(),
+    ]
+    path = folder / "brandwatch.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def write_config(
@@ -14,20 +46,69 @@ def write_config(
     "    exclude: [Globex Cinema]\n",
     extra: str = "",
 ) -> Path:
-    """A config file in ``folder`` with the given (name, url) sources."""
-    lines = [
-        f"database: {folder / 'mentions.db'}",
-        "timeout: 5",
-        extra,
-        "keywords:",
-        keywords.rstrip(),
-        "sources:",
-    ]
-    for name, url in sources:
-        lines += [f"  - name: {name}", f"    url: '{url}'"]
-    path = folder / "brandwatch.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """A config file in ``folder`` with the given (name, url) feed sources and a 5 s timeout."""
+    entries = "".join(f"  - name: {name}\n    url: '{url}'\n" for name, url in sources)
+    return config_file(folder, entries, keywords, extra="timeout: 5\n" + extra)
+
+
+def scan_ok(cli: Callable[..., CliResult], config: Path, new_mentions: int) -> CliResult:
+    """``brandwatch scan -c config``, checked to succeed with ``new_mentions`` new mentions."""
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert f"{new_mentions} new mentions" in result.stdout, result.stdout
+    return result
+
+
+def db_rows(path: Path, sql: str = "SELECT count(*) FROM mentions") -> list[tuple[Any, ...]]:
+    """The rows ``sql`` selects from the database at ``path`` (closed again afterwards)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def run_sources(
+    sources: Sequence[Source],
+    *,
+    now: datetime = NOW,
+    cursors: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+    base_dir: Path = Path("."),
+    timeout: float = 5.0,
+    validators: Mapping[str, Validators] | None = None,
+    learned: dict[str, Validators] | None = None,
+) -> list[Sequence[Item]]:
+    """Fetch each source in turn through one HttpClient (fast retries), shared as in a scan,
+    with a Fetcher and a FetchContext each. ``cursors`` is shared and updated in place;
+    ``learned`` receives the validators the fetches learned, even when one fails."""
+    shared = {} if cursors is None else cursors
+
+    async def fetch_all() -> list[Sequence[Item]]:
+        results: list[Sequence[Item]] = []
+        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
+            for source in sources:
+                fetcher = Fetcher(http, base_dir, timeout, validators=validators or {})
+                ctx = FetchContext(fetcher, now=now, cursors=shared, env=env or {})
+                try:
+                    results.append(await source.fetch(ctx))
+                finally:
+                    if learned is not None:
+                        learned.update(fetcher.learned)
+        return results
+
+    return asyncio.run(fetch_all())
+
+
+def run_source(source: Source, **options: Any) -> Sequence[Item]:
+    """The items of one fetch of ``source`` (options as for ``run_sources``)."""
+    return run_sources([source], **options)[0]
+
+
+def run_source_and_cursors(
+    source: Source, *, cursors: dict[str, str] | None = None, **options: Any
+) -> tuple[Sequence[Item], dict[str, str]]:
+    """One fetch of ``source``: its items and the cursors after it (``cursors`` if given,
+    updated in place, else a new dict)."""
+    cursors = {} if cursors is None else cursors
+    return run_source(source, cursors=cursors, **options), cursors
 
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> str:

@@ -170,6 +170,7 @@ def test_export_jsonl_has_the_same_fields(cli, news, tmp_path):
     ]
     assert deal["keywords"] == "Acme;Globex"
     assert isinstance(deal["id"], int) and isinstance(deal["sentiment"], float)
+    assert deal["engagement"] == {} and deal["sentiment_method"] == "vader"
 
     out = tmp_path / "out.jsonl"
     written = cli("export", "-c", config, "-f", "jsonl", "--output", out)

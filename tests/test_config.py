@@ -102,3 +102,51 @@ def test_every_registered_source_type_is_configurable(tmp_path):
 def test_shipped_configs_are_valid(name):
     config = load_config(Path(__file__).resolve().parents[1] / name)
     assert config.keywords and config.sources
+
+
+def test_keyword_options(tmp_path):
+    config = load_config(
+        write(
+            tmp_path,
+            "sentiment:\n  lexicon: {killer: 2.0}\n"
+            "keywords:\n"
+            "  - name: Café Lumière\n"
+            "    query: '\"Café Lumière\" OR cafelumiere NOT recrutement'\n"
+            "    languages: [fr, EN]\n"
+            "  - name: Orange\n"
+            "    terms: [Orange]\n"
+            "    case_sensitive: true\n"
+            "    require_any: [opérateur, forfait]\n"
+            "    sentiment: {lexicon: {bombe: 2.5, lent: -2}}\n"
+            "sources:\n  - {name: a, url: x.xml}\n",
+        )
+    )
+    cafe, orange = config.keywords
+    assert cafe.query == '"Café Lumière" OR cafelumiere NOT recrutement'
+    assert cafe.terms == () and cafe.languages == ("fr", "en")
+    assert orange.case_sensitive and orange.require_any == ("opérateur", "forfait")
+    assert orange.lexicon == (("bombe", 2.5), ("lent", -2.0))
+    assert config.lexicon == (("killer", 2.0),)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "message"),
+    [
+        (
+            "{name: X, query: '(acme OR globex'}",
+            "brandwatch.yaml:2: query of keyword 'X', column 1: this ( is never closed",
+        ),
+        ("{name: X, query: 'NOT acme'}", "query of keyword 'X', column 1: NOT only excludes"),
+        ("{name: X, query: acme, terms: [a]}", "give either 'terms' or 'query'"),
+        ("{name: X, languages: [french]}", "'french' is not a two-letter ISO 639-1 code"),
+        ("{name: X, case_sensitive: yes}", "'case_sensitive' of 'X' must be true or false"),
+        ("{name: X, sentiment: {lexicon: {bad: 9}}}", "valence of 'bad' must be a number from -4"),
+        ("{name: X, sentiment: {lexikon: {}}}", "unknown key 'lexikon'"),
+        ("{name: X, requires_any: [a]}", "(did you mean 'require_any'?)"),
+    ],
+)
+def test_keyword_errors_point_at_the_line(tmp_path, keyword, message):
+    path = write(tmp_path, f"keywords:\n  - {keyword}\nsources:\n  - {{name: a, url: x.xml}}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert message in str(info.value)

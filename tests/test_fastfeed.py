@@ -7,6 +7,7 @@ produce duplicates.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,24 @@ def test_fast_path_matches_feedparser_or_declines(path, monkeypatch):
         # The fast path may read a date feedparser cannot; never the other way round.
         if careful.published_at is not None:
             assert quick.published_at == careful.published_at
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2026-11-16T09:15:00.750+01:00", datetime(2026, 11, 16, 8, 15, tzinfo=UTC)),
+        ("Mon, 16 Nov 2026 09:15:00 GMT", datetime(2026, 11, 16, 9, 15, tzinfo=UTC)),
+        ("0001-01-01T00:00:00+01:00", None),  # no UTC form
+    ],
+)
+def test_dates_are_read_as_feedparser_reads_them(date, expected, monkeypatch):
+    content = (
+        "<rss version='2.0'><channel><title>t</title><item><title>Acme</title>"
+        f"<pubDate>{date}</pubDate></item></channel></rss>"
+    ).encode()
+    (quick,) = parse_fast(content, {}, URL)
+    (careful,) = _slow(content, {}, monkeypatch)
+    assert quick.published_at == careful.published_at == expected  # whole seconds, as feedparser
 
 
 def test_the_fast_path_takes_plain_feeds_and_declines_unusual_ones():

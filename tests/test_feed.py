@@ -127,3 +127,18 @@ def test_hostile_text_is_cleaned_and_unsafe_links_dropped():
     assert "\x1b" not in item.title and "\u202e" not in item.title
     assert "\x1b" not in item.text and "alert" not in item.text
     assert item.url is None  # a javascript: link is not a link
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<rss version='2.0'><channel><title>t</title><item><title>Acme</title>"
+        b"<pubDate>0001-01-01T00:00:00+01:00</pubDate></item></channel></rss>",
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "title": "Acme",'
+        b' "date_published": "0001-01-01T00:00:00+01:00"}]}',
+    ],
+)
+def test_a_date_with_no_utc_form_leaves_the_entry_undated(body):
+    (item,) = parse_feed(body, {}, BASE)
+    assert item.title == "Acme"
+    assert item.published_at is None

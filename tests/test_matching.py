@@ -90,3 +90,148 @@ def test_accent_insensitive_equivalence(text):
     assert bool(match_keywords([keyword], text, "")) == bool(
         match_keywords([keyword], accented, "")
     )
+
+
+# -- keyword queries, context words, case -------------------------------------------------
+
+
+def kw(name="K", **options):
+    options.setdefault("terms", () if "query" in options else (name,))
+    for key in ("terms", "exclude", "require_any", "languages"):
+        options[key] = tuple(options.get(key, ()))
+    return Keyword(name, **options)
+
+
+def matches(keyword, title, text=""):
+    return bool(match_keywords([keyword], title, text))
+
+
+CAFE = kw(
+    "Café Lumière",
+    query='"Café Lumière" OR cafelumiere OR @cafelumiere NOT (recrutement OR "offre d\'emploi")',
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Un café au CAFE LUMIERE ce matin", True),
+        ("#cafelumiere trop bien", True),
+        ("merci @cafelumiere", True),
+        ("Café Lumière recrutement : 10 postes", False),  # NOT applies to the whole query
+        ("Offre d'emploi chez Café Lumière", False),
+        ("cafelumiere: offre d’emploi", False),  # typographic apostrophe folds too
+        ("un café et de la lumière", False),
+    ],
+)
+def test_the_issue_query(text, expected):
+    assert matches(CAFE, text) is expected
+
+
+def test_phrase_terms_match_their_hashtag_form():
+    keyword = kw("Café Lumière", terms=("Café Lumière",))
+    assert matches(keyword, "J'adore #CafeLumiere")
+    assert matches(keyword, "Thanks @cafelumiere!")
+    assert not matches(keyword, "#CafeLumiereFan club")  # whole words still
+
+
+def test_near_counts_words_between():
+    keyword = kw("Acme", query="acme NEAR/2 recall")
+    assert matches(keyword, "Acme toaster recall announced")
+    assert matches(keyword, "Acme big toaster recall")
+    assert not matches(keyword, "Acme makes big toasters; recall")  # 3 words between
+    assert not matches(keyword, "Acme", "recall")  # never across title and text
+
+
+def test_and_may_use_title_and_text():
+    keyword = kw("Acme", query="acme AND recall")
+    assert matches(keyword, "Acme news", "A recall was announced")
+    (found,) = match_keywords([keyword], "Acme news", "A recall was announced")
+    assert found.fields == ("title", "text")
+    assert found.terms == ("acme", "recall")
+
+
+def test_prefix_wildcard():
+    keyword = kw("Jobs", query="acme recrut*")
+    assert matches(keyword, "Acme recrute des vendeurs")
+    assert matches(keyword, "Acme: recrutement ouvert")
+    assert not matches(keyword, "Acme ne recrute pas".replace("recrute", "embauche"))
+
+
+def test_case_sensitive_keyword_is_the_operator_not_the_colour():
+    orange = kw("Orange", terms=("Orange",), case_sensitive=True)
+    assert matches(orange, "Panne Orange à Lyon")
+    assert matches(orange, "La box ORANGE".replace("ORANGE", "Orange"))
+    assert not matches(orange, "une robe orange")
+    assert not matches(orange, "ORANGE SANGUINE")  # written differently: not the brand
+
+
+def test_case_sensitive_still_folds_accents():
+    keyword = kw("Élan", terms=("Élan",), case_sensitive=True)
+    assert matches(keyword, "Elan lance un vélo")
+    assert not matches(keyword, "un bel élan")
+
+
+def test_require_any_context_words():
+    orange = kw("Orange", terms=("Orange",), require_any=("opérateur", "forfait", "fibre"))
+    assert matches(orange, "Orange augmente le prix du forfait")
+    assert matches(orange, "Orange", "Encore une panne de la FIBRE")  # anywhere in the mention
+    assert not matches(orange, "Orange et citron au marché")
+
+
+def test_lower_case_operators_are_words():
+    keyword = kw("Or", query="or not")
+    assert matches(keyword, "Gold: or not?")  # the words "or" and "not", both required
+    assert not matches(keyword, "or")
+
+
+def test_explain_says_why():
+    from brandwatch_cli.matching import Matcher
+
+    keywords = [
+        kw("Acme"),
+        kw("Globex", terms=("Globex",), exclude=("Globex Cinema",)),
+        kw("Orange", terms=("Orange",), require_any=("forfait",)),
+        kw("Near", query="acme NEAR/1 recall"),
+    ]
+    reasons = {
+        e.keyword: e
+        for e in Matcher(keywords).explain("Globex Cinema", "Acme toaster big recall Orange")
+    }
+    assert reasons["Acme"].matched and "acme" in reasons["Acme"].reason.lower()
+    assert not reasons["Globex"].matched and "excluded" in reasons["Globex"].reason
+    assert not reasons["Orange"].matched and "context" in reasons["Orange"].reason
+    assert not reasons["Near"].matched and "query does not hold" in reasons["Near"].reason
+
+
+def test_a_thousand_keywords_in_one_pass():
+    keywords = [kw(f"brand{i}", query=f"brand{i} NEAR/3 launch") for i in range(1000)]
+    matcher = Matcher(keywords)
+    found = matcher.match("brand512 will launch a phone", "")
+    assert [m.keyword for m in found] == ["brand512"]
+
+
+VOCAB = ["acme", "globex", "recall", "launch", "job", "shop", "great", "corp", "recruit"]
+QUERIES = [
+    "acme",
+    "acme NEAR/2 recall",
+    "(acme OR globex) NOT job",
+    "acme AND (launch OR recall)",
+    '"globex corp" OR acme shop',
+    "recrui* acme",
+    "globex NEAR/1 (great OR launch) NOT recall",
+]
+
+
+@given(
+    st.lists(st.sampled_from([*VOCAB, "x", "y"]), max_size=15),
+    st.lists(st.sampled_from(VOCAB), max_size=6),
+)
+def test_pruning_by_trigger_terms_never_changes_the_result(text_words, title_words):
+    """match() evaluates only keywords whose trigger terms occur; explain() evaluates all."""
+    keywords = [kw(f"k{n}", query=q) for n, q in enumerate(QUERIES)]
+    matcher = Matcher(keywords)
+    title, text = " ".join(title_words), " ".join(text_words)
+    pruned = [m.keyword for m in matcher.match(title, text)]
+    full = [e.keyword for e in matcher.explain(title, text) if e.matched]
+    assert pruned == full

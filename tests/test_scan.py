@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -154,7 +155,13 @@ class CursorSource:
             first = Item(entry_id="p1", url=None, title="Acme before the failure", text="")
             raise SourceError("failed on the second keyword", partial=[first])
         return [
-            Item(entry_id="r1", url=None, title="A review with no brand name", text="Love it"),
+            Item(
+                entry_id="r1",
+                url=None,
+                title="A review with no brand name",
+                text="Love it",
+                engagement={"rating": 5, "votes": 2},
+            ),
             Item(entry_id="r2", url=None, title="Globex is fine", text=""),
         ]
 
@@ -197,6 +204,11 @@ def test_about_attributes_every_item_to_a_keyword(cli, tmp_path, cursor_type):
         ("r1", {"Acme"}),
         ("r2", {"Acme", "Globex"}),
     ]
+    exported = cli("export", "-c", config, "--format", "jsonl", "--keyword", "Acme").stdout
+    by_id = {json.loads(line)["title"]: json.loads(line) for line in exported.splitlines()}
+    assert by_id["A review with no brand name"]["engagement"] == {"rating": 5, "votes": 2}
+    as_csv = cli("export", "-c", config, "--format", "csv").stdout
+    assert '"{""rating"": 5, ""votes"": 2}"' in as_csv
 
 
 def test_about_and_keywords_must_name_configured_keywords(cli, tmp_path, cursor_type):

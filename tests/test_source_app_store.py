@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.models import ENGAGEMENT_KEYS, USER_AGENT, HttpPolicy, SourceConfig
+from brandwatch_cli.fetching import Unchanged
+from brandwatch_cli.models import ENGAGEMENT_KEYS, USER_AGENT, SourceConfig
 from brandwatch_cli.sources.app_store import AppStoreSource
 from conftest import Route
+from helpers import NOW, config_file, db_rows, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "app_store"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 APP = "123456789"
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 KEY = f"us/{APP}"
@@ -37,23 +35,12 @@ def serve_page(server, page: int, name: str, **options) -> None:
 
 
 def run(server, *, options=None, cursors=None, validators=None, learned=None):
-    """Fetch once; returns (items, cursors after the fetch)."""
+    """Fetch once; returns (items, cursors after the fetch), leaving ``cursors`` unchanged."""
     options = {"app_id": int(APP)} if options is None else options
-    config = SourceConfig("ios", "app_store", server.base_url, 5.0, options)
-    source = AppStoreSource(config, ())
-    cursors = dict(cursors or {})
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            fetcher = Fetcher(http, Path("."), timeout=5, validators=validators or {})
-            ctx = FetchContext(fetcher, now=NOW, cursors=cursors, env={})
-            try:
-                return await source.fetch(ctx)
-            finally:
-                if learned is not None:
-                    learned.update(fetcher.learned)
-
-    return asyncio.run(go()), cursors
+    source = AppStoreSource(SourceConfig("ios", "app_store", server.base_url, 5.0, options), ())
+    return run_source_and_cursors(
+        source, cursors=dict(cursors or {}), validators=validators, learned=learned
+    )
 
 
 def test_a_page_of_reviews_is_mapped_field_by_field(feed_server):
@@ -210,8 +197,14 @@ def test_reviews_missing_optional_fields_do_not_crash(feed_server):
         ({"app_id": "id123456789"}, "'app_id' of source 'ios' must be the app's numeric"),
         ({"app_id": "١٢٣"}, "'app_id' of source 'ios'"),  # Arabic-Indic digits are not an id
         ({"app_id": APP, "country": "usa"}, "'country' of source 'ios'"),
-        ({"app_id": APP, "max_pages": 11}, "'max_pages' of source 'ios' must be from 1 to 10"),
-        ({"app_id": APP, "max_pages": 0}, "'max_pages'"),
+        (
+            {"app_id": APP, "max_pages": 11},
+            r"'max_pages' of source 'ios' must be from 1 to 10, not 11 \(Apple serves",
+        ),
+        (
+            {"app_id": APP, "max_pages": 0},
+            "'max_pages' of source 'ios' must be from 1 to 10, not 0",
+        ),
     ],
 )
 def test_bad_options_fail_at_fetch_time_without_a_request(feed_server, options, message):
@@ -234,29 +227,24 @@ def test_server_errors_are_retried_then_reported(feed_server):
 def test_scan_through_the_cli_attributes_reviews_to_the_about_keyword(cli, feed_server, tmp_path):
     serve_page(feed_server, 1, "page1.json")
     serve_page(feed_server, 2, "page2.json")
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "timeout: 5\n"
-        "keywords:\n  - Acme\n  - Globex\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         "  - name: acme-ios\n"
         "    type: app_store\n"
         f"    url: '{feed_server.base_url}'\n"
         f"    app_id: {APP}\n"
         "    country: us\n"
         "    about: Acme\n",
-        encoding="utf-8",
+        keywords="  - Acme\n  - Globex\n",
+        extra="timeout: 5\n",
     )
-    result = cli("scan", "-c", config)
-    assert result.exit_code == 0, result.stderr
-    assert "5 new mentions" in result.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as db:
-        rows = db.execute(
-            "SELECT m.entry_id, m.engagement, m.sentiment_label, group_concat(k.keyword)"
-            " FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
-            " GROUP BY m.id ORDER BY m.published_at DESC"
-        ).fetchall()
+    scan_ok(cli, config, 5)
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT m.entry_id, m.engagement, m.sentiment_label, group_concat(k.keyword)"
+        " FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
+        " GROUP BY m.id ORDER BY m.published_at DESC",
+    )
     assert [r[0] for r in rows] == [
         "11893456120",
         "11893001877",
@@ -269,5 +257,4 @@ def test_scan_through_the_cli_attributes_reviews_to_the_about_keyword(cli, feed_
     assert [json.loads(r[1])["rating"] for r in rows] == [4, 1, 5, 3, 2]
     assert rows[1][2] == "negative"
 
-    again = cli("scan", "-c", config)
-    assert again.exit_code == 0 and "0 new mentions" in again.stdout
+    scan_ok(cli, config, 0)

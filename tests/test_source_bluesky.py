@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -12,18 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
-from brandwatch_cli.models import ENGAGEMENT_KEYS, USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import ENGAGEMENT_KEYS, USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources.bluesky import (
     HANDLE_ENV,
     PASSWORD_ENV,
     BlueskySource,
 )
 from conftest import Route
+from helpers import NOW, config_file, db_rows, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "bluesky"
 LEXICONS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "bluesky"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SECRET = "abcd-efgh-ijkl-mnop"
 ENV = {HANDLE_ENV: "@listener.example.com", PASSWORD_ENV: SECRET}
 SESSION = "/xrpc/com.atproto.server.createSession"
@@ -41,26 +38,17 @@ def serve_session(server) -> None:
     server.serve(SESSION, body("session.json"), headers=JSON)
 
 
+def serve_two_pages(server) -> None:
+    """Search answers page 1 (with a cursor), then page 2 (without one)."""
+    pages = [Route(body(f"search_page{n}.json"), headers=JSON) for n in (1, 2)]
+    server.serve_sequence(SEARCH, pages)
+
+
 def run(server, keywords=(ACME,), *, options=None, cursors=None, env=ENV, url=None):
-    """Fetch once; returns (items, cursors after the fetch)."""
-    config = SourceConfig(
-        "sky",
-        "bluesky",
-        url if url is not None else server.url("/xrpc"),
-        5.0,
-        options or {},
-    )
-    source = BlueskySource(config, keywords)
-    cursors = dict(cursors or {})
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            ctx = FetchContext(
-                Fetcher(http, Path("."), timeout=5), now=NOW, cursors=cursors, env=env
-            )
-            return await source.fetch(ctx)
-
-    return asyncio.run(go()), cursors
+    """Fetch once; returns (items, cursors after the fetch), leaving ``cursors`` unchanged."""
+    url = url if url is not None else server.url("/xrpc")
+    source = BlueskySource(SourceConfig("sky", "bluesky", url, 5.0, options or {}), keywords)
+    return run_source_and_cursors(source, cursors=dict(cursors or {}), env=env)
 
 
 def searches(server) -> list[tuple[dict[str, list[str]], dict[str, str]]]:
@@ -88,13 +76,7 @@ def test_missing_credentials_name_both_variables_without_a_request(feed_server, 
 
 def test_a_page_of_posts_is_mapped_field_by_field(feed_server):
     serve_session(feed_server)
-    feed_server.serve_sequence(
-        SEARCH,
-        [
-            Route(body("search_page1.json"), headers=JSON),
-            Route(body("search_page2.json"), headers=JSON),
-        ],
-    )
+    serve_two_pages(feed_server)
     items, _ = run(feed_server)
     assert [i.entry_id for i in items] == [
         "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3lbx2kq5pvc2d",
@@ -166,13 +148,7 @@ def test_empty_results_store_no_cursor_and_keep_an_old_one(feed_server):
 
 def test_two_pages_then_stop_when_no_cursor_comes_back(feed_server):
     serve_session(feed_server)
-    feed_server.serve_sequence(
-        SEARCH,
-        [
-            Route(body("search_page1.json"), headers=JSON),
-            Route(body("search_page2.json"), headers=JSON),
-        ],
-    )
+    serve_two_pages(feed_server)
     items, _ = run(feed_server, options={"max_pages": 5})
     assert len(items) == 3
     sent = searches(feed_server)
@@ -194,13 +170,7 @@ def test_the_page_cap_stops_an_endless_cursor(feed_server):
 
 def test_cursor_is_the_newest_post_and_bounds_the_next_search(feed_server):
     serve_session(feed_server)
-    feed_server.serve_sequence(
-        SEARCH,
-        [
-            Route(body("search_page1.json"), headers=JSON),
-            Route(body("search_page2.json"), headers=JSON),
-        ],
-    )
+    serve_two_pages(feed_server)
     _, cursors = run(feed_server)
     # Newest sortAt = min(createdAt, indexedAt) of the newest post.
     assert cursors == {"Acme": "2026-11-19T08:30:00+00:00"}
@@ -309,7 +279,11 @@ def test_a_session_without_token_is_a_source_error(feed_server):
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"max_pages": 0}, "'max_pages' of source 'sky'"), ({"lang": "English!"}, "'lang' of")],
+    [
+        ({"max_pages": 0}, "'max_pages' of source 'sky' must be from 1 to 50, not 0"),
+        ({"max_pages": 51}, "'max_pages' of source 'sky' must be from 1 to 50, not 51"),
+        ({"lang": "English!"}, "'lang' of"),
+    ],
 )
 def test_bad_options_fail_at_fetch_time_without_a_request(feed_server, options, message):
     with pytest.raises(SourceError, match=message):
@@ -345,34 +319,22 @@ def test_scan_through_the_cli_stores_posts_with_engagement(cli, feed_server, tmp
     monkeypatch.setenv(HANDLE_ENV, "listener.example.com")
     monkeypatch.setenv(PASSWORD_ENV, SECRET)
     serve_session(feed_server)
-    feed_server.serve_sequence(
-        SEARCH,
-        [
-            Route(body("search_page1.json"), headers=JSON),
-            Route(body("search_page2.json"), headers=JSON),
-        ],
-    )
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "timeout: 5\n"
-        "keywords:\n  - Acme\n"
-        "sources:\n"
+    serve_two_pages(feed_server)
+    config = config_file(
+        tmp_path,
         "  - name: sky\n"
         "    type: bluesky\n"
         f"    url: '{feed_server.url('/xrpc')}'\n"
         "    lang: en\n"
         "    max_pages: 2\n",
-        encoding="utf-8",
+        extra="timeout: 5\n",
     )
-    result = cli("scan", "-c", config)
-    assert result.exit_code == 0, result.stderr
-    assert "3 new mentions" in result.stdout
+    result = scan_ok(cli, config, 3)
     assert SECRET not in result.stdout + result.stderr
-    with sqlite3.connect(tmp_path / "mentions.db") as db:
-        rows = db.execute(
-            "SELECT url, author, language, engagement FROM mentions ORDER BY published_at DESC"
-        ).fetchall()
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT url, author, language, engagement FROM mentions ORDER BY published_at DESC",
+    )
     assert rows[0][:3] == (
         "https://bsky.app/profile/maria.bsky.social/post/3lbx2kq5pvc2d",
         "maria.bsky.social",

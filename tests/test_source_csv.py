@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import csv
 import json
 import shutil
-import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.models import HttpPolicy, SourceConfig
+from brandwatch_cli.fetching import Unchanged
+from brandwatch_cli.models import SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.csv_file import layout_from_options, parse_csv
+from helpers import config_file, db_rows, run_source, scan_ok
 
 DATA = Path(__file__).parent / "data" / "csv"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 FEEDBACK = {
     "text": "comment",
     "title": "subject",
@@ -31,26 +29,6 @@ FEEDBACK = {
     "link": "url",
     "rating": "rating",
 }
-
-
-class Run:
-    """One read of a source from ``base_dir``, keeping the validators a scan would store."""
-
-    def __init__(self, base_dir: Path, validators=None):
-        self.base_dir = base_dir
-        self.validators = validators or {}
-        self.learned = {}
-
-    def __call__(self, source):
-        async def go():
-            async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-                fetcher = Fetcher(http, self.base_dir, 5.0, validators=self.validators)
-                try:
-                    return await source.fetch(FetchContext(fetcher, now=NOW))
-                finally:
-                    self.learned = fetcher.learned
-
-        return asyncio.run(go())
 
 
 def csv_source(url, **options):
@@ -63,7 +41,7 @@ def parse(content: bytes, **options) -> list:
 
 def test_a_utf8_export_with_a_bom_maps_every_column():
     # A relative path resolves against the fetcher's folder (the config's, in a scan).
-    items = Run(DATA)(csv_source("feedback.csv", **FEEDBACK))
+    items = run_source(csv_source("feedback.csv", **FEEDBACK), base_dir=DATA)
     ids = [i.entry_id for i in items]
     assert ids[:5] == ["T-1001", "T-1002", "T-1002#2", "T-1003", "T-1005"] and len(ids) == 6
     first = items[0]
@@ -93,7 +71,7 @@ def test_a_utf8_export_with_a_bom_maps_every_column():
 
 
 def test_french_excel_cp1252_with_semicolons_and_day_first_dates():
-    items = Run(DATA)(
+    items = run_source(
         csv_source(
             "avis_magasin_cp1252.csv",
             text="Commentaire",
@@ -101,7 +79,8 @@ def test_french_excel_cp1252_with_semicolons_and_day_first_dates():
             author="Client",
             rating="note",  # header says "Note": names match ignoring case
             language="fr-FR",
-        )
+        ),
+        base_dir=DATA,
     )
     assert len(items) == 4
     assert items[0].text == "Très bien accueillie, vendeur compétent"
@@ -175,7 +154,7 @@ def test_dates(value, expected):
 
 def test_a_missing_column_is_named_with_the_header_listed():
     with pytest.raises(SourceError) as caught:
-        Run(DATA)(csv_source("feedback.csv", text="comment", date="Created"))
+        run_source(csv_source("feedback.csv", text="comment", date="Created"), base_dir=DATA)
     message = str(caught.value)
     assert "column 'Created' (option 'date') is not in the header" in message
     assert "'ticket_id', 'created_at', 'channel'" in message
@@ -201,35 +180,38 @@ def test_without_a_text_option_a_text_column_is_required():
 def test_bad_options_fail_at_fetch_time_naming_the_option(options, named):
     source = csv_source(DATA / "feedback.csv", text="comment", **options)
     with pytest.raises(SourceError, match=f"option '{named}'"):
-        Run(DATA)(source)
+        run_source(source, base_dir=DATA)
 
 
 def test_a_wrong_explicit_encoding_is_reported():
     with pytest.raises(SourceError, match=r"not utf-8 \(byte 0xe9 .*'encoding' option"):
-        Run(DATA)(csv_source("avis_magasin_cp1252.csv", text="Commentaire", encoding="UTF-8"))
+        run_source(
+            csv_source("avis_magasin_cp1252.csv", text="Commentaire", encoding="UTF-8"),
+            base_dir=DATA,
+        )
 
 
 def test_identical_file_is_unchanged_and_an_edit_is_read(tmp_path):
     path = tmp_path / "feedback.csv"
     shutil.copy(DATA / "feedback.csv", path)
-    first = Run(tmp_path)
-    assert len(first(csv_source(path, **FEEDBACK))) == 6
+    learned: dict = {}
+    assert len(run_source(csv_source(path, **FEEDBACK), base_dir=tmp_path, learned=learned)) == 6
     with pytest.raises(Unchanged):
-        Run(tmp_path, first.learned)(csv_source(path, **FEEDBACK))
+        run_source(csv_source(path, **FEEDBACK), base_dir=tmp_path, validators=learned)
     with path.open("ab") as handle:
         handle.write(b"T-1007,2026-11-20,web,Dana Scully,Thanks,All sorted now,5,\r\n")
-    items = Run(tmp_path, first.learned)(csv_source(path, **FEEDBACK))
+    items = run_source(csv_source(path, **FEEDBACK), base_dir=tmp_path, validators=learned)
     assert items[-1].entry_id == "T-1007"
 
 
 def test_missing_empty_and_header_only_files(tmp_path):
     with pytest.raises(SourceError, match="file not found"):
-        Run(tmp_path)(csv_source("nope.csv", text="comment"))
+        run_source(csv_source("nope.csv", text="comment"), base_dir=tmp_path)
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(SourceError, match="empty file: no header row"):
-        Run(tmp_path)(csv_source("empty.csv"))
+        run_source(csv_source("empty.csv"), base_dir=tmp_path)
     (tmp_path / "header.csv").write_bytes(codecs.BOM_UTF8 + b"id;text\r\n")
-    assert Run(tmp_path)(csv_source("header.csv")) == []
+    assert run_source(csv_source("header.csv"), base_dir=tmp_path) == []
 
 
 def test_an_oversized_cell_is_a_readable_error():
@@ -256,25 +238,20 @@ def test_a_large_export_is_read_in_one_linear_pass():
 
 def test_scan_through_the_cli_attributes_every_row_with_about(cli, tmp_path):
     shutil.copy(DATA / "avis_magasin_cp1252.csv", tmp_path / "avis.csv")
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - Acme\n  - name: Globex\n    terms: [Globex]\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         "  - name: magasins\n    type: csv\n    url: avis.csv\n    about: Acme\n"
         "    text: Commentaire\n    date: Date\n    author: Client\n    rating: Note\n"
         "    language: fr\n",
-        encoding="utf-8",
+        keywords="  - Acme\n  - name: Globex\n    terms: [Globex]\n",
     )
-    first = cli("scan", "-c", config)
-    assert first.exit_code == 0, first.stderr
-    assert "4 new mentions" in first.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT m.text, m.author, m.language, m.engagement, group_concat(k.keyword)"
-            " FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
-            " GROUP BY m.id ORDER BY m.id"
-        ).fetchall()
+    scan_ok(cli, config, 4)
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT m.text, m.author, m.language, m.engagement, group_concat(k.keyword)"
+        " FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
+        " GROUP BY m.id ORDER BY m.id",
+    )
     assert [row[4] for row in rows] == ["Acme"] * 4  # none names Acme: `about` attributes them
     assert rows[0][:3] == ("Très bien accueillie, vendeur compétent", "Hélène", "fr")
     assert json.loads(rows[0][3]) == {"rating": 4.5}

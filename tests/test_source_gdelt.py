@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,31 +11,23 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
-from brandwatch_cli.models import USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.gdelt import gdelt_query
+from helpers import (
+    config_file,
+    db_rows,
+    run_source,
+    run_source_and_cursors,
+    run_sources,
+    scan_ok,
+)
 
 DATA = Path(__file__).parent / "data" / "gdelt"
 PATH = "/api/v2/doc/doc"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACME = Keyword("Acme", ("Acme",))
 GLOBEX = Keyword("Globex", ("Globex", "Globex Corporation", "#Globex"), ("Globex Cinema",))
 EMPTY = json.dumps({"articles": []})
-
-
-def run(*sources, cursors=None, timeout=5.0):
-    """Fetch each source in turn within one scan's client; (items of the last, cursors)."""
-    cursors = {} if cursors is None else cursors
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            for source in sources:
-                ctx = FetchContext(Fetcher(http, Path("."), timeout), now=NOW, cursors=cursors)
-                items = await source.fetch(ctx)
-            return items
-
-    return asyncio.run(go()), cursors
 
 
 def gdelt(server, keywords=(ACME,), **options):
@@ -52,7 +42,7 @@ def sent(server):
 
 def test_articles_are_mapped(feed_server):
     feed_server.serve(PATH, (DATA / "artlist_acme.json").read_bytes())
-    items, _ = run(gdelt(feed_server))
+    items = run_source(gdelt(feed_server))
     by_title = {item.title: item for item in items}
     assert len(items) == 6  # the title-less article is dropped
 
@@ -78,7 +68,7 @@ def test_articles_are_mapped(feed_server):
 
 def test_first_request_asks_for_the_last_day(feed_server):
     feed_server.serve(PATH, EMPTY)
-    run(gdelt(feed_server, keywords=(GLOBEX,)))
+    run_source(gdelt(feed_server, keywords=(GLOBEX,)))
     assert [urlsplit(p).path for p in feed_server.paths()] == [PATH]
     assert sent(feed_server) == [
         {
@@ -121,7 +111,7 @@ def test_query_syntax(terms, query):
 )
 def test_language_and_country_options_narrow_the_query(feed_server, options, suffix):
     feed_server.serve(PATH, EMPTY)
-    run(gdelt(feed_server, **options))
+    run_source(gdelt(feed_server, **options))
     assert sent(feed_server)[0]["query"] == "Acme" + suffix
 
 
@@ -136,13 +126,13 @@ def test_language_and_country_options_narrow_the_query(feed_server, options, suf
 )
 def test_bad_options_fail_before_any_request(feed_server, options, message):
     with pytest.raises(SourceError, match=message):
-        run(gdelt(feed_server, **options))
+        run_source(gdelt(feed_server, **options))
     assert feed_server.requests == []
 
 
 def test_empty_results_may_be_an_empty_object(feed_server):
     feed_server.serve(PATH, b"{}", headers={"Content-Type": "application/json"})
-    items, cursors = run(gdelt(feed_server))
+    items, cursors = run_source_and_cursors(gdelt(feed_server))
     assert items == [] and cursors == {}
 
 
@@ -151,7 +141,7 @@ def test_a_refused_query_quotes_gdelt(feed_server):
         PATH, b"The specified phrase is too short.\n", headers={"Content-Type": "text/html"}
     )
     with pytest.raises(SourceError) as caught:
-        run(gdelt(feed_server, keywords=(Keyword("HP", ("HP",)),)))
+        run_source(gdelt(feed_server, keywords=(Keyword("HP", ("HP",)),)))
     assert str(caught.value) == "GDELT refused the query 'HP': The specified phrase is too short."
     assert not isinstance(caught.value, RateLimited)
 
@@ -159,7 +149,7 @@ def test_a_refused_query_quotes_gdelt(feed_server):
 def test_an_empty_body_is_an_error_not_an_empty_result(feed_server):
     feed_server.serve(PATH, b"")
     with pytest.raises(SourceError, match="GDELT refused the query 'Acme': empty response"):
-        run(gdelt(feed_server))
+        run_source(gdelt(feed_server))
 
 
 def test_the_rate_limit_message_is_rate_limited(feed_server):
@@ -170,25 +160,25 @@ def test_the_rate_limit_message_is_rate_limited(feed_server):
         headers={"Content-Type": "text/html"},
     )
     with pytest.raises(RateLimited, match="rate limited by GDELT: Please limit requests"):
-        run(gdelt(feed_server))
+        run_source(gdelt(feed_server))
 
 
 def test_429_with_retry_after_is_rate_limited(feed_server):
     feed_server.serve(PATH, b"", status=429, headers={"Retry-After": "300"})
     with pytest.raises(RateLimited) as caught:
-        run(gdelt(feed_server))
+        run_source(gdelt(feed_server))
     assert caught.value.retry_after == 300
 
 
 def test_malformed_json_is_a_readable_error(feed_server):
     feed_server.serve(PATH, b'{"articles": [{"url": "https://a.example/1", "title": ')
     with pytest.raises(SourceError, match=r"malformed JSON from 127\.0\.0\.1:\d+ \(line 1"):
-        run(gdelt(feed_server))
+        run_source(gdelt(feed_server))
 
 
 def test_invalid_escapes_in_titles_are_repaired(feed_server):
     feed_server.serve(PATH, (DATA / "artlist_bad_escape.json").read_bytes())
-    (item,), _ = run(gdelt(feed_server))
+    (item,) = run_source(gdelt(feed_server))
     assert item.title == "L'entreprise Acme rachete Globex \\ C:\\path"
     assert item.language == "fr"
 
@@ -196,14 +186,14 @@ def test_invalid_escapes_in_titles_are_repaired(feed_server):
 def test_unexpected_shape_is_a_readable_error(feed_server):
     feed_server.serve(PATH, json.dumps({"articles": {"url": "x"}}))
     with pytest.raises(SourceError, match="unexpected response from GDELT: no 'articles' list"):
-        run(gdelt(feed_server))
+        run_source(gdelt(feed_server))
 
 
 def test_missing_optional_fields_never_crash(feed_server):
     articles = [{"title": "Acme"}, {"url": "https://a.example/1", "title": "Acme 2", "seendate": 7}]
     articles += [{"title": ["Acme"]}, "Acme", {"title": "Acme 3", "language": None, "domain": 5}]
     feed_server.serve(PATH, json.dumps({"articles": articles}))
-    items, cursors = run(gdelt(feed_server))
+    items, cursors = run_source_and_cursors(gdelt(feed_server))
     assert [item.title for item in items] == ["Acme", "Acme 2", "Acme 3"]
     assert all(i.published_at is None and i.language is None and i.author is None for i in items)
     assert cursors == {}
@@ -211,11 +201,11 @@ def test_missing_optional_fields_never_crash(feed_server):
 
 def test_the_cursor_is_stored_and_bounds_the_next_fetch(feed_server):
     feed_server.serve(PATH, (DATA / "artlist_acme.json").read_bytes())
-    _, cursors = run(gdelt(feed_server))
+    _, cursors = run_source_and_cursors(gdelt(feed_server))
     assert cursors == {"Acme": "2026-11-20T08:15:00+00:00"}
 
     feed_server.serve(PATH, EMPTY)
-    _, cursors = run(gdelt(feed_server), cursors=cursors)
+    _, cursors = run_source_and_cursors(gdelt(feed_server), cursors=cursors)
     second = sent(feed_server)[1]
     assert "timespan" not in second
     assert second["startdatetime"] == "20261120071500"  # the cursor minus the hour of overlap
@@ -226,7 +216,9 @@ def test_the_cursor_is_stored_and_bounds_the_next_fetch(feed_server):
 def test_one_request_per_keyword_spaced_by_min_interval(feed_server):
     feed_server.serve(PATH, (DATA / "artlist_acme.json").read_bytes())
     started = time.monotonic()
-    items, cursors = run(gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=0.4))
+    items, cursors = run_source_and_cursors(
+        gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=0.4)
+    )
     assert time.monotonic() - started >= 0.4
     assert [q["query"] for q in sent(feed_server)] == ["Acme", '(Globex OR "Globex Corporation")']
     assert len(items) == 6  # the same articles for both keywords: each once
@@ -236,7 +228,7 @@ def test_one_request_per_keyword_spaced_by_min_interval(feed_server):
 def test_spacing_is_shared_by_the_gdelt_sources_of_a_scan(feed_server):
     feed_server.serve(PATH, EMPTY)
     started = time.monotonic()
-    run(gdelt(feed_server, min_interval=0.4), gdelt(feed_server, min_interval=0.4))
+    run_sources([gdelt(feed_server, min_interval=0.4), gdelt(feed_server, min_interval=0.4)])
     assert time.monotonic() - started >= 0.4
     assert len(feed_server.requests) == 2
 
@@ -244,36 +236,29 @@ def test_spacing_is_shared_by_the_gdelt_sources_of_a_scan(feed_server):
 def test_spacing_that_cannot_fit_the_timeout_fails_clearly(feed_server):
     feed_server.serve(PATH, EMPTY)
     with pytest.raises(SourceError, match="GDELT allows one request every 30s"):
-        run(gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=30), timeout=2)
+        run_source(gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=30), timeout=2)
     assert len(feed_server.requests) == 1
 
 
 def test_scan_through_the_cli_stores_mentions(cli, feed_server, tmp_path):
     feed_server.serve(PATH, (DATA / "artlist_acme.json").read_bytes())
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - Acme\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         "  - name: press\n"
         "    type: gdelt\n"
         f"    url: '{feed_server.url(PATH)}'\n"
         "    language: fr\n"
         "    country: France\n"
         "    min_interval: 0\n",
-        encoding="utf-8",
     )
-    first = cli("scan", "-c", config)
-    assert first.exit_code == 0, first.stderr
-    assert "6 new mentions" in first.stdout
+    scan_ok(cli, config, 6)
     assert sent(feed_server)[0]["query"] == "Acme sourcelang:french sourcecountry:france"
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT author, language, published_at, engagement FROM mentions"
-            " WHERE url LIKE 'https://www.lemonde.fr/%'"
-        ).fetchall()
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT author, language, published_at, engagement FROM mentions"
+        " WHERE url LIKE 'https://www.lemonde.fr/%'",
+    )
     assert rows == [("lemonde.fr", "fr", "2026-11-20T08:15:00+00:00", None)]
 
-    second = cli("scan", "-c", config)
-    assert second.exit_code == 0 and "0 new mentions" in second.stdout
+    scan_ok(cli, config, 0)
     assert sent(feed_server)[-1]["startdatetime"] == "20261120071500"

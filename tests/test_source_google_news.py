@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -11,15 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.models import USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.fetching import Unchanged
+from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.google_news import edition, split_publisher
 from conftest import Route
+from helpers import NOW, config_file, db_rows, run_source, scan_ok
 
 DATA = Path(__file__).parent / "data" / "google_news"
 PATH = "/rss/search"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACME = Keyword("Acme", ("Acme", "Acme Corp"))
 GLOBEX = Keyword("Globex", ("Globex", "@globex"), ("Globex Cinema",))
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
@@ -27,27 +25,6 @@ RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
 def fixture(name: str) -> bytes:
     return (DATA / name).read_bytes()
-
-
-class Run:
-    """One fetch of a source, keeping what a scan would store (cursors, validators)."""
-
-    def __init__(self, cursors=None, validators=None):
-        self.cursors = {} if cursors is None else cursors
-        self.validators = validators or {}
-        self.learned = {}
-
-    def __call__(self, source):
-        async def go():
-            async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-                fetcher = Fetcher(http, Path("."), 5.0, validators=self.validators)
-                ctx = FetchContext(fetcher, now=NOW, cursors=self.cursors)
-                try:
-                    return await source.fetch(ctx)
-                finally:
-                    self.learned = fetcher.learned
-
-        return asyncio.run(go())
 
 
 def news(server, keywords=(ACME,), url=None, **options):
@@ -62,7 +39,7 @@ def sent(server):
 
 def test_a_search_page_is_mapped_title_publisher_and_text(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
-    factory, history, recall, results = Run()(news(feed_server))
+    factory, history, recall, results = run_source(news(feed_server))
 
     assert (
         factory.entry_id
@@ -94,7 +71,7 @@ def test_a_search_page_is_mapped_title_publisher_and_text(feed_server):
 
 def test_the_request_carries_the_or_query_the_window_and_the_edition(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
-    Run()(news(feed_server, locale="fr-FR", when=7))
+    run_source(news(feed_server, locale="fr-FR", when=7))
     (path, headers) = feed_server.requests[0]
     assert urlsplit(path).path == PATH
     assert sent(feed_server) == [
@@ -105,7 +82,7 @@ def test_the_request_carries_the_or_query_the_window_and_the_edition(feed_server
 
 def test_defaults_are_the_us_edition_and_no_window(feed_server):
     feed_server.serve(PATH, fixture("search_empty.xml"), headers=RSS)
-    Run()(news(feed_server, url=feed_server.base_url + "/"))  # a trailing slash is fine
+    run_source(news(feed_server, url=feed_server.base_url + "/"))  # a trailing slash is fine
     assert feed_server.paths()[0].startswith(PATH + "?")
     assert sent(feed_server) == [
         {"q": '"Acme" OR "Acme Corp"', "hl": "en-US", "gl": "US", "ceid": "US:en"}
@@ -130,7 +107,7 @@ def test_locales_map_to_editions(locale, params):
 def test_an_invalid_locale_fails_at_fetch_time_naming_the_option(feed_server, locale):
     source = news(feed_server, locale=locale)  # building it raises nothing
     with pytest.raises(SourceError, match="option 'locale'"):
-        Run()(source)
+        run_source(source)
     assert feed_server.requests == []
 
 
@@ -139,19 +116,21 @@ def test_an_invalid_locale_fails_at_fetch_time_naming_the_option(feed_server, lo
 )
 def test_when_accepts_days_or_hours(feed_server, when, operator):
     feed_server.serve(PATH, fixture("search_empty.xml"), headers=RSS)
-    Run()(news(feed_server, when=when))
+    run_source(news(feed_server, when=when))
     assert sent(feed_server)[0]["q"] == f'"Acme" OR "Acme Corp" {operator}'
 
 
 @pytest.mark.parametrize("when", [0, -3, "7 days", "1w", "0d"])
 def test_an_invalid_when_names_the_option(feed_server, when):
     with pytest.raises(SourceError, match="option 'when'"):
-        Run()(news(feed_server, when=when))
+        run_source(news(feed_server, when=when))
 
 
 def test_missing_optional_fields_and_the_locale_language(feed_server):
     feed_server.serve(PATH, fixture("search_fr_minimal.xml"), headers=RSS)
-    items = Run()(news(feed_server, [Keyword("Café Lumière", ("Café Lumière",))], locale="fr-FR"))
+    items = run_source(
+        news(feed_server, [Keyword("Café Lumière", ("Café Lumière",))], locale="fr-FR")
+    )
     assert len(items) == 2  # the entry with neither title nor text is dropped
     full, bare = items
     assert (full.title, full.author, full.language) == (
@@ -167,15 +146,15 @@ def test_missing_optional_fields_and_the_locale_language(feed_server):
 
 def test_empty_results_set_no_cursor(feed_server):
     feed_server.serve(PATH, fixture("search_empty.xml"), headers=RSS)
-    run = Run()
-    assert run(news(feed_server)) == []
-    assert run.cursors == {}
+    cursors: dict[str, str] = {}
+    assert run_source(news(feed_server), cursors=cursors) == []
+    assert cursors == {}
 
 
 def test_one_request_per_keyword_and_one_item_per_story(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)  # both keywords find it
     nothing = Keyword("Tags", ("#", "@"))  # nothing searchable: no request
-    items = Run()(news(feed_server, [ACME, nothing, GLOBEX]))
+    items = run_source(news(feed_server, [ACME, nothing, GLOBEX]))
     assert [q["q"] for q in sent(feed_server)] == ['"Acme" OR "Acme Corp"', '"Globex"']
     assert len(items) == 4
     assert len({item.entry_id for item in items}) == 4
@@ -183,62 +162,62 @@ def test_one_request_per_keyword_and_one_item_per_story(feed_server):
 
 def test_the_cursor_is_stored_then_bounds_the_next_search(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
-    run = Run()
-    run(news(feed_server, when=7))
-    assert run.cursors == {"Acme": "2026-11-18T11:00:00+00:00"}  # the newest item
-    Run(cursors=run.cursors)(news(feed_server, when=7))
+    cursors: dict[str, str] = {}
+    run_source(news(feed_server, when=7), cursors=cursors)
+    assert cursors == {"Acme": "2026-11-18T11:00:00+00:00"}  # the newest item
+    run_source(news(feed_server, when=7), cursors=cursors)
     # 11:00 minus the hour of overlap is still the 18th; a day earlier covers time zones.
     assert sent(feed_server)[1]["q"] == '"Acme" OR "Acme Corp" after:2026-11-17'
 
 
 def test_a_cursor_never_moves_backwards_nor_past_now(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
-    run = Run(cursors={"Acme": "2026-11-19T00:00:00+00:00"})
-    run(news(feed_server))
-    assert run.cursors == {"Acme": "2026-11-19T00:00:00+00:00"}
+    cursors = {"Acme": "2026-11-19T00:00:00+00:00"}
+    run_source(news(feed_server), cursors=cursors)
+    assert cursors == {"Acme": "2026-11-19T00:00:00+00:00"}
     future = fixture("search_acme.xml").replace(
         b"Wed, 18 Nov 2026 11:00", b"Wed, 18 Nov 2027 11:00"
     )
     feed_server.serve(PATH, future, headers=RSS)
-    run(news(feed_server))
-    assert run.cursors == {"Acme": NOW.isoformat()}
+    run_source(news(feed_server), cursors=cursors)
+    assert cursors == {"Acme": NOW.isoformat()}
 
 
 def test_conditional_get_per_keyword_and_unchanged_when_all_are(feed_server):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers={**RSS, "ETag": '"v1"'})
-    first = Run()
-    first(news(feed_server, [ACME, GLOBEX]))
-    assert len(first.learned) == 2  # one validator per request URL
+    learned: dict = {}
+    run_source(news(feed_server, [ACME, GLOBEX]), learned=learned)
+    assert len(learned) == 2  # one validator per request URL
 
     feed_server.serve_sequence(PATH, [Route(status=304)])
     with pytest.raises(Unchanged):
-        Run(validators=first.learned)(news(feed_server, [ACME, GLOBEX]))
+        run_source(news(feed_server, [ACME, GLOBEX]), validators=learned)
     assert [h.get("if-none-match") for _, h in feed_server.requests[2:]] == ['"v1"', '"v1"']
 
     feed_server.serve_sequence(
         PATH, [Route(status=304), Route(fixture("search_fr_minimal.xml"), headers=RSS)]
     )
-    items = Run(validators=first.learned)(news(feed_server, [ACME, GLOBEX]))
+    items = run_source(news(feed_server, [ACME, GLOBEX]), validators=learned)
     assert [item.author for item in items] == ["Le Progrès", None]  # only Globex's new page
 
 
 def test_429_with_retry_after_is_rate_limited(feed_server):
     feed_server.serve(PATH, status=429, headers={"Retry-After": "120"})
     with pytest.raises(RateLimited) as caught:
-        Run()(news(feed_server))
+        run_source(news(feed_server))
     assert caught.value.retry_after == 120.0
 
 
 def test_a_consent_or_captcha_page_is_a_readable_error(feed_server):
     feed_server.serve(PATH, fixture("consent.html"), headers={"Content-Type": "text/html"})
     with pytest.raises(SourceError, match="not a feed: the server sent an HTML page"):
-        Run()(news(feed_server))
+        run_source(news(feed_server))
 
 
 def test_an_xml_document_that_is_no_feed_is_a_readable_error(feed_server):
     feed_server.serve(PATH, b"<?xml version='1.0'?><error>quota exceeded</error>", headers=RSS)
     with pytest.raises(SourceError, match="not a feed: no RSS, Atom or JSON Feed document"):
-        Run()(news(feed_server))
+        run_source(news(feed_server))
 
 
 @pytest.mark.parametrize(
@@ -260,23 +239,18 @@ def test_scan_through_the_cli_stores_mentions_and_searches_incrementally(
     cli, feed_server, tmp_path
 ):
     feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - name: Acme\n    terms: [Acme, Acme Corp]\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         f"  - {{name: news, type: google_news, url: '{feed_server.base_url}',"
         " locale: en-GB, when: 3}\n",
-        encoding="utf-8",
+        keywords="  - name: Acme\n    terms: [Acme, Acme Corp]\n",
     )
-    first = cli("scan", "-c", config)
-    assert first.exit_code == 0, first.stderr
-    assert "4 new mentions" in first.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT m.title, m.author, m.language, m.engagement, k.keyword FROM mentions m"
-            " JOIN mention_keywords k ON k.mention_id = m.id ORDER BY m.published_at"
-        ).fetchall()
+    scan_ok(cli, config, 4)
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT m.title, m.author, m.language, m.engagement, k.keyword FROM mentions m"
+        " JOIN mention_keywords k ON k.mention_id = m.id ORDER BY m.published_at",
+    )
     assert rows[0] == (
         "Acme opens a new anvil factory in Ohio",
         "The Columbus Dispatch",
@@ -293,7 +267,5 @@ def test_scan_through_the_cli_stores_mentions_and_searches_incrementally(
         "ceid": "GB:en",
     }
 
-    second = cli("scan", "-c", config)
-    assert second.exit_code == 0, second.stderr
-    assert "0 new mentions" in second.stdout
+    scan_ok(cli, config, 0)
     assert sent(feed_server)[1]["q"].endswith(" after:2026-11-17")  # the stored cursor

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -12,30 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
-from brandwatch_cli.models import USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.hackernews import item_from_hit
 from conftest import Route
+from helpers import NOW, config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "hackernews"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "hn_algolia"
 PATH = "/api/v1/search_by_date"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACME = Keyword("Acme", ("Acme",))
 GLOBEX = Keyword("Globex", ("Globex", "Globex Corporation", "@globex"), ("Globex Cinema",))
-
-
-def run(source, *, cursors=None, timeout=5.0):
-    """Fetch ``source`` once; returns (items, cursors after the fetch)."""
-    cursors = {} if cursors is None else cursors
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            ctx = FetchContext(Fetcher(http, Path("."), timeout), now=NOW, cursors=cursors)
-            return await source.fetch(ctx)
-
-    return asyncio.run(go()), cursors
 
 
 def hn(server, keywords=(ACME,), **options):
@@ -66,7 +51,7 @@ def page(first_id, count, newest):
 
 def test_a_page_of_stories_and_comments_is_mapped(feed_server):
     feed_server.serve(PATH, (DATA / "search_acme.json").read_bytes())
-    items, _ = run(hn(feed_server))
+    items = run_source(hn(feed_server))
     by_id = {item.entry_id: item for item in items}
     assert set(by_id) == {"46011201", "46011299", "46008000"}  # the empty comment is dropped
 
@@ -94,7 +79,7 @@ def test_a_page_of_stories_and_comments_is_mapped(feed_server):
 
 def test_the_request_is_one_quoted_phrase_per_term_with_a_lower_bound(feed_server):
     feed_server.serve(PATH, json.dumps({"hits": []}))
-    items, cursors = run(hn(feed_server, keywords=(GLOBEX,)))
+    items, cursors = run_source_and_cursors(hn(feed_server, keywords=(GLOBEX,)))
     assert items == [] and cursors == {}
     assert [urlsplit(p).path for p in feed_server.paths()] == [PATH, PATH]
     lower = int((NOW - timedelta(days=1)).timestamp())
@@ -118,7 +103,7 @@ def test_the_request_is_one_quoted_phrase_per_term_with_a_lower_bound(feed_serve
 
 def test_tags_option_is_sent(feed_server):
     feed_server.serve(PATH, json.dumps({"hits": []}))
-    run(hn(feed_server, tags=("show_hn", "ask_hn")))
+    run_source(hn(feed_server, tags=("show_hn", "ask_hn")))
     assert sent(feed_server)[0]["tags"] == "(show_hn,ask_hn)"
 
 
@@ -127,18 +112,18 @@ def test_tags_option_is_sent(feed_server):
     [
         ({"tags": ("story", "comment)")}, "'tags' of source 'hn'"),
         ({"tags": ()}, "'tags' of source 'hn'"),
-        ({"max_pages": 0}, "'max_pages' of source 'hn' must be at least 1"),
+        ({"max_pages": 0}, "'max_pages' of source 'hn' must be at least 1, not 0"),
     ],
 )
 def test_bad_options_fail_before_any_request(feed_server, options, message):
     with pytest.raises(SourceError, match=message):
-        run(hn(feed_server, **options))
+        run_source(hn(feed_server, **options))
     assert feed_server.requests == []
 
 
 def test_empty_results(feed_server):
     feed_server.serve(PATH, json.dumps({"hits": [], "nbHits": 0, "page": 0, "nbPages": 0}))
-    items, cursors = run(hn(feed_server))
+    items, cursors = run_source_and_cursors(hn(feed_server))
     assert items == [] and cursors == {}
     assert len(feed_server.requests) == 1
 
@@ -149,7 +134,7 @@ def test_pages_by_time_until_a_short_page(feed_server):
         PATH,
         [Route(page(1000, 100, newest).encode()), Route(page(1099, 41, newest - 99).encode())],
     )
-    items, cursors = run(hn(feed_server))
+    items, cursors = run_source_and_cursors(hn(feed_server))
     assert len(items) == 140  # the second page repeats the boundary second's hit: kept once
     queries = sent(feed_server)
     assert len(queries) == 2
@@ -164,7 +149,7 @@ def test_the_page_cap_stops_paging(feed_server):
     feed_server.serve_sequence(
         PATH, [Route(page(1000 + 100 * n, 100, newest - 100 * n).encode()) for n in range(5)]
     )
-    items, _ = run(hn(feed_server, max_pages=3))
+    items = run_source(hn(feed_server, max_pages=3))
     assert len(feed_server.requests) == 3
     assert len(items) == 300
 
@@ -172,7 +157,7 @@ def test_the_page_cap_stops_paging(feed_server):
 def test_a_page_with_nothing_new_stops_paging(feed_server):
     newest = int(NOW.timestamp()) - 60
     feed_server.serve(PATH, page(1000, 100, newest))  # the same full page, again and again
-    items, _ = run(hn(feed_server))
+    items = run_source(hn(feed_server))
     assert len(feed_server.requests) == 2
     assert len(items) == 100
 
@@ -180,26 +165,28 @@ def test_a_page_with_nothing_new_stops_paging(feed_server):
 def test_rate_limit_is_reported(feed_server):
     feed_server.serve(PATH, b"", status=429, headers={"Retry-After": "120"})
     with pytest.raises(RateLimited) as caught:
-        run(hn(feed_server))
+        run_source(hn(feed_server))
     assert caught.value.retry_after == 120
 
 
 def test_malformed_json_is_a_readable_error(feed_server):
     feed_server.serve(PATH, b'{"hits": [{"objectID": "1",')
     with pytest.raises(SourceError, match=r"malformed JSON from 127\.0\.0\.1:\d+ \(line 1"):
-        run(hn(feed_server))
+        run_source(hn(feed_server))
 
 
 @pytest.mark.parametrize("body", ['{"message": "invalid"}', "[]", '{"hits": {}}'])
 def test_unexpected_shape_is_a_readable_error(feed_server, body):
     feed_server.serve(PATH, body)
     with pytest.raises(SourceError, match="unexpected response from HN Search: no 'hits' list"):
-        run(hn(feed_server))
+        run_source(hn(feed_server))
 
 
 def test_missing_optional_fields_never_crash(feed_server):
     feed_server.serve(PATH, (DATA / "sparse.json").read_bytes())
-    items, cursors = run(hn(feed_server, keywords=(Keyword("Globex", ("Globex",)),)))
+    items, cursors = run_source_and_cursors(
+        hn(feed_server, keywords=(Keyword("Globex", ("Globex",)),))
+    )
     by_id = {item.entry_id: item for item in items}
     assert set(by_id) == {"46020001", "46020002", "46020003"}  # no id, or a hostile one: dropped
     assert by_id["46020001"].published_at is None and by_id["46020001"].author is None
@@ -212,11 +199,11 @@ def test_missing_optional_fields_never_crash(feed_server):
 
 def test_the_cursor_is_stored_and_bounds_the_next_fetch(feed_server):
     feed_server.serve(PATH, (DATA / "search_acme.json").read_bytes())
-    _, cursors = run(hn(feed_server))
+    _, cursors = run_source_and_cursors(hn(feed_server))
     assert cursors == {"Acme": "2026-11-20T10:00:00+00:00"}
 
     feed_server.serve(PATH, json.dumps({"hits": []}))
-    _, cursors = run(hn(feed_server), cursors=cursors)
+    _, cursors = run_source_and_cursors(hn(feed_server), cursors=cursors)
     newest_minus_overlap = int(datetime(2026, 11, 20, 9, 0, tzinfo=UTC).timestamp())
     assert sent(feed_server)[1]["numericFilters"] == f"created_at_i>{newest_minus_overlap}"
     assert cursors == {"Acme": "2026-11-20T10:00:00+00:00"}  # nothing newer: kept, never reset
@@ -224,7 +211,7 @@ def test_the_cursor_is_stored_and_bounds_the_next_fetch(feed_server):
 
 def test_a_keyword_seen_in_several_terms_yields_each_item_once(feed_server):
     feed_server.serve(PATH, (DATA / "search_acme.json").read_bytes())
-    items, _ = run(hn(feed_server, keywords=(ACME, Keyword("Anvil", ("anvil", "anvils")))))
+    items = run_source(hn(feed_server, keywords=(ACME, Keyword("Anvil", ("anvil", "anvils")))))
     assert len(feed_server.requests) == 3
     assert sorted(item.entry_id for item in items) == ["46008000", "46011201", "46011299"]
 
@@ -268,7 +255,9 @@ def test_recorded_comment_over_http(feed_server):
     if not recorded.exists():
         pytest.skip("shared recorded HN Algolia responses are absent")
     feed_server.serve(PATH, recorded.read_bytes())
-    (item,), cursors = run(hn(feed_server, keywords=(Keyword("Apple", ("apple",)),)))
+    (item,), cursors = run_source_and_cursors(
+        hn(feed_server, keywords=(Keyword("Apple", ("apple",)),))
+    )
     assert item.entry_id == "7919418"
     assert item.title == "Starbucks admits it's not contributing to scholarship fund"
     assert item.text.startswith("Yeah the article seems stupid, while technically they aren't")
@@ -280,25 +269,18 @@ def test_recorded_comment_over_http(feed_server):
 
 def test_scan_through_the_cli_stores_mentions_with_engagement(cli, feed_server, tmp_path):
     feed_server.serve(PATH, (DATA / "search_acme.json").read_bytes())
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - Acme\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         "  - name: hn\n"
         "    type: hackernews\n"
         f"    url: '{feed_server.url('/api/v1')}'\n"
         "    tags: [story, comment]\n"
         "    max_pages: 2\n",
-        encoding="utf-8",
     )
-    first = cli("scan", "-c", config)
-    assert first.exit_code == 0, first.stderr
-    assert "3 new mentions" in first.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT entry_id, url, engagement FROM mentions ORDER BY entry_id"
-        ).fetchall()
+    scan_ok(cli, config, 3)
+    rows = db_rows(
+        tmp_path / "mentions.db", "SELECT entry_id, url, engagement FROM mentions ORDER BY entry_id"
+    )
     assert rows == [
         (
             "46008000",
@@ -313,7 +295,6 @@ def test_scan_through_the_cli_stores_mentions_with_engagement(cli, feed_server, 
         ("46011299", "https://news.ycombinator.com/item?id=46011299", None),
     ]
 
-    second = cli("scan", "-c", config)
-    assert second.exit_code == 0 and "0 new mentions" in second.stdout
+    scan_ok(cli, config, 0)
     bound = int(datetime(2026, 11, 20, 9, 0, tzinfo=UTC).timestamp())
     assert sent(feed_server)[-1]["numericFilters"] == f"created_at_i>{bound}"  # the stored cursor

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -13,15 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
-from brandwatch_cli.models import USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import source_class
 from brandwatch_cli.sources.mastodon import MastodonSource
 from conftest import Route
+from helpers import config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "mastodon"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "mastodon"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACME = Keyword("Acme", ("Acme",))
 TAG_PATH = "/api/v1/timelines/tag/Acme"
 
@@ -33,18 +30,6 @@ def body(name: str) -> bytes:
 def source(server, keywords=(ACME,), **options) -> MastodonSource:
     config = SourceConfig("fedi", "mastodon", server.base_url + "/", 5.0, options)
     return MastodonSource(config, keywords)
-
-
-def run(src, *, cursors=None, env=None):
-    """Fetch once; returns (items, cursors after the fetch)."""
-    cursors = {} if cursors is None else cursors
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            ctx = FetchContext(Fetcher(http, Path("."), 5), now=NOW, cursors=cursors, env=env or {})
-            return await src.fetch(ctx)
-
-    return asyncio.run(go()), cursors
 
 
 def sent(server, index=0):
@@ -73,7 +58,7 @@ def test_registered_under_its_type_name():
 
 def test_tag_timeline_maps_every_field(feed_server):
     feed_server.serve(TAG_PATH, body("tag_acme.json"))
-    items, cursors = run(source(feed_server))
+    items, cursors = run_source_and_cursors(source(feed_server))
     assert [i.entry_id for i in items] == [
         "113500000000000003",
         "113500000000000002",
@@ -112,7 +97,7 @@ def test_tags_come_from_keyword_terms_once_each(feed_server):
         Keyword("Café Lumière", ("Café Lumière", "#cafe")),
         Keyword("Café", ("CAFE", "café lumière")),  # same tags, another case: not read again
     )
-    items, cursors = run(source(feed_server, keywords=keywords))
+    items, cursors = run_source_and_cursors(source(feed_server, keywords=keywords))
     assert items == [] and cursors == {}
     assert [urlsplit(p).path for p in feed_server.paths()] == [
         "/api/v1/timelines/tag/Caf%C3%A9Lumi%C3%A8re",
@@ -124,7 +109,7 @@ def test_listed_tags_are_read_once_whatever_the_keywords(feed_server):
     feed_server.serve("/api/v1/timelines/tag/acme", b"[]")
     feed_server.serve("/api/v1/timelines/tag/AcmeSupport", b"[]")
     keywords = (ACME, Keyword("Globex", ("Globex",)))
-    run(source(feed_server, keywords=keywords, tags=("#acme", "AcmeSupport", "ACME")))
+    run_source(source(feed_server, keywords=keywords, tags=("#acme", "AcmeSupport", "ACME")))
     assert [urlsplit(p).path for p in feed_server.paths()] == [
         "/api/v1/timelines/tag/acme",
         "/api/v1/timelines/tag/AcmeSupport",
@@ -136,18 +121,18 @@ def test_listed_tags_are_read_once_whatever_the_keywords(feed_server):
     [
         ({"tags": ("acme", "not/a tag")}, "'not/a tag'"),
         ({"tags": ()}, "none given"),
-        ({"max_pages": 0}, "'max_pages' must be at least 1"),
+        ({"max_pages": 0}, "'max_pages' of source 'fedi' must be at least 1, not 0"),
     ],
 )
 def test_option_problems_are_source_errors_before_any_request(feed_server, options, message):
     with pytest.raises(SourceError, match=message):
-        run(source(feed_server, **options))
+        run_source(source(feed_server, **options))
     assert feed_server.requests == []
 
 
 def test_token_is_sent_as_bearer(feed_server):
     feed_server.serve(TAG_PATH, b"[]")
-    run(source(feed_server), env={"BRANDWATCH_MASTODON_TOKEN": " tok-456 "})
+    run_source(source(feed_server), env={"BRANDWATCH_MASTODON_TOKEN": " tok-456 "})
     assert sent(feed_server)[2]["authorization"] == "Bearer tok-456"
     assert sent(feed_server)[2]["user-agent"] == USER_AGENT
 
@@ -155,7 +140,7 @@ def test_token_is_sent_as_bearer(feed_server):
 def test_pages_back_with_max_id_until_a_short_page(feed_server):
     first, second = page(10_000_000_000_000_040, 40), page(10_000_000_000_000_000, 5)
     feed_server.serve_sequence(TAG_PATH, [Route(first), Route(second)])
-    items, cursors = run(source(feed_server))
+    items, cursors = run_source_and_cursors(source(feed_server))
     assert len(items) == 45
     assert len(feed_server.requests) == 2
     assert sent(feed_server, 1)[1] == {"limit": "40", "max_id": "10000000000000001"}
@@ -164,7 +149,7 @@ def test_pages_back_with_max_id_until_a_short_page(feed_server):
 
 def test_page_cap(feed_server):
     feed_server.serve(TAG_PATH, page(500, 40))  # always a full page
-    items, _ = run(source(feed_server, max_pages=2))
+    items = run_source(source(feed_server, max_pages=2))
     assert len(feed_server.requests) == 2
     assert len(items) == 40  # the same statuses twice: deduplicated
 
@@ -172,16 +157,16 @@ def test_page_cap(feed_server):
 def test_cursor_is_stored_and_sent_as_since_id(feed_server):
     feed_server.serve(TAG_PATH, body("tag_acme.json"))
     cursors: dict[str, str] = {}
-    run(source(feed_server), cursors=cursors)
+    run_source(source(feed_server), cursors=cursors)
     # ids compare as integers: "99..." is a smaller snowflake than "1135..." despite sorting after
     cursors["#acme"] = "99999999999999999"
     feed_server.requests.clear()
-    items, _ = run(source(feed_server), cursors=cursors)
+    items = run_source(source(feed_server), cursors=cursors)
     assert sent(feed_server)[1] == {"limit": "40", "since_id": "99999999999999999"}
     assert len(items) == 3
     assert cursors == {"#acme": "113500000000000003"}
     feed_server.requests.clear()
-    items, _ = run(source(feed_server), cursors=cursors)
+    items = run_source(source(feed_server), cursors=cursors)
     assert sent(feed_server)[1]["since_id"] == "113500000000000003"
     assert items == []  # a server ignoring since_id cannot bring old statuses back
     assert cursors == {"#acme": "113500000000000003"}
@@ -189,21 +174,21 @@ def test_cursor_is_stored_and_sent_as_since_id(feed_server):
 
 def test_empty_timeline(feed_server):
     feed_server.serve(TAG_PATH, b"[]")
-    assert run(source(feed_server)) == ([], {})
+    assert run_source_and_cursors(source(feed_server)) == ([], {})
     assert len(feed_server.requests) == 1
 
 
 def test_429_with_retry_after_is_rate_limited(feed_server):
     feed_server.serve(TAG_PATH, status=429, headers={"Retry-After": "300"})
     with pytest.raises(RateLimited) as caught:
-        run(source(feed_server))
+        run_source(source(feed_server))
     assert caught.value.retry_after == 300
 
 
 def test_malformed_json_is_a_readable_source_error(feed_server):
     feed_server.serve(TAG_PATH, b'[{"id": "1",')
     with pytest.raises(SourceError, match=r"malformed JSON from 127\.0\.0\.1"):
-        run(source(feed_server))
+        run_source(source(feed_server))
 
 
 @pytest.mark.parametrize(
@@ -216,12 +201,12 @@ def test_malformed_json_is_a_readable_source_error(feed_server):
 def test_unexpected_answers_are_source_errors(feed_server, answer, message):
     feed_server.serve(TAG_PATH, answer)
     with pytest.raises(SourceError, match=message):
-        run(source(feed_server))
+        run_source(source(feed_server))
 
 
 def test_missing_optional_fields_do_not_crash(feed_server):
     feed_server.serve(TAG_PATH, body("minimal.json"))
-    items, cursors = run(source(feed_server))
+    items, cursors = run_source_and_cursors(source(feed_server))
     assert [i.entry_id for i in items] == ["5", "7"]
     bare, odd = items
     assert bare.text == "#Acme" and bare.url is None and bare.author is None
@@ -243,7 +228,7 @@ def shared(name: str) -> bytes:
 def test_recorded_timelines(feed_server, name):
     recorded = json.loads(shared(name))
     feed_server.serve("/api/v1/timelines/tag/hoot", json.dumps(recorded))
-    items, cursors = run(source(feed_server, tags=("hoot",)))
+    items, cursors = run_source_and_cursors(source(feed_server, tags=("hoot",)))
     assert [i.entry_id for i in items] == [s["id"] for s in recorded]
     for item, status in zip(items, recorded, strict=True):
         assert item.url == status["url"]
@@ -262,23 +247,18 @@ def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_p
         status["created_at"] = recent.isoformat().replace("+00:00", "Z")
     feed_server.serve("/api/v1/timelines/tag/Acme", json.dumps(statuses))
     feed_server.serve("/api/v1/timelines/tag/Globex", b"[]")
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - Acme\n  - name: Globex\n    terms: [Globex]\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         f"  - name: fedi\n    type: mastodon\n    url: '{feed_server.base_url}'\n",
-        encoding="utf-8",
+        keywords="  - Acme\n  - name: Globex\n    terms: [Globex]\n",
     )
-    result = cli("scan", "-c", config)
-    assert result.exit_code == 0, result.stderr
-    assert "3 new mentions" in result.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT m.entry_id, m.engagement, group_concat(k.keyword, ';') FROM mentions m"
-            " JOIN mention_keywords k ON k.mention_id = m.id GROUP BY m.id ORDER BY m.entry_id"
-        ).fetchall()
-        cursors = conn.execute("SELECT key, value FROM source_cursors").fetchall()
+    scan_ok(cli, config, 3)
+    rows = db_rows(
+        tmp_path / "mentions.db",
+        "SELECT m.entry_id, m.engagement, group_concat(k.keyword, ';') FROM mentions m"
+        " JOIN mention_keywords k ON k.mention_id = m.id GROUP BY m.id ORDER BY m.entry_id",
+    )
+    cursors = db_rows(tmp_path / "mentions.db", "SELECT key, value FROM source_cursors")
     assert [(r[0], json.loads(r[1]), set(r[2].split(";"))) for r in rows] == [
         (
             "113400000000000000",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,15 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
-from brandwatch_cli.models import USER_AGENT, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import source_class
 from brandwatch_cli.sources.reddit import RedditSource
 from conftest import Route
+from helpers import config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "reddit"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "reddit"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACME = Keyword("Acme", ("Acme",))
 GLOBEX = Keyword("Globex", ("Globex", "Globex Corporation"), exclude=("Globex Cinema",))
 
@@ -34,18 +31,6 @@ def body(name: str) -> bytes:
 def source(server, keywords=(ACME,), **options) -> RedditSource:
     config = SourceConfig("reddit", "reddit", server.base_url, 5.0, options)
     return RedditSource(config, keywords)
-
-
-def run(src, *, now=NOW, cursors=None, env=None):
-    """Fetch once; returns (items, cursors after the fetch)."""
-    cursors = {} if cursors is None else cursors
-
-    async def go():
-        async with HttpClient(HttpPolicy(backoff=0.01)) as http:
-            ctx = FetchContext(Fetcher(http, Path("."), 5), now=now, cursors=cursors, env=env or {})
-            return await src.fetch(ctx)
-
-    return asyncio.run(go()), cursors
 
 
 def sent(server, index=0):
@@ -64,7 +49,7 @@ def test_search_page_maps_every_field_and_follows_after(feed_server):
     feed_server.serve_sequence(
         "/search.json", [Route(body("search_page1.json")), Route(body("search_page2.json"))]
     )
-    items, cursors = run(source(feed_server))
+    items, cursors = run_source_and_cursors(source(feed_server))
     assert [i.entry_id for i in items] == ["t3_acme01", "t3_acme02", "t3_acme03"]
     first, link_post, older = items
     assert (
@@ -94,7 +79,7 @@ def test_search_page_maps_every_field_and_follows_after(feed_server):
 
 def test_one_or_query_per_keyword(feed_server):
     feed_server.serve("/search.json", body("empty.json"))
-    items, cursors = run(source(feed_server, keywords=(ACME, GLOBEX)))
+    items, cursors = run_source_and_cursors(source(feed_server, keywords=(ACME, GLOBEX)))
     assert items == [] and cursors == {}
     queries = [sent(feed_server, i)[1]["q"] for i in range(len(feed_server.requests))]
     assert queries == ['"Acme"', '"Globex" OR "Globex Corporation"']
@@ -102,7 +87,7 @@ def test_one_or_query_per_keyword(feed_server):
 
 def test_subreddit_search_is_restricted_to_it(feed_server):
     feed_server.serve("/r/france+paris/search.json", body("search_page2.json"))
-    items, _ = run(source(feed_server, subreddit="r/france+paris"))
+    items = run_source(source(feed_server, subreddit="r/france+paris"))
     assert [i.entry_id for i in items] == ["t3_acme03"]
     path, params, _ = sent(feed_server)
     assert path == "/r/france+paris/search.json"
@@ -115,7 +100,7 @@ def test_mode_new_and_comments_read_each_listing_once(feed_server):
     src = source(
         feed_server, keywords=(ACME, GLOBEX), subreddit="anvils", mode="new", comments=True
     )
-    items, cursors = run(src)
+    items, cursors = run_source_and_cursors(src)
     assert [p.split("?")[0] for p in feed_server.paths()] == [
         "/r/anvils/new.json",
         "/r/anvils/comments.json",
@@ -143,30 +128,30 @@ def test_mode_new_and_comments_read_each_listing_once(feed_server):
         ({"comments": True}, "'comments: true' needs a 'subreddit'"),
         ({"subreddit": "x", "mode": "hot"}, "'mode' must be 'search' or 'new'"),
         ({"subreddit": "../etc"}, "option 'subreddit'"),
-        ({"max_pages": 0}, "'max_pages' must be at least 1"),
+        ({"max_pages": 0}, "'max_pages' of source 'reddit' must be at least 1, not 0"),
     ],
 )
 def test_option_problems_are_source_errors_before_any_request(feed_server, options, message):
     with pytest.raises(SourceError, match=message):
-        run(source(feed_server, **options))
+        run_source(source(feed_server, **options))
     assert feed_server.requests == []
 
 
 def test_page_cap(feed_server):
     feed_server.serve("/search.json", body("search_page1.json"))  # always says there is more
-    run(source(feed_server, max_pages=2))
+    run_source(source(feed_server, max_pages=2))
     assert len(feed_server.requests) == 2
 
 
 def test_cursor_is_stored_and_bounds_the_next_fetch(feed_server):
     feed_server.serve("/search.json", body("search_page1.json"))
     cursors: dict[str, str] = {}
-    first, _ = run(source(feed_server), cursors=cursors)
+    first = run_source(source(feed_server), cursors=cursors)
     assert len(first) == 2 and len(feed_server.requests) == 3  # page cap 3, all within 7 days
     assert cursors == {"Acme": "2026-11-20T10:00:00+00:00"}
     feed_server.requests.clear()
     # lower bound = cursor - 1 h overlap = 09:00: acme02 (Nov 19) is older, so no second page
-    second, _ = run(source(feed_server), cursors=cursors)
+    second = run_source(source(feed_server), cursors=cursors)
     assert [i.entry_id for i in second] == ["t3_acme01"]
     assert len(feed_server.requests) == 1
     assert cursors == {"Acme": "2026-11-20T10:00:00+00:00"}
@@ -176,7 +161,7 @@ def test_exhausted_rate_limit_stops_paging_and_later_listings(feed_server):
     feed_server.serve(
         "/search.json", body("search_page1.json"), headers={"X-Ratelimit-Remaining": "0.0"}
     )
-    items, cursors = run(source(feed_server, keywords=(ACME, GLOBEX)))
+    items, cursors = run_source_and_cursors(source(feed_server, keywords=(ACME, GLOBEX)))
     assert len(feed_server.requests) == 1
     assert [i.entry_id for i in items] == ["t3_acme01", "t3_acme02"]
     assert list(cursors) == ["Acme"]  # Globex was not read: its cursor stays unset
@@ -185,14 +170,14 @@ def test_exhausted_rate_limit_stops_paging_and_later_listings(feed_server):
 def test_429_with_retry_after_is_rate_limited(feed_server):
     feed_server.serve("/search.json", status=429, headers={"Retry-After": "120"})
     with pytest.raises(RateLimited) as caught:
-        run(source(feed_server))
+        run_source(source(feed_server))
     assert caught.value.retry_after == 120
 
 
 def test_malformed_json_is_a_readable_source_error(feed_server):
     feed_server.serve("/search.json", b'{"kind": "Listing", "data": {')
     with pytest.raises(SourceError, match=r"malformed JSON from 127\.0\.0\.1"):
-        run(source(feed_server))
+        run_source(source(feed_server))
 
 
 @pytest.mark.parametrize(
@@ -206,12 +191,12 @@ def test_malformed_json_is_a_readable_source_error(feed_server):
 def test_unexpected_answers_are_source_errors(feed_server, answer, message):
     feed_server.serve("/search.json", json.dumps(answer))
     with pytest.raises(SourceError, match=message):
-        run(source(feed_server))
+        run_source(source(feed_server))
 
 
 def test_missing_optional_fields_do_not_crash(feed_server):
     feed_server.serve("/search.json", body("minimal.json"))
-    items, cursors = run(source(feed_server))
+    items, cursors = run_source_and_cursors(source(feed_server))
     by_id = {i.entry_id: i for i in items}
     assert list(by_id) == ["t3_min01", "t3_min02", "t1_min03"]
     assert by_id["t3_min01"].url is None and by_id["t3_min01"].published_at is None
@@ -224,7 +209,7 @@ def test_oauth_token_then_bearer_calls(feed_server):
     feed_server.serve("/api/v1/access_token", body("token.json"))
     feed_server.serve("/oauth/search", body("search_page2.json"))
     env = {"BRANDWATCH_REDDIT_CLIENT_ID": "app-id", "BRANDWATCH_REDDIT_CLIENT_SECRET": "s3cret"}
-    items, _ = run(source(feed_server, oauth_url=feed_server.url("/oauth/")), env=env)
+    items = run_source(source(feed_server, oauth_url=feed_server.url("/oauth/")), env=env)
     assert [i.entry_id for i in items] == ["t3_acme03"]
     token_path, _, token_headers = sent(feed_server, 0)
     assert token_path == "/api/v1/access_token"
@@ -244,7 +229,7 @@ def test_oauth_token_then_bearer_calls(feed_server):
 )
 def test_one_credential_alone_names_both_variables(feed_server, present):
     with pytest.raises(SourceError) as caught:
-        run(source(feed_server), env={present: "x"})
+        run_source(source(feed_server), env={present: "x"})
     assert "BRANDWATCH_REDDIT_CLIENT_ID" in str(caught.value)
     assert "BRANDWATCH_REDDIT_CLIENT_SECRET" in str(caught.value)
     assert feed_server.requests == []
@@ -261,7 +246,7 @@ def test_refused_token_says_which_variables_to_check(feed_server, route, message
     feed_server.routes["/api/v1/access_token"] = route
     env = {"BRANDWATCH_REDDIT_CLIENT_ID": "a", "BRANDWATCH_REDDIT_CLIENT_SECRET": "b"}
     with pytest.raises(SourceError, match=message) as caught:
-        run(source(feed_server), env=env)
+        run_source(source(feed_server), env=env)
     assert "BRANDWATCH_REDDIT_CLIENT_SECRET" in str(caught.value)
     assert len(feed_server.requests) == 1
 
@@ -279,7 +264,7 @@ def test_recorded_new_listing_pages_with_after(feed_server):
     feed_server.serve_sequence("/r/all/new.json", [Route(page1), Route(page2), Route(page2)])
     recorded = [c["data"] for c in json.loads(page1)["data"]["children"]]
     recorded += [c["data"] for c in json.loads(page2)["data"]["children"]]
-    items, cursors = run(
+    items, cursors = run_source_and_cursors(
         source(feed_server, subreddit="all", mode="new"), now=datetime(2016, 12, 22, 3, tzinfo=UTC)
     )
     assert len(feed_server.requests) == 2  # page 2 has no "after"
@@ -296,7 +281,7 @@ def test_recorded_comments_without_permalinks_get_one(feed_server):
     feed_server.serve("/r/all/comments.json", shared("praw_r_all_comments_stream_1.json"))
     src = source(feed_server, subreddit="all", mode="new", comments=True)
     feed_server.serve("/r/all/new.json", shared("praw_r_all_comments_stream_2.json"))  # empty
-    items, _ = run(src, now=datetime(2016, 12, 22, 3, tzinfo=UTC))
+    items = run_source(src, now=datetime(2016, 12, 22, 3, tzinfo=UTC))
     assert len(items) == 100
     for item in items:
         assert item.entry_id.startswith("t1_") and item.text and item.title
@@ -307,14 +292,14 @@ def test_recorded_comments_without_permalinks_get_one(feed_server):
 def test_recorded_search_and_user_results(feed_server):
     feed_server.serve("/r/all/search.json", shared("praw_search_r_all_q_praw_oauth_search_1.json"))
     src = source(feed_server, subreddit="all")
-    recent, _ = run(src, now=datetime(2016, 7, 12, tzinfo=UTC))
+    recent = run_source(src, now=datetime(2016, 7, 12, tzinfo=UTC))
     assert recent == []  # every result is older than the first 7-day window
-    everything, _ = run(src, cursors={"Acme": "2000-01-01T00:00:00+00:00"})
+    everything = run_source(src, cursors={"Acme": "2000-01-01T00:00:00+00:00"})
     assert len(everything) == 6
     assert all("praw" in (i.title + i.text).lower() for i in everything)
     assert all(i.engagement.keys() == {"score", "comments"} for i in everything)
     feed_server.serve("/r/all/search.json", shared("praw_users_search_q_praw_1.json"))
-    assert run(src, cursors={"Acme": "2000-01-01T00:00:00+00:00"})[0] == []  # t2: accounts
+    assert run_source(src, cursors={"Acme": "2000-01-01T00:00:00+00:00"}) == []  # t2: accounts
 
 
 def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_path):
@@ -323,23 +308,16 @@ def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_p
         child["data"]["created_utc"] = time.time() - 3600 * (offset + 1)
     listing["data"]["after"] = None
     feed_server.serve("/search.json", json.dumps(listing))
-    config = tmp_path / "brandwatch.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'mentions.db'}\n"
-        "keywords:\n  - Acme\n  - name: Globex\n    terms: [Globex, Globex Corporation]\n"
-        "sources:\n"
+    config = config_file(
+        tmp_path,
         f"  - name: reddit\n    type: reddit\n    url: '{feed_server.base_url}'\n"
         "    max_pages: 2\n",
-        encoding="utf-8",
+        keywords="  - Acme\n  - name: Globex\n    terms: [Globex, Globex Corporation]\n",
     )
-    result = cli("scan", "-c", config)
-    assert result.exit_code == 0, result.stderr
-    assert "2 new mentions" in result.stdout
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
-        rows = conn.execute(
-            "SELECT entry_id, url, engagement FROM mentions ORDER BY entry_id"
-        ).fetchall()
-        cursors = conn.execute("SELECT key FROM source_cursors ORDER BY key").fetchall()
+    scan_ok(cli, config, 2)
+    db = tmp_path / "mentions.db"
+    rows = db_rows(db, "SELECT entry_id, url, engagement FROM mentions ORDER BY entry_id")
+    cursors = db_rows(db, "SELECT key FROM source_cursors ORDER BY key")
     assert [(r[0], json.loads(r[2])) for r in rows] == [
         ("t3_acme01", {"score": 42, "comments": 7}),
         ("t3_acme02", {"score": 3, "comments": 0}),

@@ -8,6 +8,7 @@ import pytest
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.matching import KeywordMatch
 from brandwatch_cli.models import Item
+from brandwatch_cli.sentiment import Sentiment
 from brandwatch_cli.store import MentionStore, NewMention, SourceOutcome
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -15,9 +16,8 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 def mention(entry_id, url=None, fingerprint=None, label="neutral"):
     item = Item(entry_id=entry_id, url=url, title=f"Acme {entry_id}", text="text")
-    return NewMention(
-        item, (KeywordMatch("Acme", ("Acme",), ("title",)),), url, fingerprint, 0.0, label
-    )
+    matches = (KeywordMatch("Acme", ("Acme",), ("title",)),)
+    return NewMention(item, matches, url, fingerprint, Sentiment(0.0, label, "vader"), "en")
 
 
 def save(store, mentions, source="s"):
@@ -37,7 +37,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["m001_mentions", "m002_source_state"]
+    assert names == ["m001_mentions", "m002_source_state", "m003_languages"]
 
 
 def test_an_older_database_is_migrated_and_keeps_its_mentions(tmp_path):

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -187,7 +187,7 @@ def scan(
     selected = select_sources(cfg, source or ())
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with MentionStore.open(db_path) as store, _progress(len(selected)) as advance:
+        with MentionStore.open(db_path) as store, _scan_progress(len(selected)) as advance:
             result = run_scan(
                 cfg,
                 store,
@@ -224,17 +224,18 @@ def _interrupt(signum: int, frame: object) -> NoReturn:
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Any]:
-    """A progress bar on stderr when it is a terminal; otherwise a no-op callback."""
+def _progress_bar(label: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr when it is a terminal, else nothing; yields
+    ``update(done, total, description="")``."""
     if not sys.stderr.isatty():
-        yield lambda outcome: None
+        yield lambda done, total, description="": None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from brandwatch_cli import render
 
     with Progress(
-        TextColumn("scanning"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -242,10 +243,26 @@ def _progress(total: int) -> Iterator[Any]:
         console=render.console(sys.stderr),
         transient=True,
     ) as progress:
-        task = progress.add_task("", total=total)
-        yield lambda outcome: progress.update(
-            task, advance=1, description=render.safe(outcome.source).plain
-        )
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, description: str = "") -> None:
+            progress.update(
+                task, completed=done, total=total, description=plaintext.clean(description)
+            )
+
+        yield update
+
+
+@contextmanager
+def _scan_progress(total: int) -> Iterator[Callable[[Any], None]]:
+    done = [0]
+    with _progress_bar("scanning") as update:
+
+        def advance(outcome: Any) -> None:
+            done[0] += 1
+            update(done[0], total, outcome.source)
+
+        yield advance
 
 
 @app.command()
@@ -397,3 +414,6 @@ def _error_line(line: str) -> None:
 
     sys.stderr.write(strip_controls(line) + "\n")
     sys.stderr.flush()
+
+
+from brandwatch_cli import cli_analysis  # noqa: E402, F401 - registers check, sentiment, rescore

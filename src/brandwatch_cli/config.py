@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.configcheck import Checker
+from brandwatch_cli.keywordconfig import read_keywords, read_lexicon
 from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
-from brandwatch_cli.text import fold
-from brandwatch_cli.yamlfile import YamlList, YamlMap, load_yaml
+from brandwatch_cli.yamlfile import YamlMap, load_yaml
 
 CONFIG_ENV = "BRANDWATCH_CONFIG"
 DEFAULT_CONFIG = Path("brandwatch.yaml")
 DEFAULT_DATABASE = "mentions.db"
 DEFAULT_TIMEOUT = 20.0
-MAX_TIMEOUT = 3600.0
 
 TOP_KEYS = (
     "database",
@@ -35,8 +34,8 @@ TOP_KEYS = (
     "concurrency",
     "per_host",
     "retries",
+    "sentiment",
 )
-KEYWORD_KEYS = ("name", "terms", "exclude")
 SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
 
 
@@ -48,59 +47,9 @@ def resolve_config_path(explicit: Path | None) -> Path:
     return Path(from_env) if from_env else DEFAULT_CONFIG
 
 
-class _Checker:
-    """Raises ConfigError with the file and line prefixed."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, line: int, message: str) -> ConfigError:
-        return ConfigError(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
-
-    def keys(self, mapping: YamlMap, allowed: Iterable[str], where: str) -> None:
-        allowed = list(allowed)
-        for key in mapping:
-            if key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = (
-                    f" (did you mean '{near[0]}'?)" if near else f" (valid: {', '.join(allowed)})"
-                )
-                raise self.fail(
-                    mapping.key_lines.get(key, mapping.line),
-                    f"unknown key '{key}' in {where}{hint}",
-                )
-
-    def string(self, value: Any, line: int, what: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(line, f"{what} must be a non-empty string")
-        return value.strip()
-
-    def strings(self, value: Any, line: int, what: str) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise self.fail(line, f"{what} must be a list of strings")
-        lines = getattr(value, "item_lines", [line] * len(value))
-        return tuple(
-            self.string(v, ln, f"each of {what}") for v, ln in zip(value, lines, strict=True)
-        )
-
-    def integer(self, value: Any, line: int, what: str, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.fail(line, f"{what} must be a whole number from {low} to {high}")
-        return value
-
-    def timeout(self, value: Any, line: int, what: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(line, f"{what} must be a number of seconds")
-        if not 0 < value <= MAX_TIMEOUT:
-            raise self.fail(line, f"{what} must be between 0 and {MAX_TIMEOUT:g} seconds")
-        return float(value)
-
-
 def load_config(path: Path) -> Config:
     """Load and validate the config file at ``path``."""
-    check = _Checker(path)
+    check = Checker(path)
     document = load_yaml(path)
     if document is None:
         raise check.fail(0, "the config file is empty (see `brandwatch init`)")
@@ -118,7 +67,7 @@ def load_config(path: Path) -> Config:
     if not database.is_absolute():
         database = path.absolute().parent / database
 
-    keywords = _keywords(check, document.get("keywords"), lines.get("keywords", document.line))
+    keywords = read_keywords(check, document.get("keywords"), lines.get("keywords", document.line))
     sources = _sources(
         check, document.get("sources"), lines.get("sources", document.line), timeout, keywords
     )
@@ -129,13 +78,14 @@ def load_config(path: Path) -> Config:
         keywords,
         sources,
         http=_http_policy(check, document),
+        lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
         concurrency=check.integer(
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
     )
 
 
-def _http_policy(check: _Checker, document: YamlMap) -> HttpPolicy:
+def _http_policy(check: Checker, document: YamlMap) -> HttpPolicy:
     lines = document.key_lines
     policy = HttpPolicy()
     if "user_agent" in document:
@@ -155,56 +105,8 @@ def _http_policy(check: _Checker, document: YamlMap) -> HttpPolicy:
     return policy
 
 
-def _entries(check: _Checker, value: Any, line: int, what: str) -> list[tuple[Any, int]]:
-    if value is None:
-        raise check.fail(line, f"'{what}' is missing: list at least one")
-    if not isinstance(value, YamlList) or not value:
-        raise check.fail(line, f"'{what}' must be a non-empty list")
-    return list(zip(value, value.item_lines, strict=True))
-
-
-def _keywords(check: _Checker, value: Any, line: int) -> tuple[Keyword, ...]:
-    keywords: list[Keyword] = []
-    seen: dict[str, int] = {}
-    for entry, entry_line in _entries(check, value, line, "keywords"):
-        if isinstance(entry, str):
-            name = check.string(entry, entry_line, "a keyword")
-            keyword = Keyword(name, (name,))
-        elif isinstance(entry, YamlMap):
-            check.keys(entry, KEYWORD_KEYS, "a keyword")
-            if "name" not in entry:
-                raise check.fail(entry.line, "a keyword needs a 'name'")
-            name = check.string(entry["name"], entry.key_lines["name"], "a keyword's 'name'")
-            terms: tuple[str, ...] = (name,)
-            if "terms" in entry:
-                terms = check.strings(
-                    entry["terms"], entry.key_lines["terms"], f"'terms' of {name!r}"
-                )
-                if not terms:
-                    raise check.fail(entry.key_lines["terms"], f"'terms' of {name!r} is empty")
-            exclude: tuple[str, ...] = ()
-            if "exclude" in entry:
-                exclude = check.strings(
-                    entry["exclude"], entry.key_lines["exclude"], f"'exclude' of {name!r}"
-                )
-            keyword = Keyword(name, terms, exclude)
-        else:
-            raise check.fail(entry_line, "a keyword must be a string or a mapping with a 'name'")
-        for term in (*keyword.terms, *keyword.exclude):
-            if not fold(term):
-                raise check.fail(entry_line, f"keyword {keyword.name!r} has an empty term")
-        key = keyword.name.casefold()
-        if key in seen:
-            raise check.fail(
-                entry_line, f"duplicate keyword name {keyword.name!r} (first on line {seen[key]})"
-            )
-        seen[key] = entry_line
-        keywords.append(keyword)
-    return tuple(keywords)
-
-
 def _sources(
-    check: _Checker,
+    check: Checker,
     value: Any,
     line: int,
     default_timeout: float,
@@ -215,7 +117,7 @@ def _sources(
     keyword_names = [k.name for k in keywords]
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
-    for entry, entry_line in _entries(check, value, line, "sources"):
+    for entry, entry_line in check.entries(value, line, "sources"):
         if not isinstance(entry, YamlMap):
             raise check.fail(entry_line, "a source must be a mapping with 'name' and 'url'")
         lines = entry.key_lines
@@ -271,7 +173,7 @@ def _sources(
     return tuple(sources)
 
 
-def _known_keyword(check: _Checker, name: str, known: list[str], line: int) -> None:
+def _known_keyword(check: Checker, name: str, known: list[str], line: int) -> None:
     if name not in known:
         near = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -287,7 +189,7 @@ _KIND_NAMES = {
 }
 
 
-def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str) -> dict[str, Any]:
+def _options(check: Checker, entry: YamlMap, spec: Mapping[str, Any], name: str) -> dict[str, Any]:
     """The type-specific keys of a source entry, each checked against its declared type."""
     options: dict[str, Any] = {}
     for key, expected in spec.items():
@@ -305,7 +207,7 @@ def _options(check: _Checker, entry: YamlMap, spec: Mapping[str, Any], name: str
     return options
 
 
-def _url(check: _Checker, value: Any, line: int, name: str) -> str:
+def _url(check: Checker, value: Any, line: int, name: str) -> str:
     url = check.string(value, line, f"'url' of source {name!r}")
     if "://" in url:
         scheme = url.split("://", 1)[0].lower()

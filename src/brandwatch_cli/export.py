@@ -27,10 +27,13 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """One JSON object per line, with the same fields as the CSV (null where missing)."""
+    """One JSON object per line, with the same fields as the CSV (null where missing);
+    ``engagement`` is a nested object rather than JSON text."""
     count = 0
     for row in rows:
-        out.write(json.dumps({c: row[c] for c in MENTION_COLUMNS}, ensure_ascii=False) + "\n")
+        record = {c: row[c] for c in MENTION_COLUMNS}
+        record["engagement"] = json.loads(record["engagement"]) if record["engagement"] else {}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
 

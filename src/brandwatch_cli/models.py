@@ -52,11 +52,22 @@ class Validators:
 
 @dataclass(frozen=True)
 class Keyword:
-    """A brand (or competitor) to listen for: any of ``terms``, unless inside an ``exclude``."""
+    """A brand (or competitor) to listen for.
+
+    It matches when its ``query`` holds (or, without a query, when any of its ``terms``
+    appears) outside every ``exclude`` phrase, and, when ``require_any`` is given, one of those
+    context words appears too. ``languages`` keeps only mentions in those languages;
+    ``lexicon`` overrides sentiment valences for mentions of this keyword.
+    """
 
     name: str
     terms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    query: str | None = None
+    case_sensitive: bool = False
+    require_any: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    lexicon: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class Config:
     sources: tuple[SourceConfig, ...]
     http: HttpPolicy = field(default_factory=HttpPolicy)
     concurrency: int = 16
+    #: Global sentiment overrides: word -> valence (-4..+4).
+    lexicon: tuple[tuple[str, float], ...] = ()
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

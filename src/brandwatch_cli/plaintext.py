@@ -15,11 +15,16 @@ if TYPE_CHECKING:
     from brandwatch_cli.scan import ScanResult
 
 
+def clean(value: object) -> str:
+    """One line of text safe for a terminal: control characters out, newlines to spaces."""
+    return strip_controls(str(value).replace("\n", " ").replace("\r", " "))
+
+
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = ()
 ) -> str:
     """Columns padded to their widest cell; columns named in ``right`` are right-aligned."""
-    cells = [[strip_controls(str(c)).replace("\n", " ") for c in row] for row in rows]
+    cells = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:

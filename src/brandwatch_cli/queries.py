@@ -26,6 +26,8 @@ MENTION_COLUMNS = (
     "sentiment",
     "sentiment_label",
     "text",
+    "sentiment_method",
+    "engagement",
 )
 
 _SELECT_MENTION = """
@@ -34,7 +36,7 @@ _SELECT_MENTION = """
             SELECT keyword FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
         )) AS keywords,
         m.title, m.url, m.author, m.published_at, m.fetched_at, m.language, m.sentiment,
-        m.sentiment_label, m.text
+        m.sentiment_label, m.text, m.sentiment_method, m.engagement
     FROM mentions m
 """
 

@@ -24,11 +24,12 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 
 from brandwatch_cli import sentiment
+from brandwatch_cli.analysis import analyze_all
 from brandwatch_cli.dedupe import canonical_url, fingerprint
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.matching import KeywordMatch, Matcher
-from brandwatch_cli.models import Config, Item, SourceConfig
+from brandwatch_cli.matching import KeywordMatch, cached_matcher
+from brandwatch_cli.models import Config, Item, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.store import (
     MentionStore,
@@ -39,8 +40,6 @@ from brandwatch_cli.store import (
     iso,
 )
 
-#: Sentiment reads the title and this much of the text: enough to judge, bounded in cost.
-SCORED_TEXT_CHARS = 10_000
 #: Scans of at least this many sources parse in worker processes.
 POOL_MIN_SOURCES = 8
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -101,8 +100,11 @@ def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, 
     return tuple(s for s in config.sources if s.name in set(names))
 
 
-def prepare(items: Sequence[Item], matcher: Matcher, about: str | None = None) -> list[Candidate]:
+def prepare(
+    items: Sequence[Item], keywords: tuple[Keyword, ...], about: str | None = None
+) -> list[Candidate]:
     """The items that name at least one keyword (or all, for a source ``about`` a keyword)."""
+    matcher = cached_matcher(keywords)  # built once per process, not shipped with every batch
     candidates = []
     for item in items:
         matches = matcher.match(item.title, item.text)
@@ -118,16 +120,6 @@ def prepare(items: Sequence[Item], matcher: Matcher, about: str | None = None) -
                 )
             )
     return candidates
-
-
-def score_item(item: Item) -> float:
-    """Compound sentiment of the title and (the start of) the text, scored once."""
-    text = "\n".join(part for part in (item.title, item.text[:SCORED_TEXT_CHARS]) if part)
-    return sentiment.score(text)
-
-
-def _score_all(items: Sequence[Item]) -> list[float]:
-    return [score_item(item) for item in items]
 
 
 def backoff_until(failures: int, now: datetime, wait: float | None = None) -> datetime | None:
@@ -171,7 +163,8 @@ class _Scan:
         self.now = now
         self.force = force
         self.executor = executor
-        self.matcher = Matcher(config.keywords)
+        lexicons = [config.lexicon, *(k.lexicon for k in config.keywords)]
+        self.sentiment_version = sentiment.version(lexicons)
         self.states = store.source_states()
         self.env = dict(os.environ)
 
@@ -221,16 +214,30 @@ class _Scan:
         mentions: list[NewMention] = []
         matched = 0
         if items:
-            prepared = await ctx.run(prepare, items, self.matcher, config.about)
+            prepared = await ctx.run(prepare, items, self.config.keywords, config.about)
             matched = len(prepared)
             known = self.store.known(
                 config.name, [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
             )
             fresh = [c for index, c in enumerate(prepared) if index not in known]
-            scores = await ctx.run(_score_all, [c.item for c in fresh])
+            analyses = await ctx.run(
+                analyze_all,
+                [(c.item, c.matches) for c in fresh],
+                self.config.keywords,
+                self.config.lexicon,
+            )
             mentions = [
-                NewMention(c.item, c.matches, c.canonical_url, c.fingerprint, s, sentiment.label(s))
-                for c, s in zip(fresh, scores, strict=True)
+                NewMention(
+                    c.item,
+                    a.matches,
+                    c.canonical_url,
+                    c.fingerprint,
+                    a.sentiment,
+                    a.language,
+                    self.sentiment_version,
+                )
+                for c, a in zip(fresh, analyses, strict=True)
+                if a is not None  # no keyword holds in this language
             ]
         finished = self.now()
         succeeded = status in (OK, UNCHANGED)

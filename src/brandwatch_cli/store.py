@@ -17,12 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.matching import KeywordMatch
 from brandwatch_cli.models import Item, Validators
-from brandwatch_cli.schema import migrations
+from brandwatch_cli.schema import Database, migrations
+from brandwatch_cli.sentiment import Sentiment
 
 BUSY_TIMEOUT_S = 30.0
 _IN_CHUNK = 500
@@ -39,14 +38,15 @@ def iso(moment: datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class NewMention:
-    """What the scan hands the store for one matched, scored item."""
+    """What the scan hands the store for one matched, analysed item."""
 
     item: Item
     matches: Sequence[KeywordMatch]
     canonical_url: str | None
     fingerprint: str | None
-    sentiment: float
-    sentiment_label: str
+    sentiment: Sentiment
+    language: str | None
+    sentiment_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,39 @@ class MentionStore:
             cursor = self.db.conn.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    # -- rescoring ---------------------------------------------------------------------------
+
+    def stale_mentions(self, version: str, after_id: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` mentions scored under another version, by id after ``after_id``."""
+        return self.dicts(
+            """
+            SELECT m.id, m.title, m.text, m.source_language, m.sentiment_label,
+                (SELECT group_concat(keyword, char(31)) FROM mention_keywords
+                    WHERE mention_id = m.id) AS keywords
+            FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?
+            ORDER BY m.id LIMIT ?
+            """,
+            [after_id, version, limit],
+        )
+
+    def count_stale(self, version: str) -> int:
+        rows = self.rows("SELECT count(*) FROM mentions WHERE sentiment_version != ?", [version])
+        return int(next(rows)[0])
+
+    def save_analyses(
+        self, version: str, rows: Sequence[tuple[int, str | None, Sentiment]]
+    ) -> None:
+        """New language and sentiment for mentions, in one transaction."""
+        with self._guard("save rescored mentions"), self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
+                " sentiment_method = ?, sentiment_version = ? WHERE id = ?",
+                [
+                    (language, s.score, s.label, s.method, version, mention_id)
+                    for mention_id, language, s in rows
+                ],
+            )
 
     # -- scans -------------------------------------------------------------------------------
 
@@ -270,8 +303,9 @@ class MentionStore:
                     INSERT INTO mentions (
                         source, entry_id, url, canonical_url, fingerprint, title, text, author,
                         published_at, fetched_at, mentioned_at, language, sentiment,
-                        sentiment_label, engagement
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sentiment_label, engagement, source_language, sentiment_method,
+                        sentiment_version
+                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING RETURNING id
                     """,
                     [
@@ -286,10 +320,13 @@ class MentionStore:
                         published,
                         fetched,
                         mentioned,
-                        item.language,
-                        mention.sentiment,
-                        mention.sentiment_label,
+                        mention.language,
+                        mention.sentiment.score,
+                        mention.sentiment.label,
                         json.dumps(dict(item.engagement)) if item.engagement else None,
+                        item.language,
+                        mention.sentiment.method,
+                        mention.sentiment_version,
                     ],
                 ).fetchone()
                 if row is None:

@@ -23,7 +23,9 @@ _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f
 _FOLD_TABLE = str.maketrans(
     {
         "œ": "oe",
+        "Œ": "OE",
         "æ": "ae",
+        "Æ": "AE",
         "ø": "o",
         "đ": "d",
         "ł": "l",
@@ -102,6 +104,17 @@ def fold(value: str) -> str:
         return _SPACE_RE.sub(" ", value.lower()).strip()
     value = unicodedata.normalize("NFKD", value.translate(_FOLD_TABLE))
     value = _COMBINING_RE.sub("", value).casefold().translate(_FOLD_TABLE)
+    return _SPACE_RE.sub(" ", value).strip()
+
+
+def fold_keep_case(value: str) -> str:
+    """``fold`` without the lower-casing: accents and spacing folded, case kept.
+
+    For case-sensitive keywords; positions line up with ``fold``'s output unless lower-casing
+    changed a length (``ß``), which callers must allow for.
+    """
+    value = unicodedata.normalize("NFKD", value.translate(_FOLD_TABLE))
+    value = _COMBINING_RE.sub("", value).translate(_FOLD_TABLE)
     return _SPACE_RE.sub(" ", value).strip()
 
 

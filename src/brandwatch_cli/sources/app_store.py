@@ -28,14 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
+from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.query import OVERLAP
+from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.query import OVERLAP, cursor_time
 from brandwatch_cli.text import clean_text, html_to_text
 
 DEFAULT_BASE_URL = "https://itunes.apple.com"
@@ -43,6 +45,7 @@ DEFAULT_COUNTRY = "us"
 DEFAULT_MAX_PAGES = 3
 #: Apple serves no page past the tenth.
 MAX_PAGES_LIMIT = 10
+_PAGES_WHY = "Apple serves at most 10 pages of reviews"
 
 _SORTED_JSON = "/sortby=mostrecent/json"
 _PAGE_RE = re.compile(r"/page=(\d+)/")
@@ -62,10 +65,13 @@ class AppStoreSource:
         self.config = config
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
-        app_id, country, max_pages = self._app_id(), self._country(), self._max_pages()
+        app_id, country = self._app_id(), self._country()
+        max_pages = int_option(
+            self.config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT, why=_PAGES_WHY
+        )
         base = (self.config.url or DEFAULT_BASE_URL).rstrip("/")
         key = f"{country}/{app_id}"
-        older_than = _date(ctx.cursors.get(key))
+        older_than = cursor_time(ctx.cursors.get(key))
         stop_before = older_than - OVERLAP if older_than else None
         items: list[Item] = []
         newest: datetime | None = None
@@ -114,15 +120,6 @@ class AppStoreSource:
             )
         return str(value).lower()
 
-    def _max_pages(self) -> int:
-        value = self.config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if not 1 <= value <= MAX_PAGES_LIMIT:
-            raise SourceError(
-                f"'max_pages' of source {self.config.name!r} must be from 1 to {MAX_PAGES_LIMIT}"
-                " (Apple serves at most 10 pages of reviews)"
-            )
-        return int(value)
-
 
 def _feed(document: Any) -> dict[str, Any]:
     feed = document.get("feed") if isinstance(document, dict) else None
@@ -168,18 +165,6 @@ def _content(value: Any) -> str:
     return html_to_text(label) if "html" in kinds[index] else clean_text(label)
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def _count(value: str | None) -> int | None:
     text = (value or "").strip()
     return int(text) if text.isascii() and text.isdigit() else None
@@ -188,7 +173,7 @@ def _count(value: str | None) -> int | None:
 def _item(entry: dict[str, Any]) -> Item:
     title = clean_text(_label(entry.get("title")))
     text = _content(entry.get("content"))
-    published = _date(_label(entry.get("updated")))
+    published = parse_iso(_label(entry.get("updated")))
     author = entry.get("author")
     name = clean_text(_label(author.get("name"))) if isinstance(author, dict) else ""
     engagement: dict[str, float] = {}

@@ -33,10 +33,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import HttpStatusError, SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources import query
+from brandwatch_cli.sources.options import int_option
 from brandwatch_cli.text import clean_text, language_tag, web_link
 
 DEFAULT_BASE_URL = "https://bsky.social/xrpc"
@@ -73,7 +75,7 @@ class BlueskySource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         handle, password = _credentials(ctx.env)
-        max_pages = self._max_pages()
+        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT)
         lang = self._lang()
         if not self.keywords:
             return []
@@ -84,7 +86,7 @@ class BlueskySource:
         for keyword in self.keywords:
             since = query.since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
             newest: datetime | None = None
-            for term in _terms(keyword):
+            for term in query.searchable_terms(keyword.terms):
                 params: dict[str, str | int] = {
                     "q": query.quoted(term),
                     "limit": PAGE_SIZE,
@@ -101,16 +103,9 @@ class BlueskySource:
                     sort_at = _sort_at(post)
                     if sort_at and (newest is None or sort_at > newest):
                         newest = sort_at
-            _advance(ctx, keyword.name, newest)
+            if newest is not None:  # never past now: a post dated ahead hides what follows
+                query.advance_cursor(ctx.cursors, keyword.name, [min(newest, ctx.now)])
         return [item for item in found.values() if item.title or item.text]
-
-    def _max_pages(self) -> int:
-        value = self.config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if not 1 <= value <= MAX_PAGES_LIMIT:
-            raise SourceError(
-                f"'max_pages' of source {self.config.name!r} must be from 1 to {MAX_PAGES_LIMIT}"
-            )
-        return int(value)
 
     def _lang(self) -> str | None:
         value = self.config.options.get("lang")
@@ -192,26 +187,6 @@ async def _search(
     return posts
 
 
-def _terms(keyword: Keyword) -> list[str]:
-    """A keyword's distinct terms as Bluesky searches them (``@``/``#`` forms reduced)."""
-    terms: list[str] = []
-    for term in keyword.terms:
-        plain = term.strip().lstrip("@#").strip()
-        if plain and plain.casefold() not in (t.casefold() for t in terms):
-            terms.append(plain)
-    return terms
-
-
-def _advance(ctx: FetchContext, name: str, newest: datetime | None) -> None:
-    """Move a keyword's cursor forward to ``newest`` (never past now, never backwards)."""
-    if newest is None:
-        return
-    newest = min(newest, ctx.now)
-    current = _date(ctx.cursors.get(name))
-    if current is None or newest > current:
-        ctx.cursors[name] = newest.isoformat()
-
-
 def _iso_z(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -224,26 +199,13 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _date(value: Any) -> datetime | None:
-    text = _str(value)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def _sort_at(post: Any) -> datetime | None:
     """When the search files a post (``sortAt``): the earlier of createdAt and indexedAt."""
     if not isinstance(post, dict):
         return None
     record = post.get("record")
-    created = _date(record.get("createdAt")) if isinstance(record, dict) else None
-    indexed = _date(post.get("indexedAt"))
+    created = parse_iso(record.get("createdAt")) if isinstance(record, dict) else None
+    indexed = parse_iso(post.get("indexedAt"))
     dates = [d for d in (created, indexed) if d is not None]
     return min(dates) if dates else None
 
@@ -274,7 +236,7 @@ def _item(post: Any) -> Item | None:
         or clean_text(_str(author.get("displayName")))
         or _str(author.get("did"))
         or None,
-        published_at=_date(record.get("createdAt")) or _date(post.get("indexedAt")),
+        published_at=parse_iso(record.get("createdAt")) or parse_iso(post.get("indexedAt")),
         language=language_tag(langs[0]) if isinstance(langs, list) and langs else None,
         engagement=engagement,
     )

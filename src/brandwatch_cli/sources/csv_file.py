@@ -27,15 +27,15 @@ canonical URL) or long identical texts (one fingerprint): map ``link`` only to p
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
+from brandwatch_cli.dates import as_utc, parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
@@ -262,21 +262,17 @@ class _DateReader:
         value = value.strip()
         if not value:
             return None
-        parsed = None
-        if self.iso:
-            with contextlib.suppress(ValueError):
-                parsed = datetime.fromisoformat(value)
-        for position, date_format in enumerate(self.formats if parsed is None else ()):
+        if self.iso and (moment := parse_iso(value)) is not None:
+            return moment
+        for position, date_format in enumerate(self.formats):
             try:
                 parsed = datetime.strptime(value, date_format)
             except ValueError:
                 continue
             if position:
                 self.formats.insert(0, self.formats.pop(position))
-            break
-        if parsed is None:
-            return None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            return as_utc(parsed)
+        return None
 
 
 def _number(value: str) -> float | None:

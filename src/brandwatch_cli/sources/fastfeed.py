@@ -12,13 +12,12 @@ other feed formats.
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urljoin
 
+from brandwatch_cli.dates import from_struct_time, parse_datetime
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.models import Item
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
@@ -105,35 +104,19 @@ def _text(element: ET.Element | None) -> str:
 
 
 def _date(value: str) -> datetime | None:
+    """A date as feedparser reads it: whole seconds (its ``struct_time`` has no fraction)."""
     value = value.strip()
     if not value:
         return None
-    try:
-        moment = (
-            datetime.fromisoformat(value) if value[:4].isdigit() else parsedate_to_datetime(value)
-        )
-    except (ValueError, TypeError, IndexError):
-        return _feedparser_date(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0)
+    moment = parse_datetime(value)
+    return moment.replace(microsecond=0) if moment is not None else _feedparser_date(value)
 
 
 def _feedparser_date(value: str) -> datetime | None:
     """The formats only feedparser's many date handlers know."""
     from feedparser.datetimes import _parse_date
 
-    return utc_datetime(_parse_date(value))
-
-
-def utc_datetime(parsed: object) -> datetime | None:
-    """A UTC datetime from feedparser's ``time.struct_time`` (None if it is not a valid one)."""
-    if not isinstance(parsed, time.struct_time):
-        return None
-    try:
-        return datetime(*parsed[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
+    return from_struct_time(_parse_date(value))
 
 
 def _looks_like_html(value: str) -> bool:

@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
+from brandwatch_cli.dates import from_struct_time
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.fastfeed import parse_fast, utc_datetime
+from brandwatch_cli.sources.fastfeed import parse_fast
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
@@ -130,7 +131,7 @@ def _entry_text(entry: Any) -> str:
 
 def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        moment = utc_datetime(dict.get(entry, key))  # dict.get: no deprecated key fallbacks
+        moment = from_struct_time(dict.get(entry, key))  # dict.get: no deprecated key fallbacks
         if moment is not None:
             return moment
     return None

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from brandwatch_cli.dates import from_timestamp, parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.options import int_option
 from brandwatch_cli.sources.query import quoted, searchable_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
 
@@ -60,7 +62,7 @@ class HackerNewsSource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         tags = self._tags()
-        max_pages = self._max_pages()
+        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
         url = (self.config.url or API).rstrip("/") + "/search_by_date"
         found: dict[str, Item] = {}
         for keyword in self.keywords:
@@ -89,12 +91,6 @@ class HackerNewsSource:
                 f" comment, show_hn, ask_hn, poll (got {', '.join(map(repr, bad)) or 'none'})"
             )
         return "(" + ",".join(tags) + ")"
-
-    def _max_pages(self) -> int:
-        max_pages: int = self.config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if max_pages < 1:
-            raise SourceError(f"'max_pages' of source {self.config.name!r} must be at least 1")
-        return max_pages
 
 
 class _TermSearch:
@@ -176,17 +172,9 @@ def _created_at_i(hit: Mapping[str, Any]) -> int | None:
 
 
 def _published(hit: Mapping[str, Any]) -> datetime | None:
+    """``created_at_i`` (epoch seconds), or ``created_at`` (ISO) only when that is absent."""
     seconds = _created_at_i(hit)
-    if seconds is not None:
-        try:
-            return datetime.fromtimestamp(seconds, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    try:
-        parsed = datetime.fromisoformat(_string(hit.get("created_at")))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return from_timestamp(seconds) if seconds is not None else parse_iso(hit.get("created_at"))
 
 
 def _string(value: object) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
@@ -98,18 +98,6 @@ def _author(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def _item(raw: dict[str, Any], base: str, language: str | None, author: str | None) -> Item:
     link = _str(raw.get("url")) or _str(raw.get("external_url"))
     link = web_link(urljoin(base, link)) if link else None
@@ -120,7 +108,7 @@ def _item(raw: dict[str, Any], base: str, language: str | None, author: str | No
         if html
         else clean_text(_str(raw.get("content_text")) or _str(raw.get("summary")))
     )
-    published = _date(raw.get("date_published")) or _date(raw.get("date_modified"))
+    published = parse_iso(raw.get("date_published")) or parse_iso(raw.get("date_modified"))
     raw_id = raw.get("id")
     entry_id = (
         clean_text(str(raw_id))

@@ -28,13 +28,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.options import int_option
 from brandwatch_cli.sources.query import hashtags
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
@@ -58,9 +59,7 @@ class MastodonSource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         tags = self._tags()
-        max_pages = self.config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if max_pages < 1:
-            raise SourceError(f"option 'max_pages' must be at least 1, not {max_pages}")
+        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
         token = (ctx.env.get(TOKEN_VAR) or "").strip()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         found: dict[str, Item] = {}
@@ -164,7 +163,7 @@ def _item(status: Mapping[str, Any]) -> Item | None:
         title=title,
         text=text,
         author=author or None,
-        published_at=_date(original.get("created_at")),
+        published_at=parse_iso(original.get("created_at")),
         language=language_tag(original.get("language")),
         engagement={k: float(v) for k, v in counts.items() if _is_number(v)},
     )
@@ -176,14 +175,3 @@ def _plain(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _date(value: Any) -> datetime | None:
-    """``created_at`` (ISO 8601, ``...Z``) as an aware UTC datetime."""
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

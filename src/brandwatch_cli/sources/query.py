@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.models import Keyword
 
 #: Query-based sources ask again for this much before their last successful fetch, so an item
@@ -57,15 +58,7 @@ def searchable_terms(terms: Iterable[str]) -> list[str]:
 
 def cursor_time(cursor: str | None) -> datetime | None:
     """A stored cursor as an aware UTC datetime (a value without an offset is read as UTC)."""
-    if not cursor:
-        return None
-    try:
-        moment = datetime.fromisoformat(cursor)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return parse_iso(cursor)
 
 
 def since_cursor(cursor: str | None, now: datetime, default: timedelta) -> datetime:

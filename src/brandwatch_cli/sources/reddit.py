@@ -32,13 +32,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 
+from brandwatch_cli.dates import from_timestamp
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.query import keyword_query, since_cursor
+from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.query import cursor_time, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
 
 DEFAULT_URL = "https://www.reddit.com"
@@ -82,9 +84,7 @@ class RedditSource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         listings = self._listings()
-        max_pages = self.config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if max_pages < 1:
-            raise SourceError(f"option 'max_pages' must be at least 1, not {max_pages}")
+        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
         api = await self._api(ctx)
         found: dict[str, Item] = {}
         for listing in listings:
@@ -158,8 +158,8 @@ class RedditSource:
         found: dict[str, Item],
     ) -> bool:
         """Page through one listing into ``found``; False when the rate limit ran out."""
-        newest = _parse_cursor(ctx.cursors.get(listing.key))
-        since = since_cursor(newest.isoformat() if newest else None, ctx.now, DEFAULT_WINDOW)
+        newest = cursor_time(ctx.cursors.get(listing.key))
+        since = since_cursor(ctx.cursors.get(listing.key), ctx.now, DEFAULT_WINDOW)
         base, suffix, headers = api
         after: str | None = None
         more_allowed = True
@@ -198,15 +198,6 @@ def _subreddit(value: Any) -> str:
     if not _SUBREDDIT_RE.match(name):
         raise SourceError(f"option 'subreddit': {value!r} is not a name like 'france+paris'")
     return name
-
-
-def _parse_cursor(cursor: str | None) -> datetime | None:
-    """The stored newest timestamp, always aware (a hand-edited one may lack its offset)."""
-    try:
-        when = datetime.fromisoformat(cursor) if cursor else None
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when and when.tzinfo is None else when
 
 
 def _limit_exhausted(headers: Mapping[str, str]) -> bool:
@@ -256,7 +247,7 @@ def _item(child: Any) -> Item | None:
         return None
     author = _text(data.get("author"))
     engagement = {k: float(v) for k, v in counts.items() if _is_number(v)}
-    published = _created(data.get("created_utc"))
+    published = from_timestamp(data.get("created_utc"))
     shown = author if author not in _GONE else ""
     return Item(entry_id, url, title, text, shown or None, published, None, engagement)
 
@@ -288,12 +279,3 @@ def _comment_link(data: Mapping[str, Any], short_id: str) -> str | None:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _created(value: Any) -> datetime | None:
-    if not _is_number(value):
-        return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None

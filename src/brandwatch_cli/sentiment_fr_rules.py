@@ -1,0 +1,418 @@
+"""The word-level rules of the French sentiment analyzer, applied to tokens carrying valences.
+
+VADER's English rules (boosters, ALL CAPS) carried over to French, plus what French needs:
+negation that spans the verb (``ne … pas``, ``pas`` alone, ``sans``, ``aucun``), ``super`` and
+``trop`` as both adjective and intensifier, names that look like words, price and quality
+trends, and resolved problems. How clauses and sentences then weigh (``mais``, questions,
+register, sarcasm) is ``sentiment_fr_discourse``. Pure functions over a token list; the word
+lists they use are read from ``data/fr_word_classes.tsv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+
+WORD_CLASSES = "fr_word_classes.tsv"
+
+
+def _load_word_classes() -> dict[str, frozenset[str]]:
+    """Named word lists from ``data/fr_word_classes.tsv`` (a few kilobytes, read on import)."""
+    text = resources.files("brandwatch_cli").joinpath("data", WORD_CLASSES).read_text("utf-8")
+    classes: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, words = line.split("\t")
+            classes.setdefault(name, set()).update(w.strip() for w in words.split(","))
+    return {name: frozenset(words) for name, words in classes.items()}
+
+
+CLASSES = _load_word_classes()
+
+# Token kinds.
+WORD = "word"
+NUM = "num"
+EMOJI = "emoji"
+RATING = "rating"
+HANDLE = "handle"
+PUNCT = "punct"
+
+#: VADER's constants: booster step, ALL CAPS step, negation factor, normalisation alpha.
+B_INCR = 0.293
+C_INCR = 0.733
+N_SCALAR = -0.74
+ALPHA = 15.0
+
+BOOSTERS: dict[str, float] = {
+    **dict.fromkeys(CLASSES["boosters"], B_INCR),
+    **dict.fromkeys(CLASSES["mild_boosters"], 0.15),
+    **dict.fromkeys(CLASSES["diminishers"], -B_INCR),
+}
+#: Boosters that only intensify the word right after them: "si" and "tout" are too common
+#: elsewhere ("si la livraison…", "tout le monde").
+ADJACENT_ONLY = frozenset({"si", "aussi", "tout", "toujours", "encore", "assez"})
+#: Intensifiers that also follow what they intensify: "j'aime beaucoup", "je kiffe grave",
+#: "d'une lenteur incroyable".
+POST_BOOSTERS = frozenset(
+    {"beaucoup", "grave", "trop", "vraiment", "enormement", "incroyable", "hallucinant",
+     "hallucinante", "monstre", "phenomenal", "phenomenale", "de fou", "de ouf", "de malade",
+     "vivement"}
+)  # fmt: skip
+#: Words that are an adjective on their own and an intensifier before a sentiment word.
+DUAL = {"super": 2.0, "trop": -1.2, "hyper": 1.5}
+#: "Top 10", "Super U", "Hyper U": a name or a ranking, not praise.
+NAME_PREFIXES = frozenset({"super", "top", "hyper"})
+
+NE = "ne"
+#: Words that open a sentence as a pause: "Bon, …", "Ben, …".
+INTERJECTIONS = frozenset({"bon", "ben", "bah", "bref", "enfin", "bien"})
+PARTICLES = CLASSES["particles"]
+STANDALONE = CLASSES["standalone"]
+#: Particles that, without ``ne``, may follow the verb they negate: "ça marche pas".
+INFORMAL = frozenset({"pas", "rien", "jamais", "toujours pas"})
+#: Idioms that negate what follows them ("plus jamais eu de coupure") and are a complaint on
+#: their own ("Plus jamais Colissimo.").
+NEGATING_IDIOMS = frozenset({"plus jamais", "jamais plus"})
+#: Verbs that, before "à" and an infinitive, pass their negation on to it ("je n'arrive pas à me
+#: connecter", "je n'arrive pas à le lâcher").
+MODALS = frozenset({"arrive", "arrivons", "arrivez", "arrivent", "reussi", "reussis", "reussit"})
+#: How far past the particle the negation reaches: "ce n'est pas vraiment très génial".
+NEG_WINDOW = 4
+DENIED_SERVICE = CLASSES["denied_service"]
+DENIED = -1.5
+
+EVENTS = CLASSES["events"]
+PERSONAL = CLASSES["personal"]
+CONTRAST = frozenset({"mais", "cependant", "toutefois", "neanmoins", "par contre", "en revanche"})
+#: Clauses that concede a point the rest of the sentence overrides ("Moi qui déteste appeler,
+#: j'ai été agréablement surprise").
+CONCESSION = frozenset({"malgre", "meme si", "bien que", "quoique", "moi qui"})
+CONCESSION |= CLASSES["expected"]
+#: "pas eu à rappeler", "plus besoin de faire la queue": ease, which turns a chore that follows
+#: into praise but leaves service words alone (it does not deny the call).
+RELIEF = CLASSES["relief"]
+#: "ils ont retiré mes films préférés": a good thing taken away is a loss (the removal verb
+#: keeps its own valence).
+REMOVALS = CLASSES["removals"]
+#: "toujours pas" with nothing to deny is still a wait ("toujours pas de créneau"), and "manque
+#: de" still a lack ("manque de choix").
+EMPTY_DENIAL = CLASSES["empty_denial"]
+LACKING = -1.0
+LONG_UNITS = frozenset({"semaine", "semaines", "mois", "an", "ans", "annee", "annees"})
+DAYS = frozenset({"jour", "jours"})
+_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+            "huit": 8, "neuf": 9, "dix": 10, "quinze": 15, "vingt": 20, "trente": 30,
+            "plusieurs": 3, "quelques": 3}  # fmt: skip
+LONG_WAIT = -1.2
+PROBLEMS = CLASSES["problems"]
+RESOLVED = CLASSES["resolved"]
+RECOVERED = CLASSES["recovered"]
+SOLVED = 1.5
+RISES = CLASSES["rises"]
+FALLS = CLASSES["falls"]
+MORE_IS_BETTER = CLASSES["more_is_better"]
+MORE_IS_WORSE = CLASSES["more_is_worse"]
+TREND = 1.5
+#: Words that never carry a valence of their own, whatever the lexicon says.
+FUNCTION_WORDS = (
+    CLASSES["function_words"] | PERSONAL | PARTICLES | STANDALONE | CONTRAST | {NE}
+) | (frozenset(BOOSTERS) - frozenset(DUAL))
+#: Phrases the tokenizer must see as one word for the rules to find them.
+RULE_PHRASES = tuple(
+    sorted(w for words in (*CLASSES.values(), CONTRAST, CONCESSION) for w in words if " " in w)
+)
+
+
+class Token:
+    """One token of a text: its folded key, where it sits, and the valence it contributes."""
+
+    __slots__ = ("caps", "clause", "elongated", "key", "kind", "neg_idiom", "negated", "phrase",
+                 "sentence", "text", "valence", "weight")  # fmt: skip
+
+    def __init__(self, kind: str, key: str, text: str, *, caps: bool = False) -> None:
+        self.kind = kind
+        self.key = key
+        self.text = text
+        self.caps = caps
+        self.elongated = False
+        self.phrase = False
+        self.neg_idiom = False
+        self.negated = False
+        self.valence = 0.0
+        self.weight = 1.0
+        self.sentence = 0
+        self.clause = 0
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind}, {self.key!r}, {self.valence:+.2f})"
+
+
+def _is_word(token: Token) -> bool:
+    return token.kind in (WORD, NUM)
+
+
+def _bears(token: Token) -> bool:
+    """Whether negation has something to act on here."""
+    return token.valence != 0.0 or token.key in DENIED_SERVICE
+
+
+def _names_next(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``tokens[i]`` starts a name or a ranking: ``Super U``, ``Top 10``."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or nxt.clause != tokens[i].clause:
+        return False
+    capitalised = nxt.kind == WORD and nxt.text[:1].isupper() and not nxt.caps
+    return nxt.kind == NUM or (capitalised and i > 0)
+
+
+def mute_proper_nouns(tokens: Sequence[Token]) -> None:
+    """A capitalised word inside a clause is a name (``rue de la Paix``, ``Le Bon Coin``).
+
+    Words in ALL CAPS keep their valence (emphasis), and so does a text in Title Case.
+    """
+    words = [t for t in tokens if t.kind == WORD]
+    capitalised = [t for t in words if t.text[:1].isupper()]
+    if len(capitalised) * 2 > len(words):
+        return
+    first_of_clause = -1
+    for token in words:
+        if token.clause != first_of_clause:
+            first_of_clause = token.clause
+            continue
+        if token.valence and not token.phrase and not token.caps and token.text[:1].isupper():
+            token.valence = 0.0
+
+
+def mute_interjections(tokens: Sequence[Token]) -> None:
+    """``Bon, je vais changer d'opérateur``: ``bon`` opening a sentence before a comma is a
+    pause, not praise (``Bon produit, …`` keeps it)."""
+    for i, token in enumerate(tokens[:-1]):
+        opens = i == 0 or tokens[i - 1].sentence != token.sentence
+        if opens and token.key in INTERJECTIONS and tokens[i + 1].text == ",":
+            token.valence = 0.0
+
+
+def apply_durations(tokens: Sequence[Token]) -> None:
+    """Time spent waiting on a service is a complaint: ``trois semaines pour ouvrir un compte``,
+    ``a mis un mois à rembourser``, ``ça fait dix jours que j'attends``.
+
+    Days count only after ``ça fait`` (``30 jours pour changer d'avis`` is an offer), hours and
+    minutes never (``2h pour tout installer`` may be praise), and a single week or month only
+    after ``mis``/``fallu`` (``un mois pour tester``)."""
+    for i, unit in enumerate(tokens[1:-1], start=1):
+        if unit.key not in DAYS and unit.key not in LONG_UNITS:
+            continue
+        amount, after = tokens[i - 1], tokens[i + 1]
+        count = _NUMBERS.get(amount.key) or (int(amount.key) if amount.key.isdigit() else 0)
+        before = tokens[i - 2].key if i > 1 else ""
+        if not count or after.clause != unit.clause:
+            continue
+        waited = before == "fait" and after.key == "que"
+        spent = before in {"mis", "fallu", "pris"} and after.key in {"a", "pour"}
+        taken = after.key.split(" ")[0] == "pour" and count >= 2 and unit.key in LONG_UNITS
+        if waited or spent or taken:
+            unit.valence = LONG_WAIT
+
+
+def apply_trends(tokens: Sequence[Token], personal: bool) -> None:
+    """``la qualité baisse`` is bad news, ``les prix baissent`` good news.
+
+    A price change is a fact unless the author is personally involved (see ``apply_register``).
+    """
+    clauses: dict[int, list[Token]] = {}
+    for token in tokens:
+        clauses.setdefault(token.clause, []).append(token)
+    for clause in clauses.values():
+        keys = {t.key for t in clause}
+        better = bool(keys & MORE_IS_BETTER)
+        worse = bool(keys & MORE_IS_WORSE) and personal
+        if better == worse:
+            continue
+        for token in clause:
+            direction = 1 if token.key in RISES else -1 if token.key in FALLS else 0
+            if direction:
+                token.valence = TREND * direction * (1 if better else -1)
+
+
+def resolve_dual_words(tokens: Sequence[Token]) -> None:
+    """``super``/``trop``: an intensifier before a sentiment word, an adjective otherwise.
+
+    ``c'est super`` and ``super produit`` are praise, ``trop long`` and ``trop de pubs``
+    complaints, ``trop bien`` and ``super lent`` intensify; ``Super U`` is a name.
+    """
+    for i, token in enumerate(tokens):
+        if token.key in NAME_PREFIXES and not token.phrase and _names_next(tokens, i):
+            token.valence = 0.0
+            continue
+        if token.kind != WORD or token.key not in DUAL or token.phrase:
+            continue
+        prev = tokens[i - 1] if i and tokens[i - 1].clause == token.clause else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and (nxt.clause != token.clause or not _is_word(nxt)):
+            nxt = None
+        boosts_next = nxt is not None and (nxt.valence or nxt.key in BOOSTERS or nxt.key in DUAL)
+        boosts_prev = prev is not None and prev.valence and token.key in POST_BOOSTERS
+        if boosts_next or boosts_prev:
+            token.valence = 0.0
+        elif token.key == "trop":
+            ends = nxt is None or (prev is not None and prev.key == "pas")
+            token.valence = 0.0 if ends else DUAL["trop"]
+        else:
+            token.valence = DUAL[token.key]
+
+
+def apply_boosters(tokens: Sequence[Token], caps_emphasis: bool) -> None:
+    """Intensifiers and diminishers before (or just after) a word, ALL CAPS, elongation."""
+    for i, token in enumerate(tokens):
+        if not token.valence or token.kind not in (WORD, NUM):
+            continue
+        sign = 1.0 if token.valence > 0 else -1.0
+        if caps_emphasis and token.caps:
+            token.valence += sign * C_INCR
+        if token.elongated:
+            token.valence += sign * B_INCR
+        for seen, other in enumerate(reversed(tokens[max(i - 3, 0) : i])):
+            if other.clause != token.clause or not _is_word(other):
+                break
+            if other.valence and other.key not in DUAL:
+                break
+            step = BOOSTERS.get(other.key)
+            if step is not None and not (seen and other.key in ADJACENT_ONLY):
+                if caps_emphasis and other.caps:
+                    step += C_INCR if step > 0 else -C_INCR
+                token.valence += sign * step * (1.0, 0.95, 0.9)[seen]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if (
+            nxt is not None
+            and nxt.clause == token.clause
+            and nxt.key in POST_BOOSTERS
+            and not (after is not None and after.clause == token.clause and after.valence)
+        ):
+            nxt.valence = 0.0
+            token.valence += sign * B_INCR
+
+
+def _negate(token: Token, strong: bool) -> None:
+    if token.negated or token.neg_idiom:
+        return
+    token.negated = True
+    if token.key in DENIED_SERVICE:
+        token.valence = DENIED * (1.3 if strong else 1.0)
+    else:
+        token.valence *= -1.0 if strong else N_SCALAR
+
+
+def _negate_forward(
+    tokens: Sequence[Token], start: int, strong: bool, *, services: bool = True
+) -> bool:
+    """Negate the first sentiment-bearing word within the window after ``start``.
+
+    With ``services=False`` a neutral service word (``rappeler``) is passed over, not denied.
+    """
+    end = min(len(tokens), start + 1 + NEG_WINDOW)
+    for j in range(start + 1, end):
+        other = tokens[j]
+        if other.clause != tokens[start].clause or not _is_word(other):
+            return False
+        if other.key in {"aussi", "si", "autant", "tant"} and tokens[start].key == "jamais":
+            return True  # "jamais vu un service aussi rapide" is praise
+        if other.valence if not services else _bears(other):
+            _negate(other, strong)
+            return True
+    return False
+
+
+def _take_away(tokens: Sequence[Token], start: int) -> None:
+    """The first good thing within the window after a removal verb is a loss."""
+    for other in tokens[start + 1 : start + 1 + NEG_WINDOW]:
+        if other.clause != tokens[start].clause or not _is_word(other):
+            return
+        if other.valence > 0:
+            _negate(other, strong=False)
+            return
+
+
+def _next_key(tokens: Sequence[Token], i: int) -> str:
+    return tokens[i + 1].key if i + 1 < len(tokens) else ""
+
+
+def _strong_after(tokens: Sequence[Token], i: int) -> bool:
+    """``pas du tout``, ``absolument pas``: the negation is complete, not softened."""
+    return (i + 1 < len(tokens) and tokens[i + 1].key == "du tout") or (
+        i > 0 and tokens[i - 1].key in {"absolument", "vraiment", "franchement"}
+    )
+
+
+def apply_negation(tokens: Sequence[Token]) -> None:
+    """French negation: the verb between ``ne`` and the particle, and the first sentiment word
+    after the particle (``je n'aime pas``, ``ce n'est pas génial``, ``je ne suis pas déçu``).
+
+    Informal ``pas`` without ``ne`` negates the next sentiment word or, failing one, the verb
+    before it (``c'est pas top``, ``j'aime pas``); ``sans``, ``aucun``, ``jamais``, ``rien``,
+    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation.
+    Idioms that hold their own negation (``pas mal``) are left alone and close an open ``ne``;
+    ``pas besoin de``, ``pas eu à`` turn the chore after them into ease. ``toujours pas`` or
+    ``manque de`` with nothing to deny complain all the same.
+    """
+    open_ne: int | None = None
+    for i, token in enumerate(tokens):
+        if open_ne is not None and tokens[open_ne].clause != token.clause:
+            _negate_forward(tokens, open_ne, strong=False)
+            open_ne = None
+        key = token.key
+        if key in NEGATING_IDIOMS:
+            if _negate_forward(tokens, i, strong=False):
+                token.valence = 0.0
+            open_ne = None
+        elif key in RELIEF:
+            _negate_forward(tokens, i, strong=True, services=False)
+            open_ne = None
+        elif key in REMOVALS and open_ne is None:
+            _take_away(tokens, i)
+        elif token.neg_idiom:
+            open_ne = None
+        elif key == NE:
+            open_ne = i
+        elif open_ne is not None and (key == "que" or key.startswith("que ")):
+            open_ne = None
+        elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
+            if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
+                continue
+            strong = _strong_after(tokens, i)
+            verb = [t for t in tokens[open_ne + 1 : i] if _bears(t)] if open_ne is not None else []
+            if verb and all(t.key in MODALS for t in verb) and _next_key(tokens, i) == "a":
+                verb = []  # "je n'arrive pas à le lâcher": what is negated is the infinitive
+            for other in verb:
+                _negate(other, strong)
+            found = bool(verb) or _negate_forward(tokens, i, strong)
+            if not found and open_ne is None and key in INFORMAL and i:
+                before = tokens[i - 1]
+                if before.clause == token.clause and _bears(before):
+                    _negate(before, strong)
+                    found = True
+            if not found and key in EMPTY_DENIAL:
+                token.valence = LACKING
+            open_ne = None
+    if open_ne is not None:
+        _negate_forward(tokens, open_ne, strong=False)
+
+
+def apply_resolution(tokens: Sequence[Token]) -> None:
+    """A problem reported as solved is good news: ``problème réglé``, ``bug corrigé``,
+    ``valise perdue retrouvée`` (found again only counts next to a problem)."""
+    problems = {t.sentence for t in tokens if t.key in PROBLEMS and not t.negated}
+    solved = {
+        t.sentence
+        for t in tokens
+        if not t.negated and (t.key in RESOLVED or (t.key in RECOVERED and t.sentence in problems))
+    }
+    if not solved:
+        return
+    for token in tokens:
+        if token.sentence not in solved or token.negated:
+            continue
+        if token.key in PROBLEMS:
+            token.valence = 0.0
+        elif token.key in RESOLVED or token.key in RECOVERED:
+            token.valence = max(token.valence, SOLVED)

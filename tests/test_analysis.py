@@ -1,0 +1,200 @@
+"""Language and sentiment end to end: scans, `sentiment`, `rescore`, `check`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from helpers import rss, write_config
+
+KEYWORDS = (
+    "  - name: Acme\n"
+    "    terms: [Acme]\n"
+    "  - name: Lumière\n"
+    "    terms: [Café Lumière]\n"
+    "    languages: [fr]\n"
+)
+ITEMS = [
+    {
+        "title": "Acme est vraiment génial, je recommande",
+        "guid": "fr-1",
+        "description": "Service client au top, livraison rapide, rien à redire.",
+    },
+    {
+        "title": "Acme is awful",
+        "guid": "en-1",
+        "description": "Terrible support, broken product and a rude answer.",
+    },
+    {
+        "title": "Acme es un desastre",
+        "guid": "es-1",
+        "description": "El servicio al cliente de Acme es horrible y muy lento.",
+    },
+    {
+        "title": "Café Lumière opens a new shop in London",
+        "guid": "en-2",
+        "description": "The French chain is expanding to the United Kingdom this year.",
+    },
+    {
+        "title": "Café Lumière : je n'aime pas du tout la nouvelle carte",
+        "guid": "fr-2",
+        "description": "Trop cher et pas terrible, je suis déçu.",
+    },
+]
+
+
+def rows(db):
+    """guid -> (language, label, method)."""
+    sql = "SELECT entry_id, language, sentiment_label, sentiment_method FROM mentions"
+    with sqlite3.connect(db) as conn:
+        return {row[0].rsplit("/", 1)[-1]: row[1:] for row in conn.execute(sql)}
+
+
+@pytest.fixture
+def scanned(cli, feed_server, tmp_path):
+    feed_server.serve("/mix.xml", rss(ITEMS))
+    config = write_config(tmp_path, [("mix", feed_server.url("/mix.xml"))], keywords=KEYWORDS)
+    assert cli("scan", "-c", config).exit_code == 0
+    return config, tmp_path / "mentions.db"
+
+
+def test_each_mention_is_read_in_its_language(scanned):
+    _, db = scanned
+    found = rows(db)
+    assert found["fr-1"] == ("fr", "positive", "fr")
+    assert found["en-1"] == ("en", "negative", "vader")
+    assert found["fr-2"] == ("fr", "negative", "fr")
+    language, label, method = found["es-1"]
+    assert (language, label, method) == ("es", "neutral", "none")  # no misleading label
+
+
+def test_keyword_languages_keep_only_those_languages(scanned):
+    _, db = scanned
+    with sqlite3.connect(db) as conn:
+        lumiere = conn.execute(
+            "SELECT m.entry_id FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
+            " WHERE k.keyword = 'Lumière'"
+        ).fetchall()
+    assert [entry.rsplit("/", 1)[-1] for (entry,) in lumiere] == [
+        "fr-2"
+    ]  # the English article about Café Lumière is left out
+
+
+def test_sentiment_command_formats(cli):
+    table = cli("sentiment", "J'adore ce produit", "I hate this product")
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["language", "sentiment", "sentiment_label", "text"]
+    assert "fr" in lines[2] and "positive" in lines[2]
+    assert "en" in lines[3] and "negative" in lines[3]
+
+    result = cli("sentiment", "--format", "csv", "Je n'aime pas du tout", "C'est super")
+    parsed = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["sentiment_label"] for r in parsed] == ["negative", "positive"]
+    assert [r["language"] for r in parsed] == ["fr", "fr"]
+    assert all(-1 <= float(r["sentiment"]) <= 1 for r in parsed)
+
+
+def test_sentiment_reads_stdin_in_order(cli, monkeypatch):
+    lines = ["Great service, thank you!", "Service client nul, je suis furieux", "", "Acme"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    result = cli("sentiment", "--format", "jsonl")
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["text"] for o in objects] == lines  # one object per input line, in order
+    assert objects[0]["sentiment_label"] == "positive"
+    assert objects[1]["sentiment_label"] == "negative"
+    assert objects[2]["sentiment"] == 0
+
+
+def test_sentiment_language_can_be_forced(cli):
+    english = json.loads(cli("sentiment", "-f", "jsonl", "--language", "en", "super").stdout)
+    assert english["language"] == "en"
+    spanish = json.loads(cli("sentiment", "-f", "jsonl", "-l", "es", "Me encanta").stdout)
+    assert (spanish["sentiment_label"], spanish["sentiment_method"]) == ("neutral", "none")
+    bad = cli("sentiment", "--language", "french", "x")
+    assert bad.exit_code == 2 and "two-letter" in bad.stderr
+
+
+def test_lexicon_overrides_change_the_reading(cli, tmp_path):
+    config = write_config(tmp_path, [("a", "x.xml")], extra="sentiment:\n  lexicon: {killer: 3.0}")
+    plain = json.loads(cli("sentiment", "-f", "jsonl", "-l", "en", "a killer feature").stdout)
+    tuned = json.loads(
+        cli("sentiment", "-f", "jsonl", "-l", "en", "-c", config, "a killer feature").stdout
+    )
+    assert plain["sentiment_label"] == "negative"
+    assert tuned["sentiment_label"] == "positive"
+
+
+def test_rescore_after_a_lexicon_change_is_resumable(cli, scanned, monkeypatch):
+    config, db = scanned
+    before = rows(db)
+    assert cli("rescore", "-c", config).stdout == ""  # nothing stale: nothing to say on stdout
+    assert rows(db) == before
+    text = config.read_text().replace(
+        "keywords:", "sentiment:\n  lexicon: {awful: 3.5, terrible: 3.5, broken: 3.0}\nkeywords:"
+    )
+    config.write_text(text)
+
+    from brandwatch_cli import rescore as rescoring
+
+    calls = {"n": 0}
+    original = rescoring.MentionStore.save_analyses
+
+    def fail_second_batch(self, version, updates):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return original(self, version, updates)
+
+    monkeypatch.setattr(rescoring.MentionStore, "save_analyses", fail_second_batch)
+    stopped = cli("rescore", "-c", config, "--batch", "1")
+    assert stopped.exit_code == 130
+    with sqlite3.connect(db) as conn:
+        versions = [v for (v,) in conn.execute("SELECT DISTINCT sentiment_version FROM mentions")]
+    assert len(versions) == 2  # one batch done, the rest still stale
+    monkeypatch.setattr(rescoring.MentionStore, "save_analyses", original)
+    done = cli("rescore", "-c", config)
+    assert done.exit_code == 0
+    assert "changed label" in done.stderr
+    assert rows(db)["en-1"][1] == "positive"  # the brand's vocabulary now reads positive
+    again = cli("rescore", "-c", config)
+    assert "Rescored 0 mentions" in again.stderr
+
+
+def test_check_lists_keywords_and_explains_a_test_text(cli, tmp_path):
+    config = write_config(
+        tmp_path,
+        [("a", "x.xml")],
+        keywords=(
+            "  - name: Café Lumière\n"
+            "    query: '\"Café Lumière\" OR cafelumiere NOT recrutement'\n"
+            "  - name: Orange\n"
+            "    terms: [Orange]\n"
+            "    case_sensitive: true\n"
+            "    require_any: [forfait, fibre]\n"
+            "    languages: [fr]\n"
+        ),
+    )
+    listing = cli("check", "-c", config)
+    assert listing.exit_code == 0
+    assert "valid, 2 keywords" in listing.stdout
+    assert "but none of recrutement" in listing.stdout
+    assert "needs one of: forfait, fibre" in listing.stdout
+
+    tested = cli("check", "-c", config, "--test", "#CafeLumiere recrutement : 3 postes")
+    assert "no match Café Lumière" in tested.stdout
+    tested = cli("check", "-c", config, "--test", "La fibre Orange est en panne à Lyon")
+    assert "MATCH    Orange" in tested.stdout
+    english = cli("check", "-c", config, "--test", "The Orange fibre broadband went down")
+    assert "language en is not one of fr" in english.stdout
+
+
+def test_check_reports_a_bad_query_with_its_column(cli, tmp_path):
+    config = write_config(tmp_path, [("a", "x.xml")], keywords="  - {name: X, query: 'a OR'}\n")
+    result = cli("check", "-c", config)
+    assert result.exit_code == 2
+    assert "query of keyword 'X', column 3" in result.stderr
