@@ -1,10 +1,11 @@
 """French sentiment: our analyzer against vaderSentiment-fr, on the labelled French sets.
 
 ``python benchmarks/sentiment_fr.py`` prints, for the labelled sets of ``tests/data/sentiment_fr/``
-named by ``--sets`` (default ``dev,holdout,dev2``, those present), each analyzer's 3-class
-accuracy and confusion matrix (thresholds ±0.05, as VADER), then our throughput on 10,000 texts.
+named by ``--sets`` (default: the development sets ``dev,holdout,dev2,holdout2,dev3``, those
+present), each analyzer's 3-class accuracy and confusion matrix (thresholds ±0.05, as VADER),
+then our throughput on 10,000 texts.
 Only the sets named are opened, so a blind set stays blind until it is asked for by name
-(``--sets holdout2``); only totals are printed, never a text or its score.
+(``--sets NAME``); only totals are printed, never a text or its score.
 
 vaderSentiment-fr is a benchmark-only dependency (``pip install vadersentiment-fr==1.3.4``);
 without it, its rows are skipped.
@@ -28,7 +29,7 @@ DATA = ROOT / "tests" / "data" / "sentiment_fr"
 LABELS = ("negative", "neutral", "positive")
 OURS = "brandwatch (ours)"
 #: The development sets. Blind sets are only read when named with ``--sets``.
-DEFAULT_SETS = ("dev", "holdout", "dev2")
+DEFAULT_SETS = ("dev", "holdout", "dev2", "holdout2", "dev3")
 Scorer = Callable[[str], float]
 
 

@@ -204,8 +204,10 @@ def test_report_shows_keywords_share_days_sources_and_reply_first(cli, news):
     assert "3 mentions" in out
     assert re.search(r"Acme\s+3\s+75%", out)  # 3 of 4 keyword mentions
     assert re.search(r"Globex\s+1\s+25%", out)
-    assert re.search(r"2026-11-17\s+1\s+1", out)
+    assert "Trend per day" in out
+    assert re.search(r"Acme\s+\S+\s+\S+\s+3\s+1\s+2026-11-1[678]: 1", out)  # total, negative, peak
     assert "https://news.example.com/recall" in out
+    assert "Top sources" in out and "Top domains" in out and "news.example.com" in out
     assert "\x1b" not in out  # piped: no colour codes
 
 

@@ -1,29 +1,33 @@
 """The ``brandwatch`` command: option parsing, one library call, rendering, exit codes.
 
+Commands live in ``cli`` (set-up, listing, export), ``cli_scan``, ``cli_analysis`` (check,
+sentiment, rescore) and ``cli_insight`` (report, digest, mark, search), all on one app.
+
 Exit codes: 0 success; 1 a source failed (the others' mentions are stored) or another
-runtime error; 2 usage or configuration error; 3 database error; 130 interrupted.
+runtime error; 2 usage or configuration error; 3 database error; 4 another run holds the lock;
+5 an alert named by --fail-on fired; 6 a notification could not be delivered; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from brandwatch_cli import __version__, plaintext
-from brandwatch_cli.errors import BrandwatchError, Interrupted
+from brandwatch_cli.errors import BrandwatchError
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+EXIT_ALERT, EXIT_NOTIFY_FAILED = 5, 6
 
 app = typer.Typer(
     name="brandwatch",
@@ -45,6 +49,19 @@ class Sentiment(StrEnum):
 class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class Status(StrEnum):
+    new = "new"
+    todo = "todo"
+    replied = "replied"
+    ignored = "ignored"
 
 
 ConfigOption = Annotated[
@@ -71,6 +88,14 @@ SourceOption = Annotated[
 ]
 SentimentOption = Annotated[
     Sentiment | None, typer.Option("--sentiment", help="Only mentions with this label.")
+]
+StatusOption = Annotated[
+    list[Status] | None,
+    typer.Option("--status", help="Only mentions with this status: new, todo, replied, ignored."),
+]
+ListFormatOption = Annotated[
+    ListFormat,
+    typer.Option("--format", "-f", help="table (a plain listing when piped), csv or jsonl."),
 ]
 
 
@@ -110,6 +135,8 @@ def _selection(
     keyword: list[str] | None,
     source: list[str] | None,
     sentiment: Sentiment | None,
+    status: Sequence[Status] | None = None,
+    search: str | None = None,
 ) -> Any:
     from brandwatch_cli import queries
     from brandwatch_cli.timespec import parse_moment
@@ -124,6 +151,8 @@ def _selection(
         keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
         sources=tuple(source or ()),
         sentiment=sentiment.value if sentiment else None,
+        statuses=tuple(s.value for s in status or ()),
+        search=search,
     )
 
 
@@ -157,72 +186,6 @@ def init(
     typer.echo(f"Wrote {path}. Edit its keywords and sources, then run: brandwatch scan", err=True)
 
 
-@app.command()
-def scan(
-    config: ConfigOption = None,
-    db: DbOption = None,
-    source: Annotated[
-        list[str] | None,
-        typer.Option("--source", "-s", help="Scan only this source (repeatable)."),
-    ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency", min=1, max=256, help="Sources fetched at once [default: config, 16]."
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Also fetch sources that are backing off.")
-    ] = False,
-) -> None:
-    """Fetch every source, store new mentions of the keywords, print a summary.
-
-    Exit 0 when no source failed, 1 when any failed (the others' mentions are stored).
-    Sources rate limited or backing off after failures are reported on stderr as warnings.
-    """
-    from brandwatch_cli.scan import run_scan, select_sources
-    from brandwatch_cli.store import MentionStore
-
-    cfg, db_path = _load(config, db)
-    selected = select_sources(cfg, source or ())
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with MentionStore.open(db_path) as store, _scan_progress(len(selected)) as advance:
-            result = run_scan(
-                cfg,
-                store,
-                sources=selected,
-                concurrency=concurrency,
-                force=force or bool(source),
-                on_source_done=advance,
-            )
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "scan interrupted; mentions from sources already finished are kept"
-        ) from None
-    _print_summary(result)
-    for outcome in (*result.failed, *result.held_back):
-        _error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
-    raise typer.Exit(EXIT_SOURCE_FAILED if result.failed else EXIT_OK)
-
-
-def _print_summary(result: Any) -> None:
-    """A Rich table on a terminal; aligned plain text (no Rich import) for pipes and cron."""
-    if sys.stdout.isatty():
-        from brandwatch_cli import render
-
-        render.scan_summary(result, render.console())
-        return
-    right = ("entries", "matched", "new", "time")
-    rows = plaintext.summary_rows(result)
-    sys.stdout.write(plaintext.table(plaintext.SUMMARY_COLUMNS, rows, right) + "\n")
-    sys.stdout.write(plaintext.summary_line(result) + "\n")
-
-
-def _interrupt(signum: int, frame: object) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr when it is a terminal, else nothing; yields
@@ -253,18 +216,6 @@ def _progress_bar(label: str) -> Iterator[Callable[..., None]]:
         yield update
 
 
-@contextmanager
-def _scan_progress(total: int) -> Iterator[Callable[[Any], None]]:
-    done = [0]
-    with _progress_bar("scanning") as update:
-
-        def advance(outcome: Any) -> None:
-            done[0] += 1
-            update(done[0], total, outcome.source)
-
-        yield advance
-
-
 @app.command()
 def sources(
     config: ConfigOption = None,
@@ -290,41 +241,32 @@ def mentions(
     keyword: KeywordOption = None,
     source: SourceOption = None,
     sentiment: SentimentOption = None,
+    status: StatusOption = None,
+    fmt: ListFormatOption = ListFormat.table,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
 ) -> None:
     """List stored mentions, newest first."""
-    from brandwatch_cli import queries, render
+    from brandwatch_cli import queries
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
-    with MentionStore.open(db_path, create=False) as store, _quiet_broken_pipe():
-        selection = _selection(cfg, store, since, until, keyword, source, sentiment)
-        shown = render.mentions(queries.iter_mentions(store, selection, limit), render.console())
-    if not shown:
-        typer.echo("No mentions match.", err=True)
+    with MentionStore.open(db_path, create=False) as store:
+        selection = _selection(cfg, store, since, until, keyword, source, sentiment, status)
+        print_mentions(queries.iter_mentions(store, selection, limit), fmt)
 
 
-@app.command()
-def report(
-    config: ConfigOption = None,
-    db: DbOption = None,
-    since: SinceOption = "7d",
-    until: UntilOption = None,
-    keyword: KeywordOption = None,
-    source: SourceOption = None,
-) -> None:
-    """Mentions per keyword, share of voice, mentions per day, top sources, what to answer first."""
+def print_mentions(rows: Iterable[dict[str, Any]], fmt: ListFormat) -> None:
+    """Mentions as a table (plain tab-separated lines when piped), CSV or JSON Lines."""
+    from brandwatch_cli import export as exporter
     from brandwatch_cli import render
-    from brandwatch_cli.report import build_report
-    from brandwatch_cli.store import MentionStore
 
-    cfg, db_path = _load(config, db)
-    with MentionStore.open(db_path, create=False) as store, _quiet_broken_pipe():
-        selection = _selection(cfg, store, since, until, keyword, source, None)
-        data = build_report(
-            store, selection, now=_now(), configured_keywords=[k.name for k in cfg.keywords]
-        )
-        render.report(data, render.console())
+    with _quiet_broken_pipe():
+        if fmt is ListFormat.table:
+            shown = render.mentions(rows, render.console())
+        else:
+            shown = exporter.write(rows, sys.stdout, fmt.value)
+    if not shown and fmt is ListFormat.table:
+        typer.echo("No mentions match.", err=True)
 
 
 @app.command()
@@ -416,4 +358,8 @@ def _error_line(line: str) -> None:
     sys.stderr.flush()
 
 
-from brandwatch_cli import cli_analysis  # noqa: E402, F401 - registers check, sentiment, rescore
+from brandwatch_cli import (  # noqa: E402, F401 - register their commands on the app
+    cli_analysis,
+    cli_insight,
+    cli_scan,
+)

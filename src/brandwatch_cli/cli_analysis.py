@@ -155,11 +155,16 @@ def rescore(
 ) -> None:
     """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
     changed. Works in batches; a stopped rescore resumes where it stopped."""
+    from brandwatch_cli.lock import exclusive
     from brandwatch_cli.rescore import rescore as run_rescore
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
-    with MentionStore.open(db_path, create=False) as store, _progress_bar("rescoring") as bar:
+    with (
+        exclusive(db_path.with_name(db_path.name + ".scan.lock"), "scan or rescore", 10.0),
+        MentionStore.open(db_path, create=False) as store,
+        _progress_bar("rescoring") as bar,
+    ):
         result = run_rescore(store, cfg, batch=batch, on_batch=bar)
     typer.echo(
         f"Rescored {result.rescored} mention{'s' if result.rescored != 1 else ''};"

@@ -10,10 +10,12 @@ import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from brandwatch_cli.alerts import SpikeRule
 from brandwatch_cli.configcheck import Checker
 from brandwatch_cli.keywordconfig import read_keywords, read_lexicon
 from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
@@ -35,7 +37,10 @@ TOP_KEYS = (
     "per_host",
     "retries",
     "sentiment",
+    "notify",
+    "alerts",
 )
+ALERT_KEYS = ("window", "baseline", "k", "min_count")
 SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
 
 
@@ -79,10 +84,62 @@ def load_config(path: Path) -> Config:
         sources,
         http=_http_policy(check, document),
         lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
+        notify=_notify(check, document),
+        alerts=_alerts(check, document),
         concurrency=check.integer(
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
     )
+
+
+def _notify(check: Checker, document: YamlMap) -> tuple[str, ...]:
+    if "notify" not in document:
+        return ()
+    urls = check.strings(document["notify"], document.key_lines["notify"], "'notify'")
+    for url in urls:
+        if "://" not in url:
+            raise check.fail(
+                document.key_lines["notify"],
+                f"'notify': {url.split('@')[-1]!r} is not a notification URL"
+                " (e.g. mailtos://user:password@example.com, slack://..., json://host/path)",
+            )
+    return urls
+
+
+def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
+    value = document.get("alerts")
+    if value is None:
+        return SpikeRule()
+    line = document.key_lines["alerts"]
+    if not isinstance(value, YamlMap):
+        raise check.fail(line, "'alerts' must be a mapping (window, baseline, k, min_count)")
+    check.keys(value, ALERT_KEYS, "'alerts'")
+    lines = value.key_lines
+    rule = SpikeRule()
+    if "window" in value:
+        window = _duration(check, value["window"], lines["window"])
+        rule = replace(rule, window=window)
+    if "baseline" in value:
+        rule = replace(
+            rule, baseline=check.integer(value["baseline"], lines["baseline"], "'baseline'", 3, 365)
+        )
+    if "k" in value:
+        rule = replace(rule, k=check.number(value["k"], lines["k"], "'k'", 0.5, 20))
+    if "min_count" in value:
+        minimum = check.integer(value["min_count"], lines["min_count"], "'min_count'", 1, 100_000)
+        rule = replace(rule, min_count=minimum)
+    return rule
+
+
+def _duration(check: Checker, value: Any, line: int) -> timedelta:
+    """``1h``, ``6h``, ``24h``, ``1d``, ``7d``: the length of an alert window."""
+    text = str(value).strip().lower()
+    number, unit = text[:-1], text[-1:]
+    if not number.isdigit() or unit not in ("h", "d") or int(number) == 0:
+        raise check.fail(
+            line, f"'window' must be hours or days, such as 1h, 24h or 7d, not {value!r}"
+        )
+    return timedelta(hours=int(number)) if unit == "h" else timedelta(days=int(number))
 
 
 def _http_policy(check: Checker, document: YamlMap) -> HttpPolicy:

@@ -17,7 +17,6 @@ import email.utils
 import hashlib
 import json
 import random
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -32,13 +31,12 @@ import httpx
 
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Item, Keyword, Validators
-from brandwatch_cli.text import clean_text, html_to_text
+from brandwatch_cli.text import clean_text
 
 T = TypeVar("T")
 
 MAX_REDIRECTS = 10
 ERROR_BODY_BYTES = 4096
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 
@@ -374,8 +372,8 @@ async def _error_body(response: httpx.Response) -> bytes:
 
 
 def error_detail(response: Response) -> str:
-    """A server's short explanation of an error: a JSON ``message``/``error`` field, a plain
-    text body, or an HTML page's title; cleaned and capped, since it is hostile text."""
+    """A server's short explanation of an error: a JSON ``message``/``error`` field or a plain
+    text body (not an HTML error page); cleaned and capped, since it is hostile text."""
     body = response.content
     if not body.strip():
         return ""
@@ -394,9 +392,8 @@ def error_detail(response: Response) -> str:
                 if isinstance(value, dict) and isinstance(value.get("message"), str):
                     return clean_text(value["message"])[:200]
         return ""
-    if "html" in kind or text.lstrip().lower().startswith(("<!doctype", "<html")):
-        title = _TITLE_RE.search(text)
-        return html_to_text(title.group(1))[:200] if title else ""
+    if "html" in kind or text.lstrip().startswith("<"):
+        return ""  # an error page's markup says nothing the status line does not
     return clean_text(text)[:200]
 
 

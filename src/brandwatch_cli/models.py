@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from brandwatch_cli import __version__
+from brandwatch_cli.alerts import SpikeRule
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -102,6 +103,9 @@ class Config:
     concurrency: int = 16
     #: Global sentiment overrides: word -> valence (-4..+4).
     lexicon: tuple[tuple[str, float], ...] = ()
+    #: apprise notification URLs for ``--notify``.
+    notify: tuple[str, ...] = ()
+    alerts: SpikeRule = field(default_factory=SpikeRule)
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

@@ -7,7 +7,7 @@ eventually (``| less``, a mail client).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from brandwatch_cli.text import strip_controls
 
@@ -71,3 +71,13 @@ def summary_rows(result: ScanResult) -> list[tuple[str, ...]]:
         )
         for o in result.outcomes
     ]
+
+
+def spike_line(spike: Any) -> str:
+    """One alert line, e.g. ``Acme: spike, 42 mentions (usually 6.5; alert above 14.2)``."""
+    kind = "negative spike" if spike.kind == "negative-spike" else "spike"
+    noun = "negative mentions" if spike.kind == "negative-spike" else "mentions"
+    return clean(
+        f"{spike.keyword}: {kind}, {spike.count} {noun} in the current window"
+        f" (usually {spike.mean:.1f}; alert above {spike.threshold:.1f})"
+    )

@@ -28,6 +28,8 @@ MENTION_COLUMNS = (
     "text",
     "sentiment_method",
     "engagement",
+    "status",
+    "note",
 )
 
 _SELECT_MENTION = """
@@ -36,7 +38,7 @@ _SELECT_MENTION = """
             SELECT keyword FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
         )) AS keywords,
         m.title, m.url, m.author, m.published_at, m.fetched_at, m.language, m.sentiment,
-        m.sentiment_label, m.text, m.sentiment_method, m.engagement
+        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note
     FROM mentions m
 """
 
@@ -50,17 +52,38 @@ class MentionFilter:
     keywords: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     sentiment: str | None = None
+    statuses: tuple[str, ...] = ()
+    #: SQLite FTS5 query over title, text and author.
+    search: str | None = None
+    #: Bound ``fetched_at`` instead of ``mentioned_at``: what arrived, not what was published.
+    by_fetch: bool = False
+    #: Only mentions stored after ``after_id`` and up to ``up_to_id`` (ids only grow).
+    after_id: int | None = None
+    up_to_id: int | None = None
 
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause over ``mentions m`` and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
+        moment = "m.fetched_at" if self.by_fetch else "m.mentioned_at"
         if self.since is not None:
-            clauses.append("m.mentioned_at >= ?")
+            clauses.append(f"{moment} >= ?")
             params.append(iso(self.since))
         if self.until is not None:
-            clauses.append("m.mentioned_at < ?")
+            clauses.append(f"{moment} < ?")
             params.append(iso(self.until))
+        if self.after_id is not None:
+            clauses.append("m.id > ?")
+            params.append(self.after_id)
+        if self.up_to_id is not None:
+            clauses.append("m.id <= ?")
+            params.append(self.up_to_id)
+        if self.statuses:
+            clauses.append(f"m.status IN ({_marks(self.statuses)})")
+            params.extend(self.statuses)
+        if self.search:
+            clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+            params.append(fts_query(self.search))
         if self.sources:
             clauses.append(f"m.source IN ({_marks(self.sources)})")
             params.extend(self.sources)
@@ -74,6 +97,27 @@ class MentionFilter:
             )
             params.extend(self.keywords)
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def fts_query(text: str) -> str:
+    """A user's search as an FTS5 query: plain words are quoted (so ``e-mail`` or ``l'appli``
+    search themselves instead of tripping FTS5's syntax), while ``"phrases"``, ``AND``/``OR``/
+    ``NOT``, ``prefix*`` and parentheses keep their FTS5 meaning."""
+    if '"' in text:
+        return text
+    parts = []
+    for token in text.split():
+        core = token.strip("()")
+        if token in _FTS_OPERATORS or not core or (core.endswith("*") and core[:-1].isalnum()):
+            parts.append(token)
+        else:
+            opening = token[: len(token) - len(token.lstrip("("))]
+            closing = token[len(token.rstrip(")")) :]
+            parts.append(f'{opening}"{core}"{closing}')
+    return " ".join(parts)
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -98,59 +142,25 @@ def count_mentions(store: MentionStore, selection: MentionFilter) -> int:
     return int(next(store.rows(f"SELECT count(*) FROM mentions m {where}", params))[0])
 
 
-def keyword_stats(store: MentionStore, selection: MentionFilter) -> list[dict[str, Any]]:
-    """Per keyword: mentions, positive/neutral/negative counts and average sentiment."""
-    where, params = selection.where()
-    keyword_clause = ""
-    if selection.keywords:
-        keyword_clause = (
-            " AND " if where else "WHERE "
-        ) + f"k.keyword IN ({_marks(selection.keywords)})"
-        params.extend(selection.keywords)
-    sql = f"""
-        SELECT k.keyword, count(*) AS mentions,
-            sum(m.sentiment_label = 'positive') AS positive,
-            sum(m.sentiment_label = 'neutral') AS neutral,
-            sum(m.sentiment_label = 'negative') AS negative,
-            avg(m.sentiment) AS average
-        FROM mention_keywords k JOIN mentions m ON m.id = k.mention_id
-        {where}{keyword_clause}
-        GROUP BY k.keyword ORDER BY mentions DESC, k.keyword
-    """
-    return store.dicts(sql, params)
-
-
-def daily_counts(store: MentionStore, selection: MentionFilter) -> list[dict[str, Any]]:
-    """Mentions per UTC day, with how many were negative."""
-    where, params = selection.where()
-    sql = f"""
-        SELECT substr(m.mentioned_at, 1, 10) AS day, count(*) AS mentions,
-            sum(m.sentiment_label = 'negative') AS negative
-        FROM mentions m {where} GROUP BY day ORDER BY day
-    """
-    return store.dicts(sql, params)
-
-
-def top_sources(
-    store: MentionStore, selection: MentionFilter, limit: int = 10
-) -> list[dict[str, Any]]:
-    where, params = selection.where()
-    sql = f"""
-        SELECT m.source, count(*) AS mentions, avg(m.sentiment) AS average,
-            sum(m.sentiment_label = 'negative') AS negative
-        FROM mentions m {where} GROUP BY m.source ORDER BY mentions DESC, m.source LIMIT ?
-    """
-    return store.dicts(sql, [*params, limit])
-
-
 def most_negative(
     store: MentionStore, selection: MentionFilter, limit: int = 10
 ) -> list[dict[str, Any]]:
-    """The negative mentions to answer first: most negative, then newest."""
+    """The negative mentions to answer first: most negative, most heard, newest."""
     where, params = selection.where()
     where = f"{where} AND" if where else "WHERE"
     sql = f"""{_SELECT_MENTION} {where} m.sentiment_label = 'negative'
-        ORDER BY m.sentiment ASC, m.mentioned_at DESC LIMIT ?"""
+        ORDER BY m.sentiment ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
+    rows = store.rows(sql, [*params, limit])
+    return [dict(zip(MENTION_COLUMNS, row, strict=True)) for row in rows]
+
+
+def most_heard(
+    store: MentionStore, selection: MentionFilter, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The mentions with the most interactions (points, likes, reblogs...), then the newest."""
+    where, params = selection.where()
+    sql = f"""{_SELECT_MENTION} {where}
+        ORDER BY m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
     rows = store.rows(sql, [*params, limit])
     return [dict(zip(MENTION_COLUMNS, row, strict=True)) for row in rows]
 

@@ -12,12 +12,12 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from brandwatch_cli import plaintext
 from brandwatch_cli.models import SourceConfig
-from brandwatch_cli.report import Report
 from brandwatch_cli.scan import ScanResult
 from brandwatch_cli.text import strip_controls
 
@@ -29,7 +29,6 @@ STATUS_STYLES = {
     "rate limited": "yellow",
     "skipped": "yellow",
 }
-BAR_WIDTH = 30
 PIPED_WIDTH = 160
 
 
@@ -60,17 +59,6 @@ def _sentiment(value: float | None, label: str | None = None) -> Text:
 
 def _table(title: str | None = None) -> Table:
     return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
-
-
-def _bar(value: float, maximum: float, negative: float = 0.0) -> Text:
-    """A horizontal bar; the negative part is drawn with a different glyph (and red)."""
-    if maximum <= 0 or value <= 0:
-        return Text("")
-    cells = max(1, round(BAR_WIDTH * value / maximum))
-    bad = min(cells, round(BAR_WIDTH * negative / maximum)) if negative else 0
-    if negative and not bad:
-        bad = 1
-    return Text.assemble(("▒" * bad, "red"), ("█" * (cells - bad), "cyan"))
 
 
 def scan_summary(result: ScanResult, out: Console) -> None:
@@ -157,6 +145,7 @@ def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:
                 row["sentiment_label"],
                 row["title"],
                 row["url"] or "",
+                row["status"],
             )
             out.file.write(
                 "\t".join(strip_controls(str(f)).replace("\t", " ") for f in fields) + "\n"
@@ -164,83 +153,22 @@ def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:
             count += 1
         return count
     table = _table()
-    for name in ("id", "date", "source", "keywords", "sentiment", "title"):
+    for name in ("id", "date", "source", "keywords", "sentiment", "status", "title"):
         table.add_column(name, overflow="fold" if name == "title" else "ellipsis")
     for row in rows:
         title = safe(row["title"] or row["text"][:120] or "(no title)")
         if row["url"] and str(row["url"]).startswith(("http://", "https://")):
-            title.stylize(f"link {row['url']}")
+            title.stylize(Style(link=row["url"]))
         table.add_row(
             str(row["id"]),
             (row["published_at"] or row["fetched_at"])[:16].replace("T", " "),
             safe(row["source"]),
             safe(row["keywords"]),
             _sentiment(row["sentiment"], row["sentiment_label"]),
+            Text(row["status"], style="dim" if row["status"] in ("replied", "ignored") else ""),
             title,
         )
         count += 1
     if count:
         out.print(table)
     return count
-
-
-def report(data: Report, out: Console) -> None:
-    period = f"{data.since:%Y-%m-%d %H:%M} → {data.until:%Y-%m-%d %H:%M} UTC"
-    out.print(Text(f"Brand mentions, {period}: {data.total} mentions", style="bold"))
-
-    keywords = _table("Keywords and share of voice")
-    for name in ("keyword", "mentions", "share", "", "positive", "neutral", "negative", "avg"):
-        keywords.add_column(name, justify="left" if name in ("keyword", "") else "right")
-    top = max((k.mentions for k in data.keywords), default=0)
-    for k in data.keywords:
-        keywords.add_row(
-            safe(k.keyword),
-            str(k.mentions),
-            f"{k.share_of_voice:.0%}",
-            _bar(k.mentions, top, k.negative),
-            Text(str(k.positive), style="green"),
-            Text(str(k.neutral), style="yellow"),
-            Text(str(k.negative), style="red"),
-            _sentiment(k.average),
-        )
-    out.print(keywords)
-
-    days = _table("Mentions per day (▒ negative)")
-    for name in ("day", "mentions", "negative", ""):
-        days.add_column(name, justify="left" if name in ("day", "") else "right")
-    busiest = max((d["mentions"] for d in data.days), default=0)
-    for day in data.days:
-        days.add_row(
-            day["day"],
-            str(day["mentions"]),
-            str(day["negative"] or 0),
-            _bar(day["mentions"], busiest, day["negative"] or 0),
-        )
-    out.print(days)
-
-    sources = _table("Top sources")
-    for name in ("source", "mentions", "negative", "avg"):
-        sources.add_column(name, justify="left" if name == "source" else "right")
-    for row in data.sources:
-        sources.add_row(
-            safe(row["source"]),
-            str(row["mentions"]),
-            str(row["negative"] or 0),
-            _sentiment(row["average"]),
-        )
-    out.print(sources)
-
-    reply = _table("Reply first: most negative mentions")
-    for name in ("sentiment", "source", "title", "link"):
-        reply.add_column(name, overflow="fold")
-    for row in data.reply_first:
-        reply.add_row(
-            _sentiment(row["sentiment"], row["sentiment_label"]),
-            safe(row["source"]),
-            safe(row["title"] or row["text"][:120]),
-            safe(row["url"] or ""),
-        )
-    if data.reply_first:
-        out.print(reply)
-    else:
-        out.print(Text("No negative mentions in this period.", style="green"))

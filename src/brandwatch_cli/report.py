@@ -1,41 +1,115 @@
-"""What a report says, computed from the store; rendering lives in ``render``."""
+"""What a report says: a period against the previous one, computed from the store.
+
+Rendering lives elsewhere (``report_render`` for terminals, ``report_text`` for Markdown and
+JSON, ``chart`` for SVG).
+Volumes count every mention; the reply-first list leaves out mentions already replied to or
+ignored. Averages leave out languages we do not score.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from brandwatch_cli import queries
+from brandwatch_cli import queries, stats
 from brandwatch_cli.queries import MentionFilter
 from brandwatch_cli.store import MentionStore
 
-MAX_FILLED_DAYS = 92
+#: Periods up to this long are drawn per hour, longer ones per day.
+HOURLY_UP_TO = timedelta(days=2)
+#: Buckets drawn at most (a longer period is drawn as it is, without empty buckets).
+MAX_BUCKETS = 400
 
 
 @dataclass(frozen=True)
-class KeywordSummary:
-    """How much, and how warmly, one keyword was talked about in the period."""
+class Period:
+    since: datetime
+    until: datetime
 
-    keyword: str
+    @property
+    def length(self) -> timedelta:
+        return self.until - self.since
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Volume and sentiment of a set of mentions."""
+
     mentions: int
     positive: int
     neutral: int
     negative: int
     average: float | None
+
+    def share(self, label: str) -> float:
+        return getattr(self, label) / self.mentions if self.mentions else 0.0
+
+
+@dataclass(frozen=True)
+class KeywordStats:
+    """One keyword in the period and in the previous one."""
+
+    keyword: str
+    now: Counts
+    before: Counts
     share_of_voice: float
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    start: datetime
+    mentions: int
+    negative: int
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A source, domain or author: how much it said, how warmly, how much it was heard."""
+
+    name: str
+    mentions: int
+    interactions: float
+    followers: float | None
+    negative: int
+    average: float | None
+
+
+@dataclass(frozen=True)
 class Report:
-    since: datetime
-    until: datetime
-    total: int
-    keywords: tuple[KeywordSummary, ...]
-    days: tuple[dict[str, Any], ...]
-    sources: tuple[dict[str, Any], ...]
+    period: Period
+    previous: Period
+    total: Counts
+    previous_total: Counts
+    keywords: tuple[KeywordStats, ...]
+    bucket: str  # "hour" or "day"
+    trend: dict[str, tuple[TrendPoint, ...]]  # keyword -> points, in period order
+    sources: tuple[Ranked, ...]
+    domains: tuple[Ranked, ...]
+    authors: tuple[Ranked, ...]  # by mentions
+    influencers: tuple[Ranked, ...]  # authors by interactions
     reply_first: tuple[dict[str, Any], ...]
+
+
+def change(now: float | None, before: float | None) -> float | None:
+    """Relative change (0.5 = +50%); None when there is nothing to compare with."""
+    if now is None or before is None or before == 0:
+        return None
+    return (now - before) / abs(before)
+
+
+def counts_from(row: dict[str, Any] | None) -> Counts:
+    """Counts from a row of ``stats.keyword_stats`` or ``stats.totals`` (None: zero)."""
+    row = row or {}
+    return Counts(
+        int(row.get("mentions") or 0),
+        int(row.get("positive") or 0),
+        int(row.get("neutral") or 0),
+        int(row.get("negative") or 0),
+        row.get("average"),
+    )
 
 
 def build_report(
@@ -46,54 +120,82 @@ def build_report(
     configured_keywords: Sequence[str] = (),
     top: int = 10,
 ) -> Report:
-    """Aggregate the mentions ``selection`` covers. ``since`` defaults to seven days ago.
+    """Aggregate the mentions ``selection`` covers (``since`` defaults to seven days ago) and
+    the same span just before. Share of voice is each keyword's share of all keyword mentions
+    in the period (a mention naming two keywords counts for both)."""
+    # Times are stored to the second: a period ending "now" ends after the current second.
+    until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
+    period = Period(selection.since or until - timedelta(days=7), until)
+    previous = Period(period.since - period.length, period.since)
+    current = replace(selection, since=period.since, until=period.until)
+    before = replace(selection, since=previous.since, until=previous.until)
 
-    Share of voice is each keyword's share of all keyword mentions in the period (a mention
-    naming two keywords counts for both), so the shares add up to 100%.
-    """
-    since = selection.since or now - timedelta(days=7)
-    until = selection.until or now
-    selection = replace(selection, since=since)
-    rows = {row["keyword"]: row for row in queries.keyword_stats(store, selection)}
-    names = list(rows)
-    wanted = selection.keywords or tuple(configured_keywords)
-    names += [name for name in wanted if name not in rows]
-    voice = sum(row["mentions"] for row in rows.values())
-    summaries = tuple(
-        KeywordSummary(
-            keyword=name,
-            mentions=int(rows.get(name, {}).get("mentions") or 0),
-            positive=int(rows.get(name, {}).get("positive") or 0),
-            neutral=int(rows.get(name, {}).get("neutral") or 0),
-            negative=int(rows.get(name, {}).get("negative") or 0),
-            average=rows.get(name, {}).get("average"),
-            share_of_voice=(rows[name]["mentions"] / voice) if name in rows and voice else 0.0,
+    with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
+        rows_now = view.keyword_stats()
+        rows_before = earlier.keyword_stats()
+        names = list(selection.keywords or configured_keywords)
+        names += sorted(n for n in (*rows_now, *rows_before) if n not in names)
+        voice = sum(row["mentions"] for row in rows_now.values())
+        keywords = tuple(
+            KeywordStats(
+                name,
+                counts_from(rows_now.get(name)),
+                counts_from(rows_before.get(name)),
+                rows_now[name]["mentions"] / voice if name in rows_now and voice else 0.0,
+            )
+            for name in names
         )
-        for name in names
-    )
-    return Report(
-        since=since,
-        until=until,
-        total=queries.count_mentions(store, selection),
-        keywords=summaries,
-        days=_every_day(queries.daily_counts(store, selection), since, until),
-        sources=tuple(queries.top_sources(store, selection, top)),
-        reply_first=tuple(queries.most_negative(store, selection, top)),
+        bucket, trend = _trend(view, period, names)
+        handled = replace(current, statuses=("new", "todo"))
+        return Report(
+            period=period,
+            previous=previous,
+            total=counts_from(view.totals()),
+            previous_total=counts_from(earlier.totals()),
+            keywords=keywords,
+            bucket=bucket,
+            trend=trend,
+            sources=_ranked(view.ranking("source", "mentions", top)),
+            domains=_ranked(view.ranking("domain", "mentions", top)),
+            authors=_ranked(view.ranking("author", "mentions", top)),
+            influencers=_ranked(view.ranking("author", "interactions", top)),
+            reply_first=tuple(queries.most_negative(store, handled, top)),
+        )
+
+
+def _ranked(rows: Sequence[dict[str, Any]]) -> tuple[Ranked, ...]:
+    return tuple(
+        Ranked(
+            str(r["name"]),
+            int(r["mentions"]),
+            float(r["interactions"] or 0),
+            r["followers"],
+            int(r["negative"] or 0),
+            r["average"],
+        )
+        for r in rows
     )
 
 
-def _every_day(
-    rows: Sequence[dict[str, Any]], since: datetime, until: datetime
-) -> tuple[dict[str, Any], ...]:
-    """Daily rows with the quiet days filled in as zeros (for periods up to ~3 months)."""
-    first, last = since.date(), until.date()
-    if (last - first).days > MAX_FILLED_DAYS:
-        return tuple(rows)
-    by_day = {row["day"]: row for row in rows}
-    days = []
-    day = first
-    while day <= last:
-        key = day.isoformat()
-        days.append(by_day.get(key, {"day": key, "mentions": 0, "negative": 0}))
-        day += timedelta(days=1)
-    return tuple(days)
+def _trend(
+    view: stats.PeriodView, period: Period, names: Sequence[str]
+) -> tuple[str, dict[str, tuple[TrendPoint, ...]]]:
+    """Points per hour for short periods, per UTC day otherwise; quiet buckets are zeros."""
+    if period.length <= HOURLY_UP_TO:
+        bucket, step = "hour", timedelta(hours=1)
+        start = period.since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    else:
+        bucket, step = "day", timedelta(days=1)
+        start = period.since.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    count = min(MAX_BUCKETS, math.ceil((period.until - start) / step))
+    found: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in names}
+    for row in view.trend(start, step):
+        if row["keyword"] in found:
+            found[row["keyword"]][row["bucket"]] = (row["mentions"], row["negative"] or 0)
+    trend = {
+        name: tuple(
+            TrendPoint(start + step * index, *points.get(index, (0, 0))) for index in range(count)
+        )
+        for name, points in found.items()
+    }
+    return bucket, trend

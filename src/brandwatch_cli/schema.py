@@ -5,7 +5,9 @@ Append only: a released migration is never edited, a change is a new function be
 
 from __future__ import annotations
 
+import json
 import sys
+from urllib.parse import urlsplit
 
 
 def _import_sqlite_utils() -> None:
@@ -157,3 +159,90 @@ def m003_languages(db: Database) -> None:
     db.execute("ALTER TABLE mentions ADD COLUMN sentiment_method TEXT NOT NULL DEFAULT 'vader'")
     db.execute("ALTER TABLE mentions ADD COLUMN sentiment_version TEXT NOT NULL DEFAULT ''")
     db.execute("UPDATE mentions SET source_language = language")
+
+
+#: Engagement numbers that count as interactions with a mention (followers and ratings do not).
+INTERACTIONS = ("points", "score", "comments", "favourites", "reblogs", "quotes", "votes")
+
+
+@migrations()
+def m004_workflow(db: Database) -> None:
+    """Reply-first workflow, full-text search, digests (issue: insight and action).
+
+    ``status`` starts ``new``; ``domain``, ``interactions`` and ``followers`` are derived once
+    at insert so reports rank sources, domains and authors without parsing JSON per row.
+    """
+    db.execute(
+        "ALTER TABLE mentions ADD COLUMN status TEXT NOT NULL DEFAULT 'new'"
+        " CHECK (status IN ('new', 'todo', 'replied', 'ignored'))"
+    )
+    db.execute("ALTER TABLE mentions ADD COLUMN note TEXT")
+    db.execute("ALTER TABLE mentions ADD COLUMN status_at TEXT")
+    db.execute("ALTER TABLE mentions ADD COLUMN domain TEXT")
+    db.execute("ALTER TABLE mentions ADD COLUMN interactions REAL NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE mentions ADD COLUMN followers REAL")
+    rows = db.execute("SELECT id, url, engagement FROM mentions").fetchall()
+    db.conn.executemany(
+        "UPDATE mentions SET domain = ?, interactions = ?, followers = ? WHERE id = ?",
+        [
+            (url_domain(url), *engagement_numbers(engagement), mention_id)
+            for mention_id, url, engagement in rows
+        ],
+    )
+    db.execute("CREATE INDEX mentions_fetched_at ON mentions (fetched_at)")
+    db.execute("CREATE INDEX mentions_source_mentioned ON mentions (source, mentioned_at)")
+    db["mentions"].enable_fts(  # type: ignore[union-attr]
+        ["title", "text", "author"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            since TEXT NOT NULL,
+            until TEXT NOT NULL,
+            format TEXT NOT NULL,
+            output TEXT,
+            mentions INTEGER NOT NULL,
+            watermark INTEGER NOT NULL DEFAULT 0,
+            last_id INTEGER
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE alerts_sent (
+            keyword TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (keyword, kind, sent_at)
+        )
+        """
+    )
+
+
+def url_domain(url: str | None) -> str | None:
+    """The host of a mention's link, without ``www.``: who published it."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
+    """(interactions, followers) from a stored engagement JSON object."""
+    if not engagement:
+        return 0.0, None
+    try:
+        values = json.loads(engagement)
+    except ValueError:
+        return 0.0, None
+    if not isinstance(values, dict):
+        return 0.0, None
+    numbers = {k: v for k, v in values.items() if isinstance(v, int | float)}
+    followers = numbers.get("followers")
+    return float(sum(numbers.get(k, 0) for k in INTERACTIONS)), followers

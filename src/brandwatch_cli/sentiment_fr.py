@@ -4,9 +4,11 @@
 so the same ±0.05 thresholds apply. This module reads the data files and turns text into
 tokens carrying lexicon valences (words, phrases, emoji, ratings such as ``2/5`` or ``★★★★☆``).
 The word-level French rules that then adjust those valences (negation, intensifiers, ``super``
-and ``trop``) live in ``sentiment_fr_rules``; how clauses and sentences weigh (register,
-``mais``, questions, courtesy, sarcasm) in ``sentiment_fr_discourse``. It knows nothing about
-English: the caller picks the analyzer by language.
+and ``trop``) live in ``sentiment_fr_rules``; complaints and praise made by facts (waits,
+repetitions, speed) in ``sentiment_fr_facts``; who speaks (a customer, news, a brand, a reply)
+in ``sentiment_fr_voice``; how clauses and sentences weigh (``mais``, questions, sarcasm) in
+``sentiment_fr_discourse``. It knows nothing about English: the caller picks the analyzer by
+language.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from importlib import resources
 from typing import Any
 
 from . import sentiment_fr_discourse as discourse
+from . import sentiment_fr_facts as facts
 from . import sentiment_fr_rules as rules
+from . import sentiment_fr_voice as voice
 from .sentiment_fr_rules import EMOJI, HANDLE, NUM, PUNCT, RATING, WORD, Token
 from .text import fold
 
@@ -28,6 +32,7 @@ __all__ = ["FrenchSentiment"]
 
 BASE_LEXICON = "fr_lexicon_vader.tsv"
 BRAND_LEXICON = "fr_lexicon_brand.tsv"
+ACCENTED_LEXICON = "fr_lexicon_accents.tsv"
 EMOJI_TABLE = "emoji_valence.tsv"
 
 # Elided clitics, restored to their full form so rules and phrases see one spelling.
@@ -43,8 +48,16 @@ _ABBREVIATIONS = {
     "pkoi": "pourquoi", "tt": "tout", "pr": "pour", "ds": "dans", "qqn": "quelqu un",
     "qqun": "quelqu un", "pa": "pas", "ya": "il y a", "nimporte": "ne importe", "jsais": "je sais",
     "chai": "je sais", "jveux": "je veux", "jen": "je en", "dla": "de la", "mm": "meme",
+    "tro": "trop", "tjr": "toujours", "jsp": "je sais pas", "jvais": "je vais",
+    "jpense": "je pense", "jtrouve": "je trouve", "jcomprends": "je comprends", "cmt": "comment",
+    "koi": "quoi", "dsl": "desole", "mtn": "maintenant", "tlm": "tout le monde", "qd": "quand",
+    "pcq": "parce que", "pck": "parce que", "ptet": "peut etre", "jme": "je me", "grv": "grave",
+    "bjr": "bonjour", "bsr": "bonsoir", "jame": "jamais", "chepa": "je sais pas",
+    "yavait": "il y avait",
 }  # fmt: skip
-_NEGATION_WORDS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "sans", "ne", "non"})
+_NEGATION_WORDS = frozenset(
+    {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ne", "non", "plus"}
+)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
 _EMOJI_CLASS = "[\U0001f000-\U0001faff\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff]"
 _WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
@@ -68,6 +81,8 @@ class _Data:
     words: dict[str, float]
     phrases: dict[str, float] = field(default_factory=dict)
     emoji: dict[str, float] = field(default_factory=dict)
+    #: Lower-case spellings, accents kept, whose meaning differs from their folded form.
+    accented: dict[str, float] = field(default_factory=dict)
 
 
 def _data_lines(name: str) -> Iterator[list[str]]:
@@ -87,6 +102,9 @@ def _shipped_data() -> _Data:
             _add_entry(data, form, float(value))
     for symbol, value, *_ in _data_lines(EMOJI_TABLE):
         data.emoji[symbol] = float(value)
+    for value, forms in _data_lines(ACCENTED_LEXICON):
+        for form in forms.split(","):
+            data.accented[form.strip()] = float(value)
     return data
 
 
@@ -111,6 +129,7 @@ class _Model:
     def __init__(self, data: _Data) -> None:
         self.words = dict(data.words)
         self.emoji = data.emoji
+        self.accented = data.accented
         self.phrases: dict[str, float] = {}
         self.phrase_lengths: dict[str, int] = {}
         self._guesses: dict[str, float] = {}
@@ -133,7 +152,7 @@ class _Model:
         for source, value in data.phrases.items():
             self._add_phrase(source, value)
         for source in rules.RULE_PHRASES:
-            if fold(source) not in self.phrases:
+            if source not in self.phrases:  # class entries are written as tokenized keys
                 self._add_phrase(source, 0.0)
 
     def _add_phrase(self, source: str, value: float) -> None:
@@ -265,7 +284,8 @@ class _Model:
     def assign_valences(self, tokens: list[Token]) -> None:
         for token in tokens:
             if token.kind == WORD and not token.phrase:
-                token.valence = self.valence(token.key)
+                accented = self.accented.get(token.text.lower()) if self.accented else None
+                token.valence = self.valence(token.key) if accented is None else accented
 
     def valence(self, key: str) -> float:
         """Lexicon valence of a single folded word, guessing plural and feminine forms."""
@@ -285,13 +305,15 @@ class _Model:
 
 def _base_forms(key: str) -> list[str]:
     """Candidate base forms of an inflected word: masculine singular (``nulles`` -> ``nulle``)
-    or, for a verb, the form the lexicon lists (``bloquent``, ``bloquait`` -> ``bloque``)."""
+    or, for a verb, the form the lexicon lists (``bloquent``, ``bloquait`` -> ``bloque``,
+    ``dérangeait`` -> ``dérange``)."""
     if len(key) < 5:
         return []
     forms = []
     for suffix, replacement in (("aux", "al"), ("euses", "eux"), ("euse", "eux"), ("ives", "if"),
                                 ("ive", "if"), ("es", "e"), ("es", ""), ("s", ""), ("x", ""),
-                                ("e", ""), ("aient", "e"), ("ait", "e"), ("ent", "e")):  # fmt: skip
+                                ("e", ""), ("aient", "e"), ("ait", "e"), ("ent", "e"),
+                                ("aient", ""), ("ait", "")):  # fmt: skip
         if key.endswith(suffix):
             forms.append(key[: -len(suffix)] + replacement)
     return forms
@@ -359,7 +381,14 @@ class FrenchSentiment:
         if not self._overrides:
             return _default_model()
         shipped = _shipped_data()
-        data = _Data(words=dict(shipped.words), phrases=dict(shipped.phrases), emoji=shipped.emoji)
+        overridden = {fold(form) for form in self._overrides}
+        accented = {k: v for k, v in shipped.accented.items() if fold(k) not in overridden}
+        data = _Data(
+            words=dict(shipped.words),
+            phrases=dict(shipped.phrases),
+            emoji=shipped.emoji,
+            accented=accented,
+        )
         for form, value in self._overrides.items():
             _add_entry(data, form, value)
         return _Model(data)
@@ -373,20 +402,12 @@ class FrenchSentiment:
         model.assign_valences(tokens)
         words = [t for t in tokens if t.kind == WORD and any(c.isalpha() for c in t.text)]
         caps_emphasis = any(t.caps for t in words) and not all(t.caps for t in words)
-        personal = discourse.is_personal(tokens, text)
-        rules.mute_proper_nouns(tokens)
-        rules.mute_interjections(tokens)
-        rules.resolve_dual_words(tokens)
-        rules.apply_trends(tokens, personal)
-        rules.apply_durations(tokens)
-        rules.apply_boosters(tokens, caps_emphasis)
-        rules.apply_negation(tokens)
-        rules.apply_resolution(tokens)
-        discourse.apply_register(tokens, personal)
-        discourse.apply_requests(tokens)
-        discourse.apply_contrast(tokens)
-        discourse.apply_questions(tokens)
-        discourse.apply_sarcasm(tokens)
+        personal = voice.is_personal(tokens, text)
+        keys = frozenset(t.key for t in tokens)
+        rules.apply_word_rules(tokens, keys, personal, caps_emphasis)
+        facts.apply_facts(tokens, keys, personal)
+        voice.apply_voice(tokens, keys, personal)
+        discourse.apply_discourse(tokens, keys)
         total = sum(t.valence * t.weight for t in tokens)
         total += discourse.punctuation_emphasis(text, total)
         return round(discourse.normalize(total), 4)

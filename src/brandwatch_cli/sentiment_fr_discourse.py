@@ -1,10 +1,11 @@
 """How the parts of a French text weigh in its sentiment, once words carry their valences.
 
-The word-level rules (negation, intensifiers, ``super``/``trop``) live in ``sentiment_fr_rules``;
-this module looks at the text as a whole: whether the author speaks for themselves or reports
-news, which clause of a contrast counts, which questions state no opinion, which thanks are
-only courtesy, and when praise is sarcastic. Pure functions over a token list; it knows nothing
-about the data files beyond the word classes ``sentiment_fr_rules`` reads.
+The word-level rules (negation, intensifiers, ``super``/``trop``) live in ``sentiment_fr_rules``,
+who speaks (a customer, news, a brand) in ``sentiment_fr_voice``; this module looks at the text
+as a whole: which clause of a contrast counts, which questions state no opinion, what is only
+imagined, which thanks are only courtesy, and when praise is sarcastic. Pure functions over a
+token list; it knows nothing about the data files beyond the word classes
+``sentiment_fr_rules`` reads.
 """
 
 from __future__ import annotations
@@ -17,89 +18,50 @@ from .sentiment_fr_rules import (
     CLASSES,
     CONCESSION,
     CONTRAST,
-    EMOJI,
-    EVENTS,
-    HANDLE,
-    INFORMAL,
-    NE,
-    PERSONAL,
     PUNCT,
-    RATING,
+    QUOTES,
+    RHETORICAL,
+    SCARE_QUOTE_WORDS,
     WORD,
     Token,
 )
 
-RHETORICAL = CLASSES["rhetorical"]
 IRONIC = CLASSES["ironic"]
+#: Praise that is ironic only as an exclamation of its own after a complaint ("Incroyable.").
+IRONIC_ALONE = CLASSES["ironic_alone"]
 IRONY_MARKERS = CLASSES["irony_markers"]
 COURTESY = CLASSES["courtesy"]
 SEEKING = CLASSES["seeking"]
-#: Thanks, greetings and cheers address someone: news does not say them.
-ADDRESS = COURTESY | {"bravo", "chapeau", "felicitations"}
-OFFER = CLASSES["offer"]
-REPORTED = CLASSES["reported"]
-#: Sum of valences from which the rest of a text is plainly a complaint.
+INDIRECT_QUESTIONS = CLASSES["indirect_questions"]
+#: "Je ne trouve pas l'info" next to a question explains the question.
+UNINFORMED = CLASSES["uninformed"]
+#: "pas envie d'être bloqué", "au cas où": what follows is imagined, not lived.
+HYPOTHETICAL = CLASSES["hypothetical"]
+#: Sum of valences from which the rest of a text is plainly a complaint; a sentence of thanks
+#: after a complaint needs less to be read as sarcasm.
 COMPLAINT = -1.0
+AFTERTHOUGHT = -0.5
 #: What praise becomes once read as sarcasm.
 IRONY = -0.5
-QUOTES = frozenset({'"', "«", "»", "“", "”"})
-#: Quotes around at most this many words are scare quotes (``le "très haut débit"``); longer
-#: ones report what someone said.
-SCARE_QUOTE_WORDS = 4
+_SARCASM_TRIGGERS = IRONIC | IRONIC_ALONE | IRONY_MARKERS | QUOTES
 #: After ``merci de``, these start a request (``merci de me rappeler``), not thanks.
 _REQUEST_CLITICS = frozenset({"me", "nous", "le", "la", "les", "lui", "leur", "ne", "bien", "y"})
 _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
 
 
-def is_personal(tokens: Sequence[Token], text: str) -> bool:
-    """Whether the author speaks for themselves rather than reports.
-
-    Signs: first or second person, ``ça``, ``!`` or ``??``, ``pourquoi``, emoji, a rating, a
-    @mention (not a retweet), stretched words, thanks or cheers (``merci``, ``bravo``: news
-    does not thank), and spoken negation (``c'est pas``).
-    """
-    if "!" in text or "??" in text:
-        return True
-    clauses_with_ne = {t.clause for t in tokens if t.key == NE}
-    for i, token in enumerate(tokens):
-        key = token.key
-        if key in RHETORICAL or key in ADDRESS or token.elongated:
-            return True
-        if key in PERSONAL or (token.phrase and not PERSONAL.isdisjoint(key.split(" "))):
-            return True
-        if token.kind in (EMOJI, RATING):
-            return True
-        if token.kind == HANDLE and not (i and tokens[i - 1].key == "rt"):
-            return True
-        if key in INFORMAL and token.clause not in clauses_with_ne and i:
-            before, after = tokens[i - 1], tokens[i + 1] if i + 1 < len(tokens) else None
-            after_verb = before.kind == WORD and before.clause == token.clause
-            if after_verb and (after is None or after.key != "de"):
-                return True
-    return False
-
-
-def apply_register(tokens: Sequence[Token], personal: bool) -> None:
-    """In a news-like text, events (a strike, an outage, a price rise) are facts, not feelings,
-    and so are the terms of an offer (``un jeu offert``, ``des prix stables``) and whatever a
-    sentence attributes to someone else (``la meilleure offre, selon le comparatif``).
-
-    A denied event (``aucun problème``) is an assessment, and stays; so do events in a text
-    whose other words already complain (``Métro bondé, clim en panne``): a review, not news.
-    """
-    if personal:
-        return
-    reported = {t.sentence for t in tokens if t.key in REPORTED}
-    for token in tokens:
-        if token.sentence in reported:
-            token.weight = 0.0
-    facts = [t for t in tokens if (t.key in EVENTS or t.key in OFFER) and not t.negated]
-    if not facts:
-        return
-    rest = sum(t.valence for t in tokens if t.key not in EVENTS and t.key not in OFFER)
-    for token in facts:
-        if not (rest <= COMPLAINT and token.valence < 0):
-            token.valence = 0.0
+def apply_discourse(tokens: Sequence[Token], keys: frozenset[str]) -> None:
+    """The rules of this module in order, each only when its trigger words are in ``keys``."""
+    if not keys.isdisjoint(COURTESY):
+        apply_requests(tokens)
+    if not keys.isdisjoint(HYPOTHETICAL):
+        apply_hypotheticals(tokens)
+    apply_contrast(tokens)
+    if any("?" in key for key in keys):
+        apply_questions(tokens)
+    if not keys.isdisjoint(INDIRECT_QUESTIONS):
+        apply_indirect_questions(tokens)
+    if not keys.isdisjoint(_SARCASM_TRIGGERS):
+        apply_sarcasm(tokens)
 
 
 def apply_contrast(tokens: Sequence[Token]) -> None:
@@ -131,8 +93,10 @@ def apply_questions(tokens: Sequence[Token]) -> None:
     sentence asking for advice (``je cherche un bon forfait, des conseils ?``); the thanks that
     close such a request are courtesy (``c'est compatible ? merci``).
 
-    Rhetorical questions (``pourquoi``, ``c'est normal``, ``sérieux, …``, ``??``) keep their
-    sentiment; ``sérieux`` opening such a sentence is exasperation, not praise.
+    Rhetorical questions (``pourquoi``, ``c'est normal``, ``sérieux, …``, ``??``, or a question
+    followed by ``Sérieusement ??``) keep their sentiment; ``sérieux`` opening such a sentence
+    is exasperation, not praise. Next to a real question, ``je ne trouve pas l'info`` only
+    explains it.
     """
     for i, token in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].sentence != token.sentence
@@ -146,11 +110,12 @@ def apply_questions(tokens: Sequence[Token]) -> None:
             clause.append(token)
             continue
         sentence = token.sentence
-        asks = token.text == "?" and not any(
-            t.key in RHETORICAL for t in tokens if t.sentence == sentence
+        seeking = any(t.key in SEEKING for t in tokens if t.sentence == sentence)
+        rhetorical = any(
+            t.key in RHETORICAL for t in tokens if t.sentence in (sentence, sentence + 1)
         )
+        asks = token.text == "?" and (seeking or not rhetorical)
         if asks:
-            seeking = any(t.key in SEEKING for t in tokens if t.sentence == sentence)
             for other in tokens if seeking else clause:
                 if other.sentence == sentence:
                     other.weight = 0.0
@@ -158,8 +123,28 @@ def apply_questions(tokens: Sequence[Token]) -> None:
         clause = []
     if asked:
         for token in tokens:
-            if token.key in COURTESY:
+            if token.key in COURTESY or (token.negated and token.key in UNINFORMED):
                 token.weight = 0.0
+
+
+def apply_hypotheticals(tokens: Sequence[Token]) -> None:
+    """``pas envie d'être bloqué``, ``au cas où le colis serait perdu``, ``pour éviter d'être
+    déçu``: what a clause only imagines is no experience, so the rest of it weighs nothing."""
+    for i, token in enumerate(tokens):
+        if token.key in HYPOTHETICAL:
+            for other in tokens[i + 1 :]:
+                if other.clause != token.clause:
+                    break
+                other.weight = 0.0
+
+
+def apply_indirect_questions(tokens: Sequence[Token]) -> None:
+    """``Je voudrais savoir si la garantie couvre la casse``: a question without ``?`` states
+    no opinion either, and the thanks closing it are courtesy."""
+    asking = {t.sentence for t in tokens if t.key in INDIRECT_QUESTIONS}
+    for token in tokens:
+        if token.sentence in asking or token.key in COURTESY:
+            token.weight = 0.0
 
 
 def _questions(tokens: Sequence[Token]) -> set[int]:
@@ -186,7 +171,10 @@ def apply_requests(tokens: Sequence[Token]) -> None:
 def apply_sarcasm(tokens: Sequence[Token]) -> None:
     """Praise that the author does not mean.
 
-    ``Bravo @SNCF, encore 2h de retard``: thanks or cheers inside a complaint. ``Super efficace
+    ``Bravo @SNCF, encore 2h de retard``: thanks or cheers inside a complaint, or opening a
+    sentence after one (``Résilié après deux sinistres. Merci pour la fidélité.``), and an
+    exclamation of its own after one (``Ils ne connaissent pas leurs produits. Incroyable.``).
+    ``Super efficace
     🙃``, ``#sarcasme``: an explicit marker makes all praise in the text ironic. Praise in scare
     quotes (``le "très haut débit"``) is ironic too.
     """
@@ -196,13 +184,42 @@ def apply_sarcasm(tokens: Sequence[Token]) -> None:
             if token.valence > 0 and token.kind == WORD:
                 token.valence *= IRONY
         return
-    ironic = [t for t in tokens if t.key in IRONIC and t.valence > 0 and not t.negated]
+    alone = _exclamations(tokens) if any(t.key in IRONIC_ALONE for t in tokens) else set()
+    ironic = [
+        t
+        for t in tokens
+        if (t.key in IRONIC or (t.key in IRONIC_ALONE and t.clause in alone))
+        and t.valence > 0
+        and not t.negated
+    ]
     if not ironic:
         return
-    rest = sum(t.valence * t.weight for t in tokens if t.key not in IRONIC)
-    if rest <= -1.0:
+    rest = sum(t.valence * t.weight for t in tokens if t not in ironic)
+    if rest <= COMPLAINT:
         for token in ironic:
             token.valence *= IRONY
+        return
+    first = ironic[0]
+    before = [t.valence * t.weight for t in tokens if t.sentence < first.sentence]
+    if _opens(tokens, first) and before and max(before) <= 0 and sum(before) <= AFTERTHOUGHT:
+        for token in tokens:
+            if token.sentence >= first.sentence and token.valence > 0:
+                token.valence *= IRONY
+
+
+def _exclamations(tokens: Sequence[Token]) -> set[int]:
+    """Clauses made of a single word: ``Incroyable.``, ``Génial !``."""
+    counts: dict[int, int] = {}
+    for token in tokens:
+        if token.kind == WORD:
+            counts[token.clause] = counts.get(token.clause, 0) + 1
+    return {clause for clause, count in counts.items() if count == 1}
+
+
+def _opens(tokens: Sequence[Token], token: Token) -> bool:
+    """Whether ``token`` is the first word of its sentence."""
+    first = next(t for t in tokens if t.sentence == token.sentence and t.kind == WORD)
+    return first is token
 
 
 def _apply_scare_quotes(tokens: Sequence[Token]) -> None:

@@ -3,13 +3,16 @@
 VADER's English rules (boosters, ALL CAPS) carried over to French, plus what French needs:
 negation that spans the verb (``ne … pas``, ``pas`` alone, ``sans``, ``aucun``), ``super`` and
 ``trop`` as both adjective and intensifier, names that look like words, price and quality
-trends, and resolved problems. How clauses and sentences then weigh (``mais``, questions,
-register, sarcasm) is ``sentiment_fr_discourse``. Pure functions over a token list; the word
-lists they use are read from ``data/fr_word_classes.tsv``.
+trends, harms taken away or avoided. Complaints and praise made by facts (waits, speed,
+repetitions) are ``sentiment_fr_facts``; who speaks (news, a brand, a reply) is
+``sentiment_fr_voice``; how clauses and sentences then weigh (``mais``, questions, sarcasm) is
+``sentiment_fr_discourse``. Pure functions over a token list; the word lists they use are read
+from ``data/fr_word_classes.tsv``.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from importlib import resources
 
@@ -56,14 +59,16 @@ ADJACENT_ONLY = frozenset({"si", "aussi", "tout", "toujours", "encore", "assez"}
 POST_BOOSTERS = frozenset(
     {"beaucoup", "grave", "trop", "vraiment", "enormement", "incroyable", "hallucinant",
      "hallucinante", "monstre", "phenomenal", "phenomenale", "de fou", "de ouf", "de malade",
-     "vivement"}
+     "vivement", "enorme", "enormes", "de folie", "de dingue"}
 )  # fmt: skip
-#: Words that are an adjective on their own and an intensifier before a sentiment word.
-DUAL = {"super": 2.0, "trop": -1.2, "hyper": 1.5}
+#: Words that are an adjective on their own and an intensifier next to a sentiment word
+#: ("c'est énorme" is praise, "un retard énorme" a bigger complaint).
+DUAL = {"super": 2.0, "trop": -1.2, "hyper": 1.5, "enorme": 1.3, "enormes": 1.3}
 #: "Top 10", "Super U", "Hyper U": a name or a ranking, not praise.
 NAME_PREFIXES = frozenset({"super", "top", "hyper"})
 
 NE = "ne"
+_INFINITIVES = ("er", "ir", "re", "oir")
 #: Words that open a sentence as a pause: "Bon, …", "Ben, …".
 INTERJECTIONS = frozenset({"bon", "ben", "bah", "bref", "enfin", "bien"})
 PARTICLES = CLASSES["particles"]
@@ -76,6 +81,9 @@ NEGATING_IDIOMS = frozenset({"plus jamais", "jamais plus"})
 #: Verbs that, before "à" and an infinitive, pass their negation on to it ("je n'arrive pas à me
 #: connecter", "je n'arrive pas à le lâcher").
 MODALS = frozenset({"arrive", "arrivons", "arrivez", "arrivent", "reussi", "reussis", "reussit"})
+#: "Je ne pensais pas que c'était couvert": a past belief denied is a surprise, and what
+#: follows is true.
+SURPRISE = CLASSES["surprise"]
 #: How far past the particle the negation reaches: "ce n'est pas vraiment très génial".
 NEG_WINDOW = 4
 DENIED_SERVICE = CLASSES["denied_service"]
@@ -83,7 +91,16 @@ DENIED = -1.5
 
 EVENTS = CLASSES["events"]
 PERSONAL = CLASSES["personal"]
-CONTRAST = frozenset({"mais", "cependant", "toutefois", "neanmoins", "par contre", "en revanche"})
+RHETORICAL = CLASSES["rhetorical"]
+QUOTES = frozenset({'"', "«", "»", "“", "”"})
+#: Quotes around at most this many words are scare quotes (``le "très haut débit"``); longer
+#: ones report what someone said.
+SCARE_QUOTE_WORDS = 4
+#: Pivots after which the verdict comes: "mais", and "au final", "en fait" after an expectation.
+CONTRAST = frozenset(
+    {"mais", "cependant", "toutefois", "neanmoins", "par contre", "en revanche", "au final",
+     "finalement", "en fait"}
+)  # fmt: skip
 #: Clauses that concede a point the rest of the sentence overrides ("Moi qui déteste appeler,
 #: j'ai été agréablement surprise").
 CONCESSION = frozenset({"malgre", "meme si", "bien que", "quoique", "moi qui"})
@@ -94,24 +111,18 @@ RELIEF = CLASSES["relief"]
 #: "ils ont retiré mes films préférés": a good thing taken away is a loss (the removal verb
 #: keeps its own valence).
 REMOVALS = CLASSES["removals"]
+#: "m'a évité d'acheter le mauvais ciment", "fait disparaître mes imperfections": a harm
+#: avoided or taken away is a relief (a good thing removed stays a loss, see ``REMOVALS``).
+AVERTS = CLASSES["averts"]
 #: "toujours pas" with nothing to deny is still a wait ("toujours pas de créneau"), and "manque
 #: de" still a lack ("manque de choix").
 EMPTY_DENIAL = CLASSES["empty_denial"]
 LACKING = -1.0
-LONG_UNITS = frozenset({"semaine", "semaines", "mois", "an", "ans", "annee", "annees"})
-DAYS = frozenset({"jour", "jours"})
-_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-            "huit": 8, "neuf": 9, "dix": 10, "quinze": 15, "vingt": 20, "trente": 30,
-            "plusieurs": 3, "quelques": 3}  # fmt: skip
-LONG_WAIT = -1.2
-PROBLEMS = CLASSES["problems"]
-RESOLVED = CLASSES["resolved"]
-RECOVERED = CLASSES["recovered"]
-SOLVED = 1.5
 RISES = CLASSES["rises"]
 FALLS = CLASSES["falls"]
 MORE_IS_BETTER = CLASSES["more_is_better"]
 MORE_IS_WORSE = CLASSES["more_is_worse"]
+SAME_PRICE = CLASSES["same_price"]
 TREND = 1.5
 #: Words that never carry a valence of their own, whatever the lexicon says.
 FUNCTION_WORDS = (
@@ -145,6 +156,26 @@ class Token:
 
     def __repr__(self) -> str:
         return f"Token({self.kind}, {self.key!r}, {self.valence:+.2f})"
+
+
+def apply_word_rules(
+    tokens: Sequence[Token], keys: frozenset[str], personal: bool, caps_emphasis: bool
+) -> None:
+    """The rules of this module in order; ``keys`` (the text's token keys) lets a rule whose
+    trigger words are absent be skipped."""
+    mute_proper_nouns(tokens)
+    if not keys.isdisjoint(INTERJECTIONS):
+        mute_interjections(tokens)
+    if "bien" in keys:
+        mute_manner_adverbs(tokens)
+    if not keys.isdisjoint(DUAL) or not keys.isdisjoint(NAME_PREFIXES):
+        resolve_dual_words(tokens)
+    if not keys.isdisjoint(RISES) or not keys.isdisjoint(FALLS):
+        apply_trends(tokens, personal)
+    if not keys.isdisjoint(SAME_PRICE):
+        apply_same_price(tokens)
+    apply_boosters(tokens, caps_emphasis)
+    apply_negation(tokens)
 
 
 def _is_word(token: Token) -> bool:
@@ -192,28 +223,6 @@ def mute_interjections(tokens: Sequence[Token]) -> None:
             token.valence = 0.0
 
 
-def apply_durations(tokens: Sequence[Token]) -> None:
-    """Time spent waiting on a service is a complaint: ``trois semaines pour ouvrir un compte``,
-    ``a mis un mois à rembourser``, ``ça fait dix jours que j'attends``.
-
-    Days count only after ``ça fait`` (``30 jours pour changer d'avis`` is an offer), hours and
-    minutes never (``2h pour tout installer`` may be praise), and a single week or month only
-    after ``mis``/``fallu`` (``un mois pour tester``)."""
-    for i, unit in enumerate(tokens[1:-1], start=1):
-        if unit.key not in DAYS and unit.key not in LONG_UNITS:
-            continue
-        amount, after = tokens[i - 1], tokens[i + 1]
-        count = _NUMBERS.get(amount.key) or (int(amount.key) if amount.key.isdigit() else 0)
-        before = tokens[i - 2].key if i > 1 else ""
-        if not count or after.clause != unit.clause:
-            continue
-        waited = before == "fait" and after.key == "que"
-        spent = before in {"mis", "fallu", "pris"} and after.key in {"a", "pour"}
-        taken = after.key.split(" ")[0] == "pour" and count >= 2 and unit.key in LONG_UNITS
-        if waited or spent or taken:
-            unit.valence = LONG_WAIT
-
-
 def apply_trends(tokens: Sequence[Token], personal: bool) -> None:
     """``la qualité baisse`` is bad news, ``les prix baissent`` good news.
 
@@ -232,6 +241,30 @@ def apply_trends(tokens: Sequence[Token], personal: bool) -> None:
             direction = 1 if token.key in RISES else -1 if token.key in FALLS else 0
             if direction:
                 token.valence = TREND * direction * (1 if better else -1)
+
+
+def apply_same_price(tokens: Sequence[Token]) -> None:
+    """``moins de chaînes pour le même prix`` is a loss, ``plus de data pour le même prix`` a
+    gain: the phrase takes the sign of the comparison in its clause, which negation leaves
+    alone (``moins`` compares here, it does not deny)."""
+    for token in tokens:
+        if token.key not in SAME_PRICE:
+            continue
+        clause = {t.key for t in tokens if t.clause == token.clause}
+        less, more = "moins" in clause, bool(clause & {"plus", "davantage"})
+        if less != more:
+            token.valence = TREND if more else -TREND
+            token.neg_idiom = True
+
+
+def mute_manner_adverbs(tokens: Sequence[Token]) -> None:
+    """``bien`` right before an infinitive says how to do it (``comment bien choisir``, ``pour
+    bien démarrer``), not that something is good."""
+    for token, nxt in itertools.pairwise(tokens):
+        if token.key != "bien" or token.phrase or nxt.kind != WORD or nxt.valence:
+            continue
+        if len(nxt.key) > 4 and nxt.key.endswith(_INFINITIVES):
+            token.valence = 0.0
 
 
 def resolve_dual_words(tokens: Sequence[Token]) -> None:
@@ -324,13 +357,25 @@ def _negate_forward(
 
 
 def _take_away(tokens: Sequence[Token], start: int) -> None:
-    """The first good thing within the window after a removal verb is a loss."""
+    """After a removal verb the first good thing within the window is a loss; after an
+    avoidance verb the first harm is a relief."""
+    averts = tokens[start].key in AVERTS
     for other in tokens[start + 1 : start + 1 + NEG_WINDOW]:
         if other.clause != tokens[start].clause or not _is_word(other):
             return
-        if other.valence > 0:
-            _negate(other, strong=False)
+        if (other.valence < 0 and averts) or (other.valence > 0 and not averts):
+            _negate(other, strong=averts)
             return
+
+
+def _deny_service(tokens: Sequence[Token], i: int) -> None:
+    """``Plus de réseau depuis dimanche``: "plus de" before a service word is its loss, unless
+    a comparison follows (``plus de réseau que chez eux``)."""
+    if i >= len(tokens) or tokens[i].key not in DENIED_SERVICE:
+        return
+    if any(t.key == "que" for t in tokens[i + 1 : i + 4] if t.clause == tokens[i].clause):
+        return
+    _negate(tokens[i], strong=False)
 
 
 def _next_key(tokens: Sequence[Token], i: int) -> str:
@@ -368,8 +413,10 @@ def apply_negation(tokens: Sequence[Token]) -> None:
         elif key in RELIEF:
             _negate_forward(tokens, i, strong=True, services=False)
             open_ne = None
-        elif key in REMOVALS and open_ne is None:
+        elif (key in REMOVALS or key in AVERTS) and open_ne is None:
             _take_away(tokens, i)
+        elif key == "plus" and open_ne is None and _next_key(tokens, i) == "de":
+            _deny_service(tokens, i + 2)
         elif token.neg_idiom:
             open_ne = None
         elif key == NE:
@@ -379,6 +426,10 @@ def apply_negation(tokens: Sequence[Token]) -> None:
         elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
             if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
                 continue
+            believed = tokens[open_ne + 1 : i] if open_ne is not None else tokens[i - 1 : i]
+            if any(t.key in SURPRISE for t in believed):
+                open_ne = None
+                continue
             strong = _strong_after(tokens, i)
             verb = [t for t in tokens[open_ne + 1 : i] if _bears(t)] if open_ne is not None else []
             if verb and all(t.key in MODALS for t in verb) and _next_key(tokens, i) == "a":
@@ -387,7 +438,7 @@ def apply_negation(tokens: Sequence[Token]) -> None:
                 _negate(other, strong)
             found = bool(verb) or _negate_forward(tokens, i, strong)
             if not found and open_ne is None and key in INFORMAL and i:
-                before = tokens[i - 1]
+                before = tokens[i - 2] if tokens[i - 1].key == "meme" and i > 1 else tokens[i - 1]
                 if before.clause == token.clause and _bears(before):
                     _negate(before, strong)
                     found = True
@@ -396,23 +447,3 @@ def apply_negation(tokens: Sequence[Token]) -> None:
             open_ne = None
     if open_ne is not None:
         _negate_forward(tokens, open_ne, strong=False)
-
-
-def apply_resolution(tokens: Sequence[Token]) -> None:
-    """A problem reported as solved is good news: ``problème réglé``, ``bug corrigé``,
-    ``valise perdue retrouvée`` (found again only counts next to a problem)."""
-    problems = {t.sentence for t in tokens if t.key in PROBLEMS and not t.negated}
-    solved = {
-        t.sentence
-        for t in tokens
-        if not t.negated and (t.key in RESOLVED or (t.key in RECOVERED and t.sentence in problems))
-    }
-    if not solved:
-        return
-    for token in tokens:
-        if token.sentence not in solved or token.negated:
-            continue
-        if token.key in PROBLEMS:
-            token.valence = 0.0
-        elif token.key in RESOLVED or token.key in RECOVERED:
-            token.valence = max(token.valence, SOLVED)

@@ -13,14 +13,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.matching import KeywordMatch
 from brandwatch_cli.models import Item, Validators
-from brandwatch_cli.schema import Database, migrations
+from brandwatch_cli.schema import Database, engagement_numbers, migrations, url_domain
 from brandwatch_cli.sentiment import Sentiment
 
 BUSY_TIMEOUT_S = 30.0
@@ -130,6 +130,12 @@ class MentionStore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
 
+    @contextmanager
+    def writing(self, action: str) -> Iterator[None]:
+        """A guarded block of statements (temporary tables and the like), StoreError on failure."""
+        with self._guard(action):
+            yield
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""
         with self._guard("read mentions"):
@@ -176,6 +182,94 @@ class MentionStore:
                     (language, s.score, s.label, s.method, version, mention_id)
                     for mention_id, language, s in rows
                 ],
+            )
+
+    # -- reply-first workflow -----------------------------------------------------------------
+
+    def set_status(
+        self, ids: Sequence[int], status: str, note: str | None, now: datetime
+    ) -> list[int]:
+        """Mark mentions; returns the ids that do not exist (nothing is changed for them)."""
+        with self._guard("mark mentions"), self.db.atomic():
+            known = {
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT id FROM mentions WHERE id IN ({', '.join('?' * len(ids))})",
+                    list(ids),
+                )
+            }
+            self.db.conn.executemany(
+                "UPDATE mentions SET status = ?, status_at = ?,"
+                " note = coalesce(?, note) WHERE id = ?",
+                [(status, iso(now), note, mention_id) for mention_id in ids if mention_id in known],
+            )
+        return [mention_id for mention_id in ids if mention_id not in known]
+
+    # -- digests -------------------------------------------------------------------------------
+
+    def watermark(self) -> tuple[int, str] | None:
+        """Where the last successful ``digest --since last`` stopped: the last mention id it
+        covered (ids only grow, so "after it" is exact whatever the clocks say) and when."""
+        rows = self.rows(
+            "SELECT last_id, created_at FROM digests WHERE watermark = 1 ORDER BY id DESC LIMIT 1"
+        )
+        row = next(rows, None)
+        return (int(row[0]), str(row[1])) if row else None
+
+    def last_mention_id(self) -> int:
+        return int(next(self.rows("SELECT coalesce(max(id), 0) FROM mentions"))[0])
+
+    def record_digest(
+        self,
+        *,
+        created: datetime,
+        since: datetime,
+        until: datetime,
+        fmt: str,
+        output: str | None,
+        mentions: int,
+        watermark: bool,
+        last_id: int,
+    ) -> None:
+        """Log a digest that was written; a ``--since last`` one moves the watermark."""
+        with self._guard("record the digest"), self.db.atomic():
+            self.db.execute(
+                "INSERT INTO digests (created_at, since, until, format, output, mentions,"
+                " watermark, last_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    iso(created),
+                    iso(since),
+                    iso(until),
+                    fmt,
+                    output,
+                    mentions,
+                    int(watermark),
+                    last_id,
+                ],
+            )
+
+    def unsent(self, spikes: Sequence[Any], now: datetime, window: timedelta) -> list[Any]:
+        """The spikes not already notified within the last ``window`` (one alert per spike)."""
+        return [
+            spike
+            for spike in spikes
+            if next(
+                self.rows(
+                    "SELECT count(*) FROM alerts_sent WHERE keyword = ? AND kind = ?"
+                    " AND sent_at > ?",
+                    [spike.keyword, spike.kind, iso(now - window)],
+                )
+            )[0]
+            == 0
+        ]
+
+    def record_sent(self, spikes: Sequence[Any], now: datetime) -> None:
+        """Remember spikes whose notification went out."""
+        with self._guard("record alerts"), self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO alerts_sent (keyword, kind, sent_at, count)"
+                " VALUES (?, ?, ?, ?)",
+                [(s.keyword, s.kind, iso(now), s.count) for s in spikes],
             )
 
     # -- scans -------------------------------------------------------------------------------
@@ -296,6 +390,7 @@ class MentionStore:
         with self._guard(f"save mentions from '{source}'"), self.db.atomic():
             for mention in mentions:
                 item = mention.item
+                engagement = json.dumps(dict(item.engagement)) if item.engagement else None
                 published = iso(item.published_at)
                 mentioned = min(published, fetched) if published and fetched else fetched
                 row = self.db.execute(
@@ -304,8 +399,8 @@ class MentionStore:
                         source, entry_id, url, canonical_url, fingerprint, title, text, author,
                         published_at, fetched_at, mentioned_at, language, sentiment,
                         sentiment_label, engagement, source_language, sentiment_method,
-                        sentiment_version
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sentiment_version, domain, interactions, followers
+                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING RETURNING id
                     """,
                     [
@@ -323,10 +418,12 @@ class MentionStore:
                         mention.language,
                         mention.sentiment.score,
                         mention.sentiment.label,
-                        json.dumps(dict(item.engagement)) if item.engagement else None,
+                        engagement,
                         item.language,
                         mention.sentiment.method,
                         mention.sentiment_version,
+                        url_domain(item.url),
+                        *engagement_numbers(engagement),
                     ],
                 ).fetchone()
                 if row is None:

@@ -25,10 +25,13 @@ class YamlList(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc]
     """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
         self.flatten_mapping(node)
         result = YamlMap()
         result.line = node.start_mark.line + 1

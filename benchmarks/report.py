@@ -1,0 +1,133 @@
+"""Benchmark: reports and digests over a database of 100,000+ mentions.
+
+Builds a database (through the store's own migrations) of N mentions over 60 days, 6 keywords,
+engagement on a third of them, then times, in this process: the report of the last 7 days
+and of the last 30 days (every section, JSON rendering included), a digest, and spike
+detection. The baseline, timed the same way, is reading every mention row once from SQLite
+(``SELECT * FROM mentions``): what any report that pulled the rows into Python would pay.
+Target: each report under a second on the 2-core machine.
+
+    python benchmarks/report.py [--mentions 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from brandwatch_cli.alerts import SpikeRule
+from brandwatch_cli.digest import build_digest, current_spikes, digest_window
+from brandwatch_cli.queries import MentionFilter
+from brandwatch_cli.report import build_report
+from brandwatch_cli.store import MentionStore, iso
+
+KEYWORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def populate(store: MentionStore, count: int, rng: random.Random) -> None:
+    """Rows inserted directly (a scan would take minutes to produce them)."""
+    mentions, links = [], []
+    for n in range(1, count + 1):
+        moment = NOW - timedelta(seconds=rng.randint(0, 60 * 86400))
+        score = rng.uniform(-1, 1)
+        label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+        engaged = n % 3 == 0
+        engagement = json.dumps({"points": rng.randint(0, 500)}) if engaged else None
+        mentions.append(
+            (
+                n,
+                f"source{n % 40}",
+                f"e{n}",
+                f"https://site{n % 300}.example/{n}",
+                f"https://site{n % 300}.example/{n}",
+                None,
+                f"Title {n}",
+                f"Text {n}",
+                f"author{n % 2000}",
+                iso(moment),
+                iso(moment),
+                iso(moment),
+                "en",
+                score,
+                label,
+                engagement,
+                f"site{n % 300}.example",
+                rng.randint(0, 500) if engaged else 0,
+            )
+        )
+        for keyword in rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2))):
+            links.append((keyword, n))
+    with store.db.atomic():
+        store.db.conn.executemany(
+            """INSERT INTO mentions (id, source, entry_id, url, canonical_url, fingerprint, title,
+            text, author, published_at, fetched_at, mentioned_at, language, sentiment,
+            sentiment_label, engagement, domain, interactions)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            mentions,
+        )
+        store.db.conn.executemany(
+            "INSERT INTO mention_keywords (keyword, mention_id) VALUES (?, ?)", links
+        )
+        store.db.execute(
+            "INSERT INTO scans (started_at, finished_at, status) VALUES (?, ?, 'ok')",
+            [iso(NOW - timedelta(days=60)), iso(NOW - timedelta(days=60))],
+        )
+
+
+def timed(action) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mentions", type=int, default=100_000)
+    args = parser.parse_args()
+    from brandwatch_cli.report_text import report_json
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        with MentionStore.open(path) as store:
+            started = time.perf_counter()
+            populate(store, args.mentions, random.Random(3))
+            print(f"{args.mentions:,} mentions written in {time.perf_counter() - started:.1f} s")
+
+        with MentionStore.open(path) as store:
+            baseline = timed(lambda: store.db.conn.execute("SELECT * FROM mentions").fetchall())
+
+            def report(days: int) -> None:
+                selection = MentionFilter(since=NOW - timedelta(days=days), until=NOW)
+                data = build_report(store, selection, now=NOW, configured_keywords=KEYWORDS)
+                json.dumps(report_json(data))
+
+            def digest() -> None:
+                window = digest_window(store, NOW - timedelta(days=1), NOW)
+                build_digest(store, window, keywords=KEYWORDS, rule=SpikeRule(), now=NOW)
+
+            runs = {
+                "report, last 7 days": timed(lambda: report(7)),
+                "report, last 30 days": timed(lambda: report(30)),
+                "digest, last 24 hours": timed(digest),
+                "spike detection": timed(lambda: current_spikes(store, KEYWORDS, SpikeRule(), NOW)),
+            }
+    print(f"baseline, reading every row once: {baseline * 1000:.0f} ms")
+    for name, seconds in runs.items():
+        verdict = "ok" if seconds < 1.0 or "report" not in name else "MISS"
+        print(
+            f"  [{verdict}] {name}: {seconds * 1000:.0f} ms"
+            f" ({seconds / baseline:.2f}x the baseline)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Spike detection on constructed series."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brandwatch_cli.alerts import NEGATIVE, VOLUME, SpikeRule, find_spike, find_spikes, threshold
+
+RULE = SpikeRule(k=3.0, min_count=5, min_history=3)
+
+
+def spike(current, history, rule=RULE):
+    return find_spike("Acme", VOLUME, current, history, rule)
+
+
+def test_flat_history_is_not_a_spike_for_small_noise():
+    history = [10] * 14
+    assert spike(12, history) is None
+    assert spike(18, history) is None  # within 3 * sqrt(10) of 10
+    found = spike(25, history)
+    assert found is not None and found.count == 25 and found.mean == 10
+
+
+def test_rising_trend_raises_the_bar():
+    history = list(range(10, 38, 2))  # 10, 12, ... 36: sd ~8
+    mean, limit = threshold(history, 3.0)
+    assert spike(int(limit), history) is None
+    assert spike(int(limit) + 1, history) is not None
+    assert mean == pytest.approx(23)
+
+
+def test_one_off_burst_in_the_history_is_absorbed():
+    history = [5] * 13 + [80]  # last fortnight had one viral day
+    assert spike(40, history) is None  # not unusual any more: the burst widened the baseline
+    assert spike(200, history) is not None
+
+
+def test_too_few_mentions_is_never_a_spike():
+    assert spike(4, [0] * 14) is None  # after a silent fortnight, 4 mentions is not a storm
+    assert spike(5, [0] * 14) is not None
+
+
+def test_not_enough_history_is_never_a_spike():
+    assert spike(500, [1, 1]) is None
+    assert spike(500, [1, 1, 1]) is not None
+
+
+def test_volume_and_negative_spikes_are_separate():
+    counts = {
+        "Acme": (30, [30] * 14, 25, [2] * 14),  # usual volume, unusual anger
+        "Globex": (90, [10] * 14, 1, [1] * 14),
+        "Initech": (3, [0] * 14, 3, [0] * 14),
+    }
+    found = {(s.keyword, s.kind) for s in find_spikes(counts, RULE)}
+    assert found == {("Acme", NEGATIVE), ("Globex", VOLUME)}
+
+
+@given(st.lists(st.integers(0, 1000), min_size=3, max_size=30), st.integers(0, 5000))
+def test_a_spike_always_exceeds_mean_and_min_count(history, current):
+    found = spike(current, history)
+    if found is not None:
+        assert found.count >= RULE.min_count
+        assert found.count > found.threshold >= found.mean

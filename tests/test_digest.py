@@ -1,0 +1,135 @@
+"""Digests for cron: the watermark, formats, notifications, --skip-empty, --fail-on."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from helpers import rss, write_config
+
+FIRST = [
+    {"title": "Acme launches a great new phone", "guid": "a1", "link": "https://n.example/a1"},
+    {"title": "Acme support is terrible and slow", "guid": "a2", "link": "https://n.example/a2"},
+]
+SECOND = [*FIRST, {"title": "Acme opens a store", "guid": "a3", "link": "https://n.example/a3"}]
+
+
+@pytest.fixture
+def setup(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(FIRST))
+    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    return config, feed_server, tmp_path
+
+
+def watermarks(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT mentions, watermark FROM digests ORDER BY id").fetchall()
+
+
+def test_two_digests_in_a_row_then_a_scan_in_between(cli, setup):
+    config, server, tmp_path = setup
+    first = cli("digest", "-c", config)
+    assert first.exit_code == 0, first.stderr
+    assert "Acme launches a great new phone" in first.stdout
+    assert "2 new mentions" in first.stdout
+    second = cli("digest", "-c", config)
+    assert "0 new mentions" in second.stdout
+    assert "Acme launches" not in second.stdout  # nothing is sent twice
+    server.serve("/f.xml", rss(SECOND))
+    assert cli("scan", "-c", config).exit_code == 0
+    third = cli("digest", "-c", config)
+    assert "1 new mention" in third.stdout
+    assert "Acme opens a store" in third.stdout and "Acme launches" not in third.stdout
+    assert watermarks(tmp_path / "mentions.db") == [(2, 1), (0, 1), (1, 1)]
+
+
+def test_a_failed_write_does_not_advance_the_watermark(cli, setup):
+    config, _, tmp_path = setup
+    failed = cli("digest", "-c", config, "--output", tmp_path / "missing-dir" / "d.txt")
+    assert failed.exit_code == 1
+    assert "cannot write" in failed.stderr
+    assert watermarks(tmp_path / "mentions.db") == []
+    retry = cli("digest", "-c", config, "--output", tmp_path / "d.txt")
+    assert retry.exit_code == 0
+    assert "Acme launches a great new phone" in (tmp_path / "d.txt").read_text()
+
+
+def test_a_digest_since_a_duration_does_not_move_the_watermark(cli, setup):
+    config, _, tmp_path = setup
+    peek = cli("digest", "-c", config, "--since", "24h")
+    assert "2 new mentions" in peek.stdout
+    assert cli("digest", "-c", config).stdout.count("Acme launches") == 1
+    assert watermarks(tmp_path / "mentions.db") == [(2, 0), (2, 1)]
+
+
+def test_skip_empty_prints_nothing(cli, setup):
+    config, _, _ = setup
+    cli("digest", "-c", config)
+    empty = cli("digest", "-c", config, "--skip-empty")
+    assert empty.exit_code == 0
+    assert empty.stdout == "" and empty.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_formats_show_the_reply_first_list(cli, setup, fmt):
+    config, _, _ = setup
+    out = cli("digest", "-c", config, "--format", fmt).stdout
+    assert "Acme support is terrible and slow" in out
+    assert "https://n.example/a2" in out
+    if fmt == "html":
+        assert out.lstrip().lower().startswith("<!doctype html")
+        assert "<script" not in out.lower()
+
+
+def test_notifications_through_apprise_to_a_local_endpoint(cli, setup):
+    config, server, tmp_path = setup
+    server.serve("/hook", b"{}", headers={"Content-Type": "application/json"})
+    port = server.base_url.rsplit(":", 1)[1]
+    text = config.read_text() + f"notify:\n  - json://127.0.0.1:{port}/hook\n"
+    config.write_text(text)
+    result = cli("digest", "-c", config, "--notify", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    posts = [h for path, h in server.requests if path == "/hook"]
+    assert len(posts) == 1
+    payload = json.loads(posts[0]["x-body"])
+    assert payload["title"] == "brandwatch digest: 2 new mentions"
+    assert "Acme support is terrible and slow" in payload["message"]
+    assert watermarks(tmp_path / "mentions.db") == [(2, 1)]
+
+
+def test_a_notification_failure_is_reported_and_keeps_the_digest(cli, setup):
+    config, _, tmp_path = setup
+    config.write_text(config.read_text() + "notify:\n  - json://127.0.0.1:9/nowhere\n")
+    result = cli("digest", "-c", config, "--notify", "--output", tmp_path / "d.txt")
+    assert result.exit_code == 6
+    assert "notification to json://" in result.stderr and "failed" in result.stderr
+    assert "Acme launches" in (tmp_path / "d.txt").read_text()  # the digest is not lost
+    assert watermarks(tmp_path / "mentions.db") == [(2, 0)]  # and it will be covered again
+    again = cli("digest", "-c", config)
+    assert "Acme launches" in again.stdout
+
+
+def test_notify_without_urls_is_a_config_error(cli, setup):
+    config, _, _ = setup
+    result = cli("digest", "-c", config, "--notify")
+    assert result.exit_code == 2
+    assert "'notify:'" in result.stderr
+
+
+def test_fail_on_source_errors(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(FIRST))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    assert cli("scan", "-c", config).exit_code == 1
+    assert cli("scan", "-c", config, "--fail-on", "source-errors").exit_code == 5
+    result = cli("digest", "-c", config, "--fail-on", "source-errors")
+    assert result.exit_code == 5
+    assert "gone" in result.stdout and "HTTP 404" in result.stdout
+    assert cli("digest", "-c", config, "--fail-on", "spike").exit_code == 0

@@ -1,0 +1,124 @@
+"""The reply-first workflow, full-text search, one scan at a time, quiet cron runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from helpers import rss, wait_for, write_config
+
+ITEMS = [
+    {
+        "title": "Acme support is terrible, still no refund",
+        "guid": "w1",
+        "link": "https://n.example/1",
+    },
+    {"title": "Acme recall: the toaster is dangerous", "guid": "w2", "link": "https://n.example/2"},
+    {"title": "Café Acme : très bon accueil à Lyon", "guid": "w3", "link": "https://n.example/3"},
+]
+
+
+@pytest.fixture
+def scanned(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    return config
+
+
+def listing(cli, config, *args):
+    out = cli("mentions", "-c", config, "--format", "jsonl", *args).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_new_mentions_start_new_and_can_be_marked(cli, scanned):
+    rows = listing(cli, scanned)
+    assert {r["status"] for r in rows} == {"new"}
+    by_title = {r["title"]: r["id"] for r in rows}
+    refund = by_title["Acme support is terrible, still no refund"]
+    result = cli(
+        "mark",
+        str(refund),
+        "--status",
+        "replied",
+        "--note",
+        "DM sent, refund issued",
+        "-c",
+        scanned,
+    )
+    assert result.exit_code == 0 and "Marked 1 mention replied" in result.stderr
+    replied = listing(cli, scanned, "--status", "replied")
+    assert [(r["id"], r["note"]) for r in replied] == [(refund, "DM sent, refund issued")]
+    assert len(listing(cli, scanned, "--status", "new")) == 2
+    unknown = cli("mark", "99999", "--status", "todo", "-c", scanned)
+    assert unknown.exit_code == 1 and "no mention with id 99999" in unknown.stderr
+
+
+def test_handled_mentions_leave_the_reply_first_lists(cli, scanned):
+    rows = listing(cli, scanned)
+    negative = [r for r in rows if r["sentiment_label"] == "negative"]
+    assert negative
+    report = json.loads(cli("report", "-c", scanned, "--format", "json", "--since", "3650d").stdout)
+    assert {m["id"] for m in report["reply_first"]} == {r["id"] for r in negative}
+    cli("mark", *[str(r["id"]) for r in negative], "--status", "ignored", "-c", scanned)
+    report = json.loads(cli("report", "-c", scanned, "--format", "json", "--since", "3650d").stdout)
+    assert report["reply_first"] == []
+    assert report["total"]["mentions"] == 3  # volumes still count every mention
+    digest = cli("digest", "-c", scanned, "--since", "24h").stdout
+    assert "terrible" not in digest.split("Top new mentions")[0].lower().split("reply first")[-1]
+
+
+def test_full_text_search_is_accent_and_case_insensitive(cli, scanned):
+    found = cli("search", "cafe LYON", "-c", scanned, "--format", "jsonl").stdout
+    titles = [json.loads(line)["title"] for line in found.splitlines()]
+    assert titles == ["Café Acme : très bon accueil à Lyon"]
+    phrase = cli("search", '"no refund"', "-c", scanned, "--format", "csv").stdout
+    assert phrase.splitlines()[0].startswith("id,source,keywords")
+    assert len(phrase.splitlines()) == 2
+    assert cli("search", "nothing-like-this", "-c", scanned).stderr.startswith("No mentions")
+    bad = cli("search", '"unbalanced', "-c", scanned)
+    assert bad.exit_code == 2 and "search" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_quiet_scan_prints_only_errors(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    result = cli("scan", "-c", config, "--quiet")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == "error: source 'gone' failed: HTTP 404 Not Found"
+
+
+def test_a_second_scan_waits_then_gives_up_with_exit_4(feed_server, tmp_path):
+    for n in range(3):
+        feed_server.serve(f"/s{n}.xml", rss(ITEMS), delay=2)
+    config = write_config(
+        tmp_path,
+        [(f"s{n}", feed_server.url(f"/s{n}.xml")) for n in range(3)],
+        keywords="  - Acme\n",
+    )
+    brandwatch = [sys.executable, "-m", "brandwatch_cli"]
+    first = subprocess.Popen([*brandwatch, "scan", "-c", str(config), "--concurrency", "1"])
+    lock = tmp_path / "mentions.db.scan.lock"
+    assert wait_for(lambda: lock.exists() and "pid" in lock.read_text(), timeout=20)
+    started = time.monotonic()
+    second = subprocess.run(
+        [*brandwatch, "scan", "-c", str(config), "--wait", "1"], capture_output=True, text=True
+    )
+    assert second.returncode == 4
+    assert f"another scan is running (pid {first.pid}" in second.stderr
+    assert time.monotonic() - started < 15
+    first.kill()  # killed: its lock dies with it
+    first.wait()
+    third = subprocess.run(
+        [*brandwatch, "scan", "-c", str(config), "--wait", "1"], capture_output=True, text=True
+    )
+    assert third.returncode == 0, third.stderr
