@@ -14,65 +14,16 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 import time
+from pathlib import Path
 
 from brandwatch_cli.matching import Matcher
 from brandwatch_cli.models import Keyword
 from brandwatch_cli.text import fold
 
-WORDS = [
-    "market",
-    "product",
-    "launch",
-    "customer",
-    "service",
-    "quality",
-    "price",
-    "review",
-    "great",
-    "terrible",
-    "support",
-    "update",
-    "delivery",
-    "store",
-    "online",
-    "app",
-    "phone",
-    "battery",
-    "screen",
-    "design",
-    "team",
-    "growth",
-    "quarter",
-    "revenue",
-    "profit",
-    "city",
-    "people",
-    "week",
-    "today",
-    "report",
-    "analysts",
-    "expect",
-    "new",
-    "plan",
-    "users",
-    "love",
-    "hate",
-    "slow",
-    "fast",
-    "cheap",
-    "recall",
-    "strike",
-    "opening",
-    "partnership",
-    "merger",
-    "acquisition",
-    "fraud",
-    "outage",
-    "refund",
-    "warranty",
-    "shop",
-]
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import WORDS
 
 
 def make_keywords(count: int, rng: random.Random) -> list[Keyword]:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
 
 @dataclass

@@ -15,9 +15,10 @@ import pytest
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.sources import feed
 from brandwatch_cli.sources.fastfeed import parse_fast
+from helpers import SHARED
 
 DATA = Path(__file__).parent / "data"
-FEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "feeds"
+FEEDS = SHARED / "data" / "feeds"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "feeds"
 _HEADER_RE = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.MULTILINE)
 URL = "https://feeds.example.com/feed"

@@ -18,16 +18,10 @@ from pathlib import Path
 import pytest
 
 from brandwatch_cli.language import LANGUAGES, detect_language, strip_non_language
+from helpers import SHARED
 
 OWN = Path(__file__).parent / "data" / "language"
-VADER_TWEETS = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "data"
-    / "sentiment"
-    / "vader-groundtruth"
-    / "tweets_GroundTruth.txt"
-)
+VADER_TWEETS = SHARED / "data" / "sentiment" / "vader-groundtruth" / "tweets_GroundTruth.txt"
 
 
 def own_texts(language: str) -> list[str]:

@@ -13,14 +13,9 @@ from pathlib import Path
 
 import pytest
 
-TWEETS = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "data"
-    / "sentiment"
-    / "vader-groundtruth"
-    / "tweets_GroundTruth.txt"
-)
+from helpers import SHARED
+
+TWEETS = SHARED / "data" / "sentiment" / "vader-groundtruth" / "tweets_GroundTruth.txt"
 FRENCH = Path(__file__).parent / "data" / "sentiment_fr"
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.sources.feed import parse_feed
+from helpers import SHARED
 
-FEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "feeds"
+FEEDS = SHARED / "data" / "feeds"
 MANIFEST = FEEDS / "MANIFEST.csv"
 _HEADER_RE = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.MULTILINE)
 

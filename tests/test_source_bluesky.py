@@ -17,10 +17,10 @@ from brandwatch_cli.sources.bluesky import (
     BlueskySource,
 )
 from conftest import Route
-from helpers import NOW, config_file, db_rows, run_source_and_cursors, scan_ok
+from helpers import NOW, SHARED, config_file, db_rows, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "bluesky"
-LEXICONS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "bluesky"
+LEXICONS = SHARED / "data" / "api" / "bluesky"
 SECRET = "abcd-efgh-ijkl-mnop"
 ENV = {HANDLE_ENV: "@listener.example.com", PASSWORD_ENV: SECRET}
 SESSION = "/xrpc/com.atproto.server.createSession"

@@ -14,10 +14,10 @@ from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.hackernews import item_from_hit
 from conftest import Route
-from helpers import NOW, config_file, db_rows, run_source, run_source_and_cursors, scan_ok
+from helpers import NOW, SHARED, config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "hackernews"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "hn_algolia"
+RECORDED = SHARED / "data" / "api" / "hn_algolia"
 PATH = "/api/v1/search_by_date"
 ACME = Keyword("Acme", ("Acme",))
 GLOBEX = Keyword("Globex", ("Globex", "Globex Corporation", "@globex"), ("Globex Cinema",))
@@ -228,10 +228,10 @@ def test_the_config_loader_checks_the_options(cli, tmp_path):
 
 
 def _shared_replies():
-    if not SHARED.is_dir():
+    if not RECORDED.is_dir():
         pytest.skip("shared recorded HN Algolia responses are absent")
-    replies = [json.loads(path.read_text()) for path in sorted(SHARED.glob("search_by_date_*"))]
-    bundle = SHARED / "node-hacker-news-api_fixtures_all26.json"
+    replies = [json.loads(path.read_text()) for path in sorted(RECORDED.glob("search_by_date_*"))]
+    bundle = RECORDED / "node-hacker-news-api_fixtures_all26.json"
     if bundle.exists():
         replies += [entry["reply"] for entry in json.loads(bundle.read_text())]
     return [reply for reply in replies if isinstance(reply, dict) and "hits" in reply]
@@ -251,7 +251,7 @@ def test_recorded_real_responses_map_without_loss():
 
 
 def test_recorded_comment_over_http(feed_server):
-    recorded = SHARED / "search_by_date__hitsPerPage_1_tags_comment_query_apple.json"
+    recorded = RECORDED / "search_by_date__hitsPerPage_1_tags_comment_query_apple.json"
     if not recorded.exists():
         pytest.skip("shared recorded HN Algolia responses are absent")
     feed_server.serve(PATH, recorded.read_bytes())

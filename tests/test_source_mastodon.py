@@ -15,10 +15,10 @@ from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import source_class
 from brandwatch_cli.sources.mastodon import MastodonSource
 from conftest import Route
-from helpers import config_file, db_rows, run_source, run_source_and_cursors, scan_ok
+from helpers import SHARED, config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "mastodon"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "mastodon"
+RECORDED = SHARED / "data" / "api" / "mastodon"
 ACME = Keyword("Acme", ("Acme",))
 TAG_PATH = "/api/v1/timelines/tag/Acme"
 
@@ -216,7 +216,7 @@ def test_missing_optional_fields_do_not_crash(feed_server):
 
 
 def shared(name: str) -> bytes:
-    path = SHARED / name
+    path = RECORDED / name
     if not path.is_file():
         pytest.skip(f"shared recording {name} not available")
     return path.read_bytes()

@@ -16,10 +16,10 @@ from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import source_class
 from brandwatch_cli.sources.reddit import RedditSource
 from conftest import Route
-from helpers import config_file, db_rows, run_source, run_source_and_cursors, scan_ok
+from helpers import SHARED, config_file, db_rows, run_source, run_source_and_cursors, scan_ok
 
 DATA = Path(__file__).parent / "data" / "reddit"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "api" / "reddit"
+RECORDED = SHARED / "data" / "api" / "reddit"
 ACME = Keyword("Acme", ("Acme",))
 GLOBEX = Keyword("Globex", ("Globex", "Globex Corporation"), exclude=("Globex Cinema",))
 
@@ -252,7 +252,7 @@ def test_refused_token_says_which_variables_to_check(feed_server, route, message
 
 
 def shared(name: str) -> bytes:
-    path = SHARED / name
+    path = RECORDED / name
     if not path.is_file():
         pytest.skip(f"shared recording {name} not available")
     return path.read_bytes()

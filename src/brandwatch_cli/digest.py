@@ -18,7 +18,7 @@ from typing import Any
 from brandwatch_cli import queries, stats
 from brandwatch_cli.alerts import Spike, SpikeRule, find_spikes
 from brandwatch_cli.queries import MentionFilter
-from brandwatch_cli.report import Counts, KeywordStats, Period, counts_from
+from brandwatch_cli.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.store import MentionStore
 
 FIRST_DIGEST = timedelta(hours=24)
@@ -102,27 +102,16 @@ def build_digest(
     current = window.selection
     before = MentionFilter(since=previous.since, until=previous.until, by_fetch=True)
     with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
-        rows_now = view.keyword_stats()
-        rows_before = earlier.keyword_stats()
+        keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
-    voice = sum(row["mentions"] for row in rows_now.values())
-    names = list(keywords) + sorted(n for n in rows_now if n not in keywords)
-    keyword_stats = tuple(
-        KeywordStats(
-            name,
-            counts_from(rows_now.get(name)),
-            counts_from(rows_before.get(name)),
-            rows_now[name]["mentions"] / voice if name in rows_now and voice else 0.0,
-        )
-        for name in names
-    )
+    names = [k.keyword for k in keyword_stats]
     open_items = replace(current, statuses=("new", "todo"))
     top_by_keyword = {
         name: tuple(
             queries.most_heard(store, replace(open_items, keywords=(name,)), TOP_PER_KEYWORD)
         )
         for name in names
-        if name in rows_now
+        if any(k.keyword == name and k.now.mentions for k in keyword_stats)
     }
     return Digest(
         period=period,

@@ -131,21 +131,10 @@ def build_report(
     before = replace(selection, since=previous.since, until=previous.until)
 
     with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
-        rows_now = view.keyword_stats()
-        rows_before = earlier.keyword_stats()
-        names = list(selection.keywords or configured_keywords)
-        names += sorted(n for n in (*rows_now, *rows_before) if n not in names)
-        voice = sum(row["mentions"] for row in rows_now.values())
-        keywords = tuple(
-            KeywordStats(
-                name,
-                counts_from(rows_now.get(name)),
-                counts_from(rows_before.get(name)),
-                rows_now[name]["mentions"] / voice if name in rows_now and voice else 0.0,
-            )
-            for name in names
+        keywords = keyword_table(
+            view, earlier, selection.keywords or configured_keywords, include_earlier=True
         )
-        bucket, trend = _trend(view, period, names)
+        bucket, trend = _trend(view, period, [k.keyword for k in keywords])
         handled = replace(current, statuses=("new", "todo"))
         return Report(
             period=period,
@@ -161,6 +150,32 @@ def build_report(
             influencers=_ranked(view.ranking("author", "interactions", top)),
             reply_first=tuple(queries.most_negative(store, handled, top)),
         )
+
+
+def keyword_table(
+    view: stats.PeriodView,
+    earlier: stats.PeriodView,
+    wanted: Sequence[str],
+    *,
+    include_earlier: bool,
+) -> tuple[KeywordStats, ...]:
+    """Every wanted keyword (then any other found), now and before, with its share of voice:
+    its share of all keyword mentions now (a mention naming two keywords counts for both)."""
+    rows_now = view.keyword_stats()
+    rows_before = earlier.keyword_stats()
+    names = list(wanted)
+    found = (*rows_now, *rows_before) if include_earlier else tuple(rows_now)
+    names += sorted(n for n in set(found) if n not in names)
+    voice = sum(row["mentions"] for row in rows_now.values())
+    return tuple(
+        KeywordStats(
+            name,
+            counts_from(rows_now.get(name)),
+            counts_from(rows_before.get(name)),
+            rows_now[name]["mentions"] / voice if name in rows_now and voice else 0.0,
+        )
+        for name in names
+    )
 
 
 def _ranked(rows: Sequence[dict[str, Any]]) -> tuple[Ranked, ...]:
