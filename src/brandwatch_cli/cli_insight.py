@@ -21,6 +21,7 @@ from brandwatch_cli.cli import (
     SentimentOption,
     SinceOption,
     SourceOption,
+    Status,
     StatusOption,
     UntilOption,
     _load,
@@ -45,13 +46,6 @@ class DigestFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     html = "html"
-
-
-class MarkStatus(StrEnum):
-    todo = "todo"
-    replied = "replied"
-    ignored = "ignored"
-    new = "new"
 
 
 @app.command()
@@ -218,7 +212,7 @@ def _write_text(path: Path, text: str) -> None:
 def mark(
     ids: Annotated[list[int], typer.Argument(help="Mention ids (from `mentions` or `export`).")],
     status: Annotated[
-        MarkStatus, typer.Option("--status", help="todo, replied, ignored (or new again).")
+        Status, typer.Option("--status", help="todo, replied, ignored (or new again).")
     ],
     note: Annotated[str | None, typer.Option("--note", help="A note kept with them.")] = None,
     config: ConfigOption = None,
