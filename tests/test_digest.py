@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,53 @@ def test_fail_on_source_errors(cli, feed_server, tmp_path):
     assert result.exit_code == 5
     assert "gone" in result.stdout and "HTTP 404" in result.stdout
     assert cli("digest", "-c", config, "--fail-on", "spike").exit_code == 0
+
+
+def _history(db: Path, now: datetime) -> None:
+    """Six quiet hours of Acme, then a burst of 20 negative mentions in the last hour."""
+    from brandwatch_cli.store import MentionStore, iso
+
+    rows = []
+    for hour in range(1, 7):
+        rows.append((now - timedelta(hours=hour, minutes=30), "neutral", 0.0))
+    rows += [(now - timedelta(minutes=n + 1), "negative", -0.8) for n in range(20)]
+    with MentionStore.open(db) as store, store.db.atomic():
+        store.db.execute(
+            "INSERT INTO scans (started_at, status) VALUES (?, 'ok')",
+            [iso(now - timedelta(hours=8))],
+        )
+        for n, (moment, label, score) in enumerate(rows):
+            mention_id = store.db.execute(
+                "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+                " sentiment_label) VALUES ('hist', ?, ?, ?, ?, ?) RETURNING id",
+                [f"h{n}", iso(moment), iso(moment), score, label],
+            ).fetchone()[0]
+            store.db.execute(
+                "INSERT INTO mention_keywords (keyword, mention_id) VALUES ('Acme', ?)",
+                [mention_id],
+            )
+
+
+def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss([]))
+    feed_server.serve("/hook", b"{}", headers={"Content-Type": "application/json"})
+    port = feed_server.base_url.rsplit(":", 1)[1]
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml"))],
+        keywords="  - Acme\n",
+        extra=f"alerts: {{window: 1h, baseline: 6, k: 3, min_count: 5}}\n"
+        f"notify: ['json://127.0.0.1:{port}/hook']",
+    )
+    _history(tmp_path / "mentions.db", datetime.now(UTC))
+    first = cli("scan", "-c", config, "--notify", "--fail-on", "negative-spike")
+    assert first.exit_code == 5
+    posts = [json.loads(h["x-body"]) for path, h in feed_server.requests if path == "/hook"]
+    assert len(posts) == 1
+    assert "Acme: negative spike, 20 negative mentions" in posts[0]["message"]
+    assert "Acme: spike, 20 mentions" in posts[0]["message"]
+    again = cli("scan", "-c", config, "--notify")
+    assert again.exit_code == 0
+    assert len([p for p, _ in feed_server.requests if p == "/hook"]) == 1  # told once per window
+    report = cli("digest", "-c", config, "--since", "2h").stdout
+    assert "negative spike" in report
