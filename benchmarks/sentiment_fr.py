@@ -1,9 +1,9 @@
 """French sentiment: our analyzer against vaderSentiment-fr, on the labelled French sets.
 
 ``python benchmarks/sentiment_fr.py`` prints, for the labelled sets of ``tests/data/sentiment_fr/``
-named by ``--sets`` (default: the development sets ``dev,holdout,dev2,holdout2,dev3``, those
-present), each analyzer's 3-class accuracy and confusion matrix (thresholds ±0.05, as VADER),
-then our throughput on 10,000 texts.
+named by ``--sets`` (default: the development sets ``dev,holdout,dev2,holdout2,dev3,holdout3,
+dev4``, those present), each analyzer's 3-class accuracy and confusion matrix (thresholds
+±0.05, as VADER), then our throughput on 10,000 texts.
 Only the sets named are opened, so a blind set stays blind until it is asked for by name
 (``--sets NAME``); only totals are printed, never a text or its score.
 
@@ -29,7 +29,7 @@ DATA = ROOT / "tests" / "data" / "sentiment_fr"
 LABELS = ("negative", "neutral", "positive")
 OURS = "brandwatch (ours)"
 #: The development sets. Blind sets are only read when named with ``--sets``.
-DEFAULT_SETS = ("dev", "holdout", "dev2", "holdout2", "dev3")
+DEFAULT_SETS = ("dev", "holdout", "dev2", "holdout2", "dev3", "holdout3", "dev4")
 Scorer = Callable[[str], float]
 
 

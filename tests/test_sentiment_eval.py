@@ -53,7 +53,16 @@ def test_english_tweets_score_as_vader_does(cli, monkeypatch):
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("dev.tsv", 0.95), ("holdout.tsv", 0.95), ("dev2.tsv", 0.95), ("holdout2.tsv", 0.85)],
+    [
+        ("dev.tsv", 0.97),
+        ("holdout.tsv", 0.97),
+        ("dev2.tsv", 0.95),
+        ("holdout2.tsv", 0.95),
+        ("dev3.tsv", 0.93),
+        ("holdout3.tsv", 0.93),
+        ("dev4.tsv", 0.95),
+        ("holdout4.tsv", 0.88),  # the blind set, never tuned on: 0.902 when first scored
+    ],
 )
 def test_french_accuracy_floor(cli, monkeypatch, name, floor):
     path = FRENCH / name

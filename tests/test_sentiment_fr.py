@@ -1,10 +1,16 @@
 """The French sentiment analyzer: each rule as a minimal pair, overrides, folding, and the
 development sets.
 
-Labels use VADER's thresholds: positive >= 0.05, negative <= -0.05. ``dev.tsv``, ``holdout.tsv``
-and ``holdout2.tsv`` (each written independently, then used for tuning), ``dev2.tsv`` and
-``dev3.tsv`` (sectors and phrasings the others miss) are development sets. Blind sets in the
-same folder are never read here: they measure the analyzer, they do not shape it.
+Labels use VADER's thresholds: positive >= 0.05, negative <= -0.05. ``dev.tsv``, ``holdout.tsv``,
+``holdout2.tsv`` and ``holdout3.tsv`` (each written independently, then used for tuning),
+``dev2.tsv``, ``dev3.tsv`` and ``dev4.tsv`` (sectors and phrasings the others miss) are
+development sets. Blind sets in the same folder are never read here: they measure the analyzer,
+they do not shape it.
+
+Labels follow what a community manager triaging mentions records: a customer reporting a
+problem they suffer is negative even without an opinion word (``Clim en panne.``), a journalist
+reporting an event is neutral, a question for information is neutral and a rhetorical
+complaint negative, a bare acknowledgement neutral.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ DEV_SETS = {
     "holdout.tsv": 0.93,
     "dev2.tsv": 0.93,
     "holdout2.tsv": 0.93,
-    "dev3.tsv": 0.90,
+    "dev3.tsv": 0.93,
+    "holdout3.tsv": 0.93,
+    "dev4.tsv": 0.95,
 }
 ANALYZER = FrenchSentiment()
 
@@ -375,17 +383,51 @@ def test_courtesy_and_requests_are_not_praise() -> None:
     )
 
 
-def test_offers_are_facts_in_news_and_events_count_in_a_complaint() -> None:
+def test_offers_are_facts_and_a_problem_stated_alone_is_the_authors() -> None:
     check(
         [
             ("Jeu offert avec ma console 😍", "positive"),
             ("La console sera vendue avec un jeu offert.", "neutral"),
-            ("Clim en panne.", "neutral"),
+            ("Clim en panne.", "negative"),  # was neutral: relabelled under the convention
             ("Métro bondé, clim en panne.", "negative"),
-            ("TER supprimé.", "neutral"),
-            ("TER supprimé, merci la région.", "negative"),  # thanks address someone
+            ("TER supprimé.", "negative"),  # was neutral: relabelled under the convention
+            ("TER supprimé, merci la région.", "negative"),
             ("La meilleure offre du moment.", "positive"),
             ("La meilleure offre du moment, selon le comparatif.", "neutral"),
+        ]
+    )
+
+
+def test_a_journalist_reporting_a_problem_states_no_opinion() -> None:
+    check(
+        [
+            ("Clim en panne.", "negative"),
+            ("Clim du TGV en panne : 300 passagers bloqués, selon la SNCF.", "neutral"),
+            ("TER supprimé.", "negative"),
+            ("Le TER Nantes-Angers supprimé jusqu'au 15 juin pour travaux.", "neutral"),
+            ("Tondeuse en panne après trois utilisations.", "negative"),
+            ("Pixelune annonce 45 licenciements après des ventes décevantes.", "neutral"),
+            ("Commande reçue avec un mois de retard.", "negative"),
+            ("Des colis livrés avec une semaine de retard dans 12 départements.", "neutral"),
+            ("Ils ont encore perdu mon colis.", "negative"),
+            ("Miamly a encore perdu 90 millions d'euros en 2023.", "neutral"),
+            ("Boutique fermée sans prévenir.", "negative"),
+            ("La boutique sera fermée pour travaux jusqu'au 3 mai.", "neutral"),
+            ("Valise perdue à l'arrivée.", "negative"),
+            ("Des valises perdues par centaines à Roissy, selon les syndicats.", "neutral"),
+        ]
+    )
+
+
+def test_price_rises_are_the_customers_unless_a_journalist_reports_them() -> None:
+    check(
+        [
+            ("Les prix ont encore augmenté.", "negative"),
+            ("Le groupe augmente ses prix de 3 % au 1er mars.", "neutral"),
+            ("Ma cotisation prend 15 %.", "negative"),
+            ("Ma cotisation prend effet lundi.", "neutral"),
+            ("Jusqu'à -50 % sur toute la collection.", "neutral"),
+            ("-50 % sur ma facture, génial !", "positive"),
         ]
     )
 
@@ -559,7 +601,25 @@ def test_a_service_done_fast_is_praise() -> None:
             ("Livré en trois semaines.", "neutral"),
             ("Un conseiller au téléphone en moins de deux minutes.", "positive"),
             ("Colis arrivé avec deux jours d'avance.", "positive"),
-            ("J'ai payé 70 € pour un jeu fini en 6h.", "neutral"),
+            ("L'appli permet d'acheter son ticket en 10 secondes.", "positive"),
+            ("L'appli permet d'acheter son ticket.", "neutral"),
+        ]
+    )
+    assert label("J'ai payé 70 € pour un jeu fini en 6h.") != "positive"
+
+
+@pytest.mark.xfail(strict=True, reason="a price out of proportion is not read yet")
+def test_a_price_out_of_proportion_is_a_complaint() -> None:
+    # Was "neutral" in the speed test above; dev3.tsv labels the same complaint negative.
+    assert label("J'ai payé 70 € pour un jeu fini en 6h.") == "negative"
+
+
+def test_two_times_compared_by_au_lieu_de() -> None:
+    check(
+        [
+            ("Je mets 20 minutes au lieu de 50.", "positive"),
+            ("Je mets 50 minutes au lieu de 20.", "negative"),
+            ("On a décollé à 23h au lieu de 17h.", "negative"),
         ]
     )
 
@@ -699,6 +759,86 @@ def test_thanks_or_cheers_after_a_complaint_are_sarcastic() -> None:
             ("Contrat résilié après deux sinistres. Merci pour la fidélité.", "negative"),
             ("Incroyable.", "positive"),
             ("Ils ne connaissent pas leurs produits. Incroyable.", "negative"),
+        ]
+    )
+
+
+def test_a_short_verdict_after_a_complaint_is_sarcastic_unless_sincere() -> None:
+    check(
+        [
+            ("Voltéa championne du monde de la satisfaction client.", "positive"),
+            ("On m'a baladée au téléphone. Voltéa championne du monde.", "negative"),
+            ("1h40 de retard et aucune annonce. Vraiment au top 👏👏", "negative"),
+            ("Colis monté au 5e sans ascenseur. Merci Jean-Marc 🙏", "positive"),
+            ("Colis laissé en bas, sans prévenir. Merci Jean-Marc.", "negative"),
+            ("C'est pas parfait mais je mets 20 minutes au lieu de 50. Merci !", "positive"),
+        ]
+    )
+
+
+def test_exasperation_standing_alone_is_a_complaint() -> None:
+    check(
+        [
+            ("Vendeur sérieux.", "positive"),
+            ("Perceuse vendue avec de la poussière de béton dedans. Sérieux.", "negative"),
+        ]
+    )
+
+
+def test_a_hardship_praise_holds_up_against_weighs_nothing() -> None:
+    check(
+        [
+            ("Facturé en plus pour un retour en retard.", "negative"),
+            ("Jamais facturé un centime de plus, même avec un retour en retard.", "positive"),
+        ]
+    )
+
+
+def test_bare_acknowledgements_and_reported_rumours_state_no_opinion() -> None:
+    check(
+        [
+            ("Merci 👍", "positive"),
+            ("Merci pour l'info 👍", "neutral"),
+            ("Flixia va interdire le partage de compte, c'est nul.", "negative"),
+            ("J'ai lu que Flixia allait interdire le partage, c'est confirmé ?", "neutral"),
+            ("On m'a parlé d'Assurial mais je connais pas, vous prenez quoi ?", "neutral"),
+            ("Vous comptez me rembourser un jour ?", "negative"),
+            ("Vous pourriez au moins ouvrir une deuxième caisse ?", "negative"),
+        ]
+    )
+
+
+def test_spoken_negation_and_lacks() -> None:
+    check(
+        [
+            ("On trouve tout sur le nouveau site.", "neutral"),
+            ("On trouve plus rien sur le nouveau site.", "negative"),
+            ("La batterie tient la matinée.", "neutral"),
+            ("La batterie tient à peine la matinée.", "negative"),
+            ("Il n'y a aucune différence entre les deux offres.", "neutral"),
+            ("Ils n'avaient aucun des articles de ma liste.", "negative"),
+            ("Je n'ai aucune idée de quoi prendre.", "neutral"),
+        ]
+    )
+    assert label("Je regretterais presque mon ancienne banque.") == "negative"
+
+
+def test_a_long_delay_or_a_long_pending_status_is_a_wait() -> None:
+    check(
+        [
+            ("Nexo met trois modèles en vente.", "neutral"),
+            ("Nexo met trois mois à sortir les correctifs.", "negative"),
+            ("Ma demande est en cours de traitement depuis ce matin.", "neutral"),
+            ("Ma demande est en cours de traitement depuis le mois de mars.", "negative"),
+        ]
+    )
+
+
+def test_a_stolen_card_blocked_is_protection() -> None:
+    check(
+        [
+            ("Carte volée bloquée en 30 secondes, trop forts.", "positive"),
+            ("Ma carte volée n'a pas été bloquée.", "negative"),
         ]
     )
 

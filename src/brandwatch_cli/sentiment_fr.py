@@ -3,12 +3,13 @@
 ``FrenchSentiment().polarity(text)`` is a compound score in [-1, 1] normalised like VADER's,
 so the same ±0.05 thresholds apply. This module reads the data files and turns text into
 tokens carrying lexicon valences (words, phrases, emoji, ratings such as ``2/5`` or ``★★★★☆``).
-The word-level French rules that then adjust those valences (negation, intensifiers, ``super``
-and ``trop``) live in ``sentiment_fr_rules``; complaints and praise made by facts (waits,
-repetitions, speed) in ``sentiment_fr_facts``; who speaks (a customer, news, a brand, a reply)
-in ``sentiment_fr_voice``; how clauses and sentences weigh (``mais``, questions, sarcasm) in
-``sentiment_fr_discourse``. It knows nothing about English: the caller picks the analyzer by
-language.
+The word-level French rules that then adjust those valences (intensifiers, ``super`` and
+``trop``, trends) live in ``sentiment_fr_rules``, negation in ``sentiment_fr_negation``;
+complaints and praise made by facts (waits, repetitions, speed) in ``sentiment_fr_facts``; who
+speaks (a customer, a journalist) in ``sentiment_fr_speaker`` and what that voice means (news,
+a brand, a reply) in ``sentiment_fr_voice``; how clauses and sentences weigh (``mais``,
+questions, sarcasm) in ``sentiment_fr_discourse``. It knows nothing about English: the caller
+picks the analyzer by language.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from typing import Any
 
 from . import sentiment_fr_discourse as discourse
 from . import sentiment_fr_facts as facts
+from . import sentiment_fr_negation as negation
 from . import sentiment_fr_rules as rules
+from . import sentiment_fr_speaker as speaker
 from . import sentiment_fr_voice as voice
 from .sentiment_fr_rules import EMOJI, HANDLE, NUM, PUNCT, RATING, WORD, Token
 from .text import fold
@@ -69,6 +72,12 @@ _SENTENCE_END = frozenset(".!?…\n")
 _STAR_CATEGORIES = frozenset(
     {"hotel", "hotels", "camping", "campings", "residence", "palace", "un", "le", "les", "ce"}
 )
+#: Endings of inflected forms and what replaces them in the base form the lexicon lists.
+_INFLECTIONS = (("aux", "al"), ("euses", "eux"), ("euse", "eux"), ("ives", "if"), ("ive", "if"),
+                ("es", "e"), ("es", ""), ("s", ""), ("x", ""), ("e", ""), ("aient", "e"),
+                ("ait", "e"), ("ent", "e"), ("aient", ""), ("ait", ""), ("eraient", "e"),
+                ("erais", "e"), ("erait", "e"), ("erai", "e"), ("eront", "e"),
+                ("era", "e"))  # fmt: skip
 # Words whose inflected-form guess or tokens are remembered, per model: bounded for long runs.
 _MAX_GUESSES = 50_000
 _MAX_CACHED = 50_000
@@ -306,14 +315,11 @@ class _Model:
 def _base_forms(key: str) -> list[str]:
     """Candidate base forms of an inflected word: masculine singular (``nulles`` -> ``nulle``)
     or, for a verb, the form the lexicon lists (``bloquent``, ``bloquait`` -> ``bloque``,
-    ``dérangeait`` -> ``dérange``)."""
+    ``dérangeait`` -> ``dérange``, ``regretterais`` -> ``regrette``)."""
     if len(key) < 5:
         return []
     forms = []
-    for suffix, replacement in (("aux", "al"), ("euses", "eux"), ("euse", "eux"), ("ives", "if"),
-                                ("ive", "if"), ("es", "e"), ("es", ""), ("s", ""), ("x", ""),
-                                ("e", ""), ("aient", "e"), ("ait", "e"), ("ent", "e"),
-                                ("aient", ""), ("ait", "")):  # fmt: skip
+    for suffix, replacement in _INFLECTIONS:
         if key.endswith(suffix):
             forms.append(key[: -len(suffix)] + replacement)
     return forms
@@ -402,11 +408,12 @@ class FrenchSentiment:
         model.assign_valences(tokens)
         words = [t for t in tokens if t.kind == WORD and any(c.isalpha() for c in t.text)]
         caps_emphasis = any(t.caps for t in words) and not all(t.caps for t in words)
-        personal = voice.is_personal(tokens, text)
+        who = speaker.who_speaks(tokens, text)
         keys = frozenset(t.key for t in tokens)
-        rules.apply_word_rules(tokens, keys, personal, caps_emphasis)
-        facts.apply_facts(tokens, keys, personal)
-        voice.apply_voice(tokens, keys, personal)
+        rules.apply_word_rules(tokens, keys, caps_emphasis)
+        negation.apply_negation(tokens)
+        facts.apply_facts(tokens, keys, who.personal)
+        voice.apply_voice(tokens, keys, who)
         discourse.apply_discourse(tokens, keys)
         total = sum(t.valence * t.weight for t in tokens)
         total += discourse.punctuation_emphasis(text, total)

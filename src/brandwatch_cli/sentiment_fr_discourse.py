@@ -18,6 +18,7 @@ from .sentiment_fr_rules import (
     CLASSES,
     CONCESSION,
     CONTRAST,
+    EMOJI,
     PUNCT,
     QUOTES,
     RHETORICAL,
@@ -37,12 +38,20 @@ INDIRECT_QUESTIONS = CLASSES["indirect_questions"]
 UNINFORMED = CLASSES["uninformed"]
 #: "pas envie d'être bloqué", "au cas où": what follows is imagined, not lived.
 HYPOTHETICAL = CLASSES["hypothetical"]
+DESPITE = CLASSES["despite"]
 #: Sum of valences from which the rest of a text is plainly a complaint; a sentence of thanks
 #: after a complaint needs less to be read as sarcasm.
 COMPLAINT = -1.0
 AFTERTHOUGHT = -0.5
+#: Contrasts after which the author has turned to praise ("au final" more often concludes).
+TURNS = frozenset({"mais", "cependant", "toutefois", "neanmoins", "par contre", "en revanche"})
+#: A word of exasperation standing alone ("Sérieux.").
+EXASPERATED = frozenset({"serieux", "serieusement", "pourquoi"})
+EXASPERATION = -1.5
 #: What praise becomes once read as sarcasm.
 IRONY = -0.5
+#: A sentence of at most this many words that only praises stands as a verdict.
+VERDICT_WORDS = 5
 _SARCASM_TRIGGERS = IRONIC | IRONIC_ALONE | IRONY_MARKERS | QUOTES
 #: After ``merci de``, these start a request (``merci de me rappeler``), not thanks.
 _REQUEST_CLITICS = frozenset({"me", "nous", "le", "la", "les", "lui", "leur", "ne", "bien", "y"})
@@ -53,9 +62,11 @@ def apply_discourse(tokens: Sequence[Token], keys: frozenset[str]) -> None:
     """The rules of this module in order, each only when its trigger words are in ``keys``."""
     if not keys.isdisjoint(COURTESY):
         apply_requests(tokens)
-    if not keys.isdisjoint(HYPOTHETICAL):
+    if not keys.isdisjoint(HYPOTHETICAL) or not keys.isdisjoint(DESPITE):
         apply_hypotheticals(tokens)
     apply_contrast(tokens)
+    if not keys.isdisjoint(EXASPERATED):
+        apply_exasperation(tokens)
     if any("?" in key for key in keys):
         apply_questions(tokens)
     if not keys.isdisjoint(INDIRECT_QUESTIONS):
@@ -127,11 +138,25 @@ def apply_questions(tokens: Sequence[Token]) -> None:
                 token.weight = 0.0
 
 
+def apply_exasperation(tokens: Sequence[Token]) -> None:
+    """``… de la poussière dans le mandrin. Sérieux.``, ``… un cookie. Sérieusement ?``: a word
+    of exasperation standing as a sentence after another one is a complaint, not praise."""
+    words: dict[int, list[Token]] = {}
+    for token in tokens:
+        if token.kind == WORD:
+            words.setdefault(token.sentence, []).append(token)
+    for sentence, alone in words.items():
+        if sentence and len(alone) == 1 and alone[0].key in EXASPERATED:
+            alone[0].valence = EXASPERATION
+
+
 def apply_hypotheticals(tokens: Sequence[Token]) -> None:
     """``pas envie d'être bloqué``, ``au cas où le colis serait perdu``, ``pour éviter d'être
-    déçu``: what a clause only imagines is no experience, so the rest of it weighs nothing."""
+    déçu``: what a clause only imagines is no experience, so the rest of it weighs nothing;
+    nor does a hardship the praise held up against (``tient même après un repas``, ``jamais
+    facturé un centime de plus, même avec un retour à 2h de retard``)."""
     for i, token in enumerate(tokens):
-        if token.key in HYPOTHETICAL:
+        if token.key in HYPOTHETICAL or token.key in DESPITE:
             for other in tokens[i + 1 :]:
                 if other.clause != token.clause:
                     break
@@ -171,12 +196,13 @@ def apply_requests(tokens: Sequence[Token]) -> None:
 def apply_sarcasm(tokens: Sequence[Token]) -> None:
     """Praise that the author does not mean.
 
-    ``Bravo @SNCF, encore 2h de retard``: thanks or cheers inside a complaint, or opening a
-    sentence after one (``Résilié après deux sinistres. Merci pour la fidélité.``), and an
-    exclamation of its own after one (``Ils ne connaissent pas leurs produits. Incroyable.``).
-    ``Super efficace
-    🙃``, ``#sarcasme``: an explicit marker makes all praise in the text ironic. Praise in scare
-    quotes (``le "très haut débit"``) is ironic too.
+    ``Bravo @SNCF, encore 2h de retard``: thanks or cheers in a text that otherwise complains,
+    or opening a sentence after one (``Résilié après deux sinistres. Merci pour la
+    fidélité.``), and a short verdict of its own after one (``Ils ne connaissent pas leurs
+    produits. Incroyable.``, ``6 conseillers, 6 réponses. Voltéa championne du monde.``).
+    ``Super efficace 🙃``, ``#sarcasme``: an explicit marker makes all praise in the text
+    ironic. Praise in scare quotes (``le "très haut débit"``) is ironic too. A sincere emoji
+    (``Merci Jean-Marc 🙏``) keeps thanks sincere.
     """
     _apply_scare_quotes(tokens)
     if any(t.key in IRONY_MARKERS for t in tokens):
@@ -184,7 +210,9 @@ def apply_sarcasm(tokens: Sequence[Token]) -> None:
             if token.valence > 0 and token.kind == WORD:
                 token.valence *= IRONY
         return
-    alone = _exclamations(tokens) if any(t.key in IRONIC_ALONE for t in tokens) else set()
+    if any(t.kind == EMOJI and t.valence > 0 and t.key not in IRONIC for t in tokens):
+        return
+    alone = _verdicts(tokens) if any(t.key in IRONIC_ALONE for t in tokens) else set()
     ironic = [
         t
         for t in tokens
@@ -200,20 +228,30 @@ def apply_sarcasm(tokens: Sequence[Token]) -> None:
             token.valence *= IRONY
         return
     first = ironic[0]
-    before = [t.valence * t.weight for t in tokens if t.sentence < first.sentence]
-    if _opens(tokens, first) and before and max(before) <= 0 and sum(before) <= AFTERTHOUGHT:
+    earlier = [t for t in tokens if t.sentence < first.sentence]
+    before = [t.valence * t.weight for t in earlier]
+    turned = any(t.key in TURNS for t in earlier)  # "pas parfait mais … Merci !"
+    standing = _opens(tokens, first) or first.clause in alone
+    if standing and before and not turned and max(before) <= 0 and sum(before) <= AFTERTHOUGHT:
         for token in tokens:
             if token.sentence >= first.sentence and token.valence > 0:
                 token.valence *= IRONY
 
 
-def _exclamations(tokens: Sequence[Token]) -> set[int]:
-    """Clauses made of a single word: ``Incroyable.``, ``Génial !``."""
+def _verdicts(tokens: Sequence[Token]) -> set[int]:
+    """Clauses that stand as a verdict: a word of their own (``Incroyable.``, ``Génial !``), or
+    a short sentence that only praises (``Voltéa championne du monde.``, ``Vraiment au top``)."""
     counts: dict[int, int] = {}
+    sentences: dict[int, list[Token]] = {}
     for token in tokens:
         if token.kind == WORD:
             counts[token.clause] = counts.get(token.clause, 0) + 1
-    return {clause for clause, count in counts.items() if count == 1}
+            sentences.setdefault(token.sentence, []).append(token)
+    verdicts = {clause for clause, count in counts.items() if count == 1}
+    for words in sentences.values():
+        if len(words) <= VERDICT_WORDS and all(t.valence >= 0 for t in words):
+            verdicts.update(t.clause for t in words)
+    return verdicts
 
 
 def _opens(tokens: Sequence[Token], token: Token) -> bool:

@@ -36,7 +36,14 @@ GUARDS = CLASSES["guards"]
 #: What one queues or waits in: ``45 minutes de queue``, ``2 min d'attente``.
 QUEUES = frozenset({"attente", "queue"})
 WAITING_PLACES = CLASSES["waiting_places"]
+MONTHS = CLASSES["months"]
+#: "au lieu de" between two times compares them.
+INSTEAD = frozenset({"au lieu de", "au lieu des"})
 LONG_UNITS = frozenset({"semaine", "semaines", "mois", "an", "ans", "annee", "annees"})
+#: Verbs a delay is spent with: ``a mis un mois à``, ``met 3 mois à sortir``, ``il faut trois
+#: semaines pour``.
+SPENT = frozenset({"mis", "fallu", "pris", "met", "mettent", "mettait", "prend", "prennent",
+                   "faut", "fallait"})  # fmt: skip
 #: Words between a wait verb and its duration: ``attendu plus de 45 minutes``.
 _FILLERS = frozenset({"plus", "de", "pres", "au", "moins", "presque", "environ", "pendant", "bien"})
 #: A wait or a delay the customer complains about, and one short enough to praise.
@@ -72,16 +79,18 @@ def apply_facts(tokens: Sequence[Token], keys: frozenset[str], personal: bool) -
     """The rules of this module, each only when its trigger words are in ``keys``."""
     amounts = not keys.isdisjoint(_NUMBERS) or any(t.kind == NUM for t in tokens)
     if amounts:
-        apply_waits(tokens, personal)
+        apply_waits(tokens)
     if "fois" in keys or not keys.isdisjoint(ATTEMPT_NOUNS):
         apply_repetitions(tokens)
-    if "toujours" in keys or "encore" in keys:
+    if "toujours" in keys or "encore" in keys or "depuis" in keys:
         apply_pending(tokens)
     if not keys.isdisjoint(SCHEDULED) and not keys.isdisjoint(WAITING):
         apply_schedules(tokens)
     if (amounts and ("en" in keys or "avec" in keys)) or "dans" in keys:
         apply_speed(tokens)
-    if not keys.isdisjoint(DETECTED) and not keys.isdisjoint(THREATS):
+    if amounts and not keys.isdisjoint(INSTEAD):
+        apply_instead(tokens)
+    if not keys.isdisjoint(THREATS) and not keys.isdisjoint(DETECTED | GUARDS):
         apply_protection(tokens, personal)
     if not keys.isdisjoint(RESOLVED) or not keys.isdisjoint(RECOVERED):
         apply_resolution(tokens, personal)
@@ -131,7 +140,7 @@ def _waited(tokens: Sequence[Token], sentence: int) -> bool:
     return any(t.key in WAITING or t.key in STILL or t.valence < 0 for t in words)
 
 
-def apply_waits(tokens: Sequence[Token], personal: bool) -> None:
+def apply_waits(tokens: Sequence[Token]) -> None:
     """Time spent waiting on a service is a complaint, a very short wait praise.
 
     ``ça fait dix jours que j'attends``, ``il y a 12 jours … toujours``, ``depuis 6 jours …
@@ -140,7 +149,7 @@ def apply_waits(tokens: Sequence[Token], personal: bool) -> None:
     week or month only after ``mis``/``fallu``), ``délai de 4 mois``, ``ne viendra que dans deux
     semaines`` are delays; ``attendu 45 minutes``, ``45 minutes de queue``, ``35 min à l'arrêt``
     complain, ``2 min d'attente`` praises; ``la livraison a pris dix jours`` is slow; ``reçue
-    avec un mois de retard`` complains when the author speaks (in news a delay is a fact).
+    avec un mois de retard`` complains (in the news, muted as a whole, a delay is a fact).
     ``30 jours pour changer d'avis`` is an offer, ``2h pour tout installer`` may be praise.
     """
     for i in range(len(tokens)):
@@ -153,7 +162,7 @@ def apply_waits(tokens: Sequence[Token], personal: bool) -> None:
         nxt = after[0].key if after else ""
         queue = after[1] if len(after) > 1 and nxt == "de" and after[1].key in QUEUES else None
         place = any(t.key in WAITING_PLACES for t in after[1:]) and nxt in {"a", "au", "sur", "en"}
-        late = personal and nxt == "de" and len(after) > 1 and after[1].key == "retard"
+        late = nxt == "de" and len(after) > 1 and after[1].key == "retard"
         lead = [key for key in before if key not in _FILLERS]
         if queue is not None or place or (lead[-1:] and lead[-1] in WAITING):
             verdict = _wait(found.minutes)
@@ -179,7 +188,7 @@ def _delay(tokens: Sequence[Token], i: int, found: Duration, before: list[str], 
         return LONG_WAIT
     if found.minutes < DAY:
         return 0.0
-    spent = last in {"mis", "fallu", "pris"} and (nxt in {"a", "pour"} or found.minutes >= WEEK)
+    spent = last in SPENT and (nxt in {"a", "pour"} or found.minutes >= WEEK)
     long_units = found.unit in LONG_UNITS and found.amount >= 2
     taken = nxt.split(" ")[0] == "pour" and long_units and last != "de"
     clause = [t.key for t in tokens[:i] if t.clause == tokens[i].clause]
@@ -219,18 +228,35 @@ def apply_repetitions(tokens: Sequence[Token]) -> None:
 
 
 def apply_pending(tokens: Sequence[Token]) -> None:
-    """``toujours en cours``, ``affiche toujours "en préparation"``: a request still pending
-    is a wait that goes on (quotes around the status do not end the clause)."""
+    """``toujours en cours``, ``affiche toujours "en préparation"``, ``en cours de traitement
+    depuis le mois de mars``: a request still pending, or pending for long, is a wait that
+    goes on (quotes around the status do not end the clause). Pending since this morning is
+    news of progress, not a complaint."""
     for i, token in enumerate(tokens):
-        if token.key not in ("toujours", "encore"):
+        if token.key in ("toujours", "encore"):
+            window = tokens[i + 1 : i + 6]
+        elif token.key == "depuis" and _long_since(tokens, i):
+            window = [t for t in tokens[:i] if t.sentence == token.sentence]
+        else:
             continue
-        window = [t for t in tokens[i + 1 : i + 6] if not (t.kind == PUNCT and t.text in QUOTES)]
+        window = [t for t in window if not (t.kind == PUNCT and t.text in QUOTES)]
         for first, second in itertools.pairwise(window):
-            if first.kind == PUNCT or second.kind == PUNCT:
+            if token.key != "depuis" and (first.kind == PUNCT or second.kind == PUNCT):
                 break
             if first.key == "en" and second.key in PENDING and not second.negated:
                 second.valence = LONG_WAIT
                 break
+
+
+def _long_since(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``depuis`` at ``i`` starts a long time: a day or more, a month, a date."""
+    found = duration(tokens, i + 1) if i + 1 < len(tokens) else None
+    if found is not None:
+        return found.minutes >= DAY
+    after = tokens[i + 1 : i + 4]
+    keys = {t.key for t in after}
+    dated = "le" in keys and any(t.kind == NUM for t in after)
+    return dated or not keys.isdisjoint(LONG_UNITS | MONTHS)
 
 
 def apply_schedules(tokens: Sequence[Token]) -> None:
@@ -265,7 +291,8 @@ def apply_speed(tokens: Sequence[Token]) -> None:
     ``rappelé dans l'heure``.
 
     Only after a service reported done (a past participle in the clause) and up to ten days:
-    ``livraison en 24h`` is an offer, ``livré en trois semaines`` no praise.
+    ``livraison en 24h`` is an offer, ``livré en trois semaines`` no praise. Seconds are fast
+    whatever was done (``acheter son ticket en 10 secondes``).
     """
     for i, token in enumerate(tokens[:-1]):
         if token.key == "en":
@@ -274,7 +301,7 @@ def apply_speed(tokens: Sequence[Token]) -> None:
             found = duration(tokens, start) if start < len(tokens) else None
             if found is None or found.minutes > (MONTH if within else FAST):
                 continue
-            if within or _done_before(tokens, i):
+            if within or found.minutes < 1 or _done_before(tokens, i):
                 tokens[found.end].valence = SPEED
         elif token.key == "dans" and _key(tokens, i + 1) in {"le", "la"}:
             soon = _key(tokens, i + 2) in {"heure", "journee", "matinee"}
@@ -287,6 +314,24 @@ def apply_speed(tokens: Sequence[Token]) -> None:
                 tokens[found.end].valence = SPEED
 
 
+def apply_instead(tokens: Sequence[Token]) -> None:
+    """``je mets 20 minutes au lieu de 50`` is time saved, ``35 min au lieu de 15`` and
+    ``décollé à 23h au lieu de 17h`` time lost: two times compared by ``au lieu de``."""
+    for i, token in enumerate(tokens[1:-1], start=1):
+        if token.key not in INSTEAD:
+            continue
+        found = next((d for j in range(max(i - 3, 0), i) if (d := duration(tokens, j))), None)
+        if found is None or found.end != i - 1:
+            continue
+        other = duration(tokens, i + 1)
+        nxt = tokens[i + 1]
+        if other is None and nxt.kind == NUM and nxt.key.isdigit():
+            other = Duration(int(nxt.key) * found.minutes / found.amount, 0, found.unit, i + 1)
+        if other is not None and other.minutes != found.minutes:
+            faster = found.minutes < other.minutes
+            tokens[found.end].valence = SPEED if faster else LONG_WAIT
+
+
 def _key(tokens: Sequence[Token], i: int) -> str:
     return tokens[i].key if i < len(tokens) else ""
 
@@ -295,12 +340,15 @@ def apply_protection(tokens: Sequence[Token], personal: bool) -> None:
     """A threat the service caught is protection, not a problem: ``fraude détectée, carte
     bloquée``, ``paiement suspect repéré``, ``fuite détectée par le compteur``.
 
-    In a sentence where a threat is detected, the threat and the blocking lose their
-    complaint, and the detection is praise when the author speaks for themselves (in news it is
-    a fact). A card blocked with no threat detected stays a complaint.
+    In a sentence where a threat is detected or blocked (``carte volée bloquée``), the threat
+    and the blocking lose their complaint, and the detection is praise when the author speaks
+    for themselves (in news it is a fact). A card blocked with no threat stays a complaint, and
+    so does a threat left unblocked (``ma carte volée n'a pas été bloquée``).
     """
     threatened = {t.sentence for t in tokens if t.key in THREATS}
-    sentences = {t.sentence for t in tokens if t.key in DETECTED and not t.negated} & threatened
+    caught = {t.sentence for t in tokens if t.key in DETECTED and not t.negated}
+    guarded = {t.sentence for t in tokens if t.key in GUARDS and not t.negated}
+    sentences = (caught | guarded) & threatened
     for token in tokens:
         if token.sentence not in sentences:
             continue

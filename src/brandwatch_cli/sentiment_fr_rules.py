@@ -1,13 +1,13 @@
 """The word-level rules of the French sentiment analyzer, applied to tokens carrying valences.
 
 VADER's English rules (boosters, ALL CAPS) carried over to French, plus what French needs:
-negation that spans the verb (``ne … pas``, ``pas`` alone, ``sans``, ``aucun``), ``super`` and
-``trop`` as both adjective and intensifier, names that look like words, price and quality
-trends, harms taken away or avoided. Complaints and praise made by facts (waits, speed,
-repetitions) are ``sentiment_fr_facts``; who speaks (news, a brand, a reply) is
-``sentiment_fr_voice``; how clauses and sentences then weigh (``mais``, questions, sarcasm) is
-``sentiment_fr_discourse``. Pure functions over a token list; the word lists they use are read
-from ``data/fr_word_classes.tsv``.
+``super`` and ``trop`` as both adjective and intensifier, names that look like words, price
+and quality trends. This module also owns the token, its kinds and the word classes every
+other rule module reads (``data/fr_word_classes.tsv``). Negation, which runs right after these
+rules, is ``sentiment_fr_negation``; complaints and praise made by facts (waits, speed,
+repetitions) are ``sentiment_fr_facts``; who speaks is ``sentiment_fr_speaker`` and what that
+voice means ``sentiment_fr_voice``; how clauses and sentences then weigh (``mais``, questions,
+sarcasm) is ``sentiment_fr_discourse``. Pure functions over a token list.
 """
 
 from __future__ import annotations
@@ -75,20 +75,6 @@ PARTICLES = CLASSES["particles"]
 STANDALONE = CLASSES["standalone"]
 #: Particles that, without ``ne``, may follow the verb they negate: "ça marche pas".
 INFORMAL = frozenset({"pas", "rien", "jamais", "toujours pas"})
-#: Idioms that negate what follows them ("plus jamais eu de coupure") and are a complaint on
-#: their own ("Plus jamais Colissimo.").
-NEGATING_IDIOMS = frozenset({"plus jamais", "jamais plus"})
-#: Verbs that, before "à" and an infinitive, pass their negation on to it ("je n'arrive pas à me
-#: connecter", "je n'arrive pas à le lâcher").
-MODALS = frozenset({"arrive", "arrivons", "arrivez", "arrivent", "reussi", "reussis", "reussit"})
-#: "Je ne pensais pas que c'était couvert": a past belief denied is a surprise, and what
-#: follows is true.
-SURPRISE = CLASSES["surprise"]
-#: How far past the particle the negation reaches: "ce n'est pas vraiment très génial".
-NEG_WINDOW = 4
-DENIED_SERVICE = CLASSES["denied_service"]
-DENIED = -1.5
-
 EVENTS = CLASSES["events"]
 PERSONAL = CLASSES["personal"]
 RHETORICAL = CLASSES["rhetorical"]
@@ -105,20 +91,8 @@ CONTRAST = frozenset(
 #: j'ai été agréablement surprise").
 CONCESSION = frozenset({"malgre", "meme si", "bien que", "quoique", "moi qui"})
 CONCESSION |= CLASSES["expected"]
-#: "pas eu à rappeler", "plus besoin de faire la queue": ease, which turns a chore that follows
-#: into praise but leaves service words alone (it does not deny the call).
-RELIEF = CLASSES["relief"]
-#: "ils ont retiré mes films préférés": a good thing taken away is a loss (the removal verb
-#: keeps its own valence).
-REMOVALS = CLASSES["removals"]
-#: "m'a évité d'acheter le mauvais ciment", "fait disparaître mes imperfections": a harm
-#: avoided or taken away is a relief (a good thing removed stays a loss, see ``REMOVALS``).
-AVERTS = CLASSES["averts"]
-#: "toujours pas" with nothing to deny is still a wait ("toujours pas de créneau"), and "manque
-#: de" still a lack ("manque de choix").
-EMPTY_DENIAL = CLASSES["empty_denial"]
-LACKING = -1.0
 RISES = CLASSES["rises"]
+GAINS = CLASSES["gains"]
 FALLS = CLASSES["falls"]
 MORE_IS_BETTER = CLASSES["more_is_better"]
 MORE_IS_WORSE = CLASSES["more_is_worse"]
@@ -158,9 +132,7 @@ class Token:
         return f"Token({self.kind}, {self.key!r}, {self.valence:+.2f})"
 
 
-def apply_word_rules(
-    tokens: Sequence[Token], keys: frozenset[str], personal: bool, caps_emphasis: bool
-) -> None:
+def apply_word_rules(tokens: Sequence[Token], keys: frozenset[str], caps_emphasis: bool) -> None:
     """The rules of this module in order; ``keys`` (the text's token keys) lets a rule whose
     trigger words are absent be skipped."""
     mute_proper_nouns(tokens)
@@ -170,21 +142,16 @@ def apply_word_rules(
         mute_manner_adverbs(tokens)
     if not keys.isdisjoint(DUAL) or not keys.isdisjoint(NAME_PREFIXES):
         resolve_dual_words(tokens)
-    if not keys.isdisjoint(RISES) or not keys.isdisjoint(FALLS):
-        apply_trends(tokens, personal)
+    if not keys.isdisjoint(RISES) or not keys.isdisjoint(FALLS) or not keys.isdisjoint(GAINS):
+        apply_trends(tokens)
     if not keys.isdisjoint(SAME_PRICE):
         apply_same_price(tokens)
     apply_boosters(tokens, caps_emphasis)
-    apply_negation(tokens)
 
 
-def _is_word(token: Token) -> bool:
+def is_word(token: Token) -> bool:
+    """A word or a number: what rules may look across within a clause."""
     return token.kind in (WORD, NUM)
-
-
-def _bears(token: Token) -> bool:
-    """Whether negation has something to act on here."""
-    return token.valence != 0.0 or token.key in DENIED_SERVICE
 
 
 def _names_next(tokens: Sequence[Token], i: int) -> bool:
@@ -223,10 +190,11 @@ def mute_interjections(tokens: Sequence[Token]) -> None:
             token.valence = 0.0
 
 
-def apply_trends(tokens: Sequence[Token], personal: bool) -> None:
-    """``la qualité baisse`` is bad news, ``les prix baissent`` good news.
+def apply_trends(tokens: Sequence[Token]) -> None:
+    """``la qualité baisse`` is bad news, ``les prix baissent`` and ``ma prime prend 22 %`` good
+    and bad news for the customer.
 
-    A price change is a fact unless the author is personally involved (see ``apply_register``).
+    In the news a price change is a fact: news is muted as a whole (``sentiment_fr_voice``).
     """
     clauses: dict[int, list[Token]] = {}
     for token in tokens:
@@ -234,11 +202,12 @@ def apply_trends(tokens: Sequence[Token], personal: bool) -> None:
     for clause in clauses.values():
         keys = {t.key for t in clause}
         better = bool(keys & MORE_IS_BETTER)
-        worse = bool(keys & MORE_IS_WORSE) and personal
+        worse = bool(keys & MORE_IS_WORSE)
         if better == worse:
             continue
-        for token in clause:
-            direction = 1 if token.key in RISES else -1 if token.key in FALLS else 0
+        for n, token in enumerate(clause):
+            gains = token.key in GAINS and n + 1 < len(clause) and clause[n + 1].kind == NUM
+            direction = 1 if token.key in RISES or gains else -1 if token.key in FALLS else 0
             if direction:
                 token.valence = TREND * direction * (1 if better else -1)
 
@@ -281,7 +250,7 @@ def resolve_dual_words(tokens: Sequence[Token]) -> None:
             continue
         prev = tokens[i - 1] if i and tokens[i - 1].clause == token.clause else None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is not None and (nxt.clause != token.clause or not _is_word(nxt)):
+        if nxt is not None and (nxt.clause != token.clause or not is_word(nxt)):
             nxt = None
         boosts_next = nxt is not None and (nxt.valence or nxt.key in BOOSTERS or nxt.key in DUAL)
         boosts_prev = prev is not None and prev.valence and token.key in POST_BOOSTERS
@@ -305,7 +274,7 @@ def apply_boosters(tokens: Sequence[Token], caps_emphasis: bool) -> None:
         if token.elongated:
             token.valence += sign * B_INCR
         for seen, other in enumerate(reversed(tokens[max(i - 3, 0) : i])):
-            if other.clause != token.clause or not _is_word(other):
+            if other.clause != token.clause or not is_word(other):
                 break
             if other.valence and other.key not in DUAL:
                 break
@@ -324,126 +293,3 @@ def apply_boosters(tokens: Sequence[Token], caps_emphasis: bool) -> None:
         ):
             nxt.valence = 0.0
             token.valence += sign * B_INCR
-
-
-def _negate(token: Token, strong: bool) -> None:
-    if token.negated or token.neg_idiom:
-        return
-    token.negated = True
-    if token.key in DENIED_SERVICE:
-        token.valence = DENIED * (1.3 if strong else 1.0)
-    else:
-        token.valence *= -1.0 if strong else N_SCALAR
-
-
-def _negate_forward(
-    tokens: Sequence[Token], start: int, strong: bool, *, services: bool = True
-) -> bool:
-    """Negate the first sentiment-bearing word within the window after ``start``.
-
-    With ``services=False`` a neutral service word (``rappeler``) is passed over, not denied.
-    """
-    end = min(len(tokens), start + 1 + NEG_WINDOW)
-    for j in range(start + 1, end):
-        other = tokens[j]
-        if other.clause != tokens[start].clause or not _is_word(other):
-            return False
-        if other.key in {"aussi", "si", "autant", "tant"} and tokens[start].key == "jamais":
-            return True  # "jamais vu un service aussi rapide" is praise
-        if other.valence if not services else _bears(other):
-            _negate(other, strong)
-            return True
-    return False
-
-
-def _take_away(tokens: Sequence[Token], start: int) -> None:
-    """After a removal verb the first good thing within the window is a loss; after an
-    avoidance verb the first harm is a relief."""
-    averts = tokens[start].key in AVERTS
-    for other in tokens[start + 1 : start + 1 + NEG_WINDOW]:
-        if other.clause != tokens[start].clause or not _is_word(other):
-            return
-        if (other.valence < 0 and averts) or (other.valence > 0 and not averts):
-            _negate(other, strong=averts)
-            return
-
-
-def _deny_service(tokens: Sequence[Token], i: int) -> None:
-    """``Plus de réseau depuis dimanche``: "plus de" before a service word is its loss, unless
-    a comparison follows (``plus de réseau que chez eux``)."""
-    if i >= len(tokens) or tokens[i].key not in DENIED_SERVICE:
-        return
-    if any(t.key == "que" for t in tokens[i + 1 : i + 4] if t.clause == tokens[i].clause):
-        return
-    _negate(tokens[i], strong=False)
-
-
-def _next_key(tokens: Sequence[Token], i: int) -> str:
-    return tokens[i + 1].key if i + 1 < len(tokens) else ""
-
-
-def _strong_after(tokens: Sequence[Token], i: int) -> bool:
-    """``pas du tout``, ``absolument pas``: the negation is complete, not softened."""
-    return (i + 1 < len(tokens) and tokens[i + 1].key == "du tout") or (
-        i > 0 and tokens[i - 1].key in {"absolument", "vraiment", "franchement"}
-    )
-
-
-def apply_negation(tokens: Sequence[Token]) -> None:
-    """French negation: the verb between ``ne`` and the particle, and the first sentiment word
-    after the particle (``je n'aime pas``, ``ce n'est pas génial``, ``je ne suis pas déçu``).
-
-    Informal ``pas`` without ``ne`` negates the next sentiment word or, failing one, the verb
-    before it (``c'est pas top``, ``j'aime pas``); ``sans``, ``aucun``, ``jamais``, ``rien``,
-    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation.
-    Idioms that hold their own negation (``pas mal``) are left alone and close an open ``ne``;
-    ``pas besoin de``, ``pas eu à`` turn the chore after them into ease. ``toujours pas`` or
-    ``manque de`` with nothing to deny complain all the same.
-    """
-    open_ne: int | None = None
-    for i, token in enumerate(tokens):
-        if open_ne is not None and tokens[open_ne].clause != token.clause:
-            _negate_forward(tokens, open_ne, strong=False)
-            open_ne = None
-        key = token.key
-        if key in NEGATING_IDIOMS:
-            if _negate_forward(tokens, i, strong=False):
-                token.valence = 0.0
-            open_ne = None
-        elif key in RELIEF:
-            _negate_forward(tokens, i, strong=True, services=False)
-            open_ne = None
-        elif (key in REMOVALS or key in AVERTS) and open_ne is None:
-            _take_away(tokens, i)
-        elif key == "plus" and open_ne is None and _next_key(tokens, i) == "de":
-            _deny_service(tokens, i + 2)
-        elif token.neg_idiom:
-            open_ne = None
-        elif key == NE:
-            open_ne = i
-        elif open_ne is not None and (key == "que" or key.startswith("que ")):
-            open_ne = None
-        elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
-            if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
-                continue
-            believed = tokens[open_ne + 1 : i] if open_ne is not None else tokens[i - 1 : i]
-            if any(t.key in SURPRISE for t in believed):
-                open_ne = None
-                continue
-            strong = _strong_after(tokens, i)
-            verb = [t for t in tokens[open_ne + 1 : i] if _bears(t)] if open_ne is not None else []
-            if verb and all(t.key in MODALS for t in verb) and _next_key(tokens, i) == "a":
-                verb = []  # "je n'arrive pas à le lâcher": what is negated is the infinitive
-            for other in verb:
-                _negate(other, strong)
-            found = bool(verb) or _negate_forward(tokens, i, strong)
-            if not found and open_ne is None and key in INFORMAL and i:
-                before = tokens[i - 2] if tokens[i - 1].key == "meme" and i > 1 else tokens[i - 1]
-                if before.clause == token.clause and _bears(before):
-                    _negate(before, strong)
-                    found = True
-            if not found and key in EMPTY_DENIAL:
-                token.valence = LACKING
-            open_ne = None
-    if open_ne is not None:
-        _negate_forward(tokens, open_ne, strong=False)

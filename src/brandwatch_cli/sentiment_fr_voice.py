@@ -1,12 +1,13 @@
-"""Who speaks in a French mention, and what that does to its sentiment.
+"""What the voice of a French mention does to its sentiment.
 
-A customer speaking for themselves means what they say; news reports facts (a strike, an
-outage, a price rise, a policy) without feeling; a brand's own voice (a job ad, a promotion, a
-reply from its service) is neither praise nor complaint; and a short reply that acknowledges
-and announces a next step (``Ok merci, je regarde ça ce soir``) is courtesy. This module decides
-which voice a text has and mutes what that voice does not mean. It knows nothing about word
-order within a clause (``sentiment_fr_rules``) or about how clauses weigh
-(``sentiment_fr_discourse``). Pure functions over a token list.
+A customer means what they say, and a problem they state without comment is a complaint
+(``Clim en panne.``); news reports facts (a strike, an outage, a price rise, a policy) without
+feeling; a brand's own voice (a job ad, a promotion, a reply from its service) is neither praise
+nor complaint; and a short reply that acknowledges and announces a next step (``Ok merci, je
+regarde ça ce soir``) is courtesy. Who speaks is decided in ``sentiment_fr_speaker``; this
+module mutes what that voice does not mean. It knows nothing about word order within a clause
+(``sentiment_fr_rules``) or about how clauses weigh (``sentiment_fr_discourse``). Pure
+functions over a token list.
 """
 
 from __future__ import annotations
@@ -18,21 +19,14 @@ from .sentiment_fr_rules import (
     EMOJI,
     EVENTS,
     HANDLE,
-    INFORMAL,
-    NE,
-    PERSONAL,
     PUNCT,
     QUOTES,
-    RATING,
-    RHETORICAL,
     SCARE_QUOTE_WORDS,
     WORD,
     Token,
 )
+from .sentiment_fr_speaker import Speaker
 
-COURTESY = CLASSES["courtesy"]
-#: Thanks, greetings and cheers address someone: news does not say them.
-ADDRESS = COURTESY | {"bravo", "chapeau", "felicitations"}
 OFFER = CLASSES["offer"]
 REPORTED = CLASSES["reported"]
 POLICY = CLASSES["policy"]
@@ -40,67 +34,47 @@ CASUALTIES = CLASSES["casualties"]
 BRAND_VOICE = CLASSES["brand_voice"]
 ACKNOWLEDGEMENTS = CLASSES["acknowledgements"]
 PLANS = CLASSES["plans"]
-HABITUAL = CLASSES["habitual"]
-#: Acknowledgements of receipt: alone, they make a reply ("Bien reçu, merci"); thanks alone
-#: ("Merci !") stay thanks.
+#: Acknowledgements of receipt: alone, they make a reply ("Bien reçu, merci", "Merci pour
+#: l'info 👍"); thanks alone ("Merci !") stay thanks.
 RECEIPTS = frozenset({"ok", "okay", "oki", "de accord", "dac", "dacc", "bien recu", "ce est note",
-                      "note", "entendu", "vu"})  # fmt: skip
+                      "note", "entendu", "vu"}) | {
+    key for key in ACKNOWLEDGEMENTS if key.startswith(("merci pour", "merci de"))
+}  # fmt: skip
 #: Pronouns between the author and the verb of their next step: "je vous envoie".
 _OBJECTS = frozenset({"vous", "te", "le", "la", "les", "lui", "leur", "y", "en", "me"})
 #: The author as one person: a brand speaks as "nous", a customer as "je".
 FIRST_SINGULAR = frozenset({"je", "me", "moi", "mon", "ma", "mes"})
 FIRST_PERSON = FIRST_SINGULAR | {"on", "nous"}
-#: Sum of valences from which the rest of a text is plainly a complaint.
+#: Sums of valences from which the rest of a text is plainly a complaint, or praise.
 COMPLAINT = -1.0
+PRAISE = 1.0
+_INFINITIVES = ("er", "ir")
 #: A brand's own voice keeps only what no brand says of itself.
 INSULT = -2.0
 WAITING = CLASSES["waiting"]
 
 
-def apply_voice(tokens: Sequence[Token], keys: frozenset[str], personal: bool) -> None:
-    """Mute what the text's voice does not mean: news facts, a reply's courtesy, a brand's
-    own words."""
-    apply_register(tokens, keys, personal)
+def apply_voice(tokens: Sequence[Token], keys: frozenset[str], speaker: Speaker) -> None:
+    """Mute what the text's voice does not mean: news, a reply's courtesy, a brand's own
+    words."""
+    if speaker.news:
+        for token in tokens:
+            token.weight = 0.0
+        return
+    apply_register(tokens, keys, speaker.personal)
     if not keys.isdisjoint(ACKNOWLEDGEMENTS):
         apply_replies(tokens)
-    if is_brand_voice(keys, tokens):
+    if is_brand_voice(keys, tokens, speaker):
         apply_brand_voice(tokens)
 
 
-def is_personal(tokens: Sequence[Token], text: str) -> bool:
-    """Whether the author speaks for themselves rather than reports.
-
-    Signs: first or second person, ``ça``, ``!`` or ``??``, ``pourquoi``, emoji, a rating, a
-    @mention (not a retweet), stretched words, thanks or cheers (``merci``, ``bravo``: news
-    does not thank), a habit (``systématiquement en retard``: news reports an event, not a
-    habit), and spoken negation (``c'est pas``).
-    """
-    if "!" in text or "??" in text:
-        return True
-    clauses_with_ne = {t.clause for t in tokens if t.key == NE}
-    for i, token in enumerate(tokens):
-        key = token.key
-        if key in RHETORICAL or key in ADDRESS or key in HABITUAL or token.elongated:
-            return True
-        if key in PERSONAL or (token.phrase and not PERSONAL.isdisjoint(key.split(" "))):
-            return True
-        if token.kind in (EMOJI, RATING):
-            return True
-        if token.kind == HANDLE and not (i and tokens[i - 1].key == "rt"):
-            return True
-        if key in INFORMAL and token.clause not in clauses_with_ne and i:
-            before, after = tokens[i - 1], tokens[i + 1] if i + 1 < len(tokens) else None
-            after_verb = before.kind == WORD and before.clause == token.clause
-            if after_verb and (after is None or after.key != "de"):
-                return True
-    return False
-
-
-def is_brand_voice(keys: frozenset[str], tokens: Sequence[Token]) -> bool:
+def is_brand_voice(keys: frozenset[str], tokens: Sequence[Token], speaker: Speaker) -> bool:
     """Whether the brand speaks: a job ad (``recrute``, ``postulez``), a promotion (``code
-    promo``, ``jeu concours``, ``profitez``), a reply from its service (``nous sommes désolés``,
-    ``en MP``), and no customer saying ``je`` or denying (``le code promo ne marche pas``)."""
-    if keys.isdisjoint(BRAND_VOICE) or not keys.isdisjoint(FIRST_SINGULAR):
+    promo``, ``jeu concours``, ``profitez``, ``jusqu'à -50 %``), a reply from its service
+    (``nous sommes désolés``, ``en MP``), and no customer saying ``je`` or denying (``le code
+    promo ne marche pas``)."""
+    brand = speaker.discount or not keys.isdisjoint(BRAND_VOICE)
+    if not brand or not keys.isdisjoint(FIRST_SINGULAR):
         return False
     return not any(t.negated for t in tokens)
 
@@ -114,15 +88,18 @@ def apply_brand_voice(tokens: Sequence[Token]) -> None:
 
 
 def apply_register(tokens: Sequence[Token], keys: frozenset[str], personal: bool) -> None:
-    """In a news-like text, events (a strike, an outage, a price rise) are facts, not feelings,
-    and so are the terms of an offer (``un jeu offert``, ``des prix stables``), a policy denied
-    (``n'accepte pas les chèques``, ``pas disponible sur Huawei``), casualties denied (``aucun
-    blessé``), and whatever a sentence attributes to someone else (``selon le comparatif``).
-    In any text, a quotation longer than scare quotes is someone else's words (the brand's
-    reply a customer quotes, a statement in the news).
+    """Unless the author speaks for themselves, the terms of an offer (``un jeu offert``, ``des
+    prix stables``) are facts, not feelings, and so are a policy denied (``n'accepte pas les
+    chèques``, ``pas disponible sur Huawei``), casualties denied (``aucun blessé``), and
+    whatever a sentence attributes to someone else (``selon le comparatif``). In any text, a
+    quotation longer than scare quotes is someone else's words (the brand's reply a customer
+    quotes, a statement in the news). News as a whole is muted before this (``apply_voice``).
 
-    A denied event (``aucun problème``) is an assessment, and stays; so do events in a text
-    whose other words already complain (``Métro bondé, clim en panne``): a review, not news.
+    A problem stated without comment by no one in particular is the author's own (``Clim en
+    panne.``, ``Tondeuse en panne après trois utilisations.``): it complains, unless the rest of
+    the text praises and the problem is only its setting (``pendant la panne, des agents
+    orientaient les gens. Gestion propre.``) or it is an infinitive (``pour résilier, il faut
+    envoyer un courrier``). An offer stays a fact unless the rest already complains.
     """
     if not keys.isdisjoint(QUOTES):
         for token in _quoted(tokens):
@@ -140,7 +117,10 @@ def apply_register(tokens: Sequence[Token], keys: frozenset[str], personal: bool
         return
     rest = sum(t.valence for t in tokens if t.key not in EVENTS and t.key not in OFFER)
     for token in facts:
-        if not (rest <= COMPLAINT and token.valence < 0):
+        if token.key in OFFER:
+            if not (rest <= COMPLAINT and token.valence < 0):
+                token.valence = 0.0
+        elif rest >= PRAISE or token.key.endswith(_INFINITIVES):
             token.valence = 0.0
 
 
@@ -199,7 +179,8 @@ def apply_replies(tokens: Sequence[Token]) -> None:
 
 
 def _acknowledges(token: Token) -> bool:
-    return token.key in ACKNOWLEDGEMENTS or (token.kind == PUNCT and token.text in ",.!")
+    punct = token.kind == PUNCT and token.text in ",.!"
+    return token.key in ACKNOWLEDGEMENTS or punct or token.kind == EMOJI
 
 
 def _plans(tokens: Sequence[Token]) -> bool:
