@@ -3,25 +3,31 @@
 Generates 200 feeds x 50 items, serves them over loopback with 100 ms latency per response,
 spread over 25 addresses (127.0.0.1-127.0.0.25, one server each, in a separate process), then
 measures, each in a fresh subprocess (wall time, CPU time of the process and its workers, peak
-RSS):
+RSS), the median of ``--repeat`` rounds:
 
 - brandwatch cold scan (fetch, parse, match, dedupe, score, store) into an empty database;
 - brandwatch warm rescan (every feed answers 304);
+- brandwatch start-up: the same command stopped before its first request (an unknown
+  ``--source``), and the import of the libraries every command needs, for scale;
 - reader (lemon24/reader, a benchmark-only dependency: ``pip install reader``) adding the same
   feeds and updating them with 16 workers, then updating them again (warm).
 
 Prints entries/s, wall and CPU time of each, the ratios, and whether the targets hold:
-cold wall >= 2.5x faster than reader's; warm CPU <= cold CPU / 10; warm wall within 1.5x of
-the latency floor (200 requests x 100 ms / 16); peak memory < 200 MB.
+cold wall >= 2.5x faster than reader's; warm CPU <= cold CPU / 10, for the whole process and
+for the scan's own work (CPU beyond start-up); warm wall within 1.5x of the latency floor
+(200 requests x 100 ms / 16); peak memory < 200 MB.
 
-    python benchmarks/scan.py [--feeds 200] [--items 50] [--repeat 1]
+    python benchmarks/scan.py [--feeds 200] [--items 50] [--repeat 3] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +42,8 @@ from corpus import feed_urls, generate
 HOSTS = 25
 LATENCY = 0.1
 CONCURRENCY = 16
+#: What any brandwatch command imports before doing anything: its share of start-up is fixed.
+LIBRARIES = "import typer, httpx, rich.console, yaml, sqlite3, asyncio"
 
 READER_SCRIPT = textwrap.dedent(
     """
@@ -61,7 +69,7 @@ class Run:
     output: str
 
 
-def measure(name: str, command: list[str], cwd: Path) -> Run:
+def measure(name: str, command: list[str], cwd: Path, expect: int = 0) -> Run:
     """Run ``command``; wall time, CPU (user+sys incl. reaped workers) and peak RSS."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -70,9 +78,30 @@ def measure(name: str, command: list[str], cwd: Path) -> Run:
     out = process.stdout.read().decode() if process.stdout else ""
     err = process.stderr.read().decode() if process.stderr else ""
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0,):
+    if code != expect:
         sys.exit(f"{name} exited {code}:\n{out[-2000:]}\n{err[-2000:]}")
     return Run(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Each measure's median over the rounds: these machines are noisy."""
+    return Run(
+        runs[0].name,
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        statistics.median(r.max_rss_mb for r in runs),
+        runs[-1].output,
+    )
+
+
+def compile_package() -> None:
+    """Byte-compile brandwatch as ``pip install`` does: an editable install run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start."""
+    spec = importlib.util.find_spec("brandwatch_cli")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("brandwatch_cli is not installed in this environment")
+    for folder in spec.submodule_search_locations:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
 
 
 def write_config(folder: Path, urls: list[str]) -> Path:
@@ -97,8 +126,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are shown")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the corpus server too
+    compile_package()
 
     work = Path(tempfile.mkdtemp(prefix="brandwatch-bench-"))
     corpus = work / "feeds"
@@ -128,16 +160,26 @@ def main() -> None:
         if server.stdout.readline().strip() != "ready":
             sys.exit("the corpus server did not start")
         scan = [brandwatch, "scan", "-c", str(config)]
-        cold = measure("brandwatch cold", scan, work)
-        warm = measure("brandwatch warm", scan, work)
-        startup = measure(
-            "start-up only",
-            [sys.executable, "-c", "import brandwatch_cli.cli, brandwatch_cli.scan"],
-            work,
-        )
         reader_cmd = [sys.executable, "reader_bench.py", "reader.db", "urls.txt"]
-        reader_cold = measure("reader cold", [*reader_cmd, "add"], work)
-        reader_warm = measure("reader warm", [*reader_cmd, "again"], work)
+        rounds: list[list[Run]] = []
+        for _ in range(args.repeat):
+            for stale in work.glob("*.db*"):
+                stale.unlink()
+            rounds.append(
+                [
+                    measure("brandwatch cold", scan, work),
+                    measure("brandwatch warm", scan, work),
+                    # The same command up to the first request: interpreter, imports, option
+                    # parsing, config; it stops (exit 2) at the unknown source name.
+                    measure("start-up", [*scan, "--source", "no-such-source"], work, expect=2),
+                    measure("libraries", [sys.executable, "-c", LIBRARIES], work),
+                    measure("reader cold", [*reader_cmd, "add"], work),
+                    measure("reader warm", [*reader_cmd, "again"], work),
+                ]
+            )
+        cold, warm, startup, libraries, reader_cold, reader_warm = (
+            median_run(list(runs)) for runs in zip(*rounds, strict=True)
+        )
     finally:
         server.terminate()
         server.wait()
@@ -146,7 +188,8 @@ def main() -> None:
     floor = args.feeds * LATENCY / CONCURRENCY
     print(
         f"corpus: {args.feeds} feeds x {args.items} items = {entries} entries,"
-        f" {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency; latency floor {floor:.2f} s"
+        f" {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency; latency floor {floor:.2f} s;"
+        f" medians of {args.repeat} rounds"
     )
     print(
         f"{'run':<18}{'wall s':>9}{'CPU s':>9}{'entries/s':>11}{'CPU ms/entry':>14}{'peak MB':>9}"
@@ -156,8 +199,14 @@ def main() -> None:
             f"{run.name:<18}{run.wall:>9.2f}{run.cpu:>9.2f}{entries / run.wall:>11.0f}"
             f"{run.cpu / entries * 1000:>14.3f}{run.max_rss_mb:>9.0f}"
         )
+    print(
+        f"start-up of a scan (no request) {startup.cpu:.2f} s CPU, of which importing the"
+        f" libraries alone ({LIBRARIES.removeprefix('import ')}) {libraries.cpu:.2f} s"
+    )
     speedup = reader_cold.wall / cold.wall
     cpu_saving = cold.cpu / warm.cpu
+    warm_work = max(warm.cpu - startup.cpu, 0.001)
+    work_saving = (cold.cpu - startup.cpu) / warm_work
     warm_vs_floor = warm.wall / floor
     checks = [
         (f"cold wall: reader / brandwatch = {speedup:.2f}x (target >= 2.5x)", speedup >= 2.5),
@@ -169,11 +218,9 @@ def main() -> None:
         ),
         (f"reader CPU / brandwatch CPU (cold) = {reader_cold.cpu / cold.cpu:.2f}x", True),
         (
-            f"warm CPU beyond start-up ({startup.cpu:.2f} s of imports):"
-            f" {warm.cpu - startup.cpu:.2f} s = {(warm.cpu - startup.cpu) / args.feeds * 1000:.2f}"
-            f" ms per 304 source; cold/warm excluding start-up"
-            f" {(cold.cpu - startup.cpu) / (warm.cpu - startup.cpu):.1f}x",
-            True,
+            f"scan work (CPU beyond start-up): cold / warm = {work_saving:.1f}x (target >= 10x);"
+            f" warm {warm_work:.2f} s = {warm_work / args.feeds * 1000:.2f} ms per 304 source",
+            work_saving >= 10,
         ),
     ]
     for text, ok in checks:

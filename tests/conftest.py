@@ -38,6 +38,7 @@ class FeedServer:
     routes: dict[str, Route | list[Route]]
     requests: list[tuple[str, dict[str, str]]]
     in_flight: list[int] = field(default_factory=lambda: [0, 0])  # now, maximum
+    connections: set[tuple[str, int]] = field(default_factory=set)  # client addresses seen
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -62,6 +63,7 @@ def feed_server() -> Iterator[FeedServer]:
     stop = threading.Event()
     lock = threading.Lock()
     in_flight = [0, 0]
+    connections: set[tuple[str, int]] = set()
 
     def pick(path: str) -> Route | None:
         with lock:
@@ -80,6 +82,7 @@ def feed_server() -> Iterator[FeedServer]:
 
         def do_GET(self) -> None:
             with lock:
+                connections.add(self.client_address)
                 in_flight[0] += 1
                 in_flight[1] = max(in_flight[1], in_flight[0])
             try:
@@ -121,7 +124,11 @@ def feed_server() -> Iterator[FeedServer]:
     thread.start()
     try:
         yield FeedServer(
-            f"http://127.0.0.1:{server.server_address[1]}", routes, requests, in_flight
+            f"http://127.0.0.1:{server.server_address[1]}",
+            routes,
+            requests,
+            in_flight,
+            connections,
         )
     finally:
         stop.set()

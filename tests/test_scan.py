@@ -44,6 +44,22 @@ def test_unchanged_feed_is_not_parsed_again(cli, feed_server, tmp_path):
     assert "unchanged" in listing and "yes" in listing  # ETag held
 
 
+def test_validators_survive_unchanged_rescans_and_follow_a_change(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(ITEMS), headers={"ETag": '"abc"'})
+    config = write_config(tmp_path, [("f", feed_server.url("/f.xml"))])
+    cli("scan", "-c", config)
+    feed_server.serve_sequence("/f.xml", [Route(status=304)])
+    for _ in range(2):  # a 304 keeps what the store holds without rewriting it
+        assert "1 unchanged" in cli("scan", "-c", config).stdout
+        assert feed_server.requests[-1][1]["if-none-match"] == '"abc"'
+    more = [*ITEMS, {"title": "Acme hires", "link": "https://n.example.com/3", "guid": "3"}]
+    feed_server.serve("/f.xml", rss(more), headers={"ETag": '"def"'})
+    assert "1 new mention " in cli("scan", "-c", config).stdout
+    feed_server.serve_sequence("/f.xml", [Route(status=304)])
+    assert "1 unchanged" in cli("scan", "-c", config).stdout
+    assert feed_server.requests[-1][1]["if-none-match"] == '"def"'
+
+
 def test_identical_body_without_validators_is_unchanged(cli, feed_server, tmp_path):
     feed_server.serve("/f.xml", rss(ITEMS))
     config = write_config(tmp_path, [("f", feed_server.url("/f.xml"))])

@@ -1,8 +1,9 @@
 """Getting bytes from the web (or a local file), politely and within limits.
 
 Only transport: no parsing, no knowledge of feeds. One ``HttpClient`` is shared by a scan (one
-connection pool, a per-host limit); each source gets its own ``Fetcher`` carrying the source's
-time budget, its conditional-GET validators and what it learned (new validators, redirects).
+client, a small connection pool per host, a per-host limit); each source gets its own
+``Fetcher`` carrying the source's time budget, its conditional-GET validators and what it
+learned (new validators, redirects).
 
 Policy, per request: retries with exponential backoff and jitter on timeouts, connection
 errors, 5xx and 429 (never on other 4xx); ``Retry-After`` honoured up to a bound; the source's
@@ -32,6 +33,7 @@ import httpx
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Item, Keyword, Validators
 from brandwatch_cli.text import clean_text
+from brandwatch_cli.transport import PoolPerOrigin
 
 T = TypeVar("T")
 
@@ -127,11 +129,9 @@ class HttpClient:
         self.client = httpx.AsyncClient(
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             max_redirects=MAX_REDIRECTS,
-            # Requests are bounded by the slots below; the pool keeps connections alive between
-            # a host's requests (httpcore scans the whole pool per request: keep it modest).
-            limits=httpx.Limits(
-                max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2
-            ),
+            # Requests are bounded by the slots below; each host's pool keeps its connections
+            # alive between that host's requests.
+            transport=PoolPerOrigin(policy.per_host, max_pools=max(16, concurrency * 2)),
             follow_redirects=True,
         )
         self._requests = asyncio.Semaphore(max(1, concurrency))

@@ -166,6 +166,8 @@ class _Scan:
         lexicons = [config.lexicon, *(k.lexicon for k in config.keywords)]
         self.sentiment_version = sentiment.version(lexicons)
         self.states = store.source_states()
+        self.validators = store.all_validators()
+        self.cursors = store.all_cursors()
         self.env = dict(os.environ)
 
     async def source(self, config: SourceConfig) -> SourceOutcome:
@@ -183,16 +185,13 @@ class _Scan:
             self.store.save_batch(self.scan_id, config.name, (), outcome, now)
             return outcome
         digest = keywords_hash(self.config, config)
-        fetcher = Fetcher(
-            self.http,
-            self.config.path.parent,
-            config.timeout,
-            validators=self.store.validators(config.name, digest),
-        )
+        validators = self.validators.get((config.name, digest), {})
+        cursors = self.cursors.get(config.name, {})
+        fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
         ctx = FetchContext(
             fetcher,
             now=now,
-            cursors=self.store.cursors(config.name),
+            cursors=dict(cursors),
             env=self.env,
             executor=self.executor,
             prefilter=None if config.about else self.config.keywords,
@@ -257,9 +256,12 @@ class _Scan:
                 next_attempt=iso(next_attempt),
                 moved_to=fetcher.moved.get(config.url or "") if succeeded else state.moved_to,
             ),
-            validators=fetcher.learned if succeeded else {},
+            # A warm rescan (everything 304) rewrites only the source's state line.
+            validators={u: v for u, v in fetcher.learned.items() if validators.get(u) != v}
+            if succeeded
+            else {},
             keywords_hash=digest,
-            cursors=ctx.cursors if succeeded else None,
+            cursors=ctx.cursors if succeeded and ctx.cursors != cursors else None,
         )
         outcome = SourceOutcome(
             config.name,

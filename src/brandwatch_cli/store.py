@@ -66,7 +66,8 @@ class SourceState:
 
 @dataclass(frozen=True)
 class SourceMemory:
-    """What a finished source attempt leaves for the next scan, saved with its mentions."""
+    """What a finished source attempt leaves for the next scan, saved with its mentions:
+    validators new or changed since the last scan, and cursors (None when unchanged)."""
 
     state: SourceState
     validators: Mapping[str, Validators] = field(default_factory=dict)
@@ -298,19 +299,24 @@ class MentionStore:
         rows = self.rows(f"SELECT {', '.join(names)} FROM source_state")
         return {row[0]: SourceState(*row) for row in rows}
 
-    def validators(self, source: str, keywords_hash: str) -> dict[str, Validators]:
-        """Conditional-GET validators, only if the keywords have not changed since they were
-        stored (a body fetched for other keywords must be matched again)."""
+    def all_validators(self) -> dict[tuple[str, str], dict[str, Validators]]:
+        """Conditional-GET validators per (source, keywords hash), read in one query for the
+        whole scan. A source uses them only under the hash of its current keywords (a body
+        fetched for other keywords must be matched again)."""
+        found: dict[tuple[str, str], dict[str, Validators]] = {}
         rows = self.rows(
-            "SELECT url, etag, last_modified, content_hash FROM http_cache"
-            " WHERE source = ? AND keywords_hash = ?",
-            [source, keywords_hash],
+            "SELECT source, keywords_hash, url, etag, last_modified, content_hash FROM http_cache"
         )
-        return {url: Validators(etag, modified, digest) for url, etag, modified, digest in rows}
+        for source, digest, url, etag, modified, content in rows:
+            found.setdefault((source, digest), {})[url] = Validators(etag, modified, content)
+        return found
 
-    def cursors(self, source: str) -> dict[str, str]:
-        rows = self.rows("SELECT key, value FROM source_cursors WHERE source = ?", [source])
-        return {str(row[0]): str(row[1]) for row in rows}
+    def all_cursors(self) -> dict[str, dict[str, str]]:
+        """Every source's incremental-fetch cursors, read in one query for the whole scan."""
+        found: dict[str, dict[str, str]] = {}
+        for source, key, value in self.rows("SELECT source, key, value FROM source_cursors"):
+            found.setdefault(source, {})[str(key)] = str(value)
+        return found
 
     def _remember(self, memory: SourceMemory) -> None:
         state = memory.state
