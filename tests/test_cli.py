@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
 import time
@@ -209,6 +210,43 @@ def test_report_shows_keywords_share_days_sources_and_reply_first(cli, news):
     assert "https://news.example.com/recall" in out
     assert "Top sources" in out and "Top domains" in out and "news.example.com" in out
     assert "\x1b" not in out  # piped: no colour codes
+
+
+def test_report_draws_the_trend_as_svg_or_png(cli, news, tmp_path):
+    from PIL import Image
+
+    config, _ = news
+    cli("scan", "-c", config)
+    period = ("--since", "2026-11-15", "--until", "2026-11-20")
+    svg, png = tmp_path / "trend.svg", tmp_path / "trend.png"
+    assert cli("report", "-c", config, *period, "--chart", svg).exit_code == 0
+    assert 'data-keyword="Acme"' in svg.read_text()
+    drawn = cli("report", "-c", config, *period, "--chart", png)
+    assert drawn.exit_code == 0, drawn.stderr
+    assert "3 mentions" in drawn.stdout  # the report itself still prints
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width == 960
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1_000_000) or []}
+    assert (0x00, 0x72, 0xB2) in colours  # Acme's line, in the first palette colour
+    refused = cli("report", "-c", config, "--chart", tmp_path / "trend.pdf")
+    assert refused.exit_code == 2
+    assert "name a .svg (vector) or .png (image) file" in refused.stderr
+    assert not (tmp_path / "trend.pdf").exists()
+
+
+def test_written_files_get_the_usual_permissions(cli, news, tmp_path):
+    config, _ = news
+    cli("scan", "-c", config)
+    out = tmp_path / "out.csv"
+    umask = os.umask(0o022)
+    try:
+        cli("export", "-c", config, "--output", out)
+        assert out.stat().st_mode & 0o777 == 0o644  # readable by the web server or the team
+        out.chmod(0o600)
+        cli("export", "-c", config, "--output", out)
+        assert out.stat().st_mode & 0o777 == 0o600  # a replaced file keeps its mode
+    finally:
+        os.umask(umask)
 
 
 def test_partial_failure_exits_1_and_keeps_the_others(cli, feed_server, tmp_path):

@@ -303,7 +303,7 @@ def export(
     typer.echo(f"Wrote {count} mentions to {output}", err=True)
 
 
-def _write_atomically(path: Path, write: Any) -> int:
+def _write_atomically(path: Path, write: Any, *, binary: bool = False) -> int:
     """Write via a temporary file renamed into place: a killed export never leaves half a file."""
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -311,7 +311,10 @@ def _write_atomically(path: Path, write: Any) -> int:
     except OSError as exc:
         raise BrandwatchError(f"{path}: cannot write ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
+            # mkstemp's 0600 would hide an export or a digest from whoever else reads it.
+            os.fchmod(handle.fileno(), _file_mode(path))
             count = int(write(handle))
         os.replace(tmp, path)
     except OSError as exc:
@@ -320,6 +323,16 @@ def _write_atomically(path: Path, write: Any) -> int:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return count
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the file keeps when replaced, or what a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,7 @@ from brandwatch_cli.cli import (
     Status,
     StatusOption,
     UntilOption,
+    _error_line,
     _load,
     _now,
     _quiet_broken_pipe,
@@ -34,6 +35,9 @@ from brandwatch_cli.cli import (
 )
 from brandwatch_cli.cli_scan import FailOnOption, QuietOption, WaitOption, _fails, report_deliveries
 from brandwatch_cli.errors import BrandwatchError, ConfigError, StoreError
+
+if TYPE_CHECKING:  # imported when drawn: a report without --chart never loads them
+    from brandwatch_cli.report import Report
 
 
 class ReportFormat(StrEnum):
@@ -60,7 +64,8 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="table, markdown or json.")
     ] = ReportFormat.table,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also draw the trend as an SVG file (.svg).")
+        Path | None,
+        typer.Option("--chart", help="Also draw the trend for slides: FILE.svg or FILE.png."),
     ] = None,
 ) -> None:
     """A period against the one before: volume, sentiment, share of voice, trend, who talks
@@ -68,8 +73,8 @@ def report(
     from brandwatch_cli.report import build_report
     from brandwatch_cli.store import MentionStore
 
-    if chart is not None and chart.suffix.lower() != ".svg":
-        raise ConfigError(f"--chart {chart}: only .svg charts are drawn (vector, for slides)")
+    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
+        raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
     cfg, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         selection = _selection(cfg, store, since, until, keyword, source, None)
@@ -77,9 +82,7 @@ def report(
             store, selection, now=_now(), configured_keywords=[k.name for k in cfg.keywords]
         )
     if chart is not None:
-        from brandwatch_cli.chart import trend_svg
-
-        _write_text(chart, trend_svg(data))
+        _draw_chart(chart, data)
     with _quiet_broken_pipe():
         if fmt is ReportFormat.json:
             from brandwatch_cli.report_text import report_json
@@ -206,6 +209,23 @@ def digest(
 
 def _write_text(path: Path, text: str) -> None:
     _write_atomically(path, lambda handle: handle.write(text))
+
+
+def _draw_chart(path: Path, data: Report) -> None:
+    from brandwatch_cli.chart import trend_scene, trend_svg
+
+    if path.suffix.lower() == ".svg":
+        _write_text(path, trend_svg(data))
+        return
+    from brandwatch_cli.chart_png import system_font, trend_png
+
+    image = trend_png(trend_scene(data))
+    _write_atomically(path, lambda handle: handle.write(image), binary=True)
+    if system_font() is None:
+        _error_line(
+            f"warning: {path}: no DejaVu Sans, Liberation Sans or Arial font found; letters"
+            " outside ASCII show as boxes (install one, or draw .svg)"
+        )
 
 
 @app.command()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
@@ -172,8 +172,17 @@ def _print_summary(result: Any) -> None:
     sys.stdout.write(plaintext.summary_line(result) + "\n")
 
 
-def _interrupt(signum: int, frame: object) -> NoReturn:
-    raise KeyboardInterrupt
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM (a cron timeout, systemd stop) stops the scan as Ctrl-C does, through the same
+    handler: while the scan runs that is asyncio's, which cancels the scan task so each source
+    unwinds cleanly (a KeyboardInterrupt raised here could land inside the event loop's own
+    machinery, leaving a task with an unretrieved exception and a traceback on stderr).
+    Where SIGINT is ignored (a background job), it is a plain KeyboardInterrupt."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
 
 
 @contextmanager
