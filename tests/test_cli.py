@@ -8,6 +8,8 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -452,3 +454,17 @@ def test_relative_config_and_local_feed_paths(cli, tmp_path):
     result = cli("scan", "-c", "project/watch.yaml")  # relative to the working directory
     assert result.exit_code == 0, result.stderr
     assert db_rows(tmp_path / "project" / "data" / "m.db") == [(3,)]
+
+
+def test_the_command_line_does_not_load_httpx_own_command_line():
+    # httpx's CLI pulls in click's, pygments' and rich's syntax machinery (~50 ms of every
+    # fetching command's start-up); the scan's own client must still work.
+    script = (
+        "import sys, brandwatch_cli.cli, brandwatch_cli.scan, httpx;"
+        "print(sorted(m for m in ('pygments', 'rich.syntax') if m in sys.modules),"
+        " callable(httpx.AsyncClient))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["[]", "True"]
