@@ -468,3 +468,22 @@ def test_the_command_line_does_not_load_httpx_own_command_line():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["[]", "True"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["digest", "--format", "pdf"],
+        ["report", "--no-such-option"],
+        ["no-such-command"],
+        ["mark", "1"],
+        ["mark", "abc", "--status", "todo"],
+        ["mentions", "--limit", "0"],
+        ["scan", "--fail-on", "bogus"],
+    ],
+)
+def test_usage_errors_exit_2_with_the_usage_line(cli, tmp_path, args):
+    result = cli(*args, "-c", write_config(tmp_path, [("a", "a.xml")]))
+    assert result.exit_code == 2, result
+    assert "Error:" in result.stderr and "internal error" not in result.stderr
+    assert result.stdout == ""

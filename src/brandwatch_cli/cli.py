@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -294,6 +293,7 @@ def export(
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
     from brandwatch_cli import export as exporter
     from brandwatch_cli import queries
+    from brandwatch_cli.outfile import write_output
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
@@ -304,40 +304,8 @@ def export(
             with _quiet_broken_pipe():
                 exporter.write(rows, sys.stdout, fmt.value)
             return
-        count = _write_atomically(output, lambda handle: exporter.write(rows, handle, fmt.value))
+        count = write_output(output, lambda handle: exporter.write(rows, handle, fmt.value))
     typer.echo(f"Wrote {count} mentions to {output}", err=True)
-
-
-def _write_atomically(path: Path, write: Any, *, binary: bool = False) -> int:
-    """Write via a temporary file renamed into place: a killed export never leaves half a file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise BrandwatchError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with handle:
-            # mkstemp's 0600 would hide an export or a digest from whoever else reads it.
-            os.fchmod(handle.fileno(), _file_mode(path))
-            count = int(write(handle))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise BrandwatchError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return count
-
-
-def _file_mode(path: Path) -> int:
-    """The mode the file keeps when replaced, or what a new file gets under the umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def main() -> None:
@@ -353,16 +321,21 @@ def main() -> None:
         _error("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if _state["debug"]:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """A bad option, value or command: click's own exceptions, or the copies typer carries
+    since 0.29 (not subclasses of click's). Either kind shows itself and names its exit code
+    (2 for usage errors)."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
 
 
 def _error(message: str) -> None:

@@ -29,7 +29,6 @@ from brandwatch_cli.cli import (
     _now,
     _quiet_broken_pipe,
     _selection,
-    _write_atomically,
     app,
     print_mentions,
 )
@@ -208,7 +207,9 @@ def digest(
 
 
 def _write_text(path: Path, text: str) -> None:
-    _write_atomically(path, lambda handle: handle.write(text))
+    from brandwatch_cli.outfile import write_output
+
+    write_output(path, lambda handle: handle.write(text))
 
 
 def _draw_chart(path: Path, data: Report) -> None:
@@ -218,9 +219,10 @@ def _draw_chart(path: Path, data: Report) -> None:
         _write_text(path, trend_svg(data))
         return
     from brandwatch_cli.chart_png import system_font, trend_png
+    from brandwatch_cli.outfile import write_output
 
     image = trend_png(trend_scene(data))
-    _write_atomically(path, lambda handle: handle.write(image), binary=True)
+    write_output(path, lambda handle: handle.write(image), binary=True)
     if system_font() is None:
         _error_line(
             f"warning: {path}: no DejaVu Sans, Liberation Sans or Arial font found; letters"
