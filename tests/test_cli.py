@@ -214,6 +214,35 @@ def test_report_shows_keywords_share_days_sources_and_reply_first(cli, news):
     assert "\x1b" not in out  # piped: no colour codes
 
 
+@pytest.mark.parametrize(("since", "bucket"), [("48h", "hour"), ("2d", "hour"), ("49h", "day")])
+def test_a_relative_period_is_exactly_as_long_as_asked(cli, news, since, bucket):
+    config, _ = news
+    cli("scan", "-c", config)
+    data = json.loads(cli("report", "-c", config, "--since", since, "-f", "json").stdout)
+    assert data["bucket"] == bucket
+
+
+@pytest.mark.parametrize(
+    "period",
+    [("--since", "2026-11-20", "--until", "2026-11-18"), ("--since", "1d", "--until", "2d")],
+)
+def test_a_period_that_ends_before_it_starts_is_a_usage_error(cli, news, period):
+    config, _ = news
+    cli("scan", "-c", config)
+    for command in ("report", "mentions", "export"):
+        result = cli(command, "-c", config, *period)
+        assert result.exit_code == 2, (command, result)
+        assert "is not before --until" in result.stderr and result.stdout == ""
+
+
+def test_report_until_alone_covers_the_week_before_it(cli, news):
+    config, _ = news
+    cli("scan", "-c", config)
+    data = json.loads(cli("report", "-c", config, "--until", "2026-11-20", "-f", "json").stdout)
+    assert data["period"]["since"].startswith("2026-11-13")
+    assert data["period"]["until"].startswith("2026-11-20")
+
+
 def test_report_draws_the_trend_as_svg_or_png(cli, news, tmp_path):
     from PIL import Image
 

@@ -86,14 +86,18 @@ def test_formats_show_the_reply_first_list(cli, setup, fmt):
         assert "<script" not in out.lower()
 
 
-def test_notifications_through_apprise_to_a_local_endpoint(cli, setup):
+@pytest.mark.parametrize("quiet", [False, True])
+def test_notifications_through_apprise_to_a_local_endpoint(cli, setup, quiet):
     config, server, tmp_path = setup
     server.serve("/hook", b"{}", headers={"Content-Type": "application/json"})
     port = server.base_url.rsplit(":", 1)[1]
     text = config.read_text() + f"notify:\n  - json://127.0.0.1:{port}/hook\n"
     config.write_text(text)
-    result = cli("digest", "-c", config, "--notify", "--format", "markdown")
+    result = cli("digest", "-c", config, "--notify", "--format", "markdown", *["--quiet"] * quiet)
     assert result.exit_code == 0, result.stderr
+    # Quiet (cron), the digest goes only to the channels: cron mails nothing.
+    assert ("Acme launches" in result.stdout) is not quiet
+    assert result.stderr == ""
     posts = [h for path, h in server.requests if path == "/hook"]
     assert len(posts) == 1
     payload = json.loads(posts[0]["x-body"])

@@ -67,25 +67,34 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert f"brandwatch {command}" in readme
 
 
-def test_export_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
+def _piped(command: str, reader: str, cwd: Path) -> tuple[list[str], str]:
+    """Lines the reader printed, then the brandwatch command's exit status."""
+    result = subprocess.run(
+        f"'{BRANDWATCH}' {command} 2>err.txt | {reader}; echo ${{PIPESTATUS[0]}}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        executable="/bin/bash",
+        timeout=60,
+    )
+    *lines, status = result.stdout.splitlines()
+    return lines, status
+
+
+def test_output_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
     feed_server.serve("/many.xml", rss(items(3000)))
     config = write_config(tmp_path, [("many", feed_server.url("/many.xml"))])
     assert run("scan", "-c", config).returncode == 0
-    for fmt in ("csv", "jsonl"):
-        result = subprocess.run(
-            f"'{BRANDWATCH}' export -c '{config}' --format {fmt} 2>err.txt | head -1;"
-            " echo ${PIPESTATUS[0]}",
-            shell=True,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            executable="/bin/bash",
-            timeout=60,
-        )
-        first, status = result.stdout.splitlines()
-        assert first.startswith("id,source,keywords" if fmt == "csv" else '{"id":')
-        assert status == "0"
+    for fmt, first in (("csv", "id,source,keywords"), ("jsonl", '{"id":')):
+        lines, status = _piped(f"export -c '{config}' --format {fmt}", "head -1", tmp_path)
+        assert lines[0].startswith(first) and status == "0"
         assert (tmp_path / "err.txt").read_text() == ""
+    # A reader that closes the pipe before the first write: Rich tables, JSON, plain text.
+    for command in ("report --since 3650d", "report -f json", "sources", "check", "mentions"):
+        lines, status = _piped(f"{command} -c '{config}'", "true", tmp_path)
+        assert status == "0", command
+        assert (tmp_path / "err.txt").read_text() == "", command
 
 
 def test_terminal_output_is_a_table_without_raw_control_characters(feed_server, tmp_path):

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from brandwatch_cli import __version__, plaintext
-from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.errors import BrandwatchError, ConfigError
 
 # httpx imports its own command-line client whenever click, pygments and rich are installed
 # (they are: typer brings them), ~30 ms of every fetching command's start-up for code this
@@ -141,17 +141,27 @@ def _selection(
     sentiment: Sentiment | None,
     status: Sequence[Status] | None = None,
     search: str | None = None,
+    now: datetime | None = None,
 ) -> Any:
+    """The filter the options describe; relative times count from ``now`` (the command's one
+    "now", so that ``--since 48h`` is exactly 48 hours long)."""
     from brandwatch_cli import queries
     from brandwatch_cli.timespec import parse_moment
 
-    now = _now()
+    now = now or _now()
+    start = parse_moment(since, now) if since else None
+    end = parse_moment(until, now, "--until") if until else None
+    if start is not None and end is not None and start >= end:
+        raise ConfigError(
+            f"--since {since} ({start:%Y-%m-%d %H:%M}) is not before --until {until}"
+            f" ({end:%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
+        )
     names = {k.name.casefold(): k.name for k in config.keywords}
     for stored in queries.stored_keywords(store):
         names.setdefault(stored.casefold(), stored)
     return queries.MentionFilter(
-        since=parse_moment(since, now) if since else None,
-        until=parse_moment(until, now, "--until") if until else None,
+        since=start,
+        until=end,
         keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
         sources=tuple(source or ()),
         sentiment=sentiment.value if sentiment else None,

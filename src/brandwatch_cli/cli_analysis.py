@@ -48,38 +48,39 @@ def check(
     from brandwatch_cli.querylang import describe, format_query
 
     cfg, _ = _load(config, None)
-    out = sys.stdout
-    out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
-    for keyword in cfg.keywords:
-        node = keyword_node(keyword)
-        out.write(f"\n{plaintext.clean(keyword.name)}\n")
-        out.write(f"  query: {plaintext.clean(format_query(node))}\n")
-        out.write(f"  matches: {plaintext.clean(describe(node))}\n")
-        for label, values in (
-            ("excluded inside", keyword.exclude),
-            ("needs one of", keyword.require_any),
-            ("languages", keyword.languages),
-        ):
-            if values:
-                out.write(f"  {label}: {plaintext.clean(', '.join(values))}\n")
-        if keyword.case_sensitive:
-            out.write("  case-sensitive\n")
-        if keyword.lexicon:
-            words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
-            out.write(f"  sentiment overrides: {plaintext.clean(words)}\n")
-    if test is None:
-        return
-    language = detect_language(mention_text(title, test))
-    out.write(f"\ntest text (language: {language or 'unknown'}):\n")
-    for explanation in Matcher(cfg.keywords).explain(title, test):
-        keyword = next(k for k in cfg.keywords if k.name == explanation.keyword)
-        matched, reason = explanation.matched, explanation.reason
-        if matched and keyword.languages and language not in keyword.languages:
-            matched = False
-            reason += f", but the language {language or 'unknown'} is not one of"
-            reason += f" {', '.join(keyword.languages)}"
-        mark = "MATCH   " if matched else "no match"
-        out.write(f"  {mark} {plaintext.clean(keyword.name)}: {plaintext.clean(reason)}\n")
+    with _quiet_broken_pipe():
+        out = sys.stdout
+        out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
+        for keyword in cfg.keywords:
+            node = keyword_node(keyword)
+            out.write(f"\n{plaintext.clean(keyword.name)}\n")
+            out.write(f"  query: {plaintext.clean(format_query(node))}\n")
+            out.write(f"  matches: {plaintext.clean(describe(node))}\n")
+            for label, values in (
+                ("excluded inside", keyword.exclude),
+                ("needs one of", keyword.require_any),
+                ("languages", keyword.languages),
+            ):
+                if values:
+                    out.write(f"  {label}: {plaintext.clean(', '.join(values))}\n")
+            if keyword.case_sensitive:
+                out.write("  case-sensitive\n")
+            if keyword.lexicon:
+                words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
+                out.write(f"  sentiment overrides: {plaintext.clean(words)}\n")
+        if test is None:
+            return
+        language = detect_language(mention_text(title, test))
+        out.write(f"\ntest text (language: {language or 'unknown'}):\n")
+        for explanation in Matcher(cfg.keywords).explain(title, test):
+            keyword = next(k for k in cfg.keywords if k.name == explanation.keyword)
+            matched, reason = explanation.matched, explanation.reason
+            if matched and keyword.languages and language not in keyword.languages:
+                matched = False
+                reason += f", but the language {language or 'unknown'} is not one of"
+                reason += f" {', '.join(keyword.languages)}"
+            mark = "MATCH   " if matched else "no match"
+            out.write(f"  {mark} {plaintext.clean(keyword.name)}: {plaintext.clean(reason)}\n")
 
 
 @app.command()

@@ -55,7 +55,7 @@ class DigestFormat(StrEnum):
 def report(
     config: ConfigOption = None,
     db: DbOption = None,
-    since: SinceOption = "7d",
+    since: SinceOption = None,
     until: UntilOption = None,
     keyword: KeywordOption = None,
     source: SourceOption = None,
@@ -68,17 +68,19 @@ def report(
     ] = None,
 ) -> None:
     """A period against the one before: volume, sentiment, share of voice, trend, who talks
-    (sources, domains, authors, influencers), and the negative mentions to answer first."""
+    (sources, domains, authors, influencers), and the negative mentions to answer first.
+    The period is the 7 days before --until (now) unless --since says otherwise."""
     from brandwatch_cli.report import build_report
     from brandwatch_cli.store import MentionStore
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
     cfg, db_path = _load(config, db)
+    now = _now()
     with MentionStore.open(db_path, create=False) as store:
-        selection = _selection(cfg, store, since, until, keyword, source, None)
+        selection = _selection(cfg, store, since, until, keyword, source, None, now=now)
         data = build_report(
-            store, selection, now=_now(), configured_keywords=[k.name for k in cfg.keywords]
+            store, selection, now=now, configured_keywords=[k.name for k in cfg.keywords]
         )
     if chart is not None:
         _draw_chart(chart, data)
@@ -174,7 +176,7 @@ def digest(
         body = render(data)
         if output is not None:
             _write_text(output, body)
-        else:
+        elif not (quiet and notify):  # quiet, the digest goes only where --notify sends it
             with _quiet_broken_pipe():
                 sys.stdout.write(body)
         delivered = reached = True

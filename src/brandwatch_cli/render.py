@@ -6,6 +6,7 @@ terminal control characters removed), so a feed title cannot recolour or rewrite
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
@@ -32,11 +33,21 @@ STATUS_STYLES = {
 PIPED_WIDTH = 160
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """``brandwatch report | head -1``: the reader has what it wanted. Stop writing and
+        exit 0, as ``export`` does (Rich's own choice, 1, fails ``set -o pipefail`` scripts)."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
 def console(file: IO[str] | None = None) -> Console:
     """A console for ``file`` (stdout by default): colour only on a terminal, NO_COLOR honoured."""
     file = file or sys.stdout
     terminal = file.isatty()
-    return Console(
+    return _Console(
         file=file,
         highlight=False,
         soft_wrap=False,

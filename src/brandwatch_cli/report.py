@@ -196,7 +196,9 @@ def _trend(
     view: stats.PeriodView, period: Period, names: Sequence[str]
 ) -> tuple[str, dict[str, tuple[TrendPoint, ...]]]:
     """Points per hour for short periods, per UTC day otherwise; quiet buckets are zeros."""
-    if period.length <= HOURLY_UP_TO:
+    # A period ending now ends after the current second (see build_report): "--since 48h"
+    # is up to a second longer than 48 hours, and still drawn per hour.
+    if period.length <= HOURLY_UP_TO + timedelta(seconds=1):
         bucket, step = "hour", timedelta(hours=1)
         start = period.since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     else:
