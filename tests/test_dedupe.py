@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
-from brandwatch_cli.dedupe import canonical_url, fingerprint
+from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,24 @@ sentences = st.lists(
 def test_different_articles_never_share_a_fingerprint(a, b):
     if a != b:
         assert fingerprint(" ".join(a), "") != fingerprint(" ".join(b), "")
+
+
+def test_first_of_each_story_keeps_the_first_row_sharing_any_key():
+    keys = [
+        ("g1", "https://a.example/1", "f1"),
+        ("g2", "https://a.example/1", None),  # same page, another guid
+        ("g3", None, "f1"),  # syndicated copy: same content
+        ("g1", None, None),  # the same guid again
+        ("g4", None, None),
+        ("g5", "https://a.example/5", None),
+    ]
+    assert first_of_each_story(keys) == [0, 4, 5]
+    assert first_of_each_story([]) == []
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from(["x", None]))))
+def test_first_of_each_story_never_keeps_two_rows_sharing_a_key(keys):
+    kept = [keys[i] for i in first_of_each_story(keys)]
+    for position in range(2):
+        values = [row[position] for row in kept if row[position] is not None]
+        assert len(values) == len(set(values))

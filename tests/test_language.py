@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -217,3 +218,20 @@ def test_vader_english_tweets_are_english():
     # 99.5% as shipped; the misses are mostly tweets in Turkish, Spanish, Dutch... and four
     # made of emoticons alone (None by design).
     assert share(tweets, "en") >= 0.99
+
+
+@pytest.mark.parametrize("unit", ["x", "a.", "a-", "a+", "a.b@", "@a"])
+def test_stripping_links_stays_linear_on_hostile_long_words(unit):
+    # A feed can carry one 20,000-character "word": the link and e-mail patterns must not try
+    # it from every position. Compared with ordinary words of the same length, in one process.
+    def cost(text: str) -> float:
+        started = time.perf_counter()
+        for _ in range(3):
+            strip_non_language(text)
+        return time.perf_counter() - started
+
+    size = 20_000
+    hostile = (unit * size)[:size]
+    ordinary = ("word " * size)[:size]
+    # Quadratic matching costs thousands of times more here; linear stays within a few times.
+    assert cost(hostile) < 50 * cost(ordinary) + 0.01

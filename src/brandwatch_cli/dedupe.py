@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -115,3 +116,19 @@ def content_id(title: str, text: str, published: datetime | None) -> str:
     """A stable entry id for entries that carry neither an id nor a link."""
     digest = hashlib.sha256(f"{title}\n{text}\n{published}".encode()).hexdigest()[:32]
     return f"sha256:{digest}"
+
+
+def first_of_each_story(keys: Sequence[tuple[str | None, ...]]) -> list[int]:
+    """Indexes of the rows whose keys (entry id, canonical URL, fingerprint: None is no key)
+    no earlier row shares, position by position: a feed that repeats one story 400 times has
+    it matched once, scored once, stored once."""
+    seen: list[set[str]] = [set() for _ in keys[0]] if keys else []
+    first = []
+    for index, row in enumerate(keys):
+        if any(key is not None and key in taken for key, taken in zip(row, seen, strict=True)):
+            continue
+        first.append(index)
+        for key, taken in zip(row, seen, strict=True):
+            if key is not None:
+                taken.add(key)
+    return first

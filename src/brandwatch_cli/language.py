@@ -59,10 +59,13 @@ ISO_639_1 = frozenset((
 #: Withdrawn codes still found in old feeds, and their replacements.
 _WITHDRAWN = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 
+#: Each alternative starts only where a run of its characters starts (the look-behinds): tried
+#: from every position inside a 10,000-letter "word" from a hostile feed, it would cost time
+#: in the square of the word's length.
 _NOT_LANGUAGE_RE = re.compile(
     r"(?:https?://|www\.)\S+"  # links
-    r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # links without a scheme: t.co/x, bit.ly/y
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)+/\S*"  # links without a scheme: t.co/x, bit.ly/y
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|(?<![\w@])@\w+"  # @handles
 )
 _HASH_RE = re.compile(r"(?<![\w#&])#(?=\w)")

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import canonical_url, fingerprint
+from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Unchanged
 from brandwatch_cli.matching import KeywordMatch, cached_matcher
@@ -215,10 +215,13 @@ class _Scan:
         if items:
             prepared = await ctx.run(prepare, items, self.config.keywords, config.about)
             matched = len(prepared)
-            known = self.store.known(
-                config.name, [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
-            )
-            fresh = [c for index, c in enumerate(prepared) if index not in known]
+            keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
+            known = self.store.known(config.name, keys)
+            fresh = [
+                prepared[index]
+                for index in first_of_each_story(keys)
+                if index not in known  # stored by an earlier scan or another source
+            ]
             analyses = await ctx.run(
                 analyze_all,
                 [(c.item, c.matches) for c in fresh],
