@@ -88,9 +88,15 @@ def test_sentiment_command_formats(cli):
     table = cli("sentiment", "J'adore ce produit", "I hate this product")
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
-    assert lines[0].split() == ["language", "sentiment", "sentiment_label", "text"]
-    assert "fr" in lines[2] and "positive" in lines[2]
-    assert "en" in lines[3] and "negative" in lines[3]
+    assert lines[0].split() == [
+        "language",
+        "sentiment",
+        "sentiment_label",
+        "text",
+        "sentiment_method",
+    ]
+    assert "fr" in lines[2] and "positive" in lines[2] and lines[2].endswith(" fr")
+    assert "en" in lines[3] and "negative" in lines[3] and lines[3].endswith(" vader")
 
     result = cli("sentiment", "--format", "csv", "Je n'aime pas du tout", "C'est super")
     parsed = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -121,12 +127,39 @@ def test_sentiment_language_can_be_forced(cli):
 
 def test_lexicon_overrides_change_the_reading(cli, tmp_path):
     config = write_config(tmp_path, [("a", "x.xml")], extra="sentiment:\n  lexicon: {killer: 3.0}")
+    config = config.rename(tmp_path / "tuned.yaml")  # not ./brandwatch.yaml: only with -c
     plain = json.loads(cli("sentiment", "-f", "jsonl", "-l", "en", "a killer feature").stdout)
     tuned = json.loads(
         cli("sentiment", "-f", "jsonl", "-l", "en", "-c", config, "a killer feature").stdout
     )
     assert plain["sentiment_label"] == "negative"
     assert tuned["sentiment_label"] == "positive"
+
+
+def test_sentiment_reads_with_the_lexicons_scan_would_use(cli, tmp_path, monkeypatch):
+    write_config(
+        tmp_path,
+        [("a", "x.xml")],
+        keywords="  - name: Acme\n    sentiment:\n      lexicon: {killer: 2.0}\n  - Globex\n",
+        extra="sentiment:\n  lexicon: {bombe: 2.5}",
+    )
+    monkeypatch.chdir(tmp_path)  # ./brandwatch.yaml, as every command finds it
+
+    def label(text: str) -> str:
+        return str(json.loads(cli("sentiment", "-f", "jsonl", text).stdout)["sentiment_label"])
+
+    assert label("Le nouveau Globex est une bombe") == "positive"  # the global override
+    assert label("Acme is a killer") == "positive"  # the override of the keyword it names
+    assert label("Globex is a killer") == "negative"  # Acme's vocabulary is Acme's alone
+    monkeypatch.chdir(tmp_path.parent)
+    assert label("Acme is a killer") == "negative"  # no config anywhere: plain analyzers
+
+
+def test_sentiment_drops_a_byte_order_mark_from_stdin(cli, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffgreat\nbad\n"))
+    rows = [json.loads(line) for line in cli("sentiment", "-f", "jsonl").stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["great", "bad"]
+    assert rows[0]["sentiment_label"] == "positive"
 
 
 def test_rescore_after_a_lexicon_change_is_resumable(cli, scanned, monkeypatch):

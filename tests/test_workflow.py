@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -97,6 +98,38 @@ def test_quiet_scan_prints_only_errors(cli, feed_server, tmp_path):
     assert result.stderr.strip() == "error: source 'gone' failed: HTTP 404 Not Found"
 
 
+def test_rescore_waits_for_a_scan_as_long_as_told_and_stops_cleanly_on_sigterm(
+    feed_server, tmp_path
+):
+    from brandwatch_cli.lock import exclusive
+
+    feed_server.serve("/a.xml", rss(ITEMS))
+    config = write_config(tmp_path, [("a", feed_server.url("/a.xml"))], keywords="  - Acme\n")
+    brandwatch = [sys.executable, "-m", "brandwatch_cli"]
+    assert subprocess.run([*brandwatch, "scan", "-c", str(config), "-q"]).returncode == 0
+    with exclusive(tmp_path / "mentions.db.scan.lock", "scan"):  # a scan is running
+        started = time.monotonic()
+        gave_up = subprocess.run(
+            [*brandwatch, "rescore", "-c", str(config), "--wait", "0.5"],
+            capture_output=True,
+            text=True,
+        )
+        assert gave_up.returncode == 4 and "another scan or rescore is running" in gave_up.stderr
+        assert time.monotonic() - started < 10
+        waiting = subprocess.Popen(
+            [*brandwatch, "rescore", "-c", str(config), "--wait", "60"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2)  # started, waiting for the lock
+        waiting.send_signal(signal.SIGTERM)
+        _, stderr = waiting.communicate(timeout=30)
+    assert waiting.returncode == 130
+    assert stderr.strip() == (
+        "error: rescore interrupted; the batches done are kept, run it again to finish"
+    )
+
+
 def test_a_second_scan_waits_then_gives_up_with_exit_4(feed_server, tmp_path):
     for n in range(3):
         feed_server.serve(f"/s{n}.xml", rss(ITEMS), delay=2)
@@ -122,3 +155,21 @@ def test_a_second_scan_waits_then_gives_up_with_exit_4(feed_server, tmp_path):
         [*brandwatch, "scan", "-c", str(config), "--wait", "1"], capture_output=True, text=True
     )
     assert third.returncode == 0, third.stderr
+
+
+def test_fail_on_source_errors_still_fires_while_a_broken_source_backs_off(
+    cli, feed_server, tmp_path
+):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    for _ in range(2):  # the first failure is retried at the next scan, then it backs off
+        assert cli("scan", "-c", config, "-q", "--fail-on", "source-errors").exit_code == 5
+    # The next hourly run skips 'gone' (backing off): cron must still hear about it...
+    again = cli("scan", "-c", config, "-q", "--fail-on", "source-errors")
+    assert again.exit_code == 5 and again.stderr == ""
+    # ...while a plain scan treats a source backing off as a warning, as documented.
+    assert cli("scan", "-c", config, "-q").exit_code == 0

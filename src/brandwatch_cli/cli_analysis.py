@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
@@ -17,7 +19,8 @@ import typer
 
 from brandwatch_cli import plaintext
 from brandwatch_cli.cli import ConfigOption, DbOption, _load, _progress_bar, _quiet_broken_pipe, app
-from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.cli_scan import WaitOption, _interrupt
+from brandwatch_cli.errors import ConfigError, Interrupted
 
 SENTIMENT_COLUMNS = ("language", "sentiment", "sentiment_label", "text", "sentiment_method")
 
@@ -97,25 +100,37 @@ def sentiment(
     ] = TextFormat.table,
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Apply this config's sentiment lexicon overrides."),
+        typer.Option(
+            "--config",
+            "-c",
+            help="Apply this config's sentiment lexicon overrides, global and of the keywords"
+            " a text names, as scan does [$BRANDWATCH_CONFIG or ./brandwatch.yaml if present].",
+        ),
     ] = None,
 ) -> None:
     """Score texts: language, sentiment (compound in [-1, 1]), label, text, in input order."""
     from brandwatch_cli import sentiment as analyzers
-    from brandwatch_cli.analysis import mention_text
+    from brandwatch_cli.analysis import combined_lexicon, mention_text
     from brandwatch_cli.language import detect_language
+    from brandwatch_cli.matching import cached_matcher
 
     if language is not None and not (len(language) == 2 and language.isalpha()):
         raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
-    lexicon = _load(config, None)[0].lexicon if config is not None else ()
+    cfg = _optional_config(config)
     forced = language.lower() if language else None
     lines = texts if texts else _stdin_lines()
+
+    def lexicon_for(text: str) -> tuple[tuple[str, float], ...]:
+        if cfg is None:
+            return ()
+        named = [m.keyword for m in cached_matcher(cfg.keywords).match("", text)]
+        return combined_lexicon(cfg.lexicon, cfg.keywords, named)
 
     def rows() -> Iterator[dict[str, Any]]:
         for line in lines:
             text = mention_text("", line)
             lang = forced or detect_language(text)
-            result = analyzers.analyze(text, lang, lexicon)
+            result = analyzers.analyze(text, lang, lexicon_for(line))
             yield {
                 "language": lang,
                 "sentiment": round(result.score, 4),
@@ -135,16 +150,33 @@ def sentiment(
                 writer.writerow(["" if row[c] is None else row[c] for c in SENTIMENT_COLUMNS])
         else:
             table = [
-                [r["language"] or "-", f"{r['sentiment']:+.3f}", r["sentiment_label"], r["text"]]
+                [
+                    r["language"] or "-",
+                    f"{r['sentiment']:+.3f}",
+                    r["sentiment_label"],
+                    r["text"],
+                    r["sentiment_method"],
+                ]
                 for r in rows()
             ]
-            sys.stdout.write(
-                plaintext.table(SENTIMENT_COLUMNS[:4], table, right=("sentiment",)) + "\n"
-            )
+            sys.stdout.write(plaintext.table(SENTIMENT_COLUMNS, table, right=("sentiment",)) + "\n")
+
+
+def _optional_config(explicit: Path | None) -> Any:
+    """The config named by -c or $BRANDWATCH_CONFIG (which must load), else ./brandwatch.yaml
+    when there is one: scoring a text needs no config, but one's lexicon changes the scores."""
+    from brandwatch_cli.config import CONFIG_ENV, resolve_config_path
+
+    path = resolve_config_path(explicit)
+    if explicit is None and not os.environ.get(CONFIG_ENV) and not path.exists():
+        return None
+    return _load(path, None)[0]
 
 
 def _stdin_lines() -> Iterable[str]:
-    for line in sys.stdin:
+    for number, line in enumerate(sys.stdin):
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # saved by Notepad or Excel
         yield line.rstrip("\r\n")
 
 
@@ -153,6 +185,7 @@ def rescore(
     config: ConfigOption = None,
     db: DbOption = None,
     batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Rows per step.")] = 500,
+    wait: WaitOption = 10.0,
 ) -> None:
     """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
     changed. Works in batches; a stopped rescore resumes where it stopped."""
@@ -161,12 +194,18 @@ def rescore(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
-    with (
-        exclusive(db_path.with_name(db_path.name + ".scan.lock"), "scan or rescore", 10.0),
-        MentionStore.open(db_path, create=False) as store,
-        _progress_bar("rescoring") as bar,
-    ):
-        result = run_rescore(store, cfg, batch=batch, on_batch=bar)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with (
+            exclusive(db_path.with_name(db_path.name + ".scan.lock"), "scan or rescore", wait),
+            MentionStore.open(db_path, create=False) as store,
+            _progress_bar("rescoring") as bar,
+        ):
+            result = run_rescore(store, cfg, batch=batch, on_batch=bar)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "rescore interrupted; the batches done are kept, run it again to finish"
+        ) from None
     typer.echo(
         f"Rescored {result.rescored} mention{'s' if result.rescored != 1 else ''};"
         f" {result.changed_labels} changed label",

@@ -79,7 +79,7 @@ def scan(
     backing off are reported on stderr as warnings (not with --quiet).
     """
     from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.scan import run_scan, select_sources
+    from brandwatch_cli.scan import SKIPPED, run_scan, select_sources
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
@@ -112,7 +112,9 @@ def scan(
     if not quiet:
         for outcome in result.held_back:
             _error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
-    if _fails(fail_on, spikes, bool(result.failed)):
+    # A source backing off after failures is still a source in trouble (rate limits are not).
+    troubled = result.failed or any(o.status == SKIPPED for o in result.held_back)
+    if _fails(fail_on, spikes, bool(troubled)):
         raise typer.Exit(EXIT_ALERT)
     if result.failed:
         raise typer.Exit(EXIT_SOURCE_FAILED)
