@@ -190,7 +190,11 @@ def test_mentions_filters(cli, news):
     lines = negative.stdout.splitlines()
     assert len(lines) == 1 and "Acme recall" in lines[0]
     assert len(cli("mentions", "-c", config, "-k", "Globex").stdout.splitlines()) == 1
-    assert len(cli("mentions", "-c", config, "--source", "nope").stdout.splitlines()) == 0
+    typo = cli("mentions", "-c", config, "--source", "newz")
+    assert typo.exit_code == 2 and typo.stdout == ""
+    assert "--source 'newz': no such source in the config or database" in typo.stderr
+    typo = cli("report", "-c", config, "-k", "Acmee")
+    assert typo.exit_code == 2 and "(did you mean 'Acme'?)" in typo.stderr
     assert len(cli("mentions", "-c", config, "--since", "2026-11-17").stdout.splitlines()) == 2
     assert len(cli("mentions", "-c", config, "--until", "2026-11-17").stdout.splitlines()) == 1
     assert len(cli("mentions", "-c", config, "--limit", "2").stdout.splitlines()) == 2
@@ -516,3 +520,11 @@ def test_usage_errors_exit_2_with_the_usage_line(cli, tmp_path, args):
     assert result.exit_code == 2, result
     assert "Error:" in result.stderr and "internal error" not in result.stderr
     assert result.stdout == ""
+
+
+def test_sources_before_the_first_scan_lists_them_without_creating_a_database(cli, tmp_path):
+    config = write_config(tmp_path, [("a", "a.xml"), ("b", "b.xml")])
+    result = cli("sources", "-c", config)
+    assert result.exit_code == 0, result
+    assert re.search(r"\ba\s+feed\s+never scanned", result.stdout)
+    assert not (tmp_path / "mentions.db").exists()

@@ -176,3 +176,22 @@ def test_a_killed_scan_leaves_a_consistent_database(feed_server, tmp_path, sig):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 12 * 20
     time.sleep(0)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_stdout_is_one_line_and_the_digest_comes_again(feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(items(5)))
+    config = write_config(tmp_path, [("f", feed_server.url("/f.xml"))])
+    assert run("scan", "-c", config).returncode == 0
+    for command in (["digest"], ["export"], ["report", "--since", "3650d"]):
+        with open("/dev/full", "wb") as full:
+            result = subprocess.run(
+                [BRANDWATCH, *command, "-c", str(config)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=60,
+            )
+        assert result.returncode == 1, command
+        assert result.stderr == "error: cannot write the output: No space left on device\n"
+    assert "Acme story" in run("digest", "-c", config).stdout  # the failed one moved nothing

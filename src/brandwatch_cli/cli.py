@@ -159,6 +159,10 @@ def _selection(
     names = {k.name.casefold(): k.name for k in config.keywords}
     for stored in queries.stored_keywords(store):
         names.setdefault(stored.casefold(), stored)
+    _known_names("--keyword", keyword or (), list(names.values()), casefold=True)
+    if source:
+        known_sources = [s.name for s in config.sources]
+        _known_names("--source", source, known_sources + queries.stored_sources(store))
     return queries.MentionFilter(
         since=start,
         until=end,
@@ -170,9 +174,30 @@ def _selection(
     )
 
 
+def _known_names(
+    option: str, given: Sequence[str], known: list[str], *, casefold: bool = False
+) -> None:
+    """A filter naming nothing configured or stored is a typo, not "no mentions": exit 2."""
+    import difflib
+
+    def norm(name: str) -> str:
+        return name.casefold() if casefold else name
+
+    known = sorted(set(known))
+    what = option.removeprefix("--")
+    for name in given:
+        if norm(name) not in {norm(k) for k in known}:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)}"
+            raise ConfigError(
+                f"{option} {name!r}: no such {what} in the config or database ({hint})"
+            )
+
+
 @contextmanager
 def _quiet_broken_pipe() -> Iterator[None]:
-    """``brandwatch export | head -1``: stop quietly when the reader goes away."""
+    """``brandwatch export | head -1``: stop quietly when the reader goes away; any other
+    failure to write stdout is one line, not a traceback."""
     try:
         yield
         sys.stdout.flush()
@@ -180,6 +205,8 @@ def _quiet_broken_pipe() -> Iterator[None]:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(EXIT_OK) from None
+    except OSError as exc:  # stdout redirected to a full disk, a closed terminal...
+        raise BrandwatchError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -241,8 +268,11 @@ def sources(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
-    with MentionStore.open(db_path) as store, _quiet_broken_pipe():
-        health = queries.source_health(store, _now() - timedelta(days=7))
+    health: dict[str, dict[str, Any]] = {}
+    if db_path.exists():  # before the first scan: the configured sources, never tried
+        with MentionStore.open(db_path, create=False) as store:
+            health = queries.source_health(store, _now() - timedelta(days=7))
+    with _quiet_broken_pipe():
         render.sources(cfg.sources, health, render.console())
 
 

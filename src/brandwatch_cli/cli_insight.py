@@ -249,10 +249,12 @@ def mark(
     _, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         missing = store.set_status(ids, status.value, note, _now())
-    done = len(ids) - len(missing)
-    typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {status.value}", err=True)
     if missing:
-        raise BrandwatchError(f"no mention with id {', '.join(map(str, missing))}")
+        raise BrandwatchError(
+            f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
+        )
+    done = len(set(ids))
+    typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {status.value}", err=True)
 
 
 @app.command()

@@ -169,6 +169,12 @@ def stored_keywords(store: MentionStore) -> list[str]:
     return [row[0] for row in store.rows("SELECT DISTINCT keyword FROM mention_keywords")]
 
 
+def stored_sources(store: MentionStore) -> list[str]:
+    """Sources ever scanned or holding mentions (one renamed in the config still has rows)."""
+    sql = "SELECT source FROM source_state UNION SELECT DISTINCT source FROM mentions"
+    return [row[0] for row in store.rows(sql)]
+
+
 def source_health(store: MentionStore, since: datetime) -> dict[str, dict[str, Any]]:
     """Per source name: its stored state, mentions stored, mentions since ``since``, ETag held."""
     rows = store.dicts(

@@ -190,21 +190,25 @@ class MentionStore:
     def set_status(
         self, ids: Sequence[int], status: str, note: str | None, now: datetime
     ) -> list[int]:
-        """Mark mentions; returns the ids that do not exist (nothing is changed for them)."""
+        """Mark all the mentions, or none: returns the ids that do not exist, and when there is
+        one, nothing is changed (a typo in a list of ids must not leave it half applied)."""
+        wanted = list(dict.fromkeys(ids))
         with self._guard("mark mentions"), self.db.atomic():
             known = {
                 row[0]
                 for row in self.db.execute(
-                    f"SELECT id FROM mentions WHERE id IN ({', '.join('?' * len(ids))})",
-                    list(ids),
+                    f"SELECT id FROM mentions WHERE id IN ({', '.join('?' * len(wanted))})",
+                    wanted,
                 )
             }
-            self.db.conn.executemany(
-                "UPDATE mentions SET status = ?, status_at = ?,"
-                " note = coalesce(?, note) WHERE id = ?",
-                [(status, iso(now), note, mention_id) for mention_id in ids if mention_id in known],
-            )
-        return [mention_id for mention_id in ids if mention_id not in known]
+            missing = [mention_id for mention_id in wanted if mention_id not in known]
+            if not missing:
+                self.db.conn.executemany(
+                    "UPDATE mentions SET status = ?, status_at = ?,"
+                    " note = coalesce(?, note) WHERE id = ?",
+                    [(status, iso(now), note, mention_id) for mention_id in wanted],
+                )
+        return missing
 
     # -- digests -------------------------------------------------------------------------------
 
