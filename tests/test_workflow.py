@@ -84,6 +84,16 @@ def test_full_text_search_is_accent_and_case_insensitive(cli, scanned):
     phrase = cli("search", '"no refund"', "-c", scanned, "--format", "csv").stdout
     assert phrase.splitlines()[0].startswith("id,source,keywords")
     assert len(phrase.splitlines()) == 2
+
+    def titles_of(query: str) -> list[str]:
+        found = cli("search", query, "-c", scanned, "--format", "jsonl")
+        assert found.exit_code == 0, (query, found.stderr)
+        return [json.loads(line)["title"] for line in found.stdout.splitlines()]
+
+    assert titles_of("NEAR(acme refund, 5)") == ["Acme support is terrible, still no refund"]
+    assert titles_of("NEAR(acme refund, 2)") == []  # five words apart
+    assert titles_of('"acme recall" toaster-dangerous') == []  # a phrase and a hyphenated word
+    assert titles_of('"acme recall" dangerous') == ["Acme recall: the toaster is dangerous"]
     assert cli("search", "nothing-like-this", "-c", scanned).stderr.startswith("No mentions")
     bad = cli("search", '"unbalanced', "-c", scanned)
     assert bad.exit_code == 2 and "search" in bad.stderr and "Traceback" not in bad.stderr

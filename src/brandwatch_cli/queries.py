@@ -5,6 +5,8 @@ Every value reaches SQLite as a parameter; only fixed fragments are formatted in
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,19 +107,25 @@ _FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 def fts_query(text: str) -> str:
     """A user's search as an FTS5 query: plain words are quoted (so ``e-mail`` or ``l'appli``
     search themselves instead of tripping FTS5's syntax), while ``"phrases"``, ``AND``/``OR``/
-    ``NOT``, ``prefix*`` and parentheses keep their FTS5 meaning."""
-    if '"' in text:
+    ``NOT``, ``prefix*``, parentheses and ``NEAR(a b, 10)`` keep their FTS5 meaning. An
+    unbalanced quote is left for FTS5 to report."""
+    if text.count('"') % 2:
         return text
-    parts = []
-    for token in text.split():
-        core = token.strip("()")
-        if token in _FTS_OPERATORS or not core or (core.endswith("*") and core[:-1].isalnum()):
-            parts.append(token)
-        else:
-            opening = token[: len(token) - len(token.lstrip("("))]
-            closing = token[len(token.rstrip(")")) :]
-            parts.append(f'{opening}"{core}"{closing}')
+    parts: list[str] = []
+    for token in _FTS_TOKEN.findall(text):
+        bare = (
+            token.startswith('"')
+            or token in _FTS_OPERATORS
+            or token in ("NEAR(", "(", ")", ",")
+            or (token.endswith("*") and token[:-1].isalnum())
+            or (token.isdigit() and parts[-1:] == [","])  # NEAR's distance
+        )
+        parts.append(token if bare else f'"{token}"')
     return " ".join(parts)
+
+
+#: Phrases, NEAR groups, parentheses, commas, and words (anything else up to those).
+_FTS_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[(),]|[^\s"(),]+')
 
 
 def _marks(values: Sequence[object]) -> str:
