@@ -6,7 +6,6 @@ Every value reaches SQLite as a parameter; only fixed fragments are formatted in
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
