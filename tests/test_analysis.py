@@ -231,3 +231,15 @@ def test_check_reports_a_bad_query_with_its_column(cli, tmp_path):
     result = cli("check", "-c", config)
     assert result.exit_code == 2
     assert "query of keyword 'X', column 3" in result.stderr
+
+
+def test_multi_word_overrides_apply_in_english_too():
+    from brandwatch_cli.sentiment import analyze
+
+    lexicon = (("must have", 3.0), ("killer", 2.0))
+    assert analyze("Acme is a must have", "en").label == "neutral"
+    assert analyze("Acme is a must have", "en", lexicon).label == "positive"
+    assert analyze("Acme is a MUST\n have!", "en", lexicon).label == "positive"  # any spacing
+    assert analyze("Acme is not a must have", "en", lexicon).label == "negative"  # negated
+    assert analyze("Acme is a killer", "en", lexicon).label == "positive"  # one word as before
+    assert analyze("Acme must have failed", "en", (("must have failed", -3.0),)).score < 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,7 +24,7 @@ POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 LABELS = ("positive", "neutral", "negative")
 #: Bump when an analyzer or its lexicon changes: stored scores of older versions are stale.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 ENGLISH, FRENCH, SIGNS, UNSUPPORTED = "vader", "fr", "emoji", "none"
 
 Lexicon = tuple[tuple[str, float], ...]
@@ -69,6 +70,7 @@ def analyze(text: str, language: str | None, lexicon: Lexicon = ()) -> Sentiment
     if method == FRENCH:
         compound = _french(lexicon).polarity(text)
     else:
+        text, lexicon = _joined_phrases(text, lexicon)
         compound = float(_english(lexicon).polarity_scores(text)["compound"])
     compound = max(-1.0, min(1.0, compound))
     return Sentiment(compound, label(compound), method)
@@ -84,6 +86,19 @@ def version(lexicons: list[Lexicon]) -> str:
     another version are stale (``brandwatch rescore`` recomputes them)."""
     data = json.dumps([ANALYZER_VERSION, [sorted(lexicon) for lexicon in lexicons]])
     return hashlib.sha256(data.encode()).hexdigest()[:12]
+
+
+def _joined_phrases(text: str, lexicon: Lexicon) -> tuple[str, Lexicon]:
+    """VADER reads one word at a time: a multi-word override ("must have": 3) is joined into
+    one token ("must_have"), in the lexicon and wherever the text says it."""
+    phrases = sorted((w for w, _ in lexicon if len(w.split()) > 1), key=len, reverse=True)
+    if not phrases:
+        return text, lexicon
+    for phrase in phrases:
+        words = phrase.split()
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+        text = re.sub(pattern, "_".join(words).lower(), text, flags=re.IGNORECASE)
+    return text, tuple(("_".join(w.split()), v) for w, v in lexicon)
 
 
 def _signs(text: str) -> str:
