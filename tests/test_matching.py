@@ -179,6 +179,14 @@ def test_require_any_context_words():
     assert not matches(orange, "Orange et citron au marché")
 
 
+def test_require_any_takes_prefixes_and_phrases():
+    orange = kw("Orange", terms=("Orange",), require_any=("forfait*", "service client"))
+    assert matches(orange, "Orange : nouveaux forfaits 5G")
+    assert matches(orange, "Le service   client d'Orange")
+    assert not matches(orange, "Orange, le client et son service")  # the phrase, in order
+    assert not matches(orange, "Orange sanguine")
+
+
 def test_lower_case_operators_are_words():
     keyword = kw("Or", query="or not")
     assert matches(keyword, "Gold: or not?")  # the words "or" and "not", both required

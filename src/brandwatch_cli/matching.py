@@ -167,7 +167,7 @@ class Matcher:
     @staticmethod
     def _compile(keyword: Keyword) -> _Compiled:
         node = keyword_node(keyword)
-        context = tuple(Term(tuple(w.split()), quoted=" " in w) for w in keyword.require_any)
+        context = tuple(_context_term(word) for word in keyword.require_any)
         plain = not keyword.query and not context and not keyword.case_sensitive
         return _Compiled(keyword, node, plain, context)
 
@@ -298,6 +298,14 @@ def _forms(term: Term) -> Iterable[str]:
         joined = re.sub(r"[^\w]+", "", text)
         if joined:
             yield joined
+
+
+def _context_term(word: str) -> Term:
+    """A ``require_any`` entry: a word or a phrase, a trailing ``*`` a prefix as in queries
+    (``forfait*`` for forfait, forfaits)."""
+    prefix = word.endswith("*") and len(word.rstrip("*").strip()) > 0
+    words = tuple(word.rstrip("*").split()) if prefix else tuple(word.split())
+    return Term(words, prefix=prefix, quoted=len(words) > 1)
 
 
 def _whole_word(text: str, start: int, stop: int, prefix: bool) -> bool:
