@@ -326,3 +326,26 @@ def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_p
     assert cursors == [("Acme",), ("Globex",)]
     queries = sorted(parse_qs(urlsplit(p).query)["q"][0] for p in feed_server.paths())
     assert queries == ['"Acme"', '"Globex" OR "Globex Corporation"']
+
+
+def test_a_bad_mode_stops_the_scan_before_any_request_and_a_fix_is_read_at_once(
+    cli, feed_server, tmp_path
+):
+    """A wrong option is the config's fault, not the source's: no failure is recorded, so the
+    source does not back off and the scan after the fix reads it without --force."""
+    feed_server.serve("/search.json", body("search_page1.json"))
+    entry = f"  - name: reddit\n    type: reddit\n    url: '{feed_server.base_url}'\n"
+    config = config_file(tmp_path, entry + "    mode: bogus\n")
+    bad = cli("scan", "-c", config)
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        f"error: {config}:9: source 'reddit': option 'mode' must be 'search' or 'new',"
+        " not 'bogus'\n"
+    )
+    assert feed_server.requests == []
+    assert not (tmp_path / "mentions.db").exists()
+    config = config_file(tmp_path, entry + "    mode: search\n")
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert "backing off" not in result.stderr
+    assert feed_server.paths()

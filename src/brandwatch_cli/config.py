@@ -17,6 +17,7 @@ from typing import Any
 
 from brandwatch_cli.alerts import SpikeRule
 from brandwatch_cli.configcheck import Checker
+from brandwatch_cli.errors import SourceError
 from brandwatch_cli.keywordconfig import read_keywords, read_lexicon
 from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
 from brandwatch_cli.yamlfile import YamlMap, load_yaml
@@ -151,7 +152,9 @@ def _http_policy(check: Checker, document: YamlMap) -> HttpPolicy:
     if "max_response_mb" in document:
         value = document["max_response_mb"]
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
-            raise check.fail(lines["max_response_mb"], "'max_response_mb' must be from 0 to 1024")
+            raise check.fail(
+                lines["max_response_mb"], "'max_response_mb' must be more than 0 and at most 1024"
+            )
         policy = replace(policy, max_bytes=int(value * 1024 * 1024))
     if "per_host" in document:
         per_host = check.integer(document["per_host"], lines["per_host"], "'per_host'", 1, 64)
@@ -215,19 +218,37 @@ def _sources(
             about = check.string(entry["about"], lines["about"], f"'about' of {name!r}")
             _known_keyword(check, about, keyword_names, lines["about"])
         options = _options(check, entry, options_spec, name)
-        sources.append(
-            SourceConfig(
-                name,
-                type_name,
-                url,
-                timeout,
-                MappingProxyType(options),
-                entry.line,
-                keywords=chosen,
-                about=about,
-            )
+        source = SourceConfig(
+            name,
+            type_name,
+            url,
+            timeout,
+            MappingProxyType(options),
+            entry.line,
+            keywords=chosen,
+            about=about,
         )
+        _check_option_values(check, entry, source)
+        sources.append(source)
     return tuple(sources)
+
+
+def _check_option_values(check: Checker, entry: YamlMap, source: SourceConfig) -> None:
+    """The source type's own checks of its option values, as a ConfigError on the option's
+    line (the entry's when an option is missing), naming the source unless the type's
+    message already does."""
+    from brandwatch_cli.sources import check_options
+    from brandwatch_cli.sources.options import OptionError
+
+    try:
+        check_options(source)
+    except SourceError as exc:
+        key = exc.key if isinstance(exc, OptionError) else None
+        line = entry.key_lines.get(key, entry.line) if key else entry.line
+        message = str(exc)
+        if f"source {source.name!r}" not in message:
+            message = f"source {source.name!r}: {message}"
+        raise check.fail(line, message) from None
 
 
 def _known_keyword(check: Checker, name: str, known: list[str], line: int) -> None:

@@ -6,7 +6,9 @@ one module here plus one line in ``SOURCE_TYPES``. Sources only fetch and parse:
 dedupe, scoring and storage happen downstream, the same way for every type.
 
 A source signals "nothing new" by raising ``fetching.Unchanged``, a failure by raising
-``SourceError`` (``RateLimited`` when the service asked us to slow down).
+``SourceError`` (``RateLimited`` when the service asked us to slow down). A type whose options
+can be wrong beyond their Python type also has ``check_options`` (see ``options``), which the
+config loader calls so that a bad value is a config error, not a failed fetch.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from brandwatch_cli.models import Item, Keyword, SourceConfig
 
 
 class Source(Protocol):
-    """One configured place to listen."""
+    """One configured place to listen.
+
+    Optional hook: a static method ``check_options(config: SourceConfig) -> None`` raising
+    SourceError (better ``options.OptionError``, which names the option) for an option value
+    that is wrong whatever the network and the environment say; ``fetch`` runs the same
+    functions before any request. The module's ``check_options`` calls it, and treats a type
+    without one as having nothing to check.
+    """
 
     #: Extra config keys this type accepts, with the Python type(s) each value must have.
     OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]]
@@ -53,6 +62,13 @@ def source_class(type_name: str) -> type[Source]:
     module_name, _, class_name = SOURCE_TYPES[type_name].partition(":")
     cls: Any = getattr(importlib.import_module(module_name), class_name)
     return cls  # type: ignore[no-any-return]
+
+
+def check_options(config: SourceConfig) -> None:
+    """Run the ``check_options`` hook of ``config.type``, if the type has one."""
+    hook = getattr(source_class(config.type), "check_options", None)
+    if hook is not None:
+        hook(config)
 
 
 def build_source(config: SourceConfig, keywords: Sequence[Keyword]) -> Source:

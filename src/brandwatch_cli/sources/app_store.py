@@ -36,7 +36,7 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, cursor_time
 from brandwatch_cli.text import clean_text, html_to_text
 
@@ -64,11 +64,16 @@ class AppStoreSource:
     def __init__(self, config: SourceConfig, keywords: Sequence[Keyword]) -> None:
         self.config = config
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``app_id`` (required), ``country`` and ``max_pages``; OptionError otherwise."""
+        _app_id(config)
+        _country(config)
+        _max_pages(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
-        app_id, country = self._app_id(), self._country()
-        max_pages = int_option(
-            self.config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT, why=_PAGES_WHY
-        )
+        app_id, country = _app_id(self.config), _country(self.config)
+        max_pages = _max_pages(self.config)
         base = (self.config.url or DEFAULT_BASE_URL).rstrip("/")
         key = f"{country}/{app_id}"
         older_than = cursor_time(ctx.cursors.get(key))
@@ -95,30 +100,37 @@ class AppStoreSource:
             ctx.cursors[key] = min(newest, ctx.now).isoformat()
         return items
 
-    def _app_id(self) -> str:
-        value = self.config.options.get("app_id")
-        name = self.config.name
-        if value is None:
-            raise SourceError(
-                f"source {name!r} needs 'app_id': the number after 'id' in the app's App Store"
-                " link (https://apps.apple.com/us/app/.../id284882215 -> app_id: 284882215)"
-            )
-        text = str(value).strip()
-        if not (text.isascii() and text.isdigit()):
-            raise SourceError(
-                f"'app_id' of source {name!r} must be the app's numeric App Store id"
-                f" (digits only, e.g. 284882215), not {value!r}"
-            )
-        return text
 
-    def _country(self) -> str:
-        value = self.config.options.get("country", DEFAULT_COUNTRY)
-        if not (len(value) == 2 and value.isascii() and value.isalpha()):
-            raise SourceError(
-                f"'country' of source {self.config.name!r} must be a two-letter storefront code"
-                f" such as 'us' or 'gb', not {value!r}"
-            )
-        return str(value).lower()
+def _app_id(config: SourceConfig) -> str:
+    value = config.options.get("app_id")
+    if value is None:
+        raise OptionError(
+            f"source {config.name!r} needs 'app_id': the number after 'id' in the app's App Store"
+            " link (https://apps.apple.com/us/app/.../id284882215 -> app_id: 284882215)"
+        )
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise OptionError(
+            f"'app_id' of source {config.name!r} must be the app's numeric App Store id"
+            f" (digits only, e.g. 284882215), not {value!r}",
+            "app_id",
+        )
+    return text
+
+
+def _country(config: SourceConfig) -> str:
+    value = config.options.get("country", DEFAULT_COUNTRY)
+    if not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise OptionError(
+            f"'country' of source {config.name!r} must be a two-letter storefront code"
+            f" such as 'us' or 'gb', not {value!r}",
+            "country",
+        )
+    return str(value).lower()
+
+
+def _max_pages(config: SourceConfig) -> int:
+    return int_option(config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT, why=_PAGES_WHY)
 
 
 def _feed(document: Any) -> dict[str, Any]:

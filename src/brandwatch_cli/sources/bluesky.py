@@ -38,7 +38,7 @@ from brandwatch_cli.errors import HttpStatusError, SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources import query
-from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.text import clean_text, language_tag, web_link
 
 DEFAULT_BASE_URL = "https://bsky.social/xrpc"
@@ -73,10 +73,17 @@ class BlueskySource:
         self.config = config
         self.keywords = tuple(keywords)
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``max_pages`` and ``lang``; OptionError otherwise. Not the credentials: they come
+        from the environment, which may differ between ``check`` and the scan."""
+        _max_pages(config)
+        _lang(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         handle, password = _credentials(ctx.env)
-        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT)
-        lang = self._lang()
+        max_pages = _max_pages(self.config)
+        lang = _lang(self.config)
         if not self.keywords:
             return []
         base = _base_url(self.config.url)
@@ -107,17 +114,22 @@ class BlueskySource:
                 query.advance_cursor(ctx.cursors, keyword.name, [min(newest, ctx.now)])
         return [item for item in found.values() if item.title or item.text]
 
-    def _lang(self) -> str | None:
-        value = self.config.options.get("lang")
-        if value is None:
-            return None
-        tag = language_tag(value)
-        if tag is None:
-            raise SourceError(
-                f"'lang' of source {self.config.name!r} must be a language code such as 'en',"
-                f" not {value!r}"
-            )
-        return tag
+
+def _max_pages(config: SourceConfig) -> int:
+    return int_option(config, "max_pages", DEFAULT_MAX_PAGES, 1, MAX_PAGES_LIMIT)
+
+
+def _lang(config: SourceConfig) -> str | None:
+    value = config.options.get("lang")
+    if value is None:
+        return None
+    tag = language_tag(value)
+    if tag is None:
+        raise OptionError(
+            f"'lang' of source {config.name!r} must be a language code such as 'en', not {value!r}",
+            "lang",
+        )
+    return tag
 
 
 def _credentials(env: Mapping[str, str]) -> tuple[str, str]:

@@ -40,6 +40,7 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.text import clean_text, language_tag, web_link
 
 #: Config keys naming a column, and the item field each feeds.
@@ -78,6 +79,11 @@ class CsvSource:
     def __init__(self, config: SourceConfig, keywords: Sequence[Keyword]) -> None:
         self.config = config
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """Column names, ``delimiter``, ``encoding``, ``date_format`` and ``language``."""
+        layout_from_options(config.options)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         assert self.config.url is not None
         layout = layout_from_options(self.config.options)
@@ -88,32 +94,38 @@ class CsvSource:
 
 
 def layout_from_options(options: Mapping[str, Any]) -> CsvLayout:
-    """The options checked beyond their type; SourceError naming the option otherwise."""
+    """The options checked beyond their type; OptionError naming the option otherwise."""
     columns = {key: options[key] for key in COLUMN_OPTIONS if key in options}
     for key, column in columns.items():
         if not column:
-            raise SourceError(f"option '{key}' must name a column, not an empty string")
+            raise OptionError(f"option '{key}' must name a column, not an empty string", key)
     delimiter = options.get("delimiter")
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter.lower(), delimiter)
         if len(delimiter) != 1 or delimiter in '"\r\n':
-            raise SourceError(
-                f"option 'delimiter' must be one character such as ';' or 'tab', not {delimiter!r}"
+            raise OptionError(
+                f"option 'delimiter' must be one character such as ';' or 'tab', not {delimiter!r}",
+                "delimiter",
             )
     encoding = options.get("encoding")
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
         except LookupError:
-            raise SourceError(f"option 'encoding': unknown encoding {encoding!r}") from None
+            raise OptionError(
+                f"option 'encoding': unknown encoding {encoding!r}", "encoding"
+            ) from None
     date_format = options.get("date_format")
     if date_format is not None and "%" not in date_format:
-        raise SourceError(f"option 'date_format' is not a strptime format: {date_format!r}")
+        raise OptionError(
+            f"option 'date_format' is not a strptime format: {date_format!r}", "date_format"
+        )
     language = options.get("language")
     if language is not None:
         if language_tag(language) is None:
-            raise SourceError(
-                f"option 'language' must be an ISO 639 code such as 'fr': {language!r}"
+            raise OptionError(
+                f"option 'language' must be an ISO 639 code such as 'fr': {language!r}",
+                "language",
             )
         language = language_tag(language)
     return CsvLayout(columns, delimiter, encoding, date_format, language)

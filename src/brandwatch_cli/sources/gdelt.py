@@ -42,6 +42,7 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Response
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import quoted, searchable_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
 
@@ -104,9 +105,15 @@ class GdeltSource:
         self.config = config
         self.keywords = keywords
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``language``, ``country`` and ``min_interval``; OptionError otherwise."""
+        _filters(config)
+        _min_interval(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
-        filters = self._filters()
-        interval = self._min_interval()
+        filters = _filters(self.config)
+        interval = _min_interval(self.config)
         url = self.config.url or API
         found: dict[str, Item] = {}
         for keyword in self.keywords:
@@ -137,33 +144,38 @@ class GdeltSource:
                 ctx.cursors[keyword.name] = newest
         return list(found.values())
 
-    def _filters(self) -> str:
-        options = self.config.options
-        parts = []
-        language = options.get("language", "").strip().lower()
-        if language:
-            name = _LANGUAGE_NAMES.get(language, language)
-            if len(name) == 2 or not name.isalpha():
-                raise SourceError(
-                    f"'language' of source {self.config.name!r}: unknown language {language!r}"
-                    " (use an ISO 639-1 code such as fr, or GDELT's name such as french)"
-                )
-            parts.append(f"sourcelang:{name}")
-        country = "".join(options.get("country", "").split()).lower()
-        if country:
-            if not country.isalpha():
-                raise SourceError(
-                    f"'country' of source {self.config.name!r} must be a country name or FIPS"
-                    f" code such as france or FR (got {options['country']!r})"
-                )
-            parts.append(f"sourcecountry:{country}")
-        return " ".join(parts)
 
-    def _min_interval(self) -> float:
-        interval = float(self.config.options.get("min_interval", DEFAULT_MIN_INTERVAL))
-        if not math.isfinite(interval) or interval < 0:
-            raise SourceError(f"'min_interval' of source {self.config.name!r} must be >= 0")
-        return interval
+def _filters(config: SourceConfig) -> str:
+    """``sourcelang:`` and ``sourcecountry:`` for the ``language`` and ``country`` options."""
+    options = config.options
+    parts = []
+    language = options.get("language", "").strip().lower()
+    if language:
+        name = _LANGUAGE_NAMES.get(language, language)
+        if len(name) == 2 or not name.isalpha():
+            raise OptionError(
+                f"'language' of source {config.name!r}: unknown language {language!r}"
+                " (use an ISO 639-1 code such as fr, or GDELT's name such as french)",
+                "language",
+            )
+        parts.append(f"sourcelang:{name}")
+    country = "".join(options.get("country", "").split()).lower()
+    if country:
+        if not country.isalpha():
+            raise OptionError(
+                f"'country' of source {config.name!r} must be a country name or FIPS"
+                f" code such as france or FR (got {options['country']!r})",
+                "country",
+            )
+        parts.append(f"sourcecountry:{country}")
+    return " ".join(parts)
+
+
+def _min_interval(config: SourceConfig) -> float:
+    interval = float(config.options.get("min_interval", DEFAULT_MIN_INTERVAL))
+    if not math.isfinite(interval) or interval < 0:
+        raise OptionError(f"'min_interval' of source {config.name!r} must be >= 0", "min_interval")
+    return interval
 
 
 def gdelt_query(keyword: Keyword) -> str:

@@ -39,10 +39,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.feed import parse_feed
+from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import advance_cursor, keyword_query, since_cursor
 
 BASE_URL = "https://news.google.com"
@@ -76,9 +76,10 @@ def edition(locale: str) -> Edition:
     """``fr-FR`` -> ``hl=fr&gl=FR&ceid=FR:fr``; ``en-US`` -> ``hl=en-US&gl=US&ceid=US:en``."""
     match = _LOCALE_RE.match(locale.strip())
     if not match:
-        raise SourceError(
+        raise OptionError(
             f"option 'locale' must be a language and a country such as 'en-US' or 'fr-FR',"
-            f" not {locale!r}"
+            f" not {locale!r}",
+            "locale",
         )
     language, country = match[1].lower(), match[2].upper()
     hl = f"{language}-{country}" if language in _REGIONAL_HL else language
@@ -94,7 +95,9 @@ def when_operator(value: object) -> str | None:
     match = _WHEN_RE.match(value.strip().lower()) if isinstance(value, str) else None
     if match and int(match[1]) > 0:
         return f"when:{int(match[1])}{match[2]}"
-    raise SourceError(f"option 'when' must be a number of days or like '12h'/'7d', not {value!r}")
+    raise OptionError(
+        f"option 'when' must be a number of days or like '12h'/'7d', not {value!r}", "when"
+    )
 
 
 def search_query(terms: str, cursor: str | None, now: datetime, when: str | None) -> str:
@@ -118,10 +121,13 @@ class GoogleNewsSource:
         self.config = config
         self.keywords = tuple(keywords)
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``locale`` and ``when``; OptionError otherwise."""
+        _search_options(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
-        options: Mapping[str, Any] = self.config.options
-        news = edition(options.get("locale", DEFAULT_LOCALE))
-        when = when_operator(options.get("when"))
+        news, when = _search_options(self.config)
         url = (self.config.url or BASE_URL).rstrip("/") + SEARCH_PATH
         items: dict[str, Item] = {}
         asked = changed = False
@@ -147,6 +153,12 @@ class GoogleNewsSource:
         if asked and not changed:
             raise Unchanged
         return list(items.values())
+
+
+def _search_options(config: SourceConfig) -> tuple[Edition, str | None]:
+    """The edition the ``locale`` option names and the ``when:`` operator, if any."""
+    options: Mapping[str, Any] = config.options
+    return edition(options.get("locale", DEFAULT_LOCALE)), when_operator(options.get("when"))
 
 
 def tidy_item(item: Item, language: str) -> Item:

@@ -36,7 +36,7 @@ from brandwatch_cli.dates import from_timestamp, parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import quoted, searchable_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
 
@@ -60,9 +60,15 @@ class HackerNewsSource:
         self.config = config
         self.keywords = keywords
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``tags`` and ``max_pages``; OptionError otherwise."""
+        _tags(config)
+        _max_pages(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
-        tags = self._tags()
-        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
+        tags = _tags(self.config)
+        max_pages = _max_pages(self.config)
         url = (self.config.url or API).rstrip("/") + "/search_by_date"
         found: dict[str, Item] = {}
         for keyword in self.keywords:
@@ -82,15 +88,22 @@ class HackerNewsSource:
                 ctx.cursors[keyword.name] = newest
         return list(found.values())
 
-    def _tags(self) -> str:
-        tags = tuple(self.config.options.get("tags", DEFAULT_TAGS))
-        bad = [t for t in tags if not _TAG_RE.match(t)]
-        if not tags or bad:
-            raise SourceError(
-                f"'tags' of source {self.config.name!r} must be HN Search tags such as story,"
-                f" comment, show_hn, ask_hn, poll (got {', '.join(map(repr, bad)) or 'none'})"
-            )
-        return "(" + ",".join(tags) + ")"
+
+def _tags(config: SourceConfig) -> str:
+    """The ``tags`` parameter: ``(story,comment)`` by default."""
+    tags = tuple(config.options.get("tags", DEFAULT_TAGS))
+    bad = [t for t in tags if not _TAG_RE.match(t)]
+    if not tags or bad:
+        raise OptionError(
+            f"'tags' of source {config.name!r} must be HN Search tags such as story,"
+            f" comment, show_hn, ask_hn, poll (got {', '.join(map(repr, bad)) or 'none'})",
+            "tags",
+        )
+    return "(" + ",".join(tags) + ")"
+
+
+def _max_pages(config: SourceConfig) -> int:
+    return int_option(config, "max_pages", DEFAULT_MAX_PAGES, 1)
 
 
 class _TermSearch:

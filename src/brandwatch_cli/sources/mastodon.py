@@ -35,7 +35,7 @@ from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import hashtags
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
@@ -57,9 +57,15 @@ class MastodonSource:
         self.keywords = tuple(keywords)
         self.base = (config.url or DEFAULT_URL).rstrip("/")
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """The listed ``tags`` and ``max_pages``; OptionError otherwise."""
+        _listed_tags(config)
+        _max_pages(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         tags = self._tags()
-        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
+        max_pages = _max_pages(self.config)
         token = (ctx.env.get(TOKEN_VAR) or "").strip()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         found: dict[str, Item] = {}
@@ -69,14 +75,8 @@ class MastodonSource:
 
     def _tags(self) -> list[str]:
         """The hashtags to read, without ``#``, each once (Mastodon tags ignore case)."""
-        listed = self.config.options.get("tags")
-        if listed is not None:
-            candidates = [str(t).strip().lstrip("#") for t in listed]
-            bad = [t for t in candidates if not _TAG_RE.match(t)]
-            if bad or not candidates:
-                shown = ", ".join(repr(t) for t in bad) or "none given"
-                raise SourceError(f"option 'tags': not hashtags (letters, digits, _): {shown}")
-        else:
+        candidates = _listed_tags(self.config)
+        if candidates is None:
             candidates = [tag for keyword in self.keywords for tag in hashtags(keyword)]
         tags: dict[str, str] = {}
         for tag in candidates:
@@ -121,6 +121,23 @@ class MastodonSource:
             max_id = min(ids)
         if newest:
             ctx.cursors[key] = str(newest)
+
+
+def _listed_tags(config: SourceConfig) -> list[str] | None:
+    """The ``tags`` option without ``#``; None when unset (the keywords give the tags)."""
+    listed = config.options.get("tags")
+    if listed is None:
+        return None
+    candidates = [str(t).strip().lstrip("#") for t in listed]
+    bad = [t for t in candidates if not _TAG_RE.match(t)]
+    if bad or not candidates:
+        shown = ", ".join(repr(t) for t in bad) or "none given"
+        raise OptionError(f"option 'tags': not hashtags (letters, digits, _): {shown}", "tags")
+    return candidates
+
+
+def _max_pages(config: SourceConfig) -> int:
+    return int_option(config, "max_pages", DEFAULT_MAX_PAGES, 1)
 
 
 def _statuses(answer: Any) -> list[dict[str, Any]]:

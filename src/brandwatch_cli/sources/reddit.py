@@ -39,7 +39,7 @@ from brandwatch_cli.dates import from_timestamp
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.options import int_option
+from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import cursor_time, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
 
@@ -82,9 +82,15 @@ class RedditSource:
         self.keywords = tuple(keywords)
         self.base = (config.url or DEFAULT_URL).rstrip("/")
 
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``mode`` with the ``subreddit`` it needs, and ``max_pages``; OptionError otherwise."""
+        _scope(config)
+        _max_pages(config)
+
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         listings = self._listings()
-        max_pages = int_option(self.config, "max_pages", DEFAULT_MAX_PAGES, 1)
+        max_pages = _max_pages(self.config)
         api = await self._api(ctx)
         found: dict[str, Item] = {}
         for listing in listings:
@@ -93,14 +99,7 @@ class RedditSource:
         return list(found.values())
 
     def _listings(self) -> list[_Listing]:
-        options = self.config.options
-        subreddit = _subreddit(options.get("subreddit"))
-        mode = options.get("mode", "search")
-        if mode not in ("search", "new"):
-            raise SourceError(f"option 'mode' must be 'search' or 'new', not {mode!r}")
-        if (mode == "new" or options.get("comments")) and not subreddit:
-            needs = "'mode: new'" if mode == "new" else "'comments: true'"
-            raise SourceError(f"option {needs} needs a 'subreddit'")
+        mode, subreddit = _scope(self.config)
         listings: list[_Listing] = []
         if mode == "new":
             listings.append(_Listing(f"/r/{subreddit}/new", f"/r/{subreddit}/new"))
@@ -112,7 +111,7 @@ class RedditSource:
                 if query:
                     params = {"q": query, **scope, "sort": "new", "type": "link"}
                     listings.append(_Listing(keyword.name, path, params))
-        if options.get("comments"):
+        if self.config.options.get("comments"):
             listings.append(_Listing(f"/r/{subreddit}/comments", f"/r/{subreddit}/comments"))
         return listings
 
@@ -189,6 +188,24 @@ class RedditSource:
         return more_allowed
 
 
+def _scope(config: SourceConfig) -> tuple[str, str]:
+    """The ``mode`` and the subreddit as a path segment ("" when unset); OptionError when
+    either is wrong or the mode (or ``comments``) needs a subreddit that is not given."""
+    options = config.options
+    subreddit = _subreddit(options.get("subreddit"))
+    mode = options.get("mode", "search")
+    if mode not in ("search", "new"):
+        raise OptionError(f"option 'mode' must be 'search' or 'new', not {mode!r}", "mode")
+    if (mode == "new" or options.get("comments")) and not subreddit:
+        key, needs = ("mode", "'mode: new'") if mode == "new" else ("comments", "'comments: true'")
+        raise OptionError(f"option {needs} needs a 'subreddit'", key)
+    return mode, subreddit
+
+
+def _max_pages(config: SourceConfig) -> int:
+    return int_option(config, "max_pages", DEFAULT_MAX_PAGES, 1)
+
+
 def _subreddit(value: Any) -> str:
     """The subreddit option as a path segment (``r/france`` -> ``france``); "" when unset."""
     if value is None:
@@ -196,7 +213,9 @@ def _subreddit(value: Any) -> str:
     name = str(value).strip().strip("/")
     name = name[2:] if name.lower().startswith("r/") else name
     if not _SUBREDDIT_RE.match(name):
-        raise SourceError(f"option 'subreddit': {value!r} is not a name like 'france+paris'")
+        raise OptionError(
+            f"option 'subreddit': {value!r} is not a name like 'france+paris'", "subreddit"
+        )
     return name
 
 
