@@ -384,7 +384,7 @@ def test_hostile_feed_text_never_reaches_the_terminal_raw(cli, feed_server, tmp_
         ),
         (
             "keywords: [Acme]\nsources:\n  - {name: a, url: x.xml, timeout: -1}\n",
-            "'timeout' of source 'a' must be between",
+            "'timeout' of source 'a' must be more than 0 and at most",
         ),
         (
             "keywords: []\nsources:\n  - {name: a, url: x.xml}\n",

@@ -158,6 +158,7 @@ def test_keyword_options(tmp_path):
         ("{name: X, sentiment: {lexicon: {bad: 9}}}", "valence of 'bad' must be a number from -4"),
         ("{name: X, sentiment: {lexikon: {}}}", "unknown key 'lexikon'"),
         ("{name: X, requires_any: [a]}", "(did you mean 'require_any'?)"),
+        ("'Foo;Bar'", "brandwatch.yaml:2: keyword name 'Foo;Bar' cannot contain ';'"),
     ],
 )
 def test_keyword_errors_point_at_the_line(tmp_path, keyword, message):

@@ -68,7 +68,7 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(line, f"{what} must be a number of seconds")
         if not 0 < value <= MAX_TIMEOUT:
-            raise self.fail(line, f"{what} must be between 0 and {MAX_TIMEOUT:g} seconds")
+            raise self.fail(line, f"{what} must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
         return float(value)
 
     def entries(self, value: Any, line: int, what: str) -> list[tuple[Any, int]]:

@@ -45,6 +45,8 @@ def read_keywords(check: Checker, value: Any, line: int) -> tuple[Keyword, ...]:
         for term in (*keyword.terms, *keyword.exclude, *keyword.require_any):
             if not fold(term):
                 raise check.fail(entry_line, f"keyword {keyword.name!r} has an empty term")
+        if ";" in keyword.name:  # exports join a mention's keyword names with ';'
+            raise check.fail(entry_line, f"keyword name {keyword.name!r} cannot contain ';'")
         key = keyword.name.casefold()
         if key in seen:
             raise check.fail(
