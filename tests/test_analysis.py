@@ -243,3 +243,22 @@ def test_multi_word_overrides_apply_in_english_too():
     assert analyze("Acme is not a must have", "en", lexicon).label == "negative"  # negated
     assert analyze("Acme is a killer", "en", lexicon).label == "positive"  # one word as before
     assert analyze("Acme must have failed", "en", (("must have failed", -3.0),)).score < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Il servizio è stato pessimo, non tornerò mai più 😡", "negative"),
+        ("Servicio al cliente 👎👎", "negative"),
+        ("Pedido entregado a tiempo 👍", "positive"),
+        ("Bestellung angekommen :)", "positive"),
+        ("Das Paket ist angekommen", "neutral"),
+    ],
+)
+def test_other_languages_read_only_their_emoji_and_emoticons(text, label):
+    from brandwatch_cli.sentiment import analyze
+
+    for language in ("it", "es", "de"):
+        result = analyze(text, language)
+        assert result.label == label, (text, language, result)
+        assert result.method == ("none" if label == "neutral" else "emoji")

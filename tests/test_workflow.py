@@ -54,6 +54,8 @@ def test_new_mentions_start_new_and_can_be_marked(cli, scanned):
     assert result.exit_code == 0 and "Marked 1 mention replied" in result.stderr
     replied = listing(cli, scanned, "--status", "replied")
     assert [(r["id"], r["note"]) for r in replied] == [(refund, "DM sent, refund issued")]
+    exported = cli("export", "-c", scanned, "--status", "replied", "-f", "jsonl").stdout
+    assert [json.loads(line)["id"] for line in exported.splitlines()] == [refund]
     assert len(listing(cli, scanned, "--status", "new")) == 2
     others = [r["id"] for r in rows if r["id"] != refund]
     typo = cli("mark", str(others[0]), "99999", "--status", "todo", "-c", scanned)

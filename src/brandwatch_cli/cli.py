@@ -328,6 +328,7 @@ def export(
     keyword: KeywordOption = None,
     source: SourceOption = None,
     sentiment: SentimentOption = None,
+    status: StatusOption = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N.")] = None,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
@@ -338,7 +339,7 @@ def export(
 
     cfg, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
-        selection = _selection(cfg, store, since, until, keyword, source, sentiment)
+        selection = _selection(cfg, store, since, until, keyword, source, sentiment, status)
         rows = queries.iter_mentions(store, selection, limit)
         if output is None:
             with _quiet_broken_pipe():

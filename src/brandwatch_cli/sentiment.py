@@ -67,7 +67,9 @@ def analyze(text: str, language: str | None, lexicon: Lexicon = ()) -> Sentiment
         if not signs:
             return Sentiment(0.0, "neutral", UNSUPPORTED)
         text, method = signs, SIGNS
-    if method == FRENCH:
+    if method in (FRENCH, SIGNS):
+        # Emoji and emoticons read the same in every language; the French analyzer's table of
+        # them is the fuller one (VADER reads 😡, 👍 or 💩 as neutral words).
         compound = _french(lexicon).polarity(text)
     else:
         text, lexicon = _joined_phrases(text, lexicon)
