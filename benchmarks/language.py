@@ -182,9 +182,10 @@ def vader_samples() -> list[Sample]:
 
 
 def own_samples() -> list[Sample]:
-    """Texts written for this benchmark, one file per language."""
+    """Texts written for this benchmark, per language: ``fr.txt``, and ``fr.brief.txt`` for
+    three-to-six-word brand mentions."""
     return [
-        Sample("own", path.stem, strip_non_language(line))
+        Sample("own", path.name.split(".")[0], strip_non_language(line))
         for path in sorted(OWN.glob("*.txt"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
@@ -504,6 +505,35 @@ def sweep(samples: list[Sample]) -> None:
             print(f"| {en:2} | {fr:2} | " + " | ".join(cells) + " |")
 
 
+def cues(samples: list[Sample]) -> None:
+    """Our detector with and without ``language._french_by_its_words`` (disabled by setting
+    ``CUE_MAX_WORDS`` to 0): accuracy per group, and every text whose answer changes."""
+    from brandwatch_cli import language
+    from brandwatch_cli.language import detect_language
+
+    def answers() -> list[str | None]:
+        return [detect_language(sample.text) for sample in samples]
+
+    shipped = language.CUE_MAX_WORDS
+    language.CUE_MAX_WORDS = 0
+    without = answers()
+    language.CUE_MAX_WORDS = shipped
+    with_cues = answers()
+    print("\nFrench word cues (language._french_by_its_words): correct without -> with")
+    groups: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for sample, before, after in zip(samples, without, with_cues, strict=True):
+        want = (sample.language,) if sample.corpus != "vader" else ("en", None)
+        key = sample.corpus if sample.corpus == "vader" else f"{sample.corpus}/{sample.language}"
+        groups[key].append((before in want, after in want))
+        if before != after:
+            print(f"  changed {key}: {before} -> {after}: {sample.text[:70]}")
+    for key, pairs in sorted(groups.items()):
+        before_ok = sum(b for b, _ in pairs)
+        after_ok = sum(a for _, a in pairs)
+        if before_ok != after_ok or key in ("own/fr", "own/en", "vader"):
+            print(f"  {key:<12} {before_ok}/{len(pairs)} -> {after_ok}/{len(pairs)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", help="candidates to measure (default: all)")
@@ -511,6 +541,9 @@ def main() -> None:
     parser.add_argument("--errors", metavar="NAME", help="print NAME's wrong answers")
     parser.add_argument("--no-load-cost", action="store_true", help="skip the subprocess runs")
     parser.add_argument("--sweep", action="store_true", help="also sweep the shipped priors")
+    parser.add_argument(
+        "--cues", action="store_true", help="also compare ours with and without word cues"
+    )
     args = parser.parse_args()
 
     samples = [*feed_samples(), *own_samples(), *vader_samples()]
@@ -536,6 +569,8 @@ def main() -> None:
     report(results, costs)
     if args.sweep:
         sweep(samples)
+    if args.cues:
+        cues(samples)
 
     if args.errors:
         wrong: defaultdict[str, list[str]] = defaultdict(list)

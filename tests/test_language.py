@@ -235,3 +235,26 @@ def test_stripping_links_stays_linear_on_hostile_long_words(unit):
     ordinary = ("word " * size)[:size]
     # Quadratic matching costs thousands of times more here; linear stays within a few times.
     assert cost(hostile) < 50 * cost(ordinary) + 0.01
+
+
+@pytest.mark.parametrize(("language", "floor"), [("fr", 0.9), ("en", 0.95)])
+def test_brief_brand_mentions_are_read_in_their_language(language, floor):
+    # Three to six words, half of them brand names: too few letters for n-grams alone.
+    texts = [line for line in (OWN / f"{language}.brief.txt").read_text().splitlines() if line]
+    assert len(texts) == 30
+    assert share(texts, language) >= floor
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Darty, colis perdu", "fr"),  # "perdu": one long French word
+        ("SAV Samsung au top", "fr"),  # "sav", "au": two French words
+        ("Leboncoin arnaque signalée", "fr"),
+        ("Touche, Microsoft", "en"),  # a borrowed word is not enough...
+        ("De passie spatte ervan af.", "nl"),  # ...nor a word French shares ("de")
+        ("Encore performance was epic", "en"),  # English words outnumber it
+    ],
+)
+def test_a_short_text_is_french_when_its_own_words_say_so(text, expected):
+    assert detect_language(text) == expected

@@ -115,6 +115,11 @@ def _signs(text: str) -> str:
     return " ".join(marks)
 
 
+def english_lexicon() -> frozenset[str]:
+    """The words VADER knows (lower case)."""
+    return frozenset(_english(()).lexicon)
+
+
 @lru_cache(maxsize=16)
 def _english(lexicon: Lexicon) -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer

@@ -117,6 +117,13 @@ def _shipped_data() -> _Data:
     return data
 
 
+def french_words() -> frozenset[str]:
+    """Every single word (folded) the analyzer knows: its lexicon and its rules' word classes.
+    Language detection uses them as evidence of French in texts too short for n-grams."""
+    phrases = [*_shipped_data().words, *(w for ws in rules.CLASSES.values() for w in ws)]
+    return frozenset(fold(w) for w in phrases if w and " " not in w.strip())
+
+
 def _add_entry(data: _Data, form: str, value: float) -> None:
     """A single word goes to ``words``, anything longer to ``phrases``.
 
