@@ -151,6 +151,14 @@ def test_sentiment_reads_with_the_lexicons_scan_would_use(cli, tmp_path, monkeyp
     assert label("Le nouveau Globex est une bombe") == "positive"  # the global override
     assert label("Acme is a killer") == "positive"  # the override of the keyword it names
     assert label("Globex is a killer") == "negative"  # Acme's vocabulary is Acme's alone
+    # A keyword kept out of a language (languages: [fr]) lends it no vocabulary, as in scan.
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "lexicon: {killer: 2.0}", "lexicon: {killer: 2.0}\n    languages: [fr]"
+        )
+    )
+    assert label("Acme is a killer") == "negative"
     monkeypatch.chdir(tmp_path.parent)
     assert label("Acme is a killer") == "negative"  # no config anywhere: plain analyzers
 
@@ -243,6 +251,7 @@ def test_multi_word_overrides_apply_in_english_too():
     assert analyze("Acme is not a must have", "en", lexicon).label == "negative"  # negated
     assert analyze("Acme is a killer", "en", lexicon).label == "positive"  # one word as before
     assert analyze("Acme must have failed", "en", (("must have failed", -3.0),)).score < 0
+    assert analyze("Acme \\o/ yes", "en", (("\\o/ yes", 3.0),)).label == "positive"  # no escape
 
 
 @pytest.mark.parametrize(

@@ -71,9 +71,16 @@ def test_png_with_no_keywords_or_one_bucket():
 
 
 def test_png_takes_hostile_and_accented_names():
+    from brandwatch_cli.chart import Label
+
     name = '<script>alert(1)</script>"&\x1b[31m\u202eCafé'
-    image = paint(make_report(trend={name: points(ACME_VOLUME, ACME_NEGATIVE)}))
+    report = make_report(trend={name: points(ACME_VOLUME, ACME_NEGATIVE)})
+    image = paint(report)
     assert has(image, PALETTE[0])
+    legend = [s.text for s in trend_scene(report).legend if isinstance(s, Label)]
+    named = [text for text in legend if "Café" in text]
+    assert len(named) == 1  # the name is drawn, accents kept...
+    assert not any(c in named[0] for c in "\x1b\u202e")  # ...without control or bidi marks
 
 
 def test_a_system_font_with_accents_is_found_where_one_is_installed():

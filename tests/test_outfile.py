@@ -47,6 +47,15 @@ def test_a_symbolic_link_is_followed_and_kept(tmp_path):
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
 
 
+def test_a_link_to_a_file_not_there_yet_creates_it(tmp_path):
+    link = tmp_path / "latest.csv"
+    link.symlink_to(tmp_path / "exports" / "2026-11-23.csv")
+    (tmp_path / "exports").mkdir()
+    write_output(link, lambda handle: handle.write("id,source"))
+    assert link.is_symlink()
+    assert (tmp_path / "exports" / "2026-11-23.csv").read_text() == "id,source"
+
+
 def test_a_named_pipe_is_written_into_not_replaced(tmp_path):
     fifo = tmp_path / "digest.fifo"
     os.mkfifo(fifo)

@@ -91,7 +91,14 @@ def test_output_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
         assert lines[0].startswith(first) and status == "0"
         assert (tmp_path / "err.txt").read_text() == ""
     # A reader that closes the pipe before the first write: Rich tables, JSON, plain text.
-    for command in ("report --since 3650d", "report -f json", "sources", "check", "mentions"):
+    for command in (
+        "report --since 3650d",
+        "report -f json",
+        "sources",
+        "check",
+        "mentions",
+        "scan --force",
+    ):
         lines, status = _piped(f"{command} -c '{config}'", "true", tmp_path)
         assert status == "0", command
         assert (tmp_path / "err.txt").read_text() == "", command
@@ -183,7 +190,7 @@ def test_a_full_stdout_is_one_line_and_the_digest_comes_again(feed_server, tmp_p
     feed_server.serve("/f.xml", rss(items(5)))
     config = write_config(tmp_path, [("f", feed_server.url("/f.xml"))])
     assert run("scan", "-c", config).returncode == 0
-    for command in (["digest"], ["export"], ["report", "--since", "3650d"]):
+    for command in (["digest"], ["export"], ["report", "--since", "3650d"], ["scan", "--force"]):
         with open("/dev/full", "wb") as full:
             result = subprocess.run(
                 [BRANDWATCH, *command, "-c", str(config)],

@@ -94,6 +94,7 @@ def test_full_text_search_is_accent_and_case_insensitive(cli, scanned):
 
     assert titles_of("NEAR(acme refund, 5)") == ["Acme support is terrible, still no refund"]
     assert titles_of("NEAR(acme refund, 2)") == []  # five words apart
+    assert titles_of("support, refund") == ["Acme support is terrible, still no refund"]
     assert titles_of('"acme recall" toaster-dangerous') == []  # a phrase and a hyphenated word
     assert titles_of('"acme recall" dangerous') == ["Acme recall: the toaster is dangerous"]
     assert cli("search", "nothing-like-this", "-c", scanned).stderr.startswith("No mentions")
@@ -189,3 +190,20 @@ def test_fail_on_source_errors_still_fires_while_a_broken_source_backs_off(
     assert again.exit_code == 5 and again.stderr == ""
     # ...while a plain scan treats a source backing off as a warning, as documented.
     assert cli("scan", "-c", config, "-q").exit_code == 0
+
+
+def test_fail_on_source_errors_ignores_a_source_waiting_out_a_rate_limit(
+    cli, feed_server, tmp_path
+):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    feed_server.serve("/busy", status=429, headers={"Retry-After": "600"})
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("busy", feed_server.url("/busy"))],
+        keywords="  - Acme\n",
+    )
+    first = cli("scan", "-c", config, "--fail-on", "source-errors")
+    assert first.exit_code == 0 and "rate limited" in first.stdout
+    second = cli("scan", "-c", config, "--fail-on", "source-errors")
+    assert "skipped" in second.stdout  # waiting out the 10 minutes it was asked to
+    assert second.exit_code == 0, second.stderr

@@ -52,7 +52,7 @@ def analyze_mention(
     ``languages`` restriction."""
     text = mention_text(item.title, item.text)
     language = detect_language(text, hint=item.language)
-    kept = tuple(m for m in matches if _allowed(keywords.get(m.keyword), language))
+    kept = kept_matches(matches, keywords, language)
     if not kept:
         return None
     lexicon = combined_lexicon(global_lexicon, list(keywords.values()), [m.keyword for m in kept])
@@ -67,6 +67,13 @@ def analyze_all(
     """``analyze_mention`` over a batch (one trip to a worker process)."""
     by_name = {k.name: k for k in keywords}
     return [analyze_mention(item, matches, by_name, global_lexicon) for item, matches in batch]
+
+
+def kept_matches(
+    matches: Sequence[KeywordMatch], keywords: Mapping[str, Keyword], language: str | None
+) -> tuple[KeywordMatch, ...]:
+    """The matches whose keyword allows ``language`` (its ``languages``, if any)."""
+    return tuple(m for m in matches if _allowed(keywords.get(m.keyword), language))
 
 
 def _allowed(keyword: Keyword | None, language: str | None) -> bool:

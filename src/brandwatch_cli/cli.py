@@ -151,10 +151,11 @@ def _selection(
     now = now or _now()
     start = parse_moment(since, now) if since else None
     end = parse_moment(until, now, "--until") if until else None
-    if start is not None and end is not None and start >= end:
+    if start is not None and start >= (end or now):
+        said = f"--until {until}" if until else "now"
         raise ConfigError(
-            f"--since {since} ({start:%Y-%m-%d %H:%M}) is not before --until {until}"
-            f" ({end:%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
+            f"--since {since} ({start:%Y-%m-%d %H:%M}) is not before {said}"
+            f" ({(end or now):%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
         )
     names = {k.name.casefold(): k.name for k in config.keywords}
     for stored in queries.stored_keywords(store):

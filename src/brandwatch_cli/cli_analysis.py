@@ -110,7 +110,7 @@ def sentiment(
 ) -> None:
     """Score texts: language, sentiment (compound in [-1, 1]), label, text, in input order."""
     from brandwatch_cli import sentiment as analyzers
-    from brandwatch_cli.analysis import combined_lexicon, mention_text
+    from brandwatch_cli.analysis import combined_lexicon, kept_matches, mention_text
     from brandwatch_cli.language import detect_language
     from brandwatch_cli.matching import cached_matcher
 
@@ -120,17 +120,20 @@ def sentiment(
     forced = language.lower() if language else None
     lines = texts if texts else _stdin_lines()
 
-    def lexicon_for(text: str) -> tuple[tuple[str, float], ...]:
+    def lexicon_for(text: str, lang: str | None) -> tuple[tuple[str, float], ...]:
+        """As scan reads a mention: the global overrides, and those of each keyword the
+        text names whose ``languages`` allow ``lang``."""
         if cfg is None:
             return ()
-        named = [m.keyword for m in cached_matcher(cfg.keywords).match("", text)]
-        return combined_lexicon(cfg.lexicon, cfg.keywords, named)
+        by_name = {k.name: k for k in cfg.keywords}
+        found = kept_matches(cached_matcher(cfg.keywords).match("", text), by_name, lang)
+        return combined_lexicon(cfg.lexicon, cfg.keywords, [m.keyword for m in found])
 
     def rows() -> Iterator[dict[str, Any]]:
         for line in lines:
             text = mention_text("", line)
             lang = forced or detect_language(text)
-            result = analyzers.analyze(text, lang, lexicon_for(line))
+            result = analyzers.analyze(text, lang, lexicon_for(line, lang))
             yield {
                 "language": lang,
                 "sentiment": round(result.score, 4),

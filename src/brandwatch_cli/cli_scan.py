@@ -23,6 +23,7 @@ from brandwatch_cli.cli import (
     _load,
     _now,
     _progress_bar,
+    _quiet_broken_pipe,
     app,
 )
 from brandwatch_cli.errors import ConfigError, Interrupted
@@ -79,7 +80,7 @@ def scan(
     backing off are reported on stderr as warnings (not with --quiet).
     """
     from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.scan import SKIPPED, run_scan, select_sources
+    from brandwatch_cli.scan import FAILED, run_scan, select_sources
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
@@ -106,14 +107,18 @@ def scan(
                 "scan interrupted; mentions from sources already finished are kept"
             ) from None
     if not quiet:
-        _print_summary(result)
+        try:
+            with _quiet_broken_pipe():
+                _print_summary(result)
+        except typer.Exit:
+            pass  # the reader left (`| head`): the exit code still says how the scan went
     for outcome in result.failed:
         _error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
     if not quiet:
         for outcome in result.held_back:
             _error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
     # A source backing off after failures is still a source in trouble (rate limits are not).
-    troubled = result.failed or any(o.status == SKIPPED for o in result.held_back)
+    troubled = result.failed or any(o.held_by == FAILED for o in result.held_back)
     if _fails(fail_on, spikes, bool(troubled)):
         raise typer.Exit(EXIT_ALERT)
     if result.failed:

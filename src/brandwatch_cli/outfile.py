@@ -34,7 +34,8 @@ def write_output(path: Path, write: Writer, *, binary: bool = False) -> int:
                 raise IsADirectoryError(21, "Is a directory")
             with _open(path, binary) as handle:
                 return int(write(handle))
-        target = Path(os.path.realpath(path)) if info is not None else path
+        # A link is followed even when it points nowhere yet: its target is created.
+        target = Path(os.path.realpath(path)) if info is not None or path.is_symlink() else path
         return _replace(target, write, binary, info)
     except OSError as exc:
         raise BrandwatchError(f"{path}: cannot write ({exc.strerror or exc})") from None

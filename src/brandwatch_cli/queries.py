@@ -106,20 +106,30 @@ _FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 def fts_query(text: str) -> str:
     """A user's search as an FTS5 query: plain words are quoted (so ``e-mail`` or ``l'appli``
     search themselves instead of tripping FTS5's syntax), while ``"phrases"``, ``AND``/``OR``/
-    ``NOT``, ``prefix*``, parentheses and ``NEAR(a b, 10)`` keep their FTS5 meaning. An
-    unbalanced quote is left for FTS5 to report."""
+    ``NOT``, ``prefix*``, parentheses and ``NEAR(a b, 10)`` keep their FTS5 meaning. A comma
+    outside NEAR is only punctuation ("colis perdu, remboursement"). An unbalanced quote is
+    left for FTS5 to report."""
     if text.count('"') % 2:
         return text
     parts: list[str] = []
-    for token in _FTS_TOKEN.findall(text):
+    depth = 0  # parentheses open inside the innermost NEAR(, or 0 outside any NEAR
+    for piece in _FTS_TOKEN.findall(text):
+        if piece == "NEAR(":
+            depth = 1
+        elif piece == "(" and depth:
+            depth += 1
+        elif piece == ")" and depth:
+            depth -= 1
+        if piece == "," and not depth:
+            continue
         bare = (
-            token.startswith('"')
-            or token in _FTS_OPERATORS
-            or token in ("NEAR(", "(", ")", ",")
-            or (token.endswith("*") and token[:-1].isalnum())
-            or (token.isdigit() and parts[-1:] == [","])  # NEAR's distance
+            piece.startswith('"')
+            or piece in _FTS_OPERATORS
+            or piece in ("NEAR(", "(", ")", ",")
+            or (piece.endswith("*") and piece[:-1].isalnum())
+            or (piece.isdigit() and parts[-1:] == [","])  # NEAR's distance
         )
-        parts.append(token if bare else f'"{token}"')
+        parts.append(piece if bare else f'"{piece}"')
     return " ".join(parts)
 
 

@@ -181,6 +181,7 @@ class _Scan:
                 SKIPPED,
                 error=f"backing off until {state.next_attempt} after {state.failures}"
                 f" failure{'s' if state.failures != 1 else ''} ({reason})",
+                held_by=state.status,
             )
             self.store.save_batch(self.scan_id, config.name, (), outcome, now)
             return outcome

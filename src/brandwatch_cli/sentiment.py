@@ -92,15 +92,21 @@ def version(lexicons: list[Lexicon]) -> str:
 
 def _joined_phrases(text: str, lexicon: Lexicon) -> tuple[str, Lexicon]:
     """VADER reads one word at a time: a multi-word override ("must have": 3) is joined into
-    one token ("must_have"), in the lexicon and wherever the text says it."""
+    one token ("must_have"), in the lexicon and wherever the text says it. The token keeps
+    only word characters, which VADER never strips ("\\o/ yes" is "o_yes")."""
     phrases = sorted((w for w, _ in lexicon if len(w.split()) > 1), key=len, reverse=True)
     if not phrases:
         return text, lexicon
     for phrase in phrases:
         words = phrase.split()
         pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
-        text = re.sub(pattern, "_".join(words).lower(), text, flags=re.IGNORECASE)
-    return text, tuple(("_".join(w.split()), v) for w, v in lexicon)
+        token = _token(phrase)
+        text = re.sub(pattern, lambda _: f" {token} ", text, flags=re.IGNORECASE)  # noqa: B023
+    return text, tuple((_token(w) if len(w.split()) > 1 else w, v) for w, v in lexicon)
+
+
+def _token(phrase: str) -> str:
+    return "_".join(re.sub(r"\W", "", word) for word in phrase.split()).lower()
 
 
 def _signs(text: str) -> str:

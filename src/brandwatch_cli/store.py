@@ -86,6 +86,9 @@ class SourceOutcome:
     new_mentions: int = 0
     error: str | None = None
     duration_s: float = 0.0
+    #: For a source skipped while it backs off: the status that started the backoff
+    #: ("failed" or "rate limited"); not stored in the scan log.
+    held_by: str | None = None
 
 
 class MentionStore:
