@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,3 +65,21 @@ def test_a_spike_always_exceeds_mean_and_min_count(history, current):
     if found is not None:
         assert found.count >= RULE.min_count
         assert found.count > found.threshold >= found.mean
+
+
+@pytest.mark.parametrize(
+    ("window", "said"),
+    [
+        (timedelta(hours=24), "24 h"),
+        (timedelta(hours=1), "1 h"),
+        (timedelta(days=7), "7 days"),
+        (timedelta(minutes=30), "30 min"),
+    ],
+)
+def test_a_spike_says_how_long_its_window_is(window, said):
+    from brandwatch_cli.plaintext import spike_line
+
+    rule = SpikeRule(window=window)
+    spike = find_spike("Acme", VOLUME, 40, [5, 6, 4, 5], rule)
+    assert spike is not None and spike.window_text == said
+    assert f"40 mentions in the last {said} (usually 5.0" in spike_line(spike)

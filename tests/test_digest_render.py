@@ -120,10 +120,13 @@ def test_text_has_headline_alerts_reply_first_top_and_problems():
         " · positive 40% · neutral 36% · negative 24%\n"
     ) in text
     assert (
-        "! Acme: negative spike: 14 negative mentions, usually 2.1"
+        "! Acme: negative spike: 14 negative mentions in the last 24 h, usually 2.1"
         " (threshold 8.3, 14 windows of history)"
     ) in text
-    assert "! Globex: spike: 25 mentions, usually 6.0 (threshold 14.2, 3 windows" in text
+    assert (
+        "! Globex: spike: 25 mentions in the last 24 h, usually 6.0 (threshold 14.2, 3 windows"
+        in text
+    )
     assert re.search(r"Acme\s+30\s+\+50%\s+75%\s+33%\s+33%\s+33%\s+-0\.05", text)
     assert (
         "  #7 Recall announced\n"
@@ -153,7 +156,7 @@ def test_markdown_has_every_section():
     text = digest_markdown(make_digest())
     assert text.startswith("# Brand mentions digest, 2026-11-19 12:00 → 2026-11-20 12:00 UTC\n")
     assert "**42 new mentions (+20% vs 35) · average sentiment +0.12" in text
-    assert "- **Acme**: negative spike: 14 negative mentions, usually 2.1" in text
+    assert "- **Acme**: negative spike: 14 negative mentions in the last 24 h, usually 2.1" in text
     assert "| Acme | 30 | +50% | 75% | 33% | 33% | 33% | -0.05 |" in text
     assert (
         "| 7 | -0.85 negative | hackernews | [Recall announced](https://news.example.com/recall"
@@ -205,7 +208,7 @@ def test_html_has_every_section():
         "42 new mentions (+20% vs 35) · average sentiment +0.12 (-0.03 vs +0.15) · positive 40%"
         in text
     )
-    assert "Acme : negative spike: 14 negative mentions, usually 2.1" in text
+    assert "Acme : negative spike: 14 negative mentions in the last 24 h, usually 2.1" in text
     assert "Acme 30 +50% 75% 33% 33% 33% -0.05" in text  # the keyword table
     assert "Recall announced -0.85 negative hackernews · score 12 · comments 3 · status new" in text
     assert "Acme ships v2 +0.60 positive hackernews · likes 340" in text

@@ -45,6 +45,15 @@ class Spike:
     mean: float
     threshold: float
     history: int  # how many windows the baseline had
+    window: timedelta = timedelta(hours=24)  # how long the counted window is
+
+    @property
+    def window_text(self) -> str:
+        """The window for people: "24 h", "1 h", "7 days"."""
+        hours = self.window.total_seconds() / 3600
+        if hours >= 48 and hours % 24 == 0:
+            return f"{hours / 24:g} days"
+        return f"{hours:g} h" if hours >= 1 else f"{hours * 60:g} min"
 
 
 def threshold(history: Sequence[int], k: float) -> tuple[float, float]:
@@ -63,7 +72,7 @@ def find_spike(
     mean, limit = threshold(history, rule.k)
     if current <= limit:
         return None
-    return Spike(keyword, kind, current, mean, limit, len(history))
+    return Spike(keyword, kind, current, mean, limit, len(history), rule.window)
 
 
 def find_spikes(

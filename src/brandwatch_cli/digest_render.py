@@ -39,13 +39,13 @@ KEYWORD_COLUMNS = ("keyword", "new", "change", "share of voice", *LABELS, "avera
 
 
 def spike_text(spike: Spike) -> str:
-    """``negative spike: 14 negative mentions, usually 2.1 (threshold 8.3, 14 windows of
-    history)``: the count of the latest window against the mean of the earlier ones."""
+    """``negative spike: 14 negative mentions in the last 24 h, usually 2.1 (threshold 8.3,
+    14 windows of history)``: the latest window's count against the mean of earlier ones."""
     negative = spike.kind == NEGATIVE
     what, noun = ("negative spike", "negative mentions") if negative else ("spike", "mentions")
     return (
-        f"{what}: {spike.count} {noun}, usually {spike.mean:.1f}"
-        f" (threshold {spike.threshold:.1f}, {spike.history} windows of history)"
+        f"{what}: {spike.count} {noun} in the last {spike.window_text}, usually"
+        f" {spike.mean:.1f} (threshold {spike.threshold:.1f}, {spike.history} windows of history)"
     )
 
 

@@ -74,10 +74,11 @@ def summary_rows(result: ScanResult) -> list[tuple[str, ...]]:
 
 
 def spike_line(spike: Any) -> str:
-    """One alert line, e.g. ``Acme: spike, 42 mentions (usually 6.5; alert above 14.2)``."""
+    """One alert line, e.g. ``Acme: spike, 42 mentions in the last 24 h (usually 6.5; alert
+    above 14.2)``."""
     kind = "negative spike" if spike.kind == "negative-spike" else "spike"
     noun = "negative mentions" if spike.kind == "negative-spike" else "mentions"
     return clean(
-        f"{spike.keyword}: {kind}, {spike.count} {noun} in the current window"
+        f"{spike.keyword}: {kind}, {spike.count} {noun} in the last {spike.window_text}"
         f" (usually {spike.mean:.1f}; alert above {spike.threshold:.1f})"
     )
