@@ -166,6 +166,16 @@ def test_case_sensitive_keyword_is_the_operator_not_the_colour():
     assert not matches(orange, "ORANGE SANGUINE")  # written differently: not the brand
 
 
+def test_case_sensitive_phrase_keeps_its_case_but_not_in_hashtags():
+    cafe = kw("Café Lumière", terms=("Café Lumière",), case_sensitive=True)
+    assert matches(cafe, "Un café au Café Lumière")
+    assert not matches(cafe, "un café lumière, svp")  # the phrase keeps its case...
+    assert matches(cafe, "Vu chez #cafelumiere ce matin")  # ...its hashtag need not
+    assert matches(cafe, "merci @CafeLumiere")
+    orange = kw("Orange", terms=("Orange",), case_sensitive=True)
+    assert not matches(orange, "#orange is the new black")  # one word: no joined form
+
+
 def test_case_sensitive_still_folds_accents():
     keyword = kw("Élan", terms=("Élan",), case_sensitive=True)
     assert matches(keyword, "Elan lance un vélo")

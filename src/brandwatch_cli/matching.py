@@ -144,8 +144,10 @@ class Matcher:
             roles += [(Term(tuple(p.split()), quoted=True), _EXCLUDE) for p in keyword.exclude]
             own: list[tuple[str, _Pattern]] = []
             for term, role in roles:
-                cased = keyword.case_sensitive and role == _TERM
-                for form in _forms(term):
+                for position, form in enumerate(_forms(term)):
+                    # A phrase's joined hashtag/handle form (#cafelumiere) is written in any
+                    # case and is no common word: only the phrase itself keeps its case.
+                    cased = keyword.case_sensitive and role == _TERM and position == 0
                     folded = fold(form)
                     if not folded:
                         continue
