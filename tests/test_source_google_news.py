@@ -80,6 +80,16 @@ def test_the_request_carries_the_or_query_the_window_and_the_edition(feed_server
     assert headers["user-agent"] == USER_AGENT
 
 
+def test_a_query_keyword_is_searched_by_the_terms_every_match_contains(feed_server):
+    jobs = Keyword(
+        "Lumière jobs", (), query='("Café Lumière" OR @cafelumiere) NEAR/5 recrut* NOT stage'
+    )
+    acme = Keyword("AcmeQ", (), query="Acme AND NOT Globex")
+    feed_server.serve(PATH, fixture("search_acme.xml"), headers=RSS)
+    run_source(news(feed_server, keywords=(jobs, acme)))
+    assert [q["q"] for q in sent(feed_server)] == ['"Café Lumière" OR "cafelumiere"', '"Acme"']
+
+
 def test_defaults_are_the_us_edition_and_no_window(feed_server):
     feed_server.serve(PATH, fixture("search_empty.xml"), headers=RSS)
     run_source(news(feed_server, url=feed_server.base_url + "/"))  # a trailing slash is fine

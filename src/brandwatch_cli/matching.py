@@ -100,24 +100,33 @@ def keyword_node(keyword: Keyword) -> Node:
     return words[0] if len(words) == 1 else Or(tuple(words))
 
 
-def trigger_terms(node: Node) -> list[Term]:
+def trigger_terms(node: Node, *, whole_words: bool = False) -> list[Term]:
     """Terms at least one of which any text matching ``node`` contains: finding one of them is
     what makes a keyword worth evaluating (common words of a NEAR or an AND are not enough).
-    For an AND, the operand with the fewest, then the longest, triggers is the one used."""
+    For an AND, the operand with the fewest, then the longest, triggers is the one used;
+    ``whole_words`` first avoids operands with a prefix term (``recrut*``), which a remote
+    search engine would take as a word of its own."""
     if isinstance(node, Term):
         return [node]
     if isinstance(node, Or):
-        return [t for operand in node.operands for t in trigger_terms(operand)]
+        return [t for o in node.operands for t in trigger_terms(o, whole_words=whole_words)]
     if isinstance(node, Near):
-        sides = [trigger_terms(node.left), trigger_terms(node.right)]
+        operands: tuple[Node, ...] = (node.left, node.right)
     elif isinstance(node, And):
-        sides = [trigger_terms(operand) for operand in node.operands]
+        operands = node.operands
     else:  # a Not contains nothing to look for
         return []
-    sides = [side for side in sides if side]
+    sides = [side for o in operands if (side := trigger_terms(o, whole_words=whole_words))]
     if not sides:
         return []
-    return min(sides, key=lambda side: (len(side), -min(len(" ".join(t.words)) for t in side)))
+    return min(
+        sides,
+        key=lambda side: (
+            whole_words and any(t.prefix for t in side),
+            len(side),
+            -min(len(" ".join(t.words)) for t in side),
+        ),
+    )
 
 
 def term_text(term: Term) -> str:

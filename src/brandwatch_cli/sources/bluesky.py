@@ -93,7 +93,7 @@ class BlueskySource:
         for keyword in self.keywords:
             since = query.since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
             newest: datetime | None = None
-            for term in query.searchable_terms(keyword.terms):
+            for term in query.search_terms(keyword):
                 params: dict[str, str | int] = {
                     "q": query.quoted(term),
                     "limit": PAGE_SIZE,

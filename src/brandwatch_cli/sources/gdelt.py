@@ -43,7 +43,7 @@ from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient, Response
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError
-from brandwatch_cli.sources.query import quoted, searchable_terms, since_cursor
+from brandwatch_cli.sources.query import quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
 
 API = "https://api.gdeltproject.org/api/v2/doc/doc"
@@ -180,7 +180,7 @@ def _min_interval(config: SourceConfig) -> float:
 
 def gdelt_query(keyword: Keyword) -> str:
     """``("Globex Corporation" OR Globex)``: the keyword's terms in GDELT's syntax."""
-    terms = [t if _BARE_TERM_RE.match(t) else quoted(t) for t in searchable_terms(keyword.terms)]
+    terms = [t if _BARE_TERM_RE.match(t) else quoted(t) for t in search_terms(keyword)]
     return f"({' OR '.join(terms)})" if len(terms) > 1 else "".join(terms)
 
 

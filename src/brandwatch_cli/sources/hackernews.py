@@ -37,7 +37,7 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError, int_option
-from brandwatch_cli.sources.query import quoted, searchable_terms, since_cursor
+from brandwatch_cli.sources.query import quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
 
 API = "https://hn.algolia.com/api/v1"
@@ -75,7 +75,7 @@ class HackerNewsSource:
             since = since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
             lower = int(since.timestamp())
             newest = ""
-            for term in searchable_terms(keyword.terms):
+            for term in search_terms(keyword):
                 search = _TermSearch(url, quoted(term), tags, lower)
                 for hit in await search.run(ctx, max_pages):
                     item = item_from_hit(hit)

@@ -8,7 +8,8 @@ set, sent as ``Authorization: Bearer <token>`` for instances that require a logi
 ``since_id=<newest id seen for the tag>`` after the first scan, paging back with
 ``max_id=<oldest id of the page>`` until a page is short, empty or ``max_pages`` (default 3)
 pages are read. Mastodon ids are snowflake strings: they are compared as integers. The cursor
-(``ctx.cursors["#<tag in lower case>"]``) is the newest id seen.
+(``ctx.cursors["#<tag in lower case>"]``) is the newest id seen; ``since_id`` is an hour of ids
+before it (``query.OVERLAP``), for statuses that federate late.
 
 Statuses give ``id``, ``url`` (else ``uri``), ``content`` (HTML, the text), ``spoiler_text``
 (the content warning, as the title), ``created_at``, ``language``, ``account.acct`` (the author,
@@ -36,7 +37,7 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError, int_option
-from brandwatch_cli.sources.query import hashtags
+from brandwatch_cli.sources.query import OVERLAP, hashtags
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
 DEFAULT_URL = "https://mastodon.social"
@@ -93,8 +94,9 @@ class MastodonSource:
     ) -> None:
         """Read one tag's timeline, newest first, back to the stored cursor."""
         key = "#" + tag.casefold()
-        since = _snowflake(ctx.cursors.get(key))
-        newest = since or 0
+        cursor = _snowflake(ctx.cursors.get(key))
+        newest = cursor or 0
+        since = max(0, cursor - _OVERLAP_IDS) if cursor else None
         url = f"{self.base}/api/v1/timelines/tag/{quote(tag, safe='')}"
         max_id: int | None = None
         for _ in range(max_pages):
@@ -148,6 +150,13 @@ def _statuses(answer: Any) -> list[dict[str, Any]]:
     if not isinstance(answer, list):
         raise SourceError("unexpected answer from Mastodon: not a list of statuses")
     return [status for status in answer if isinstance(status, dict)]
+
+
+#: Mastodon ids are snowflakes, milliseconds since the epoch shifted left by 16 bits, and a
+#: status from another instance gets the id of its own ``created_at`` when it arrives: one
+#: that federates late sorts below the cursor. Each scan asks again for ``OVERLAP`` of ids
+#: before it (what comes twice is deduplicated).
+_OVERLAP_IDS = int(OVERLAP.total_seconds() * 1000) << 16
 
 
 def _snowflake(value: Any) -> int | None:

@@ -33,13 +33,26 @@ def or_query(terms: Iterable[str], *, quote_all: bool = True) -> str:
 
 def keyword_query(keyword: Keyword, *, quote_all: bool = True) -> str:
     """The search for one keyword: any of its terms (exclusions are applied by our matching)."""
-    return or_query(searchable_terms(keyword.terms), quote_all=quote_all)
+    return or_query(search_terms(keyword), quote_all=quote_all)
+
+
+def search_terms(keyword: Keyword) -> list[str]:
+    """What to ask a remote service for: the keyword's terms; for a ``query``, the terms one of
+    which every match contains (its brand side: ``"Café Lumière" OR cafelumiere`` for
+    ``("Café Lumière" OR cafelumiere) NEAR/5 recrut*``; never a NOT-ed term). A prefix term is
+    asked for as its stem. ``@handle``/``#tag`` forms are reduced to the word."""
+    if not keyword.query:
+        return searchable_terms(keyword.terms)
+    from brandwatch_cli.matching import keyword_node, trigger_terms
+
+    required = trigger_terms(keyword_node(keyword), whole_words=True)
+    return searchable_terms(" ".join(t.words) for t in required)
 
 
 def hashtags(keyword: Keyword) -> list[str]:
     """Hashtag forms of a keyword's terms: ``Café Lumière`` -> ``CaféLumière`` (no ``#``)."""
     tags: list[str] = []
-    for term in keyword.terms:
+    for term in search_terms(keyword):
         tag = _NON_TAG_RE.sub("", term)
         if tag and tag.casefold() not in (t.casefold() for t in tags):
             tags.append(tag)
