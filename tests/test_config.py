@@ -238,7 +238,7 @@ BAD_OPTION_VALUES = {
     "gdelt min_interval": (
         "  - name: press\n    type: gdelt\n    min_interval: -1\n",
         5,
-        "'min_interval' of source 'press' must be >= 0",
+        "'min_interval' of source 'press' must be from 0 to 60 seconds",
     ),
     "csv delimiter": (
         "  - name: shop\n    type: csv\n    delimiter: ';;'\n    url: export.csv\n",

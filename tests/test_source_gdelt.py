@@ -14,6 +14,7 @@ from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.gdelt import gdelt_query
+from conftest import Route
 from helpers import (
     config_file,
     db_rows,
@@ -121,7 +122,8 @@ def test_language_and_country_options_narrow_the_query(feed_server, options, suf
         ({"language": "xx"}, "'language' of source 'press': unknown language 'xx'"),
         ({"language": "fr-FR"}, "unknown language 'fr-fr'"),
         ({"country": "U.S."}, "'country' of source 'press' must be a country name or FIPS code"),
-        ({"min_interval": -1}, "'min_interval' of source 'press' must be >= 0"),
+        ({"min_interval": -1}, "'min_interval' of source 'press' must be from 0 to 60 seconds"),
+        ({"min_interval": 3600}, "'min_interval' of source 'press' must be from 0 to 60"),
     ],
 )
 def test_bad_options_fail_before_any_request(feed_server, options, message):
@@ -233,11 +235,12 @@ def test_spacing_is_shared_by_the_gdelt_sources_of_a_scan(feed_server):
     assert len(feed_server.requests) == 2
 
 
-def test_spacing_that_cannot_fit_the_timeout_fails_clearly(feed_server):
+def test_pacing_does_not_count_against_the_timeout(feed_server):
     feed_server.serve(PATH, EMPTY)
-    with pytest.raises(SourceError, match="GDELT allows one request every 30s"):
-        run_source(gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=30), timeout=2)
-    assert len(feed_server.requests) == 1
+    started = time.monotonic()
+    run_source(gdelt(feed_server, keywords=(ACME, GLOBEX), min_interval=1.5), timeout=1)
+    assert time.monotonic() - started >= 1.5  # paced as asked...
+    assert len(feed_server.requests) == 2  # ...and not timed out by the pause
 
 
 def test_scan_through_the_cli_stores_mentions(cli, feed_server, tmp_path):
@@ -262,3 +265,23 @@ def test_scan_through_the_cli_stores_mentions(cli, feed_server, tmp_path):
 
     scan_ok(cli, config, 0)
     assert sent(feed_server)[-1]["startdatetime"] == "20261120071500"
+
+
+def test_a_keyword_refused_keeps_what_the_others_found(cli, feed_server, tmp_path):
+    feed_server.serve_sequence(
+        PATH,
+        [
+            Route((DATA / "artlist_acme.json").read_bytes()),
+            Route(b"The specified phrase is too short.\n", headers={"Content-Type": "text/html"}),
+        ],
+    )
+    config = config_file(
+        tmp_path,
+        f"  - name: press\n    type: gdelt\n    url: '{feed_server.url(PATH)}'\n"
+        "    min_interval: 0\n",
+        keywords="  - Acme\n  - HP\n",
+    )
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 1  # the source failed, and says why...
+    assert "GDELT refused the query 'HP'" in result.stderr
+    assert db_rows(tmp_path / "mentions.db") == [(6,)]  # ...but Acme's articles are stored

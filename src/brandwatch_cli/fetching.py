@@ -173,6 +173,13 @@ class Fetcher:
             self.deadline = time.monotonic() + self.timeout
         return self.deadline - time.monotonic()
 
+    def grant(self, seconds: float) -> None:
+        """Add ``seconds`` to the budget: time the source waits by its own rule (a service's
+        pacing between requests), like time queued for a slot, is not the network's."""
+        self.remaining()
+        assert self.deadline is not None
+        self.deadline += seconds
+
     @property
     def max_bytes(self) -> int:
         return self.http.policy.max_bytes

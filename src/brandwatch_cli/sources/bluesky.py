@@ -90,28 +90,29 @@ class BlueskySource:
         token = await _session(ctx, base, handle, password)
         headers = {"Authorization": f"Bearer {token}"}
         found: dict[str, Item] = {}
-        for keyword in self.keywords:
-            since = query.since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
-            newest: datetime | None = None
-            for term in query.search_terms(keyword):
-                params: dict[str, str | int] = {
-                    "q": query.quoted(term),
-                    "limit": PAGE_SIZE,
-                    "sort": "latest",
-                    "since": _iso_z(since),
-                }
-                if lang:
-                    params["lang"] = lang
-                for post in await _search(ctx, base, headers, params, max_pages):
-                    item = _item(post)
-                    if item is None:
-                        continue
-                    found.setdefault(item.entry_id, item)
-                    sort_at = _sort_at(post)
-                    if sort_at and (newest is None or sort_at > newest):
-                        newest = sort_at
-            if newest is not None:  # never past now: a post dated ahead hides what follows
-                query.advance_cursor(ctx.cursors, keyword.name, [min(newest, ctx.now)])
+        with query.keeping(found):
+            for keyword in self.keywords:
+                since = query.since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
+                newest: datetime | None = None
+                for term in query.search_terms(keyword):
+                    params: dict[str, str | int] = {
+                        "q": query.quoted(term),
+                        "limit": PAGE_SIZE,
+                        "sort": "latest",
+                        "since": _iso_z(since),
+                    }
+                    if lang:
+                        params["lang"] = lang
+                    for post in await _search(ctx, base, headers, params, max_pages):
+                        item = _item(post)
+                        if item is None:
+                            continue
+                        found.setdefault(item.entry_id, item)
+                        sort_at = _sort_at(post)
+                        if sort_at and (newest is None or sort_at > newest):
+                            newest = sort_at
+                if newest is not None:  # never past now: a post dated ahead hides what follows
+                    query.advance_cursor(ctx.cursors, keyword.name, [min(newest, ctx.now)])
         return [item for item in found.values() if item.title or item.text]
 
 

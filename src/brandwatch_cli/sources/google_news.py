@@ -43,7 +43,7 @@ from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.feed import parse_feed
 from brandwatch_cli.sources.options import OptionError
-from brandwatch_cli.sources.query import advance_cursor, keyword_query, since_cursor
+from brandwatch_cli.sources.query import advance_cursor, keeping, keyword_query, since_cursor
 
 BASE_URL = "https://news.google.com"
 SEARCH_PATH = "/rss/search"
@@ -131,25 +131,26 @@ class GoogleNewsSource:
         url = (self.config.url or BASE_URL).rstrip("/") + SEARCH_PATH
         items: dict[str, Item] = {}
         asked = changed = False
-        for keyword in self.keywords:
-            terms = keyword_query(keyword)
-            if not terms:
-                continue
-            asked = True
-            query = search_query(terms, ctx.cursors.get(keyword.name), ctx.now, when)
-            response = await ctx.fetcher.get(
-                url, params={"q": query, **news.params}, conditional=True
-            )
-            if response.unchanged:
-                continue
-            changed = True
-            parsed = await ctx.run(parse_feed, response.content, response.headers, response.url)
-            found = [tidy_item(item, news.language) for item in parsed]
-            # Never past now: a wrong date would push every later search past what exists.
-            dates = (min(i.published_at, ctx.now) for i in found if i.published_at)
-            advance_cursor(ctx.cursors, keyword.name, dates)
-            for item in found:
-                items.setdefault(item.entry_id, item)  # one story found by two keywords
+        with keeping(items):
+            for keyword in self.keywords:
+                terms = keyword_query(keyword)
+                if not terms:
+                    continue
+                asked = True
+                query = search_query(terms, ctx.cursors.get(keyword.name), ctx.now, when)
+                response = await ctx.fetcher.get(
+                    url, params={"q": query, **news.params}, conditional=True
+                )
+                if response.unchanged:
+                    continue
+                changed = True
+                parsed = await ctx.run(parse_feed, response.content, response.headers, response.url)
+                found = [tidy_item(item, news.language) for item in parsed]
+                # Never past now: a wrong date would push every later search past what exists.
+                dates = (min(i.published_at, ctx.now) for i in found if i.published_at)
+                advance_cursor(ctx.cursors, keyword.name, dates)
+                for item in found:
+                    items.setdefault(item.entry_id, item)  # one story found by two keywords
         if asked and not changed:
             raise Unchanged
         return list(items.values())

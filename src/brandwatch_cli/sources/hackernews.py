@@ -37,7 +37,7 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError, int_option
-from brandwatch_cli.sources.query import quoted, search_terms, since_cursor
+from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
 
 API = "https://hn.algolia.com/api/v1"
@@ -71,21 +71,22 @@ class HackerNewsSource:
         max_pages = _max_pages(self.config)
         url = (self.config.url or API).rstrip("/") + "/search_by_date"
         found: dict[str, Item] = {}
-        for keyword in self.keywords:
-            since = since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
-            lower = int(since.timestamp())
-            newest = ""
-            for term in search_terms(keyword):
-                search = _TermSearch(url, quoted(term), tags, lower)
-                for hit in await search.run(ctx, max_pages):
-                    item = item_from_hit(hit)
-                    if item is None:
-                        continue
-                    found.setdefault(item.entry_id, item)
-                    if item.published_at:
-                        newest = max(newest, item.published_at.isoformat())
-            if newest > ctx.cursors.get(keyword.name, ""):  # ISO UTC strings sort by time
-                ctx.cursors[keyword.name] = newest
+        with keeping(found):
+            for keyword in self.keywords:
+                since = since_cursor(ctx.cursors.get(keyword.name), ctx.now, FIRST_WINDOW)
+                lower = int(since.timestamp())
+                newest = ""
+                for term in search_terms(keyword):
+                    search = _TermSearch(url, quoted(term), tags, lower)
+                    for hit in await search.run(ctx, max_pages):
+                        item = item_from_hit(hit)
+                        if item is None:
+                            continue
+                        found.setdefault(item.entry_id, item)
+                        if item.published_at:
+                            newest = max(newest, item.published_at.isoformat())
+                if newest > ctx.cursors.get(keyword.name, ""):  # ISO UTC strings sort by time
+                    ctx.cursors[keyword.name] = newest
         return list(found.values())
 
 

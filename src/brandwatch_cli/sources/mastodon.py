@@ -37,7 +37,7 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError, int_option
-from brandwatch_cli.sources.query import OVERLAP, hashtags
+from brandwatch_cli.sources.query import OVERLAP, hashtags, keeping
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
 
 DEFAULT_URL = "https://mastodon.social"
@@ -70,8 +70,9 @@ class MastodonSource:
         token = (ctx.env.get(TOKEN_VAR) or "").strip()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         found: dict[str, Item] = {}
-        for tag in tags:
-            await self._read_tag(ctx, tag, headers, max_pages, found)
+        with keeping(found):
+            for tag in tags:
+                await self._read_tag(ctx, tag, headers, max_pages, found)
         return list(found.values())
 
     def _tags(self) -> list[str]:

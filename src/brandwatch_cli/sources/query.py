@@ -7,11 +7,13 @@ matching, so a loose query costs bandwidth, never precision.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.dates import parse_iso
-from brandwatch_cli.models import Keyword
+from brandwatch_cli.errors import SourceError
+from brandwatch_cli.models import Item, Keyword
 
 #: Query-based sources ask again for this much before their last successful fetch, so an item
 #: indexed late by the remote service never falls between two runs. Dedupe absorbs the overlap.
@@ -67,6 +69,19 @@ def searchable_terms(terms: Iterable[str]) -> list[str]:
         if plain and plain.casefold() not in (s.casefold() for s in seen):
             seen.append(plain)
     return seen
+
+
+@contextmanager
+def keeping(found: Mapping[str, Item]) -> Iterator[None]:
+    """Around a source's loop over keywords: when one fails (a refused query, a rate limit, a
+    timeout), the items the others already read go with the error (``SourceError.partial``)
+    and are stored; only what failed waits for the next scan."""
+    try:
+        yield
+    except SourceError as exc:
+        if found and not exc.partial:
+            exc.partial = tuple(found.values())
+        raise
 
 
 def cursor_time(cursor: str | None) -> datetime | None:

@@ -40,7 +40,7 @@ from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.options import OptionError, int_option
-from brandwatch_cli.sources.query import cursor_time, keyword_query, since_cursor
+from brandwatch_cli.sources.query import cursor_time, keeping, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
 
 DEFAULT_URL = "https://www.reddit.com"
@@ -93,9 +93,10 @@ class RedditSource:
         max_pages = _max_pages(self.config)
         api = await self._api(ctx)
         found: dict[str, Item] = {}
-        for listing in listings:
-            if not await self._read(ctx, api, listing, max_pages, found):
-                break  # rate limit exhausted: keep what we have, the rest waits for next scan
+        with keeping(found):
+            for listing in listings:
+                if not await self._read(ctx, api, listing, max_pages, found):
+                    break  # rate limit exhausted: keep what we have, the rest waits
         return list(found.values())
 
     def _listings(self) -> list[_Listing]:
