@@ -86,10 +86,14 @@ def test_other_languages(text, language):
 
 @pytest.mark.parametrize(
     ("hint", "expected"),
-    [("fr", "fr"), ("fr-FR", "fr"), ("FR_ca", "fr"), (" de ", "de"), ("iw", "he"), ("sw", "sw")],
+    [("fr", "fr"), ("fr-FR", "fr"), ("FR_ca", "fr"), (" de ", "de"), ("sw", "sw")],
 )
 def test_a_valid_hint_wins(hint, expected):
     assert detect_language("This review is plainly written in English.", hint) == expected
+
+
+def test_a_withdrawn_code_is_read_as_its_replacement():
+    assert detect_language("השירות של Acme היה מצוין היום", "iw") == "he"
 
 
 def test_a_hint_wins_even_without_letters():
@@ -258,3 +262,17 @@ def test_brief_brand_mentions_are_read_in_their_language(language, floor):
 )
 def test_a_short_text_is_french_when_its_own_words_say_so(text, expected):
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("KDE Advanced Text Editor, Kate is great for editing", "ja", "en"),  # a default tag
+        ("Привет, как дела с Acme сегодня", "en", "ru"),
+        ("今日はいい天気ですね、Acmeの新製品", "ja", "ja"),  # the tag fits: it wins
+        ("Bonjour tout le monde, Acme est génial", "en", "en"),  # same script: the tag wins
+        ("Acme!", "ja", "ja"),  # too few letters to overrule the tag
+    ],
+)
+def test_a_language_tag_in_another_script_than_the_text_is_ignored(text, hint, expected):
+    assert detect_language(text, hint=hint) == expected

@@ -117,13 +117,33 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     ("ok"). Deterministic: the same text gets the same answer in every call and process.
     """
     hinted = _hint_code(hint)
-    if hinted is not None:
-        return hinted
     # Stripping a bounded prefix keeps a 100 kB text as cheap as its first MAX_CHARS.
     prose = strip_non_language(text[: MAX_CHARS * 4])[:MAX_CHARS]
+    if hinted is not None and _script_fits(hinted, prose):
+        return hinted
     if not any(char.isalpha() for char in prose):
         return None
     return _classifier()(prose)
+
+
+#: Languages not written in the Latin alphabet. A tag saying one of these over a text in
+#: Latin letters (or a Latin-alphabet tag over such a text) is a poster's default setting
+#: (Mastodon tags an English toot "ja" when that is its author's default), not the text's.
+NON_LATIN = frozenset({
+    "ar", "be", "bg", "bn", "el", "fa", "gu", "he", "hi", "hy", "ja", "ka", "kk", "km", "kn",
+    "ko", "lo", "mk", "ml", "mn", "mr", "my", "ne", "pa", "ps", "ru", "si", "sr", "ta", "te",
+    "th", "uk", "ur", "yi", "zh",
+})  # fmt: skip
+
+
+def _script_fits(code: str, prose: str) -> bool:
+    """Whether ``prose`` is written in the script of ``code`` (Latin or not), judged by its
+    letters; a text with too few letters to tell fits any."""
+    letters = [c for c in prose if c.isalpha()][:200]
+    if len(letters) < 8:
+        return True
+    latin = sum(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in letters) / len(letters)
+    return latin < 0.2 if code in NON_LATIN else latin > 0.5
 
 
 def _hint_code(hint: str | None) -> str | None:
