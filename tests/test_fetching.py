@@ -143,6 +143,16 @@ def test_retry_after_as_a_date():
     assert retry_after({}, now) is None
 
 
+def test_reset_headers_as_seconds_or_as_a_unix_time():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    assert retry_after({"x-ratelimit-reset": "42"}, now) == 42  # Reddit: seconds left
+    assert retry_after({"ratelimit-reset": str(int(now.timestamp()) + 300)}, now) == 300  # Bluesky
+    assert retry_after({"ratelimit-reset": "soon"}, now) is None
+    assert retry_after({"ratelimit-reset": "inf"}, now) is None
+
+
 def test_stalled_response_times_out_within_the_source_budget(feed_server):
     url = feed_server.serve("/stall", (DATA / "rss2.xml").read_bytes(), delay=30)
     started = time.monotonic()

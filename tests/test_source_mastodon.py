@@ -71,7 +71,14 @@ def test_tag_timeline_maps_every_field(feed_server):
     assert plain.author == "alice@example.social"
     assert plain.published_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     assert plain.language == "en"
-    assert plain.engagement == {"favourites": 5, "reblogs": 2, "comments": 1, "followers": 120}
+    assert plain.engagement == {
+        "favourites": 5,
+        "reblogs": 2,
+        "comments": 1,
+        "quotes": 0,
+        "followers": 120,
+    }
+    assert all(type(v) is int for v in plain.engagement.values())  # exported as 5, not 5.0
     assert warned.title == "Acme recall" and warned.text == "Mon grille-pain #Acme a brûlé"
     assert warned.url == "https://other.example/users/bob/statuses/9"  # no url: the uri
     assert warned.language == "fr"
@@ -277,7 +284,7 @@ def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_p
         ),
         (
             "113500000000000003",
-            {"favourites": 5, "reblogs": 2, "comments": 1, "followers": 120},
+            {"favourites": 5, "reblogs": 2, "comments": 1, "quotes": 0, "followers": 120},
             {"Acme"},
         ),
     ]

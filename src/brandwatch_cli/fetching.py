@@ -17,6 +17,7 @@ import asyncio
 import email.utils
 import hashlib
 import json
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -103,11 +104,15 @@ def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> floa
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
             return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-    reset = (headers.get("x-ratelimit-reset") or "").strip()
-    try:
-        return max(0.0, float(reset)) if reset else None
-    except ValueError:
-        return None
+    for name in ("x-ratelimit-reset", "ratelimit-reset"):  # Reddit's; Bluesky's
+        try:
+            seconds = float((headers.get(name) or "").strip())
+        except ValueError:
+            continue
+        if seconds > 1e9:  # a Unix time (Bluesky), not a number of seconds (Reddit)
+            seconds -= (now or datetime.now(UTC)).timestamp()
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    return None
 
 
 def _rate_limited(status: int, headers: Mapping[str, str]) -> bool:

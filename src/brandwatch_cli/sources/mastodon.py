@@ -14,7 +14,8 @@ before it (``query.OVERLAP``), for statuses that federate late.
 Statuses give ``id``, ``url`` (else ``uri``), ``content`` (HTML, the text), ``spoiler_text``
 (the content warning, as the title), ``created_at``, ``language``, ``account.acct`` (the author,
 else ``account.display_name``), and engagement ``favourites_count``, ``reblogs_count``,
-``replies_count`` (comments) and ``account.followers_count`` (followers). A boost (``reblog``
+``replies_count`` (comments), ``quotes_count`` (quotes) and ``account.followers_count``
+(followers). A boost (``reblog``
 set; hashtag timelines normally leave them out) stands for the boosted status: its id, text,
 author and counts, so it deduplicates with the original.
 
@@ -182,6 +183,7 @@ def _item(status: Mapping[str, Any]) -> Item | None:
         "favourites": original.get("favourites_count"),
         "reblogs": original.get("reblogs_count"),
         "comments": original.get("replies_count"),
+        "quotes": original.get("quotes_count"),  # Mastodon 4.5+
         "followers": account.get("followers_count"),
     }
     return Item(
@@ -192,7 +194,7 @@ def _item(status: Mapping[str, Any]) -> Item | None:
         author=author or None,
         published_at=parse_iso(original.get("created_at")),
         language=language_tag(original.get("language")),
-        engagement={k: float(v) for k, v in counts.items() if _is_number(v)},
+        engagement={k: v for k, v in counts.items() if _is_number(v)},  # ints stay ints
     )
 
 
