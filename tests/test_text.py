@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,11 +32,11 @@ def test_clean_text_removes_terminal_escapes_and_bidi_overrides():
     hostile = "Acme \x1b[31mred\x1b[0m \u202eevil\u202c\nline\ttab"
     cleaned = clean_text(hostile)
     assert "\x1b" not in cleaned and "\u202e" not in cleaned and "\n" not in cleaned
-    assert cleaned == "Acme [31mred [0m evil line tab"
+    assert cleaned == "Acme red evil line tab"
 
 
 def test_strip_controls_keeps_text_but_drops_escape():
-    assert strip_controls("a\x1b[2Jb\x07c") == "a[2Jbc"
+    assert strip_controls("a\x1b[2Jb\x07c") == "abc"
 
 
 def test_fold_is_case_accent_and_whitespace_insensitive():
@@ -61,3 +62,19 @@ def test_language_tag():
     assert language_tag("  ") is None
     assert language_tag("english!") is None
     assert language_tag(None) is None
+
+
+@pytest.mark.parametrize(
+    ("hostile", "shown"),
+    [
+        ("Acme\x1b[31m is red\x1b[0m", "Acme is red"),  # colours: CSI
+        ("\x1b]0;pwned\x07Acme", "Acme"),  # the window title: OSC ended by BEL
+        ("\x1b]8;;https://evil.example\x1b\\Acme\x1b]8;;\x1b\\", "Acme"),  # a hidden link
+        ("Ac\x9b2Jme", "Acme"),  # the one-byte CSI
+        ("Acme\x1bc", "Acme"),  # reset the terminal
+        ("[31m stays: it is plain text", "[31m stays: it is plain text"),
+    ],
+)
+def test_escape_sequences_go_whole_not_just_their_escape(hostile, shown):
+    assert strip_controls(hostile) == shown
+    assert clean_text(hostile) == shown

@@ -19,6 +19,7 @@ from typing import Literal
 
 from brandwatch_cli.report import Report, TrendPoint
 from brandwatch_cli.report_text import period_text, when
+from brandwatch_cli.text import strip_controls
 
 WIDTH = 960
 PLOT_HEIGHT = 320
@@ -31,9 +32,8 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 DASH = (6, 4)
 DOT = 4  # radius of the dot marking a single value
 GRID, AXIS, INK, NEUTRAL = "#dddddd", "#333333", "#222222", "#555555"
-_NOT_TEXT = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
-)
+#: What XML cannot hold, beyond the control characters ``strip_controls`` removes.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 Point = tuple[float, float]
 
@@ -95,7 +95,7 @@ class Scene:
 
 def clean(value: object) -> str:
     """Text from the web, fit to draw: no control, bidi-override or unpaired characters."""
-    return _NOT_TEXT.sub("", str(value))
+    return _NOT_XML.sub("", strip_controls(str(value)))
 
 
 def nice_top(value: int) -> tuple[int, int]:

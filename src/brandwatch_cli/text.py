@@ -12,6 +12,14 @@ import unicodedata
 # C0 and C1 control characters (keeping nothing: newlines are folded into spaces anyway),
 # DEL, and the bidirectional overrides that can make a terminal line read backwards.
 _CONTROLS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+#: A whole terminal escape sequence, so none of it is left as text ("Acme[31m"): CSI (colours,
+#: cursor moves), OSC (window titles, links) and the other two-character escapes.
+_ESCAPE = (
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+)
+_ESCAPE_RE = re.compile(_ESCAPE)
 _CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 _SPACE_RE = re.compile(r"\s+")
 _BLANK_RE = re.compile(f"[\\s{_CONTROLS}]+")
@@ -62,12 +70,20 @@ def clean_text(value: str | None) -> str:
     """``value`` without control characters, whitespace collapsed to one line, length capped."""
     if not value:
         return ""
-    return _BLANK_RE.sub(" ", value[: MAX_TEXT_CHARS * 2]).strip()[:MAX_TEXT_CHARS]
+    value = _without_escapes(value[: MAX_TEXT_CHARS * 2])
+    return _BLANK_RE.sub(" ", value).strip()[:MAX_TEXT_CHARS]
 
 
 def strip_controls(value: str) -> str:
     """Remove terminal control characters (``ESC[31m``, bidi overrides) but keep the layout."""
-    return _CONTROL_RE.sub("", value)
+    return _CONTROL_RE.sub("", _without_escapes(value))
+
+
+def _without_escapes(value: str) -> str:
+    """``value`` without whole escape sequences; most text has none, and costs one scan."""
+    if "\x1b" in value or "\x9b" in value or "\x9d" in value:
+        return _ESCAPE_RE.sub("", value)
+    return value
 
 
 def _tag_gap(match: re.Match[str]) -> str:
