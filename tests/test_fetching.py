@@ -151,6 +151,20 @@ def test_reset_headers_as_seconds_or_as_a_unix_time():
     assert retry_after({"ratelimit-reset": str(int(now.timestamp()) + 300)}, now) == 300  # Bluesky
     assert retry_after({"ratelimit-reset": "soon"}, now) is None
     assert retry_after({"ratelimit-reset": "inf"}, now) is None
+    assert retry_after({"x-ratelimit-reset": "nan", "ratelimit-reset": "30"}, now) == 30
+    assert retry_after({"ratelimit-reset": "30"}, now, resets=False) is None  # not a 429
+
+
+def test_a_503_is_retried_soon_whatever_the_rate_limit_window_says(feed_server):
+    # Bluesky sends RateLimit-Reset on every answer: only a 429 should wait for it.
+    reset = str(int(time.time()) + 240)
+    url = feed_server.serve_sequence(
+        "/flaky",
+        [Route(status=503, headers={"ratelimit-reset": reset}), Route(b"ok")],
+    )
+    started = time.monotonic()
+    assert fetch(url, timeout=5).content == b"ok"
+    assert time.monotonic() - started < 4
 
 
 def test_stalled_response_times_out_within_the_source_budget(feed_server):

@@ -272,6 +272,9 @@ def test_a_short_text_is_french_when_its_own_words_say_so(text, expected):
         ("今日はいい天気ですね、Acmeの新製品", "ja", "ja"),  # the tag fits: it wins
         ("Bonjour tout le monde, Acme est génial", "en", "en"),  # same script: the tag wins
         ("Acme!", "ja", "ja"),  # too few letters to overrule the tag
+        ("Samsung Galaxy Buds Pro 후기", "ko", "ko"),  # brand names in a Korean post
+        ("Ovo je Acme prodavnica u Beogradu", "sr", "sr"),  # Serbian, in either alphabet
+        ("የአክሜ አገልግሎት በጣም ጥሩ ነው", "am", "am"),  # a script we do not list: the tag stands
     ],
 )
 def test_a_language_tag_in_another_script_than_the_text_is_ignored(text, hint, expected):

@@ -77,6 +77,27 @@ def test_changed_keywords_invalidate_the_cache(cli, feed_server, tmp_path):
     assert "if-none-match" not in feed_server.requests[-1][1]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "    query: 'Acme OR Globex'\n",
+        "    case_sensitive: true\n",
+        "    require_any: [recall]\n",
+        "    languages: [en]\n",
+    ],
+)
+def test_any_change_to_what_a_keyword_matches_invalidates_the_cache(
+    cli, feed_server, tmp_path, change
+):
+    feed_server.serve("/f.xml", rss(ITEMS), headers={"ETag": '"abc"'})
+    source = [("f", feed_server.url("/f.xml"))]
+    before = "  - name: Acme\n    terms: [Acme]\n"
+    cli("scan", "-c", write_config(tmp_path, source, keywords=before))
+    after = "  - name: Acme\n" + (change if "query" in change else "    terms: [Acme]\n" + change)
+    cli("scan", "-c", write_config(tmp_path, source, keywords=after))
+    assert "if-none-match" not in feed_server.requests[-1][1]
+
+
 def test_a_failing_source_backs_off_across_runs(cli, feed_server, tmp_path):
     config = write_config(
         tmp_path,

@@ -285,12 +285,12 @@ def test_scan_through_the_cli_stores_mentions_with_engagement(cli, feed_server, 
         (
             "46008000",
             "https://news.ycombinator.com/item?id=46008000",
-            '{"points": 7.0, "comments": 3.0}',
+            '{"points": 7, "comments": 3}',
         ),
         (
             "46011201",
             "https://news.ycombinator.com/item?id=46011201",
-            '{"points": 120.0, "comments": 45.0}',
+            '{"points": 120, "comments": 45}',
         ),
         ("46011299", "https://news.ycombinator.com/item?id=46011299", None),
     ]

@@ -293,3 +293,16 @@ def test_end_to_end_scan_stores_mentions_with_engagement(cli, feed_server, tmp_p
         "/api/v1/timelines/tag/Acme",
         "/api/v1/timelines/tag/Globex",
     ]
+
+
+def test_absurd_counts_from_a_hostile_instance_are_left_out(feed_server):
+    status = (
+        '[{"id": "113500000000000009", "created_at": "2026-11-20T10:00:00Z",'
+        ' "content": "<p>Acme</p>", "url": "https://m.example/@a/9",'
+        ' "favourites_count": 1' + "0" * 400 + ', "reblogs_count": 1e400,'
+        ' "replies_count": -3, "quotes_count": NaN,'
+        ' "account": {"acct": "a", "followers_count": 12}}]'
+    )
+    feed_server.serve(TAG_PATH, status.encode())
+    (item,) = run_source(source(feed_server))
+    assert item.engagement == {"followers": 12}  # 10**400, inf, a negative, NaN: all dropped

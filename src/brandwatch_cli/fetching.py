@@ -90,8 +90,12 @@ def local_path(url: str, base_dir: Path) -> Path:
     return path if path.is_absolute() else base_dir / path
 
 
-def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
-    """Seconds the server asks us to wait: ``Retry-After`` (seconds or a date) or a reset header."""
+def retry_after(
+    headers: Mapping[str, str], now: datetime | None = None, *, resets: bool = True
+) -> float | None:
+    """Seconds the server asks us to wait: ``Retry-After`` (seconds or a date), or with
+    ``resets`` (only for a rate-limited answer: services send them on every response) when
+    the rate-limit window resets."""
     value = (headers.get("retry-after") or "").strip()
     if value.isdigit():
         return float(value)
@@ -104,14 +108,16 @@ def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> floa
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
             return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-    for name in ("x-ratelimit-reset", "ratelimit-reset"):  # Reddit's; Bluesky's
+    for name in ("x-ratelimit-reset", "ratelimit-reset") if resets else ():
         try:
-            seconds = float((headers.get(name) or "").strip())
+            seconds = float((headers.get(name) or "").strip())  # Reddit's; Bluesky's
         except ValueError:
+            continue
+        if not math.isfinite(seconds):
             continue
         if seconds > 1e9:  # a Unix time (Bluesky), not a number of seconds (Reddit)
             seconds -= (now or datetime.now(UTC)).timestamp()
-        return max(0.0, seconds) if math.isfinite(seconds) else None
+        return max(0.0, seconds)
     return None
 
 
@@ -265,8 +271,9 @@ class Fetcher:
             status = response.status
             if status < 400 or status == 304:
                 return response
-            wait = retry_after(response.headers)
-            if _rate_limited(status, response.headers):
+            limited = _rate_limited(status, response.headers)
+            wait = retry_after(response.headers, resets=limited)
+            if limited:
                 if attempt >= policy.retries or (wait or 0) > policy.max_retry_after:
                     raise RateLimited(f"rate limited (HTTP {status})", retry_after=wait)
             elif status not in _RETRY_STATUSES or attempt >= policy.retries:

@@ -126,24 +126,36 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return _classifier()(prose)
 
 
-#: Languages not written in the Latin alphabet. A tag saying one of these over a text in
-#: Latin letters (or a Latin-alphabet tag over such a text) is a poster's default setting
-#: (Mastodon tags an English toot "ja" when that is its author's default), not the text's.
+#: Languages written only in the Latin alphabet, and languages written only in another
+#: script (Serbian, Kazakh or Mongolian, written in both, are in neither). A tag of one over a
+#: text without a letter of its script is a poster's default setting (Mastodon tags an
+#: English toot "ja" when that is its author's default), not the text's language.
+LATIN = frozenset({
+    "af", "ca", "cs", "cy", "da", "de", "en", "es", "et", "eu", "fi", "fr", "ga", "gl", "hr",
+    "hu", "id", "is", "it", "lt", "lv", "ms", "mt", "nl", "no", "nb", "nn", "pl", "pt", "ro",
+    "sk", "sl", "sq", "sv", "sw", "tl", "tr", "vi",
+})  # fmt: skip
 NON_LATIN = frozenset({
-    "ar", "be", "bg", "bn", "el", "fa", "gu", "he", "hi", "hy", "ja", "ka", "kk", "km", "kn",
-    "ko", "lo", "mk", "ml", "mn", "mr", "my", "ne", "pa", "ps", "ru", "si", "sr", "ta", "te",
-    "th", "uk", "ur", "yi", "zh",
+    "am", "ar", "be", "bg", "bn", "el", "fa", "gu", "he", "hi", "hy", "ja", "ka", "km", "kn",
+    "ko", "ky", "lo", "mk", "ml", "mr", "my", "ne", "pa", "ps", "ru", "si", "ta", "te", "tg",
+    "th", "ti", "ug", "uk", "ur", "yi", "zh",
 })  # fmt: skip
 
 
 def _script_fits(code: str, prose: str) -> bool:
-    """Whether ``prose`` is written in the script of ``code`` (Latin or not), judged by its
-    letters; a text with too few letters to tell fits any."""
-    letters = [c for c in prose if c.isalpha()][:200]
-    if len(letters) < 8:
-        return True
-    latin = sum(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in letters) / len(letters)
-    return latin < 0.2 if code in NON_LATIN else latin > 0.5
+    """Whether ``prose`` could be in ``code``'s script. A non-Latin tag fits unless the text
+    has enough letters to tell and not one of another script (Latin brand names inside a
+    Korean post leave it Korean); a Latin tag fits unless most letters are of another script
+    (a Latin brand name in a Russian post does not make it English). A tag whose script is not
+    known always fits."""
+    letters = [c for c in prose if c.isalpha()][:400]
+    latin = sum(c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in letters)
+    other = len(letters) - latin
+    if code in NON_LATIN:
+        return latin < 8 or other > 0
+    if code in LATIN:
+        return other < 8 or other * 3 < len(letters) * 2
+    return True
 
 
 def _hint_code(hint: str | None) -> str | None:

@@ -114,6 +114,24 @@ class Config:
         return tuple(k for k in self.keywords if k.name in source.keywords)
 
 
+#: Above this, a count from a service is nonsense (or hostile: 10**400 is valid JSON).
+MAX_COUNT = 10**15
+
+
+def engagement(**counts: object) -> dict[str, float]:
+    """The usable numbers among what a service gave: missing, a string, a bool, NaN, absurd or
+    negative values are left out (only a ``score``, a vote balance, may be negative); ints
+    stay ints, so exports show 5, not 5.0."""
+    kept: dict[str, float] = {}
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        low = -MAX_COUNT if name == "score" else 0
+        if low <= value <= MAX_COUNT:  # False for NaN too
+            kept[name] = value
+    return kept
+
+
 @dataclass(frozen=True)
 class Item:
     """One entry as a source publishes it, text already cleaned to plain one-line strings."""

@@ -137,8 +137,13 @@ def backoff_until(failures: int, now: datetime, wait: float | None = None) -> da
 
 
 def keywords_hash(config: Config, source: SourceConfig) -> str:
-    """Changes whenever what the source's items are matched against changes."""
-    data: list[object] = [[k.name, k.terms, k.exclude] for k in config.keywords]
+    """Changes whenever what the source's items are matched against changes: then the
+    validators go and the next fetch reads everything again (a 304 would hide items that
+    match only now)."""
+    data: list[object] = [
+        [k.name, k.terms, k.exclude, k.query, k.case_sensitive, k.require_any, k.languages]
+        for k in config.keywords
+    ]
     data.append([list(source.keywords), source.about, sorted(dict(source.options).items())])
     return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
 

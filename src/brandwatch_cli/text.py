@@ -13,10 +13,12 @@ import unicodedata
 # DEL, and the bidirectional overrides that can make a terminal line read backwards.
 _CONTROLS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 #: A whole terminal escape sequence, so none of it is left as text ("Acme[31m"): CSI (colours,
-#: cursor moves), OSC (window titles, links) and the other two-character escapes.
+#: cursor moves), OSC (window titles, links; only when terminated) and the other two-character
+#: escapes. Only ESC starts one: a lone C1 byte (0x9b is what "›" of a cp1252 page declared
+#: ISO-8859-1 becomes) is removed alone, like any control character, and eats no text.
 _ESCAPE = (
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)?"
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)"
     r"|\x1b[ -/]*[0-~]"
 )
 _ESCAPE_RE = re.compile(_ESCAPE)
@@ -81,9 +83,7 @@ def strip_controls(value: str) -> str:
 
 def _without_escapes(value: str) -> str:
     """``value`` without whole escape sequences; most text has none, and costs one scan."""
-    if "\x1b" in value or "\x9b" in value or "\x9d" in value:
-        return _ESCAPE_RE.sub("", value)
-    return value
+    return _ESCAPE_RE.sub("", value) if "\x1b" in value else value
 
 
 def _tag_gap(match: re.Match[str]) -> str:

@@ -35,7 +35,7 @@ from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext, Unchanged
-from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, cursor_time
 from brandwatch_cli.text import clean_text, html_to_text
@@ -188,13 +188,11 @@ def _item(entry: dict[str, Any]) -> Item:
     published = parse_iso(_label(entry.get("updated")))
     author = entry.get("author")
     name = clean_text(_label(author.get("name"))) if isinstance(author, dict) else ""
-    engagement: dict[str, float] = {}
     rating = _count(_label(entry.get("im:rating")))
-    if rating is not None and 1 <= rating <= 5:
-        engagement["rating"] = rating
-    votes = _count(_label(entry.get("im:voteCount")))
-    if votes is not None:
-        engagement["votes"] = votes
+    counts = engagement(
+        rating=rating if rating is not None and 1 <= rating <= 5 else None,
+        votes=_count(_label(entry.get("im:voteCount"))),
+    )
     review_id = clean_text(_label(entry.get("id")))
     return Item(
         entry_id=review_id or content_id(title, text, published),
@@ -204,5 +202,5 @@ def _item(entry: dict[str, Any]) -> Item:
         author=name or None,
         published_at=published,
         language=None,
-        engagement=engagement,
+        engagement=counts,
     )

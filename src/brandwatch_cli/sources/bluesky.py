@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import HttpStatusError, SourceError
 from brandwatch_cli.fetching import FetchContext
-from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources import query
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.text import clean_text, language_tag, web_link
@@ -107,13 +107,14 @@ class BlueskySource:
                         item = _item(post)
                         if item is None:
                             continue
-                        found.setdefault(item.entry_id, item)
+                        if item.title or item.text:  # not an image alone
+                            found.setdefault(item.entry_id, item)
                         sort_at = _sort_at(post)
                         if sort_at and (newest is None or sort_at > newest):
                             newest = sort_at
                 if newest is not None:  # never past now: a post dated ahead hides what follows
                     query.advance_cursor(ctx.cursors, keyword.name, [min(newest, ctx.now)])
-        return [item for item in found.values() if item.title or item.text]
+        return list(found.values())
 
 
 def _max_pages(config: SourceConfig) -> int:
@@ -235,11 +236,7 @@ def _item(post: Any) -> Item | None:
     if handle is not None and (handle == "handle.invalid" or not _HANDLE_RE.match(handle)):
         handle = None
     langs = record.get("langs")
-    engagement: dict[str, float] = {}
-    for field, name in _ENGAGEMENT.items():
-        count = post.get(field)
-        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
-            engagement[name] = count
+    counts = engagement(**{name: post.get(field) for field, name in _ENGAGEMENT.items()})
     return Item(
         entry_id=uri,
         url=_post_link(uri, handle),
@@ -251,7 +248,7 @@ def _item(post: Any) -> Item | None:
         or None,
         published_at=parse_iso(record.get("createdAt")) or parse_iso(post.get("indexedAt")),
         language=language_tag(langs[0]) if isinstance(langs, list) and langs else None,
-        engagement=engagement,
+        engagement=counts,
     )
 
 

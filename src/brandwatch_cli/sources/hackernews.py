@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from brandwatch_cli.dates import from_timestamp, parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
-from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
@@ -157,11 +157,7 @@ def item_from_hit(hit: Mapping[str, Any]) -> Item | None:
     text = html_to_text(_string(hit.get("comment_text")) or _string(hit.get("story_text")))
     if not object_id or not (title or text):
         return None
-    engagement = {
-        name: float(value)
-        for name, value in (("points", hit.get("points")), ("comments", hit.get("num_comments")))
-        if isinstance(value, int | float) and not isinstance(value, bool)
-    }
+    counts = engagement(points=hit.get("points"), comments=hit.get("num_comments"))
     return Item(
         entry_id=object_id,
         url=ITEM_URL + object_id,
@@ -169,7 +165,7 @@ def item_from_hit(hit: Mapping[str, Any]) -> Item | None:
         text=text,
         author=clean_text(_string(hit.get("author"))) or None,
         published_at=_published(hit),
-        engagement=engagement,
+        engagement=counts,
     )
 
 

@@ -27,7 +27,6 @@ since the last scan, the oldest of them are skipped.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -36,7 +35,7 @@ from urllib.parse import quote
 from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.fetching import FetchContext
-from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, hashtags, keeping
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
@@ -179,13 +178,13 @@ def _item(status: Mapping[str, Any]) -> Item | None:
     account = original.get("account")
     account = account if isinstance(account, dict) else {}
     author = _plain(account.get("acct")) or _plain(account.get("display_name"))
-    counts: dict[str, Any] = {
-        "favourites": original.get("favourites_count"),
-        "reblogs": original.get("reblogs_count"),
-        "comments": original.get("replies_count"),
-        "quotes": original.get("quotes_count"),  # Mastodon 4.5+
-        "followers": account.get("followers_count"),
-    }
+    counts = engagement(
+        favourites=original.get("favourites_count"),
+        reblogs=original.get("reblogs_count"),
+        comments=original.get("replies_count"),
+        quotes=original.get("quotes_count"),  # Mastodon 4.5+
+        followers=account.get("followers_count"),
+    )
     return Item(
         entry_id=str(status_id),
         url=web_link(original.get("url")) or web_link(original.get("uri")),
@@ -194,13 +193,9 @@ def _item(status: Mapping[str, Any]) -> Item | None:
         author=author or None,
         published_at=parse_iso(original.get("created_at")),
         language=language_tag(original.get("language")),
-        engagement={k: v for k, v in counts.items() if _is_number(v)},  # ints stay ints
+        engagement=counts,
     )
 
 
 def _plain(value: Any) -> str:
     return clean_text(value) if isinstance(value, str) else ""
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

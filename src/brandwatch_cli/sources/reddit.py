@@ -28,7 +28,6 @@ posts only), filter NSFW posts, or report a language (Reddit gives none).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import Any, ClassVar
 from brandwatch_cli.dates import from_timestamp
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.fetching import FetchContext
-from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import cursor_time, keeping, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
@@ -255,21 +254,20 @@ def _item(child: Any) -> Item | None:
         return None
     if kind == "t3":
         title, text = _body(data.get("title")), _body(data.get("selftext"))
-        counts = {"score": data.get("score"), "comments": data.get("num_comments")}
+        counts = engagement(score=data.get("score"), comments=data.get("num_comments"))
         url = _conversation(data.get("permalink"))
     else:
         title, text = _body(data.get("link_title")), _body(data.get("body"))
         if not text:
             return None  # a deleted comment: the thread title alone mentions nothing new
-        counts = {"score": data.get("score")}
+        counts = engagement(score=data.get("score"))
         url = _conversation(data.get("permalink")) or _comment_link(data, short_id)
     if not title and not text:
         return None
     author = _text(data.get("author"))
-    engagement = {k: float(v) for k, v in counts.items() if _is_number(v)}
     published = from_timestamp(data.get("created_utc"))
     shown = author if author not in _GONE else ""
-    return Item(entry_id, url, title, text, shown or None, published, None, engagement)
+    return Item(entry_id, url, title, text, shown or None, published, None, counts)
 
 
 def _text(value: Any) -> str:
@@ -295,7 +293,3 @@ def _comment_link(data: Mapping[str, Any], short_id: str) -> str | None:
     if not (subreddit and link_id.startswith("t3_") and short_id):
         return None
     return web_link(f"{WEB_URL}/r/{subreddit}/comments/{link_id[3:]}/_/{short_id}/")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
