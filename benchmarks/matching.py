@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from brandwatch_cli.matching import Matcher
+from brandwatch_cli.matching.matcher import Matcher
 from brandwatch_cli.models import Keyword
 from brandwatch_cli.text import fold
 

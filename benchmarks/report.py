@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from brandwatch_cli.alerts import SpikeRule
-from brandwatch_cli.digest import build_digest, current_spikes, digest_window
-from brandwatch_cli.queries import MentionFilter
-from brandwatch_cli.report import build_report
-from brandwatch_cli.store import MentionStore, iso
+from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
+from brandwatch_cli.insight.report import build_report
+from brandwatch_cli.insight.spikes import SpikeRule
+from brandwatch_cli.store.mentions import MentionStore, iso
+from brandwatch_cli.store.queries import MentionFilter
 
 KEYWORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     args = parser.parse_args()
-    from brandwatch_cli.report_text import report_json
+    from brandwatch_cli.output.report_text import report_json
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"

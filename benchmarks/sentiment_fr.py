@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from brandwatch_cli.sentiment_fr import FrenchSentiment  # noqa: E402
+from brandwatch_cli.sentiment.french.analyzer import FrenchSentiment  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "sentiment_fr"
 LABELS = ("negative", "neutral", "positive")

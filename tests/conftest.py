@@ -156,7 +156,7 @@ def cli(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., CliResult]:
     """Run the real ``brandwatch`` entry point in-process, stdout and stderr kept apart."""
-    from brandwatch_cli.cli import main
+    from brandwatch_cli.cli.app import main
 
     def run(*args: str | Path) -> CliResult:
         capsys.readouterr()

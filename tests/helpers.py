@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brandwatch_cli.fetching import FetchContext, Fetcher, HttpClient
 from brandwatch_cli.models import HttpPolicy, Item, Validators
+from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient
 
 if TYPE_CHECKING:
     from brandwatch_cli.sources import Source

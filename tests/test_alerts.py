@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandwatch_cli.alerts import NEGATIVE, VOLUME, SpikeRule, find_spike, find_spikes, threshold
+from brandwatch_cli.insight.spikes import (
+    NEGATIVE,
+    VOLUME,
+    SpikeRule,
+    find_spike,
+    find_spikes,
+    threshold,
+)
 
 RULE = SpikeRule(k=3.0, min_count=5, min_history=3)
 
@@ -77,7 +84,7 @@ def test_a_spike_always_exceeds_mean_and_min_count(history, current):
     ],
 )
 def test_a_spike_says_how_long_its_window_is(window, said):
-    from brandwatch_cli.plaintext import spike_line
+    from brandwatch_cli.output.plain import spike_line
 
     rule = SpikeRule(window=window)
     spike = find_spike("Acme", VOLUME, 40, [5, 6, 4, 5], rule)

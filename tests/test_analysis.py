@@ -180,7 +180,7 @@ def test_rescore_after_a_lexicon_change_is_resumable(cli, scanned, monkeypatch):
     )
     config.write_text(text)
 
-    from brandwatch_cli import rescore as rescoring
+    from brandwatch_cli.scan import rescore as rescoring
 
     calls = {"n": 0}
     original = rescoring.MentionStore.save_analyses
@@ -242,7 +242,7 @@ def test_check_reports_a_bad_query_with_its_column(cli, tmp_path):
 
 
 def test_multi_word_overrides_apply_in_english_too():
-    from brandwatch_cli.sentiment import analyze
+    from brandwatch_cli.sentiment.analyzer import analyze
 
     lexicon = (("must have", 3.0), ("killer", 2.0))
     assert analyze("Acme is a must have", "en").label == "neutral"
@@ -265,7 +265,7 @@ def test_multi_word_overrides_apply_in_english_too():
     ],
 )
 def test_other_languages_read_only_their_emoji_and_emoticons(text, label):
-    from brandwatch_cli.sentiment import analyze
+    from brandwatch_cli.sentiment.analyzer import analyze
 
     for language in ("it", "es", "de"):
         result = analyze(text, language)

@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from brandwatch_cli.chart import PALETTE, trend_scene
-from brandwatch_cli.chart_png import dashes, system_font, trend_png
-from brandwatch_cli.report import TrendPoint
+from brandwatch_cli.insight.report import TrendPoint
+from brandwatch_cli.output.chart import PALETTE, trend_scene
+from brandwatch_cli.output.chart_png import dashes, system_font, trend_png
 from test_report_render import ACME_NEGATIVE, ACME_VOLUME, SINCE, make_report, points
 
 
@@ -71,7 +71,7 @@ def test_png_with_no_keywords_or_one_bucket():
 
 
 def test_png_takes_hostile_and_accented_names():
-    from brandwatch_cli.chart import Label
+    from brandwatch_cli.output.chart import Label
 
     name = '<script>alert(1)</script>"&\x1b[31m\u202eCafé'
     report = make_report(trend={name: points(ACME_VOLUME, ACME_NEGATIVE)})

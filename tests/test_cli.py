@@ -474,7 +474,7 @@ def test_init_writes_a_starter_and_never_overwrites(cli, tmp_path):
 
 
 def test_starter_config_is_valid(cli, tmp_path):
-    from brandwatch_cli.config import load_config
+    from brandwatch_cli.config.load import load_config
 
     cli("init")
     config = load_config(tmp_path / "brandwatch.yaml")
@@ -497,7 +497,7 @@ def test_the_command_line_does_not_load_httpx_own_command_line():
     # httpx's CLI pulls in click's, pygments' and rich's syntax machinery (~50 ms of every
     # fetching command's start-up); the scan's own client must still work.
     script = (
-        "import sys, brandwatch_cli.cli, brandwatch_cli.scan, httpx;"
+        "import sys, brandwatch_cli.cli.app, brandwatch_cli.scan.engine, httpx;"
         "print(sorted(m for m in ('pygments', 'rich.syntax') if m in sys.modules),"
         " callable(httpx.AsyncClient))"
     )

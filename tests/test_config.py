@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brandwatch_cli.config import load_config
+from brandwatch_cli.config.load import load_config
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.models import USER_AGENT
 
@@ -77,7 +77,7 @@ def test_max_response_mb_excludes_zero_and_includes_1024(tmp_path):
 
 
 def test_yaml_1_1_traps_are_avoided(tmp_path):
-    from brandwatch_cli.yamlfile import load_yaml
+    from brandwatch_cli.config.yamlfile import load_yaml
 
     path = write(tmp_path, "country: no\nanswer: yes\nflag: true\napp: 0123\nport: 8080\n")
     assert dict(load_yaml(path)) == {
@@ -329,7 +329,7 @@ def test_a_feed_only_config_imports_no_other_source_type(tmp_path):
 
     path = write(tmp_path, "keywords: [Acme]\nsources:\n  - {name: a, url: x.xml}\n")
     script = (
-        "import sys; from pathlib import Path; from brandwatch_cli.config import load_config;"
+        "import sys; from pathlib import Path; from brandwatch_cli.config.load import load_config;"
         f"load_config(Path({str(path)!r})); print('\\n'.join(sys.modules))"
     )
     result = subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandwatch_cli.dates import (
+from brandwatch_cli.times import (
     as_utc,
     from_struct_time,
     from_timestamp,

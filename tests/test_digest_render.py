@@ -10,11 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from brandwatch_cli.alerts import NEGATIVE, VOLUME, Spike
-from brandwatch_cli.digest import Digest
-from brandwatch_cli.digest_render import digest_html, digest_markdown, digest_text
-from brandwatch_cli.queries import MENTION_COLUMNS
-from brandwatch_cli.report import Counts, KeywordStats, Period
+from brandwatch_cli.insight.digest import Digest
+from brandwatch_cli.insight.report import Counts, KeywordStats, Period
+from brandwatch_cli.insight.spikes import NEGATIVE, VOLUME, Spike
+from brandwatch_cli.output.digest import digest_html, digest_markdown, digest_text
+from brandwatch_cli.store.queries import MENTION_COLUMNS
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 HOSTILE = (

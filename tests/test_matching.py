@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandwatch_cli.matching import Matcher, match_keywords
+from brandwatch_cli.matching.matcher import Matcher, match_keywords
 from brandwatch_cli.models import Keyword
 
 ACME = Keyword("Acme", ("Acme",))
@@ -204,7 +204,7 @@ def test_lower_case_operators_are_words():
 
 
 def test_explain_says_why():
-    from brandwatch_cli.matching import Matcher
+    from brandwatch_cli.matching.matcher import Matcher
 
     keywords = [
         kw("Acme"),

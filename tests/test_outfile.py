@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from brandwatch_cli.errors import BrandwatchError
-from brandwatch_cli.outfile import write_output
+from brandwatch_cli.output.files import write_output
 
 
 def test_a_regular_file_is_replaced_whole(tmp_path):

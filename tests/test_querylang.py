@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from brandwatch_cli.querylang import (
+from brandwatch_cli.matching.querylang import (
     MAX_NEAR,
     And,
     Near,

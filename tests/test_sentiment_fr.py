@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandwatch_cli.sentiment_fr import FrenchSentiment
+from brandwatch_cli.sentiment.french.analyzer import FrenchSentiment
 from brandwatch_cli.text import fold
 
 DATA = Path(__file__).parent / "data" / "sentiment_fr"
@@ -950,8 +950,8 @@ def test_brand_lexicon_lists_each_form_once() -> None:
 
 def test_word_classes_are_written_as_the_tokenizer_keys_them() -> None:
     """A class entry is compared with token keys: "m'a promis" would never match "me a promis"."""
-    from brandwatch_cli.sentiment_fr import _default_model
-    from brandwatch_cli.sentiment_fr_rules import CLASSES
+    from brandwatch_cli.sentiment.french.analyzer import _default_model
+    from brandwatch_cli.sentiment.french.rules import CLASSES
 
     model = _default_model()
     wrong = [

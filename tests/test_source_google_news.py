@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import Unchanged
 from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.google_news import edition, split_publisher
+from brandwatch_cli.sources.http import Unchanged
 from conftest import Route
 from helpers import NOW, config_file, db_rows, run_source, scan_ok
 

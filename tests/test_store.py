@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 import pytest
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.matching import KeywordMatch
+from brandwatch_cli.matching.matcher import KeywordMatch
 from brandwatch_cli.models import Item
-from brandwatch_cli.sentiment import Sentiment
-from brandwatch_cli.store import MentionStore, NewMention, SourceOutcome
+from brandwatch_cli.sentiment.analyzer import Sentiment
+from brandwatch_cli.store.mentions import MentionStore, NewMention, SourceOutcome
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -43,7 +43,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
 def test_an_older_database_is_migrated_and_keeps_its_mentions(tmp_path):
     from sqlite_utils import Database
 
-    from brandwatch_cli.schema import migrations
+    from brandwatch_cli.store.schema import migrations
 
     path = tmp_path / "old.db"
     old = Database(path)
@@ -113,8 +113,8 @@ def test_reading_a_missing_database_says_to_scan_first(tmp_path):
 
 
 def test_a_full_disk_is_a_store_error_and_keeps_the_database_intact(tmp_path, feed_server):
-    from brandwatch_cli.config import load_config
-    from brandwatch_cli.scan import run_scan
+    from brandwatch_cli.config.load import load_config
+    from brandwatch_cli.scan.engine import run_scan
     from helpers import rss, write_config
 
     feed_server.serve("/small.xml", rss([{"title": "Acme small", "guid": "x1"}]))

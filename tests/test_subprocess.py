@@ -54,7 +54,7 @@ def test_console_script_and_python_m_print_the_version():
 def test_every_command_has_help_and_is_in_the_readme():
     import typer
 
-    from brandwatch_cli.cli import app
+    from brandwatch_cli.cli.app import app
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     listing = run("--help").stdout

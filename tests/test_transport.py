@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from brandwatch_cli.fetching import Fetcher, HttpClient
 from brandwatch_cli.models import HttpPolicy
-from brandwatch_cli.transport import PoolPerOrigin
+from brandwatch_cli.sources.http import Fetcher, HttpClient
+from brandwatch_cli.sources.transport import PoolPerOrigin
 
 DATA = Path(__file__).parent / "data"
 

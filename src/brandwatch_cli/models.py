@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from brandwatch_cli import __version__
-from brandwatch_cli.alerts import SpikeRule
+from brandwatch_cli.insight.spikes import SpikeRule
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

@@ -17,8 +17,8 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
-from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.http import FetchContext
 
 
 class Source(Protocol):

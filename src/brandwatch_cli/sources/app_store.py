@@ -31,14 +31,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
+from brandwatch_cli.sources.http import FetchContext, Unchanged
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, cursor_time
 from brandwatch_cli.text import clean_text, html_to_text
+from brandwatch_cli.times import parse_iso
 
 DEFAULT_BASE_URL = "https://itunes.apple.com"
 DEFAULT_COUNTRY = "us"

@@ -33,13 +33,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import HttpStatusError, SourceError
-from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources import query
+from brandwatch_cli.sources.http import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.text import clean_text, language_tag, web_link
+from brandwatch_cli.times import parse_iso
 
 DEFAULT_BASE_URL = "https://bsky.social/xrpc"
 HANDLE_ENV = "BRANDWATCH_BLUESKY_HANDLE"

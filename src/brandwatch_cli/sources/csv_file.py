@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from brandwatch_cli.dates import as_utc, parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext, Unchanged
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.http import FetchContext, Unchanged
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.text import clean_text, language_tag, web_link
+from brandwatch_cli.times import as_utc, parse_iso
 
 #: Config keys naming a column, and the item field each feeds.
 COLUMN_OPTIONS = ("text", "title", "date", "author", "id", "link", "rating")

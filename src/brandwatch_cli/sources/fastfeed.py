@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urljoin
 
-from brandwatch_cli.dates import from_struct_time, parse_datetime
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.models import Item
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+from brandwatch_cli.times import from_struct_time, parse_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"

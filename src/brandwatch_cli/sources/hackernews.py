@@ -32,13 +32,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from brandwatch_cli.dates import from_timestamp, parse_iso
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
+from brandwatch_cli.sources.http import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text
+from brandwatch_cli.times import from_timestamp, parse_iso
 
 API = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id="

@@ -7,11 +7,11 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+from brandwatch_cli.times import parse_iso
 
 _VERSION_RE = re.compile(r'"version"\s*:\s*"(https?://jsonfeed\.org/version/[^"]*)"')
 _FEED_KEYS_RE = re.compile(r'"(feed_url|home_page_url)"\s*:')

@@ -32,13 +32,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
+from brandwatch_cli.sources.http import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, hashtags, keeping
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+from brandwatch_cli.times import parse_iso
 
 DEFAULT_URL = "https://mastodon.social"
 TOKEN_VAR = "BRANDWATCH_MASTODON_TOKEN"  # noqa: S105 - a variable name

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from brandwatch_cli.dates import parse_iso
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword
+from brandwatch_cli.times import parse_iso
 
 #: Query-based sources ask again for this much before their last successful fetch, so an item
 #: indexed late by the remote service never falls between two runs. Dedupe absorbs the overlap.
@@ -45,7 +45,7 @@ def search_terms(keyword: Keyword) -> list[str]:
     asked for as its stem. ``@handle``/``#tag`` forms are reduced to the word."""
     if not keyword.query:
         return searchable_terms(keyword.terms)
-    from brandwatch_cli.matching import keyword_node, trigger_terms
+    from brandwatch_cli.matching.matcher import keyword_node, trigger_terms
 
     required = trigger_terms(keyword_node(keyword), whole_words=True)
     return searchable_terms(" ".join(t.words) for t in required)

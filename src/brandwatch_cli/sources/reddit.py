@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from brandwatch_cli.dates import from_timestamp
 from brandwatch_cli.errors import RateLimited, SourceError
-from brandwatch_cli.fetching import FetchContext
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
+from brandwatch_cli.sources.http import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import cursor_time, keeping, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link
+from brandwatch_cli.times import from_timestamp
 
 DEFAULT_URL = "https://www.reddit.com"
 DEFAULT_OAUTH_URL = "https://oauth.reddit.com"

@@ -1,0 +1,5 @@
+"""The ``brandwatch`` command line."""
+
+from brandwatch_cli.cli.app import main
+
+__all__ = ["main"]

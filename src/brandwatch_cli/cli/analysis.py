@@ -1,0 +1,223 @@
+"""Commands about reading texts right: ``check``, ``sentiment`` and ``rescore``.
+
+Glue only, like ``cli``: parse options, call the library, render, pick the exit code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from brandwatch_cli.cli.app import (
+    ConfigOption,
+    DbOption,
+    _load,
+    _progress_bar,
+    _quiet_broken_pipe,
+    app,
+)
+from brandwatch_cli.cli.scan import WaitOption, _interrupt
+from brandwatch_cli.errors import ConfigError, Interrupted
+from brandwatch_cli.output import plain as plaintext
+
+SENTIMENT_COLUMNS = ("language", "sentiment", "sentiment_label", "text", "sentiment_method")
+
+
+class TextFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def check(
+    config: ConfigOption = None,
+    test: Annotated[
+        str | None, typer.Option("--test", "-t", help="Show whether and why this text matches.")
+    ] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="With --test: a title to match along with the text.")
+    ] = "",
+) -> None:
+    """Validate the config and every query; show what each keyword matches.
+
+    With --test TEXT, show for each keyword whether TEXT matches, and why or why not.
+    """
+    from brandwatch_cli.analysis import mention_text
+    from brandwatch_cli.language import detect_language
+    from brandwatch_cli.matching.matcher import Matcher, keyword_node
+    from brandwatch_cli.matching.querylang import describe, format_query
+
+    cfg, _ = _load(config, None)
+    with _quiet_broken_pipe():
+        out = sys.stdout
+        out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
+        for keyword in cfg.keywords:
+            node = keyword_node(keyword)
+            out.write(f"\n{plaintext.clean(keyword.name)}\n")
+            out.write(f"  query: {plaintext.clean(format_query(node))}\n")
+            out.write(f"  matches: {plaintext.clean(describe(node))}\n")
+            for label, values in (
+                ("excluded inside", keyword.exclude),
+                ("needs one of", keyword.require_any),
+                ("languages", keyword.languages),
+            ):
+                if values:
+                    out.write(f"  {label}: {plaintext.clean(', '.join(values))}\n")
+            if keyword.case_sensitive:
+                out.write("  case-sensitive\n")
+            if keyword.lexicon:
+                words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
+                out.write(f"  sentiment overrides: {plaintext.clean(words)}\n")
+        if test is None:
+            return
+        language = detect_language(mention_text(title, test))
+        out.write(f"\ntest text (language: {language or 'unknown'}):\n")
+        for explanation in Matcher(cfg.keywords).explain(title, test):
+            keyword = next(k for k in cfg.keywords if k.name == explanation.keyword)
+            matched, reason = explanation.matched, explanation.reason
+            if matched and keyword.languages and language not in keyword.languages:
+                matched = False
+                reason += f", but the language {language or 'unknown'} is not one of"
+                reason += f" {', '.join(keyword.languages)}"
+            mark = "MATCH   " if matched else "no match"
+            out.write(f"  {mark} {plaintext.clean(keyword.name)}: {plaintext.clean(reason)}\n")
+
+
+@app.command()
+def sentiment(
+    texts: Annotated[
+        list[str] | None, typer.Argument(help="Texts to score; without any, one per stdin line.")
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="Read every text as this language (en, fr...)."),
+    ] = None,
+    fmt: Annotated[
+        TextFormat, typer.Option("--format", "-f", help="table, csv or jsonl.")
+    ] = TextFormat.table,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Apply this config's sentiment lexicon overrides, global and of the keywords"
+            " a text names, as scan does [$BRANDWATCH_CONFIG or ./brandwatch.yaml if present].",
+        ),
+    ] = None,
+) -> None:
+    """Score texts: language, sentiment (compound in [-1, 1]), label, text, in input order."""
+    from brandwatch_cli.analysis import combined_lexicon, kept_matches, mention_text
+    from brandwatch_cli.language import detect_language
+    from brandwatch_cli.matching.matcher import cached_matcher
+    from brandwatch_cli.sentiment import analyzer as analyzers
+
+    if language is not None and not (len(language) == 2 and language.isalpha()):
+        raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
+    cfg = _optional_config(config)
+    forced = language.lower() if language else None
+    lines = texts if texts else _stdin_lines()
+
+    def lexicon_for(text: str, lang: str | None) -> tuple[tuple[str, float], ...]:
+        """As scan reads a mention: the global overrides, and those of each keyword the
+        text names whose ``languages`` allow ``lang``."""
+        if cfg is None:
+            return ()
+        by_name = {k.name: k for k in cfg.keywords}
+        found = kept_matches(cached_matcher(cfg.keywords).match("", text), by_name, lang)
+        return combined_lexicon(cfg.lexicon, cfg.keywords, [m.keyword for m in found])
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for line in lines:
+            text = mention_text("", line)
+            lang = forced or detect_language(text)
+            result = analyzers.analyze(text, lang, lexicon_for(line, lang))
+            yield {
+                "language": lang,
+                "sentiment": round(result.score, 4),
+                "sentiment_label": result.label,
+                "text": line,
+                "sentiment_method": result.method,
+            }
+
+    with _quiet_broken_pipe():
+        if fmt is TextFormat.jsonl:
+            for row in rows():
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif fmt is TextFormat.csv:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(SENTIMENT_COLUMNS)
+            for row in rows():
+                writer.writerow(["" if row[c] is None else row[c] for c in SENTIMENT_COLUMNS])
+        else:
+            table = [
+                [
+                    r["language"] or "-",
+                    f"{r['sentiment']:+.3f}",
+                    r["sentiment_label"],
+                    r["text"],
+                    r["sentiment_method"],
+                ]
+                for r in rows()
+            ]
+            sys.stdout.write(plaintext.table(SENTIMENT_COLUMNS, table, right=("sentiment",)) + "\n")
+
+
+def _optional_config(explicit: Path | None) -> Any:
+    """The config named by -c or $BRANDWATCH_CONFIG (which must load), else ./brandwatch.yaml
+    when there is one: scoring a text needs no config, but one's lexicon changes the scores."""
+    from brandwatch_cli.config.load import CONFIG_ENV, resolve_config_path
+
+    path = resolve_config_path(explicit)
+    if explicit is None and not os.environ.get(CONFIG_ENV) and not path.exists():
+        return None
+    return _load(path, None)[0]
+
+
+def _stdin_lines() -> Iterable[str]:
+    for number, line in enumerate(sys.stdin):
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # saved by Notepad or Excel
+        yield line.rstrip("\r\n")
+
+
+@app.command()
+def rescore(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Rows per step.")] = 500,
+    wait: WaitOption = 10.0,
+) -> None:
+    """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
+    changed. Works in batches; a stopped rescore resumes where it stopped."""
+    from brandwatch_cli.lock import exclusive
+    from brandwatch_cli.scan.rescore import rescore as run_rescore
+    from brandwatch_cli.store.mentions import MentionStore
+
+    cfg, db_path = _load(config, db)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with (
+            exclusive(db_path.with_name(db_path.name + ".scan.lock"), "scan or rescore", wait),
+            MentionStore.open(db_path, create=False) as store,
+            _progress_bar("rescoring") as bar,
+        ):
+            result = run_rescore(store, cfg, batch=batch, on_batch=bar)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "rescore interrupted; the batches done are kept, run it again to finish"
+        ) from None
+    typer.echo(
+        f"Rescored {result.rescored} mention{'s' if result.rescored != 1 else ''};"
+        f" {result.changed_labels} changed label",
+        err=True,
+    )

@@ -1,0 +1,300 @@
+"""Reading and validating the YAML configuration.
+
+Validation is strict and kind: every problem is one ConfigError naming the file, the line and,
+for an unknown key, the nearest valid one. Nothing here touches the network or the database.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from brandwatch_cli.config.check import Checker
+from brandwatch_cli.config.keywords import read_keywords, read_lexicon
+from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
+from brandwatch_cli.errors import SourceError
+from brandwatch_cli.insight.spikes import SpikeRule
+from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
+
+CONFIG_ENV = "BRANDWATCH_CONFIG"
+DEFAULT_CONFIG = Path("brandwatch.yaml")
+DEFAULT_DATABASE = "mentions.db"
+DEFAULT_TIMEOUT = 20.0
+
+TOP_KEYS = (
+    "database",
+    "timeout",
+    "keywords",
+    "sources",
+    "user_agent",
+    "max_response_mb",
+    "concurrency",
+    "per_host",
+    "retries",
+    "sentiment",
+    "notify",
+    "alerts",
+)
+ALERT_KEYS = ("window", "baseline", "k", "min_count")
+SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
+
+
+def resolve_config_path(explicit: Path | None) -> Path:
+    """``--config``, else ``$BRANDWATCH_CONFIG``, else ``./brandwatch.yaml``."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get(CONFIG_ENV)
+    return Path(from_env) if from_env else DEFAULT_CONFIG
+
+
+def load_config(path: Path) -> Config:
+    """Load and validate the config file at ``path``."""
+    check = Checker(path)
+    document = load_yaml(path)
+    if document is None:
+        raise check.fail(0, "the config file is empty (see `brandwatch init`)")
+    if not isinstance(document, YamlMap):
+        raise check.fail(getattr(document, "line", 1), "the config must be a mapping of keys")
+    check.keys(document, TOP_KEYS, "the config")
+    lines = document.key_lines
+
+    timeout = DEFAULT_TIMEOUT
+    if "timeout" in document:
+        timeout = check.timeout(document["timeout"], lines["timeout"], "'timeout'")
+    database_value = document.get("database", DEFAULT_DATABASE)
+    database = Path(check.string(database_value, lines.get("database", 0), "'database'"))
+    database = database.expanduser()
+    if not database.is_absolute():
+        database = path.absolute().parent / database
+
+    keywords = read_keywords(check, document.get("keywords"), lines.get("keywords", document.line))
+    sources = _sources(
+        check, document.get("sources"), lines.get("sources", document.line), timeout, keywords
+    )
+    return Config(
+        path.absolute(),
+        database,
+        timeout,
+        keywords,
+        sources,
+        http=_http_policy(check, document),
+        lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
+        notify=_notify(check, document),
+        alerts=_alerts(check, document),
+        concurrency=check.integer(
+            document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
+        ),
+    )
+
+
+def _notify(check: Checker, document: YamlMap) -> tuple[str, ...]:
+    if "notify" not in document:
+        return ()
+    urls = check.strings(document["notify"], document.key_lines["notify"], "'notify'")
+    for url in urls:
+        if "://" not in url:
+            raise check.fail(
+                document.key_lines["notify"],
+                f"'notify': {url.split('@')[-1]!r} is not a notification URL"
+                " (e.g. mailtos://user:password@example.com, slack://..., json://host/path)",
+            )
+    return urls
+
+
+def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
+    value = document.get("alerts")
+    if value is None:
+        return SpikeRule()
+    line = document.key_lines["alerts"]
+    if not isinstance(value, YamlMap):
+        raise check.fail(line, "'alerts' must be a mapping (window, baseline, k, min_count)")
+    check.keys(value, ALERT_KEYS, "'alerts'")
+    lines = value.key_lines
+    rule = SpikeRule()
+    if "window" in value:
+        window = _duration(check, value["window"], lines["window"])
+        rule = replace(rule, window=window)
+    if "baseline" in value:
+        rule = replace(
+            rule, baseline=check.integer(value["baseline"], lines["baseline"], "'baseline'", 3, 365)
+        )
+    if "k" in value:
+        rule = replace(rule, k=check.number(value["k"], lines["k"], "'k'", 0.5, 20))
+    if "min_count" in value:
+        minimum = check.integer(value["min_count"], lines["min_count"], "'min_count'", 1, 100_000)
+        rule = replace(rule, min_count=minimum)
+    return rule
+
+
+def _duration(check: Checker, value: Any, line: int) -> timedelta:
+    """``1h``, ``6h``, ``24h``, ``1d``, ``7d``: the length of an alert window."""
+    text = str(value).strip().lower()
+    number, unit = text[:-1], text[-1:]
+    if not number.isdigit() or unit not in ("h", "d") or int(number) == 0:
+        raise check.fail(
+            line, f"'window' must be hours or days, such as 1h, 24h or 7d, not {value!r}"
+        )
+    return timedelta(hours=int(number)) if unit == "h" else timedelta(days=int(number))
+
+
+def _http_policy(check: Checker, document: YamlMap) -> HttpPolicy:
+    lines = document.key_lines
+    policy = HttpPolicy()
+    if "user_agent" in document:
+        agent = check.string(document["user_agent"], lines["user_agent"], "'user_agent'")
+        policy = replace(policy, user_agent=agent)
+    if "max_response_mb" in document:
+        value = document["max_response_mb"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
+            raise check.fail(
+                lines["max_response_mb"], "'max_response_mb' must be more than 0 and at most 1024"
+            )
+        policy = replace(policy, max_bytes=int(value * 1024 * 1024))
+    if "per_host" in document:
+        per_host = check.integer(document["per_host"], lines["per_host"], "'per_host'", 1, 64)
+        policy = replace(policy, per_host=per_host)
+    if "retries" in document:
+        retries = check.integer(document["retries"], lines["retries"], "'retries'", 0, 10)
+        policy = replace(policy, retries=retries)
+    return policy
+
+
+def _sources(
+    check: Checker,
+    value: Any,
+    line: int,
+    default_timeout: float,
+    keywords: tuple[Keyword, ...],
+) -> tuple[SourceConfig, ...]:
+    from brandwatch_cli.sources import SOURCE_TYPES, source_class
+
+    keyword_names = [k.name for k in keywords]
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
+    for entry, entry_line in check.entries(value, line, "sources"):
+        if not isinstance(entry, YamlMap):
+            raise check.fail(entry_line, "a source must be a mapping with 'name' and 'url'")
+        lines = entry.key_lines
+        type_name = entry.get("type", "feed")
+        if type_name not in SOURCE_TYPES:
+            near = difflib.get_close_matches(str(type_name), list(SOURCE_TYPES), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"types: {', '.join(SOURCE_TYPES)}"
+            where = lines.get("type", entry.line)
+            raise check.fail(where, f"unknown source type '{type_name}' ({hint})")
+        source_type = source_class(type_name)
+        options_spec: Mapping[str, Any] = source_type.OPTIONS
+        check.keys(entry, (*SOURCE_KEYS, *options_spec), f"a '{type_name}' source")
+        if "name" not in entry:
+            raise check.fail(entry.line, "a source needs a 'name'")
+        name = check.string(entry["name"], lines["name"], "a source's 'name'")
+        if name in seen:
+            raise check.fail(
+                lines["name"], f"duplicate source name {name!r} (first on line {seen[name]})"
+            )
+        seen[name] = lines["name"]
+        url = None
+        if "url" in entry:
+            url = _url(check, entry["url"], lines["url"], name)
+        elif source_type.NEEDS_URL:
+            raise check.fail(entry.line, f"source {name!r} has no 'url'")
+        timeout = default_timeout
+        if "timeout" in entry:
+            timeout = check.timeout(
+                entry["timeout"], lines["timeout"], f"'timeout' of source {name!r}"
+            )
+        chosen: tuple[str, ...] = ()
+        if "keywords" in entry:
+            chosen = check.strings(entry["keywords"], lines["keywords"], f"'keywords' of {name!r}")
+            for keyword in chosen:
+                _known_keyword(check, keyword, keyword_names, lines["keywords"])
+        about = None
+        if "about" in entry:
+            about = check.string(entry["about"], lines["about"], f"'about' of {name!r}")
+            _known_keyword(check, about, keyword_names, lines["about"])
+        options = _options(check, entry, options_spec, name)
+        source = SourceConfig(
+            name,
+            type_name,
+            url,
+            timeout,
+            MappingProxyType(options),
+            entry.line,
+            keywords=chosen,
+            about=about,
+        )
+        _check_option_values(check, entry, source)
+        sources.append(source)
+    return tuple(sources)
+
+
+def _check_option_values(check: Checker, entry: YamlMap, source: SourceConfig) -> None:
+    """The source type's own checks of its option values, as a ConfigError on the option's
+    line (the entry's when an option is missing), naming the source unless the type's
+    message already does."""
+    from brandwatch_cli.sources import check_options
+    from brandwatch_cli.sources.options import OptionError
+
+    try:
+        check_options(source)
+    except SourceError as exc:
+        key = exc.key if isinstance(exc, OptionError) else None
+        line = entry.key_lines.get(key, entry.line) if key else entry.line
+        message = str(exc)
+        if f"source {source.name!r}" not in message:
+            message = f"source {source.name!r}: {message}"
+        raise check.fail(line, message) from None
+
+
+def _known_keyword(check: Checker, name: str, known: list[str], line: int) -> None:
+    if name not in known:
+        near = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        raise check.fail(line, f"'{name}' is not one of the configured keywords{hint}")
+
+
+_KIND_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list of strings",
+}
+
+
+def _options(check: Checker, entry: YamlMap, spec: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The type-specific keys of a source entry, each checked against its declared type."""
+    options: dict[str, Any] = {}
+    for key, expected in spec.items():
+        if key not in entry:
+            continue
+        value, line = entry[key], entry.key_lines[key]
+        if expected is list:
+            options[key] = check.strings(value, line, f"'{key}' of source {name!r}")
+            continue
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            kinds = expected if isinstance(expected, tuple) else (expected,)
+            kind = " or ".join(_KIND_NAMES.get(k, getattr(k, "__name__", "value")) for k in kinds)
+            raise check.fail(line, f"'{key}' of source {name!r} must be {kind}")
+        options[key] = value  # as written: a tab delimiter is all whitespace
+    return options
+
+
+def _url(check: Checker, value: Any, line: int, name: str) -> str:
+    url = check.string(value, line, f"'url' of source {name!r}")
+    if "://" in url:
+        scheme = url.split("://", 1)[0].lower()
+        if scheme not in ("http", "https", "file"):
+            raise check.fail(
+                line,
+                f"'url' of source {name!r}: unsupported scheme '{scheme}'"
+                " (use http, https, file or a path)",
+            )
+        if scheme != "file" and not url.split("://", 1)[1].split("/", 1)[0]:
+            raise check.fail(line, f"'url' of source {name!r} has no host")
+    return url

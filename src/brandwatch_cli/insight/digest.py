@@ -1,0 +1,127 @@
+"""What a digest says: what arrived since the last one, what to answer, what is on fire.
+
+A digest covers mentions by when they were fetched (what arrived), not when they were
+published: a mention published three days ago but found today is news to the reader. With
+``--since last`` it covers exactly what no earlier ``--since last`` digest covered: the
+watermark is stored only once the digest was written (and sent, when asked), so a missed or
+failed run leaves nothing out and a successful one sends nothing twice. The very first such
+digest covers the last 24 hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
+from brandwatch_cli.insight.spikes import Spike, SpikeRule, find_spikes
+from brandwatch_cli.store import queries, stats
+from brandwatch_cli.store.mentions import MentionStore
+from brandwatch_cli.store.queries import MentionFilter
+
+FIRST_DIGEST = timedelta(hours=24)
+TOP_PER_KEYWORD = 5
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: Period  # what arrived (fetched) in this window
+    previous: Period  # the same length just before, for comparison
+    generated_at: datetime
+    total: Counts
+    previous_total: Counts
+    keywords: tuple[KeywordStats, ...]
+    alerts: tuple[Spike, ...]
+    reply_first: tuple[dict[str, Any], ...]  # negative, not yet handled, most negative first
+    top: dict[str, tuple[dict[str, Any], ...]]  # keyword -> its most heard new mentions
+    problems: tuple[dict[str, Any], ...]  # sources failing, rate limited or backing off
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to tell: no new mention, no alert, no source in trouble."""
+        return not self.total.mentions and not self.alerts and not self.problems
+
+
+@dataclass(frozen=True)
+class Window:
+    """Exactly which mentions a digest covers, and the period shown for it."""
+
+    period: Period
+    selection: MentionFilter
+    last_id: int  # the newest mention when the digest started: the next one starts after it
+
+
+def digest_window(store: MentionStore, since: datetime | None, now: datetime) -> Window:
+    """From ``since`` (by fetch time), or, with ``since`` None, everything stored after the
+    last ``--since last`` digest (by mention id: exact, whatever the clocks say)."""
+    last_id = store.last_mention_id()
+    if since is not None:
+        selection = MentionFilter(since=since, by_fetch=True, up_to_id=last_id)
+        return Window(Period(since, now), selection, last_id)
+    mark = store.watermark()
+    if mark is None:
+        start = now - FIRST_DIGEST
+        selection = MentionFilter(since=start, by_fetch=True, up_to_id=last_id)
+    else:
+        start = datetime.fromisoformat(mark[1])
+        selection = MentionFilter(after_id=mark[0], up_to_id=last_id)
+    return Window(Period(min(start, now), now), selection, last_id)
+
+
+def current_spikes(
+    store: MentionStore, keywords: Sequence[str], rule: SpikeRule, now: datetime
+) -> list[Spike]:
+    """Keywords whose latest window stands out from their own history (see ``alerts``)."""
+    windows = rule.baseline + 1
+    start = stats.monitoring_start(store)
+    counts = stats.window_counts(store, keywords, now, rule.window, windows)
+    usable = windows
+    if start is not None:
+        known = int((now - start) / rule.window)  # complete windows since monitoring began
+        usable = max(1, min(windows, known + 1))
+    series = {
+        name: (volume[0], volume[1:usable], negative[0], negative[1:usable])
+        for name, (volume, negative) in counts.items()
+    }
+    return find_spikes(series, rule)
+
+
+def build_digest(
+    store: MentionStore,
+    window: Window,
+    *,
+    keywords: Sequence[str],
+    rule: SpikeRule,
+    now: datetime,
+    top: int = 10,
+) -> Digest:
+    period = window.period
+    previous = Period(period.since - period.length, period.since)
+    current = window.selection
+    before = MentionFilter(since=previous.since, until=previous.until, by_fetch=True)
+    with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
+        keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
+        total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
+    names = [k.keyword for k in keyword_stats]
+    open_items = replace(current, statuses=("new", "todo"))
+    top_by_keyword = {
+        name: tuple(
+            queries.most_heard(store, replace(open_items, keywords=(name,)), TOP_PER_KEYWORD)
+        )
+        for name in names
+        if any(k.keyword == name and k.now.mentions for k in keyword_stats)
+    }
+    return Digest(
+        period=period,
+        previous=previous,
+        generated_at=now,
+        total=total,
+        previous_total=previous_total,
+        keywords=keyword_stats,
+        alerts=tuple(current_spikes(store, keywords, rule, now)),
+        reply_first=tuple(queries.most_negative(store, open_items, top)),
+        top=top_by_keyword,
+        problems=tuple(stats.source_problems(store)),
+    )
