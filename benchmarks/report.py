@@ -22,7 +22,7 @@ from pathlib import Path
 
 from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
 from brandwatch_cli.insight.report import build_report
-from brandwatch_cli.insight.spikes import SpikeRule
+from brandwatch_cli.models import SpikeRule
 from brandwatch_cli.store.mentions import MentionStore, iso
 from brandwatch_cli.store.queries import MentionFilter
 

@@ -8,14 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandwatch_cli.insight.spikes import (
-    NEGATIVE,
-    VOLUME,
-    SpikeRule,
-    find_spike,
-    find_spikes,
-    threshold,
-)
+from brandwatch_cli.insight.spikes import find_spike, find_spikes, threshold
+from brandwatch_cli.models import NEGATIVE, VOLUME, SpikeRule
 
 RULE = SpikeRule(k=3.0, min_count=5, min_history=3)
 

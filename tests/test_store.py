@@ -6,10 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.matching.matcher import KeywordMatch
-from brandwatch_cli.models import Item
-from brandwatch_cli.sentiment.analyzer import Sentiment
-from brandwatch_cli.store.mentions import MentionStore, NewMention, SourceOutcome
+from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome
+from brandwatch_cli.store.mentions import MentionStore, NewMention
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -9,10 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from brandwatch_cli.language import detect_language
-from brandwatch_cli.matching.matcher import KeywordMatch
-from brandwatch_cli.models import Item, Keyword
+from brandwatch_cli.models import Item, Keyword, KeywordMatch, Sentiment
 from brandwatch_cli.sentiment import analyzer as sentiment
-from brandwatch_cli.sentiment.analyzer import Lexicon, Sentiment
+from brandwatch_cli.sentiment.analyzer import Lexicon
 
 #: Sentiment and language read the title and this much of the text: enough to judge,
 #: bounded in cost.

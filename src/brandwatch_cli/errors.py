@@ -73,3 +73,12 @@ class Interrupted(BrandwatchError):
     """The run was stopped (Ctrl-C, SIGTERM); everything committed before is kept."""
 
     exit_code = 130
+
+
+EXIT_BUSY = 4
+
+
+class Busy(BrandwatchError):
+    """Another run holds the lock."""
+
+    exit_code = EXIT_BUSY

@@ -14,15 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from brandwatch_cli.errors import BrandwatchError
-
-EXIT_BUSY = 4
-
-
-class Busy(BrandwatchError):
-    """Another run holds the lock."""
-
-    exit_code = EXIT_BUSY
+from brandwatch_cli.errors import Busy
 
 
 @contextmanager

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from brandwatch_cli import __version__
-from brandwatch_cli.insight.spikes import SpikeRule
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -90,6 +89,44 @@ class SourceConfig:
     about: str | None = None
 
 
+VOLUME = "spike"
+
+
+NEGATIVE = "negative-spike"
+
+
+@dataclass(frozen=True)
+class SpikeRule:
+    """When a count is a spike; set by the config's ``alerts:`` block."""
+
+    window: timedelta = timedelta(hours=24)
+    baseline: int = 14
+    k: float = 3.0
+    min_count: int = 5
+    min_history: int = 3
+
+
+@dataclass(frozen=True)
+class Spike:
+    """One keyword's count that stands out from its own history."""
+
+    keyword: str
+    kind: str  # VOLUME or NEGATIVE
+    count: int
+    mean: float
+    threshold: float
+    history: int  # how many windows the baseline had
+    window: timedelta = timedelta(hours=24)  # how long the counted window is
+
+    @property
+    def window_text(self) -> str:
+        """The window for people: "24 h", "1 h", "7 days"."""
+        hours = self.window.total_seconds() / 3600
+        if hours >= 48 and hours % 24 == 0:
+            return f"{hours / 24:g} days"
+        return f"{hours:g} h" if hours >= 1 else f"{hours * 60:g} min"
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole validated configuration file."""
@@ -145,3 +182,95 @@ class Item:
     language: str | None = None
     #: Numbers from ENGAGEMENT_KEYS the source reports for this item.
     engagement: Mapping[str, float] = field(default_factory=dict)  # a dict: items are pickled
+
+
+@dataclass(frozen=True)
+class KeywordMatch:
+    """One keyword found in a mention: which of its terms, and in which fields."""
+
+    keyword: str
+    terms: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """A score in [-1, 1], its label, and which analyzer gave it."""
+
+    score: float
+    label: str
+    method: str
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """One source's line in the scan log."""
+
+    source: str
+    status: str
+    entries: int = 0
+    matched: int = 0
+    new_mentions: int = 0
+    error: str | None = None
+    duration_s: float = 0.0
+    #: For a source skipped while it backs off: the status that started the backoff
+    #: ("failed" or "rate limited"); not stored in the scan log.
+    held_by: str | None = None
+
+
+OK = "ok"
+
+
+UNCHANGED = "unchanged"
+
+
+FAILED = "failed"
+
+
+RATE_LIMITED = "rate limited"
+
+
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan did, source by source, in config order."""
+
+    scan_id: int
+    outcomes: tuple[SourceOutcome, ...]
+
+    @property
+    def new_mentions(self) -> int:
+        return sum(o.new_mentions for o in self.outcomes)
+
+    @property
+    def failed(self) -> tuple[SourceOutcome, ...]:
+        """Sources that could not be read: the scan exits 1."""
+        return tuple(o for o in self.outcomes if o.status == FAILED)
+
+    @property
+    def held_back(self) -> tuple[SourceOutcome, ...]:
+        """Sources rate limited or skipped while backing off: worth a warning, not an error."""
+        return tuple(o for o in self.outcomes if o.status in (RATE_LIMITED, SKIPPED))
+
+
+#: Columns of ``mentions`` / ``export``, in order. Scripts rely on this order: append only.
+MENTION_COLUMNS = (
+    "id",
+    "source",
+    "keywords",
+    "title",
+    "url",
+    "author",
+    "published_at",
+    "fetched_at",
+    "language",
+    "sentiment",
+    "sentiment_label",
+    "text",
+    "sentiment_method",
+    "engagement",
+    "status",
+    "note",
+)

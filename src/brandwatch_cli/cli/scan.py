@@ -80,7 +80,8 @@ def scan(
     backing off are reported on stderr as warnings (not with --quiet).
     """
     from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.scan.engine import FAILED, run_scan, select_sources
+    from brandwatch_cli.models import FAILED
+    from brandwatch_cli.scan.engine import run_scan, select_sources
     from brandwatch_cli.store.mentions import MentionStore
 
     cfg, db_path = _load(config, db)

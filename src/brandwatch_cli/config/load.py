@@ -19,8 +19,7 @@ from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.insight.spikes import SpikeRule
-from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig
+from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig, SpikeRule
 
 CONFIG_ENV = "BRANDWATCH_CONFIG"
 DEFAULT_CONFIG = Path("brandwatch.yaml")

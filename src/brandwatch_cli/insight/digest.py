@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
-from brandwatch_cli.insight.spikes import Spike, SpikeRule, find_spikes
+from brandwatch_cli.insight.spikes import find_spikes
+from brandwatch_cli.models import Spike, SpikeRule
 from brandwatch_cli.store import queries, stats
 from brandwatch_cli.store.mentions import MentionStore
 from brandwatch_cli.store.queries import MentionFilter

@@ -17,43 +17,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 
-VOLUME = "spike"
-NEGATIVE = "negative-spike"
-
-
-@dataclass(frozen=True)
-class SpikeRule:
-    """When a count is a spike; set by the config's ``alerts:`` block."""
-
-    window: timedelta = timedelta(hours=24)
-    baseline: int = 14
-    k: float = 3.0
-    min_count: int = 5
-    min_history: int = 3
-
-
-@dataclass(frozen=True)
-class Spike:
-    """One keyword's count that stands out from its own history."""
-
-    keyword: str
-    kind: str  # VOLUME or NEGATIVE
-    count: int
-    mean: float
-    threshold: float
-    history: int  # how many windows the baseline had
-    window: timedelta = timedelta(hours=24)  # how long the counted window is
-
-    @property
-    def window_text(self) -> str:
-        """The window for people: "24 h", "1 h", "7 days"."""
-        hours = self.window.total_seconds() / 3600
-        if hours >= 48 and hours % 24 == 0:
-            return f"{hours / 24:g} days"
-        return f"{hours:g} h" if hours >= 1 else f"{hours * 60:g} min"
+from brandwatch_cli.models import NEGATIVE, VOLUME, Spike, SpikeRule
 
 
 def threshold(history: Sequence[int], k: float) -> tuple[float, float]:

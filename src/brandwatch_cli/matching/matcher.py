@@ -37,7 +37,7 @@ from brandwatch_cli.matching.querylang import (
     parse_query,
     terms,
 )
-from brandwatch_cli.models import Item, Keyword
+from brandwatch_cli.models import Item, Keyword, KeywordMatch
 from brandwatch_cli.text import fold, fold_keep_case, is_word_char
 
 _WORD_RE = re.compile(r"\w+")
@@ -46,15 +46,6 @@ _FIELD_GAP = 1_000_000
 FIELDS = ("title", "text")
 
 _TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class KeywordMatch:
-    """One keyword found in a mention: which of its terms, and in which fields."""
-
-    keyword: str
-    terms: tuple[str, ...]
-    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from brandwatch_cli.insight.digest import Digest
-from brandwatch_cli.insight.spikes import NEGATIVE, Spike
+from brandwatch_cli.models import NEGATIVE, Spike
 from brandwatch_cli.output.plain import clean, table
 from brandwatch_cli.output.report_text import (
     LABELS,

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from brandwatch_cli.store.queries import MENTION_COLUMNS
+from brandwatch_cli.models import MENTION_COLUMNS
 
 FORMATS = ("csv", "jsonl")
 

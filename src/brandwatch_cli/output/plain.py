@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from brandwatch_cli.text import strip_controls
 
 if TYPE_CHECKING:
-    from brandwatch_cli.scan.engine import ScanResult
+    from brandwatch_cli.models import ScanResult
 
 
 def clean(value: object) -> str:

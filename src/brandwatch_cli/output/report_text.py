@@ -64,8 +64,8 @@ from brandwatch_cli.insight.report import (
     TrendPoint,
     change,
 )
+from brandwatch_cli.models import MENTION_COLUMNS
 from brandwatch_cli.output.plain import clean
-from brandwatch_cli.store.queries import MENTION_COLUMNS
 from brandwatch_cli.text import web_link
 
 JSON_VERSION = 1

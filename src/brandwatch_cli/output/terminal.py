@@ -17,9 +17,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from brandwatch_cli.models import SourceConfig
+from brandwatch_cli.models import ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
-from brandwatch_cli.scan.engine import ScanResult
 from brandwatch_cli.text import strip_controls
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}

@@ -26,19 +26,25 @@ from multiprocessing import get_context
 from brandwatch_cli.analysis import analyze_all
 from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
-from brandwatch_cli.matching.matcher import KeywordMatch, cached_matcher
-from brandwatch_cli.models import Config, Item, Keyword, SourceConfig
+from brandwatch_cli.matching.matcher import cached_matcher
+from brandwatch_cli.models import (
+    FAILED,
+    OK,
+    RATE_LIMITED,
+    SKIPPED,
+    UNCHANGED,
+    Config,
+    Item,
+    Keyword,
+    KeywordMatch,
+    ScanResult,
+    SourceConfig,
+    SourceOutcome,
+)
 from brandwatch_cli.sentiment import analyzer as sentiment
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.store.mentions import (
-    MentionStore,
-    NewMention,
-    SourceMemory,
-    SourceOutcome,
-    SourceState,
-    iso,
-)
+from brandwatch_cli.store.mentions import MentionStore, NewMention, SourceMemory, SourceState, iso
 
 #: Scans of at least this many sources parse in worker processes.
 POOL_MIN_SOURCES = 8
@@ -47,34 +53,6 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 BACKOFF_START = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(days=1)
 RATE_LIMIT_PAUSE = timedelta(minutes=15)
-
-OK = "ok"
-UNCHANGED = "unchanged"
-FAILED = "failed"
-RATE_LIMITED = "rate limited"
-SKIPPED = "skipped"
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """What a scan did, source by source, in config order."""
-
-    scan_id: int
-    outcomes: tuple[SourceOutcome, ...]
-
-    @property
-    def new_mentions(self) -> int:
-        return sum(o.new_mentions for o in self.outcomes)
-
-    @property
-    def failed(self) -> tuple[SourceOutcome, ...]:
-        """Sources that could not be read: the scan exits 1."""
-        return tuple(o for o in self.outcomes if o.status == FAILED)
-
-    @property
-    def held_back(self) -> tuple[SourceOutcome, ...]:
-        """Sources rate limited or skipped while backing off: worth a warning, not an error."""
-        return tuple(o for o in self.outcomes if o.status in (RATE_LIMITED, SKIPPED))
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from brandwatch_cli.models import Sentiment
 
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
@@ -28,15 +29,6 @@ ANALYZER_VERSION = "2"
 ENGLISH, FRENCH, SIGNS, UNSUPPORTED = "vader", "fr", "emoji", "none"
 
 Lexicon = tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class Sentiment:
-    """A score in [-1, 1], its label, and which analyzer gave it."""
-
-    score: float
-    label: str
-    method: str
 
 
 def label(compound: float) -> str:

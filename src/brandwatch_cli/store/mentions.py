@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.matching.matcher import KeywordMatch
-from brandwatch_cli.models import Item, Validators
-from brandwatch_cli.sentiment.analyzer import Sentiment
+from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.schema import Database, engagement_numbers, migrations, url_domain
 
 BUSY_TIMEOUT_S = 30.0
@@ -73,22 +71,6 @@ class SourceMemory:
     validators: Mapping[str, Validators] = field(default_factory=dict)
     keywords_hash: str = ""
     cursors: Mapping[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class SourceOutcome:
-    """One source's line in the scan log."""
-
-    source: str
-    status: str
-    entries: int = 0
-    matched: int = 0
-    new_mentions: int = 0
-    error: str | None = None
-    duration_s: float = 0.0
-    #: For a source skipped while it backs off: the status that started the backoff
-    #: ("failed" or "rate limited"); not stored in the scan log.
-    held_by: str | None = None
 
 
 class MentionStore:

@@ -11,27 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from brandwatch_cli.models import MENTION_COLUMNS
 from brandwatch_cli.store.mentions import MentionStore, iso
-
-#: Columns of ``mentions`` / ``export``, in order. Scripts rely on this order: append only.
-MENTION_COLUMNS = (
-    "id",
-    "source",
-    "keywords",
-    "title",
-    "url",
-    "author",
-    "published_at",
-    "fetched_at",
-    "language",
-    "sentiment",
-    "sentiment_label",
-    "text",
-    "sentiment_method",
-    "engagement",
-    "status",
-    "note",
-)
 
 _SELECT_MENTION = """
     SELECT m.id, m.source,
