@@ -55,7 +55,6 @@ def scan(
     another scan is running, 5 when a --fail-on condition holds. Sources rate limited or
     backing off are reported on stderr as warnings (not with --quiet).
     """
-    from brandwatch_cli.insight import alerts
     from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
@@ -78,12 +77,7 @@ def scan(
                         force=force or bool(source),
                         on_source_done=advance,
                     )
-                keywords = [k.name for k in cfg.keywords]
-                spikes = (
-                    alerts.current_alerts(store, keywords, cfg.alerts, utc_now())
-                    if notify or fail_on
-                    else []
-                )
+                spikes = _spikes(store, cfg) if notify or fail_on else []
                 delivered = _notify_spikes(store, cfg, spikes) if notify else True
         except KeyboardInterrupt:
             raise Interrupted(
@@ -107,6 +101,12 @@ def scan(
     if result.failed:
         raise typer.Exit(status_codes.ERROR)
     raise typer.Exit(status_codes.SUCCESS if delivered else status_codes.NOTIFY_FAILED)
+
+
+def _spikes(store: Any, cfg: Any) -> list[Any]:
+    from brandwatch_cli.insight import alerts
+
+    return alerts.current_alerts(store, [k.name for k in cfg.keywords], cfg.alerts, utc_now())
 
 
 def _notify_spikes(store: Any, cfg: Any, spikes: Sequence[Any]) -> bool:
