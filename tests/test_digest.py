@@ -142,7 +142,7 @@ def test_fail_on_source_errors(cli, feed_server, tmp_path):
 
 def _history(db: Path, now: datetime) -> None:
     """Six quiet hours of Acme, then a burst of 20 negative mentions in the last hour."""
-    from brandwatch_cli.store.mentions import MentionStore, iso
+    from brandwatch_cli.store import MentionStore, iso
 
     rows = []
     for hour in range(1, 7):

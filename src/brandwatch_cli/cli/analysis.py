@@ -201,7 +201,7 @@ def rescore(
     changed. Works in batches; a stopped rescore resumes where it stopped."""
     from brandwatch_cli.lock import exclusive
     from brandwatch_cli.scan.rescore import rescore as run_rescore
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     signal.signal(signal.SIGTERM, _interrupt)

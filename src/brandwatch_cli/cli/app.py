@@ -24,6 +24,7 @@ import typer
 
 from brandwatch_cli import __version__
 from brandwatch_cli.errors import BrandwatchError, ConfigError
+from brandwatch_cli.models import MentionRow, SourceHealthRow
 from brandwatch_cli.output import plain as plaintext
 
 # httpx imports its own command-line client whenever click, pygments and rich are installed
@@ -147,7 +148,7 @@ def _selection(
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long)."""
     from brandwatch_cli.cli.periods import parse_moment
-    from brandwatch_cli.store import queries
+    from brandwatch_cli.models import MentionFilter
 
     now = now or _now()
     start = parse_moment(since, now) if since else None
@@ -159,13 +160,13 @@ def _selection(
             f" ({(end or now):%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
         )
     names = {k.name.casefold(): k.name for k in config.keywords}
-    for stored in queries.stored_keywords(store):
+    for stored in store.stored_keywords():
         names.setdefault(stored.casefold(), stored)
     _known_names("--keyword", keyword or (), list(names.values()), casefold=True)
     if source:
         known_sources = [s.name for s in config.sources]
-        _known_names("--source", source, known_sources + queries.stored_sources(store))
-    return queries.MentionFilter(
+        _known_names("--source", source, known_sources + store.stored_sources())
+    return MentionFilter(
         since=start,
         until=end,
         keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
@@ -267,14 +268,13 @@ def sources(
     """Health of each configured source: last attempt and success, status or last error,
     consecutive failures, next attempt (while backing off), ETag held, mentions stored."""
     from brandwatch_cli.output import terminal as render
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
-    health: dict[str, dict[str, Any]] = {}
+    health: dict[str, SourceHealthRow] = {}
     if db_path.exists():  # before the first scan: the configured sources, never tried
         with MentionStore.open(db_path, create=False) as store:
-            health = queries.source_health(store, _now() - timedelta(days=7))
+            health = store.source_health(_now() - timedelta(days=7))
     with _quiet_broken_pipe():
         render.sources(cfg.sources, health, render.console())
 
@@ -293,16 +293,15 @@ def mentions(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
 ) -> None:
     """List stored mentions, newest first."""
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         selection = _selection(cfg, store, since, until, keyword, source, sentiment, status)
-        print_mentions(queries.iter_mentions(store, selection, limit), fmt)
+        print_mentions(store.iter_mentions(selection, limit), fmt)
 
 
-def print_mentions(rows: Iterable[dict[str, Any]], fmt: ListFormat) -> None:
+def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat) -> None:
     """Mentions as a table (plain tab-separated lines when piped), CSV or JSON Lines."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output import terminal as render
@@ -337,13 +336,12 @@ def export(
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output.files import write_output
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         selection = _selection(cfg, store, since, until, keyword, source, sentiment, status)
-        rows = queries.iter_mentions(store, selection, limit)
+        rows = store.iter_mentions(selection, limit)
         if output is None:
             with _quiet_broken_pipe():
                 exporter.write(rows, sys.stdout, fmt.value)

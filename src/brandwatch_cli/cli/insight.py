@@ -71,7 +71,7 @@ def report(
     (sources, domains, authors, influencers), and the negative mentions to answer first.
     The period is the 7 days before --until (now) unless --since says otherwise."""
     from brandwatch_cli.insight.report import build_report
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
@@ -134,7 +134,7 @@ def digest(
     from brandwatch_cli.insight.digest import build_digest, digest_window
     from brandwatch_cli.lock import exclusive
     from brandwatch_cli.output import digest as digest_render
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     if notify and not cfg.notify:
@@ -244,7 +244,7 @@ def mark(
 ) -> None:
     """Mark mentions as to do, replied or ignored: digests and reports stop listing handled
     ones as needing an answer."""
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     _, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
@@ -275,8 +275,7 @@ def search(
 
     Accent- and case-insensitive; "quoted phrases", OR, NOT, prefix* as in SQLite FTS5.
     """
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     with MentionStore.open(db_path, create=False) as store:
@@ -284,7 +283,7 @@ def search(
             cfg, store, since, until, keyword, source, sentiment, status, search=query
         )
         try:
-            rows: Any = list(queries.iter_mentions(store, selection, limit))
+            rows: Any = list(store.iter_mentions(selection, limit))
         except StoreError as exc:  # the query, not the database: SQLite's FTS5 refused it
             reason = str(exc).rsplit(": ", 1)[-1]
             raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None

@@ -82,7 +82,7 @@ def scan(
     from brandwatch_cli.lock import exclusive
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = _load(config, db)
     selected = select_sources(cfg, source or ())
