@@ -22,9 +22,8 @@ from pathlib import Path
 
 from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
 from brandwatch_cli.insight.report import build_report
-from brandwatch_cli.models import SpikeRule
-from brandwatch_cli.store.mentions import MentionStore, iso
-from brandwatch_cli.store.queries import MentionFilter
+from brandwatch_cli.models import MentionFilter, SpikeRule
+from brandwatch_cli.store import MentionStore, iso
 
 KEYWORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

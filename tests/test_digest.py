@@ -142,7 +142,7 @@ def test_fail_on_source_errors(cli, feed_server, tmp_path):
 
 def _history(db: Path, now: datetime) -> None:
     """Six quiet hours of Acme, then a burst of 20 negative mentions in the last hour."""
-    from brandwatch_cli.store.mentions import MentionStore, iso
+    from brandwatch_cli.store import MentionStore, iso
 
     rows = []
     for hour in range(1, 7):
@@ -191,9 +191,10 @@ def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
 
 
 def test_an_alert_no_channel_took_is_offered_again_and_one_taken_is_not(tmp_path):
+    from brandwatch_cli.store import MentionStore
+
     from brandwatch_cli.insight import alerts
     from brandwatch_cli.models import SpikeRule
-    from brandwatch_cli.store.mentions import MentionStore
 
     now = datetime.now(UTC)
     _history(tmp_path / "mentions.db", now)
@@ -215,9 +216,10 @@ def test_an_alert_no_channel_took_is_offered_again_and_one_taken_is_not(tmp_path
 
 
 def test_only_a_digest_that_reached_someone_moves_the_watermark(setup):
+    from brandwatch_cli.store import MentionStore
+
     from brandwatch_cli.insight.digest import next_digest, record_digest
     from brandwatch_cli.models import SpikeRule
-    from brandwatch_cli.store.mentions import MentionStore
 
     _, _, tmp_path = setup
     now = datetime.now(UTC)

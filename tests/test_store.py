@@ -6,8 +6,16 @@ from datetime import UTC, datetime
 import pytest
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome
-from brandwatch_cli.store.mentions import MentionStore, NewMention
+from brandwatch_cli.models import (
+    MENTION_COLUMNS,
+    Item,
+    KeywordMatch,
+    MentionFilter,
+    MentionRow,
+    Sentiment,
+    SourceOutcome,
+)
+from brandwatch_cli.store import MentionStore, NewMention
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -53,8 +61,8 @@ def test_an_older_database_is_migrated_and_keeps_its_mentions(tmp_path):
     old.conn.commit()
     old.close()
     with MentionStore.open(path) as store:
-        assert store.dicts("SELECT entry_id, engagement FROM mentions") == [
-            {"entry_id": "1", "engagement": None}
+        assert [(r["id"], r["engagement"]) for r in store.iter_mentions(MentionFilter())] == [
+            (1, None)
         ]
         assert store.source_states() == {}
 
@@ -137,3 +145,17 @@ def test_a_full_disk_is_a_store_error_and_keeps_the_database_intact(tmp_path, fe
             ("ok",),
             ("error",),
         ]
+
+
+def test_mention_rows_have_the_export_columns_in_order(tmp_path):
+    assert tuple(MentionRow.__annotations__) == MENTION_COLUMNS
+    with MentionStore.open(tmp_path / "m.db") as store:
+        save(store, [mention("1", "https://a.example/x")])
+        (row,) = store.iter_mentions(MentionFilter())
+    assert tuple(row) == MENTION_COLUMNS
+    assert (row["id"], row["keywords"], row["url"], row["status"]) == (
+        1,
+        "Acme",
+        "https://a.example/x",
+        "new",
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from brandwatch_cli import __version__
 
@@ -274,3 +274,113 @@ MENTION_COLUMNS = (
     "status",
     "note",
 )
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    """Which mentions a listing, export, report or digest covers. Empty tuples mean "all".
+
+    Only says what is wanted; the store turns it into SQL.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    keywords: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    sentiment: str | None = None
+    statuses: tuple[str, ...] = ()
+    #: SQLite FTS5 query over title, text and author.
+    search: str | None = None
+    #: Bound ``fetched_at`` instead of ``mentioned_at``: what arrived, not what was published.
+    by_fetch: bool = False
+    #: Only mentions stored after ``after_id`` and up to ``up_to_id`` (ids only grow).
+    after_id: int | None = None
+    up_to_id: int | None = None
+
+
+# Rows the store hands out. Plain dicts at run time (output code indexes them by column name);
+# these types only tell mypy and readers which keys there are. Times are ISO 8601 strings.
+
+
+class MentionRow(TypedDict):
+    """One stored mention, with the MENTION_COLUMNS keys in that order."""
+
+    id: int
+    source: str
+    keywords: str | None  # its keywords, sorted, joined by ";"
+    title: str
+    url: str | None
+    author: str | None
+    published_at: str | None
+    fetched_at: str
+    language: str | None
+    sentiment: float
+    sentiment_label: str
+    text: str
+    sentiment_method: str
+    engagement: str | None  # a JSON object
+    status: str
+    note: str | None
+
+
+class CountsRow(TypedDict):
+    """Volume and sentiment of a set of mentions (sums are None over no mention)."""
+
+    mentions: int
+    positive: int | None
+    neutral: int | None
+    negative: int | None
+    average: float | None  # None when no mention was scored
+
+
+class KeywordCountsRow(CountsRow):
+    keyword: str
+
+
+class RankingRow(TypedDict):
+    """A source, domain or author: how much it says, how warmly, how much it is heard."""
+
+    name: str
+    mentions: int
+    interactions: float | None
+    followers: float | None
+    negative: int | None
+    average: float | None
+
+
+class TrendRow(TypedDict):
+    """One keyword's mentions in one bucket of a period (bucket 0 starts the period)."""
+
+    keyword: str
+    bucket: int
+    mentions: int
+    negative: int | None
+
+
+class SourceHealthRow(TypedDict, total=False):
+    """A source's stored state and mentions; only the counts for a source with mentions but
+    no state (one renamed in the config)."""
+
+    source: Required[str]
+    type: str | None
+    last_attempt: str | None
+    last_success: str | None
+    status: str | None
+    last_error: str | None
+    failures: int
+    next_attempt: str | None
+    moved_to: str | None
+    etag: int  # 1 when an ETag is held
+    mentions: Required[int]
+    recent: Required[int]  # mentions in the last days asked for
+
+
+class SourceProblemRow(TypedDict):
+    """A source whose last attempt failed, was rate limited, or that is backing off."""
+
+    source: str
+    status: str | None
+    last_error: str | None
+    failures: int
+    next_attempt: str | None
+    last_success: str | None

@@ -50,7 +50,7 @@ def selection(
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long)."""
     from brandwatch_cli.cli.periods import parse_moment
-    from brandwatch_cli.store import queries
+    from brandwatch_cli.models import MentionFilter
 
     now = now or utc_now()
     start = parse_moment(since, now) if since else None
@@ -62,13 +62,13 @@ def selection(
             f" ({(end or now):%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
         )
     names = {k.name.casefold(): k.name for k in config.keywords}
-    for stored in queries.stored_keywords(store):
+    for stored in store.stored_keywords():
         names.setdefault(stored.casefold(), stored)
     _known_names("--keyword", keyword or (), list(names.values()), casefold=True)
     if source:
         known_sources = [s.name for s in config.sources]
-        _known_names("--source", source, known_sources + queries.stored_sources(store))
-    return queries.MentionFilter(
+        _known_names("--source", source, known_sources + store.stored_sources())
+    return MentionFilter(
         since=start,
         until=end,
         keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),

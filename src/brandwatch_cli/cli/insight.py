@@ -69,7 +69,7 @@ def report(
     (sources, domains, authors, influencers), and the negative mentions to answer first.
     The period is the 7 days before --until (now) unless --since says otherwise."""
     from brandwatch_cli.insight.report import build_report
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
@@ -131,7 +131,7 @@ def digest(
     from brandwatch_cli.insight.digest import next_digest, record_digest
     from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.output import digest as digest_render
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     if notify and not cfg.notify:

@@ -24,6 +24,7 @@ from brandwatch_cli.cli.options import (
     UntilOption,
 )
 from brandwatch_cli.errors import ConfigError, StoreError
+from brandwatch_cli.models import MentionRow
 
 
 def mentions(
@@ -39,16 +40,15 @@ def mentions(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
 ) -> None:
     """List stored mentions, newest first."""
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
-        print_mentions(queries.iter_mentions(store, chosen, limit), fmt)
+        print_mentions(store.iter_mentions(chosen, limit), fmt)
 
 
-def print_mentions(rows: Iterable[dict[str, Any]], fmt: ListFormat) -> None:
+def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat) -> None:
     """Mentions as a table (plain tab-separated lines when piped), CSV or JSON Lines."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output import terminal as render
@@ -82,13 +82,12 @@ def export(
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output.files import write_output
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
-        rows = queries.iter_mentions(store, chosen, limit)
+        rows = store.iter_mentions(chosen, limit)
         if output is None:
             with quiet_broken_pipe():
                 exporter.write(rows, sys.stdout, fmt.value)
@@ -114,8 +113,7 @@ def search(
 
     Accent- and case-insensitive; "quoted phrases", OR, NOT, prefix* as in SQLite FTS5.
     """
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     with MentionStore.open(db_path, create=False) as store:
@@ -123,7 +121,7 @@ def search(
             cfg, store, since, until, keyword, source, sentiment, status, search=query
         )
         try:
-            rows: Any = list(queries.iter_mentions(store, chosen, limit))
+            rows: Any = list(store.iter_mentions(chosen, limit))
         except StoreError as exc:  # the query, not the database: SQLite's FTS5 refused it
             reason = str(exc).rsplit(": ", 1)[-1]
             raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None

@@ -58,7 +58,7 @@ def scan(
     from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     selected = select_sources(cfg, source or ())
@@ -165,7 +165,7 @@ def rescore(
     changed. Works in batches; a stopped rescore resumes where it stopped."""
     from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.scan.rescore import rescore as run_rescore
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     stop_on_sigterm()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption
 from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.models import SourceHealthRow
 
 
 def init(
@@ -38,13 +39,12 @@ def sources(
     """Health of each configured source: last attempt and success, status or last error,
     consecutive failures, next attempt (while backing off), ETag held, mentions stored."""
     from brandwatch_cli.output import terminal as render
-    from brandwatch_cli.store import queries
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
-    health: dict[str, dict[str, Any]] = {}
+    health: dict[str, SourceHealthRow] = {}
     if db_path.exists():  # before the first scan: the configured sources, never tried
         with MentionStore.open(db_path, create=False) as store:
-            health = queries.source_health(store, utc_now() - timedelta(days=7))
+            health = store.source_health(utc_now() - timedelta(days=7))
     with quiet_broken_pipe():
         render.sources(cfg.sources, health, render.console())

@@ -22,7 +22,7 @@ def mark(
 ) -> None:
     """Mark mentions as to do, replied or ignored: digests and reports stop listing handled
     ones as needing an answer."""
-    from brandwatch_cli.store.mentions import MentionStore
+    from brandwatch_cli.store import MentionStore
 
     _, db_path = load(config, db)
     with MentionStore.open(db_path, create=False) as store:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from brandwatch_cli.insight.digest import current_spikes
 from brandwatch_cli.models import Spike, SpikeRule
-from brandwatch_cli.store.mentions import MentionStore
+from brandwatch_cli.store import MentionStore
 
 
 def current_alerts(

@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
-from brandwatch_cli.models import Spike, SpikeRule
-from brandwatch_cli.store import queries, stats
-from brandwatch_cli.store.mentions import MentionStore
-from brandwatch_cli.store.queries import MentionFilter
+from brandwatch_cli.models import MentionFilter, MentionRow, SourceProblemRow, Spike, SpikeRule
+from brandwatch_cli.store import MentionStore
 
 FIRST_DIGEST = timedelta(hours=24)
 TOP_PER_KEYWORD = 5
@@ -35,9 +32,9 @@ class Digest:
     previous_total: Counts
     keywords: tuple[KeywordStats, ...]
     alerts: tuple[Spike, ...]
-    reply_first: tuple[dict[str, Any], ...]  # negative, not yet handled, most negative first
-    top: dict[str, tuple[dict[str, Any], ...]]  # keyword -> its most heard new mentions
-    problems: tuple[dict[str, Any], ...]  # sources failing, rate limited or backing off
+    reply_first: tuple[MentionRow, ...]  # negative, not yet handled, most negative first
+    top: dict[str, tuple[MentionRow, ...]]  # keyword -> its most heard new mentions
+    problems: tuple[SourceProblemRow, ...]  # sources failing, rate limited or backing off
 
     @property
     def empty(self) -> bool:
@@ -76,8 +73,8 @@ def current_spikes(
 ) -> list[Spike]:
     """Keywords whose latest window stands out from their own history (see ``alerts``)."""
     windows = rule.baseline + 1
-    start = stats.monitoring_start(store)
-    counts = stats.window_counts(store, keywords, now, rule.window, windows)
+    start = store.monitoring_start()
+    counts = store.window_counts(keywords, now, rule.window, windows)
     usable = windows
     if start is not None:
         known = int((now - start) / rule.window)  # complete windows since monitoring began
@@ -102,15 +99,13 @@ def build_digest(
     previous = Period(period.since - period.length, period.since)
     current = window.selection
     before = MentionFilter(since=previous.since, until=previous.until, by_fetch=True)
-    with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
+    with store.period_view(current) as view, store.period_view(before) as earlier:
         keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
     names = [k.keyword for k in keyword_stats]
     open_items = replace(current, statuses=("new", "todo"))
     top_by_keyword = {
-        name: tuple(
-            queries.most_heard(store, replace(open_items, keywords=(name,)), TOP_PER_KEYWORD)
-        )
+        name: tuple(store.most_heard(replace(open_items, keywords=(name,)), TOP_PER_KEYWORD))
         for name in names
         if any(k.keyword == name and k.now.mentions for k in keyword_stats)
     }
@@ -122,9 +117,9 @@ def build_digest(
         previous_total=previous_total,
         keywords=keyword_stats,
         alerts=tuple(current_spikes(store, keywords, rule, now)),
-        reply_first=tuple(queries.most_negative(store, open_items, top)),
+        reply_first=tuple(store.most_negative(open_items, top)),
         top=top_by_keyword,
-        problems=tuple(stats.source_problems(store)),
+        problems=tuple(store.source_problems()),
     )
 
 

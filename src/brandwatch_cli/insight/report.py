@@ -12,11 +12,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from brandwatch_cli.store import queries, stats
-from brandwatch_cli.store.mentions import MentionStore
-from brandwatch_cli.store.queries import MentionFilter
+from brandwatch_cli.models import CountsRow, MentionFilter, MentionRow, RankingRow
+from brandwatch_cli.store import MentionStore, PeriodView
 
 #: Periods up to this long are drawn per hour, longer ones per day.
 HOURLY_UP_TO = timedelta(days=2)
@@ -90,7 +88,7 @@ class Report:
     domains: tuple[Ranked, ...]
     authors: tuple[Ranked, ...]  # by mentions
     influencers: tuple[Ranked, ...]  # authors by interactions
-    reply_first: tuple[dict[str, Any], ...]
+    reply_first: tuple[MentionRow, ...]
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -100,15 +98,16 @@ def change(now: float | None, before: float | None) -> float | None:
     return (now - before) / abs(before)
 
 
-def counts_from(row: dict[str, Any] | None) -> Counts:
-    """Counts from a row of ``stats.keyword_stats`` or ``stats.totals`` (None: zero)."""
-    row = row or {}
+def counts_from(row: CountsRow | None) -> Counts:
+    """Counts from a row of ``PeriodView.keyword_stats`` or ``totals`` (None: zero)."""
+    if row is None:
+        return Counts(0, 0, 0, 0, None)
     return Counts(
-        int(row.get("mentions") or 0),
-        int(row.get("positive") or 0),
-        int(row.get("neutral") or 0),
-        int(row.get("negative") or 0),
-        row.get("average"),
+        int(row["mentions"] or 0),
+        int(row["positive"] or 0),
+        int(row["neutral"] or 0),
+        int(row["negative"] or 0),
+        row["average"],
     )
 
 
@@ -130,7 +129,7 @@ def build_report(
     current = replace(selection, since=period.since, until=period.until)
     before = replace(selection, since=previous.since, until=previous.until)
 
-    with stats.PeriodView(store, current) as view, stats.PeriodView(store, before) as earlier:
+    with store.period_view(current) as view, store.period_view(before) as earlier:
         keywords = keyword_table(
             view, earlier, selection.keywords or configured_keywords, include_earlier=True
         )
@@ -148,13 +147,13 @@ def build_report(
             domains=_ranked(view.ranking("domain", "mentions", top)),
             authors=_ranked(view.ranking("author", "mentions", top)),
             influencers=_ranked(view.ranking("author", "interactions", top)),
-            reply_first=tuple(queries.most_negative(store, handled, top)),
+            reply_first=tuple(store.most_negative(handled, top)),
         )
 
 
 def keyword_table(
-    view: stats.PeriodView,
-    earlier: stats.PeriodView,
+    view: PeriodView,
+    earlier: PeriodView,
     wanted: Sequence[str],
     *,
     include_earlier: bool,
@@ -178,7 +177,7 @@ def keyword_table(
     )
 
 
-def _ranked(rows: Sequence[dict[str, Any]]) -> tuple[Ranked, ...]:
+def _ranked(rows: Sequence[RankingRow]) -> tuple[Ranked, ...]:
     return tuple(
         Ranked(
             str(r["name"]),
@@ -193,7 +192,7 @@ def _ranked(rows: Sequence[dict[str, Any]]) -> tuple[Ranked, ...]:
 
 
 def _trend(
-    view: stats.PeriodView, period: Period, names: Sequence[str]
+    view: PeriodView, period: Period, names: Sequence[str]
 ) -> tuple[str, dict[str, tuple[TrendPoint, ...]]]:
     """Points per hour for short periods, per UTC day otherwise; quiet buckets are zeros."""
     # A period ending now ends after the current second (see build_report): "--since 48h"

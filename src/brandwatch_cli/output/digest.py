@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any
 
 from brandwatch_cli.insight.digest import Digest
-from brandwatch_cli.models import NEGATIVE, Spike
+from brandwatch_cli.models import NEGATIVE, MentionRow, SourceProblemRow, Spike
 from brandwatch_cli.output.plain import clean, table
 from brandwatch_cli.output.report_text import (
     LABELS,
@@ -79,7 +78,7 @@ def _keyword_cells(digest: Digest) -> list[list[str]]:
     ]
 
 
-def _problem_cells(rows: Iterable[dict[str, Any]]) -> list[list[str]]:
+def _problem_cells(rows: Iterable[SourceProblemRow]) -> list[list[str]]:
     return [
         [
             clean(row.get("source") or ""),
@@ -92,12 +91,12 @@ def _problem_cells(rows: Iterable[dict[str, Any]]) -> list[list[str]]:
     ]
 
 
-def _sentiment(row: dict[str, Any]) -> str:
+def _sentiment(row: MentionRow) -> str:
     label = clean(row.get("sentiment_label") or "")
     return f"{average_text(row.get('sentiment'))} {label}".strip()
 
 
-def _facts(row: dict[str, Any], sentiment: bool = True) -> str:
+def _facts(row: MentionRow, sentiment: bool = True) -> str:
     """``-0.85 negative · hackernews · score 12 · status new`` (unescaped)."""
     parts = [_sentiment(row)] if sentiment else []
     parts += [clean(row.get("source") or ""), engagement_text(row.get("engagement"))]
@@ -105,7 +104,7 @@ def _facts(row: dict[str, Any], sentiment: bool = True) -> str:
     return clean(" · ".join(p for p in parts if p))
 
 
-def _top(digest: Digest) -> list[tuple[str, tuple[dict[str, Any], ...]]]:
+def _top(digest: Digest) -> list[tuple[str, tuple[MentionRow, ...]]]:
     return [(keyword, rows) for keyword, rows in digest.top.items() if rows]
 
 
@@ -154,7 +153,7 @@ def _heading(title: str) -> list[str]:
     return [title, "=" * len(title)]
 
 
-def _text_mention(row: dict[str, Any], mark: str, indent: int = 2) -> list[str]:
+def _text_mention(row: MentionRow, mark: str, indent: int = 2) -> list[str]:
     pad = " " * (indent + len(mark) + 1)
     lines = [f"{' ' * indent}{mark} {mention_title(row)}", f"{pad}{_facts(row)}"]
     link = _link_line(row.get("url"))
@@ -227,7 +226,7 @@ def _html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     )
 
 
-def _html_mention(row: dict[str, Any]) -> str:
+def _html_mention(row: MentionRow) -> str:
     colour = SENTIMENT_COLOURS.get(str(row.get("sentiment_label")), "#1f2933")
     url = row.get("url")
     other = f'<br><span style="color:#52606d">{_h(_link_line(url))}</span>'

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from brandwatch_cli.models import MENTION_COLUMNS
@@ -15,7 +15,7 @@ from brandwatch_cli.models import MENTION_COLUMNS
 FORMATS = ("csv", "jsonl")
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     """Header, then one line per mention; empty cells for missing values. Returns the count."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MENTION_COLUMNS)
@@ -26,7 +26,7 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     """One JSON object per line, with the same fields as the CSV (null where missing);
     ``engagement`` is a nested object rather than JSON text."""
     count = 0
@@ -38,5 +38,5 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write(rows: Iterable[dict[str, Any]], out: IO[str], fmt: str) -> int:
+def write(rows: Iterable[Mapping[str, Any]], out: IO[str], fmt: str) -> int:
     return (write_csv if fmt == "csv" else write_jsonl)(rows, out)

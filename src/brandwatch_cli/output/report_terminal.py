@@ -9,13 +9,13 @@ come from ``report.build_report``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
+from brandwatch_cli.models import MentionRow
 from brandwatch_cli.output.report_text import (
     LABELS,
     QUIET,
@@ -148,7 +148,7 @@ def _ranked(title: str, rows: Sequence[Ranked], people: bool, out: Console) -> N
     out.print(table)
 
 
-def _reply_first(rows: Sequence[dict[str, Any]], out: Console) -> None:
+def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
     if not rows:
         out.print(Text("No negative mentions waiting for a reply.", style="green"))
         return

@@ -64,7 +64,7 @@ from brandwatch_cli.insight.report import (
     TrendPoint,
     change,
 )
-from brandwatch_cli.models import MENTION_COLUMNS
+from brandwatch_cli.models import MENTION_COLUMNS, MentionRow
 from brandwatch_cli.output.plain import clean
 from brandwatch_cli.text import web_link
 
@@ -183,7 +183,7 @@ def engagement_text(raw: object) -> str:
     return " · ".join(f"{name} {count_text(value)}" for name, value in engagement(raw).items())
 
 
-def mention_title(row: dict[str, Any]) -> str:
+def mention_title(row: MentionRow) -> str:
     """A mention's title, else the start of its text, on one line without control characters."""
     return clean(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
 
@@ -253,7 +253,7 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int =
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
-def md_mention(row: dict[str, Any]) -> list[str]:
+def md_mention(row: MentionRow) -> list[str]:
     """Cells of a reply-first row: id, sentiment, source, linked title, engagement, status."""
     return [
         md(row.get("id")),
@@ -390,7 +390,7 @@ def _ranked(rows: Sequence[Ranked]) -> list[dict[str, Any]]:
     ]
 
 
-def mention_json(row: dict[str, Any]) -> dict[str, Any]:
+def mention_json(row: MentionRow) -> dict[str, Any]:
     """A mention row as in the JSONL export, ``keywords`` split into a list."""
     record = {column: row.get(column) for column in MENTION_COLUMNS}
     record["keywords"] = [k for k in str(row.get("keywords") or "").split(";") if k]

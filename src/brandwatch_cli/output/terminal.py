@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from brandwatch_cli.models import ScanResult, SourceConfig
+from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import strip_controls
 
@@ -141,7 +141,7 @@ def _when(value: str | None) -> str:
     return value[:16].replace("T", " ") if value else ""
 
 
-def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:
+def mentions(rows: Iterable[MentionRow], out: Console) -> int:
     """A table on a terminal, one tab-separated line per mention when piped. Returns the count."""
     count = 0
     if not out.is_terminal:

@@ -44,7 +44,7 @@ from brandwatch_cli.models import (
 from brandwatch_cli.sentiment import analyzer as sentiment
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.store.mentions import MentionStore, NewMention, SourceMemory, SourceState, iso
+from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState, iso
 
 #: Scans of at least this many sources parse in worker processes.
 POOL_MIN_SOURCES = 8

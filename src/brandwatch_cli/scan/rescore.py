@@ -14,7 +14,7 @@ from brandwatch_cli.analysis import combined_lexicon, mention_text
 from brandwatch_cli.language import detect_language
 from brandwatch_cli.models import Config
 from brandwatch_cli.sentiment import analyzer as sentiment
-from brandwatch_cli.store.mentions import MentionStore
+from brandwatch_cli.store import MentionStore
 
 BATCH = 500
 _SEPARATOR = "\x1f"

@@ -1,1 +1,29 @@
-"""store."""
+"""The mention database: the one part of brandwatch that holds SQL or talks to SQLite.
+
+``MentionStore`` is one class made of a mixin per domain (as lemon24/reader's ``Storage``):
+
+- ``base``: the connection, opening (and migrating) and closing, SQLite errors as StoreError;
+- ``schema``: the numbered migrations, applied in order when a database is opened;
+- ``scans``: what a scan writes (its log, new mentions, each source's memory) and rescoring;
+- ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``queries``: filtered listings, search, what to answer first, stored names, source health;
+- ``stats``: aggregates over a period or over alert windows, sources in trouble.
+
+Rows come out as plain dicts typed by ``models`` (``MentionRow``, ``SourceHealthRow``...);
+what to select comes in as a ``models.MentionFilter``.
+"""
+
+from __future__ import annotations
+
+from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.queries import QueriesMixin
+from brandwatch_cli.store.scans import NewMention, ScansMixin, SourceMemory, SourceState
+from brandwatch_cli.store.stats import PeriodView, StatsMixin
+from brandwatch_cli.store.workflow import WorkflowMixin
+
+__all__ = ["MentionStore", "NewMention", "PeriodView", "SourceMemory", "SourceState", "iso"]
+
+
+class MentionStore(ScansMixin, WorkflowMixin, QueriesMixin, StatsMixin):
+    """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
+    call ``close``."""

@@ -1,19 +1,25 @@
 """Aggregates over stored mentions, for reports, digests and alerts.
 
-Each function is one or two SQL queries over indexed columns (``mentioned_at``, the keyword
-key); a report over 100,000 mentions stays well under a second (``benchmarks/report.py``).
+Each is one or two SQL queries over indexed columns (``mentioned_at``, the keyword key); a
+report over 100,000 mentions stays well under a second (``benchmarks/report.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from brandwatch_cli.store.mentions import MentionStore, iso
-from brandwatch_cli.store.queries import MentionFilter
-
-HANDLED = ("replied", "ignored")
+from brandwatch_cli.models import (
+    CountsRow,
+    KeywordCountsRow,
+    MentionFilter,
+    RankingRow,
+    SourceProblemRow,
+    TrendRow,
+)
+from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.store.filters import marks, where
 
 
 class PeriodView:
@@ -26,61 +32,61 @@ class PeriodView:
 
     _count = 0
 
-    def __init__(self, store: MentionStore, selection: MentionFilter) -> None:
+    def __init__(self, store: StoreBase, selection: MentionFilter) -> None:
         PeriodView._count += 1
         self.store = store
         self.selection = selection
         self.table = f"temp.period_{PeriodView._count}"
 
     def __enter__(self) -> PeriodView:
-        where, params = self.selection.where()
-        with self.store.writing("prepare the report"):
+        clause, params = where(self.selection)
+        with self.store._guard("prepare the report"):
             self.store.db.execute("PRAGMA temp_store = MEMORY")
             self.store.db.execute(
                 f"""
                 CREATE TABLE {self.table} AS
                 SELECT m.id, m.source, m.domain, m.author, m.sentiment, m.sentiment_label,
                     m.sentiment_method, m.interactions, m.followers, m.mentioned_at
-                FROM mentions m {where}
+                FROM mentions m {clause}
                 """,
                 params,
             )
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self.store.writing("clean up the report"):
+        with self.store._guard("clean up the report"):
             self.store.db.execute(f"DROP TABLE IF EXISTS {self.table}")
 
     def _keyword_join(self) -> tuple[str, list[Any]]:
         join = "JOIN mention_keywords k ON k.mention_id = p.id"
         if not self.selection.keywords:
             return join, []
-        marks = ", ".join("?" * len(self.selection.keywords))
-        return f"{join} AND k.keyword IN ({marks})", list(self.selection.keywords)
+        keywords = self.selection.keywords
+        return f"{join} AND k.keyword IN ({marks(keywords)})", list(keywords)
 
-    def keyword_stats(self) -> dict[str, dict[str, Any]]:
+    def keyword_stats(self) -> dict[str, KeywordCountsRow]:
         """Per keyword: mentions, positive/neutral/negative counts, average sentiment.
 
         Mentions of languages we do not score (method ``none``) count in volume, not in
         averages.
         """
         join, params = self._keyword_join()
-        rows = self.store.dicts(
+        rows = self.store._dicts(
             f"""
             SELECT k.keyword, {_AGGREGATES} FROM {self.table} p {join} GROUP BY k.keyword
             """,
             params,
         )
-        return {row["keyword"]: row for row in rows}
+        return {row["keyword"]: cast(KeywordCountsRow, row) for row in rows}
 
-    def totals(self) -> dict[str, Any]:
-        (row,) = self.store.dicts(f"SELECT {_AGGREGATES} FROM {self.table} p")
-        return row
+    def totals(self) -> CountsRow:
+        (row,) = self.store._dicts(f"SELECT {_AGGREGATES} FROM {self.table} p")
+        return cast(CountsRow, row)
 
-    def trend(self, start: datetime, step: timedelta) -> list[dict[str, Any]]:
+    def trend(self, start: datetime, step: timedelta) -> list[TrendRow]:
         """Mentions and negative mentions per keyword per bucket of ``step`` from ``start``."""
         join, params = self._keyword_join()
-        return self.store.dicts(
+        rows = self.store._dicts(
             f"""
             SELECT k.keyword,
                 CAST((julianday(p.mentioned_at) - julianday(?)) * 86400 / ? AS INTEGER)
@@ -91,13 +97,14 @@ class PeriodView:
             """,
             [iso(start), step.total_seconds(), *params],
         )
+        return cast(list[TrendRow], rows)
 
-    def ranking(self, column: str, order: str, limit: int) -> list[dict[str, Any]]:
+    def ranking(self, column: str, order: str, limit: int) -> list[RankingRow]:
         """Top values of ``column`` (source, domain or author) by ``order`` (mentions or
         interactions): how much each says, how warmly, how much it is heard."""
         assert column in ("source", "domain", "author")
         assert order in ("mentions", "interactions")
-        return self.store.dicts(
+        rows = self.store._dicts(
             f"""
             SELECT p.{column} AS name, count(*) AS mentions,
                 sum(p.interactions) AS interactions, max(p.followers) AS followers,
@@ -108,6 +115,7 @@ class PeriodView:
             """,
             [limit],
         )
+        return cast(list[RankingRow], rows)
 
 
 _AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS positive,
@@ -116,47 +124,49 @@ _AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS po
     avg(CASE WHEN p.sentiment_method != 'none' THEN p.sentiment END) AS average"""
 
 
-def window_counts(
-    store: MentionStore,
-    keywords: Sequence[str],
-    now: datetime,
-    window: timedelta,
-    windows: int,
-) -> dict[str, tuple[list[int], list[int]]]:
-    """Per keyword, mentions and negative mentions in each of ``windows`` windows ending at
-    ``now`` (index 0 is the current window, 1 the one before, ...)."""
-    seconds = window.total_seconds()
-    since = now - window * windows
-    rows = store.dicts(
-        """
-        SELECT k.keyword,
-            CAST((julianday(?) - julianday(m.mentioned_at)) * 86400 / ? AS INTEGER) AS ago,
-            count(*) AS mentions, sum(m.sentiment_label = 'negative') AS negative
-        FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
-        WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
-        GROUP BY k.keyword, ago
-        """,
-        [iso(now), seconds, iso(since), iso(now)],
-    )
-    counts = {name: ([0] * windows, [0] * windows) for name in keywords}
-    for row in rows:
-        if row["keyword"] in counts and 0 <= row["ago"] < windows:
-            volume, negative = counts[row["keyword"]]
-            volume[row["ago"]] = row["mentions"]
-            negative[row["ago"]] = row["negative"] or 0
-    return counts
+class StatsMixin(StoreBase):
+    """Counts over periods and windows, and the sources in trouble."""
 
+    def period_view(self, selection: MentionFilter) -> PeriodView:
+        """The mentions ``selection`` covers, to aggregate (a context manager, see PeriodView)."""
+        return PeriodView(self, selection)
 
-def monitoring_start(store: MentionStore) -> datetime | None:
-    """When the first scan began: windows before it are not history."""
-    value = next(store.rows("SELECT min(started_at) FROM scans"))[0]
-    return datetime.fromisoformat(value) if value else None
+    def window_counts(
+        self, keywords: Sequence[str], now: datetime, window: timedelta, windows: int
+    ) -> dict[str, tuple[list[int], list[int]]]:
+        """Per keyword, mentions and negative mentions in each of ``windows`` windows ending at
+        ``now`` (index 0 is the current window, 1 the one before, ...)."""
+        seconds = window.total_seconds()
+        since = now - window * windows
+        rows = self._dicts(
+            """
+            SELECT k.keyword,
+                CAST((julianday(?) - julianday(m.mentioned_at)) * 86400 / ? AS INTEGER) AS ago,
+                count(*) AS mentions, sum(m.sentiment_label = 'negative') AS negative
+            FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
+            WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
+            GROUP BY k.keyword, ago
+            """,
+            [iso(now), seconds, iso(since), iso(now)],
+        )
+        counts = {name: ([0] * windows, [0] * windows) for name in keywords}
+        for row in rows:
+            if row["keyword"] in counts and 0 <= row["ago"] < windows:
+                volume, negative = counts[row["keyword"]]
+                volume[row["ago"]] = row["mentions"]
+                negative[row["ago"]] = row["negative"] or 0
+        return counts
 
+    def monitoring_start(self) -> datetime | None:
+        """When the first scan began: windows before it are not history."""
+        value = next(self._rows("SELECT min(started_at) FROM scans"))[0]
+        return datetime.fromisoformat(value) if value else None
 
-def source_problems(store: MentionStore) -> list[dict[str, Any]]:
-    """Sources whose last attempt failed, was rate limited, or that are backing off."""
-    return store.dicts(
-        "SELECT source, status, last_error, failures, next_attempt, last_success"
-        " FROM source_state WHERE status IN ('failed', 'rate limited') OR failures > 0"
-        " ORDER BY failures DESC, source"
-    )
+    def source_problems(self) -> list[SourceProblemRow]:
+        """Sources whose last attempt failed, was rate limited, or that are backing off."""
+        rows = self._dicts(
+            "SELECT source, status, last_error, failures, next_attempt, last_success"
+            " FROM source_state WHERE status IN ('failed', 'rate limited') OR failures > 0"
+            " ORDER BY failures DESC, source"
+        )
+        return cast(list[SourceProblemRow], rows)

@@ -1,37 +1,23 @@
-"""The mention database: schema, migrations and every write.
+"""What a scan writes: its log, new mentions, each source's memory; and rescoring.
 
-SQLite through sqlite-utils, in WAL mode with a busy timeout so a report can read while a scan
-writes. Uniqueness of a mention is enforced by the database: a unique key on (source,
-entry_id), on the canonical URL and on the content fingerprint; inserts that collide are
-ignored. Each source's batch is one transaction, so a killed scan leaves whole batches only.
+Uniqueness of a mention is enforced by the database: a unique key on (source, entry_id), on
+the canonical URL and on the content fingerprint; inserts that collide are ignored. Each
+source's batch is one transaction, so a killed scan leaves whole batches only.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
-from brandwatch_cli.store.schema import Database, engagement_numbers, migrations, url_domain
+from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.store.schema import engagement_numbers, url_domain
 
-BUSY_TIMEOUT_S = 30.0
 _IN_CHUNK = 500
-
-
-def iso(moment: datetime | None) -> str | None:
-    """The one timestamp format stored: ISO 8601 in UTC with an explicit offset."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -73,194 +59,9 @@ class SourceMemory:
     cursors: Mapping[str, str] | None = None
 
 
-class MentionStore:
-    """An open mention database. Use as a context manager, or call ``close``."""
-
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
-        self.path = path
-
-    @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> MentionStore:
-        """Open (and migrate) the database at ``path``; StoreError if that is impossible."""
-        if not create and not path.exists():
-            raise StoreError(f"{path}: no mention database yet (run `brandwatch scan` first)")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-            db = Database(conn, execute_plugins=False)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            migrations.apply(db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: cannot open the mention database ({exc})") from None
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create the mention database ({exc})") from None
-        return cls(db, path)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> MentionStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
-        """Turn SQLite failures (disk full, locked, corrupt) into one readable StoreError."""
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
-
-    @contextmanager
-    def writing(self, action: str) -> Iterator[None]:
-        """A guarded block of statements (temporary tables and the like), StoreError on failure."""
-        with self._guard(action):
-            yield
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
-        """Stream the rows of a read query; SQLite failures become StoreError."""
-        with self._guard("read mentions"):
-            # A plain loop, not ``yield from``: closing this generator must not close the cursor
-            # of a connection that may already be closed.
-            for row in self.db.conn.execute(sql, list(params)):  # noqa: UP028
-                yield row
-
-    def dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """All rows of a read query, as dicts keyed by column name."""
-        with self._guard("read mentions"):
-            cursor = self.db.conn.execute(sql, list(params))
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor]
-
-    # -- rescoring ---------------------------------------------------------------------------
-
-    def stale_mentions(self, version: str, after_id: int, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` mentions scored under another version, by id after ``after_id``."""
-        return self.dicts(
-            """
-            SELECT m.id, m.title, m.text, m.source_language, m.sentiment_label,
-                (SELECT group_concat(keyword, char(31)) FROM mention_keywords
-                    WHERE mention_id = m.id) AS keywords
-            FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?
-            ORDER BY m.id LIMIT ?
-            """,
-            [after_id, version, limit],
-        )
-
-    def count_stale(self, version: str) -> int:
-        rows = self.rows("SELECT count(*) FROM mentions WHERE sentiment_version != ?", [version])
-        return int(next(rows)[0])
-
-    def save_analyses(
-        self, version: str, rows: Sequence[tuple[int, str | None, Sentiment]]
-    ) -> None:
-        """New language and sentiment for mentions, in one transaction."""
-        with self._guard("save rescored mentions"), self.db.atomic():
-            self.db.conn.executemany(
-                "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
-                " sentiment_method = ?, sentiment_version = ? WHERE id = ?",
-                [
-                    (language, s.score, s.label, s.method, version, mention_id)
-                    for mention_id, language, s in rows
-                ],
-            )
-
-    # -- reply-first workflow -----------------------------------------------------------------
-
-    def set_status(
-        self, ids: Sequence[int], status: str, note: str | None, now: datetime
-    ) -> list[int]:
-        """Mark all the mentions, or none: returns the ids that do not exist, and when there is
-        one, nothing is changed (a typo in a list of ids must not leave it half applied)."""
-        wanted = list(dict.fromkeys(ids))
-        with self._guard("mark mentions"), self.db.atomic():
-            known = {
-                row[0]
-                for row in self.db.execute(
-                    f"SELECT id FROM mentions WHERE id IN ({', '.join('?' * len(wanted))})",
-                    wanted,
-                )
-            }
-            missing = [mention_id for mention_id in wanted if mention_id not in known]
-            if not missing:
-                self.db.conn.executemany(
-                    "UPDATE mentions SET status = ?, status_at = ?,"
-                    " note = coalesce(?, note) WHERE id = ?",
-                    [(status, iso(now), note, mention_id) for mention_id in wanted],
-                )
-        return missing
-
-    # -- digests -------------------------------------------------------------------------------
-
-    def watermark(self) -> tuple[int, str] | None:
-        """Where the last successful ``digest --since last`` stopped: the last mention id it
-        covered (ids only grow, so "after it" is exact whatever the clocks say) and when."""
-        rows = self.rows(
-            "SELECT last_id, created_at FROM digests WHERE watermark = 1 ORDER BY id DESC LIMIT 1"
-        )
-        row = next(rows, None)
-        return (int(row[0]), str(row[1])) if row else None
-
-    def last_mention_id(self) -> int:
-        return int(next(self.rows("SELECT coalesce(max(id), 0) FROM mentions"))[0])
-
-    def record_digest(
-        self,
-        *,
-        created: datetime,
-        since: datetime,
-        until: datetime,
-        fmt: str,
-        output: str | None,
-        mentions: int,
-        watermark: bool,
-        last_id: int,
-    ) -> None:
-        """Log a digest that was written; a ``--since last`` one moves the watermark."""
-        with self._guard("record the digest"), self.db.atomic():
-            self.db.execute(
-                "INSERT INTO digests (created_at, since, until, format, output, mentions,"
-                " watermark, last_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    iso(created),
-                    iso(since),
-                    iso(until),
-                    fmt,
-                    output,
-                    mentions,
-                    int(watermark),
-                    last_id,
-                ],
-            )
-
-    def unsent(self, spikes: Sequence[Any], now: datetime, window: timedelta) -> list[Any]:
-        """The spikes not already notified within the last ``window`` (one alert per spike)."""
-        return [
-            spike
-            for spike in spikes
-            if next(
-                self.rows(
-                    "SELECT count(*) FROM alerts_sent WHERE keyword = ? AND kind = ?"
-                    " AND sent_at > ?",
-                    [spike.keyword, spike.kind, iso(now - window)],
-                )
-            )[0]
-            == 0
-        ]
-
-    def record_sent(self, spikes: Sequence[Any], now: datetime) -> None:
-        """Remember spikes whose notification went out."""
-        with self._guard("record alerts"), self.db.atomic():
-            self.db.conn.executemany(
-                "INSERT OR IGNORE INTO alerts_sent (keyword, kind, sent_at, count)"
-                " VALUES (?, ?, ?, ?)",
-                [(s.keyword, s.kind, iso(now), s.count) for s in spikes],
-            )
+class ScansMixin(StoreBase):
+    """What a scan writes and reads back: its log, each source's memory, new mentions; and
+    the rescoring of stored mentions."""
 
     # -- scans -------------------------------------------------------------------------------
 
@@ -285,7 +86,7 @@ class MentionStore:
 
     def source_states(self) -> dict[str, SourceState]:
         names = [f.name for f in fields(SourceState)]
-        rows = self.rows(f"SELECT {', '.join(names)} FROM source_state")
+        rows = self._rows(f"SELECT {', '.join(names)} FROM source_state")
         return {row[0]: SourceState(*row) for row in rows}
 
     def all_validators(self) -> dict[tuple[str, str], dict[str, Validators]]:
@@ -293,7 +94,7 @@ class MentionStore:
         whole scan. A source uses them only under the hash of its current keywords (a body
         fetched for other keywords must be matched again)."""
         found: dict[tuple[str, str], dict[str, Validators]] = {}
-        rows = self.rows(
+        rows = self._rows(
             "SELECT source, keywords_hash, url, etag, last_modified, content_hash FROM http_cache"
         )
         for source, digest, url, etag, modified, content in rows:
@@ -303,7 +104,7 @@ class MentionStore:
     def all_cursors(self) -> dict[str, dict[str, str]]:
         """Every source's incremental-fetch cursors, read in one query for the whole scan."""
         found: dict[str, dict[str, str]] = {}
-        for source, key, value in self.rows("SELECT source, key, value FROM source_cursors"):
+        for source, key, value in self._rows("SELECT source, key, value FROM source_cursors"):
             found.setdefault(source, {})[str(key)] = str(value)
         return found
 
@@ -453,3 +254,36 @@ class MentionStore:
             if memory is not None:
                 self._remember(memory)
         return new
+
+    # -- rescoring ---------------------------------------------------------------------------
+
+    def stale_mentions(self, version: str, after_id: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` mentions scored under another version, by id after ``after_id``."""
+        return self._dicts(
+            """
+            SELECT m.id, m.title, m.text, m.source_language, m.sentiment_label,
+                (SELECT group_concat(keyword, char(31)) FROM mention_keywords
+                    WHERE mention_id = m.id) AS keywords
+            FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?
+            ORDER BY m.id LIMIT ?
+            """,
+            [after_id, version, limit],
+        )
+
+    def count_stale(self, version: str) -> int:
+        rows = self._rows("SELECT count(*) FROM mentions WHERE sentiment_version != ?", [version])
+        return int(next(rows)[0])
+
+    def save_analyses(
+        self, version: str, rows: Sequence[tuple[int, str | None, Sentiment]]
+    ) -> None:
+        """New language and sentiment for mentions, in one transaction."""
+        with self._guard("save rescored mentions"), self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
+                " sentiment_method = ?, sentiment_version = ? WHERE id = ?",
+                [
+                    (language, s.score, s.label, s.method, version, mention_id)
+                    for mention_id, language, s in rows
+                ],
+            )

@@ -1,0 +1,88 @@
+"""The connection under every part of the store: opening, closing, and guarded reads.
+
+SQLite through sqlite-utils, in WAL mode with a busy timeout so a report can read while a scan
+writes. Every SQLite failure (disk full, locked, corrupt) reaches callers as one readable
+StoreError. It holds no query of its own: those live with their domain, in the mixins.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from brandwatch_cli.errors import StoreError
+from brandwatch_cli.store.schema import Database, migrations
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def iso(moment: datetime | None) -> str | None:
+    """The one timestamp format stored: ISO 8601 in UTC with an explicit offset."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class StoreBase:
+    """An open, migrated mention database. Use as a context manager, or call ``close``."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Self:
+        """Open (and migrate) the database at ``path``; StoreError if that is impossible."""
+        if not create and not path.exists():
+            raise StoreError(f"{path}: no mention database yet (run `brandwatch scan` first)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+            db = Database(conn, execute_plugins=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the mention database ({exc})") from None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the mention database ({exc})") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn SQLite failures (disk full, locked, corrupt) into one readable StoreError."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """Stream the rows of a read query; SQLite failures become StoreError."""
+        with self._guard("read mentions"):
+            # A plain loop, not ``yield from``: closing this generator must not close the cursor
+            # of a connection that may already be closed.
+            for row in self.db.conn.execute(sql, list(params)):  # noqa: UP028
+                yield row
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """All rows of a read query, as dicts keyed by column name."""
+        with self._guard("read mentions"):
+            cursor = self.db.conn.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -1,0 +1,93 @@
+"""A MentionFilter as SQL: the WHERE clause it means, and a user's search as an FTS5 query.
+
+Every value reaches SQLite as a parameter; only fixed fragments are formatted into SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from brandwatch_cli.models import MentionFilter
+from brandwatch_cli.store.base import iso
+
+
+def where(selection: MentionFilter) -> tuple[str, list[Any]]:
+    """A WHERE clause over ``mentions m`` and its parameters ("" when it selects all)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    moment = "m.fetched_at" if selection.by_fetch else "m.mentioned_at"
+    if selection.since is not None:
+        clauses.append(f"{moment} >= ?")
+        params.append(iso(selection.since))
+    if selection.until is not None:
+        clauses.append(f"{moment} < ?")
+        params.append(iso(selection.until))
+    if selection.after_id is not None:
+        clauses.append("m.id > ?")
+        params.append(selection.after_id)
+    if selection.up_to_id is not None:
+        clauses.append("m.id <= ?")
+        params.append(selection.up_to_id)
+    if selection.statuses:
+        clauses.append(f"m.status IN ({marks(selection.statuses)})")
+        params.extend(selection.statuses)
+    if selection.search:
+        clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+        params.append(fts_query(selection.search))
+    if selection.sources:
+        clauses.append(f"m.source IN ({marks(selection.sources)})")
+        params.extend(selection.sources)
+    if selection.sentiment:
+        clauses.append("m.sentiment_label = ?")
+        params.append(selection.sentiment)
+    if selection.keywords:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM mention_keywords f WHERE f.mention_id = m.id"
+            f" AND f.keyword IN ({marks(selection.keywords)}))"
+        )
+        params.extend(selection.keywords)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def marks(values: Sequence[object]) -> str:
+    """One ``?`` placeholder per value, comma-separated."""
+    return ", ".join("?" * len(values))
+
+
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def fts_query(text: str) -> str:
+    """A user's search as an FTS5 query: plain words are quoted (so ``e-mail`` or ``l'appli``
+    search themselves instead of tripping FTS5's syntax), while ``"phrases"``, ``AND``/``OR``/
+    ``NOT``, ``prefix*``, parentheses and ``NEAR(a b, 10)`` keep their FTS5 meaning. A comma
+    outside NEAR is only punctuation ("colis perdu, remboursement"). An unbalanced quote is
+    left for FTS5 to report."""
+    if text.count('"') % 2:
+        return text
+    parts: list[str] = []
+    depth = 0  # parentheses open inside the innermost NEAR(, or 0 outside any NEAR
+    for piece in _FTS_TOKEN.findall(text):
+        if piece == "NEAR(":
+            depth = 1
+        elif piece == "(" and depth:
+            depth += 1
+        elif piece == ")" and depth:
+            depth -= 1
+        if piece == "," and not depth:
+            continue
+        bare = (
+            piece.startswith('"')
+            or piece in _FTS_OPERATORS
+            or piece in ("NEAR(", "(", ")", ",")
+            or (piece.endswith("*") and piece[:-1].isalnum())
+            or (piece.isdigit() and parts[-1:] == [","])  # NEAR's distance
+        )
+        parts.append(piece if bare else f'"{piece}"')
+    return " ".join(parts)
+
+
+#: Phrases, NEAR groups, parentheses, commas, and words (anything else up to those).
+_FTS_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[(),]|[^\s"(),]+')

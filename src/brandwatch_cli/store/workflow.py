@@ -1,0 +1,109 @@
+"""The reply-first workflow: status marks, the digest log and its watermark, alerts sent.
+
+What people did with mentions and what was already told to them, so that nothing is said twice
+and nothing is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from brandwatch_cli.models import Spike
+from brandwatch_cli.store.base import StoreBase, iso
+
+
+class WorkflowMixin(StoreBase):
+    """Status marks, digests and alerts: the store's memory of what people were told."""
+
+    def set_status(
+        self, ids: Sequence[int], status: str, note: str | None, now: datetime
+    ) -> list[int]:
+        """Mark all the mentions, or none: returns the ids that do not exist, and when there is
+        one, nothing is changed (a typo in a list of ids must not leave it half applied)."""
+        wanted = list(dict.fromkeys(ids))
+        with self._guard("mark mentions"), self.db.atomic():
+            known = {
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT id FROM mentions WHERE id IN ({', '.join('?' * len(wanted))})",
+                    wanted,
+                )
+            }
+            missing = [mention_id for mention_id in wanted if mention_id not in known]
+            if not missing:
+                self.db.conn.executemany(
+                    "UPDATE mentions SET status = ?, status_at = ?,"
+                    " note = coalesce(?, note) WHERE id = ?",
+                    [(status, iso(now), note, mention_id) for mention_id in wanted],
+                )
+        return missing
+
+    # -- digests -------------------------------------------------------------------------------
+
+    def watermark(self) -> tuple[int, str] | None:
+        """Where the last successful ``digest --since last`` stopped: the last mention id it
+        covered (ids only grow, so "after it" is exact whatever the clocks say) and when."""
+        rows = self._rows(
+            "SELECT last_id, created_at FROM digests WHERE watermark = 1 ORDER BY id DESC LIMIT 1"
+        )
+        row = next(rows, None)
+        return (int(row[0]), str(row[1])) if row else None
+
+    def last_mention_id(self) -> int:
+        return int(next(self._rows("SELECT coalesce(max(id), 0) FROM mentions"))[0])
+
+    def record_digest(
+        self,
+        *,
+        created: datetime,
+        since: datetime,
+        until: datetime,
+        fmt: str,
+        output: str | None,
+        mentions: int,
+        watermark: bool,
+        last_id: int,
+    ) -> None:
+        """Log a digest that was written; a ``--since last`` one moves the watermark."""
+        with self._guard("record the digest"), self.db.atomic():
+            self.db.execute(
+                "INSERT INTO digests (created_at, since, until, format, output, mentions,"
+                " watermark, last_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    iso(created),
+                    iso(since),
+                    iso(until),
+                    fmt,
+                    output,
+                    mentions,
+                    int(watermark),
+                    last_id,
+                ],
+            )
+
+    # -- alerts --------------------------------------------------------------------------------
+
+    def unsent(self, spikes: Sequence[Spike], now: datetime, window: timedelta) -> list[Spike]:
+        """The spikes not already notified within the last ``window`` (one alert per spike)."""
+        return [
+            spike
+            for spike in spikes
+            if next(
+                self._rows(
+                    "SELECT count(*) FROM alerts_sent WHERE keyword = ? AND kind = ?"
+                    " AND sent_at > ?",
+                    [spike.keyword, spike.kind, iso(now - window)],
+                )
+            )[0]
+            == 0
+        ]
+
+    def record_sent(self, spikes: Sequence[Spike], now: datetime) -> None:
+        """Remember spikes whose notification went out."""
+        with self._guard("record alerts"), self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO alerts_sent (keyword, kind, sent_at, count)"
+                " VALUES (?, ?, ?, ?)",
+                [(s.keyword, s.kind, iso(now), s.count) for s in spikes],
+            )
