@@ -15,11 +15,11 @@ from rich.console import Console
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MENTION_COLUMNS
-from brandwatch_cli.output import report_text
+from brandwatch_cli.output import wording as report_text
 from brandwatch_cli.output.chart import nice_top, trend_svg
 from brandwatch_cli.output.report_terminal import render_report
-from brandwatch_cli.output.report_text import report_json, report_markdown, sparkline
 from brandwatch_cli.output.terminal import console
+from brandwatch_cli.output.wording import report_json, report_markdown, sparkline
 
 SINCE = datetime(2026, 11, 13, 12, tzinfo=UTC)
 UNTIL = datetime(2026, 11, 20, 12, tzinfo=UTC)

@@ -86,11 +86,11 @@ def report(
         _draw_chart(chart, data)
     with _quiet_broken_pipe():
         if fmt is ReportFormat.json:
-            from brandwatch_cli.output.report_text import report_json
+            from brandwatch_cli.output.wording import report_json
 
             sys.stdout.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
         elif fmt is ReportFormat.markdown:
-            from brandwatch_cli.output.report_text import report_markdown
+            from brandwatch_cli.output.wording import report_markdown
 
             sys.stdout.write(report_markdown(data))
         else:
@@ -133,7 +133,7 @@ def digest(
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.insight.digest import build_digest, digest_window
     from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.output import digest as digest_render
+    from brandwatch_cli.output import html as digest_render
     from brandwatch_cli.store.mentions import MentionStore
 
     cfg, db_path = _load(config, db)

@@ -18,7 +18,7 @@ from html import escape
 from typing import Literal
 
 from brandwatch_cli.insight.report import Report, TrendPoint
-from brandwatch_cli.output.report_text import period_text, when
+from brandwatch_cli.output.wording import period_text, when
 from brandwatch_cli.text import strip_controls
 
 WIDTH = 960

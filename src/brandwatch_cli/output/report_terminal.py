@@ -16,7 +16,8 @@ from rich.style import Style
 from rich.text import Text
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
-from brandwatch_cli.output.report_text import (
+from brandwatch_cli.output.terminal import SENTIMENT_STYLES, _sentiment, _table, safe
+from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
     average_change_text,
@@ -34,7 +35,6 @@ from brandwatch_cli.output.report_text import (
     sparkline,
     when,
 )
-from brandwatch_cli.output.terminal import SENTIMENT_STYLES, _sentiment, _table, safe
 from brandwatch_cli.text import web_link
 
 NEGATIVE_STYLE = SENTIMENT_STYLES["negative"]

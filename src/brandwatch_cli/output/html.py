@@ -16,7 +16,7 @@ from typing import Any
 from brandwatch_cli.insight.digest import Digest
 from brandwatch_cli.models import NEGATIVE, Spike
 from brandwatch_cli.output.plain import clean, table
-from brandwatch_cli.output.report_text import (
+from brandwatch_cli.output.wording import (
     LABELS,
     average_text,
     change_text,
