@@ -24,7 +24,7 @@ import typer
 
 from brandwatch_cli import __version__
 from brandwatch_cli.errors import BrandwatchError, ConfigError
-from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.text import one_line
 
 # httpx imports its own command-line client whenever click, pygments and rich are installed
 # (they are: typer brings them), ~30 ms of every fetching command's start-up for code this
@@ -252,9 +252,7 @@ def _progress_bar(label: str) -> Iterator[Callable[..., None]]:
         task = progress.add_task("", total=None)
 
         def update(done: int, total: int, description: str = "") -> None:
-            progress.update(
-                task, completed=done, total=total, description=plaintext.clean(description)
-            )
+            progress.update(task, completed=done, total=total, description=one_line(description))
 
         yield update
 

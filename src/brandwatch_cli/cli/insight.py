@@ -86,18 +86,17 @@ def report(
         _draw_chart(chart, data)
     with _quiet_broken_pipe():
         if fmt is ReportFormat.json:
-            from brandwatch_cli.output.wording import report_json
+            from brandwatch_cli.output.json import report_json
 
             sys.stdout.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
         elif fmt is ReportFormat.markdown:
-            from brandwatch_cli.output.wording import report_markdown
+            from brandwatch_cli.output.markdown import report_markdown
 
             sys.stdout.write(report_markdown(data))
         else:
             from brandwatch_cli.output import terminal as render
-            from brandwatch_cli.output.report_terminal import render_report
 
-            render_report(data, render.console())
+            render.render_report(data, render.console())
 
 
 @app.command()
@@ -133,7 +132,9 @@ def digest(
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.insight.digest import build_digest, digest_window
     from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.output import html as digest_render
+    from brandwatch_cli.output.html import digest_html
+    from brandwatch_cli.output.markdown import digest_markdown
+    from brandwatch_cli.output.plain import digest_text
     from brandwatch_cli.store.mentions import MentionStore
 
     cfg, db_path = _load(config, db)
@@ -169,9 +170,9 @@ def digest(
             )
             raise typer.Exit(EXIT_ALERT if failing else 0)
         render = {
-            DigestFormat.text: digest_render.digest_text,
-            DigestFormat.markdown: digest_render.digest_markdown,
-            DigestFormat.html: digest_render.digest_html,
+            DigestFormat.text: digest_text,
+            DigestFormat.markdown: digest_markdown,
+            DigestFormat.html: digest_html,
         }[fmt]
         body = render(data)
         if output is not None:

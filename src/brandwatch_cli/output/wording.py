@@ -1,49 +1,8 @@
-"""Reports for documents and scripts: GitHub-flavoured Markdown, and JSON with a stable shape.
+"""The words of reports, digests and alerts, the same in every medium: plain strings, not yet
+escaped (each medium escapes its own: ``terminal``, ``plain``, ``markdown``, ``html``, ``chart``).
 
-Also the plain formatting every report and digest format shares (changes, shares, sparklines,
-bars, engagement, Markdown escaping). No Rich and no I/O here: strings in, strings out.
-
-Markdown: web text (titles, names, sources, keywords) is escaped so it cannot open a link,
-an emphasis, a tag or a table cell, and lives on one line; only http(s) URLs become links.
-
-JSON (``report_json``), version 1. Keys are only ever added; a changed meaning gets a new
-``version``. Everything is plain JSON (``json.dumps`` works as is); strings are as stored.
-
-- ``version`` (int): 1.
-- ``period``, ``previous_period`` (object): ``since``, ``until`` (string): ISO 8601 in UTC
-  with an explicit offset (``2026-11-20T12:00:00+00:00``); ``since`` is included, ``until``
-  is not. The previous period has the same length and ends where ``period`` begins.
-- ``bucket`` (string): ``"hour"`` or ``"day"``, the width of one ``trend`` point.
-- ``total`` (object): every mention of the period, each counted once.
-
-  - ``mentions``, ``previous_mentions`` (int): in the period, in the previous one.
-  - ``change`` (number or null): ``(mentions - previous_mentions) / previous_mentions``
-    (0.5 is +50 %); null when the previous period had none.
-  - ``positive``, ``neutral``, ``negative`` (int): mentions with that sentiment label.
-  - ``shares`` (object): ``positive``, ``neutral``, ``negative`` as fractions of
-    ``mentions`` (0 when there are none).
-  - ``average``, ``previous_average`` (number or null): mean sentiment, -1..+1, of the
-    mentions in a language we score; null when there were none.
-  - ``average_change`` (number or null): ``average - previous_average``, a difference in
-    points rather than a fraction (averages cross zero); null if either is null.
-
-- ``keywords`` (array, in report order: the selected or configured keywords, then others by
-  name): every key of ``total``, plus ``keyword`` (string) and ``share_of_voice`` (number:
-  the keyword's fraction of all keyword mentions in the period; a mention naming two
-  keywords counts for both).
-- ``trend`` (object): keyword -> array of ``{"start": string (ISO 8601 UTC, bucket start),
-  "mentions": int, "negative": int}``, one per bucket in time order, quiet buckets as zeros.
-- ``sources``, ``domains``, ``authors`` (most mentions first) and ``influencers`` (authors,
-  most interactions first): arrays of ``{"name": string, "mentions": int, "interactions":
-  number (likes, replies, shares... summed), "followers": number or null (the largest
-  seen), "negative": int, "average": number or null}``.
-- ``reply_first`` (array): the most negative mentions not yet handled (status ``new`` or
-  ``todo``), most negative first. Each has every field of ``brandwatch export --format
-  jsonl`` (``id`` int, ``source``, ``title``, ``url``, ``author``, ``published_at`` and
-  ``fetched_at`` (ISO 8601 UTC strings or null), ``language``, ``sentiment`` (number),
-  ``sentiment_label``, ``text``, ``sentiment_method``, ``status``, ``note``), except that
-  ``keywords`` is an array of strings, and ``engagement`` is an object of counter name ->
-  number (``{}`` when none), as in the JSONL export.
+Numbers, times, shares and changes; sparklines and bars; a mention's title and facts; the
+parts of a digest; the one sentence that tells a spike. No I/O and no Rich here.
 """
 
 from __future__ import annotations
@@ -52,33 +11,26 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
-from brandwatch_cli.insight.report import (
-    Counts,
-    KeywordStats,
-    Period,
-    Ranked,
-    Report,
-    TrendPoint,
-    change,
-)
-from brandwatch_cli.models import MENTION_COLUMNS
-from brandwatch_cli.output.plain import clean
-from brandwatch_cli.text import web_link
+from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
+from brandwatch_cli.models import NEGATIVE, Spike
+from brandwatch_cli.text import one_line, web_link
 
-JSON_VERSION = 1
+if TYPE_CHECKING:
+    from brandwatch_cli.insight.digest import Digest
+
 #: Longest sparkline drawn; longer trends are summed into wider cells.
 SPARK_CELLS = 48
 SPARKS = "▁▂▃▄▅▆▇█"
 QUIET = "·"
 BAR_CELLS = 20
 LABELS = ("positive", "neutral", "negative")
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|~"})
+PROBLEM_COLUMNS = ("source", "status", "failures", "next attempt", "last error")
+KEYWORD_COLUMNS = ("keyword", "new", "change", "share of voice", *LABELS, "average")
 
 
-# Plain formatting shared by every format ------------------------------------------------
+# Numbers and times ------------------------------------------------------------------------
 
 
 def _utc(moment: datetime) -> datetime:
@@ -100,7 +52,7 @@ def period_text(period: Period) -> str:
 
 def stored_when(value: object) -> str:
     """A stored ISO timestamp (``2026-11-20T12:00:00+00:00``) as ``2026-11-20 12:00``."""
-    return clean(value)[:16].replace("T", " ") if value else ""
+    return one_line(value)[:16].replace("T", " ") if value else ""
 
 
 def mentions_text(count: int, adjective: str = "") -> str:
@@ -185,7 +137,7 @@ def engagement_text(raw: object) -> str:
 
 def mention_title(row: dict[str, Any]) -> str:
     """A mention's title, else the start of its text, on one line without control characters."""
-    return clean(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
+    return one_line(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
 
 
 def sparkline(values: Sequence[int], top: int) -> str:
@@ -230,199 +182,85 @@ def bar(value: float, maximum: float, negative: float = 0.0) -> str:
     return "▒" * bad + "█" * good
 
 
-# Markdown ---------------------------------------------------------------------------------
+# Digests ----------------------------------------------------------------------------------
 
 
-def md(value: object) -> str:
-    """Web text as inert Markdown on one line: no link, emphasis, tag, code or cell break."""
-    return clean("" if value is None else value).translate(_MARKDOWN_SPECIAL)
+def digest_title(digest: Digest) -> str:
+    return f"Brand mentions digest, {period_text(digest.period)}"
 
 
-def md_link(text: str, url: object) -> str:
-    """``[text](url)`` for an http(s) URL; any other URL is escaped text after ``text``."""
+def digest_headline(digest: Digest) -> str:
+    return headline(digest.total, digest.previous_total, "new")
+
+
+def digest_context(digest: Digest) -> str:
+    return (
+        f"Mentions fetched in this window, generated {when(digest.generated_at)} UTC;"
+        f" compared with {period_text(digest.previous)}."
+    )
+
+
+def keyword_cells(digest: Digest) -> list[list[str]]:
+    """Keyword rows (keyword name unescaped: escape per format)."""
+    return [
+        [
+            k.keyword,
+            str(k.now.mentions),
+            change_text(k.now.mentions, k.before.mentions),
+            percent(k.share_of_voice),
+            *(percent(k.now.share(label)) for label in LABELS),
+            average_text(k.now.average),
+        ]
+        for k in digest.keywords
+    ]
+
+
+def problem_cells(rows: Iterable[dict[str, Any]]) -> list[list[str]]:
+    return [
+        [
+            one_line(row.get("source") or ""),
+            one_line(row.get("status") or ""),
+            str(row.get("failures") or 0),
+            stored_when(row.get("next_attempt")),
+            one_line(row.get("last_error") or ""),
+        ]
+        for row in rows
+    ]
+
+
+def mention_sentiment(row: dict[str, Any]) -> str:
+    label = one_line(row.get("sentiment_label") or "")
+    return f"{average_text(row.get('sentiment'))} {label}".strip()
+
+
+def mention_facts(row: dict[str, Any], sentiment: bool = True) -> str:
+    """``-0.85 negative · hackernews · score 12 · status new`` (unescaped)."""
+    parts = [mention_sentiment(row)] if sentiment else []
+    parts += [one_line(row.get("source") or ""), engagement_text(row.get("engagement"))]
+    parts.append(f"status {one_line(row.get('status') or '')}")
+    return one_line(" · ".join(p for p in parts if p))
+
+
+def top_mentions(digest: Digest) -> list[tuple[str, tuple[dict[str, Any], ...]]]:
+    return [(keyword, rows) for keyword, rows in digest.top.items() if rows]
+
+
+def link_line(url: object) -> str:
     link = web_link(url)
-    if link is None:
-        return md(text) + (f" (not a web link: {md(url)})" if url else "")
-    return f"[{md(text)}]({quote(link, safe=':/?#[]@!$&*+,;=%~-._')})"
+    if link is not None:
+        return link
+    return f"not a web link: {one_line(url)}" if url else ""
 
 
-def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int = 0) -> str:
-    """A GFM table of already-escaped cells; columns from index ``right`` on align right."""
-    align = ["---" if i < right or not right else "--:" for i in range(len(headers))]
-    lines = [headers, align, *rows]
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+# Alerts -----------------------------------------------------------------------------------
 
 
-def md_mention(row: dict[str, Any]) -> list[str]:
-    """Cells of a reply-first row: id, sentiment, source, linked title, engagement, status."""
-    return [
-        md(row.get("id")),
-        f"{average_text(row.get('sentiment'))} {md(row.get('sentiment_label') or '')}".strip(),
-        md(row.get("source")),
-        md_link(mention_title(row), row.get("url")),
-        md(engagement_text(row.get("engagement"))),
-        md(row.get("status")),
-    ]
-
-
-def _md_ranked(title: str, rows: Sequence[Ranked], people: bool) -> list[str]:
-    if not rows:
-        return []
-    headers = ["name", "mentions", "negative", "average", "interactions"]
-    headers += ["followers"] if people else []
-    body = [
-        [md(r.name), str(r.mentions), str(r.negative), average_text(r.average)]
-        + [count_text(r.interactions)]
-        + ([count_text(r.followers)] if people else [])
-        for r in rows
-    ]
-    return [f"### {title}", "", md_table(headers, body, right=1), ""]
-
-
-def report_markdown(report: Report) -> str:
-    """The report as a GitHub-flavoured Markdown document."""
-    lines = [
-        f"# Brand mentions, {period_text(report.period)}",
-        "",
-        f"Compared with {period_text(report.previous)}.",
-        "",
-        f"**{headline(report.total, report.previous_total)}**",
-        "",
-        "## Keywords and share of voice",
-        "",
-        "`█` mentions, `▒` negative.",
-        "",
-    ]
-    top = max((k.share_of_voice for k in report.keywords), default=0.0)
-    lines += [
-        md_table(
-            ["keyword", "mentions", "share of voice", "", "change", *LABELS, "average", "Δ"],
-            (_md_keyword(k, top) for k in report.keywords),
-            right=1,
-        ),
-        "",
-        f"## Trend per {report.bucket}",
-        "",
-    ]
-    rows = [_md_trend(name, points, report.bucket) for name, points in report.trend.items()]
-    if rows:
-        size = grouped(next(iter(report.trend.values())))[1]
-        unit = f"{size} {report.bucket}s" if size > 1 else report.bucket
-        headers = ["keyword", "mentions", "negative", "total", "negative total", "peak"]
-        lines += [f"One mark per {unit}; `·` is none.", "", md_table(headers, rows), ""]
-    else:
-        lines += ["No keywords.", ""]
-    lines += ["## Who talks", ""]
-    lines += _md_ranked("Top sources", report.sources, False)
-    lines += _md_ranked("Top domains", report.domains, False)
-    lines += _md_ranked("Top authors (by mentions)", report.authors, True)
-    lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
-    lines += ["## Reply first", ""]
-    if report.reply_first:
-        headers = ["id", "sentiment", "source", "title", "engagement", "status"]
-        lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
-    else:
-        lines.append("No negative mentions waiting for a reply.")
-    return "\n".join(lines) + "\n"
-
-
-def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str) -> list[str]:
-    cells = grouped(points)[0]
-    high = max((p.mentions for p in cells), default=0)
-    best = peak(points)
-    return [
-        md(name),
-        f"`{sparkline([p.mentions for p in cells], high)}`",
-        f"`{sparkline([p.negative for p in cells], high)}`",
-        str(sum(p.mentions for p in points)),
-        str(sum(p.negative for p in points)),
-        f"{when(best.start, bucket)} ({best.mentions})" if best else "-",
-    ]
-
-
-def _md_keyword(k: KeywordStats, top: float) -> list[str]:
-    negative = k.share_of_voice * k.now.share("negative")
-    return [
-        md(k.keyword),
-        str(k.now.mentions),
-        percent(k.share_of_voice),
-        f"`{bar(k.share_of_voice, top, negative)}`" if k.share_of_voice else "",
-        change_text(k.now.mentions, k.before.mentions),
-        *(percent(k.now.share(label)) for label in LABELS),
-        average_text(k.now.average),
-        average_change_text(k.now.average, k.before.average),
-    ]
-
-
-# JSON -------------------------------------------------------------------------------------
-
-
-def _number(value: float | None) -> float | None:
-    return value if value is None or math.isfinite(value) else None
-
-
-def _counts(now: Counts, before: Counts) -> dict[str, Any]:
-    return {
-        "mentions": now.mentions,
-        "previous_mentions": before.mentions,
-        "change": change(now.mentions, before.mentions),
-        "positive": now.positive,
-        "neutral": now.neutral,
-        "negative": now.negative,
-        "shares": {label: now.share(label) for label in LABELS},
-        "average": _number(now.average),
-        "previous_average": _number(before.average),
-        "average_change": _number(average_change(now.average, before.average)),
-    }
-
-
-def _ranked(rows: Sequence[Ranked]) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": r.name,
-            "mentions": r.mentions,
-            "interactions": _number(r.interactions) or 0,
-            "followers": _number(r.followers),
-            "negative": r.negative,
-            "average": _number(r.average),
-        }
-        for r in rows
-    ]
-
-
-def mention_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A mention row as in the JSONL export, ``keywords`` split into a list."""
-    record = {column: row.get(column) for column in MENTION_COLUMNS}
-    record["keywords"] = [k for k in str(row.get("keywords") or "").split(";") if k]
-    record["engagement"] = engagement(row.get("engagement"))
-    return record
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The report as the JSON structure described in this module's docstring."""
-    return {
-        "version": JSON_VERSION,
-        "period": {"since": iso_utc(report.period.since), "until": iso_utc(report.period.until)},
-        "previous_period": {
-            "since": iso_utc(report.previous.since),
-            "until": iso_utc(report.previous.until),
-        },
-        "bucket": report.bucket,
-        "total": _counts(report.total, report.previous_total),
-        "keywords": [
-            {"keyword": k.keyword, **_counts(k.now, k.before), "share_of_voice": k.share_of_voice}
-            for k in report.keywords
-        ],
-        "trend": {
-            name: [
-                {"start": iso_utc(p.start), "mentions": p.mentions, "negative": p.negative}
-                for p in points
-            ]
-            for name, points in report.trend.items()
-        },
-        "sources": _ranked(report.sources),
-        "domains": _ranked(report.domains),
-        "authors": _ranked(report.authors),
-        "influencers": _ranked(report.influencers),
-        "reply_first": [mention_json(row) for row in report.reply_first],
-    }
+def spike_text(spike: Spike) -> str:
+    """``negative spike: 14 negative mentions in the last 24 h, usually 2.1 (threshold 8.3,
+    14 windows of history)``: the latest window's count against the mean of earlier ones."""
+    negative = spike.kind == NEGATIVE
+    what, noun = ("negative spike", "negative mentions") if negative else ("spike", "mentions")
+    return (
+        f"{what}: {spike.count} {noun} in the last {spike.window_text}, usually"
+        f" {spike.mean:.1f} (threshold {spike.threshold:.1f}, {spike.history} windows of history)"
+    )
