@@ -19,7 +19,7 @@ from typing import Literal
 
 from brandwatch_cli.insight.report import Report, TrendPoint
 from brandwatch_cli.output.wording import period_text, when
-from brandwatch_cli.text import strip_controls
+from brandwatch_cli.text import one_line
 
 WIDTH = 960
 PLOT_HEIGHT = 320
@@ -96,7 +96,7 @@ class Scene:
 def _drawable(value: object) -> str:
     """Text from the web, fit to draw: one line, no control, bidi-override or unpaired
     characters (what the SVG and the PNG both need)."""
-    return _NOT_XML.sub("", strip_controls(str(value)))
+    return _NOT_XML.sub("", one_line(value))
 
 
 def nice_top(value: int) -> tuple[int, int]:

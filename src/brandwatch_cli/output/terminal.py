@@ -43,7 +43,7 @@ from brandwatch_cli.output.wording import (
     stored_when,
     when,
 )
-from brandwatch_cli.text import strip_controls, web_link
+from brandwatch_cli.text import one_line, strip_controls, web_link
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}
 STATUS_STYLES = {
@@ -178,7 +178,7 @@ def mentions(rows: Iterable[dict[str, Any]], out: Console) -> int:
                 row["url"] or "",
                 row["status"],
             )
-            out.file.write("\t".join(strip_controls(str(f)) for f in fields) + "\n")
+            out.file.write("\t".join(one_line(f) for f in fields) + "\n")
             count += 1
         return count
     table = _table()
