@@ -181,8 +181,8 @@ def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
     assert first.exit_code == 5
     posts = [json.loads(h["x-body"]) for path, h in feed_server.requests if path == "/hook"]
     assert len(posts) == 1
-    assert "Acme: negative spike, 20 negative mentions" in posts[0]["message"]
-    assert "Acme: spike, 20 mentions" in posts[0]["message"]
+    assert "Acme: negative spike: 20 negative mentions" in posts[0]["message"]
+    assert "Acme: spike: 20 mentions" in posts[0]["message"]
     again = cli("scan", "-c", config, "--notify")
     assert again.exit_code == 0
     assert len([p for p, _ in feed_server.requests if p == "/hook"]) == 1  # told once per window

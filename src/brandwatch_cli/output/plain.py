@@ -71,14 +71,11 @@ def summary_rows(result: ScanResult) -> list[tuple[str, ...]]:
 
 
 def spike_line(spike: Spike) -> str:
-    """One alert line, e.g. ``Acme: spike, 42 mentions in the last 24 h (usually 6.5; alert
-    above 14.2)``."""
-    kind = "negative spike" if spike.kind == "negative-spike" else "spike"
-    noun = "negative mentions" if spike.kind == "negative-spike" else "mentions"
-    return one_line(
-        f"{spike.keyword}: {kind}, {spike.count} {noun} in the last {spike.window_text}"
-        f" (usually {spike.mean:.1f}; alert above {spike.threshold:.1f})"
-    )
+    """One alert line, the same in ``scan --notify`` and the digest: ``Acme: spike: 25
+    mentions in the last 24 h, usually 6.0 (threshold 14.2, 3 windows of history)``."""
+    from brandwatch_cli.output.wording import spike_text
+
+    return f"{one_line(spike.keyword)}: {spike_text(spike)}"
 
 
 # The digest -------------------------------------------------------------------------------
@@ -92,7 +89,7 @@ def digest_text(digest: Digest) -> str:
     if digest.empty:
         lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
     lines += _heading("Alerts")
-    lines += [f"  ! {one_line(s.keyword)}: {w.spike_text(s)}" for s in digest.alerts] or ["  none"]
+    lines += [f"  ! {spike_line(s)}" for s in digest.alerts] or ["  none"]
     if digest.keywords:
         lines += [
             "",
