@@ -10,6 +10,7 @@ bar and a sparkline of its own, so NO_COLOR and piped output lose nothing.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,11 +61,10 @@ PIPED_WIDTH = 160
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         """``brandwatch report | head -1``: the reader has what it wanted. Stop writing and
-        exit 0, as ``export`` does (Rich's own choice, 1, fails ``set -o pipefail`` scripts)."""
+        raise the error as a plain write would, for the command line to end quietly as it
+        does for ``export`` (Rich's own choice, exit 1, fails ``set -o pipefail`` scripts)."""
         self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0)
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def console(file: IO[str] | None = None) -> Console:
