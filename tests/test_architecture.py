@@ -82,9 +82,13 @@ def test_only_the_command_line_exits_or_knows_exit_codes() -> None:
         if part_of(name) in ("cli", "__main__"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr == "exit":
-                if isinstance(node.value, ast.Name) and node.value.id == "sys":
-                    found.append(f"{name}:{node.lineno} calls sys.exit")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "exit"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+            ):
+                found.append(f"{name}:{node.lineno} calls sys.exit")
             if isinstance(node, ast.Name | ast.Attribute):
                 ident = node.id if isinstance(node, ast.Name) else node.attr
                 if ident == "exit_code" or ident.startswith("EXIT_"):

@@ -71,6 +71,22 @@ def test_version(cli):
     assert result.stdout.strip() == f"brandwatch {__version__}"
 
 
+def test_every_command_has_help_and_is_in_the_readme(cli):
+    import typer
+
+    from brandwatch_cli.cli.app import app
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    listing = cli("--help").stdout
+    commands = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"init", "scan", "sources", "mentions", "report", "export"} <= set(commands)
+    for command in commands:
+        assert re.search(rf"^  {command} ", listing, re.MULTILINE), command
+        help_text = cli(command, "--help")
+        assert help_text.exit_code == 0 and len(help_text.stdout) > 100
+        assert f"brandwatch {command}" in readme
+
+
 def test_scan_twice_is_idempotent_and_a_new_item_adds_one(cli, news, tmp_path):
     config, server = news
     first = cli("scan", "-c", config)

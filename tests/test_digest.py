@@ -188,3 +188,52 @@ def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
     assert len([p for p, _ in feed_server.requests if p == "/hook"]) == 1  # told once per window
     report = cli("digest", "-c", config, "--since", "2h").stdout
     assert "negative spike" in report
+
+
+def test_an_alert_no_channel_took_is_offered_again_and_one_taken_is_not(tmp_path):
+    from brandwatch_cli.insight import alerts
+    from brandwatch_cli.models import SpikeRule
+    from brandwatch_cli.store.mentions import MentionStore
+
+    now = datetime.now(UTC)
+    _history(tmp_path / "mentions.db", now)
+    rule = SpikeRule(window=timedelta(hours=1), baseline=6)
+    offered: list[list[str]] = []
+
+    def channel(took: bool):
+        def send(spikes) -> bool:
+            offered.append(sorted(s.kind for s in spikes))
+            return took
+
+        return send
+
+    with MentionStore.open(tmp_path / "mentions.db") as store:
+        spikes = alerts.current_alerts(store, ["Acme"], rule, now)
+        for took in (False, True, True):
+            alerts.send_once(store, spikes, rule, now, channel(took))
+    assert offered == [["negative-spike", "spike"]] * 2  # refused, taken, then nothing new
+
+
+def test_only_a_digest_that_reached_someone_moves_the_watermark(setup):
+    from brandwatch_cli.insight.digest import next_digest, record_digest
+    from brandwatch_cli.models import SpikeRule
+    from brandwatch_cli.store.mentions import MentionStore
+
+    _, _, tmp_path = setup
+    now = datetime.now(UTC)
+    with MentionStore.open(tmp_path / "mentions.db") as store:
+
+        def digest(since=None):
+            return next_digest(store, since, keywords=["Acme"], rule=SpikeRule(), now=now)
+
+        run = digest()
+        assert run.since_last and run.digest.total.mentions == 2
+        record_digest(store, run, fmt="text", output=None, reached=False)
+        assert digest().digest.total.mentions == 2  # covered again
+        record_digest(
+            store, digest(now - timedelta(hours=1)), fmt="text", output=None, reached=True
+        )
+        assert digest().digest.total.mentions == 2  # a digest since a time moves nothing
+        record_digest(store, digest(), fmt="text", output=None, reached=True)
+        assert digest().digest.total.mentions == 0
+    assert watermarks(tmp_path / "mentions.db") == [(2, 0), (2, 0), (2, 1)]

@@ -10,6 +10,9 @@ and an exit code, in one place. Anything else is a bug and keeps its traceback (
      |    +-- RateLimited               the source asked us to slow down
      +-- StoreError            exit 3   the database cannot be opened or written
      +-- Interrupted           exit 130 Ctrl-C or SIGTERM stopped the run; finished work is kept
+     +-- Busy                  exit 4   another run holds the lock
+
+The exit codes are documentation here: their one table is ``cli/status_codes.py``.
 """
 
 from __future__ import annotations
@@ -21,13 +24,9 @@ from typing import Any
 class BrandwatchError(Exception):
     """An error with a message meant for the user."""
 
-    exit_code = 1
-
 
 class ConfigError(BrandwatchError):
     """The configuration (file, environment or command line) is unusable."""
-
-    exit_code = 2
 
 
 class SourceError(BrandwatchError):
@@ -66,19 +65,10 @@ class RateLimited(SourceError):
 class StoreError(BrandwatchError):
     """The mention database cannot be opened, read or written."""
 
-    exit_code = 3
-
 
 class Interrupted(BrandwatchError):
     """The run was stopped (Ctrl-C, SIGTERM); everything committed before is kept."""
 
-    exit_code = 130
-
-
-EXIT_BUSY = 4
-
 
 class Busy(BrandwatchError):
     """Another run holds the lock."""
-
-    exit_code = EXIT_BUSY

@@ -17,6 +17,13 @@ from pathlib import Path
 from brandwatch_cli.errors import Busy
 
 
+def lock_file(db_path: Path, run: str) -> Path:
+    """The lock file of one kind of run (``scan``, ``digest``) on the database at ``db_path``:
+    ``mentions.db.scan.lock`` beside ``mentions.db``. Runs that must not overlap share a kind
+    (a rescore takes the scan's)."""
+    return db_path.with_name(f"{db_path.name}.{run}.lock")
+
+
 @contextmanager
 def exclusive(path: Path, what: str, wait: float = 10.0) -> Iterator[None]:
     """Hold ``path`` (e.g. ``mentions.db.scan.lock``) for the duration, waiting up to ``wait``

@@ -1,6 +1,6 @@
-"""Commands about reading texts right: ``check``, ``sentiment`` and ``rescore``.
+"""Commands about reading texts right: ``check`` and ``sentiment``.
 
-Glue only, like ``cli``: parse options, call the library, render, pick the exit code.
+Glue only, like every command: parse options, call the library, render, pick the exit code.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
 import sys
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
@@ -17,16 +16,9 @@ from typing import Annotated, Any
 
 import typer
 
-from brandwatch_cli.cli.app import (
-    ConfigOption,
-    DbOption,
-    _load,
-    _progress_bar,
-    _quiet_broken_pipe,
-    app,
-)
-from brandwatch_cli.cli.scan import WaitOption, _interrupt
-from brandwatch_cli.errors import ConfigError, Interrupted
+from brandwatch_cli.cli.common import load, quiet_broken_pipe
+from brandwatch_cli.cli.options import ConfigOption
+from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import one_line
 
@@ -39,7 +31,6 @@ class TextFormat(StrEnum):
     jsonl = "jsonl"
 
 
-@app.command()
 def check(
     config: ConfigOption = None,
     test: Annotated[
@@ -58,8 +49,8 @@ def check(
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
 
-    cfg, _ = _load(config, None)
-    with _quiet_broken_pipe():
+    cfg, _ = load(config, None)
+    with quiet_broken_pipe():
         out = sys.stdout
         out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
         for keyword in cfg.keywords:
@@ -94,7 +85,6 @@ def check(
             out.write(f"  {mark} {one_line(keyword.name)}: {one_line(reason)}\n")
 
 
-@app.command()
 def sentiment(
     texts: Annotated[
         list[str] | None, typer.Argument(help="Texts to score; without any, one per stdin line.")
@@ -150,7 +140,7 @@ def sentiment(
                 "sentiment_method": result.method,
             }
 
-    with _quiet_broken_pipe():
+    with quiet_broken_pipe():
         if fmt is TextFormat.jsonl:
             for row in rows():
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -181,7 +171,7 @@ def _optional_config(explicit: Path | None) -> Any:
     path = resolve_config_path(explicit)
     if explicit is None and not os.environ.get(CONFIG_ENV) and not path.exists():
         return None
-    return _load(path, None)[0]
+    return load(path, None)[0]
 
 
 def _stdin_lines() -> Iterable[str]:
@@ -189,36 +179,3 @@ def _stdin_lines() -> Iterable[str]:
         if number == 0:
             line = line.removeprefix("\ufeff")  # saved by Notepad or Excel
         yield line.rstrip("\r\n")
-
-
-@app.command()
-def rescore(
-    config: ConfigOption = None,
-    db: DbOption = None,
-    batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Rows per step.")] = 500,
-    wait: WaitOption = 10.0,
-) -> None:
-    """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
-    changed. Works in batches; a stopped rescore resumes where it stopped."""
-    from brandwatch_cli.lock import exclusive
-    from brandwatch_cli.scan.rescore import rescore as run_rescore
-    from brandwatch_cli.store.mentions import MentionStore
-
-    cfg, db_path = _load(config, db)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with (
-            exclusive(db_path.with_name(db_path.name + ".scan.lock"), "scan or rescore", wait),
-            MentionStore.open(db_path, create=False) as store,
-            _progress_bar("rescoring") as bar,
-        ):
-            result = run_rescore(store, cfg, batch=batch, on_batch=bar)
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "rescore interrupted; the batches done are kept, run it again to finish"
-        ) from None
-    typer.echo(
-        f"Rescored {result.rescored} mention{'s' if result.rescored != 1 else ''};"
-        f" {result.changed_labels} changed label",
-        err=True,
-    )

@@ -126,3 +126,47 @@ def build_digest(
         top=top_by_keyword,
         problems=tuple(stats.source_problems(store)),
     )
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    """A digest built but not yet recorded: what it covers, and whether it may move the
+    watermark once it went out."""
+
+    digest: Digest
+    window: Window
+    since_last: bool  # ``--since last``: from the watermark, which it moves once delivered
+
+
+def next_digest(
+    store: MentionStore,
+    since: datetime | None,
+    *,
+    keywords: Sequence[str],
+    rule: SpikeRule,
+    now: datetime,
+) -> DigestRun:
+    """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
+    earlier ``--since last`` digest covered (see ``digest_window``)."""
+    window = digest_window(store, since, now)
+    data = build_digest(store, window, keywords=keywords, rule=rule, now=now)
+    return DigestRun(data, window, since_last=since is None)
+
+
+def record_digest(
+    store: MentionStore, run: DigestRun, *, fmt: str, output: str | None, reached: bool
+) -> None:
+    """Log ``run`` once it was written. ``reached``: someone has it (it was printed or saved,
+    and at least one channel took it when it was sent); only then does a ``--since last``
+    digest move the watermark, so one that no channel took is covered again by the next."""
+    period = run.window.period
+    store.record_digest(
+        created=run.digest.generated_at,
+        since=period.since,
+        until=period.until,
+        fmt=fmt,
+        output=output,
+        mentions=run.digest.total.mentions,
+        watermark=run.since_last and reached,
+        last_id=run.window.last_id,
+    )

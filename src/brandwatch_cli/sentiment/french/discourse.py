@@ -255,8 +255,9 @@ def _verdicts(tokens: Sequence[Token]) -> set[int]:
 
 
 def _opens(tokens: Sequence[Token], token: Token) -> bool:
-    """Whether ``token`` is the first word of its sentence."""
-    first = next(t for t in tokens if t.sentence == token.sentence and t.kind == WORD)
+    """Whether ``token`` is the first word of its sentence (an emoji in a sentence of no words
+    opens nothing)."""
+    first = next((t for t in tokens if t.sentence == token.sentence and t.kind == WORD), None)
     return first is token
 
 

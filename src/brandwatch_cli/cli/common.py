@@ -1,0 +1,186 @@
+"""What the commands share: loading the config, reading filters, writing to stdout and stderr,
+progress bars, signals, and the --fail-on test.
+
+Glue only: no command lives here, and nothing here imports the app.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from brandwatch_cli.cli import status_codes
+from brandwatch_cli.cli.options import FailOn, Sentiment, Status
+from brandwatch_cli.errors import BrandwatchError, ConfigError
+from brandwatch_cli.text import one_line
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def load(config_path: Path | None, db: Path | None) -> tuple[Any, Path]:
+    """The config, and the database it names unless ``--db`` names another."""
+    from brandwatch_cli.config.load import load_config, resolve_config_path
+
+    config = load_config(resolve_config_path(config_path))
+    return config, (db if db is not None else config.database)
+
+
+def selection(
+    config: Any,
+    store: Any,
+    since: str | None,
+    until: str | None,
+    keyword: list[str] | None,
+    source: list[str] | None,
+    sentiment: Sentiment | None,
+    status: Sequence[Status] | None = None,
+    search: str | None = None,
+    now: datetime | None = None,
+) -> Any:
+    """The filter the options describe; relative times count from ``now`` (the command's one
+    "now", so that ``--since 48h`` is exactly 48 hours long)."""
+    from brandwatch_cli.cli.periods import parse_moment
+    from brandwatch_cli.store import queries
+
+    now = now or utc_now()
+    start = parse_moment(since, now) if since else None
+    end = parse_moment(until, now, "--until") if until else None
+    if start is not None and start >= (end or now):
+        said = f"--until {until}" if until else "now"
+        raise ConfigError(
+            f"--since {since} ({start:%Y-%m-%d %H:%M}) is not before {said}"
+            f" ({(end or now):%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
+        )
+    names = {k.name.casefold(): k.name for k in config.keywords}
+    for stored in queries.stored_keywords(store):
+        names.setdefault(stored.casefold(), stored)
+    _known_names("--keyword", keyword or (), list(names.values()), casefold=True)
+    if source:
+        known_sources = [s.name for s in config.sources]
+        _known_names("--source", source, known_sources + queries.stored_sources(store))
+    return queries.MentionFilter(
+        since=start,
+        until=end,
+        keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
+        sources=tuple(source or ()),
+        sentiment=sentiment.value if sentiment else None,
+        statuses=tuple(s.value for s in status or ()),
+        search=search,
+    )
+
+
+def _known_names(
+    option: str, given: Sequence[str], known: list[str], *, casefold: bool = False
+) -> None:
+    """A filter naming nothing configured or stored is a typo, not "no mentions": exit 2."""
+    import difflib
+
+    def norm(name: str) -> str:
+        return name.casefold() if casefold else name
+
+    known = sorted(set(known))
+    what = option.removeprefix("--")
+    for name in given:
+        if norm(name) not in {norm(k) for k in known}:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)}"
+            raise ConfigError(
+                f"{option} {name!r}: no such {what} in the config or database ({hint})"
+            )
+
+
+@contextmanager
+def quiet_broken_pipe() -> Iterator[None]:
+    """``brandwatch export | head -1``: stop quietly when the reader goes away; any other
+    failure to write stdout is one line, not a traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(status_codes.SUCCESS) from None
+    except OSError as exc:  # stdout redirected to a full disk, a closed terminal...
+        raise BrandwatchError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr when it is a terminal, else nothing; yields
+    ``update(done, total, description="")``."""
+    if not sys.stderr.isatty():
+        yield lambda done, total, description="": None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from brandwatch_cli.output import terminal as render
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=render.console(sys.stderr),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, description: str = "") -> None:
+            progress.update(task, completed=done, total=total, description=one_line(description))
+
+        yield update
+
+
+def error_line(line: str) -> None:
+    """One line on stderr, terminal control characters removed."""
+    from brandwatch_cli.text import strip_controls
+
+    sys.stderr.write(strip_controls(line) + "\n")
+    sys.stderr.flush()
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM (a cron timeout, systemd stop) stops the run as Ctrl-C does."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops the run through Ctrl-C's handler: while a scan runs that is asyncio's,
+    which cancels the scan task so each source unwinds cleanly (a KeyboardInterrupt raised
+    here could land inside the event loop's own machinery, leaving a task with an unretrieved
+    exception and a traceback on stderr). Where SIGINT is ignored (a background job), it is a
+    plain KeyboardInterrupt."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
+
+
+def fails(fail_on: Sequence[FailOn] | None, spikes: Sequence[Any], source_errors: bool) -> bool:
+    """Whether a --fail-on condition holds."""
+    wanted = set(fail_on or ())
+    kinds = {spike.kind for spike in spikes}
+    return bool(
+        (FailOn.spike in wanted and "spike" in kinds)
+        or (FailOn.negative_spike in wanted and "negative-spike" in kinds)
+        or (FailOn.source_errors in wanted and source_errors)
+    )
+
+
+def report_deliveries(deliveries: Sequence[Any]) -> None:
+    """One error line per notification that did not go out."""
+    for delivery in deliveries:
+        if not delivery.ok:
+            error_line(f"error: notification to {delivery.target} failed: {delivery.error}")

@@ -1,0 +1,130 @@
+"""Reading stored mentions back: ``mentions``, ``export`` and ``search``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from brandwatch_cli.cli.common import load, quiet_broken_pipe, selection
+from brandwatch_cli.cli.options import (
+    ConfigOption,
+    DbOption,
+    ExportFormat,
+    KeywordOption,
+    ListFormat,
+    ListFormatOption,
+    SentimentOption,
+    SinceOption,
+    SourceOption,
+    StatusOption,
+    UntilOption,
+)
+from brandwatch_cli.errors import ConfigError, StoreError
+
+
+def mentions(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    keyword: KeywordOption = None,
+    source: SourceOption = None,
+    sentiment: SentimentOption = None,
+    status: StatusOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
+) -> None:
+    """List stored mentions, newest first."""
+    from brandwatch_cli.store import queries
+    from brandwatch_cli.store.mentions import MentionStore
+
+    cfg, db_path = load(config, db)
+    with MentionStore.open(db_path, create=False) as store:
+        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
+        print_mentions(queries.iter_mentions(store, chosen, limit), fmt)
+
+
+def print_mentions(rows: Iterable[dict[str, Any]], fmt: ListFormat) -> None:
+    """Mentions as a table (plain tab-separated lines when piped), CSV or JSON Lines."""
+    from brandwatch_cli.output import export as exporter
+    from brandwatch_cli.output import terminal as render
+
+    with quiet_broken_pipe():
+        if fmt is ListFormat.table:
+            shown = render.mentions(rows, render.console())
+        else:
+            shown = exporter.write(rows, sys.stdout, fmt.value)
+    if not shown and fmt is ListFormat.table:
+        typer.echo("No mentions match.", err=True)
+
+
+def export(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv or jsonl.")
+    ] = ExportFormat.csv,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    keyword: KeywordOption = None,
+    source: SourceOption = None,
+    sentiment: SentimentOption = None,
+    status: StatusOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N.")] = None,
+) -> None:
+    """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
+    from brandwatch_cli.output import export as exporter
+    from brandwatch_cli.output.files import write_output
+    from brandwatch_cli.store import queries
+    from brandwatch_cli.store.mentions import MentionStore
+
+    cfg, db_path = load(config, db)
+    with MentionStore.open(db_path, create=False) as store:
+        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
+        rows = queries.iter_mentions(store, chosen, limit)
+        if output is None:
+            with quiet_broken_pipe():
+                exporter.write(rows, sys.stdout, fmt.value)
+            return
+        count = write_output(output, lambda handle: exporter.write(rows, handle, fmt.value))
+    typer.echo(f"Wrote {count} mentions to {output}", err=True)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (SQLite FTS5 syntax).")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    keyword: KeywordOption = None,
+    source: SourceOption = None,
+    sentiment: SentimentOption = None,
+    status: StatusOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
+) -> None:
+    """Full-text search of stored mentions (title, text, author), newest first.
+
+    Accent- and case-insensitive; "quoted phrases", OR, NOT, prefix* as in SQLite FTS5.
+    """
+    from brandwatch_cli.store import queries
+    from brandwatch_cli.store.mentions import MentionStore
+
+    cfg, db_path = load(config, db)
+    with MentionStore.open(db_path, create=False) as store:
+        chosen = selection(
+            cfg, store, since, until, keyword, source, sentiment, status, search=query
+        )
+        try:
+            rows: Any = list(queries.iter_mentions(store, chosen, limit))
+        except StoreError as exc:  # the query, not the database: SQLite's FTS5 refused it
+            reason = str(exc).rsplit(": ", 1)[-1]
+            raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None
+        print_mentions(rows, fmt)

@@ -1,0 +1,89 @@
+"""The options several commands share, and the choices they take.
+
+Defined once so that ``--since`` reads the same, with the same help, wherever it appears.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Sentiment(StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class Status(StrEnum):
+    new = "new"
+    todo = "todo"
+    replied = "replied"
+    ignored = "ignored"
+
+
+class FailOn(StrEnum):
+    spike = "spike"
+    negative_spike = "negative-spike"
+    source_errors = "source-errors"
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Config file [default: $BRANDWATCH_CONFIG or ./brandwatch.yaml]."
+    ),
+]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Database file, overriding the config's 'database'.")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Start of the period: 24h, 7d, 2w or an ISO date.")
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option("--until", help="End of the period (exclusive), same forms as --since."),
+]
+KeywordOption = Annotated[
+    list[str] | None, typer.Option("--keyword", "-k", help="Only this keyword (repeatable).")
+]
+SourceOption = Annotated[
+    list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+]
+SentimentOption = Annotated[
+    Sentiment | None, typer.Option("--sentiment", help="Only mentions with this label.")
+]
+StatusOption = Annotated[
+    list[Status] | None,
+    typer.Option("--status", help="Only mentions with this status: new, todo, replied, ignored."),
+]
+ListFormatOption = Annotated[
+    ListFormat,
+    typer.Option("--format", "-f", help="table (a plain listing when piped), csv or jsonl."),
+]
+FailOnOption = Annotated[
+    list[FailOn] | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 5 when this happens: spike, negative-spike or source-errors (repeatable).",
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", min=0, help="Seconds to wait for another run to finish [10]."),
+]

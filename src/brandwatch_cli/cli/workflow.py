@@ -1,0 +1,35 @@
+"""Acting on what was heard: ``mark`` mentions as to do, replied or ignored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from brandwatch_cli.cli.common import load, utc_now
+from brandwatch_cli.cli.options import ConfigOption, DbOption, Status
+from brandwatch_cli.errors import BrandwatchError
+
+
+def mark(
+    ids: Annotated[list[int], typer.Argument(help="Mention ids (from `mentions` or `export`).")],
+    status: Annotated[
+        Status, typer.Option("--status", help="todo, replied, ignored (or new again).")
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with them.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Mark mentions as to do, replied or ignored: digests and reports stop listing handled
+    ones as needing an answer."""
+    from brandwatch_cli.store.mentions import MentionStore
+
+    _, db_path = load(config, db)
+    with MentionStore.open(db_path, create=False) as store:
+        missing = store.set_status(ids, status.value, note, utc_now())
+    if missing:
+        raise BrandwatchError(
+            f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
+        )
+    done = len(set(ids))
+    typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {status.value}", err=True)

@@ -1,0 +1,35 @@
+"""Scoring never fails on what the web sends: any text, any language, emoji anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brandwatch_cli.sentiment import analyzer as sentiment
+
+EMOJI = "👏😡👍👎😀😭❤️🔥🙏💩😂🤬✨"
+LANGUAGES = [None, "en", "fr", "de", "es", "ja"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "text", ["Das ist gut 👏", "👏", "👏 !", "Super. 👏👏", "Bof. 👏 Merci 👏", "« 👏 »"]
+)
+def test_an_emoji_sentence_without_words_is_scored(text, language):
+    result = sentiment.analyze(text, language)
+    assert -1.0 <= result.score <= 1.0
+    assert result.label in ("positive", "neutral", "negative")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(EMOJI) + list("abc Super génial merci . ! ? , ;:)")),
+        max_size=60,
+    ),
+    st.sampled_from(LANGUAGES),
+)
+def test_any_mix_of_words_emoji_and_punctuation_is_scored(text, language):
+    result = sentiment.analyze(text, language)
+    assert -1.0 <= result.score <= 1.0
