@@ -92,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     args = parser.parse_args()
-    from brandwatch_cli.output.report_text import report_json
+    from brandwatch_cli.output.json import report_json
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"

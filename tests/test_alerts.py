@@ -83,4 +83,4 @@ def test_a_spike_says_how_long_its_window_is(window, said):
     rule = SpikeRule(window=window)
     spike = find_spike("Acme", VOLUME, 40, [5, 6, 4, 5], rule)
     assert spike is not None and spike.window_text == said
-    assert f"40 mentions in the last {said} (usually 5.0" in spike_line(spike)
+    assert f"40 mentions in the last {said}, usually 5.0 (threshold" in spike_line(spike)

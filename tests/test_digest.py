@@ -181,8 +181,8 @@ def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
     assert first.exit_code == 5
     posts = [json.loads(h["x-body"]) for path, h in feed_server.requests if path == "/hook"]
     assert len(posts) == 1
-    assert "Acme: negative spike, 20 negative mentions" in posts[0]["message"]
-    assert "Acme: spike, 20 mentions" in posts[0]["message"]
+    assert "Acme: negative spike: 20 negative mentions" in posts[0]["message"]
+    assert "Acme: spike: 20 mentions" in posts[0]["message"]
     again = cli("scan", "-c", config, "--notify")
     assert again.exit_code == 0
     assert len([p for p, _ in feed_server.requests if p == "/hook"]) == 1  # told once per window
@@ -191,10 +191,9 @@ def test_scan_notifies_a_spike_once_and_fails_on_it(cli, feed_server, tmp_path):
 
 
 def test_an_alert_no_channel_took_is_offered_again_and_one_taken_is_not(tmp_path):
-    from brandwatch_cli.store import MentionStore
-
     from brandwatch_cli.insight import alerts
     from brandwatch_cli.models import SpikeRule
+    from brandwatch_cli.store import MentionStore
 
     now = datetime.now(UTC)
     _history(tmp_path / "mentions.db", now)
@@ -216,10 +215,9 @@ def test_an_alert_no_channel_took_is_offered_again_and_one_taken_is_not(tmp_path
 
 
 def test_only_a_digest_that_reached_someone_moves_the_watermark(setup):
-    from brandwatch_cli.store import MentionStore
-
     from brandwatch_cli.insight.digest import next_digest, record_digest
     from brandwatch_cli.models import SpikeRule
+    from brandwatch_cli.store import MentionStore
 
     _, _, tmp_path = setup
     now = datetime.now(UTC)

@@ -8,6 +8,7 @@ from brandwatch_cli.text import (
     html_to_text,
     is_word_char,
     language_tag,
+    one_line,
     strip_controls,
 )
 
@@ -37,6 +38,11 @@ def test_clean_text_removes_terminal_escapes_and_bidi_overrides():
 
 def test_strip_controls_keeps_text_but_drops_escape():
     assert strip_controls("a\x1b[2Jb\x07c") == "abc"
+
+
+def test_one_line_breaks_lines_into_spaces_and_keeps_the_spacing():
+    assert one_line("Ac\nme\r\n\x1b[31mred\t\u202e  two") == "Ac me  red  two"
+    assert one_line(42) == "42"
 
 
 def test_fold_is_case_accent_and_whitespace_insensitive():

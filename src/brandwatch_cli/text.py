@@ -81,6 +81,15 @@ def strip_controls(value: str) -> str:
     return _CONTROL_RE.sub("", _without_escapes(value))
 
 
+def one_line(value: object) -> str:
+    """``value`` as one line of text to show: controls out, line breaks to spaces.
+
+    For output, where stored text is shown as it is (spacing kept, nothing cut); ``clean_text``
+    is for input, where what is stored is normalised once.
+    """
+    return strip_controls(str(value).replace("\n", " ").replace("\r", " "))
+
+
 def _without_escapes(value: str) -> str:
     """``value`` without whole escape sequences; most text has none, and costs one scan."""
     return _ESCAPE_RE.sub("", value) if "\x1b" in value else value

@@ -20,6 +20,7 @@ from brandwatch_cli.cli.common import load, quiet_broken_pipe
 from brandwatch_cli.cli.options import ConfigOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.text import one_line
 
 SENTIMENT_COLUMNS = ("language", "sentiment", "sentiment_label", "text", "sentiment_method")
 
@@ -54,21 +55,21 @@ def check(
         out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
         for keyword in cfg.keywords:
             node = keyword_node(keyword)
-            out.write(f"\n{plaintext.clean(keyword.name)}\n")
-            out.write(f"  query: {plaintext.clean(format_query(node))}\n")
-            out.write(f"  matches: {plaintext.clean(describe(node))}\n")
+            out.write(f"\n{one_line(keyword.name)}\n")
+            out.write(f"  query: {one_line(format_query(node))}\n")
+            out.write(f"  matches: {one_line(describe(node))}\n")
             for label, values in (
                 ("excluded inside", keyword.exclude),
                 ("needs one of", keyword.require_any),
                 ("languages", keyword.languages),
             ):
                 if values:
-                    out.write(f"  {label}: {plaintext.clean(', '.join(values))}\n")
+                    out.write(f"  {label}: {one_line(', '.join(values))}\n")
             if keyword.case_sensitive:
                 out.write("  case-sensitive\n")
             if keyword.lexicon:
                 words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
-                out.write(f"  sentiment overrides: {plaintext.clean(words)}\n")
+                out.write(f"  sentiment overrides: {one_line(words)}\n")
         if test is None:
             return
         language = detect_language(mention_text(title, test))
@@ -81,7 +82,7 @@ def check(
                 reason += f", but the language {language or 'unknown'} is not one of"
                 reason += f" {', '.join(keyword.languages)}"
             mark = "MATCH   " if matched else "no match"
-            out.write(f"  {mark} {plaintext.clean(keyword.name)}: {plaintext.clean(reason)}\n")
+            out.write(f"  {mark} {one_line(keyword.name)}: {one_line(reason)}\n")
 
 
 def sentiment(

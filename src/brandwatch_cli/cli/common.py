@@ -20,7 +20,7 @@ import typer
 from brandwatch_cli.cli import status_codes
 from brandwatch_cli.cli.options import FailOn, Sentiment, Status
 from brandwatch_cli.errors import BrandwatchError, ConfigError
-from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.text import one_line
 
 
 def utc_now() -> datetime:
@@ -137,9 +137,7 @@ def progress_bar(label: str) -> Iterator[Callable[..., None]]:
         task = progress.add_task("", total=None)
 
         def update(done: int, total: int, description: str = "") -> None:
-            progress.update(
-                task, completed=done, total=total, description=plaintext.clean(description)
-            )
+            progress.update(task, completed=done, total=total, description=one_line(description))
 
         yield update
 

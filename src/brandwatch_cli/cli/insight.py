@@ -84,18 +84,17 @@ def report(
         _draw_chart(chart, data)
     with quiet_broken_pipe():
         if fmt is ReportFormat.json:
-            from brandwatch_cli.output.report_text import report_json
+            from brandwatch_cli.output.json import report_json
 
             sys.stdout.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
         elif fmt is ReportFormat.markdown:
-            from brandwatch_cli.output.report_text import report_markdown
+            from brandwatch_cli.output.markdown import report_markdown
 
             sys.stdout.write(report_markdown(data))
         else:
             from brandwatch_cli.output import terminal as render
-            from brandwatch_cli.output.report_terminal import render_report
 
-            render_report(data, render.console())
+            render.render_report(data, render.console())
 
 
 def digest(
@@ -130,7 +129,9 @@ def digest(
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.insight.digest import next_digest, record_digest
     from brandwatch_cli.lock import exclusive, lock_file
-    from brandwatch_cli.output import digest as digest_render
+    from brandwatch_cli.output.html import digest_html
+    from brandwatch_cli.output.markdown import digest_markdown
+    from brandwatch_cli.output.plain import digest_text
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -151,9 +152,9 @@ def digest(
             record_digest(store, run, fmt=fmt.value, output=None, reached=True)
             raise typer.Exit(status_codes.ALERT_FIRED if failing else status_codes.SUCCESS)
         render = {
-            DigestFormat.text: digest_render.digest_text,
-            DigestFormat.markdown: digest_render.digest_markdown,
-            DigestFormat.html: digest_render.digest_html,
+            DigestFormat.text: digest_text,
+            DigestFormat.markdown: digest_markdown,
+            DigestFormat.html: digest_html,
         }[fmt]
         body = render(data)
         if output is not None:

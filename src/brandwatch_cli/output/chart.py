@@ -4,8 +4,8 @@ The layout is computed once, as a ``Scene`` of plain shapes; ``trend_svg`` write
 self-contained SVG file (no script, stylesheet, font, image or link, nothing fetched) and
 ``chart_png.trend_png`` paints the same scene with Pillow. Each keyword is a solid line of its
 mentions per bucket and a dashed line, same colour, of its negative mentions, so negative
-volume reads without colour too. Keyword names are stripped of control characters (and escaped
-in SVG). Pure: a ``Report`` in, a scene or a string out.
+volume reads without colour too. Keyword names are put on one line without control characters
+(and escaped in SVG). Pure: a ``Report`` in, a scene or a string out.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from html import escape
 from typing import Literal
 
 from brandwatch_cli.insight.report import Report, TrendPoint
-from brandwatch_cli.output.report_text import period_text, when
-from brandwatch_cli.text import strip_controls
+from brandwatch_cli.output.wording import period_text, when
+from brandwatch_cli.text import one_line
 
 WIDTH = 960
 PLOT_HEIGHT = 320
@@ -32,7 +32,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 DASH = (6, 4)
 DOT = 4  # radius of the dot marking a single value
 GRID, AXIS, INK, NEUTRAL = "#dddddd", "#333333", "#222222", "#555555"
-#: What XML cannot hold, beyond the control characters ``strip_controls`` removes.
+#: What XML cannot hold, beyond the control characters ``one_line`` removes.
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 Point = tuple[float, float]
@@ -93,9 +93,10 @@ class Scene:
     legend: tuple[Shape, ...]
 
 
-def clean(value: object) -> str:
-    """Text from the web, fit to draw: no control, bidi-override or unpaired characters."""
-    return _NOT_XML.sub("", strip_controls(str(value)))
+def _drawable(value: object) -> str:
+    """Text from the web, fit to draw: one line, no control, bidi-override or unpaired
+    characters (what the SVG and the PNG both need)."""
+    return _NOT_XML.sub("", one_line(value))
 
 
 def nice_top(value: int) -> tuple[int, int]:
@@ -157,7 +158,7 @@ def _legend_item(slot: int, y0: int, colour: str, dashed: bool, label: str) -> l
 def trend_scene(report: Report) -> Scene:
     """Mentions (solid) and negative mentions (dashed) per bucket per keyword, with axes,
     a title and a legend."""
-    trend = [(clean(name), points) for name, points in report.trend.items() if points]
+    trend = [(_drawable(name), points) for name, points in report.trend.items() if points]
     high = max((p.mentions for _, points in trend for p in points), default=0)
     top, step = nice_top(high)
     legend_top = TOP + PLOT_HEIGHT + BOTTOM + 20
@@ -195,7 +196,7 @@ def trend_scene(report: Report) -> Scene:
 
 def _text(value: object) -> str:
     """Text for an SVG element or attribute: nothing XML rejects, markup escaped."""
-    return escape(clean(value), quote=True)
+    return escape(_drawable(value), quote=True)
 
 
 def _dash(dashed: bool) -> str:

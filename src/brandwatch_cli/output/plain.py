@@ -1,30 +1,28 @@
-"""Text for pipes and cron mail: aligned columns, no colour, no Rich (nothing to import).
+"""Text for pipes and cron mail: aligned columns, scan lines, spike alerts, the digest as text.
 
-Web text is stripped of control characters here too: a piped report still reaches a terminal
-eventually (``| less``, a mail client).
+No colour and no Rich. Web text is put on one line without control characters here too: a
+piped report still reaches a terminal eventually (``| less``, a mail client). Every command
+imports this module, so what only the digest or an alert needs is imported when they run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from brandwatch_cli.text import strip_controls
+from brandwatch_cli.models import MentionRow
+from brandwatch_cli.text import one_line, strip_controls
 
 if TYPE_CHECKING:
-    from brandwatch_cli.models import ScanResult
-
-
-def clean(value: object) -> str:
-    """One line of text safe for a terminal: control characters out, newlines to spaces."""
-    return strip_controls(str(value).replace("\n", " ").replace("\r", " "))
+    from brandwatch_cli.insight.digest import Digest
+    from brandwatch_cli.models import ScanResult, Spike
 
 
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = ()
 ) -> str:
     """Columns padded to their widest cell; columns named in ``right`` are right-aligned."""
-    cells = [[clean(c) for c in row] for row in rows]
+    cells = [[one_line(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -73,12 +71,59 @@ def summary_rows(result: ScanResult) -> list[tuple[str, ...]]:
     ]
 
 
-def spike_line(spike: Any) -> str:
-    """One alert line, e.g. ``Acme: spike, 42 mentions in the last 24 h (usually 6.5; alert
-    above 14.2)``."""
-    kind = "negative spike" if spike.kind == "negative-spike" else "spike"
-    noun = "negative mentions" if spike.kind == "negative-spike" else "mentions"
-    return clean(
-        f"{spike.keyword}: {kind}, {spike.count} {noun} in the last {spike.window_text}"
-        f" (usually {spike.mean:.1f}; alert above {spike.threshold:.1f})"
-    )
+def spike_line(spike: Spike) -> str:
+    """One alert line, the same in ``scan --notify`` and the digest: ``Acme: spike: 25
+    mentions in the last 24 h, usually 6.0 (threshold 14.2, 3 windows of history)``."""
+    from brandwatch_cli.output.wording import spike_text
+
+    return f"{one_line(spike.keyword)}: {spike_text(spike)}"
+
+
+# The digest -------------------------------------------------------------------------------
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest for a terminal or a cron mail: headings underlined, tables aligned."""
+    from brandwatch_cli.output import wording as w
+
+    lines = [w.digest_title(digest), w.digest_context(digest), "", w.digest_headline(digest), ""]
+    if digest.empty:
+        lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
+    lines += _heading("Alerts")
+    lines += [f"  ! {spike_line(s)}" for s in digest.alerts] or ["  none"]
+    if digest.keywords:
+        lines += [
+            "",
+            *_heading("Keywords"),
+            table(w.KEYWORD_COLUMNS, w.keyword_cells(digest), w.KEYWORD_COLUMNS[1:]),
+        ]
+    lines += ["", *_heading("Reply first (most negative, not yet handled)")]
+    lines += [
+        line for row in digest.reply_first for line in _text_mention(row, f"#{row.get('id')}")
+    ] or ["  nothing to answer"]
+    lines += ["", *_heading("Top new mentions")]
+    for keyword, rows in w.top_mentions(digest):
+        lines.append(f"  {one_line(keyword)}")
+        lines += [line for row in rows for line in _text_mention(row, "-", indent=4)]
+    if not w.top_mentions(digest):
+        lines.append("  none")
+    if digest.problems:
+        lines += [
+            "",
+            *_heading("Source problems"),
+            table(w.PROBLEM_COLUMNS, w.problem_cells(digest.problems), ("failures",)),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _heading(title: str) -> list[str]:
+    return [title, "=" * len(title)]
+
+
+def _text_mention(row: MentionRow, mark: str, indent: int = 2) -> list[str]:
+    from brandwatch_cli.output import wording as w
+
+    pad = " " * (indent + len(mark) + 1)
+    lines = [f"{' ' * indent}{mark} {w.mention_title(row)}", f"{pad}{w.mention_facts(row)}"]
+    link = w.link_line(row.get("url"))
+    return [*lines, f"{pad}{link}"] if link else lines

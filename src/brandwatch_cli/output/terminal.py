@@ -1,11 +1,16 @@
 """Showing results to people: Rich tables on a terminal, plain text when piped.
 
-Every string that came from the web goes through ``safe`` (a Rich ``Text``, never markup, with
-terminal control characters removed), so a feed title cannot recolour or rewrite the screen.
+The scan summary, sources, mentions and the report. Every string that came from the web goes
+through ``safe`` (a Rich ``Text``, never markup, with terminal control characters removed), so
+a feed title cannot recolour or rewrite the screen; only http(s) URLs get a terminal hyperlink.
+
+In the report, colour only repeats what the glyphs say: negative volume is the ``▒`` part of a
+bar and a sparkline of its own, so NO_COLOR and piped output lose nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,9 +22,29 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
-from brandwatch_cli.text import strip_controls
+from brandwatch_cli.output.wording import (
+    LABELS,
+    QUIET,
+    average_change_text,
+    bar_cells,
+    change_text,
+    count_text,
+    engagement_text,
+    grouped,
+    headline,
+    mention_title,
+    mentions_text,
+    peak,
+    percent,
+    period_text,
+    sparkline,
+    stored_when,
+    when,
+)
+from brandwatch_cli.text import one_line, strip_controls, web_link
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}
 STATUS_STYLES = {
@@ -29,17 +54,17 @@ STATUS_STYLES = {
     "rate limited": "yellow",
     "skipped": "yellow",
 }
+NEGATIVE_STYLE = SENTIMENT_STYLES["negative"]
 PIPED_WIDTH = 160
 
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         """``brandwatch report | head -1``: the reader has what it wanted. Stop writing and
-        exit 0, as ``export`` does (Rich's own choice, 1, fails ``set -o pipefail`` scripts)."""
+        raise the error as a plain write would, for the command line to end quietly as it
+        does for ``export`` (Rich's own choice, exit 1, fails ``set -o pipefail`` scripts)."""
         self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0)
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def console(file: IO[str] | None = None) -> Console:
@@ -125,20 +150,16 @@ def sources(
             safe(name),
             kinds.get(name, row.get("type") or ""),
             Text(status, style=STATUS_STYLES.get(status, "")),
-            _when(row.get("last_attempt")),
-            _when(row.get("last_success")),
+            stored_when(row.get("last_attempt")),
+            stored_when(row.get("last_success")),
             str(row.get("failures") or 0),
-            _when(row.get("next_attempt")),
+            stored_when(row.get("next_attempt")),
             "yes" if row.get("etag") else "",
             str(row.get("mentions") or 0),
             str(row.get("recent") or 0),
             safe(note),
         )
     out.print(table)
-
-
-def _when(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else ""
 
 
 def mentions(rows: Iterable[MentionRow], out: Console) -> int:
@@ -157,9 +178,7 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
                 row["url"] or "",
                 row["status"],
             )
-            out.file.write(
-                "\t".join(strip_controls(str(f)).replace("\t", " ") for f in fields) + "\n"
-            )
+            out.file.write("\t".join(one_line(f) for f in fields) + "\n")
             count += 1
         return count
     table = _table()
@@ -171,7 +190,7 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
             title.stylize(Style(link=row["url"]))
         table.add_row(
             str(row["id"]),
-            (row["published_at"] or row["fetched_at"])[:16].replace("T", " "),
+            stored_when(row["published_at"] or row["fetched_at"]),
             safe(row["source"]),
             safe(row["keywords"]),
             _sentiment(row["sentiment"], row["sentiment_label"]),
@@ -182,3 +201,142 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
     if count:
         out.print(table)
     return count
+
+
+# The report -------------------------------------------------------------------------------
+
+
+def render_report(report: Report, out: Console) -> None:
+    """Headline, keywords and share of voice, trend, who talks, what to answer first."""
+    _headline(report, out)
+    _keywords(report, out)
+    _trend(report, out)
+    _who_talks(report, out)
+    _reply_first(report.reply_first, out)
+
+
+def _headline(report: Report, out: Console) -> None:
+    out.print(Text(f"Brand mentions, {period_text(report.period)}", style="bold"))
+    out.print(Text(f"Compared with {period_text(report.previous)}", style="dim"))
+    line = Text(headline(report.total, report.previous_total))
+    line.stylize("bold", 0, len(mentions_text(report.total.mentions)))
+    out.print(line)
+    out.print()
+
+
+def _bar(value: float, maximum: float, negative: float) -> Text:
+    bad, good = bar_cells(value, maximum, negative)
+    return Text.assemble(("▒" * bad, NEGATIVE_STYLE), ("█" * good, "cyan"))
+
+
+def _shares(counts: Counts) -> list[Text]:
+    return [Text(percent(counts.share(label)), style=SENTIMENT_STYLES[label]) for label in LABELS]
+
+
+def _keywords(report: Report, out: Console) -> None:
+    table = _table("Keywords and share of voice (bar: █ mentions, ▒ negative)")
+    headers = ("keyword", "mentions", "share of voice", "", "change", *LABELS, "average", "Δ")
+    for name in headers:
+        table.add_column(name, justify="left" if name in ("keyword", "") else "right")
+    top = max((k.share_of_voice for k in report.keywords), default=0.0)
+    for k in report.keywords:
+        table.add_row(*_keyword_row(k, top))
+    out.print(table)
+
+
+def _keyword_row(k: KeywordStats, top: float) -> list[Text | str]:
+    return [
+        safe(k.keyword),
+        str(k.now.mentions),
+        percent(k.share_of_voice),
+        _bar(k.share_of_voice, top, k.share_of_voice * k.now.share("negative")),
+        change_text(k.now.mentions, k.before.mentions),
+        *_shares(k.now),
+        _sentiment(k.now.average),
+        average_change_text(k.now.average, k.before.average),
+    ]
+
+
+def _trend(report: Report, out: Console) -> None:
+    series = list(report.trend.items())
+    if not series or not series[0][1]:
+        return
+    first = series[0][1]
+    size = grouped(first)[1]
+    unit = f"{size} {report.bucket}s" if size > 1 else report.bucket
+    span = f"{when(first[0].start, report.bucket)} → {when(first[-1].start, report.bucket)}"
+    table = _table(f"Trend per {report.bucket}, {span} (one mark per {unit}, {QUIET} none)")
+    for name in ("keyword", "mentions", "negative", "total", "neg.", "peak"):
+        table.add_column(name, justify="right" if name in ("total", "neg.") else "left")
+    for name, points in series:
+        table.add_row(*_trend_row(name, points, report.bucket))
+    out.print(table)
+
+
+def _trend_row(name: str, points: Sequence[TrendPoint], bucket: str) -> list[Text | str]:
+    cells = grouped(points)[0]
+    high = max((p.mentions for p in cells), default=0)
+    best = peak(points)
+    negative = sum(p.negative for p in points)
+    return [
+        safe(name),
+        Text(sparkline([p.mentions for p in cells], high), style="cyan"),
+        Text(sparkline([p.negative for p in cells], high), style=NEGATIVE_STYLE),
+        str(sum(p.mentions for p in points)),
+        Text(str(negative), style=NEGATIVE_STYLE if negative else ""),
+        f"{when(best.start, bucket)}: {best.mentions} ({best.negative} negative)" if best else "-",
+    ]
+
+
+def _who_talks(report: Report, out: Console) -> None:
+    _ranked("Top sources", report.sources, False, out)
+    _ranked("Top domains", report.domains, False, out)
+    _ranked("Top authors (by mentions)", report.authors, True, out)
+    _ranked("Influencers (authors by interactions)", report.influencers, True, out)
+
+
+def _ranked(title: str, rows: Sequence[Ranked], people: bool, out: Console) -> None:
+    if not rows:
+        return
+    table = _table(title)
+    headers = ["name", "mentions", "negative", "average", "interactions"]
+    for name in headers + (["followers"] if people else []):
+        table.add_column(name, justify="left" if name == "name" else "right")
+    for r in rows:
+        table.add_row(
+            safe(r.name),
+            str(r.mentions),
+            Text(str(r.negative), style=NEGATIVE_STYLE if r.negative else ""),
+            _sentiment(r.average),
+            count_text(r.interactions),
+            *([count_text(r.followers)] if people else []),
+        )
+    out.print(table)
+
+
+def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
+    if not rows:
+        out.print(Text("No negative mentions waiting for a reply.", style="green"))
+        return
+    table = _table("Reply first: most negative mentions not yet handled")
+    for name in ("id", "sentiment", "source", "title", "link", "engagement", "status"):
+        table.add_column(
+            name,
+            justify="right" if name in ("id", "sentiment") else "left",
+            overflow="fold",
+        )
+    for row in rows:
+        title = safe(mention_title(row))
+        link = web_link(row.get("url"))
+        if link:
+            title.stylize(Style(link=link))
+        table.add_row(
+            safe(row.get("id")),
+            _sentiment(row.get("sentiment"), row.get("sentiment_label")),
+            safe(row.get("source")),
+            title,
+            safe(row.get("url")),
+            safe(engagement_text(row.get("engagement"))),
+            safe(row.get("status")),
+        )
+    out.print(table)

@@ -13,7 +13,9 @@ import pytest
 from brandwatch_cli.insight.digest import Digest
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period
 from brandwatch_cli.models import MENTION_COLUMNS, NEGATIVE, VOLUME, Spike
-from brandwatch_cli.output.digest import digest_html, digest_markdown, digest_text
+from brandwatch_cli.output.html import digest_html
+from brandwatch_cli.output.markdown import digest_markdown
+from brandwatch_cli.output.plain import digest_text
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 HOSTILE = (

@@ -10,7 +10,7 @@ from PIL import Image
 from brandwatch_cli.insight.report import TrendPoint
 from brandwatch_cli.output.chart import PALETTE, trend_scene
 from brandwatch_cli.output.chart_png import dashes, system_font, trend_png
-from test_report_render import ACME_NEGATIVE, ACME_VOLUME, SINCE, make_report, points
+from test_output_report import ACME_NEGATIVE, ACME_VOLUME, SINCE, make_report, points
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -15,11 +15,12 @@ from rich.console import Console
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MENTION_COLUMNS
-from brandwatch_cli.output import report_text
+from brandwatch_cli.output import json as report_json_module
 from brandwatch_cli.output.chart import nice_top, trend_svg
-from brandwatch_cli.output.report_terminal import render_report
-from brandwatch_cli.output.report_text import report_json, report_markdown, sparkline
-from brandwatch_cli.output.terminal import console
+from brandwatch_cli.output.json import report_json
+from brandwatch_cli.output.markdown import report_markdown
+from brandwatch_cli.output.terminal import console, render_report
+from brandwatch_cli.output.wording import sparkline
 
 SINCE = datetime(2026, 11, 13, 12, tzinfo=UTC)
 UNTIL = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -345,7 +346,7 @@ def test_json_round_trips_with_the_documented_keys():
 
 
 def test_every_json_key_is_documented():
-    doc = report_text.__doc__ or ""
+    doc = report_json_module.__doc__ or ""
     data = report_json(make_report())
     keys = TOP_KEYS | COUNT_KEYS | RANKED_KEYS | {"since", "until", "keyword", "share_of_voice"}
     keys |= set(data["trend"]["Acme"][0]) | set(data["reply_first"][0])

@@ -1,0 +1,124 @@
+"""The report as JSON, for scripts: ``brandwatch report --format json``.
+
+JSON (``report_json``), version 1. Keys are only ever added; a changed meaning gets a new
+``version``. Everything is plain JSON (``json.dumps`` works as is); strings are as stored.
+
+- ``version`` (int): 1.
+- ``period``, ``previous_period`` (object): ``since``, ``until`` (string): ISO 8601 in UTC
+  with an explicit offset (``2026-11-20T12:00:00+00:00``); ``since`` is included, ``until``
+  is not. The previous period has the same length and ends where ``period`` begins.
+- ``bucket`` (string): ``"hour"`` or ``"day"``, the width of one ``trend`` point.
+- ``total`` (object): every mention of the period, each counted once.
+
+  - ``mentions``, ``previous_mentions`` (int): in the period, in the previous one.
+  - ``change`` (number or null): ``(mentions - previous_mentions) / previous_mentions``
+    (0.5 is +50 %); null when the previous period had none.
+  - ``positive``, ``neutral``, ``negative`` (int): mentions with that sentiment label.
+  - ``shares`` (object): ``positive``, ``neutral``, ``negative`` as fractions of
+    ``mentions`` (0 when there are none).
+  - ``average``, ``previous_average`` (number or null): mean sentiment, -1..+1, of the
+    mentions in a language we score; null when there were none.
+  - ``average_change`` (number or null): ``average - previous_average``, a difference in
+    points rather than a fraction (averages cross zero); null if either is null.
+
+- ``keywords`` (array, in report order: the selected or configured keywords, then others by
+  name): every key of ``total``, plus ``keyword`` (string) and ``share_of_voice`` (number:
+  the keyword's fraction of all keyword mentions in the period; a mention naming two
+  keywords counts for both).
+- ``trend`` (object): keyword -> array of ``{"start": string (ISO 8601 UTC, bucket start),
+  "mentions": int, "negative": int}``, one per bucket in time order, quiet buckets as zeros.
+- ``sources``, ``domains``, ``authors`` (most mentions first) and ``influencers`` (authors,
+  most interactions first): arrays of ``{"name": string, "mentions": int, "interactions":
+  number (likes, replies, shares... summed), "followers": number or null (the largest
+  seen), "negative": int, "average": number or null}``.
+- ``reply_first`` (array): the most negative mentions not yet handled (status ``new`` or
+  ``todo``), most negative first. Each has every field of ``brandwatch export --format
+  jsonl`` (``id`` int, ``source``, ``title``, ``url``, ``author``, ``published_at`` and
+  ``fetched_at`` (ISO 8601 UTC strings or null), ``language``, ``sentiment`` (number),
+  ``sentiment_label``, ``text``, ``sentiment_method``, ``status``, ``note``), except that
+  ``keywords`` is an array of strings, and ``engagement`` is an object of counter name ->
+  number (``{}`` when none), as in the JSONL export.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from brandwatch_cli.insight.report import Counts, Ranked, Report, change
+from brandwatch_cli.models import MENTION_COLUMNS, MentionRow
+from brandwatch_cli.output.wording import LABELS, average_change, engagement, iso_utc
+
+JSON_VERSION = 1
+
+
+def _number(value: float | None) -> float | None:
+    return value if value is None or math.isfinite(value) else None
+
+
+def _counts(now: Counts, before: Counts) -> dict[str, Any]:
+    return {
+        "mentions": now.mentions,
+        "previous_mentions": before.mentions,
+        "change": change(now.mentions, before.mentions),
+        "positive": now.positive,
+        "neutral": now.neutral,
+        "negative": now.negative,
+        "shares": {label: now.share(label) for label in LABELS},
+        "average": _number(now.average),
+        "previous_average": _number(before.average),
+        "average_change": _number(average_change(now.average, before.average)),
+    }
+
+
+def _ranked(rows: Sequence[Ranked]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": r.name,
+            "mentions": r.mentions,
+            "interactions": _number(r.interactions) or 0,
+            "followers": _number(r.followers),
+            "negative": r.negative,
+            "average": _number(r.average),
+        }
+        for r in rows
+    ]
+
+
+def mention_json(row: MentionRow) -> dict[str, Any]:
+    """A mention row as in the JSONL export, ``keywords`` split into a list."""
+    record = {column: row.get(column) for column in MENTION_COLUMNS}
+    record["keywords"] = [k for k in str(row.get("keywords") or "").split(";") if k]
+    record["engagement"] = engagement(row.get("engagement"))
+    return record
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as the JSON structure described in this module's docstring."""
+    return {
+        "version": JSON_VERSION,
+        "period": {"since": iso_utc(report.period.since), "until": iso_utc(report.period.until)},
+        "previous_period": {
+            "since": iso_utc(report.previous.since),
+            "until": iso_utc(report.previous.until),
+        },
+        "bucket": report.bucket,
+        "total": _counts(report.total, report.previous_total),
+        "keywords": [
+            {"keyword": k.keyword, **_counts(k.now, k.before), "share_of_voice": k.share_of_voice}
+            for k in report.keywords
+        ],
+        "trend": {
+            name: [
+                {"start": iso_utc(p.start), "mentions": p.mentions, "negative": p.negative}
+                for p in points
+            ]
+            for name, points in report.trend.items()
+        },
+        "sources": _ranked(report.sources),
+        "domains": _ranked(report.domains),
+        "authors": _ranked(report.authors),
+        "influencers": _ranked(report.influencers),
+        "reply_first": [mention_json(row) for row in report.reply_first],
+    }

@@ -1,0 +1,211 @@
+"""Reports and digests as GitHub-flavoured Markdown, for documents, chats and issues.
+
+Web text (titles, names, sources, keywords) is escaped so it cannot open a link, an emphasis,
+a tag or a table cell, and lives on one line; only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
+from brandwatch_cli.models import MentionRow
+from brandwatch_cli.output.wording import (
+    KEYWORD_COLUMNS,
+    LABELS,
+    PROBLEM_COLUMNS,
+    average_change_text,
+    average_text,
+    bar,
+    change_text,
+    count_text,
+    digest_context,
+    digest_headline,
+    digest_title,
+    engagement_text,
+    grouped,
+    headline,
+    keyword_cells,
+    mention_facts,
+    mention_title,
+    peak,
+    percent,
+    period_text,
+    problem_cells,
+    sparkline,
+    spike_text,
+    top_mentions,
+    when,
+)
+from brandwatch_cli.text import one_line, web_link
+
+if TYPE_CHECKING:
+    from brandwatch_cli.insight.digest import Digest
+
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|~"})
+
+
+# Reports ----------------------------------------------------------------------------------
+
+
+def md(value: object) -> str:
+    """Web text as inert Markdown on one line: no link, emphasis, tag, code or cell break."""
+    return one_line("" if value is None else value).translate(_MARKDOWN_SPECIAL)
+
+
+def md_link(text: str, url: object) -> str:
+    """``[text](url)`` for an http(s) URL; any other URL is escaped text after ``text``."""
+    link = web_link(url)
+    if link is None:
+        return md(text) + (f" (not a web link: {md(url)})" if url else "")
+    return f"[{md(text)}]({quote(link, safe=':/?#[]@!$&*+,;=%~-._')})"
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int = 0) -> str:
+    """A GFM table of already-escaped cells; columns from index ``right`` on align right."""
+    align = ["---" if i < right or not right else "--:" for i in range(len(headers))]
+    lines = [headers, align, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def md_mention(row: MentionRow) -> list[str]:
+    """Cells of a reply-first row: id, sentiment, source, linked title, engagement, status."""
+    return [
+        md(row.get("id")),
+        f"{average_text(row.get('sentiment'))} {md(row.get('sentiment_label') or '')}".strip(),
+        md(row.get("source")),
+        md_link(mention_title(row), row.get("url")),
+        md(engagement_text(row.get("engagement"))),
+        md(row.get("status")),
+    ]
+
+
+def _md_ranked(title: str, rows: Sequence[Ranked], people: bool) -> list[str]:
+    if not rows:
+        return []
+    headers = ["name", "mentions", "negative", "average", "interactions"]
+    headers += ["followers"] if people else []
+    body = [
+        [md(r.name), str(r.mentions), str(r.negative), average_text(r.average)]
+        + [count_text(r.interactions)]
+        + ([count_text(r.followers)] if people else [])
+        for r in rows
+    ]
+    return [f"### {title}", "", md_table(headers, body, right=1), ""]
+
+
+def report_markdown(report: Report) -> str:
+    """The report as a GitHub-flavoured Markdown document."""
+    lines = [
+        f"# Brand mentions, {period_text(report.period)}",
+        "",
+        f"Compared with {period_text(report.previous)}.",
+        "",
+        f"**{headline(report.total, report.previous_total)}**",
+        "",
+        "## Keywords and share of voice",
+        "",
+        "`█` mentions, `▒` negative.",
+        "",
+    ]
+    top = max((k.share_of_voice for k in report.keywords), default=0.0)
+    lines += [
+        md_table(
+            ["keyword", "mentions", "share of voice", "", "change", *LABELS, "average", "Δ"],
+            (_md_keyword(k, top) for k in report.keywords),
+            right=1,
+        ),
+        "",
+        f"## Trend per {report.bucket}",
+        "",
+    ]
+    rows = [_md_trend(name, points, report.bucket) for name, points in report.trend.items()]
+    if rows:
+        size = grouped(next(iter(report.trend.values())))[1]
+        unit = f"{size} {report.bucket}s" if size > 1 else report.bucket
+        headers = ["keyword", "mentions", "negative", "total", "negative total", "peak"]
+        lines += [f"One mark per {unit}; `·` is none.", "", md_table(headers, rows), ""]
+    else:
+        lines += ["No keywords.", ""]
+    lines += ["## Who talks", ""]
+    lines += _md_ranked("Top sources", report.sources, False)
+    lines += _md_ranked("Top domains", report.domains, False)
+    lines += _md_ranked("Top authors (by mentions)", report.authors, True)
+    lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
+    lines += ["## Reply first", ""]
+    if report.reply_first:
+        headers = ["id", "sentiment", "source", "title", "engagement", "status"]
+        lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
+    else:
+        lines.append("No negative mentions waiting for a reply.")
+    return "\n".join(lines) + "\n"
+
+
+def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str) -> list[str]:
+    cells = grouped(points)[0]
+    high = max((p.mentions for p in cells), default=0)
+    best = peak(points)
+    return [
+        md(name),
+        f"`{sparkline([p.mentions for p in cells], high)}`",
+        f"`{sparkline([p.negative for p in cells], high)}`",
+        str(sum(p.mentions for p in points)),
+        str(sum(p.negative for p in points)),
+        f"{when(best.start, bucket)} ({best.mentions})" if best else "-",
+    ]
+
+
+def _md_keyword(k: KeywordStats, top: float) -> list[str]:
+    negative = k.share_of_voice * k.now.share("negative")
+    return [
+        md(k.keyword),
+        str(k.now.mentions),
+        percent(k.share_of_voice),
+        f"`{bar(k.share_of_voice, top, negative)}`" if k.share_of_voice else "",
+        change_text(k.now.mentions, k.before.mentions),
+        *(percent(k.now.share(label)) for label in LABELS),
+        average_text(k.now.average),
+        average_change_text(k.now.average, k.before.average),
+    ]
+
+
+# Digests ----------------------------------------------------------------------------------
+
+
+def digest_markdown(digest: Digest) -> str:
+    lines = [
+        f"# {digest_title(digest)}",
+        "",
+        digest_context(digest),
+        "",
+        f"**{digest_headline(digest)}**",
+        "",
+    ]
+    if digest.empty:
+        lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
+    lines += ["## Alerts", ""]
+    lines += [f"- **{md(s.keyword)}**: {spike_text(s)}" for s in digest.alerts] or ["None."]
+    if digest.keywords:
+        cells = [[md(c) for c in row] for row in keyword_cells(digest)]
+        lines += ["", "## Keywords", "", md_table(KEYWORD_COLUMNS, cells, right=1)]
+    lines += ["", "## Reply first", ""]
+    if digest.reply_first:
+        headers = ["id", "sentiment", "source", "title", "engagement", "status"]
+        lines.append(md_table(headers, (md_mention(row) for row in digest.reply_first)))
+    else:
+        lines.append("Nothing to answer.")
+    lines += ["", "## Top new mentions"]
+    for keyword, rows in top_mentions(digest):
+        lines += ["", f"### {md(keyword)}", ""]
+        lines += [
+            f"- {md_link(mention_title(row), row.get('url'))} · {md(mention_facts(row))}"
+            for row in rows
+        ]
+    if not top_mentions(digest):
+        lines += ["", "None."]
+    if digest.problems:
+        cells = [[md(c) for c in row] for row in problem_cells(digest.problems)]
+        lines += ["", "## Source problems", "", md_table(PROBLEM_COLUMNS, cells)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,266 @@
+"""The words of reports, digests and alerts, the same in every medium: plain strings, not yet
+escaped (each medium escapes its own: ``terminal``, ``plain``, ``markdown``, ``html``, ``chart``).
+
+Numbers, times, shares and changes; sparklines and bars; a mention's title and facts; the
+parts of a digest; the one sentence that tells a spike. No I/O and no Rich here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
+from brandwatch_cli.models import NEGATIVE, MentionRow, SourceProblemRow, Spike
+from brandwatch_cli.text import one_line, web_link
+
+if TYPE_CHECKING:
+    from brandwatch_cli.insight.digest import Digest
+
+#: Longest sparkline drawn; longer trends are summed into wider cells.
+SPARK_CELLS = 48
+SPARKS = "▁▂▃▄▅▆▇█"
+QUIET = "·"
+BAR_CELLS = 20
+LABELS = ("positive", "neutral", "negative")
+PROBLEM_COLUMNS = ("source", "status", "failures", "next attempt", "last error")
+KEYWORD_COLUMNS = ("keyword", "new", "change", "share of voice", *LABELS, "average")
+
+
+# Numbers and times ------------------------------------------------------------------------
+
+
+def _utc(moment: datetime) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def when(moment: datetime, bucket: str = "hour") -> str:
+    """``2026-11-20 12:00`` in UTC (naive means UTC); just the date for day buckets."""
+    return f"{_utc(moment):%Y-%m-%d}" if bucket == "day" else f"{_utc(moment):%Y-%m-%d %H:%M}"
+
+
+def iso_utc(moment: datetime) -> str:
+    return _utc(moment).isoformat(timespec="seconds")
+
+
+def period_text(period: Period) -> str:
+    return f"{when(period.since)} → {when(period.until)} UTC"
+
+
+def stored_when(value: object) -> str:
+    """A stored ISO timestamp (``2026-11-20T12:00:00+00:00``) as ``2026-11-20 12:00``."""
+    return one_line(value)[:16].replace("T", " ") if value else ""
+
+
+def mentions_text(count: int, adjective: str = "") -> str:
+    """``1 mention``, ``3 new mentions``."""
+    return f"{count} {adjective + ' ' if adjective else ''}mention{'' if count == 1 else 's'}"
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction:.0%}"
+
+
+def change_text(now: int, before: int) -> str:
+    """``+50%``; ``new`` when the previous period had none; ``-`` when neither had any."""
+    relative = change(now, before)
+    if relative is None:
+        return "new" if now else "-"
+    return f"{relative:+.0%}"
+
+
+def average_text(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}"
+
+
+def average_change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def average_change_text(now: float | None, before: float | None) -> str:
+    difference = average_change(now, before)
+    return "-" if difference is None else f"{difference:+.2f}"
+
+
+def shares_text(counts: Counts) -> str:
+    return " · ".join(f"{label} {percent(counts.share(label))}" for label in LABELS)
+
+
+def headline(now: Counts, before: Counts, adjective: str = "") -> str:
+    """``20 mentions (+25% vs 16) · average sentiment +0.12 (+0.05 vs +0.07) · positive 40%
+    · neutral 35% · negative 25%``; what is unknown is left out rather than shown as ``-``."""
+    volume = mentions_text(now.mentions, adjective)
+    if before.mentions:
+        volume += f" ({change_text(now.mentions, before.mentions)} vs {before.mentions})"
+    else:
+        volume += " (none in the previous period)"
+    if now.average is None:
+        feeling = "no sentiment average"
+    elif before.average is None:
+        feeling = f"average sentiment {now.average:+.2f}"
+    else:
+        feeling = (
+            f"average sentiment {now.average:+.2f}"
+            f" ({now.average - before.average:+.2f} vs {before.average:+.2f})"
+        )
+    return f"{volume} · {feeling} · {shares_text(now)}"
+
+
+def count_text(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def engagement(raw: object) -> dict[str, float]:
+    """The numeric counters of a stored engagement JSON object; {} for anything else."""
+    if not raw:
+        return {}
+    try:
+        values = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    return {
+        str(k): v
+        for k, v in values.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    }
+
+
+def engagement_text(raw: object) -> str:
+    """``score 12 · comments 3`` (untrusted names: escape for the output format)."""
+    return " · ".join(f"{name} {count_text(value)}" for name, value in engagement(raw).items())
+
+
+def mention_title(row: MentionRow) -> str:
+    """A mention's title, else the start of its text, on one line without control characters."""
+    return one_line(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
+
+
+def sparkline(values: Sequence[int], top: int) -> str:
+    """One glyph per value, scaled to ``top``; any non-zero value shows, zero is ``·``."""
+    if top <= 0:
+        return QUIET * len(values)
+    cells = []
+    for value in values:
+        level = math.ceil(len(SPARKS) * value / top) - 1 if value > 0 else -1
+        cells.append(QUIET if level < 0 else SPARKS[min(level, len(SPARKS) - 1)])
+    return "".join(cells)
+
+
+def grouped(points: Sequence[TrendPoint], cells: int = SPARK_CELLS) -> tuple[list[TrendPoint], int]:
+    """Points summed in runs so at most ``cells`` remain, and the run length."""
+    size = max(1, math.ceil(len(points) / cells))
+    runs = [points[i : i + size] for i in range(0, len(points), size)]
+    return [
+        TrendPoint(run[0].start, sum(p.mentions for p in run), sum(p.negative for p in run))
+        for run in runs
+    ], size
+
+
+def peak(points: Iterable[TrendPoint]) -> TrendPoint | None:
+    """The busiest bucket (the first of equals); None when all are quiet."""
+    best = max(points, key=lambda p: p.mentions, default=None)
+    return best if best is not None and best.mentions else None
+
+
+def bar_cells(value: float, maximum: float, negative: float = 0.0) -> tuple[int, int]:
+    """(negative cells, other cells) of a bar of ``BAR_CELLS`` at ``maximum``; a non-zero
+    value or negative part is never drawn as nothing."""
+    if maximum <= 0 or value <= 0:
+        return 0, 0
+    cells = max(1, round(BAR_CELLS * value / maximum))
+    bad = min(cells, max(1, round(BAR_CELLS * negative / maximum))) if negative > 0 else 0
+    return bad, cells - bad
+
+
+def bar(value: float, maximum: float, negative: float = 0.0) -> str:
+    bad, good = bar_cells(value, maximum, negative)
+    return "▒" * bad + "█" * good
+
+
+# Digests ----------------------------------------------------------------------------------
+
+
+def digest_title(digest: Digest) -> str:
+    return f"Brand mentions digest, {period_text(digest.period)}"
+
+
+def digest_headline(digest: Digest) -> str:
+    return headline(digest.total, digest.previous_total, "new")
+
+
+def digest_context(digest: Digest) -> str:
+    return (
+        f"Mentions fetched in this window, generated {when(digest.generated_at)} UTC;"
+        f" compared with {period_text(digest.previous)}."
+    )
+
+
+def keyword_cells(digest: Digest) -> list[list[str]]:
+    """Keyword rows (keyword name unescaped: escape per format)."""
+    return [
+        [
+            k.keyword,
+            str(k.now.mentions),
+            change_text(k.now.mentions, k.before.mentions),
+            percent(k.share_of_voice),
+            *(percent(k.now.share(label)) for label in LABELS),
+            average_text(k.now.average),
+        ]
+        for k in digest.keywords
+    ]
+
+
+def problem_cells(rows: Iterable[SourceProblemRow]) -> list[list[str]]:
+    return [
+        [
+            one_line(row.get("source") or ""),
+            one_line(row.get("status") or ""),
+            str(row.get("failures") or 0),
+            stored_when(row.get("next_attempt")),
+            one_line(row.get("last_error") or ""),
+        ]
+        for row in rows
+    ]
+
+
+def mention_sentiment(row: MentionRow) -> str:
+    label = one_line(row.get("sentiment_label") or "")
+    return f"{average_text(row.get('sentiment'))} {label}".strip()
+
+
+def mention_facts(row: MentionRow, sentiment: bool = True) -> str:
+    """``-0.85 negative · hackernews · score 12 · status new`` (unescaped)."""
+    parts = [mention_sentiment(row)] if sentiment else []
+    parts += [one_line(row.get("source") or ""), engagement_text(row.get("engagement"))]
+    parts.append(f"status {one_line(row.get('status') or '')}")
+    return one_line(" · ".join(p for p in parts if p))
+
+
+def top_mentions(digest: Digest) -> list[tuple[str, tuple[MentionRow, ...]]]:
+    return [(keyword, rows) for keyword, rows in digest.top.items() if rows]
+
+
+def link_line(url: object) -> str:
+    link = web_link(url)
+    if link is not None:
+        return link
+    return f"not a web link: {one_line(url)}" if url else ""
+
+
+# Alerts -----------------------------------------------------------------------------------
+
+
+def spike_text(spike: Spike) -> str:
+    """``negative spike: 14 negative mentions in the last 24 h, usually 2.1 (threshold 8.3,
+    14 windows of history)``: the latest window's count against the mean of earlier ones."""
+    negative = spike.kind == NEGATIVE
+    what, noun = ("negative spike", "negative mentions") if negative else ("spike", "mentions")
+    return (
+        f"{what}: {spike.count} {noun} in the last {spike.window_text}, usually"
+        f" {spike.mean:.1f} (threshold {spike.threshold:.1f}, {spike.history} windows of history)"
+    )
