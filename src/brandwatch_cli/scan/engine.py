@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 
+from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
 from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
@@ -41,7 +42,6 @@ from brandwatch_cli.models import (
     SourceConfig,
     SourceOutcome,
 )
-from brandwatch_cli.sentiment import analyzer as sentiment
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Unchanged
 from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState, iso
