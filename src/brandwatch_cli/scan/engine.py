@@ -19,15 +19,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from multiprocessing import get_context
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
+from brandwatch_cli.dedupe import first_of_each_story
 from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
-from brandwatch_cli.matching.matcher import cached_matcher
 from brandwatch_cli.models import (
     FAILED,
     OK,
@@ -36,14 +36,14 @@ from brandwatch_cli.models import (
     UNCHANGED,
     Config,
     Item,
-    Keyword,
-    KeywordMatch,
     ScanResult,
     SourceConfig,
     SourceOutcome,
 )
+from brandwatch_cli.scan.candidates import parse_and_keep, prepare
 from brandwatch_cli.sources import build_source
-from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Unchanged
+from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.http import Fetcher, HttpClient, Unchanged
 from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState, iso
 
 #: Scans of at least this many sources parse in worker processes.
@@ -53,16 +53,6 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 BACKOFF_START = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(days=1)
 RATE_LIMIT_PAUSE = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An item that names a keyword, with the keys that decide whether it is new."""
-
-    item: Item
-    matches: tuple[KeywordMatch, ...]
-    canonical_url: str | None
-    fingerprint: str | None
 
 
 def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, ...]:
@@ -76,28 +66,6 @@ def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, 
             f"unknown source {', '.join(repr(n) for n in missing)} (configured: {', '.join(known)})"
         )
     return tuple(s for s in config.sources if s.name in set(names))
-
-
-def prepare(
-    items: Sequence[Item], keywords: tuple[Keyword, ...], about: str | None = None
-) -> list[Candidate]:
-    """The items that name at least one keyword (or all, for a source ``about`` a keyword)."""
-    matcher = cached_matcher(keywords)  # built once per process, not shipped with every batch
-    candidates = []
-    for item in items:
-        matches = matcher.match(item.title, item.text)
-        if about and all(m.keyword != about for m in matches):
-            matches.append(KeywordMatch(about, (), ()))
-        if matches:
-            candidates.append(
-                Candidate(
-                    item,
-                    tuple(matches),
-                    canonical_url(item.url),
-                    fingerprint(item.title, item.text),
-                )
-            )
-    return candidates
 
 
 def backoff_until(failures: int, now: datetime, wait: float | None = None) -> datetime | None:
@@ -172,13 +140,16 @@ class _Scan:
         validators = self.validators.get((config.name, digest), {})
         cursors = self.cursors.get(config.name, {})
         fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
+        keep = partial(parse_and_keep, keywords=self.config.keywords)
         ctx = FetchContext(
             fetcher,
             now=now,
             cursors=dict(cursors),
             env=self.env,
             executor=self.executor,
-            prefilter=None if config.about else self.config.keywords,
+            prefilter=None
+            if config.about
+            else partial(parse_and_keep, keywords=self.config.keywords),
         )
         source = build_source(config, self.config.keywords_for(config))
         wait: float | None = None
