@@ -45,8 +45,8 @@ def read_ground(name: str) -> list[tuple[str, str]]:
 def main() -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+    from brandwatch_cli import sentiment
     from brandwatch_cli.language import detect_language
-    from brandwatch_cli.sentiment import analyzer as sentiment
 
     vader = SentimentIntensityAnalyzer()
     if GROUND.exists():

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brandwatch_cli.models import HttpPolicy, Item, Validators
-from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient
+from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.http import Fetcher, HttpClient
 
 if TYPE_CHECKING:
     from brandwatch_cli.sources import Source

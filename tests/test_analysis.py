@@ -242,7 +242,7 @@ def test_check_reports_a_bad_query_with_its_column(cli, tmp_path):
 
 
 def test_multi_word_overrides_apply_in_english_too():
-    from brandwatch_cli.sentiment.analyzer import analyze
+    from brandwatch_cli.sentiment import analyze
 
     lexicon = (("must have", 3.0), ("killer", 2.0))
     assert analyze("Acme is a must have", "en").label == "neutral"
@@ -265,7 +265,7 @@ def test_multi_word_overrides_apply_in_english_too():
     ],
 )
 def test_other_languages_read_only_their_emoji_and_emoticons(text, label):
-    from brandwatch_cli.sentiment.analyzer import analyze
+    from brandwatch_cli.sentiment import analyze
 
     for language in ("it", "es", "de"):
         result = analyze(text, language)

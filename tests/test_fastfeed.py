@@ -40,7 +40,7 @@ def _headers(content: bytes) -> dict[str, str]:
 
 def _slow(content: bytes, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> list:
     monkeypatch.setattr(feed, "parse_fast", lambda *args: None)
-    return feed._parse_xml_feed(content, dict(headers), URL)
+    return feed.parse_feed(content, headers, URL)
 
 
 @pytest.mark.parametrize("path", _documents(), ids=lambda p: f"{p.parent.name}/{p.name}")

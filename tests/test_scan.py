@@ -12,8 +12,8 @@ import pytest
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.scan.engine import backoff_until
-from brandwatch_cli.sources.http import FetchContext
+from brandwatch_cli.scan.attempt import backoff_until
+from brandwatch_cli.sources.context import FetchContext
 from conftest import Route
 from helpers import rss, write_config
 

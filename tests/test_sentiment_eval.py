@@ -32,7 +32,7 @@ def run_sentiment(cli, monkeypatch, texts, *args):
 def test_english_tweets_score_as_vader_does(cli, monkeypatch):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from brandwatch_cli.sentiment.analyzer import label
+    from brandwatch_cli.sentiment import label
 
     rows = [line.split("\t", 2) for line in TWEETS.read_text(encoding="utf-8").splitlines()]
     gold = [

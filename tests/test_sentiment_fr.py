@@ -950,10 +950,9 @@ def test_brand_lexicon_lists_each_form_once() -> None:
 
 def test_word_classes_are_written_as_the_tokenizer_keys_them() -> None:
     """A class entry is compared with token keys: "m'a promis" would never match "me a promis"."""
-    from brandwatch_cli.sentiment.french.analyzer import _default_model
     from brandwatch_cli.sentiment.french.rules import CLASSES
 
-    model = _default_model()
+    model = FrenchSentiment()
     wrong = [
         (name, entry)
         for name, entries in CLASSES.items()

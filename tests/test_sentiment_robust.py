@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandwatch_cli.sentiment import analyzer as sentiment
+from brandwatch_cli import sentiment
 
 EMOJI = "👏😡👍👎😀😭❤️🔥🙏💩😂🤬✨"
 LANGUAGES = [None, "en", "fr", "de", "es", "ja"]

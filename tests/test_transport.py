@@ -84,9 +84,9 @@ def test_a_failed_connection_releases_its_origin():
 
 def test_https_origins_share_one_verifying_context():
     transport = PoolPerOrigin(per_origin=2)
-    context = transport._context(b"https")
-    assert context is transport._context(b"https")
+    context = transport.ssl_context(b"https")
+    assert context is transport.ssl_context(b"https")
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] > 0
-    plain = transport._context(b"http")
+    plain = transport.ssl_context(b"http")
     assert plain is not context and plain.cert_store_stats()["x509_ca"] == 0

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from brandwatch_cli import sentiment
 from brandwatch_cli.language import detect_language
 from brandwatch_cli.models import Item, Keyword, KeywordMatch, Sentiment
-from brandwatch_cli.sentiment import analyzer as sentiment
-from brandwatch_cli.sentiment.analyzer import Lexicon
+from brandwatch_cli.sentiment import Lexicon
 
 #: Sentiment and language read the title and this much of the text: enough to judge,
 #: bounded in cost.

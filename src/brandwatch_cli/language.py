@@ -228,7 +228,7 @@ def _french_by_its_words(prose: str) -> bool:
 @cache
 def _vocabularies() -> tuple[frozenset[str], frozenset[str]]:
     """(French words that are not English, English words), folded; loaded when first needed."""
-    from brandwatch_cli.sentiment.analyzer import english_lexicon
+    from brandwatch_cli.sentiment.english import english_lexicon
     from brandwatch_cli.sentiment.french.analyzer import french_words
 
     english = frozenset(fold(w) for w in english_lexicon()) | ENGLISH_WORDS

@@ -107,10 +107,10 @@ def sentiment(
     ] = None,
 ) -> None:
     """Score texts: language, sentiment (compound in [-1, 1]), label, text, in input order."""
+    from brandwatch_cli import sentiment as analyzers
     from brandwatch_cli.analysis import combined_lexicon, kept_matches, mention_text
     from brandwatch_cli.language import detect_language
     from brandwatch_cli.matching.matcher import cached_matcher
-    from brandwatch_cli.sentiment import analyzer as analyzers
 
     if language is not None and not (len(language) == 2 and language.isalpha()):
         raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")

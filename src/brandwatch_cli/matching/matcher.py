@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from brandwatch_cli.matching.querylang import (
     And,
@@ -37,7 +36,7 @@ from brandwatch_cli.matching.querylang import (
     parse_query,
     terms,
 )
-from brandwatch_cli.models import Item, Keyword, KeywordMatch
+from brandwatch_cli.models import Keyword, KeywordMatch
 from brandwatch_cli.text import fold, fold_keep_case, is_word_char
 
 _WORD_RE = re.compile(r"\w+")
@@ -360,28 +359,7 @@ def match_keywords(keywords: Sequence[Keyword], title: str, text: str) -> list[K
     return Matcher(keywords).match(title, text)
 
 
-class Parsed(list[Item]):
-    """Items a parser returned, minus those naming no keyword; ``total`` counts them all."""
-
-    total: int = 0
-
-
 @lru_cache(maxsize=4)
 def cached_matcher(keywords: tuple[Keyword, ...]) -> Matcher:
     """One Matcher per process and keyword set (workers build theirs once)."""
     return Matcher(keywords)
-
-
-def parse_and_keep(
-    parse: Callable[..., Sequence[Item]], args: tuple[Any, ...], keywords: tuple[Keyword, ...]
-) -> Parsed:
-    """``parse(*args)``, keeping only items that name a keyword.
-
-    Runs where the parsing runs (a worker process on big scans), so the thousands of entries
-    that mention nothing never travel back. The scan matches the survivors again, cheaply.
-    """
-    items = parse(*args)
-    matcher = cached_matcher(keywords)
-    kept = Parsed(item for item in items if matcher.match(item.title, item.text))
-    kept.total = len(items)
-    return kept

@@ -1,68 +1,50 @@
 """A scan: fetch every source concurrently, keep what names a keyword, store it once.
 
-Per source: fetch + parse (the source) -> match -> dedupe keys -> skip what is stored ->
-score -> one transaction holding the mentions, the scan-log line and the source's state
-(validators, cursors, failures). A source that fails becomes a row in the result, never an
-aborted scan; one that keeps failing is skipped until its backoff expires.
+Each source goes through the same phases (``_Scan.source``), one small method each:
+
+1. decide: skip a source still backing off after failures (``attempt.held_back``);
+2. fetch and parse: the source's own business, with its validators and cursors; on big scans
+   parsing runs in worker processes (``pool``), which already drop entries naming no keyword;
+3. match: which items name which keywords, with their dedupe keys (``candidates``);
+4. dedupe: drop what is stored already or repeats a story of this batch;
+5. analyze: language, keywords allowed in it, sentiment;
+6. store and record: one transaction holding the mentions, the scan-log line and the source's
+   state (validators, cursors, failures, next attempt).
+
+A source that fails becomes a row in the result, never an aborted scan; what it read before
+failing is still stored, and one that keeps failing is skipped until its backoff expires.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
-import hashlib
-import json
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
 
+from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
-from brandwatch_cli.errors import BrandwatchError, ConfigError, RateLimited, SourceError
-from brandwatch_cli.matching.matcher import cached_matcher
-from brandwatch_cli.models import (
-    FAILED,
-    OK,
-    RATE_LIMITED,
-    SKIPPED,
-    UNCHANGED,
-    Config,
-    Item,
-    Keyword,
-    KeywordMatch,
-    ScanResult,
-    SourceConfig,
-    SourceOutcome,
+from brandwatch_cli.dedupe import first_of_each_story
+from brandwatch_cli.errors import BrandwatchError, ConfigError
+from brandwatch_cli.models import Config, Item, ScanResult, SourceConfig, SourceOutcome
+from brandwatch_cli.scan.attempt import (
+    Attempt,
+    Fetched,
+    fetch,
+    held_back,
+    keywords_hash,
+    next_state,
 )
-from brandwatch_cli.sentiment import analyzer as sentiment
+from brandwatch_cli.scan.candidates import Candidate, parse_and_keep, prepare
+from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.sources import build_source
-from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Unchanged
-from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState, iso
-
-#: Scans of at least this many sources parse in worker processes.
-POOL_MIN_SOURCES = 8
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-#: A failing source is retried at the next scan, then after 15 min, 30 min, 1 h ... at most 1 day.
-BACKOFF_START = timedelta(minutes=15)
-BACKOFF_MAX = timedelta(days=1)
-RATE_LIMIT_PAUSE = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An item that names a keyword, with the keys that decide whether it is new."""
-
-    item: Item
-    matches: tuple[KeywordMatch, ...]
-    canonical_url: str | None
-    fingerprint: str | None
+from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.http import Fetcher, HttpClient
+from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState
 
 
 def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, ...]:
@@ -78,56 +60,8 @@ def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, 
     return tuple(s for s in config.sources if s.name in set(names))
 
 
-def prepare(
-    items: Sequence[Item], keywords: tuple[Keyword, ...], about: str | None = None
-) -> list[Candidate]:
-    """The items that name at least one keyword (or all, for a source ``about`` a keyword)."""
-    matcher = cached_matcher(keywords)  # built once per process, not shipped with every batch
-    candidates = []
-    for item in items:
-        matches = matcher.match(item.title, item.text)
-        if about and all(m.keyword != about for m in matches):
-            matches.append(KeywordMatch(about, (), ()))
-        if matches:
-            candidates.append(
-                Candidate(
-                    item,
-                    tuple(matches),
-                    canonical_url(item.url),
-                    fingerprint(item.title, item.text),
-                )
-            )
-    return candidates
-
-
-def backoff_until(failures: int, now: datetime, wait: float | None = None) -> datetime | None:
-    """When a source that failed ``failures`` times in a row may be tried again.
-
-    The first failure is retried at the next scan; then 15 min, 30 min, 1 h... up to a day.
-    A rate-limited source waits what the service asked (or 15 min).
-    """
-    if wait is not None:
-        return now + timedelta(seconds=min(wait, BACKOFF_MAX.total_seconds()))
-    if failures <= 1:
-        return None
-    delay: timedelta = min(BACKOFF_START * 2 ** (failures - 2), BACKOFF_MAX)
-    return now + delay
-
-
-def keywords_hash(config: Config, source: SourceConfig) -> str:
-    """Changes whenever what the source's items are matched against changes: then the
-    validators go and the next fetch reads everything again (a 304 would hide items that
-    match only now)."""
-    data: list[object] = [
-        [k.name, k.terms, k.exclude, k.query, k.case_sensitive, k.require_any, k.languages]
-        for k in config.keywords
-    ]
-    data.append([list(source.keywords), source.about, sorted(dict(source.options).items())])
-    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
-
-
 class _Scan:
-    """One scan's shared state: what every source task needs."""
+    """One scan's shared state, and the phases every source goes through."""
 
     def __init__(
         self,
@@ -154,111 +88,114 @@ class _Scan:
         self.env = dict(os.environ)
 
     async def source(self, config: SourceConfig) -> SourceOutcome:
+        """One source through every phase. Its failure is its outcome's status, not an
+        exception; only a bug or a database error propagates."""
         started = time.monotonic()
         state = self.states.get(config.name) or SourceState(config.name, config.type)
         now = self.now()
-        if not self.force and state.next_attempt and state.next_attempt > (iso(now) or ""):
-            reason = state.last_error or "failing"
-            outcome = SourceOutcome(
-                config.name,
-                SKIPPED,
-                error=f"backing off until {state.next_attempt} after {state.failures}"
-                f" failure{'s' if state.failures != 1 else ''} ({reason})",
-                held_by=state.status,
-            )
-            self.store.save_batch(self.scan_id, config.name, (), outcome, now)
-            return outcome
+        skipped = None if self.force else held_back(state, now)
+        if skipped is not None:
+            self.store.save_batch(self.scan_id, config.name, (), skipped, now)
+            return skipped
+        attempt = self.begin(config, state, now, started)
+        source = build_source(config, self.config.keywords_for(config))
+        fetched = await fetch(source, attempt.ctx)
+        mentions: list[NewMention] = []
+        matched = 0
+        if fetched.items:
+            candidates = await self.match(attempt, fetched.items)
+            matched = len(candidates)
+            fresh = self.dedupe(config.name, candidates)
+            mentions = await self.analyze(attempt, fresh)
+        return self.record(attempt, fetched, matched, mentions)
+
+    def begin(
+        self, config: SourceConfig, state: SourceState, now: datetime, started: float
+    ) -> Attempt:
+        """The source's fetcher and context: its time budget, the validators stored under its
+        current keywords, its cursors, and the prefilter its parsers run through (none for a
+        source ``about`` a keyword: all its items are mentions). Makes no request."""
         digest = keywords_hash(self.config, config)
         validators = self.validators.get((config.name, digest), {})
         cursors = self.cursors.get(config.name, {})
         fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
+        keep = partial(parse_and_keep, keywords=self.config.keywords)
         ctx = FetchContext(
             fetcher,
             now=now,
             cursors=dict(cursors),
             env=self.env,
             executor=self.executor,
-            prefilter=None if config.about else self.config.keywords,
+            prefilter=None if config.about else keep,
         )
-        source = build_source(config, self.config.keywords_for(config))
-        wait: float | None = None
-        items: Sequence[Item] = ()
-        try:
-            items = await source.fetch(ctx)
-            status, error = OK, None
-        except Unchanged:
-            status, error = UNCHANGED, None
-        except RateLimited as exc:
-            status, error, wait = RATE_LIMITED, str(exc), exc.retry_after
-            items = exc.partial  # what was read before the failure is kept
-        except SourceError as exc:
-            status, error = FAILED, str(exc)
-            items = exc.partial
-        mentions: list[NewMention] = []
-        matched = 0
-        if items:
-            prepared = await ctx.run(prepare, items, self.config.keywords, config.about)
-            matched = len(prepared)
-            keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in prepared]
-            known = self.store.known(config.name, keys)
-            fresh = [
-                prepared[index]
-                for index in first_of_each_story(keys)
-                if index not in known  # stored by an earlier scan or another source
-            ]
-            analyses = await ctx.run(
-                analyze_all,
-                [(c.item, c.matches) for c in fresh],
-                self.config.keywords,
-                self.config.lexicon,
+        return Attempt(config, state, now, started, digest, validators, cursors, fetcher, ctx)
+
+    async def match(self, attempt: Attempt, items: Sequence[Item]) -> list[Candidate]:
+        """The items naming a keyword, with their dedupe keys; off the event loop. Does not
+        look at the store."""
+        about = attempt.config.about
+        return await attempt.ctx.run(prepare, items, self.config.keywords, about)
+
+    def dedupe(self, source: str, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates that are new: not stored by an earlier scan or another source, and
+        the first of each story within this batch."""
+        keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in candidates]
+        known = self.store.known(source, keys)
+        return [candidates[index] for index in first_of_each_story(keys) if index not in known]
+
+    async def analyze(self, attempt: Attempt, fresh: list[Candidate]) -> list[NewMention]:
+        """Language and sentiment of each new candidate, off the event loop; a candidate none
+        of whose keywords allows its language is dropped. Stores nothing."""
+        analyses = await attempt.ctx.run(
+            analyze_all,
+            [(c.item, c.matches) for c in fresh],
+            self.config.keywords,
+            self.config.lexicon,
+        )
+        return [
+            NewMention(
+                c.item,
+                a.matches,
+                c.canonical_url,
+                c.fingerprint,
+                a.sentiment,
+                a.language,
+                self.sentiment_version,
             )
-            mentions = [
-                NewMention(
-                    c.item,
-                    a.matches,
-                    c.canonical_url,
-                    c.fingerprint,
-                    a.sentiment,
-                    a.language,
-                    self.sentiment_version,
-                )
-                for c, a in zip(fresh, analyses, strict=True)
-                if a is not None  # no keyword holds in this language
-            ]
+            for c, a in zip(fresh, analyses, strict=True)
+            if a is not None  # no keyword holds in this language
+        ]
+
+    def record(
+        self, attempt: Attempt, fetched: Fetched, matched: int, mentions: list[NewMention]
+    ) -> SourceOutcome:
+        """Store the mentions, the scan-log line and what the source leaves for the next scan,
+        in one transaction. A failed attempt keeps no validators or cursors (the next one
+        reads everything again), but its mentions are stored."""
         finished = self.now()
-        succeeded = status in (OK, UNCHANGED)
-        failures = 0 if succeeded else state.failures + 1
-        if status == RATE_LIMITED and wait is None:
-            wait = RATE_LIMIT_PAUSE.total_seconds()
-        next_attempt = None if succeeded else backoff_until(failures, finished, wait)
+        succeeded = fetched.succeeded
+        learned = attempt.fetcher.learned
+        cursors = attempt.ctx.cursors
         memory = SourceMemory(
-            SourceState(
-                config.name,
-                config.type,
-                last_attempt=iso(now),
-                last_success=iso(finished) if succeeded else state.last_success,
-                status=status,
-                last_error=error,
-                failures=failures,
-                next_attempt=iso(next_attempt),
-                moved_to=fetcher.moved.get(config.url or "") if succeeded else state.moved_to,
-            ),
+            next_state(attempt, fetched, finished),
             # A warm rescan (everything 304) rewrites only the source's state line.
-            validators={u: v for u, v in fetcher.learned.items() if validators.get(u) != v}
+            validators={u: v for u, v in learned.items() if attempt.validators.get(u) != v}
             if succeeded
             else {},
-            keywords_hash=digest,
-            cursors=ctx.cursors if succeeded and ctx.cursors != cursors else None,
+            keywords_hash=attempt.keywords_hash,
+            cursors=cursors if succeeded and cursors != attempt.cursors else None,
         )
+        items = fetched.items
         outcome = SourceOutcome(
-            config.name,
-            status,
+            attempt.config.name,
+            fetched.status,
             entries=getattr(items, "total", len(items)),
             matched=matched,
-            error=error,
-            duration_s=time.monotonic() - started,
+            error=fetched.error,
+            duration_s=time.monotonic() - attempt.started,
         )
-        new = self.store.save_batch(self.scan_id, config.name, mentions, outcome, finished, memory)
+        name = attempt.config.name
+        new = self.store.save_batch(self.scan_id, name, mentions, outcome, finished, memory)
         return replace(outcome, new_mentions=new)
 
 
@@ -325,7 +262,7 @@ def run_scan(
     while the event loop keeps downloading; small ones parse in a thread, sparing the start-up.
     """
     selected = tuple(config.sources if sources is None else sources)
-    with _parsing_pool(len(selected)) as executor:
+    with parsing_pool(len(selected)) as executor:
         return asyncio.run(
             scan_async(
                 config,
@@ -337,48 +274,3 @@ def run_scan(
                 executor=executor,
             )
         )
-
-
-def _worker_start() -> None:
-    """A parsing worker dies with the scan: a killed scan leaves no orphan holding its pipes."""
-    parent = os.getppid()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scan's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the watchdog below still applies
-        pass
-    if os.getppid() != parent:
-        os._exit(0)
-
-    def watchdog() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
-
-
-@contextmanager
-def _parsing_pool(sources: int) -> Iterator[Executor | None]:
-    cores = os.cpu_count() or 1
-    if sources < POOL_MIN_SOURCES or cores < 2:
-        yield None
-        return
-    # Fork the workers now, before the event loop starts any thread: forking a process that
-    # runs threads can copy a held lock into the child. gc.freeze() keeps the children's
-    # garbage collector off the inherited objects, so their pages stay shared.
-    gc.freeze()
-    pool = ProcessPoolExecutor(
-        max_workers=min(cores, 4),
-        mp_context=get_context("fork"),
-        initializer=_worker_start,
-    )
-    try:
-        pool.submit(int).result()
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)

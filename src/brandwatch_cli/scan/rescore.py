@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import combined_lexicon, mention_text
 from brandwatch_cli.language import detect_language
 from brandwatch_cli.models import Config
-from brandwatch_cli.sentiment import analyzer as sentiment
 from brandwatch_cli.store import MentionStore
 
 BATCH = 500

@@ -1,1 +1,85 @@
-"""sentiment."""
+"""Sentiment of a text, in the language it is written in.
+
+- English (and texts whose language cannot be told, such as emoji alone): VADER's compound
+  score, unchanged (it reproduces the VADER paper's results); see ``english``.
+- French: ``french``, a lexicon-and-rules analyzer of the same family.
+- Any other language: only what needs no language is read, emoticons and emoji (``:)``,
+  ``😡``), with the method ``emoji``; without any, a neutral 0.0 with the method ``none``. An
+  English reading of Spanish words would be a misleading label, worse than none.
+
+Labels: ``positive`` at or above 0.05, ``negative`` at or below -0.05, else ``neutral``.
+Lexicon overrides (word -> valence on VADER's -4..+4 scale) apply to both analyzers.
+
+This module only picks the analyzer and labels its score; it holds no lexicon or rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any
+
+from brandwatch_cli.models import Sentiment
+from brandwatch_cli.sentiment import english
+from brandwatch_cli.sentiment.english import Lexicon
+
+__all__ = ["ANALYZER_VERSION", "Lexicon", "analyze", "label", "method_for", "version"]
+
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+#: Bump when an analyzer or its lexicon changes: stored scores of older versions are stale.
+ANALYZER_VERSION = "2"
+ENGLISH, FRENCH, SIGNS, UNSUPPORTED = "vader", "fr", "emoji", "none"
+
+
+def label(compound: float) -> str:
+    """``positive`` at or above 0.05, ``negative`` at or below -0.05, else ``neutral``."""
+    if compound >= POSITIVE_THRESHOLD:
+        return "positive"
+    if compound <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+def method_for(language: str | None) -> str:
+    """Which analyzer reads ``language``."""
+    if language in (None, "en"):
+        return ENGLISH
+    if language == "fr":
+        return FRENCH
+    return UNSUPPORTED
+
+
+def analyze(text: str, language: str | None, lexicon: Lexicon = ()) -> Sentiment:
+    """The sentiment of ``text`` written in ``language`` (ISO 639-1, or None if unknown)."""
+    method = method_for(language)
+    if not text.strip():
+        return Sentiment(0.0, "neutral", method)
+    if method == UNSUPPORTED:
+        signs = english.signs(text)
+        if not signs:
+            return Sentiment(0.0, "neutral", UNSUPPORTED)
+        text, method = signs, SIGNS
+    if method in (FRENCH, SIGNS):
+        # Emoji and emoticons read the same in every language; the French analyzer's table of
+        # them is the fuller one (VADER reads 😡, 👍 or 💩 as neutral words).
+        compound = _french(lexicon).polarity(text)
+    else:
+        compound = english.polarity(text, lexicon)
+    compound = max(-1.0, min(1.0, compound))
+    return Sentiment(compound, label(compound), method)
+
+
+def version(lexicons: list[Lexicon]) -> str:
+    """Identifies the analyzers and every lexicon override in use: scores stored under
+    another version are stale (``brandwatch rescore`` recomputes them)."""
+    data = json.dumps([ANALYZER_VERSION, [sorted(lexicon) for lexicon in lexicons]])
+    return hashlib.sha256(data.encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=16)
+def _french(lexicon: Lexicon) -> Any:
+    from brandwatch_cli.sentiment.french.analyzer import FrenchSentiment
+
+    return FrenchSentiment(dict(lexicon) if lexicon else None)

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from brandwatch_cli.errors import HttpStatusError, SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources import query
-from brandwatch_cli.sources.http import FetchContext
+from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.text import clean_text, language_tag, web_link
 from brandwatch_cli.times import parse_iso

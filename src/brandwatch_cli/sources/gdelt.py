@@ -42,7 +42,8 @@ from weakref import WeakKeyDictionary
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
-from brandwatch_cli.sources.http import FetchContext, Fetcher, HttpClient, Response
+from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.http import Fetcher, HttpClient, Response
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link

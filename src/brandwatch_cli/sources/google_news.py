@@ -40,8 +40,9 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from brandwatch_cli.models import Item, Keyword, SourceConfig
+from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.feed import parse_feed
-from brandwatch_cli.sources.http import FetchContext, Unchanged
+from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import advance_cursor, keeping, keyword_query, since_cursor
 

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
-from brandwatch_cli.sources.http import FetchContext
+from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text

@@ -20,23 +20,20 @@ import json
 import math
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
-from brandwatch_cli.models import HttpPolicy, Item, Keyword, Validators
+from brandwatch_cli.models import HttpPolicy, Validators
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
-
-T = TypeVar("T")
 
 MAX_REDIRECTS = 10
 ERROR_BODY_BYTES = 4096
@@ -418,37 +415,3 @@ def error_detail(response: Response) -> str:
 
 def _too_big(max_bytes: int) -> SourceError:
     return SourceError(f"response larger than the {max_bytes / (1024 * 1024):g} MB limit")
-
-
-@dataclass
-class FetchContext:
-    """What a source gets to do its job.
-
-    ``cursors`` holds the source's incremental state (e.g. the newest timestamp seen per
-    keyword); a source reads and updates it, and the scan stores it only if the source succeeds.
-    """
-
-    fetcher: Fetcher
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    cursors: dict[str, str] = field(default_factory=dict)
-    env: Mapping[str, str] = field(default_factory=dict)
-    executor: Executor | None = None
-    #: When set, ``parse`` may drop items that name none of these keywords where it parses.
-    prefilter: tuple[Keyword, ...] | None = None
-
-    def run(self, func: Callable[..., T], *args: Any) -> Awaitable[T]:
-        """Run ``func(*args)`` off the event loop, so parsing never stalls other downloads."""
-        return asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
-
-    async def parse(self, func: Callable[..., Sequence[Item]], *args: Any) -> Sequence[Item]:
-        """Run a parser off the event loop, like ``run``.
-
-        The result may leave out items that cannot be mentions (no keyword named in title or
-        text); its ``total`` attribute then says how many entries the document held. Use it
-        for parsers whose items need no further processing by the source.
-        """
-        if self.prefilter is None:
-            return await self.run(func, *args)
-        from brandwatch_cli.matching.matcher import parse_and_keep
-
-        return await self.run(parse_and_keep, func, args, self.prefilter)

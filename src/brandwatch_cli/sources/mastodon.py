@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
-from brandwatch_cli.sources.http import FetchContext
+from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, hashtags, keeping
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link

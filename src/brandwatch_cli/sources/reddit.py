@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
-from brandwatch_cli.sources.http import FetchContext
+from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import cursor_time, keeping, keyword_query, since_cursor
 from brandwatch_cli.text import clean_text, html_to_text, web_link

@@ -34,7 +34,9 @@ class PoolPerOrigin(httpx.AsyncBaseTransport):
         self._open: dict[Origin, int] = {}  # responses not yet closed, per origin
         self._tls: ssl.SSLContext | None = None
 
-    def _context(self, scheme: bytes) -> ssl.SSLContext:
+    def ssl_context(self, scheme: bytes) -> ssl.SSLContext:
+        """The TLS context a new pool for ``scheme`` gets: one verifying context shared by
+        every ``https`` origin, built on first use; a bare one, loading no CA, otherwise."""
         if scheme != b"https":
             # Never used for plain HTTP; no CA loaded, so it could not verify anything anyway.
             return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -47,7 +49,7 @@ class PoolPerOrigin(httpx.AsyncBaseTransport):
         if pool is not None:
             self._pools.move_to_end(origin)
             return pool
-        pool = httpx.AsyncHTTPTransport(verify=self._context(origin[0]), limits=self._limits)
+        pool = httpx.AsyncHTTPTransport(verify=self.ssl_context(origin[0]), limits=self._limits)
         self._pools[origin] = pool
         await self._close_idle_beyond_limit()
         return pool

@@ -4,12 +4,11 @@
 so the same ±0.05 thresholds apply. This module reads the data files and turns text into
 tokens carrying lexicon valences (words, phrases, emoji, ratings such as ``2/5`` or ``★★★★☆``).
 The word-level French rules that then adjust those valences (intensifiers, ``super`` and
-``trop``, trends) live in ``sentiment_fr_rules``, negation in ``sentiment_fr_negation``;
-complaints and praise made by facts (waits, repetitions, speed) in ``sentiment_fr_facts``; who
-speaks (a customer, a journalist) in ``sentiment_fr_speaker`` and what that voice means (news,
-a brand, a reply) in ``sentiment_fr_voice``; how clauses and sentences weigh (``mais``,
-questions, sarcasm) in ``sentiment_fr_discourse``. It knows nothing about English: the caller
-picks the analyzer by language.
+``trop``, trends) live in ``rules``, negation in ``negation``; complaints and praise made by
+facts (waits, repetitions, speed) in ``facts``; who speaks (a customer, a journalist) in
+``speaker`` and what that voice means (news, a brand, a reply) in ``voice``; how clauses and
+sentences weigh (``mais``, questions, sarcasm) in ``discourse``. It knows nothing about
+English: the caller (``sentiment.analyze``) picks the analyzer by language.
 """
 
 from __future__ import annotations
@@ -406,6 +405,11 @@ class FrenchSentiment:
         for form, value in self._overrides.items():
             _add_entry(data, form, value)
         return _Model(data)
+
+    def tokenize(self, text: str) -> list[Token]:
+        """The tokens the analyzer reads in ``text``, phrases merged, before any rule applies:
+        how a word class or lexicon entry must be written to be found."""
+        return self._get_model().tokenize(text)
 
     def polarity(self, text: str) -> float:
         """Compound score of ``text`` in [-1, 1]: <= -0.05 negative, >= 0.05 positive."""

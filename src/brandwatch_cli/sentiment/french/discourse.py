@@ -1,11 +1,11 @@
 """How the parts of a French text weigh in its sentiment, once words carry their valences.
 
-The word-level rules (negation, intensifiers, ``super``/``trop``) live in ``sentiment_fr_rules``,
-who speaks (a customer, news, a brand) in ``sentiment_fr_voice``; this module looks at the text
+The word-level rules (negation, intensifiers, ``super``/``trop``) live in ``rules``,
+who speaks (a customer, news, a brand) in ``voice``; this module looks at the text
 as a whole: which clause of a contrast counts, which questions state no opinion, what is only
 imagined, which thanks are only courtesy, and when praise is sarcastic. Pure functions over a
 token list; it knows nothing about the data files beyond the word classes
-``sentiment_fr_rules`` reads.
+``rules`` reads.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ fois``), what is still pending (``toujours "en préparation"``), how fast a serv
 (``remboursé en 48h``), a threat the service caught (``fraude détectée, carte bloquée``), a
 problem reported as solved (``bug corrigé``). These rules run after negation, on tokens that
 already carry their valences, and give a valence to the token that states the fact. Whether the
-author speaks for themselves or reports news is ``sentiment_fr_voice``'s business; the
+author speaks for themselves or reports news is ``voice``'s business; the
 resolution and protection rules take that answer as an argument. Pure functions over a token
 list; the word lists come from ``data/fr_word_classes.tsv``.
 """

@@ -4,7 +4,7 @@
 ``jamais`` reach forward, idioms hold their own negation (``pas mal``), and some negations
 mean ease (``pas eu à rappeler``), loss (``ils ont retiré mes films préférés``), relief (``m'a
 évité d'acheter le mauvais ciment``) or a lack (``toujours pas de créneau``). The other
-word-level rules are ``sentiment_fr_rules``; this module only changes the valence of the
+word-level rules are ``rules``; this module only changes the valence of the
 tokens a negation reaches. Pure functions; the word lists come from ``data/fr_word_classes.tsv``.
 """
 

@@ -4,10 +4,10 @@ VADER's English rules (boosters, ALL CAPS) carried over to French, plus what Fre
 ``super`` and ``trop`` as both adjective and intensifier, names that look like words, price
 and quality trends. This module also owns the token, its kinds and the word classes every
 other rule module reads (``data/fr_word_classes.tsv``). Negation, which runs right after these
-rules, is ``sentiment_fr_negation``; complaints and praise made by facts (waits, speed,
-repetitions) are ``sentiment_fr_facts``; who speaks is ``sentiment_fr_speaker`` and what that
-voice means ``sentiment_fr_voice``; how clauses and sentences then weigh (``mais``, questions,
-sarcasm) is ``sentiment_fr_discourse``. Pure functions over a token list.
+rules, is ``negation``; complaints and praise made by facts (waits, speed,
+repetitions) are ``facts``; who speaks is ``speaker`` and what that
+voice means ``voice``; how clauses and sentences then weigh (``mais``, questions,
+sarcasm) is ``discourse``. Pure functions over a token list.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def apply_trends(tokens: Sequence[Token]) -> None:
     """``la qualité baisse`` is bad news, ``les prix baissent`` and ``ma prime prend 22 %`` good
     and bad news for the customer.
 
-    In the news a price change is a fact: news is muted as a whole (``sentiment_fr_voice``).
+    In the news a price change is a fact: news is muted as a whole (``voice``).
     """
     clauses: dict[int, list[Token]] = {}
     for token in tokens:

@@ -3,8 +3,8 @@
 A community manager reads the same fact two ways: ``Clim en panne.`` from a customer is a
 complaint, ``Panne géante chez Fibrea : 200 000 foyers privés d'internet mardi`` from a
 journalist is news. This module weighs the evidence for each voice and returns it; what each
-voice then means for the score is ``sentiment_fr_voice``'s business. It reads no data beyond
-the word classes of ``sentiment_fr_rules`` and changes no token. Pure functions.
+voice then means for the score is ``voice``'s business. It reads no data beyond
+the word classes of ``rules`` and changes no token. Pure functions.
 
 A customer: first or second person, ``ça``, ``!``, emoji, a rating, a @mention, thanks, a
 habit, spoken negation (all of which ``is_personal`` sees), and, more weakly, the adverbs of a
@@ -83,7 +83,7 @@ class Speaker:
     ``news`` when a journalist's evidence outweighs a customer's. Both false: no telling, and a
     problem stated without comment is then the author's own (``Clim en panne.``).
     ``discount``: a price cut written as a shop writes it (``-50 %``), a sign of the brand's
-    own voice (decided with the other signs in ``sentiment_fr_voice``)."""
+    own voice (decided with the other signs in ``voice``)."""
 
     personal: bool
     news: bool

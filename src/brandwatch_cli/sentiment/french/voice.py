@@ -4,9 +4,9 @@ A customer means what they say, and a problem they state without comment is a co
 (``Clim en panne.``); news reports facts (a strike, an outage, a price rise, a policy) without
 feeling; a brand's own voice (a job ad, a promotion, a reply from its service) is neither praise
 nor complaint; and a short reply that acknowledges and announces a next step (``Ok merci, je
-regarde ça ce soir``) is courtesy. Who speaks is decided in ``sentiment_fr_speaker``; this
+regarde ça ce soir``) is courtesy. Who speaks is decided in ``speaker``; this
 module mutes what that voice does not mean. It knows nothing about word order within a clause
-(``sentiment_fr_rules``) or about how clauses weigh (``sentiment_fr_discourse``). Pure
+(``rules``) or about how clauses weigh (``discourse``). Pure
 functions over a token list.
 """
 
