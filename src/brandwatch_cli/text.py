@@ -80,6 +80,9 @@ _HIDDEN_RE = re.compile(
     rf"{_COMMENT}|<{_PREFIX}({'|'.join(sorted(_HIDDEN_TAGS))})(?=[\s/>]){_ATTRIBUTES}",
     re.S | re.I,
 )
+#: What makes feedparser take text for HTML when a feed does not say (RSS titles): an end tag or
+#: an entity. Sloppy feeds put escaped HTML in elements declared plain text; these get it back.
+_HTML_HINT_RE = re.compile(r"</\w+>|&#?\w+;")
 _ALT_RE = re.compile(r"""[\s"'/]alt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
@@ -114,6 +117,17 @@ def html_to_text(value: str | None) -> str:
         value = _visible(value)
     if "&" in value:
         value = html.unescape(value)
+    return clean_text(value)
+
+
+def markup_to_text(value: str | None, media_type: str | None) -> str:
+    """A feed's text element as one clean line, by its declared type (``text/html``, ``xhtml``,
+    ``text/plain`` ...): HTML is reduced to its text, plain text kept as written
+    (``History of the <blink> tag``) unless it looks like escaped HTML all the same."""
+    if not value:
+        return ""
+    if "html" in (media_type or "html") or _HTML_HINT_RE.search(value):
+        return html_to_text(value)
     return clean_text(value)
 
 
