@@ -121,9 +121,10 @@ def html_to_text(value: str | None) -> str:
 
 
 def markup_to_text(value: str | None, media_type: str | None) -> str:
-    """A feed's text element as one clean line, by its declared type (``text/html``, ``xhtml``,
-    ``text/plain`` ...): HTML is reduced to its text, plain text kept as written
-    (``History of the <blink> tag``) unless it looks like escaped HTML all the same."""
+    """Text declared as ``media_type`` (``text/html``, ``application/xhtml+xml``, ``text/plain``
+    ...) on one clean line: HTML reduced to its visible text, plain text kept as written
+    (``History of the <blink> tag``) unless it looks like escaped HTML all the same, as
+    publishers often send it."""
     if not value:
         return ""
     if "html" in (media_type or "html") or _HTML_HINT_RE.search(value):
