@@ -1,13 +1,17 @@
+import time
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brandwatch_cli.text import (
+    MAX_TEXT_CHARS,
     clean_text,
     fold,
     html_to_text,
     is_word_char,
     language_tag,
+    markup_to_text,
     one_line,
     strip_controls,
 )
@@ -96,3 +100,87 @@ def test_language_tag():
 def test_escape_sequences_go_whole_not_just_their_escape(hostile, shown, stored):
     assert strip_controls(hostile) == shown
     assert clean_text(hostile) == stored
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Atom XHTML as ElementTree writes it: the prefix does not hide the element.
+        ("<html:p>Acme</html:p><html:p>rocks</html:p><html:script>x()</html:script>", "Acme rocks"),
+        # Self-closed or never closed, an embed hides nothing after it (Blogger feeds)...
+        ('<iframe src="v"/>Acme <svg/>rocks', "Acme rocks"),
+        ("<object><param name='m'>Acme <iframe src='v'></p><p>rocks</p>", "Acme rocks"),
+        ("<iframe>ad</iframe>Acme <svg><title>logo</title></svg>rocks", "Acme rocks"),
+        # ...but a script never closed is raw text to the end, in HTML as here.
+        ("Acme <script>var rocks", "Acme"),
+        ("Acme <!-- rocks", "Acme"),
+        # An image counts by its alt text, quoted or not.
+        ("<img src=x.png alt=Acme><img alt='rocks' />", "Acme rocks"),
+        ('<a title="1 > 0">Acme</a> <a title=don\'t>rocks</a>', "Acme rocks"),
+        ("<![CDATA[Acme]]> 3 < 4 <3", "Acme 3 < 4 <3"),
+    ],
+)
+def test_html_to_text_keeps_every_visible_word(html, text):
+    assert html_to_text(html) == text
+
+
+def test_markup_to_text_follows_the_declared_type():
+    assert (
+        markup_to_text("History of the <blink> tag", "text/plain") == "History of the <blink> tag"
+    )
+    assert markup_to_text("AT&amp;T <b>rocks</b>", "text/plain") == "AT&T rocks"  # escaped HTML
+    assert markup_to_text("<p>Acme</p><p>rocks</p>", "text/html") == "Acme rocks"
+    assert markup_to_text("<p>Acme</p>", "application/xhtml+xml") == "Acme"
+    assert markup_to_text("<p>Acme</p>", None) == "Acme"
+    assert markup_to_text(None, "text/plain") == ""
+
+
+_WORDS = st.lists(st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True), min_size=1, max_size=8)
+_BLOCKS = st.sampled_from(["p", "div", "li", "td", "h2", "br", "html:p", "xhtml:div", "P"])
+_ATTRIBUTES = st.sampled_from(["", ' class="x"', " title='a > b'", " id=x", ' style="a:b"'])
+
+
+@given(words=_WORDS, blocks=st.lists(_BLOCKS, min_size=8, max_size=8), attrs=_ATTRIBUTES)
+def test_words_in_separate_block_elements_never_join(words, blocks, attrs):
+    html = "".join(
+        f"<{tag}{attrs}><b>{word}</b></{tag}>" for word, tag in zip(words, blocks, strict=False)
+    )
+    assert html_to_text(html).split() == words
+
+
+@given(st.text())
+def test_html_to_text_is_one_clean_bounded_line(value):
+    text = html_to_text(value)
+    assert text == text.strip() and "  " not in text and len(text) <= MAX_TEXT_CHARS
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
+def _seconds(value: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        html_to_text(value)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+_SIZE = 160_000  # what took 36-104 s with '<img alt' repeated, when stripping was quadratic
+_PLAIN = ("Acme rocks the block " * (_SIZE // 21 + 1))[:_SIZE]
+_FRAGMENTS = ["<", ">", "/", "img", " alt", "=", '"', "'", "<!--", "-->", "<!", "<?", "]]>"]
+_FRAGMENTS += ["<![CDATA[", "script", "iframe", "svg", "object", "x:", " ", "&amp", ";", "a"]
+
+
+def _assert_linear(unit: str) -> None:
+    hostile = (unit * (_SIZE // len(unit) + 1))[:_SIZE]
+    assert _seconds(hostile) < 25 * _seconds(_PLAIN)  # ~1-5x in practice; quadratic: ~1000x
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=12).map("".join))
+def test_html_to_text_is_never_slower_than_linear(unit):
+    _assert_linear(unit)
+
+
+@pytest.mark.parametrize("unit", ["<img alt", '<a b="', "<iframe>", "<a ", "<!", "<p x='>"])
+def test_known_hostile_markup_costs_what_text_costs(unit):
+    _assert_linear(unit)

@@ -3,10 +3,13 @@
 feedparser is thorough and slow (it spends ~7 ms on a 50-entry feed, mostly in Python SAX
 callbacks); most real feeds are well-formed XML that expat's C parser reads in a tenth of a
 millisecond. ``parse_fast`` reads those and returns exactly what the feedparser path would
-(``tests/test_fastfeed.py`` checks that on every real-world feed in ``../shared``). It returns
-None (decline) for anything unusual, and the caller falls back to feedparser: a DOCTYPE (entity
-declarations are feedparser's business), malformed XML, an encoding the HTTP headers contradict,
-other feed formats.
+(``tests/test_fastfeed.py`` checks that on every real-world feed in ``../shared``, and
+``tests/test_feedparser_documents.py`` on feedparser's own test documents). It returns None
+(decline) for anything it does not read exactly as feedparser does, and the caller falls back to
+feedparser: a DOCTYPE (entity declarations are feedparser's business), malformed XML, an encoding
+the HTTP headers contradict, other feed formats, text elements with child elements (XHTML,
+unescaped HTML), Base64 or other non-text content, several authors or alternate links, language
+tags inside RSS.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from urllib.parse import urljoin
 
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.models import Item
-from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time, parse_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -53,11 +56,14 @@ _ATOM_ENTRY_TAGS = frozenset(
         *("category", "rights", "contributor"),
     )
 )
+_ATOM_PEOPLE = frozenset({f"{ATOM}author", f"{ATOM}contributor"})
 _C1_RE = re.compile(rb"\xc2[\x80-\x9f]|&#(?:1[2-5]\d|x[89][0-9a-fA-F]);")
 _DECLARED_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_HTML_TAG_RE = re.compile(r"</(\w+)>")
-_ENTITY_RE = re.compile(r"&#?\w+;")
+#: Atom text constructs read here; xhtml (markup feedparser re-serialises) and Base64 are not.
+_ATOM_TEXT_TYPES = frozenset({"text", "html", "text/plain", "text/html"})
+#: What an Atom entry's alternate link may point at for feedparser to take it as the entry's.
+_HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
 
 
 def parse_fast(content: bytes, headers: Mapping[str, str], url: str) -> list[Item] | None:
@@ -69,6 +75,8 @@ def parse_fast(content: bytes, headers: Mapping[str, str], url: str) -> list[Ite
         return None  # relative links and mis-encoded (cp1252) characters: feedparser repairs
     try:
         root = ET.fromstring(content)  # noqa: S314 - no DOCTYPE, so no entity expansion
+        if root.tag != f"{ATOM}feed" and b"xml:lang" in content:
+            return None  # feedparser gives RSS content the language of its element
         if root.tag == "rss":
             return _rss(root, headers, url)
         if root.tag == f"{ATOM}feed":
@@ -93,14 +101,12 @@ def _encoding_agrees(head: bytes, headers: Mapping[str, str]) -> bool:
 
 
 def _text(element: ET.Element | None) -> str:
-    """An element's content; inline markup (unescaped HTML inside RSS) comes back as HTML."""
+    """An element's text; one holding elements (unescaped HTML, XHTML) is feedparser's to read."""
     if element is None:
         return ""
-    if len(element) == 0:
-        return element.text or ""
-    if any(child.tag.startswith("{") for child in element.iter()):
-        raise ValueError("namespaced markup inside a text element")  # feedparser decides
-    return (element.text or "") + "".join(ET.tostring(c, encoding="unicode") for c in element)
+    if len(element):
+        raise ValueError("markup inside a text element")  # feedparser decides
+    return element.text or ""
 
 
 def _date(value: str) -> datetime | None:
@@ -119,26 +125,23 @@ def _feedparser_date(value: str) -> datetime | None:
     return from_struct_time(_parse_date(value))
 
 
-def _looks_like_html(value: str) -> bool:
-    return bool(_HTML_TAG_RE.search(value) or _ENTITY_RE.search(value))
-
-
 def _item(
     entry_id: str,
     link: str | None,
-    title: str,
-    title_is_html: bool,
-    texts: list[str],
+    title: tuple[str, str],
+    texts: list[tuple[str, str]],
     author: str,
     published: datetime | None,
     language: str | None,
 ) -> Item:
-    title = html_to_text(title) if title_is_html else clean_text(title)
-    text = html_to_text(max((t.strip() for t in texts), key=len)) if texts else ""
+    """The Item of one entry; ``title`` and ``texts`` are (value, media type) pairs."""
+    title_text = markup_to_text(*title)
+    fullest = max(((v.strip(), t) for v, t in texts), key=lambda vt: len(vt[0]), default=None)
+    text = markup_to_text(*fullest) if fullest else ""
     return Item(
-        entry_id=clean_text(entry_id) or link or content_id(title, text, published),
+        entry_id=clean_text(entry_id) or link or content_id(title_text, text, published),
         url=link,
-        title=title,
+        title=title_text,
         text=text,
         author=clean_text(author) or None,
         published_at=published,
@@ -159,7 +162,7 @@ def _rss(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
         return None
     language = language or language_tag(_text(channel.find(f"{DC}language")))
     for entry in channel.iter("item"):
-        if not _only(entry, _RSS_ITEM_TAGS) or len(entry.find("author") or ()) > 0:
+        if not _only(entry, _RSS_ITEM_TAGS) or _count(entry, ("author", f"{DC}creator")) > 1:
             return None
         guid = entry.find("guid")
         entry_id = _text(guid).strip()
@@ -179,9 +182,8 @@ def _rss(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
         item = _item(
             entry_id,
             _absolute(base, link),
-            title,
-            _looks_like_html(title),
-            texts,
+            (title, "text/plain"),  # as feedparser: plain, unless it looks like HTML
+            [(text, "text/html") for text in texts],
             author,
             published,
             language,
@@ -199,7 +201,7 @@ def _rdf(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
     language = language_tag(_text(channel.find(f"{DC}language")))
     items = []
     for entry in root.iter(f"{RSS1}item"):
-        if not _only(entry, _RDF_ITEM_TAGS):
+        if not _only(entry, _RDF_ITEM_TAGS) or _count(entry, (f"{DC}creator",)) > 1:
             return None
         link = _text(entry.find(f"{RSS1}link")).strip()
         entry_id = entry.get(f"{RDF}about") or ""
@@ -208,9 +210,8 @@ def _rdf(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
         item = _item(
             entry_id,
             _absolute(base, link),
-            title,
-            _looks_like_html(title),
-            texts,
+            (title, "text/plain"),
+            [(text, "text/html") for text in texts],
             _text(entry.find(f"{DC}creator")),
             _first_date(entry, (f"{DC}date",)),
             language or language_tag(headers.get("content-language")),
@@ -227,21 +228,20 @@ def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] 
     )
     items = []
     for entry in root.iter(f"{ATOM}entry"):
-        if not _only(entry, _ATOM_ENTRY_TAGS):
+        if (
+            not _only(entry, _ATOM_ENTRY_TAGS, _ATOM_PEOPLE)
+            or _count(entry, (f"{ATOM}author",)) > 1
+        ):
             return None
-        link = ""
-        for candidate in entry.findall(f"{ATOM}link"):
-            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-                link = candidate.get("href", "")
-                break
-        title_element = entry.find(f"{ATOM}title")
-        title, title_html = _atom_text(title_element)
+        link = _atom_link(entry)
+        if link is None:
+            return None
         texts = []
         content_language = None
         for tag in (f"{ATOM}content", f"{ATOM}summary"):
             element = entry.find(tag)
             if element is not None:
-                texts.append(_atom_text(element)[0])
+                texts.append(_atom_text(element))
                 if tag == f"{ATOM}content":
                     content_language = element.get(XML_LANG) or entry.get(XML_LANG)
         author = _atom_author(entry.find(f"{ATOM}author"))
@@ -250,28 +250,43 @@ def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] 
         item = _item(
             urljoin(base, atom_id) if atom_id else "",
             _absolute(base, link),
-            title,
-            title_html,
+            _atom_text(entry.find(f"{ATOM}title")),
             texts,
             author,
             published,
-            language_tag(content_language) or language_tag(entry.get(XML_LANG)) or feed_language,
+            language_tag(content_language) or feed_language,  # feedparser: the content's
         )
         if item.title or item.text:
             items.append(item)
     return items
 
 
-def _atom_text(element: ET.Element | None) -> tuple[str, bool]:
-    """An Atom text construct as (value, is_html)."""
+def _atom_link(entry: ET.Element) -> str | None:
+    """The entry's one alternate HTML link, "" if it has no link; None if feedparser decides
+    (several alternates: it takes the last; one to a PDF: none; only other relations)."""
+    links = entry.findall(f"{ATOM}link")
+    alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
+    if not links:
+        return ""
+    if len(alternates) != 1 or alternates[0].get("type", "").lower() not in _HTML_TYPES:
+        return None
+    return alternates[0].get("href", "")
+
+
+def _atom_text(element: ET.Element | None) -> tuple[str, str]:
+    """An Atom text construct as (value, media type); ValueError for one feedparser must read
+    (XHTML, Base64, a ``src`` or an Atom 0.3 ``mode``)."""
     if element is None:
-        return "", False
+        return "", "text/plain"
     kind = element.get("type", "text").lower()
-    if kind == "xhtml":
-        inner = "".join(ET.tostring(child, encoding="unicode") for child in element)
-        return (element.text or "") + inner, True
-    value = element.text or ""
-    return value, "html" in kind or _looks_like_html(value)
+    if (
+        kind not in _ATOM_TEXT_TYPES
+        or len(element)
+        or "src" in element.attrib
+        or "mode" in element.attrib
+    ):
+        raise ValueError("a text construct feedparser decodes")
+    return element.text or "", "text/html" if "html" in kind else "text/plain"
 
 
 def _atom_author(author: ET.Element | None) -> str:
@@ -290,10 +305,20 @@ def _absolute(base: str, link: str) -> str | None:
     return web_link(link if link.startswith(("http://", "https://")) else urljoin(base, link))
 
 
-def _only(entry: ET.Element, allowed: frozenset[str]) -> bool:
+def _only(
+    entry: ET.Element, allowed: frozenset[str], parents: frozenset[str] = frozenset()
+) -> bool:
+    """Whether every child of ``entry`` is an element read here, and holds no element unless it
+    is one of ``parents`` (an Atom person): text with markup inside is feedparser's to read."""
     return all(
-        child.tag in allowed or (child.tag in _EMPTY_OK_TAGS and len(child) == 0) for child in entry
+        (child.tag in allowed or child.tag in _EMPTY_OK_TAGS)
+        and (len(child) == 0 or child.tag in parents)
+        for child in entry
     )
+
+
+def _count(entry: ET.Element, tags: tuple[str, ...]) -> int:
+    return sum(len(entry.findall(tag)) for tag in tags)
 
 
 def _first_date(entry: ET.Element, tags: tuple[str, ...]) -> datetime | None:

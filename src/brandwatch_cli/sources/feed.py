@@ -19,7 +19,7 @@ from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.fastfeed import parse_fast
 from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
-from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
+from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time
 
 
@@ -116,18 +116,15 @@ def _item_from_entry(entry: Any, base_url: str, feed_language: str | None) -> It
 
 
 def _entry_title(entry: Any) -> str:
-    detail = entry.get("title_detail") or {}
-    title = entry.get("title") or ""
-    if "html" in (detail.get("type") or "html"):
-        return html_to_text(title)
-    return clean_text(title)
+    return markup_to_text(entry.get("title"), (entry.get("title_detail") or {}).get("type"))
 
 
 def _entry_text(entry: Any) -> str:
     """The fullest text the entry carries: its content if any, else its summary."""
-    candidates = [c.get("value") or "" for c in entry.get("content") or []]
-    candidates.append(entry.get("summary") or "")
-    return html_to_text(max(candidates, key=len))
+    candidates = [(c.get("value") or "", c.get("type")) for c in entry.get("content") or []]
+    summary_type = (entry.get("summary_detail") or {}).get("type")
+    candidates.append((entry.get("summary") or "", summary_type))
+    return markup_to_text(*max(candidates, key=lambda candidate: len(candidate[0])))
 
 
 def _entry_date(entry: Any) -> datetime | None:

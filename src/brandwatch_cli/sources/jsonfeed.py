@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
-from brandwatch_cli.text import clean_text, html_to_text, language_tag, web_link
-from brandwatch_cli.times import parse_iso
+from brandwatch_cli.text import clean_text, html_to_text, language_tag, markup_to_text, web_link
+from brandwatch_cli.times import parse_datetime
 
 _VERSION_RE = re.compile(r'"version"\s*:\s*"(https?://jsonfeed\.org/version/[^"]*)"')
 _FEED_KEYS_RE = re.compile(r'"(feed_url|home_page_url)"\s*:')
@@ -101,14 +101,18 @@ def _author(obj: dict[str, Any]) -> str | None:
 def _item(raw: dict[str, Any], base: str, language: str | None, author: str | None) -> Item:
     link = _str(raw.get("url")) or _str(raw.get("external_url"))
     link = web_link(urljoin(base, link)) if link else None
-    title = clean_text(_str(raw.get("title")))
+    # Plain text by the spec, but publishers escape it as HTML ("AT&amp;T") as in RSS.
+    title = markup_to_text(_str(raw.get("title")), "text/plain")
     html = _str(raw.get("content_html"))
     text = (
         html_to_text(html)
         if html
         else clean_text(_str(raw.get("content_text")) or _str(raw.get("summary")))
     )
-    published = parse_iso(raw.get("date_published")) or parse_iso(raw.get("date_modified"))
+    # RFC 3339 by the spec; RFC 822 from publishers who reuse their RSS dates.
+    published = parse_datetime(raw.get("date_published")) or parse_datetime(
+        raw.get("date_modified")
+    )
     raw_id = raw.get("id")
     entry_id = (
         clean_text(str(raw_id))
