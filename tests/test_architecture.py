@@ -108,3 +108,21 @@ def test_sql_lives_only_in_the_store() -> None:
                 if any(word in text for word in SQL_WORDS) and " FROM " in f" {text} ":
                     found.append(f"{name}:{node.lineno}")
     assert not found, "SQL outside store/: " + ", ".join(found)
+
+
+def test_tests_are_named_for_the_part_they_test() -> None:
+    """``tests/test_store.py``, ``tests/test_sources_reddit.py``: a test file starts with the
+    name of the package or top-level module it tests, so its home is obvious."""
+    parts = {p.stem for p in PACKAGE.glob("*.py")} | {
+        p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()
+    }
+    tests = Path(__file__).parent
+    stray = [
+        t.name
+        for t in tests.glob("test_*.py")
+        if t.stem != "test_architecture"
+        and not any(
+            t.stem == f"test_{part}" or t.stem.startswith(f"test_{part}_") for part in parts
+        )
+    ]
+    assert not stray, stray
