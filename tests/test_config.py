@@ -92,7 +92,7 @@ def test_yaml_1_1_traps_are_avoided(tmp_path):
 def test_option_types_are_named_in_words(tmp_path, monkeypatch):
     from brandwatch_cli import sources
 
-    monkeypatch.setitem(sources.SOURCE_TYPES, "cursor", "test_scan:CursorSource")
+    monkeypatch.setitem(sources.SOURCE_TYPES, "cursor", "test_scan_engine:CursorSource")
     path = write(tmp_path, "keywords: [Acme]\nsources:\n  - {name: q, type: cursor, fail: yes}\n")
     with pytest.raises(ConfigError, match="'fail' of source 'q' must be true or false"):
         load_config(path)

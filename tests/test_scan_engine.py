@@ -207,7 +207,7 @@ class CursorSource:
 def cursor_type(monkeypatch):
     from brandwatch_cli import sources
 
-    monkeypatch.setitem(sources.SOURCE_TYPES, "cursor", "test_scan:CursorSource")
+    monkeypatch.setitem(sources.SOURCE_TYPES, "cursor", "test_scan_engine:CursorSource")
     CursorSource.seen.clear()
     return CursorSource
 
