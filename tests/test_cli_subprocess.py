@@ -85,6 +85,7 @@ def _piped(command: str, reader: str, cwd: Path) -> tuple[list[str], str]:
     return lines, status
 
 
+@pytest.mark.slow
 def test_output_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
     feed_server.serve("/many.xml", rss(items(3000)))
     config = write_config(tmp_path, [("many", feed_server.url("/many.xml"))])
@@ -107,6 +108,7 @@ def test_output_into_a_closed_pipe_is_quiet(feed_server, tmp_path):
         assert (tmp_path / "err.txt").read_text() == "", command
 
 
+@pytest.mark.slow
 def test_terminal_output_is_a_table_without_raw_control_characters(feed_server, tmp_path):
     feed_server.serve("/h.xml", (DATA / "hostile.xml").read_bytes())
     config = write_config(tmp_path, [("hostile", feed_server.url("/h.xml"))])
@@ -154,6 +156,7 @@ def _done_sources(db: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_scan_leaves_a_consistent_database(feed_server, tmp_path, sig):
     config = _slow_config(feed_server, tmp_path)
@@ -188,6 +191,7 @@ def test_a_killed_scan_leaves_a_consistent_database(feed_server, tmp_path, sig):
     time.sleep(0)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_full_stdout_is_one_line_and_the_digest_comes_again(feed_server, tmp_path):
     feed_server.serve("/f.xml", rss(items(5)))

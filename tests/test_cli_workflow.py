@@ -115,6 +115,7 @@ def test_quiet_scan_prints_only_errors(cli, feed_server, tmp_path):
     assert result.stderr.strip() == "error: source 'gone' failed: HTTP 404 Not Found"
 
 
+@pytest.mark.slow
 def test_rescore_waits_for_a_scan_as_long_as_told_and_stops_cleanly_on_sigterm(
     feed_server, tmp_path
 ):
@@ -147,6 +148,7 @@ def test_rescore_waits_for_a_scan_as_long_as_told_and_stops_cleanly_on_sigterm(
     )
 
 
+@pytest.mark.slow
 def test_a_second_scan_waits_then_gives_up_with_exit_4(feed_server, tmp_path):
     for n in range(3):
         feed_server.serve(f"/s{n}.xml", rss(ITEMS), delay=2)
