@@ -1,7 +1,7 @@
 """What a report says: a period against the previous one, computed from the store.
 
-Rendering lives elsewhere (``report_render`` for terminals, ``report_text`` for Markdown and
-JSON, ``chart`` for SVG).
+Rendering lives in ``output/`` (``terminal`` for people, ``markdown`` and ``json`` for files and
+machines, ``chart`` for SVG); this module only computes.
 Volumes count every mention; the reply-first list leaves out mentions already replied to or
 ignored. Averages leave out languages we do not score.
 """
