@@ -39,6 +39,8 @@ class HttpPolicy:
     retries: int = 2
     backoff: float = 0.5
     max_retry_after: float = 30.0
+    #: Follow redirects from a public host to loopback, private or link-local addresses.
+    allow_private_redirects: bool = False
 
 
 @dataclass(frozen=True)

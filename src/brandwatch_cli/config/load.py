@@ -36,6 +36,7 @@ TOP_KEYS = (
     "concurrency",
     "per_host",
     "retries",
+    "allow_private_redirects",
     "sentiment",
     "notify",
     "alerts",
@@ -161,6 +162,13 @@ def _http_policy(check: Checker, document: YamlMap) -> HttpPolicy:
     if "retries" in document:
         retries = check.integer(document["retries"], lines["retries"], "'retries'", 0, 10)
         policy = replace(policy, retries=retries)
+    if "allow_private_redirects" in document:
+        allow = document["allow_private_redirects"]
+        if not isinstance(allow, bool):
+            raise check.fail(
+                lines["allow_private_redirects"], "'allow_private_redirects' must be true or false"
+            )
+        policy = replace(policy, allow_private_redirects=allow)
     return policy
 
 

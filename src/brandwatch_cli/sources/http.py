@@ -32,6 +32,8 @@ import httpx
 
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
+from brandwatch_cli.sources import redirects
+from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
 
@@ -140,7 +142,8 @@ class HttpClient:
             # Requests are bounded by the slots below; each host's pool keeps its connections
             # alive between that host's requests.
             transport=PoolPerOrigin(policy.per_host, max_pools=max(16, concurrency * 2)),
-            follow_redirects=True,
+            # Redirects are followed one by one in ``Fetcher._once``, each checked first.
+            follow_redirects=False,
         )
         self._requests = asyncio.Semaphore(max(1, concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -301,31 +304,34 @@ class Fetcher:
         auth: tuple[str, str] | None,
         timeout: float,
     ) -> Response:
+        client = self.http.client
+        credentials = json_body is not None or form is not None or auth is not None
         try:
-            async with self.http.client.stream(
+            request = client.build_request(
                 method,
                 url,
                 headers=dict(headers or {}),
                 json=json_body,
                 data=form,
-                auth=auth,
                 timeout=timeout,
-            ) as response:
-                for hop in response.history:
-                    if hop.status_code in _PERMANENT_REDIRECTS:
-                        self.moved[url] = str(response.url)
-                if response.status_code >= 400:
-                    return Response(
-                        str(response.url),
-                        response.status_code,
-                        dict(response.headers),
-                        await _error_body(response),
-                        reason=response.reason_phrase or "",
-                    )
-                content = await self._read_capped(response)
-                return Response(
-                    str(response.url), response.status_code, dict(response.headers), content
+            )
+            permanent = False
+            for _ in range(MAX_REDIRECTS + 1):
+                response = await client.send(
+                    request, auth=auth, stream=True, follow_redirects=False
                 )
+                try:
+                    following = response.next_request if response.has_redirect_location else None
+                    if following is None:
+                        if permanent:
+                            self.moved[url] = str(response.url)
+                        return await self._complete(response)
+                finally:
+                    await response.aclose()
+                await self._check_redirect(request.url, following.url, credentials)
+                permanent = permanent or response.status_code in _PERMANENT_REDIRECTS
+                request = following
+            raise httpx.TooManyRedirects("too many redirects", request=request)
         except httpx.TooManyRedirects:
             raise SourceError(f"more than {MAX_REDIRECTS} redirects") from None
         except httpx.TimeoutException:
@@ -339,18 +345,60 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise SourceError(f"{type(exc).__name__}: {exc}") from None
 
+    async def _check_redirect(
+        self, source: httpx.URL, target: httpx.URL, credentials: bool
+    ) -> None:
+        """SourceError for a redirect that would leak credentials or reach a private address."""
+        allow = self.http.policy.allow_private_redirects
+        target_private = not allow and await redirects.host_is_private(target.host)
+        source_private = target_private and await redirects.host_is_private(source.host)
+        why = redirects.refusal(
+            source,
+            target,
+            credentials=credentials,
+            source_private=source_private,
+            target_private=target_private,
+            allow_private=allow,
+        )
+        if why:
+            raise SourceError(why)
+
+    async def _complete(self, response: httpx.Response) -> Response:
+        """The final response of a request, its body read within the cap."""
+        if response.status_code >= 400:
+            return Response(
+                str(response.url),
+                response.status_code,
+                dict(response.headers),
+                await _error_body(response),
+                reason=response.reason_phrase or "",
+            )
+        content = await self._read_capped(response)
+        return Response(str(response.url), response.status_code, dict(response.headers), content)
+
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body, decoded layer by layer as it streams: no layer may pass the cap."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise _too_big(self.max_bytes)
+        decoder = BoundedDecoder(
+            codings(response.headers.get("content-encoding", "")), self.max_bytes
+        )
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise _too_big(self.max_bytes)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            async for raw in _raw_chunks(response):
+                size += len(raw)
+                if size > self.max_bytes:
+                    raise _too_big(self.max_bytes)
+                chunks.append(decoder.feed(raw))
+            chunks.append(decoder.finish())
+        except TooLarge:
+            raise _too_big(self.max_bytes) from None
+        content = b"".join(chunks)
+        if len(content) > self.max_bytes:
+            raise _too_big(self.max_bytes)
+        return content
 
     def _read_file(self, url: str) -> Response:
         path = local_path(url, self.base_dir)
@@ -372,17 +420,31 @@ class _Transient(Exception):
     pass
 
 
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it came off the wire (still encoded); a response built in-process (httpx's
+    MockTransport, in unit tests) holds its whole body already."""
+    try:
+        async for raw in response.aiter_raw():
+            yield raw
+    except httpx.StreamConsumed:
+        yield response.content
+
+
 async def _error_body(response: httpx.Response) -> bytes:
     """The first few KB of an error response: enough for the server's own explanation."""
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_bytes():
+        decoder = BoundedDecoder(
+            codings(response.headers.get("content-encoding", "")), ERROR_BODY_BYTES
+        )
+        async for raw in _raw_chunks(response):
+            chunk = decoder.feed(raw)
             chunks.append(chunk)
             size += len(chunk)
             if size >= ERROR_BODY_BYTES:
                 break
-    except httpx.HTTPError:
+    except (httpx.HTTPError, SourceError):
         pass
     return b"".join(chunks)[:ERROR_BODY_BYTES]
 
