@@ -190,5 +190,5 @@ def test_allow_private_redirects_is_a_checked_config_switch(tmp_path):
     path.write_text(body)
     assert load.load_config(path).http.allow_private_redirects is False
     path.write_text(body + "allow_private_redirects: sometimes\n")
-    with pytest.raises(ConfigError, match=r"c\.yaml:5: 'allow_private_redirects' must be true"):
+    with pytest.raises(ConfigError, match=r"c\.yaml:4: 'allow_private_redirects' must be true"):
         load.load_config(path)
