@@ -484,7 +484,7 @@ def test_init_writes_a_starter_and_never_overwrites(cli, tmp_path):
     assert "keywords:" in starter and "sources:" in starter and "#" in starter
     (tmp_path / "brandwatch.yaml").write_text("mine")
     second = cli("init")
-    assert second.exit_code == 1
+    assert second.exit_code == 2  # a usage error, like every other
     assert "already exists" in second.stderr
     assert (tmp_path / "brandwatch.yaml").read_text() == "mine"
 

@@ -7,14 +7,16 @@ start time of its last holder) is overwritten by the next run.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
-from brandwatch_cli.errors import Busy
+from brandwatch_cli.errors import Busy, StoreError
 
 
 def lock_file(db_path: Path, run: str) -> Path:
@@ -33,8 +35,7 @@ def exclusive(path: Path, what: str, wait: float = 10.0) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: no flock, runs are not serialised
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
+    handle = _open_lock(path)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -56,3 +57,18 @@ def exclusive(path: Path, what: str, wait: float = 10.0) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock
+
+
+def _open_lock(path: Path) -> TextIO:
+    """The lock file, created if needed, never through a symbolic link (a link planted where
+    the lock goes would have us overwrite its target); StoreError when it cannot be had."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError(f"refusing the lock file {path}: it is a symbolic link") from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise StoreError(f"cannot create the lock file {path}: {reason}") from None
+    return os.fdopen(fd, "r+", encoding="utf-8")

@@ -11,7 +11,7 @@ import typer
 
 from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption
-from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import SourceHealthRow
 
 
@@ -26,7 +26,7 @@ def init(
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter)
     except FileExistsError:
-        raise BrandwatchError(f"{path} already exists; not overwriting it") from None
+        raise ConfigError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:
         raise BrandwatchError(f"{path}: cannot write ({exc.strerror})") from None
     typer.echo(f"Wrote {path}. Edit its keywords and sources, then run: brandwatch scan", err=True)
