@@ -52,7 +52,12 @@ DbOption = Annotated[
     Path | None, typer.Option("--db", help="Database file, overriding the config's 'database'.")
 ]
 SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Start of the period: 24h, 7d, 2w or an ISO date.")
+    str | None,
+    typer.Option(
+        "--since",
+        help="Start of the period: 30m (m is minutes), 24h, 7d, 2w, 3mo, 1y, today, yesterday,"
+        " a month (2026-11) or an ISO date.",
+    ),
 ]
 UntilOption = Annotated[
     str | None,

@@ -1,0 +1,59 @@
+"""The times people type for --since and --until."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brandwatch_cli.cli.periods import months_before, parse_moment
+from brandwatch_cli.errors import ConfigError
+
+NOW = datetime(2026, 3, 31, 15, 45, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1m", NOW - timedelta(minutes=1)),  # m stays minutes
+        ("90min", NOW - timedelta(minutes=90)),
+        ("24h", NOW - timedelta(hours=24)),
+        ("7d", NOW - timedelta(days=7)),
+        ("1w", NOW - timedelta(weeks=1)),
+        ("1mo", datetime(2026, 2, 28, 15, 45, tzinfo=UTC)),  # clamped to February's end
+        ("13MO", datetime(2025, 2, 28, 15, 45, tzinfo=UTC)),
+        ("1y", datetime(2025, 3, 31, 15, 45, tzinfo=UTC)),
+        ("today", datetime(2026, 3, 31, tzinfo=UTC)),
+        (" Yesterday ", datetime(2026, 3, 30, tzinfo=UTC)),
+        ("2026-11", datetime(2026, 11, 1, tzinfo=UTC)),
+        ("2026-11-05", datetime(2026, 11, 5, tzinfo=UTC)),
+        ("2026-11-05T08:00+01:00", datetime(2026, 11, 5, 7, tzinfo=UTC)),
+    ],
+)
+def test_every_documented_form_reads_as_a_utc_moment(typed, expected):
+    assert parse_moment(typed, NOW) == expected
+
+
+@pytest.mark.parametrize("typed", ["yesterday-ish", "2026-13", "1q", "", "9999999999y"])
+def test_anything_else_is_a_usage_error_that_names_the_forms(typed):
+    with pytest.raises(ConfigError, match="--until") as raised:
+        parse_moment(typed, NOW, "--until")
+    assert "is not a time: use e.g." in str(raised.value) or "too far back" in str(raised.value)
+
+
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.integers(min_value=0, max_value=600),
+)
+def test_months_back_land_in_the_right_month_never_later(moment, months):
+    earlier = months_before(moment, months)
+    assert (moment.year * 12 + moment.month) - (earlier.year * 12 + earlier.month) == months
+    assert earlier.day <= moment.day and earlier.time() == moment.time()
+
+
+def test_help_says_m_is_minutes(cli):
+    result = cli("report", "--help")
+    assert "30m (m is minutes)" in " ".join(result.stdout.split())
+    assert "3mo" in result.stdout and "yesterday" in result.stdout
