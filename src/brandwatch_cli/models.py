@@ -275,6 +275,7 @@ MENTION_COLUMNS = (
     "engagement",
     "status",
     "note",
+    "matched_terms",
 )
 
 
@@ -323,6 +324,7 @@ class MentionRow(TypedDict):
     engagement: str | None  # a JSON object
     status: str
     note: str | None
+    matched_terms: str  # a JSON object: keyword -> the terms of it that matched
 
 
 class CountsRow(TypedDict):
@@ -386,3 +388,53 @@ class SourceProblemRow(TypedDict):
     failures: int
     next_attempt: str | None
     last_success: str | None
+
+
+# One mention, everything about it: ``brandwatch show``. Times are ISO 8601 strings.
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """One keyword of a mention: which of its terms matched, in which fields (``title``,
+    ``text``), and the keyword's own sentiment when the store keeps one per keyword (None:
+    only the mention's own score applies)."""
+
+    keyword: str
+    terms: tuple[str, ...]
+    fields: tuple[str, ...]
+    sentiment: float | None = None
+    sentiment_label: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryCopy:
+    """Another source's copy of a stored story (filled by story copies)."""
+
+    source: str
+    url: str | None
+    domain: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One ``mark``: the status set, its note, when and by whom (None before history was kept
+    or when no user name was known)."""
+
+    status: str
+    note: str | None
+    at: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class MentionDetail:
+    """Everything stored about one mention, for ``show``: the row as exported, its keywords,
+    the other sources' copies of the story, and its status marks, oldest first."""
+
+    mention: MentionRow
+    keywords: tuple[KeywordHit, ...]
+    copies: tuple[StoryCopy, ...]
+    history: tuple[StatusChange, ...]
+    #: The language the source declared (the mention's own is detected when they differ).
+    source_language: str | None = None

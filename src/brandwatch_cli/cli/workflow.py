@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from brandwatch_cli.cli.common import load, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption, Status
 from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.text import one_line
 
 
 def mark(
@@ -26,10 +28,24 @@ def mark(
 
     _, db_path = load(config, db)
     with MentionStore.open(db_path, create=False) as store:
-        missing = store.set_status(ids, status.value, note, utc_now())
+        missing = store.set_status(ids, status.value, note, utc_now(), by=user_name())
     if missing:
         raise BrandwatchError(
             f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
         )
     done = len(set(ids))
     typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {status.value}", err=True)
+
+
+def user_name() -> str | None:
+    """Who marks, for the status history: ``$BRANDWATCH_USER`` (a shared account, a bot),
+    else the login name; None when neither is known (a container without a passwd entry)."""
+    import getpass
+
+    name = os.environ.get("BRANDWATCH_USER", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (OSError, KeyError, ImportError):
+            name = ""
+    return one_line(name).strip() or None

@@ -36,8 +36,9 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   jsonl`` (``id`` int, ``source``, ``title``, ``url``, ``author``, ``published_at`` and
   ``fetched_at`` (ISO 8601 UTC strings or null), ``language``, ``sentiment`` (number),
   ``sentiment_label``, ``text``, ``sentiment_method``, ``status``, ``note``), except that
-  ``keywords`` is an array of strings, and ``engagement`` is an object of counter name ->
-  number (``{}`` when none), as in the JSONL export.
+  ``keywords`` is an array of strings, ``engagement`` is an object of counter name ->
+  number (``{}`` when none) and ``matched_terms`` an object of keyword -> array of the terms
+  that matched, as in the JSONL export.
 """
 
 from __future__ import annotations
@@ -48,7 +49,13 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow
-from brandwatch_cli.output.wording import LABELS, average_change, engagement, iso_utc
+from brandwatch_cli.output.wording import (
+    LABELS,
+    average_change,
+    engagement,
+    iso_utc,
+    matched_terms,
+)
 
 JSON_VERSION = 1
 
@@ -91,6 +98,7 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record = {column: row.get(column) for column in MENTION_COLUMNS}
     record["keywords"] = [k for k in str(row.get("keywords") or "").split(";") if k]
     record["engagement"] = engagement(row.get("engagement"))
+    record["matched_terms"] = matched_terms(row.get("matched_terms"))
     return record
 
 

@@ -130,6 +130,17 @@ def engagement(raw: object) -> dict[str, float]:
     }
 
 
+def matched_terms(raw: object) -> dict[str, list[str]]:
+    """A stored ``matched_terms`` JSON object as keyword -> terms; {} for anything else."""
+    try:
+        values = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    return {str(k): [str(t) for t in v] for k, v in values.items() if isinstance(v, list)}
+
+
 def engagement_text(raw: object) -> str:
     """``score 12 · comments 3`` (untrusted names: escape for the output format)."""
     return " · ".join(f"{name} {count_text(value)}" for name, value in engagement(raw).items())

@@ -5,11 +5,21 @@ Every value reaches SQLite as a parameter; only fixed fragments are formatted in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, cast
 
-from brandwatch_cli.models import MENTION_COLUMNS, MentionFilter, MentionRow, SourceHealthRow
+from brandwatch_cli.models import (
+    MENTION_COLUMNS,
+    KeywordHit,
+    MentionDetail,
+    MentionFilter,
+    MentionRow,
+    SourceHealthRow,
+    StatusChange,
+    StoryCopy,
+)
 from brandwatch_cli.store.base import StoreBase, iso
 from brandwatch_cli.store.filters import where
 
@@ -19,7 +29,10 @@ _SELECT_MENTION = """
             SELECT keyword FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
         )) AS keywords,
         m.title, m.url, m.author, m.published_at, m.fetched_at, m.language, m.sentiment,
-        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note
+        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note,
+        (SELECT json_group_object(keyword, json(terms)) FROM (
+            SELECT keyword, terms FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
+        )) AS matched_terms
     FROM mentions m
 """
 
@@ -57,6 +70,55 @@ class QueriesMixin(StoreBase):
         sql = f"""{_SELECT_MENTION} {clause}
             ORDER BY m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         return [_mention(row) for row in self._rows(sql, [*params, limit])]
+
+    def mention(self, mention_id: int) -> MentionDetail | None:
+        """Everything stored about one mention (``show``); None when no mention has that id."""
+        row = next(self._rows(f"{_SELECT_MENTION} WHERE m.id = ?", [mention_id]), None)
+        if row is None:
+            return None
+        declared = self._rows("SELECT source_language FROM mentions WHERE id = ?", [mention_id])
+        return MentionDetail(
+            mention=_mention(row),
+            keywords=tuple(self.keyword_hits(mention_id)),
+            copies=tuple(self.copies_of(mention_id)),
+            history=tuple(self.status_history(mention_id)),
+            source_language=next(declared)[0],
+        )
+
+    def keyword_hits(self, mention_id: int) -> list[KeywordHit]:
+        """A mention's keywords by name: terms matched, where, and the keyword's own sentiment
+        when this database keeps one per keyword (a ``sentiment`` column, and its label)."""
+        with self._guard("read mentions"):
+            columns = {column.name for column in self.db.table("mention_keywords").columns}
+        scored = [c if c in columns else "NULL" for c in ("sentiment", "sentiment_label")]
+        rows = self._rows(
+            f"SELECT keyword, terms, fields, {', '.join(scored)} FROM mention_keywords"
+            " WHERE mention_id = ? ORDER BY keyword",
+            [mention_id],
+        )
+        return [
+            KeywordHit(
+                keyword=keyword,
+                terms=tuple(json.loads(terms or "[]")),
+                fields=tuple(f for f in (fields or "").split(",") if f),
+                sentiment=sentiment,
+                sentiment_label=label,
+            )
+            for keyword, terms, fields, sentiment, label in rows
+        ]
+
+    def copies_of(self, mention_id: int) -> list[StoryCopy]:
+        """Other sources' copies of the mention's story: none until story copies are stored
+        (filled by story copies)."""
+        return []
+
+    def status_history(self, mention_id: int) -> list[StatusChange]:
+        """Every ``mark`` of a mention, oldest first (the history starts at the first mark)."""
+        rows = self._rows(
+            "SELECT status, note, at, by FROM status_history WHERE mention_id = ? ORDER BY id",
+            [mention_id],
+        )
+        return [StatusChange(status, note, at, by) for status, note, at, by in rows]
 
     def stored_keywords(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT DISTINCT keyword FROM mention_keywords")]

@@ -225,6 +225,33 @@ def m004_workflow(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_status_history(db: Database) -> None:
+    """Who marked a mention what, and when (issue: one mention in full, ``show``).
+
+    ``mark`` adds a row in the same transaction as the status it sets. A mention marked before
+    this migration gets one row for its current status, by nobody known.
+    """
+    db.execute(
+        """
+        CREATE TABLE status_history (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            note TEXT,
+            at TEXT NOT NULL,
+            by TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX status_history_mention ON status_history (mention_id, id)")
+    db.execute(
+        "INSERT INTO status_history (mention_id, status, note, at)"
+        " SELECT id, status, note, status_at FROM mentions WHERE status_at IS NOT NULL"
+        " ORDER BY id"
+    )
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:

@@ -17,10 +17,16 @@ class WorkflowMixin(StoreBase):
     """Status marks, digests and alerts: the store's memory of what people were told."""
 
     def set_status(
-        self, ids: Sequence[int], status: str, note: str | None, now: datetime
+        self,
+        ids: Sequence[int],
+        status: str,
+        note: str | None,
+        now: datetime,
+        by: str | None = None,
     ) -> list[int]:
         """Mark all the mentions, or none: returns the ids that do not exist, and when there is
-        one, nothing is changed (a typo in a list of ids must not leave it half applied)."""
+        one, nothing is changed (a typo in a list of ids must not leave it half applied). Each
+        mark is added to the mention's status history, ``by`` whom, in the same transaction."""
         wanted = list(dict.fromkeys(ids))
         with self._guard("mark mentions"), self.db.atomic():
             known = {
@@ -36,6 +42,11 @@ class WorkflowMixin(StoreBase):
                     "UPDATE mentions SET status = ?, status_at = ?,"
                     " note = coalesce(?, note) WHERE id = ?",
                     [(status, iso(now), note, mention_id) for mention_id in wanted],
+                )
+                self.db.conn.executemany(
+                    "INSERT INTO status_history (mention_id, status, note, at, by)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(mention_id, status, note, iso(now), by) for mention_id in wanted],
                 )
         return missing
 

@@ -1,0 +1,88 @@
+"""One mention: ``show`` (everything stored about it) and ``open`` (its link in a browser)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from brandwatch_cli.cli.common import error_line, load, quiet_broken_pipe
+from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.text import one_line, web_link
+
+if TYPE_CHECKING:
+    from brandwatch_cli.models import MentionDetail
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+MentionId = Annotated[int, typer.Argument(help="A mention id (from `mentions` or `export`).")]
+
+
+def show(
+    mention_id: MentionId,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    fmt: Annotated[
+        ShowFormat,
+        typer.Option("--format", "-f", help="text (plain when piped) or json."),
+    ] = ShowFormat.text,
+) -> None:
+    """Everything about one mention: full text, keywords with the terms that matched and
+    where, sentiment and how it was read, engagement, copies, status history."""
+    import json
+
+    from brandwatch_cli.output import mention as render
+    from brandwatch_cli.output import terminal
+
+    detail = _read(mention_id, config, db)
+    with quiet_broken_pipe():
+        if fmt is ShowFormat.json:
+            payload = render.mention_detail_json(detail)
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            return
+        out = terminal.console()
+        if out.is_terminal:
+            render.render_mention_detail(detail, out)
+        else:
+            sys.stdout.write(render.mention_detail_text(detail))
+
+
+def open_link(mention_id: MentionId, config: ConfigOption = None, db: DbOption = None) -> None:
+    """Open a mention's link in the web browser (on a machine without one, print it)."""
+    import webbrowser
+
+    url = _read(mention_id, config, db).mention["url"]
+    link = web_link(url)
+    if link is None:
+        why = f"its link is not an http(s) URL: {one_line(url)}" if url else "it has no link"
+        raise ConfigError(f"cannot open mention {mention_id}: {why}")
+    try:
+        opened = webbrowser.open(link)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        with quiet_broken_pipe():
+            typer.echo(link)
+        error_line("warning: no web browser could be opened here; the link is on stdout")
+        return
+    typer.echo(f"Opened {link}", err=True)
+
+
+def _read(mention_id: int, config: Path | None, db: Path | None) -> MentionDetail:
+    """The mention, or a usage error: an id that names no mention is a typo (exit 2)."""
+    from brandwatch_cli.store import MentionStore
+
+    _, db_path = load(config, db)
+    with MentionStore.open(db_path, create=False) as store:
+        detail = store.mention(mention_id)
+    if detail is None:
+        raise ConfigError(f"no mention with id {mention_id} (ids are listed by `mentions`)")
+    return detail
