@@ -73,3 +73,23 @@ def test_an_unwritable_path_is_one_clear_error(tmp_path, where):
     target = tmp_path / where
     with pytest.raises(BrandwatchError, match=f"{Path(target).name}: cannot write"):
         write_output(target, lambda handle: handle.write("x"))
+
+
+def test_export_refuses_to_overwrite_the_database_it_reads(cli, tmp_path):
+    from helpers import db_rows, rss, write_config
+
+    (tmp_path / "feed.xml").write_text(
+        rss([{"title": "Acme news", "link": "https://x.example/1", "description": "Acme"}])
+    )
+    config = write_config(tmp_path, [("local", str(tmp_path / "feed.xml"))])
+    assert cli("scan", "-c", config).exit_code == 0
+    database = tmp_path / "mentions.db"
+    before = database.read_bytes()
+    result = cli("export", "-c", config, "-o", database)
+    assert result.exit_code == 2
+    assert "is an SQLite database: not overwriting it" in result.stderr
+    assert database.read_bytes() == before and db_rows(database) == [(1,)]
+    copy = tmp_path / "other.db"
+    copy.write_bytes(before)  # any SQLite file, not only the one in use
+    assert cli("export", "-c", config, "-o", copy).exit_code == 2
+    assert copy.read_bytes() == before

@@ -4,7 +4,9 @@ A regular file is written beside itself and renamed into place: a killed run lea
 file or the new one, never half of one, and the new one keeps the old one's permissions.
 A symbolic link is followed: the file it points to is replaced, the link stays. Anything else
 that already exists (``/dev/null``, ``/dev/stdout``, a named pipe, a terminal) is written into
-as it is: renaming over it would destroy a device or starve the reader of a pipe.
+as it is: renaming over it would destroy a device or starve the reader of a pipe. An SQLite
+database (or its write-ahead log) is never overwritten: ``export -o mentions.db`` is a slip of
+the fingers, not a wish to lose every mention.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.errors import BrandwatchError, ConfigError
 
 Writer = Callable[[IO[Any]], int]
+
+#: The first bytes of an SQLite database file and of its write-ahead log.
+_SQLITE_MAGIC = (b"SQLite format 3\0", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 
 
 def write_output(path: Path, write: Writer, *, binary: bool = False) -> int:
@@ -28,6 +33,8 @@ def write_output(path: Path, write: Writer, *, binary: bool = False) -> int:
         info: os.stat_result | None = path.stat()
     except OSError:
         info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and _is_sqlite(path):
+        raise ConfigError(f"{path} is an SQLite database: not overwriting it with the output")
     try:
         if info is not None and not stat.S_ISREG(info.st_mode):
             if stat.S_ISDIR(info.st_mode):
@@ -68,3 +75,12 @@ def _mode(info: os.stat_result | None) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return False
+    return head.startswith(_SQLITE_MAGIC)
