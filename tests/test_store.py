@@ -165,3 +165,23 @@ def test_mention_rows_have_the_export_columns_in_order(tmp_path):
         "https://a.example/x",
         "new",
     )
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_as_it_is(tmp_path):
+    import sqlite3
+
+    from brandwatch_cli import __version__
+    from brandwatch_cli.errors import StoreError
+
+    path = tmp_path / "mentions.db"
+    MentionStore.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('brandwatch', 'm999_from_the_future', '2030-01-01')"
+        )
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"newer brandwatch") as refused:
+        MentionStore.open(path)
+    assert "m999_from_the_future" in str(refused.value) and __version__ in str(refused.value)
+    assert path.read_bytes() == before

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
+from brandwatch_cli import __version__
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.store.schema import Database, migrations
+from brandwatch_cli.store.schema import Database, known_migrations, migrations
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -48,6 +49,7 @@ class StoreBase:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
+            _refuse_newer(db, path)
             migrations.apply(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the mention database ({exc})") from None
@@ -86,3 +88,15 @@ class StoreBase:
             cursor = self.db.conn.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _refuse_newer(db: Database, path: Path) -> None:
+    """StoreError when the database has migrations this version does not know: a newer
+    brandwatch wrote it, and writing to it with an older one could corrupt what it added."""
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known_migrations()]
+    if unknown:
+        raise StoreError(
+            f"{path} was written by a newer brandwatch than this one ({__version__}): its"
+            f" schema has {', '.join(unknown)}, which this version does not know; upgrade"
+            " brandwatch-cli to use it"
+        )

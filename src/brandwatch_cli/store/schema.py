@@ -6,6 +6,7 @@ Append only: a released migration is never edited, a change is a new function be
 from __future__ import annotations
 
 import json
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -31,6 +32,15 @@ from sqlite_utils import Database as Database  # noqa: E402 - re-exported for th
 from sqlite_utils.migrations import Migrations  # noqa: E402
 
 migrations = Migrations("brandwatch")
+
+
+def known_migrations() -> set[str]:
+    """The names of every migration this version defines (``m001_mentions`` ...)."""
+    return {
+        name
+        for name, value in globals().items()
+        if callable(value) and re.fullmatch(r"m\d{3}_\w+", name)
+    }
 
 
 @migrations()
