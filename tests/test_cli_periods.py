@@ -57,3 +57,26 @@ def test_help_says_m_is_minutes(cli):
     result = cli("report", "--help")
     assert "30m (m is minutes)" in " ".join(result.stdout.split())
     assert "3mo" in result.stdout and "yesterday" in result.stdout
+
+
+def test_an_absurd_limit_is_a_usage_error_not_a_crash(cli, tmp_path):
+    from helpers import write_config
+
+    config = write_config(tmp_path, [("a", "http://127.0.0.1:9/f")])
+    for command in ("mentions", "export", "search"):
+        args = [command, "-c", config, "-n", "99999999999999999999"]
+        if command == "search":
+            args.insert(1, "acme")
+        result = cli(*args)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert "internal error" not in result.stderr
+
+
+def test_a_control_character_in_a_source_url_is_a_config_error(cli, tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        'keywords: [Acme]\nsources:\n  - name: a\n    url: "http://x.example/a\\x01b"\n'
+    )
+    result = cli("check", "-c", config)
+    assert result.exit_code == 2
+    assert "c.yaml:4: 'url' of source 'a' contains a control character" in result.stderr

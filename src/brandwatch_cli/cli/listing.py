@@ -11,6 +11,7 @@ import typer
 
 from brandwatch_cli.cli.common import load, quiet_broken_pipe, selection
 from brandwatch_cli.cli.options import (
+    MAX_LIMIT,
     ConfigOption,
     DbOption,
     ExportFormat,
@@ -37,7 +38,9 @@ def mentions(
     sentiment: SentimentOption = None,
     status: StatusOption = None,
     fmt: ListFormatOption = ListFormat.table,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
+    ] = 50,
 ) -> None:
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
@@ -77,7 +80,9 @@ def export(
     source: SourceOption = None,
     sentiment: SentimentOption = None,
     status: StatusOption = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="At most N.")
+    ] = None,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
     from brandwatch_cli.output import export as exporter
@@ -107,7 +112,9 @@ def search(
     sentiment: SentimentOption = None,
     status: StatusOption = None,
     fmt: ListFormatOption = ListFormat.table,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
+    ] = 50,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 

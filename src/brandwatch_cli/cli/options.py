@@ -42,6 +42,9 @@ class FailOn(StrEnum):
     source_errors = "source-errors"
 
 
+#: --limit above this is a typo (SQLite's integers end at 2**63).
+MAX_LIMIT = 10**12
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(

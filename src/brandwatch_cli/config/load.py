@@ -294,6 +294,10 @@ def _options(check: Checker, entry: YamlMap, spec: Mapping[str, Any], name: str)
 
 def _url(check: Checker, value: Any, line: int, name: str) -> str:
     url = check.string(value, line, f"'url' of source {name!r}")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 or c.isspace() for c in url.strip()):
+        raise check.fail(
+            line, f"'url' of source {name!r} contains a control character or a space: {url!r}"
+        )
     if "://" in url:
         scheme = url.split("://", 1)[0].lower()
         if scheme not in ("http", "https", "file"):
