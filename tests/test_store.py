@@ -185,3 +185,46 @@ def test_a_database_from_a_newer_version_is_refused_and_left_as_it_is(tmp_path):
         MentionStore.open(path)
     assert "m999_from_the_future" in str(refused.value) and __version__ in str(refused.value)
     assert path.read_bytes() == before
+
+
+def test_a_writer_waits_for_another_process_that_is_writing(tmp_path):
+    """``mark`` during a scan: the mark reads, then writes; it must wait its turn, not fail
+    with "database is locked" because the scan committed in between."""
+    import sqlite3
+    import threading
+    from datetime import UTC, datetime
+
+    path = tmp_path / "mentions.db"
+    with MentionStore.open(path) as store:
+        store.db.execute(
+            "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+            " sentiment_label) VALUES ('s', 'e', '2026-01-01', '2026-01-01', 0, 'neutral')"
+        )
+        store.db.conn.commit()
+        holding, release = threading.Event(), threading.Event()
+
+        def other_writer() -> None:
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE mentions SET note = 'scan' WHERE id = 1")
+            holding.set()
+            release.wait(5)
+            conn.commit()
+            conn.close()
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        assert holding.wait(5)
+        threading.Timer(0.5, release.set).start()
+        missing = store.set_status([1], "todo", None, datetime.now(UTC))
+        thread.join()
+        assert missing == []
+        assert db_status(path) == [("todo", "scan")]
+
+
+def db_status(path):
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT status, note FROM mentions").fetchall()

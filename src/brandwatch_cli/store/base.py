@@ -74,6 +74,25 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
 
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[None]:
+        """One write transaction, its lock taken at the start (``BEGIN IMMEDIATE``): a writer
+        that reads first would otherwise fail at once ("database is locked") when another
+        process wrote meanwhile, instead of waiting its turn like readers do."""
+        with self._guard(action):
+            if self.db.conn.in_transaction:  # nested: a savepoint inside the caller's
+                with self.db.atomic():
+                    yield
+                return
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.db.conn.execute("COMMIT")
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""
         with self._guard("read mentions"):

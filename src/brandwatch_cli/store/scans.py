@@ -67,12 +67,12 @@ class ScansMixin(StoreBase):
 
     def start_scan(self, now: datetime) -> int:
         """Record a scan as running; a scan killed before ``finish_scan`` stays visible."""
-        with self._guard("record the scan"), self.db.atomic():
+        with self._writing("record the scan"):
             cursor = self.db.execute("INSERT INTO scans (started_at) VALUES (?)", [iso(now)])
         return int(cursor.lastrowid or 0)
 
     def finish_scan(self, scan_id: int, now: datetime, status: str) -> None:
-        with self._guard("record the scan"), self.db.atomic():
+        with self._writing("record the scan"):
             self.db.execute(
                 """
                 UPDATE scans SET finished_at = ?, status = ?, new_mentions = (
@@ -183,7 +183,7 @@ class ScansMixin(StoreBase):
         """
         fetched = iso(fetched_at)
         new = 0
-        with self._guard(f"save mentions from '{source}'"), self.db.atomic():
+        with self._writing(f"save mentions from '{source}'"):
             for mention in mentions:
                 item = mention.item
                 engagement = json.dumps(dict(item.engagement)) if item.engagement else None
@@ -278,7 +278,7 @@ class ScansMixin(StoreBase):
         self, version: str, rows: Sequence[tuple[int, str | None, Sentiment]]
     ) -> None:
         """New language and sentiment for mentions, in one transaction."""
-        with self._guard("save rescored mentions"), self.db.atomic():
+        with self._writing("save rescored mentions"):
             self.db.conn.executemany(
                 "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
                 " sentiment_method = ?, sentiment_version = ? WHERE id = ?",

@@ -28,7 +28,7 @@ class WorkflowMixin(StoreBase):
         one, nothing is changed (a typo in a list of ids must not leave it half applied). Each
         mark is added to the mention's status history, ``by`` whom, in the same transaction."""
         wanted = list(dict.fromkeys(ids))
-        with self._guard("mark mentions"), self.db.atomic():
+        with self._writing("mark mentions"):
             known = {
                 row[0]
                 for row in self.db.execute(
@@ -77,7 +77,7 @@ class WorkflowMixin(StoreBase):
         last_id: int,
     ) -> None:
         """Log a digest that was written; a ``--since last`` one moves the watermark."""
-        with self._guard("record the digest"), self.db.atomic():
+        with self._writing("record the digest"):
             self.db.execute(
                 "INSERT INTO digests (created_at, since, until, format, output, mentions,"
                 " watermark, last_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -112,7 +112,7 @@ class WorkflowMixin(StoreBase):
 
     def record_sent(self, spikes: Sequence[Spike], now: datetime) -> None:
         """Remember spikes whose notification went out."""
-        with self._guard("record alerts"), self.db.atomic():
+        with self._writing("record alerts"):
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO alerts_sent (keyword, kind, sent_at, count)"
                 " VALUES (?, ?, ?, ?)",
