@@ -27,11 +27,20 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def load(config_path: Path | None, db: Path | None) -> tuple[Any, Path]:
-    """The config, and the database it names unless ``--db`` names another."""
-    from brandwatch_cli.config.load import load_config, resolve_config_path
+def load(config_path: Path | None, db: Path | None, *, db_alone: bool = False) -> tuple[Any, Path]:
+    """The config, and the database it names unless ``--db`` names another.
 
-    config = load_config(resolve_config_path(config_path))
+    With ``db_alone`` (commands that only read, or mark, what is stored), ``--db`` without any
+    config file to find is enough: the database holds what reading needs (the keywords and
+    sources it has stored), so a copy of a team's database opens on a laptop as it is.
+    """
+    from brandwatch_cli.config.load import DEFAULT_TIMEOUT, load_config, resolve_config_path
+    from brandwatch_cli.models import Config
+
+    path = resolve_config_path(config_path)
+    if db_alone and db is not None and config_path is None and not path.exists():
+        return Config(path=path, database=db, timeout=DEFAULT_TIMEOUT, keywords=(), sources=()), db
+    config = load_config(path)
     return config, (db if db is not None else config.database)
 
 

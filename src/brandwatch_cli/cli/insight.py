@@ -73,7 +73,7 @@ def report(
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
-    cfg, db_path = load(config, db)
+    cfg, db_path = load(config, db, db_alone=True)
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, None, now=now)

@@ -45,7 +45,7 @@ def mentions(
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
 
-    cfg, db_path = load(config, db)
+    cfg, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
         print_mentions(store.iter_mentions(chosen, limit), fmt)
@@ -89,7 +89,7 @@ def export(
     from brandwatch_cli.output.files import write_output
     from brandwatch_cli.store import MentionStore
 
-    cfg, db_path = load(config, db)
+    cfg, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
         rows = store.iter_mentions(chosen, limit)
@@ -122,7 +122,7 @@ def search(
     """
     from brandwatch_cli.store import MentionStore
 
-    cfg, db_path = load(config, db)
+    cfg, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
             cfg, store, since, until, keyword, source, sentiment, status, search=query

@@ -80,7 +80,7 @@ def _read(mention_id: int, config: Path | None, db: Path | None) -> MentionDetai
     """The mention, or a usage error: an id that names no mention is a typo (exit 2)."""
     from brandwatch_cli.store import MentionStore
 
-    _, db_path = load(config, db)
+    _, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         detail = store.mention(mention_id)
     if detail is None:

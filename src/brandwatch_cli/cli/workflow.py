@@ -26,7 +26,7 @@ def mark(
     ones as needing an answer."""
     from brandwatch_cli.store import MentionStore
 
-    _, db_path = load(config, db)
+    _, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         missing = store.set_status(ids, status.value, note, utc_now(), by=user_name())
     if missing:
