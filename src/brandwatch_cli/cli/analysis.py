@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe
 from brandwatch_cli.cli.options import ConfigOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -141,6 +141,8 @@ def sentiment(
             }
 
     with quiet_broken_pipe():
+        if fmt is not TextFormat.table:
+            machine_output()
         if fmt is TextFormat.jsonl:
             for row in rows():
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

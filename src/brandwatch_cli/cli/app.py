@@ -26,7 +26,7 @@ from brandwatch_cli.cli import (
     status_codes,
     workflow,
 )
-from brandwatch_cli.cli.common import error_line
+from brandwatch_cli.cli.common import error_line, tolerant_streams
 from brandwatch_cli.errors import BrandwatchError
 
 # httpx imports its own command-line client whenever click, pygments and rich are installed
@@ -82,6 +82,7 @@ def _root(
 
 def main() -> None:
     """Console-script entry point: expected errors become one line on stderr and an exit code."""
+    tolerant_streams()
     try:
         code = app(standalone_mode=False)
     except BrandwatchError as exc:

@@ -6,6 +6,7 @@ Glue only: no command lives here, and nothing here imports the app.
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -21,6 +22,57 @@ from brandwatch_cli.cli import status_codes
 from brandwatch_cli.cli.options import FailOn, Sentiment, Status
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.text import one_line
+
+#: What a terminal that cannot show our symbols gets instead (the rest becomes "?").
+_ASCII_FALLBACKS = {
+    "→": "->",
+    "←": "<-",
+    "·": "-",
+    "█": "#",
+    "▒": "+",
+    "…": "...",
+    "Δ": "d",
+    "—": "-",
+    "–": "-",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "✓": "v",
+}
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_ASCII_FALLBACKS.get(c, "?") for c in bad), error.end
+
+
+codecs.register_error("brandwatch-fallback", _fallback)
+
+
+def _is_utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") in (
+        "utf8",
+        "utf8sig",
+    )
+
+
+def tolerant_streams() -> None:
+    """On a terminal or pipe that is not UTF-8 (a latin-1 locale), text for people degrades
+    (ASCII fallbacks, "?") instead of crashing every command."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _is_utf8(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="brandwatch-fallback")
+
+
+def machine_output() -> None:
+    """CSV, JSON Lines, JSON and Markdown on stdout are UTF-8 whatever the locale: scripts and
+    spreadsheets read them as UTF-8, and a latin-1 export would be silently wrong."""
+    if not _is_utf8(sys.stdout) and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.flush()
+        sys.stdout.reconfigure(encoding="utf-8", errors="strict")
 
 
 def utc_now() -> datetime:

@@ -16,6 +16,7 @@ from brandwatch_cli.cli.common import (
     error_line,
     fails,
     load,
+    machine_output,
     quiet_broken_pipe,
     report_deliveries,
     selection,
@@ -86,10 +87,12 @@ def report(
         if fmt is ReportFormat.json:
             from brandwatch_cli.output.json import report_json
 
+            machine_output()
             sys.stdout.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
         elif fmt is ReportFormat.markdown:
             from brandwatch_cli.output.markdown import report_markdown
 
+            machine_output()
             sys.stdout.write(report_markdown(data))
         else:
             from brandwatch_cli.output import terminal as render

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe, selection
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, selection
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
     ConfigOption,
@@ -60,6 +60,7 @@ def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat) -> None:
         if fmt is ListFormat.table:
             shown = render.mentions(rows, render.console())
         else:
+            machine_output()
             shown = exporter.write(rows, sys.stdout, fmt.value)
     if not shown and fmt is ListFormat.table:
         typer.echo("No mentions match.", err=True)
@@ -95,6 +96,7 @@ def export(
         rows = store.iter_mentions(chosen, limit)
         if output is None:
             with quiet_broken_pipe():
+                machine_output()
                 exporter.write(rows, sys.stdout, fmt.value)
             return
         count = write_output(output, lambda handle: exporter.write(rows, handle, fmt.value))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import error_line, load, quiet_broken_pipe
+from brandwatch_cli.cli.common import error_line, load, machine_output, quiet_broken_pipe
 from brandwatch_cli.cli.options import ConfigOption, DbOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.text import one_line, web_link
@@ -46,6 +46,7 @@ def show(
     with quiet_broken_pipe():
         if fmt is ShowFormat.json:
             payload = render.mention_detail_json(detail)
+            machine_output()
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
             return
         out = terminal.console()
