@@ -8,8 +8,11 @@ than ``cap + 1`` bytes, and more than ``MAX_LAYERS`` layers is refused outright.
 
 from __future__ import annotations
 
+import json
+import re
 import zlib
 from collections.abc import Sequence
+from typing import Any
 
 from brandwatch_cli.errors import SourceError
 
@@ -100,3 +103,41 @@ class BoundedDecoder:
         for layer in self.layers:
             data = (layer.feed(data) if data else b"") + layer.finish()
         return data
+
+
+_SURROGATE_ESCAPE_RE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def load_json(data: bytes | str) -> Any:
+    """``json.loads`` for hostile bodies: a lone ``"\\ud800"`` (half of a UTF-16 pair, which
+    names no character and which SQLite refuses) becomes U+FFFD, and nesting too deep to walk
+    is a SourceError, not a RecursionError. ``json.JSONDecodeError`` passes through."""
+    try:
+        value = json.loads(data, strict=False)
+    except RecursionError:
+        raise SourceError("JSON nested too deeply to read") from None
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if not _SURROGATE_ESCAPE_RE.search(raw):
+        return value
+    return _scrub(value)
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced, iteratively (depth is the body's)."""
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        container, key = stack.pop()
+        item = container[key]
+        if isinstance(item, str):
+            container[key] = _LONE_SURROGATE_RE.sub("\ufffd", item)
+        elif isinstance(item, list):
+            stack.extend((item, index) for index in range(len(item)))
+        elif isinstance(item, dict):
+            for name in list(item):
+                clean = _LONE_SURROGATE_RE.sub("\ufffd", name) if isinstance(name, str) else name
+                if clean != name:
+                    item[clean] = item.pop(name)
+                stack.append((item, clean))
+    return root[0]

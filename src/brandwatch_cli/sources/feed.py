@@ -7,6 +7,7 @@ It either returns every entry the feed holds or raises SourceError saying why it
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -48,9 +49,18 @@ def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> list[Ite
     return _parse_xml_feed(content, headers, url)
 
 
+#: A character reference to half of a UTF-16 pair (``&#xD800;``) names no character: feedparser
+#: crashes on it and SQLite refuses it, so it becomes U+FFFD, as an HTML parser reads it.
+_SURROGATE_REF_RE = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
+    rb"|0*(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));"
+)
+
+
 def _parse_xml_feed(content: bytes, headers: dict[str, str], url: str) -> list[Item]:
     if not content.strip():
         raise SourceError("empty response: no feed")
+    content = _SURROGATE_REF_RE.sub(b"&#xFFFD;", content)
     headers.setdefault("content-location", url)
     fast = parse_fast(content, headers, url)
     if fast is not None:

@@ -29,7 +29,6 @@ articles per keyword and fetch: a busier keyword loses the older ones), no tone,
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import re
 import time
@@ -43,6 +42,7 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.decoding import load_json
 from brandwatch_cli.sources.http import Fetcher, HttpClient, Response
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
@@ -236,7 +236,7 @@ def _json(response: Response) -> Any:
     except SourceError:
         repaired = _ESCAPE_RE.sub(_escape, response.content)
         try:
-            return json.loads(repaired, strict=False)
+            return load_json(repaired)
         except ValueError:
             pass
         raise

@@ -33,7 +33,7 @@ import httpx
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
 from brandwatch_cli.sources import redirects
-from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings
+from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings, load_json
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
 
@@ -61,7 +61,7 @@ class Response:
     def json(self) -> Any:
         """The body as JSON; SourceError naming the position when it is not."""
         try:
-            return json.loads(self.content, strict=False)
+            return load_json(self.content)
         except UnicodeDecodeError:
             raise SourceError(f"malformed JSON from {_host(self.url)}: not UTF-8") from None
         except json.JSONDecodeError as exc:

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
+from brandwatch_cli.sources.decoding import load_json
 from brandwatch_cli.text import clean_text, html_to_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import parse_datetime
 
@@ -30,7 +31,7 @@ def looks_like_json(content: bytes, content_type: str) -> bool:
 def parse_json_feed(content: bytes, url: str) -> list[Item]:
     """Every item of a JSON Feed; SourceError if the document is not one."""
     try:
-        document = json.loads(content, strict=False)
+        document = load_json(content)
     except UnicodeDecodeError:
         raise SourceError("invalid JSON Feed: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
