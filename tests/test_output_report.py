@@ -20,7 +20,7 @@ from brandwatch_cli.output.chart import nice_top, trend_svg
 from brandwatch_cli.output.json import report_json
 from brandwatch_cli.output.markdown import report_markdown
 from brandwatch_cli.output.terminal import console, render_report
-from brandwatch_cli.output.wording import sparkline
+from brandwatch_cli.output.wording import sparkline, when
 
 SINCE = datetime(2026, 11, 13, 12, tzinfo=UTC)
 UNTIL = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -214,6 +214,28 @@ def test_hourly_trend_names_hours():
     assert "2026-11-13 16:00: 4 (0 negative)" in out  # the first of the busiest hours
 
 
+def test_weekly_trend_names_weeks_by_their_monday_and_titles_the_bucket_used():
+    monday = datetime(2024, 11, 18, tzinfo=UTC)
+    weeks = tuple(TrendPoint(monday + timedelta(weeks=i), i % 7, 0) for i in range(105))
+    report = make_report(bucket="week", trend={"Acme": weeks})
+    out = piped(report)
+    title = "Trend per week, week of 2024-11-18 → week of 2026-11-16 (one mark per 3 weeks"
+    assert title in out
+    assert "week of 2024-12-30: 6 (0 negative)" in out
+    assert "## Trend per week" in report_markdown(report)
+    root = ET.fromstring(trend_svg(report))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Mentions per week, 2026-11-13 12:00 → 2026-11-20 12:00 UTC" in texts
+    assert "week, from Monday (UTC)" in texts and "2024-11-18" in texts and "2026-11-16" in texts
+
+
+def test_buckets_are_named_by_their_calendar_start():
+    moment = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+    names = [when(moment, b) for b in ("hour", "day", "week", "month", "year")]
+    assert names == ["2026-11-16 09:30", "2026-11-16", "week of 2026-11-16", "2026-11", "2026"]
+    assert when(moment, "week", short=True) == "2026-11-16"
+
+
 def test_an_empty_report_says_so():
     nothing = Counts(0, 0, 0, 0, None)
     empty = make_report(
@@ -300,6 +322,7 @@ TOP_KEYS = {
     "total",
     "keywords",
     "trend",
+    "total_trend",
     "sources",
     "domains",
     "authors",

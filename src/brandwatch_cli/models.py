@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Required, TypedDict
+from typing import Any, Literal, Required, TypedDict
 
 from brandwatch_cli import __version__
 
@@ -352,11 +352,16 @@ class RankingRow(TypedDict):
     average: float | None
 
 
-class TrendRow(TypedDict):
-    """One keyword's mentions in one bucket of a period (bucket 0 starts the period)."""
+#: The calendar unit of one trend point (``insight.buckets``).
+TrendBucket = Literal["hour", "day", "week", "month", "year"]
 
-    keyword: str
-    bucket: int
+
+class TrendRow(TypedDict):
+    """Mentions in one calendar bucket of a period: one keyword's, or (keyword None) all of
+    them, each mention once."""
+
+    keyword: str | None
+    start: str  # the bucket's calendar start in UTC, ``YYYY-MM-DDTHH:MM:SS``
     mentions: int
     negative: int | None
 

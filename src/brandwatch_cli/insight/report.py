@@ -8,18 +8,19 @@ ignored. Averages leave out languages we do not score.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from brandwatch_cli.models import CountsRow, MentionFilter, MentionRow, RankingRow
+from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
+from brandwatch_cli.models import (
+    CountsRow,
+    MentionFilter,
+    MentionRow,
+    RankingRow,
+    TrendBucket,
+)
 from brandwatch_cli.store import MentionStore, PeriodView
-
-#: Periods up to this long are drawn per hour, longer ones per day.
-HOURLY_UP_TO = timedelta(days=2)
-#: Buckets drawn at most (a longer period is drawn as it is, without empty buckets).
-MAX_BUCKETS = 400
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class KeywordStats:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One calendar bucket (``insight.buckets``): its start, which may precede the period's."""
+
     start: datetime
     mentions: int
     negative: int
@@ -82,13 +85,15 @@ class Report:
     total: Counts
     previous_total: Counts
     keywords: tuple[KeywordStats, ...]
-    bucket: str  # "hour" or "day"
+    bucket: TrendBucket  # the finest calendar unit that draws the period in <= 400 points
     trend: dict[str, tuple[TrendPoint, ...]]  # keyword -> points, in period order
     sources: tuple[Ranked, ...]
     domains: tuple[Ranked, ...]
     authors: tuple[Ranked, ...]  # by mentions
     influencers: tuple[Ranked, ...]  # authors by interactions
     reply_first: tuple[MentionRow, ...]
+    #: All mentions per bucket, each once: the trend of ``total``, on the same buckets.
+    total_trend: tuple[TrendPoint, ...] = ()
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -133,7 +138,7 @@ def build_report(
         keywords = keyword_table(
             view, earlier, selection.keywords or configured_keywords, include_earlier=True
         )
-        bucket, trend = _trend(view, period, [k.keyword for k in keywords])
+        bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords])
         handled = replace(current, statuses=("new", "todo"))
         return Report(
             period=period,
@@ -148,6 +153,7 @@ def build_report(
             authors=_ranked(view.ranking("author", "mentions", top)),
             influencers=_ranked(view.ranking("author", "interactions", top)),
             reply_first=tuple(store.most_negative(handled, top)),
+            total_trend=total_trend,
         )
 
 
@@ -193,25 +199,26 @@ def _ranked(rows: Sequence[RankingRow]) -> tuple[Ranked, ...]:
 
 def _trend(
     view: PeriodView, period: Period, names: Sequence[str]
-) -> tuple[str, dict[str, tuple[TrendPoint, ...]]]:
-    """Points per hour for short periods, per UTC day otherwise; quiet buckets are zeros."""
-    # A period ending now ends after the current second (see build_report): "--since 48h"
-    # is up to a second longer than 48 hours, and still drawn per hour.
-    if period.length <= HOURLY_UP_TO + timedelta(seconds=1):
-        bucket, step = "hour", timedelta(hours=1)
-        start = period.since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    else:
-        bucket, step = "day", timedelta(days=1)
-        start = period.since.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    count = min(MAX_BUCKETS, math.ceil((period.until - start) / step))
-    found: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in names}
-    for row in view.trend(start, step):
-        if row["keyword"] in found:
-            found[row["keyword"]][row["bucket"]] = (row["mentions"], row["negative"] or 0)
-    trend = {
-        name: tuple(
-            TrendPoint(start + step * index, *points.get(index, (0, 0))) for index in range(count)
+) -> tuple[TrendBucket, dict[str, tuple[TrendPoint, ...]], tuple[TrendPoint, ...]]:
+    """Points per calendar bucket over the whole period, per keyword and for all mentions;
+    quiet buckets are zeros. Every mention of the period falls in one of the buckets, so each
+    series sums to its count in the keyword table or the headline."""
+    bucket = trend_unit(period.since, period.until)
+    starts = bucket_starts(period.since, period.until, bucket)
+    keys = [start.replace(tzinfo=None).isoformat(timespec="seconds") for start in starts]
+    found: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in names}
+    everything: dict[str, tuple[int, int]] = {}
+    for row in view.trend(bucket):
+        points = everything if row["keyword"] is None else found.get(row["keyword"])
+        if points is not None:
+            points[row["start"]] = (row["mentions"], row["negative"] or 0)
+    unplaced = set(everything).difference(keys)
+    assert not unplaced, f"mentions outside the period's buckets: {sorted(unplaced)}"
+
+    def series(points: dict[str, tuple[int, int]]) -> tuple[TrendPoint, ...]:
+        return tuple(
+            TrendPoint(start, *points.get(key, (0, 0)))
+            for start, key in zip(starts, keys, strict=True)
         )
-        for name, points in found.items()
-    }
-    return bucket, trend
+
+    return bucket, {name: series(points) for name, points in found.items()}, series(everything)

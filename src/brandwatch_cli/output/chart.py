@@ -31,6 +31,10 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 #: The negative line's dash pattern: drawn length, gap.
 DASH = (6, 4)
 DOT = 4  # radius of the dot marking a single value
+#: Dates under the x axis at most.
+TICKS = 8
+#: Steps, in months, between labelled month and year buckets: the first that fits is used.
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000)
 GRID, AXIS, INK, NEUTRAL = "#dddddd", "#333333", "#222222", "#555555"
 #: What XML cannot hold, beyond the control characters ``one_line`` removes.
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -122,26 +126,41 @@ def _polyline(values: Sequence[int], top: int, colour: str, dashed: bool) -> Pol
     return Polyline(points, colour, 1.5 if dashed else 2.5, dashed)
 
 
+def ticks(points: Sequence[TrendPoint], bucket: str) -> list[tuple[int, str]]:
+    """The points dated under the x axis, at most ``TICKS``, with their labels. Months and
+    years are labelled on round calendar steps (every quarter, or January of every fifth year,
+    then named by the year alone); other buckets evenly from the first point to the last."""
+    if bucket in ("month", "year"):
+        months = [p.start.year * 12 + p.start.month - 1 for p in points]
+        for step in _MONTH_STEPS:
+            chosen = [i for i, month in enumerate(months) if month % step == 0]
+            if 0 < len(chosen) <= TICKS:
+                unit = "year" if step % 12 == 0 else bucket
+                return [(i, when(points[i].start, unit, short=True)) for i in chosen]
+    labels = min(len(points), TICKS)
+    spread = [round(n * (len(points) - 1) / max(1, labels - 1)) for n in range(labels)]
+    return [(i, when(points[i].start, bucket, short=True)) for i in spread]
+
+
 def _axes(points: Sequence[TrendPoint], top: int, step: int, bucket: str) -> list[Shape]:
     right, bottom = WIDTH - RIGHT, TOP + PLOT_HEIGHT
     shapes: list[Shape] = []
     for tick in range(0, top + 1, step):
         y = _y(tick, top)
         shapes += [Line((LEFT, y), (right, y), GRID), Label((LEFT - 8, y + 4), str(tick), "end")]
-    labels = min(len(points), 8)
-    for n in range(labels):
-        index = round(n * (len(points) - 1) / (labels - 1)) if labels > 1 else 0
+    for index, text in ticks(points, bucket):
         x = _x(index, len(points))
         shapes += [
             Line((x, bottom), (x, bottom + 5), AXIS),
-            Label((x, bottom + 20), when(points[index].start, bucket), "middle"),
+            Label((x, bottom + 20), text, "middle"),
         ]
     middle = TOP + PLOT_HEIGHT / 2
+    axis = "week, from Monday" if bucket == "week" else bucket
     return [
         *shapes,
         Line((LEFT, bottom), (right, bottom), AXIS),
         Line((LEFT, TOP), (LEFT, bottom), AXIS),
-        Label(((LEFT + right) / 2, bottom + 45), f"{bucket} (UTC)", "middle"),
+        Label(((LEFT + right) / 2, bottom + 45), f"{axis} (UTC)", "middle"),
         Label((18, middle), f"mentions per {bucket}", "middle", vertical=True),
     ]
 

@@ -7,7 +7,10 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
 - ``period``, ``previous_period`` (object): ``since``, ``until`` (string): ISO 8601 in UTC
   with an explicit offset (``2026-11-20T12:00:00+00:00``); ``since`` is included, ``until``
   is not. The previous period has the same length and ends where ``period`` begins.
-- ``bucket`` (string): ``"hour"`` or ``"day"``, the width of one ``trend`` point.
+- ``bucket`` (string): the calendar unit of one ``trend`` point, in UTC: ``"hour"``,
+  ``"day"``, ``"week"`` (Monday 00:00 to the next Monday), ``"month"`` or ``"year"``: the
+  finest that covers the whole period in at most 400 points. ``"week"``, ``"month"`` and
+  ``"year"`` were added within version 1 (``"year"`` only for periods over 33 years).
 - ``total`` (object): every mention of the period, each counted once.
 
   - ``mentions``, ``previous_mentions`` (int): in the period, in the previous one.
@@ -27,6 +30,15 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   keywords counts for both).
 - ``trend`` (object): keyword -> array of ``{"start": string (ISO 8601 UTC, bucket start),
   "mentions": int, "negative": int}``, one per bucket in time order, quiet buckets as zeros.
+  The buckets cover the whole period: the first holds ``period.since``, the last the
+  period's last second. ``start`` is the bucket's calendar start (the hour, the day, the
+  Monday, the 1st of the month, January 1st), so the first bucket may start before
+  ``period.since`` and the last end after ``period.until``; they count only the mentions
+  inside the period. Each keyword's ``mentions`` and ``negative`` add up to its entry in
+  ``keywords``.
+- ``total_trend`` (array): the same buckets for all mentions, each counted once (a mention
+  naming two keywords is in two keyword trends but once here): ``mentions`` and ``negative``
+  add up to ``total``'s.
 - ``sources``, ``domains``, ``authors`` (most mentions first) and ``influencers`` (authors,
   most interactions first): arrays of ``{"name": string, "mentions": int, "interactions":
   number (likes, replies, shares... summed), "followers": number or null (the largest
@@ -47,7 +59,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from brandwatch_cli.insight.report import Counts, Ranked, Report, change
+from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow
 from brandwatch_cli.output.wording import (
     LABELS,
@@ -93,6 +105,10 @@ def _ranked(rows: Sequence[Ranked]) -> list[dict[str, Any]]:
     ]
 
 
+def _point(point: TrendPoint) -> dict[str, Any]:
+    return {"start": iso_utc(point.start), "mentions": point.mentions, "negative": point.negative}
+
+
 def mention_json(row: MentionRow) -> dict[str, Any]:
     """A mention row as in the JSONL export, ``keywords`` split into a list."""
     record = {column: row.get(column) for column in MENTION_COLUMNS}
@@ -117,13 +133,8 @@ def report_json(report: Report) -> dict[str, Any]:
             {"keyword": k.keyword, **_counts(k.now, k.before), "share_of_voice": k.share_of_voice}
             for k in report.keywords
         ],
-        "trend": {
-            name: [
-                {"start": iso_utc(p.start), "mentions": p.mentions, "negative": p.negative}
-                for p in points
-            ]
-            for name, points in report.trend.items()
-        },
+        "trend": {name: [_point(p) for p in points] for name, points in report.trend.items()},
+        "total_trend": [_point(p) for p in report.total_trend],
         "sources": _ranked(report.sources),
         "domains": _ranked(report.domains),
         "authors": _ranked(report.authors),

@@ -19,6 +19,7 @@ from brandwatch_cli.output.wording import (
     average_change_text,
     average_text,
     bar,
+    bucket_unit,
     change_text,
     count_text,
     digest_context,
@@ -123,8 +124,7 @@ def report_markdown(report: Report) -> str:
     ]
     rows = [_md_trend(name, points, report.bucket) for name, points in report.trend.items()]
     if rows:
-        size = grouped(next(iter(report.trend.values())))[1]
-        unit = f"{size} {report.bucket}s" if size > 1 else report.bucket
+        unit = bucket_unit(report.bucket, grouped(next(iter(report.trend.values())))[1])
         headers = ["keyword", "mentions", "negative", "total", "negative total", "peak"]
         lines += [f"One mark per {unit}; `·` is none.", "", md_table(headers, rows), ""]
     else:

@@ -30,6 +30,7 @@ from brandwatch_cli.output.wording import (
     QUIET,
     average_change_text,
     bar_cells,
+    bucket_unit,
     change_text,
     count_text,
     engagement_text,
@@ -262,12 +263,17 @@ def _trend(report: Report, out: Console) -> None:
     if not series or not series[0][1]:
         return
     first = series[0][1]
-    size = grouped(first)[1]
-    unit = f"{size} {report.bucket}s" if size > 1 else report.bucket
+    unit = bucket_unit(report.bucket, grouped(first)[1])
     span = f"{when(first[0].start, report.bucket)} → {when(first[-1].start, report.bucket)}"
     table = _table(f"Trend per {report.bucket}, {span} (one mark per {unit}, {QUIET} none)")
     for name in ("keyword", "mentions", "negative", "total", "neg.", "peak"):
-        table.add_column(name, justify="right" if name in ("total", "neg.") else "left")
+        # A sparkline too wide for the terminal folds onto more lines rather than losing the
+        # end of the period.
+        table.add_column(
+            name,
+            justify="right" if name in ("total", "neg.") else "left",
+            overflow="fold" if name in ("mentions", "negative") else "ellipsis",
+        )
     for name, points in series:
         table.add_row(*_trend_row(name, points, report.bucket))
     out.print(table)

@@ -37,9 +37,27 @@ def _utc(moment: datetime) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def when(moment: datetime, bucket: str = "hour") -> str:
-    """``2026-11-20 12:00`` in UTC (naive means UTC); just the date for day buckets."""
-    return f"{_utc(moment):%Y-%m-%d}" if bucket == "day" else f"{_utc(moment):%Y-%m-%d %H:%M}"
+#: How a trend bucket is named, by its UTC start; a week by its Monday.
+_BUCKET_NAMES = {
+    "hour": "{:%Y-%m-%d %H:%M}",
+    "day": "{:%Y-%m-%d}",
+    "week": "week of {:%Y-%m-%d}",
+    "month": "{:%Y-%m}",
+    "year": "{:%Y}",
+}
+
+
+def when(moment: datetime, bucket: str = "hour", *, short: bool = False) -> str:
+    """``moment`` in UTC (naive means UTC) named as a ``bucket`` (see ``_BUCKET_NAMES``):
+    ``2026-11-20 12:00``, ``2026-11-20``, ``week of 2026-11-16``, ``2026-11``, ``2026``;
+    ``short`` leaves out the words (``2026-11-16``), for axis labels."""
+    text = _BUCKET_NAMES[bucket].format(_utc(moment))
+    return text.removeprefix("week of ") if short else text
+
+
+def bucket_unit(bucket: str, size: int = 1) -> str:
+    """``hour``, ``4 hours``: what one sparkline mark stands for."""
+    return f"{size} {bucket}s" if size > 1 else bucket
 
 
 def iso_utc(moment: datetime) -> str:

@@ -16,6 +16,7 @@ from brandwatch_cli.models import (
     MentionFilter,
     RankingRow,
     SourceProblemRow,
+    TrendBucket,
     TrendRow,
 )
 from brandwatch_cli.store.base import StoreBase, iso
@@ -83,19 +84,26 @@ class PeriodView:
         (row,) = self.store._dicts(f"SELECT {_AGGREGATES} FROM {self.table} p")
         return cast(CountsRow, row)
 
-    def trend(self, start: datetime, step: timedelta) -> list[TrendRow]:
-        """Mentions and negative mentions per keyword per bucket of ``step`` from ``start``."""
+    def trend(self, unit: TrendBucket) -> list[TrendRow]:
+        """Mentions and negative mentions per calendar bucket of ``unit`` (UTC; weeks start on
+        Monday), keyed by the bucket's start: per keyword, then (keyword NULL) all mentions,
+        each counted once as ``totals`` counts them. Quiet buckets have no row."""
         join, params = self._keyword_join()
+        # Each mention's bucket is computed once, then counted per keyword and overall.
         rows = self.store._dicts(
             f"""
-            SELECT k.keyword,
-                CAST((julianday(p.mentioned_at) - julianday(?)) * 86400 / ? AS INTEGER)
-                    AS bucket,
-                count(*) AS mentions, sum(p.sentiment_label = 'negative') AS negative
-            FROM {self.table} p {join}
-            GROUP BY k.keyword, bucket
+            WITH b AS (
+                SELECT p.id, {_BUCKET_START[unit]} AS start,
+                    p.sentiment_label = 'negative' AS negative
+                FROM {self.table} p
+            )
+            SELECT k.keyword, p.start, count(*) AS mentions, sum(p.negative) AS negative
+            FROM b p {join}
+            GROUP BY k.keyword, p.start
+            UNION ALL
+            SELECT NULL, start, count(*), sum(negative) FROM b GROUP BY start
             """,
-            [iso(start), step.total_seconds(), *params],
+            params,
         )
         return cast(list[TrendRow], rows)
 
@@ -117,6 +125,17 @@ class PeriodView:
         )
         return cast(list[RankingRow], rows)
 
+
+#: The calendar start of the bucket holding ``p.mentioned_at`` (stored in UTC), as
+#: ``insight.buckets.bucket_start`` computes it: ``weekday 1`` moves forward to a Monday, so
+#: six days back first lands on the Monday of the same ISO week.
+_BUCKET_START: dict[TrendBucket, str] = {
+    "hour": "strftime('%Y-%m-%dT%H:00:00', p.mentioned_at)",
+    "day": "strftime('%Y-%m-%dT00:00:00', p.mentioned_at)",
+    "week": "strftime('%Y-%m-%dT00:00:00', p.mentioned_at, '-6 days', 'weekday 1')",
+    "month": "strftime('%Y-%m-01T00:00:00', p.mentioned_at)",
+    "year": "strftime('%Y-01-01T00:00:00', p.mentioned_at)",
+}
 
 _AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS positive,
     sum(p.sentiment_label = 'neutral') AS neutral,

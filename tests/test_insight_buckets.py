@@ -1,0 +1,153 @@
+"""Calendar buckets of a trend: the finest unit that fits 400 points, covering the whole period,
+and the store's SQL grouping agreeing with the Python arithmetic."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brandwatch_cli.insight.buckets import (
+    MAX_BUCKETS,
+    UNITS,
+    bucket_count,
+    bucket_start,
+    bucket_starts,
+    next_start,
+    trend_unit,
+)
+from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
+from brandwatch_cli.store import MentionStore, NewMention
+
+UNTIL = datetime(2026, 11, 20, 13, 37, 5, tzinfo=UTC)
+
+moments = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9998, 12, 1), timezones=st.just(UTC)
+)
+lengths = st.one_of(
+    st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=3)),
+    st.timedeltas(min_value=timedelta(days=3), max_value=timedelta(days=40 * 366)),
+    st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=500 * 366)),
+)
+
+
+@pytest.mark.parametrize(
+    ("length", "unit", "count"),
+    [
+        (timedelta(days=1), "hour", 25),  # 13:37 to 13:37 touches 25 hours
+        (timedelta(hours=399), "hour", 400),
+        (timedelta(days=30), "day", 31),
+        (timedelta(days=2 * 365), "week", 105),
+        (timedelta(days=20 * 365 + 5), "month", 241),
+        (timedelta(days=40 * 365), "year", 41),
+    ],
+)
+def test_the_finest_unit_that_fits_400_buckets(length, unit, count):
+    since = UNTIL - length
+    assert trend_unit(since, UNTIL) == unit
+    assert len(bucket_starts(since, UNTIL, unit)) == bucket_count(since, UNTIL, unit) == count
+
+
+def test_calendar_starts():
+    sunday_night = datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC)
+    assert bucket_start(sunday_night, "week") == datetime(2026, 11, 16, tzinfo=UTC)  # Monday
+    assert bucket_start(sunday_night, "month") == datetime(2026, 11, 1, tzinfo=UTC)
+    assert bucket_start(sunday_night, "year") == datetime(2026, 1, 1, tzinfo=UTC)
+    # 2027-01-01 is a Friday: its ISO week starts in December 2026
+    assert bucket_start(datetime(2027, 1, 1, 5, tzinfo=UTC), "week") == datetime(
+        2026, 12, 28, tzinfo=UTC
+    )
+    assert next_start(datetime(2026, 12, 1, tzinfo=UTC), "month") == datetime(
+        2027, 1, 1, tzinfo=UTC
+    )
+    # a naive time is UTC, another zone is converted
+    paris = datetime.fromisoformat("2026-11-01T00:30:00+01:00")
+    assert bucket_start(paris, "month") == datetime(2026, 10, 1, tzinfo=UTC)
+
+
+@given(moments, st.sampled_from(UNITS))
+def test_a_moment_lies_in_its_bucket(moment, unit):
+    start = bucket_start(moment, unit)
+    assert start <= moment < next_start(start, unit)
+    assert bucket_start(start, unit) == start
+    if unit in ("week", "month", "year"):
+        assert start.time() == datetime.min.time()
+    if unit == "week":
+        assert start.weekday() == 0
+
+
+@settings(max_examples=300)
+@given(moments, lengths, st.data())
+def test_the_buckets_cover_the_whole_period_in_at_most_400(since, length, data):
+    until = since + min(length, datetime(9999, 1, 1, tzinfo=UTC) - since)
+    unit = trend_unit(since, until)
+    starts = bucket_starts(since, until, unit)
+    assert len(starts) <= MAX_BUCKETS or unit == "year"
+    assert len(starts) == bucket_count(since, until, unit)
+    finer = UNITS[: UNITS.index(unit)]
+    assert all(bucket_count(since, until, u) > MAX_BUCKETS for u in finer)  # the finest
+    assert starts[0] <= since < next_start(starts[0], unit)
+    last = until - timedelta(microseconds=1)
+    assert starts[-1] <= last < next_start(starts[-1], unit)
+    assert all(next_start(a, unit) == b for a, b in itertools.pairwise(starts))
+    inside = data.draw(
+        st.datetimes(
+            min_value=since.replace(tzinfo=None),
+            max_value=last.replace(tzinfo=None),
+            timezones=st.just(UTC),
+        )
+    )
+    assert bucket_start(inside, unit) in starts
+
+
+EDGES = [
+    datetime(1, 1, 1, tzinfo=UTC),  # a Monday
+    datetime(1, 1, 7, 23, 59, 59, tzinfo=UTC),
+    datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    datetime(2000, 2, 29, 12, tzinfo=UTC),
+    datetime(2020, 12, 31, tzinfo=UTC),  # ISO week 53
+    datetime(2021, 1, 3, 23, 59, 59, tzinfo=UTC),  # Sunday of that week
+    datetime(2021, 1, 4, tzinfo=UTC),  # Monday after it
+    datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+]
+
+
+def test_the_store_groups_by_the_same_calendar_buckets(tmp_path):
+    """Every unit, the SQL bucket of each stored time is the Python one, edges included."""
+    rng = random.Random(10)
+    span = (datetime(9999, 12, 31, tzinfo=UTC) - EDGES[0]).total_seconds()
+    times = EDGES + [EDGES[0] + timedelta(seconds=rng.uniform(0, span)) for _ in range(300)]
+    times += [UNTIL - timedelta(seconds=rng.randint(0, 40 * 86400)) for _ in range(300)]
+    times = [t.replace(microsecond=0) for t in times]
+    with MentionStore.open(tmp_path / "m.db") as store:
+        scan = store.start_scan(UNTIL)
+        mentions = [
+            NewMention(
+                Item(str(n), None, f"Acme {n}", "text", published_at=moment),
+                (KeywordMatch("Acme", ("Acme",), ("title",)),),
+                None,
+                None,
+                Sentiment(0.0, "neutral", "vader"),
+                "en",
+            )
+            for n, moment in enumerate(times)
+        ]
+        fetched = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+        assert store.save_batch(scan, "s", mentions, SourceOutcome("s", "ok"), fetched) == len(
+            times
+        )
+        for unit in UNITS:
+            with store.period_view(MentionFilter()) as view:
+                rows = view.trend(unit)
+            expected = Counter(
+                bucket_start(t, unit).replace(tzinfo=None).isoformat() for t in times
+            )
+            for keyword in ("Acme", None):
+                got = {r["start"]: r["mentions"] for r in rows if r["keyword"] == keyword}
+                assert got == dict(expected), unit
