@@ -273,6 +273,8 @@ MENTION_COLUMNS = (
     "engagement",
     "status",
     "note",
+    "copies",
+    "outlets",
 )
 
 
@@ -321,6 +323,18 @@ class MentionRow(TypedDict):
     engagement: str | None  # a JSON object
     status: str
     note: str | None
+    copies: int  # other entries (at other URLs) that carried the same story
+    outlets: int  # distinct domains across the story's face and its copies
+
+
+@dataclass(frozen=True)
+class StoryCopy:
+    """Another place a stored story was published: a copy that is not its face."""
+
+    source: str
+    url: str | None
+    domain: str | None
+    published_at: str | None  # ISO 8601 UTC, as stored
 
 
 class CountsRow(TypedDict):

@@ -19,7 +19,10 @@ _SELECT_MENTION = """
             SELECT keyword FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
         )) AS keywords,
         m.title, m.url, m.author, m.published_at, m.fetched_at, m.language, m.sentiment,
-        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note
+        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note,
+        (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
+        (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
+            WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets
     FROM mentions m
 """
 
