@@ -277,7 +277,7 @@ def m007_story_copies(db: Database) -> None:
         )
         """
     )
-    for mention_id, title, text in db.execute("SELECT id, title, text FROM mentions").fetchall():
+    for mention_id, title, text in db.conn.execute("SELECT id, title, text FROM mentions"):
         keys = shingles(title, text)
         if keys:
             db.execute(
