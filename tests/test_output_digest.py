@@ -40,6 +40,8 @@ def mention(mention_id: int, title: str, url: str | None, **fields: object) -> d
         "text": "body",
         "engagement": '{"score": 12, "comments": 3}',
         "status": "new",
+        "copies": 2,
+        "outlets": 3,
     }
     row.update(fields)
     return row
@@ -161,7 +163,7 @@ def test_markdown_has_every_section():
     assert "| Acme | 30 | +50% | 75% | 33% | 33% | 33% | -0.05 |" in text
     assert (
         "| 7 | -0.85 negative | hackernews | [Recall announced](https://news.example.com/recall"
-        "?a=1&b=2) | score 12 · comments 3 | new |"
+        "?a=1&b=2) | score 12 · comments 3 | 3 | new |"
     ) in text
     assert "### Acme\n\n- [Acme ships v2](https://blog.example.org/v2) · +0.60 positive" in text
     assert "| mastodon | rate limited | 3 | 2026-11-20 13:00 | \\<b\\>HTTP 429\\</b\\> |" in text
@@ -170,9 +172,9 @@ def test_markdown_has_every_section():
 def test_markdown_escapes_mention_text_and_links_only_http():
     text = digest_markdown(make_digest())
     row = next(line for line in text.splitlines() if line.startswith("| 8 |"))
-    assert len(re.split(r"(?<!\\)\|", row)) == 8  # six cells: `| col |` split nothing
+    assert len(re.split(r"(?<!\\)\|", row)) == 9  # seven cells: `| col |` split nothing
     assert "\\<script\\>" in row and "\\[click\\](http://evil)" in row and "line break" in row
-    assert "| evil |" in row and "| \\<b\\>votes 2 | new |" in row
+    assert "| evil |" in row and "| \\<b\\>votes 2 | 3 | new |" in row
     assert "<script" not in text.replace("\\<script", "") and "\x1b" not in text
     assert "](javascript:" not in text and "](data:" not in text
     assert '\\"\\>\\<img' not in text and '"\\>\\<img src=x onerror=alert(1)\\>' in text

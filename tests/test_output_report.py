@@ -51,6 +51,8 @@ def mention(mention_id: int, title: str, url: str | None, **fields: object) -> d
         "sentiment_method": "vader",
         "engagement": '{"score": 12, "comments": 3}',
         "status": "new",
+        "copies": 13,
+        "outlets": 14,
     }
     row.update(fields)
     return row
@@ -184,11 +186,11 @@ def test_who_talks_lists_sources_domains_authors_and_influencers():
     assert re.search(r"Influencers[\s\S]*big_voice\s+1\s+0\s+\+0\.60\s+9,000\s+250,000", out)
 
 
-def test_reply_first_lists_id_sentiment_source_title_link_engagement_status():
+def test_reply_first_lists_id_sentiment_source_title_link_engagement_outlets_status():
     out = piped(make_report())
     assert re.search(
-        r"7\s+-0\.91\s+hackernews\s+Recall announced\s+https://news\.example\.com/recall\?a=1&b=\(2\)"
-        r"\s+score 12 · comments 3\s+new",
+        r"7\s+-0\.91\s+hackernews\s+Recall announced\s+https://news\.example\.com/recall\?a=1&b=\(2"
+        r"\s+score 12 · comments 3\s+14\s+new",
         out,
     )
     assert "No negative mentions" not in out
@@ -276,27 +278,27 @@ def test_markdown_has_every_section():
     assert (
         "| 7 | -0.91 negative | hackernews |"
         " [Recall announced](https://news.example.com/recall?a=1&b=%282%29)"
-        " | score 12 · comments 3 | new |"
+        " | score 12 · comments 3 | 14 | new |"
     ) in text
 
 
 def test_markdown_escapes_web_text_and_links_only_http():
     text = report_markdown(make_report())
     row = next(line for line in text.splitlines() if line.startswith("| 8 |"))
-    assert len(_cells(row)) == 6  # `| col |` in the title split no cell
+    assert len(_cells(row)) == 7  # `| col |` in the title split no cell
     assert "\\<script\\>alert(1)\\</script\\>" in row and "<script>" not in text
     assert "\\[click\\](http://evil)" in row and "[click](http://evil)" not in text
     assert "\\*bold\\* \\`code\\`" in row
     assert "line break" in row  # the newline did not end the row
     assert "\x1b" not in text and "](javascript" not in text.replace("\\", "")
-    assert row.endswith(" (not a web link: javascript:alert(1)) |  | new |")
+    assert row.endswith(" (not a web link: javascript:alert(1)) |  | 14 | new |")
 
 
 def test_markdown_link_targets_cannot_break_out():
     row = mention(9, "t", "https://x.example/a b)|[c](http://evil)<i>")
     text = report_markdown(make_report(reply_first=(row,)))
     line = next(line for line in text.splitlines() if line.startswith("| 9 |"))
-    assert len(_cells(line)) == 6
+    assert len(_cells(line)) == 7
     assert "(https://x.example/a%20b%29%7C[c]%28http://evil%29%3Ci%3E)" in line
 
 

@@ -48,6 +48,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m002_source_state",
         "m003_languages",
         "m004_workflow",
+        "m007_story_copies",
         "m008_status_history",
     ]
 
@@ -79,7 +80,7 @@ def test_unique_keys_are_enforced_by_the_database(tmp_path):
         assert save(store, [mention("1", "https://a.example/x", "f1")]) == 1
         assert save(store, [mention("1")]) == 0  # same source and entry id
         assert save(store, [mention("2", "https://a.example/x")]) == 0  # same canonical URL
-        assert save(store, [mention("3", None, "f1")]) == 0  # same fingerprint
+        assert save(store, [mention("3", None, "f1")]) == 0  # same fingerprint: a copy
         assert save(store, [mention("1")], source="other") == 1  # same id, other source
     with sqlite3.connect(path) as conn, pytest.raises(sqlite3.IntegrityError):
         conn.execute(
@@ -101,14 +102,17 @@ def test_a_failing_batch_is_rolled_back_whole(tmp_path):
 def test_known_reports_stored_keys(tmp_path):
     with MentionStore.open(tmp_path / "m.db") as store:
         save(store, [mention("1", "https://a.example/x", "f1")])
+        save(store, [mention("2", "https://b.example/y", "f1")], source="t")  # a copy
         keys = [
-            ("1", None, None),
-            ("9", "https://a.example/x", None),
-            ("8", None, "f1"),
-            ("7", None, None),
+            ("1", None),
+            ("9", "https://a.example/x"),
+            ("8", None),  # same fingerprint, not the same page: a copy to record
+            ("7", None),
+            ("6", "https://b.example/y"),  # the copy's page
         ]
-        assert store.known("s", keys) == {0, 1, 2}
-        assert store.known("other", [("1", None, None)]) == set()
+        assert store.known("s", keys) == {0, 1, 4}
+        assert store.known("other", [("1", None)]) == set()
+        assert store.known("t", [("2", None)]) == {0}  # the copy's entry
 
 
 def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path):

@@ -1,15 +1,21 @@
-"""Keys that make one story one row: canonical URLs and content fingerprints.
+"""Keys that make one story one row: canonical URLs, content fingerprints, word shingles.
 
 Pure functions. The database enforces uniqueness on what they return; nothing here decides
-whether a row is new.
+whether a row is new. Near-identical texts (a syndicated copy with a publisher's suffix or a
+trailing sentence) are found through ``prefix_keys``, which an index can store: two texts
+whose shingle similarity reaches ``SIMILARITY`` always share one of them (prefix filtering,
+exact, unlike MinHash bands), so candidates come from an indexed lookup and ``same_story``
+confirms them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
+from fractions import Fraction
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from brandwatch_cli.text import fold
@@ -62,6 +68,16 @@ _ESCAPE_RE = re.compile(r"%[0-9a-fA-F]{2}")
 _NON_WORD_RE = re.compile(r"[^\w]+")
 #: Fingerprints of shorter contents would merge different posts ("Love it!", "Great news").
 MIN_FINGERPRINT_WORDS = 8
+#: Shorter texts are never compared for near-identity: too little text to tell copy from echo.
+MIN_SIMILAR_WORDS = 50
+#: Words per shingle (w-shingling, Broder 1997).
+SHINGLE_WORDS = 3
+#: Only the start of a long text is shingled: enough to recognise it, and the index stays small.
+MAX_SHINGLED_WORDS = 1000
+#: Two texts of ``MIN_SIMILAR_WORDS`` or more with this Jaccard similarity of their shingle
+#: sets (or more) are one story: a 50-word text plus a 12-word trailing sentence is 0.8.
+SIMILARITY = Fraction(4, 5)
+_KEY_MASK = (1 << 63) - 1  # keys fit SQLite's signed 64-bit INTEGER
 
 
 def _is_tracking(name: str) -> bool:
@@ -106,10 +122,68 @@ def fingerprint(title: str, text: str) -> str | None:
     Case, accents, punctuation and whitespace do not count. Contents under
     ``MIN_FINGERPRINT_WORDS`` words get no fingerprint: short posts are too often alike.
     """
-    words = _NON_WORD_RE.sub(" ", fold(f"{title} {text}")).split()
+    words = _words(title, text)
     if len(words) < MIN_FINGERPRINT_WORDS:
         return None
     return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
+
+
+def _words(title: str, text: str) -> list[str]:
+    return _NON_WORD_RE.sub(" ", fold(f"{title} {text}")).split()
+
+
+def shingles(title: str, text: str) -> frozenset[int]:
+    """The hashed ``SHINGLE_WORDS``-word shingles of the normalised title and text (as for
+    ``fingerprint``); empty under ``MIN_SIMILAR_WORDS`` words. Hashes are stable across
+    processes and runs (crc32, not ``hash``), so they can be stored."""
+    words = _words(title, text)
+    if len(words) < MIN_SIMILAR_WORDS:
+        return frozenset()
+    codes = [zlib.crc32(word.encode()) for word in words[:MAX_SHINGLED_WORDS]]
+    return frozenset(
+        ((a << 32 | b) * 0x9E3779B97F4A7C15 + c) * 0xBF58476D1CE4E5B9 & _KEY_MASK
+        for a, b, c in zip(codes, codes[1:], codes[2:], strict=False)
+    )
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> Fraction:
+    """Jaccard similarity of two shingle sets, exactly (0 when either is empty)."""
+    if not a or not b:
+        return Fraction(0)
+    common = len(a & b)
+    return Fraction(common, len(a) + len(b) - common)
+
+
+def same_story(
+    a_fingerprint: str | None,
+    a_shingles: frozenset[int],
+    b_fingerprint: str | None,
+    b_shingles: frozenset[int],
+) -> bool:
+    """Whether two contents are one story: the same fingerprint, or near-identical long texts."""
+    if a_fingerprint is not None and a_fingerprint == b_fingerprint:
+        return True
+    return similarity(a_shingles, b_shingles) >= SIMILARITY
+
+
+def prefix_keys(keys: frozenset[int]) -> tuple[int, ...]:
+    """The smallest shingles of a set, as many as any set ``SIMILARITY``-similar to it must
+    share one of: ``n - ceil(SIMILARITY * n) + 1`` of its ``n`` (a fifth, plus one).
+
+    Jaccard(A, B) >= t means |A & B| >= o with o >= ceil(t |A|) and o >= ceil(t |B|); two
+    sets sharing o elements share one among the first ``|A| - o + 1`` of A and the first
+    ``|B| - o + 1`` of B in any common order (Chaudhuri et al. 2006, prefix filtering).
+    """
+    size = len(keys)
+    needed = -(-SIMILARITY.numerator * size // SIMILARITY.denominator)  # ceil, in integers
+    return tuple(sorted(keys)[: size - needed + 1]) if size else ()
+
+
+def face_key(published: str | None, rank: int) -> tuple[bool, str, int]:
+    """Sort key of a story's copies: the earliest published (an ISO 8601 UTC string as stored)
+    comes first, undated copies last; ``rank`` breaks ties (the source's place in the config,
+    or the entry's in its feed)."""
+    return (published is None, published or "", rank)
 
 
 def content_id(title: str, text: str, published: datetime | None) -> str:
@@ -118,17 +192,48 @@ def content_id(title: str, text: str, published: datetime | None) -> str:
     return f"sha256:{digest}"
 
 
-def first_of_each_story(keys: Sequence[tuple[str | None, ...]]) -> list[int]:
-    """Indexes of the rows whose keys (entry id, canonical URL, fingerprint: None is no key)
-    no earlier row shares, position by position: a feed that repeats one story 400 times has
-    it matched once, scored once, stored once."""
-    seen: list[set[str]] = [set() for _ in keys[0]] if keys else []
-    first = []
-    for index, row in enumerate(keys):
-        if any(key is not None and key in taken for key, taken in zip(row, seen, strict=True)):
+def group_stories(
+    rows: Sequence[tuple[str, str | None, str | None, frozenset[int]]],
+) -> list[list[int]]:
+    """Indexes of rows (entry id, canonical URL, fingerprint, shingles), grouped by story.
+
+    A row repeating the entry id or the canonical URL of an earlier row is the same page and
+    is left out (a feed that repeats one story 400 times has it matched and stored once). Rows
+    sharing a fingerprint, or near-identical (``same_story``), are one story, and so,
+    transitively, are the stories they link: no two rows of different groups are the same
+    story. Groups and their rows keep the order of the rows; which copy is the face is for the
+    caller (it knows the dates).
+    """
+    seen_ids: set[str] = set()
+    seen_urls: set[str] = set()
+    by_print: dict[str, int] = {}  # fingerprint -> first row holding it
+    by_prefix: dict[int, list[int]] = {}  # prefix key -> rows holding it
+    parent: dict[int, int] = {}
+
+    def root(row: int) -> int:
+        while parent[row] != row:
+            parent[row] = parent[parent[row]]
+            row = parent[row]
+        return row
+
+    for index, (entry_id, url, print_, keys) in enumerate(rows):
+        if entry_id in seen_ids or (url is not None and url in seen_urls):
             continue
-        first.append(index)
-        for key, taken in zip(row, seen, strict=True):
-            if key is not None:
-                taken.add(key)
-    return first
+        seen_ids.add(entry_id)
+        if url is not None:
+            seen_urls.add(url)
+        parent[index] = index
+        links = {by_print[print_]} if print_ is not None and print_ in by_print else set()
+        prefix = prefix_keys(keys)
+        near = {row for key in prefix for row in by_prefix.get(key, ())}
+        links |= {row for row in near if similarity(keys, rows[row][3]) >= SIMILARITY}
+        for row in links:
+            parent[root(row)] = root(index)
+        if print_ is not None:
+            by_print.setdefault(print_, index)
+        for key in prefix:
+            by_prefix.setdefault(key, []).append(index)
+    groups: dict[int, list[int]] = {}
+    for index in parent:  # in row order, so each group starts with its first row
+        groups.setdefault(root(index), []).append(index)
+    return list(groups.values())

@@ -276,6 +276,8 @@ MENTION_COLUMNS = (
     "status",
     "note",
     "matched_terms",
+    "copies",
+    "outlets",
 )
 
 
@@ -325,6 +327,18 @@ class MentionRow(TypedDict):
     status: str
     note: str | None
     matched_terms: str  # a JSON object: keyword -> the terms of it that matched
+    copies: int  # other entries (at other URLs) that carried the same story
+    outlets: int  # distinct domains across the story's face and its copies
+
+
+@dataclass(frozen=True)
+class StoryCopy:
+    """Another place a stored story was published: a copy that is not its face."""
+
+    source: str
+    url: str | None
+    domain: str | None
+    published_at: str | None  # ISO 8601 UTC, as stored
 
 
 class CountsRow(TypedDict):
@@ -409,16 +423,6 @@ class KeywordHit:
     fields: tuple[str, ...]
     sentiment: float | None = None
     sentiment_label: str | None = None
-
-
-@dataclass(frozen=True)
-class StoryCopy:
-    """Another source's copy of a stored story (filled by story copies)."""
-
-    source: str
-    url: str | None
-    domain: str | None
-    published_at: str | None
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,13 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``todo``), most negative first. Each has every field of ``brandwatch export --format
   jsonl`` (``id`` int, ``source``, ``title``, ``url``, ``author``, ``published_at`` and
   ``fetched_at`` (ISO 8601 UTC strings or null), ``language``, ``sentiment`` (number),
-  ``sentiment_label``, ``text``, ``sentiment_method``, ``status``, ``note``), except that
-  ``keywords`` is an array of strings, ``engagement`` is an object of counter name ->
-  number (``{}`` when none) and ``matched_terms`` an object of keyword -> array of the terms
-  that matched, as in the JSONL export.
+  ``sentiment_label``, ``text``, ``sentiment_method``, ``status``, ``note``, ``copies``
+  (int: how many other entries, at other URLs, carried the same story) and ``outlets`` (int:
+  the story's reach, distinct domains across the mention and its copies; 1 for a story seen
+  at one site, 0 when nothing has a link)), except that ``keywords`` is an array of strings,
+  ``engagement`` is an object of counter name -> number (``{}`` when none) and
+  ``matched_terms`` an object of keyword -> array of the terms that matched, as in the JSONL
+  export. The terminal and Markdown reports show ``outlets`` in their reply-first rows.
 """
 
 from __future__ import annotations

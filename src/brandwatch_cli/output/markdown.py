@@ -71,14 +71,19 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int =
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
+MENTION_HEADERS = ["id", "sentiment", "source", "title", "engagement", "outlets", "status"]
+
+
 def md_mention(row: MentionRow) -> list[str]:
-    """Cells of a reply-first row: id, sentiment, source, linked title, engagement, status."""
+    """Cells of a reply-first row (``MENTION_HEADERS``): id, sentiment, source, linked title,
+    engagement, outlets (domains that carried the story), status."""
     return [
         md(row.get("id")),
         f"{average_text(row.get('sentiment'))} {md(row.get('sentiment_label') or '')}".strip(),
         md(row.get("source")),
         md_link(mention_title(row), row.get("url")),
         md(engagement_text(row.get("engagement"))),
+        md(row.get("outlets")),
         md(row.get("status")),
     ]
 
@@ -136,7 +141,7 @@ def report_markdown(report: Report) -> str:
     lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
     lines += ["## Reply first", ""]
     if report.reply_first:
-        headers = ["id", "sentiment", "source", "title", "engagement", "status"]
+        headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
     else:
         lines.append("No negative mentions waiting for a reply.")
@@ -192,7 +197,7 @@ def digest_markdown(digest: Digest) -> str:
         lines += ["", "## Keywords", "", md_table(KEYWORD_COLUMNS, cells, right=1)]
     lines += ["", "## Reply first", ""]
     if digest.reply_first:
-        headers = ["id", "sentiment", "source", "title", "engagement", "status"]
+        headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in digest.reply_first)))
     else:
         lines.append("Nothing to answer.")

@@ -325,10 +325,10 @@ def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
         out.print(Text("No negative mentions waiting for a reply.", style="green"))
         return
     table = _table("Reply first: most negative mentions not yet handled")
-    for name in ("id", "sentiment", "source", "title", "link", "engagement", "status"):
+    for name in ("id", "sentiment", "source", "title", "link", "engagement", "outlets", "status"):
         table.add_column(
             name,
-            justify="right" if name in ("id", "sentiment") else "left",
+            justify="right" if name in ("id", "sentiment", "outlets") else "left",
             overflow="fold",
         )
     for row in rows:
@@ -343,6 +343,7 @@ def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
             title,
             safe(row.get("url")),
             safe(engagement_text(row.get("engagement"))),
+            safe(row.get("outlets")),
             safe(row.get("status")),
         )
     out.print(table)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from brandwatch_cli.dedupe import canonical_url, fingerprint
+from brandwatch_cli.dedupe import canonical_url, fingerprint, shingles
 from brandwatch_cli.matching.matcher import cached_matcher
 from brandwatch_cli.models import Item, Keyword, KeywordMatch
 
@@ -25,6 +25,7 @@ class Candidate:
     matches: tuple[KeywordMatch, ...]
     canonical_url: str | None
     fingerprint: str | None
+    shingles: frozenset[int] = frozenset()
 
 
 class Parsed(list[Item]):
@@ -65,6 +66,7 @@ def prepare(
                     tuple(matches),
                     canonical_url(item.url),
                     fingerprint(item.title, item.text),
+                    shingles(item.title, item.text),
                 )
             )
     return candidates

@@ -6,10 +6,13 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 2. fetch and parse: the source's own business, with its validators and cursors; on big scans
    parsing runs in worker processes (``pool``), which already drop entries naming no keyword;
 3. match: which items name which keywords, with their dedupe keys (``candidates``);
-4. dedupe: drop what is stored already or repeats a story of this batch;
-5. analyze: language, keywords allowed in it, sentiment;
+4. dedupe: drop what is stored already; group the rest by story, the earliest published
+   copy of each its face (``dedupe.group_stories``);
+5. analyze: language, keywords allowed in it, sentiment, of each face (copies need none);
 6. store and record: one transaction holding the mentions, the scan-log line and the source's
-   state (validators, cursors, failures, next attempt).
+   state (validators, cursors, failures, next attempt). There the store decides, against what
+   it holds, whether a face is a new story, a copy of a stored one, or its earlier face
+   (ties: config order), so the order in which sources finish changes nothing.
 
 A source that fails becomes a row in the result, never an aborted scan; what it read before
 failing is still stored, and one that keeps failing is skipped until its backoff expires.
@@ -22,13 +25,13 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import first_of_each_story
+from brandwatch_cli.dedupe import face_key, group_stories
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import Config, Item, ScanResult, SourceConfig, SourceOutcome
 from brandwatch_cli.scan.attempt import (
@@ -44,7 +47,22 @@ from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.http import Fetcher, HttpClient
-from brandwatch_cli.store import MentionStore, NewMention, SourceMemory, SourceState
+from brandwatch_cli.store import (
+    MentionStore,
+    NewCopy,
+    NewMention,
+    SourceMemory,
+    SourceState,
+    iso,
+)
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story in a source's batch: its face and its other copies."""
+
+    face: Candidate
+    copies: tuple[Candidate, ...]
 
 
 def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, ...]:
@@ -86,6 +104,7 @@ class _Scan:
         self.validators = store.all_validators()
         self.cursors = store.all_cursors()
         self.env = dict(os.environ)
+        self.ranks = {s.name: rank for rank, s in enumerate(config.sources)}
 
     async def source(self, config: SourceConfig) -> SourceOutcome:
         """One source through every phase. Its failure is its outcome's status, not an
@@ -105,8 +124,8 @@ class _Scan:
         if fetched.items:
             candidates = await self.match(attempt, fetched.items)
             matched = len(candidates)
-            fresh = self.dedupe(config.name, candidates)
-            mentions = await self.analyze(attempt, fresh)
+            stories = self.dedupe(config.name, candidates)
+            mentions = await self.analyze(attempt, stories)
         return self.record(attempt, fetched, matched, mentions)
 
     def begin(
@@ -136,19 +155,27 @@ class _Scan:
         about = attempt.config.about
         return await attempt.ctx.run(prepare, items, self.config.keywords, about)
 
-    def dedupe(self, source: str, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates that are new: not stored by an earlier scan or another source, and
-        the first of each story within this batch."""
-        keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in candidates]
+    def dedupe(self, source: str, candidates: list[Candidate]) -> list[Story]:
+        """The stories among candidates not stored already (this source's entry, or the same
+        page, as a mention or a copy): each its earliest published copy (ties: feed order)
+        and the others. Whether a story is new is the store's call, when saving."""
+        keys = [(c.item.entry_id, c.canonical_url) for c in candidates]
         known = self.store.known(source, keys)
-        return [candidates[index] for index in first_of_each_story(keys) if index not in known]
+        fresh = [c for index, c in enumerate(candidates) if index not in known]
+        rows = [(c.item.entry_id, c.canonical_url, c.fingerprint, c.shingles) for c in fresh]
+        stories = []
+        for group in group_stories(rows):
+            face = min(group, key=lambda i: face_key(iso(fresh[i].item.published_at), i))
+            stories.append(Story(fresh[face], tuple(fresh[i] for i in group if i != face)))
+        return stories
 
-    async def analyze(self, attempt: Attempt, fresh: list[Candidate]) -> list[NewMention]:
-        """Language and sentiment of each new candidate, off the event loop; a candidate none
-        of whose keywords allows its language is dropped. Stores nothing."""
+    async def analyze(self, attempt: Attempt, stories: list[Story]) -> list[NewMention]:
+        """Language and sentiment of each story's face, off the event loop; a story none of
+        whose keywords allows its face's language is dropped. Stores nothing."""
+        faces = [s.face for s in stories]
         analyses = await attempt.ctx.run(
             analyze_all,
-            [(c.item, c.matches) for c in fresh],
+            [(c.item, c.matches) for c in faces],
             self.config.keywords,
             self.config.lexicon,
         )
@@ -161,8 +188,10 @@ class _Scan:
                 a.sentiment,
                 a.language,
                 self.sentiment_version,
+                c.shingles,
+                tuple(NewCopy(k.item, k.canonical_url, k.fingerprint) for k in s.copies),
             )
-            for c, a in zip(fresh, analyses, strict=True)
+            for s, c, a in zip(stories, faces, analyses, strict=True)
             if a is not None  # no keyword holds in this language
         ]
 
@@ -195,7 +224,9 @@ class _Scan:
             duration_s=time.monotonic() - attempt.started,
         )
         name = attempt.config.name
-        new = self.store.save_batch(self.scan_id, name, mentions, outcome, finished, memory)
+        new = self.store.save_batch(
+            self.scan_id, name, mentions, outcome, finished, memory, ranks=self.ranks
+        )
         return replace(outcome, new_mentions=new)
 
 

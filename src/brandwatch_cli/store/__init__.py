@@ -5,6 +5,7 @@
 - ``base``: the connection, opening (and migrating) and closing, SQLite errors as StoreError;
 - ``schema``: the numbered migrations, applied in order when a database is opened;
 - ``scans``: what a scan writes (its log, new mentions, each source's memory) and rescoring;
+- ``stories``: which stored story an entry belongs to, its copies;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble.
@@ -19,9 +20,18 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.scans import NewMention, ScansMixin, SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
+from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.workflow import WorkflowMixin
 
-__all__ = ["MentionStore", "NewMention", "PeriodView", "SourceMemory", "SourceState", "iso"]
+__all__ = [
+    "MentionStore",
+    "NewCopy",
+    "NewMention",
+    "PeriodView",
+    "SourceMemory",
+    "SourceState",
+    "iso",
+]
 
 
 class MentionStore(ScansMixin, WorkflowMixin, QueriesMixin, StatsMixin):

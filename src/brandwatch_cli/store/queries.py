@@ -18,10 +18,10 @@ from brandwatch_cli.models import (
     MentionRow,
     SourceHealthRow,
     StatusChange,
-    StoryCopy,
 )
-from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import where
+from brandwatch_cli.store.stories import StoriesMixin
 
 _SELECT_MENTION = """
     SELECT m.id, m.source,
@@ -32,7 +32,10 @@ _SELECT_MENTION = """
         m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note,
         (SELECT json_group_object(keyword, json(terms)) FROM (
             SELECT keyword, terms FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
-        )) AS matched_terms
+        )) AS matched_terms,
+        (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
+        (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
+            WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets
     FROM mentions m
 """
 
@@ -41,7 +44,7 @@ def _mention(row: tuple[Any, ...]) -> MentionRow:
     return cast(MentionRow, dict(zip(MENTION_COLUMNS, row, strict=True)))
 
 
-class QueriesMixin(StoreBase):
+class QueriesMixin(StoriesMixin):
     """Mentions as people list, search and answer them; the names and sources stored."""
 
     def iter_mentions(
@@ -106,11 +109,6 @@ class QueriesMixin(StoreBase):
             )
             for keyword, terms, fields, sentiment, label in rows
         ]
-
-    def copies_of(self, mention_id: int) -> list[StoryCopy]:
-        """Other sources' copies of the mention's story: none until story copies are stored
-        (filled by story copies)."""
-        return []
 
     def status_history(self, mention_id: int) -> list[StatusChange]:
         """Every ``mark`` of a mention, oldest first (the history starts at the first mark)."""

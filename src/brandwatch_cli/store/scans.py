@@ -1,21 +1,27 @@
 """What a scan writes: its log, new mentions, each source's memory; and rescoring.
 
 Uniqueness of a mention is enforced by the database: a unique key on (source, entry_id), on
-the canonical URL and on the content fingerprint; inserts that collide are ignored. Each
-source's batch is one transaction, so a killed scan leaves whole batches only.
+the canonical URL and on the content fingerprint. A new entry that belongs to a stored story
+(``StoriesMixin.find_story``) adds no mention: it is recorded as a copy, or, published earlier
+than the story's face, becomes the face. Each source's batch is one transaction, so a killed
+scan leaves whole batches only; and since batches are written one at a time and each decides
+against what is stored, the face is the same whichever order the sources finish in.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
-from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.schema import engagement_numbers, url_domain
+from brandwatch_cli.store.stories import NewCopy, StoredStory, StoriesMixin
 
 _IN_CHUNK = 500
 
@@ -31,6 +37,10 @@ class NewMention:
     sentiment: Sentiment
     language: str | None
     sentiment_version: str = ""
+    #: ``dedupe.shingles`` of its title and text (empty: too short to compare).
+    shingles: frozenset[int] = frozenset()
+    #: Later copies of the same story in the same batch.
+    copies: tuple[NewCopy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class SourceMemory:
     cursors: Mapping[str, str] | None = None
 
 
-class ScansMixin(StoreBase):
+class ScansMixin(StoriesMixin):
     """What a scan writes and reads back: its log, each source's memory, new mentions; and
     the rescoring of stored mentions."""
 
@@ -138,27 +148,36 @@ class ScansMixin(StoreBase):
 
     # -- mentions ----------------------------------------------------------------------------
 
-    def known(self, source: str, keys: Sequence[tuple[str, str | None, str | None]]) -> set[int]:
-        """Indexes of ``keys`` (entry id, canonical URL, fingerprint) already stored.
+    def known(self, source: str, keys: Sequence[tuple[str, str | None]]) -> set[int]:
+        """Indexes of ``keys`` (entry id, canonical URL) whose page is stored: this source's
+        entry, or the URL, as a mention or as a copy of one.
 
-        Only spares the scan from scoring what it already has; the unique keys decide.
+        A shared fingerprint is not enough: that entry may be a copy to record, or an earlier
+        copy to become the face. Only spares the scan from scoring what it already has.
         """
-        found_ids = self._existing("entry_id", [k[0] for k in keys], source)
-        found_urls = self._existing("canonical_url", [k[1] for k in keys if k[1]])
-        found_prints = self._existing("fingerprint", [k[2] for k in keys if k[2]])
+        entry_ids = [k[0] for k in keys]
+        urls = [k[1] for k in keys if k[1]]
+        found_ids = set()
+        found_urls = set()
+        for table in ("mentions", "story_copies"):
+            found_ids |= self._existing(table, "entry_id", entry_ids, source)
+            found_urls |= self._existing(table, "canonical_url", urls)
         return {
             index
-            for index, (entry_id, url, print_) in enumerate(keys)
-            if entry_id in found_ids or url in found_urls or print_ in found_prints
+            for index, (entry_id, url) in enumerate(keys)
+            if entry_id in found_ids or url in found_urls
         }
 
-    def _existing(self, column: str, values: Sequence[str], source: str | None = None) -> set[str]:
-        assert column in ("entry_id", "canonical_url", "fingerprint")
+    def _existing(
+        self, table: str, column: str, values: Sequence[str], source: str | None = None
+    ) -> set[str]:
+        assert table in ("mentions", "story_copies")
+        assert column in ("entry_id", "canonical_url")
         found: set[str] = set()
         for start in range(0, len(values), _IN_CHUNK):
             chunk = list(values[start : start + _IN_CHUNK])
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT {column} FROM mentions WHERE {column} IN ({marks})"
+            sql = f"SELECT {column} FROM {table} WHERE {column} IN ({marks})"
             params: list[str] = chunk
             if source is not None:
                 sql += " AND source = ?"
@@ -175,64 +194,19 @@ class ScansMixin(StoreBase):
         outcome: SourceOutcome,
         fetched_at: datetime,
         memory: SourceMemory | None = None,
+        ranks: Mapping[str, int] | None = None,
     ) -> int:
         """Store one source's mentions, its scan-log line and its state in one transaction.
 
-        Returns how many mentions were new; a mention colliding on any
-        unique key is skipped (ON CONFLICT DO NOTHING: other constraint failures still raise).
+        Returns how many mentions were new. A mention of a stored story is recorded as its
+        copy, or becomes its face when published earlier (ties: the source first in
+        ``ranks``, the config order; sources not in it come last); with its own copies.
         """
-        fetched = iso(fetched_at)
+        fetched = iso(fetched_at) or ""
         new = 0
         with self._writing(f"save mentions from '{source}'"):
             for mention in mentions:
-                item = mention.item
-                engagement = json.dumps(dict(item.engagement)) if item.engagement else None
-                published = iso(item.published_at)
-                mentioned = min(published, fetched) if published and fetched else fetched
-                row = self.db.execute(
-                    """
-                    INSERT INTO mentions (
-                        source, entry_id, url, canonical_url, fingerprint, title, text, author,
-                        published_at, fetched_at, mentioned_at, language, sentiment,
-                        sentiment_label, engagement, source_language, sentiment_method,
-                        sentiment_version, domain, interactions, followers
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """,
-                    [
-                        source,
-                        item.entry_id,
-                        item.url,
-                        mention.canonical_url,
-                        mention.fingerprint,
-                        item.title,
-                        item.text,
-                        item.author,
-                        published,
-                        fetched,
-                        mentioned,
-                        mention.language,
-                        mention.sentiment.score,
-                        mention.sentiment.label,
-                        engagement,
-                        item.language,
-                        mention.sentiment.method,
-                        mention.sentiment_version,
-                        url_domain(item.url),
-                        *engagement_numbers(engagement),
-                    ],
-                ).fetchone()
-                if row is None:
-                    continue
-                new += 1
-                self.db.conn.executemany(
-                    "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [
-                        (m.keyword, row[0], json.dumps(list(m.terms)), ",".join(m.fields))
-                        for m in mention.matches
-                    ],
-                )
+                new += self._save_mention(source, mention, fetched, ranks or {})
             self.db.execute(
                 """
                 INSERT OR REPLACE INTO scan_sources (scan_id, source, status, entries, matched,
@@ -254,6 +228,90 @@ class ScansMixin(StoreBase):
             if memory is not None:
                 self._remember(memory)
         return new
+
+    def _save_mention(
+        self, source: str, mention: NewMention, fetched: str, ranks: Mapping[str, int]
+    ) -> int:
+        """1 when the mention is a new story; 0 when it joined a stored one."""
+        item = mention.item
+        story = self.find_story(
+            source, item.entry_id, mention.canonical_url, mention.fingerprint, mention.shingles
+        )
+        if story is None:
+            values = _face_values(source, mention)
+            published = values["published_at"]
+            values["fetched_at"] = fetched
+            values["mentioned_at"] = min(published, fetched) if published else fetched
+            row = self.db.execute(
+                f"INSERT INTO mentions ({', '.join(values)}) VALUES ({_marks(values)})"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                list(values.values()),
+            ).fetchone()
+            if row is None:  # a unique key find_story does not look at
+                return 0
+            self._insert_keywords(row[0], mention)
+            self.index_story(row[0], mention.shingles, replace=False)
+            self.add_copies(row[0], source, mention.copies, fetched)
+            return 1
+        if not story.same_page:
+            rank = ranks.get(source, len(ranks))
+            earlier = face_key(iso(item.published_at), rank) < face_key(
+                story.published_at, ranks.get(story.source, len(ranks))
+            )
+            if not (earlier and self._swap_face(story, source, mention)):
+                self.add_copies(
+                    story.id,
+                    source,
+                    [NewCopy(item, mention.canonical_url, mention.fingerprint)],
+                    fetched,
+                )
+        self.add_copies(story.id, source, mention.copies, fetched)
+        return 0
+
+    def _swap_face(self, story: StoredStory, source: str, mention: NewMention) -> bool:
+        """Make an earlier copy the face of a stored story: it takes the row (and is scored
+        by its own text) while the former face becomes a copy. The id, status, note and
+        arrival time stay. False when the copy's keys collide with another mention."""
+        (face,) = self._dicts(
+            "SELECT source, entry_id, url, canonical_url, fingerprint, published_at, fetched_at"
+            " FROM mentions WHERE id = ?",
+            [story.id],
+        )
+        values = _face_values(source, mention)
+        published = values["published_at"]
+        try:
+            self.db.execute(
+                f"UPDATE mentions SET {', '.join(f'{name} = ?' for name in values)},"
+                " mentioned_at = CASE WHEN ? < fetched_at THEN ? ELSE fetched_at END"
+                " WHERE id = ?",
+                [*values.values(), published, published, story.id],
+            )
+        except sqlite3.IntegrityError:
+            return False
+        self.record_copy(
+            story.id,
+            face["source"],
+            face["entry_id"],
+            face["url"],
+            face["canonical_url"],
+            face["fingerprint"],
+            face["published_at"],
+            face["fetched_at"],
+        )
+        self.db.execute("DELETE FROM mention_keywords WHERE mention_id = ?", [story.id])
+        self._insert_keywords(story.id, mention)
+        self.index_story(story.id, mention.shingles, replace=True)
+        return True
+
+    def _insert_keywords(self, mention_id: int, mention: NewMention) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [
+                (m.keyword, mention_id, json.dumps(list(m.terms)), ",".join(m.fields))
+                for m in mention.matches
+            ],
+        )
 
     # -- rescoring ---------------------------------------------------------------------------
 
@@ -287,3 +345,35 @@ class ScansMixin(StoreBase):
                     for mention_id, language, s in rows
                 ],
             )
+
+
+def _face_values(source: str, mention: NewMention) -> dict[str, Any]:
+    """The columns of ``mentions`` a face sets, by name (all but the arrival times)."""
+    item = mention.item
+    engagement = json.dumps(dict(item.engagement)) if item.engagement else None
+    interactions, followers = engagement_numbers(engagement)
+    return {
+        "source": source,
+        "entry_id": item.entry_id,
+        "url": item.url,
+        "canonical_url": mention.canonical_url,
+        "fingerprint": mention.fingerprint,
+        "title": item.title,
+        "text": item.text,
+        "author": item.author,
+        "published_at": iso(item.published_at),
+        "language": mention.language,
+        "sentiment": mention.sentiment.score,
+        "sentiment_label": mention.sentiment.label,
+        "engagement": engagement,
+        "source_language": item.language,
+        "sentiment_method": mention.sentiment.method,
+        "sentiment_version": mention.sentiment_version,
+        "domain": url_domain(item.url),
+        "interactions": interactions,
+        "followers": followers,
+    }
+
+
+def _marks(values: Mapping[str, Any]) -> str:
+    return ", ".join("?" * len(values))

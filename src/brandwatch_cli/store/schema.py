@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from array import array
 from urllib.parse import urlsplit
+
+from brandwatch_cli.dedupe import prefix_keys, shingles
 
 
 def _import_sqlite_utils() -> None:
@@ -233,6 +236,78 @@ def m004_workflow(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m007_story_copies(db: Database) -> None:
+    """One story, its copies (issue 10, item 4).
+
+    A story is one ``mentions`` row, its face: the earliest published copy. ``story_copies``
+    keeps every other entry that carried it (its unique keys let a rescan recognise them);
+    ``story_shingles`` holds each face's prefix shingle keys (``dedupe.prefix_keys``), the
+    index that finds near-identical texts without reading every mention, and
+    ``story_signatures`` its whole shingle set, to confirm a candidate without re-reading its
+    text. Stored faces are indexed here, once.
+    """
+    db.execute(
+        """
+        CREATE TABLE story_copies (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            url TEXT,
+            canonical_url TEXT,
+            fingerprint TEXT,
+            domain TEXT,
+            published_at TEXT,
+            fetched_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX story_copies_source_entry ON story_copies (source, entry_id)")
+    db.execute("CREATE UNIQUE INDEX story_copies_canonical_url ON story_copies (canonical_url)")
+    db.execute("CREATE INDEX story_copies_fingerprint ON story_copies (fingerprint)")
+    db.execute("CREATE INDEX story_copies_mention ON story_copies (mention_id)")
+    db.execute(
+        """
+        CREATE TABLE story_shingles (
+            key INTEGER NOT NULL,
+            mention_id INTEGER NOT NULL REFERENCES mentions (id) ON DELETE CASCADE,
+            PRIMARY KEY (key, mention_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX story_shingles_mention ON story_shingles (mention_id)")
+    db.execute(
+        """
+        CREATE TABLE story_signatures (
+            mention_id INTEGER PRIMARY KEY REFERENCES mentions (id) ON DELETE CASCADE,
+            shingles BLOB NOT NULL
+        )
+        """
+    )
+    for mention_id, title, text in db.conn.execute("SELECT id, title, text FROM mentions"):
+        keys = shingles(title, text)
+        if keys:
+            db.execute(
+                "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
+                [mention_id, shingle_blob(keys)],
+            )
+            db.conn.executemany(
+                "INSERT INTO story_shingles (key, mention_id) VALUES (?, ?)",
+                [(key, mention_id) for key in prefix_keys(keys)],
+            )
+
+
+def shingle_blob(keys: frozenset[int]) -> bytes:
+    """A face's shingle set as stored (signed 64-bit integers), compared without re-reading
+    its text."""
+    return array("q", sorted(keys)).tobytes()
+
+
+def blob_shingles(blob: bytes) -> frozenset[int]:
+    return frozenset(array("q", blob))
 
 
 @migrations()
