@@ -356,7 +356,8 @@ def test_copies_of_the_story_are_shown(cli, scanned, monkeypatch):
 def test_export_has_matched_terms_after_note(cli, scanned):
     rows = list(csv.DictReader(io.StringIO(cli("export", "-c", scanned).stdout)))
     header = cli("export", "-c", scanned).stdout.splitlines()[0]
-    assert header.endswith(",status,note,matched_terms")
+    columns = header.split(",")
+    assert columns[columns.index("note") + 1 :].count("matched_terms") == 1  # appended
     refund = next(r for r in rows if r["title"].startswith("Acme support"))
     assert json.loads(refund["matched_terms"]) == {
         "Acme": ["Acme"],
@@ -365,7 +366,7 @@ def test_export_has_matched_terms_after_note(cli, scanned):
     lines = cli("export", "-c", scanned, "-f", "jsonl").stdout.splitlines()
     french = next(json.loads(line) for line in lines if "Lyon" in line)
     assert french["matched_terms"] == {"Acme": ["Acme"]}
-    assert list(french)[-3:] == ["status", "note", "matched_terms"]
+    assert list(french).index("matched_terms") > list(french).index("note")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="webbrowser's choices are the Linux ones")
