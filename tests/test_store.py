@@ -43,7 +43,13 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["m001_mentions", "m002_source_state", "m003_languages", "m004_workflow"]
+    assert names == [
+        "m001_mentions",
+        "m002_source_state",
+        "m003_languages",
+        "m004_workflow",
+        "m006_entries",
+    ]
 
 
 def test_an_older_database_is_migrated_and_keeps_its_mentions(tmp_path):

@@ -3,9 +3,9 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
-``scan`` (scan, rescore), ``analysis`` (check, sentiment), ``insight`` (report, digest) and
-``workflow`` (mark). They share ``options`` and ``common`` and never import this module.
-The exit codes are in ``status_codes``.
+``scan`` (scan, rescore), ``analysis`` (check, sentiment), ``insight`` (report, digest),
+``workflow`` (mark) and ``retention`` (rematch, prune). They share ``options`` and ``common``
+and never import this module. The exit codes are in ``status_codes``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from typing import Annotated
 import typer
 
 from brandwatch_cli import __version__
-from brandwatch_cli.cli import analysis, insight, listing, scan, setup, status_codes, workflow
+from brandwatch_cli.cli import (
+    analysis,
+    insight,
+    listing,
+    retention,
+    scan,
+    setup,
+    status_codes,
+    workflow,
+)
 from brandwatch_cli.cli.common import error_line
 from brandwatch_cli.errors import BrandwatchError
 
@@ -48,6 +57,8 @@ for _command in (
     insight.digest,
     workflow.mark,
     listing.search,
+    retention.rematch,
+    retention.prune,
 ):
     app.command()(_command)
 

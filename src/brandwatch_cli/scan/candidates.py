@@ -1,9 +1,12 @@
-"""The scan's match phase: which items name a keyword, with the keys that dedupe them.
+"""The scan's match, dedupe and analyze phases for a batch of items, shared by the scan and
+by re-matching stored entries.
 
 Matching runs twice, on purpose. ``parse_and_keep`` runs where a feed is parsed (a worker
-process on big scans) and drops the entries that name no keyword there, so the thousands that
-mention nothing never travel back to the scan; ``prepare`` then matches the survivors again,
-cheaply, keeping what matched and computing the dedupe keys. Neither looks at the store.
+process on big scans) and marks the entries that name a keyword there (dropping the others
+unless entries are kept for re-matching), so ``prepare`` then matches only those again,
+cheaply, keeping what matched and computing the dedupe keys. Neither looks at the store;
+``unknown`` asks it which candidates are new, and ``new_mentions`` turns analysed candidates
+into what the store saves.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from brandwatch_cli.dedupe import canonical_url, fingerprint
-from brandwatch_cli.matching.matcher import cached_matcher
+from brandwatch_cli.analysis import Analysis
+from brandwatch_cli.dedupe import canonical_url, fingerprint, first_of_each_story
+from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Item, Keyword, KeywordMatch
+from brandwatch_cli.store import MentionStore, NewMention
 
 
 @dataclass(frozen=True)
@@ -28,24 +33,53 @@ class Candidate:
 
 
 class Parsed(list[Item]):
-    """Items a parser returned, minus those naming no keyword; ``total`` counts them all."""
+    """Items a parser returned (all of them, or only those naming a keyword); ``total`` counts
+    them all, ``named`` says which of the kept ones name a keyword."""
 
     total: int = 0
+    named: tuple[int, ...] = ()
+
+    def naming(self) -> list[Item]:
+        """The items that name a keyword."""
+        return [self[index] for index in self.named]
 
 
 def parse_and_keep(
-    parse: Callable[..., Sequence[Item]], args: tuple[Any, ...], keywords: tuple[Keyword, ...]
+    parse: Callable[..., Sequence[Item]],
+    args: tuple[Any, ...],
+    keywords: tuple[Keyword, ...],
+    keep_all: bool = False,
 ) -> Parsed:
-    """``parse(*args)``, keeping only items that name a keyword.
+    """``parse(*args)``, marking the items that name a keyword and, unless ``keep_all`` (the
+    entries are stored for re-matching), dropping the others.
 
     Runs where the parsing runs (a worker process on big scans), so the thousands of entries
-    that mention nothing never travel back. The scan matches the survivors again, cheaply.
+    that mention nothing never travel back when they are not kept, and are never matched
+    again when they are. The scan matches the named ones again, cheaply.
     """
     items = parse(*args)
     matcher = cached_matcher(keywords)
-    kept = Parsed(item for item in items if matcher.match(item.title, item.text))
+    named = [i for i, item in enumerate(items) if matcher.match(item.title, item.text)]
+    kept = Parsed(items if keep_all else [items[i] for i in named])
     kept.total = len(items)
+    kept.named = tuple(named) if keep_all else tuple(range(len(named)))
     return kept
+
+
+def item_matches(
+    matcher: Matcher, title: str, text: str, about: str | None = None
+) -> list[KeywordMatch]:
+    """The keywords a title and text name, plus ``about`` (the keyword its source is about)
+    when they do not name it."""
+    matches = matcher.match(title, text)
+    if about and all(m.keyword != about for m in matches):
+        matches.append(KeywordMatch(about, (), ()))
+    return matches
+
+
+def to_match(items: Sequence[Item]) -> Sequence[Item]:
+    """The items worth matching: those a prefilter found naming a keyword, else all."""
+    return items.naming() if isinstance(items, Parsed) else items
 
 
 def prepare(
@@ -55,9 +89,7 @@ def prepare(
     matcher = cached_matcher(keywords)  # built once per process, not shipped with every batch
     candidates = []
     for item in items:
-        matches = matcher.match(item.title, item.text)
-        if about and all(m.keyword != about for m in matches):
-            matches.append(KeywordMatch(about, (), ()))
+        matches = item_matches(matcher, item.title, item.text, about)
         if matches:
             candidates.append(
                 Candidate(
@@ -68,3 +100,25 @@ def prepare(
                 )
             )
     return candidates
+
+
+def unknown(store: MentionStore, source: str, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates that are new: not stored by an earlier scan or another source, and the
+    first of each story within this batch."""
+    keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in candidates]
+    known = store.known(source, keys)
+    return [candidates[index] for index in first_of_each_story(keys) if index not in known]
+
+
+def new_mentions(
+    fresh: Sequence[Candidate], analyses: Sequence[Analysis | None], version: str
+) -> list[NewMention]:
+    """What the store saves for analysed candidates; a candidate none of whose keywords allows
+    its language (no analysis) is dropped."""
+    return [
+        NewMention(
+            c.item, a.matches, c.canonical_url, c.fingerprint, a.sentiment, a.language, version
+        )
+        for c, a in zip(fresh, analyses, strict=True)
+        if a is not None
+    ]

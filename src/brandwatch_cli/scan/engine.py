@@ -1,5 +1,8 @@
 """A scan: fetch every source concurrently, keep what names a keyword, store it once.
 
+Before fetching, entries past their retention are dropped and, when the keywords changed since
+the last scan, stored entries and mentions are re-matched (``rematch``).
+
 Each source goes through the same phases (``_Scan.source``), one small method each:
 
 1. decide: skip a source still backing off after failures (``attempt.held_back``);
@@ -8,8 +11,9 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 3. match: which items name which keywords, with their dedupe keys (``candidates``);
 4. dedupe: drop what is stored already or repeats a story of this batch;
 5. analyze: language, keywords allowed in it, sentiment;
-6. store and record: one transaction holding the mentions, the scan-log line and the source's
-   state (validators, cursors, failures, next attempt).
+6. store and record: one transaction holding the mentions, every entry fetched (kept for
+   re-matching), the scan-log line and the source's state (validators, cursors, failures,
+   next attempt).
 
 A source that fails becomes a row in the result, never an aborted scan; what it read before
 failing is still stored, and one that keeps failing is skipped until its backoff expires.
@@ -23,12 +27,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import first_of_each_story
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import Config, Item, ScanResult, SourceConfig, SourceOutcome
 from brandwatch_cli.scan.attempt import (
@@ -39,8 +42,16 @@ from brandwatch_cli.scan.attempt import (
     keywords_hash,
     next_state,
 )
-from brandwatch_cli.scan.candidates import Candidate, parse_and_keep, prepare
+from brandwatch_cli.scan.candidates import (
+    Candidate,
+    new_mentions,
+    parse_and_keep,
+    prepare,
+    to_match,
+    unknown,
+)
 from brandwatch_cli.scan.pool import parsing_pool
+from brandwatch_cli.scan.rematch import rematch
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.http import Fetcher, HttpClient
@@ -86,6 +97,8 @@ class _Scan:
         self.validators = store.all_validators()
         self.cursors = store.all_cursors()
         self.env = dict(os.environ)
+        #: Every parsed entry is stored for re-matching, unless retention keeps none.
+        self.keep_entries = config.retention.entries_days > 0
 
     async def source(self, config: SourceConfig) -> SourceOutcome:
         """One source through every phase. Its failure is its outcome's status, not an
@@ -119,7 +132,7 @@ class _Scan:
         validators = self.validators.get((config.name, digest), {})
         cursors = self.cursors.get(config.name, {})
         fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
-        keep = partial(parse_and_keep, keywords=self.config.keywords)
+        keep = partial(parse_and_keep, keywords=self.config.keywords, keep_all=self.keep_entries)
         ctx = FetchContext(
             fetcher,
             now=now,
@@ -134,14 +147,12 @@ class _Scan:
         """The items naming a keyword, with their dedupe keys; off the event loop. Does not
         look at the store."""
         about = attempt.config.about
-        return await attempt.ctx.run(prepare, items, self.config.keywords, about)
+        return await attempt.ctx.run(prepare, to_match(items), self.config.keywords, about)
 
     def dedupe(self, source: str, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that are new: not stored by an earlier scan or another source, and
         the first of each story within this batch."""
-        keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in candidates]
-        known = self.store.known(source, keys)
-        return [candidates[index] for index in first_of_each_story(keys) if index not in known]
+        return unknown(self.store, source, candidates)
 
     async def analyze(self, attempt: Attempt, fresh: list[Candidate]) -> list[NewMention]:
         """Language and sentiment of each new candidate, off the event loop; a candidate none
@@ -152,19 +163,7 @@ class _Scan:
             self.config.keywords,
             self.config.lexicon,
         )
-        return [
-            NewMention(
-                c.item,
-                a.matches,
-                c.canonical_url,
-                c.fingerprint,
-                a.sentiment,
-                a.language,
-                self.sentiment_version,
-            )
-            for c, a in zip(fresh, analyses, strict=True)
-            if a is not None  # no keyword holds in this language
-        ]
+        return new_mentions(fresh, analyses, self.sentiment_version)
 
     def record(
         self, attempt: Attempt, fetched: Fetched, matched: int, mentions: list[NewMention]
@@ -195,7 +194,10 @@ class _Scan:
             duration_s=time.monotonic() - attempt.started,
         )
         name = attempt.config.name
-        new = self.store.save_batch(self.scan_id, name, mentions, outcome, finished, memory)
+        entries = items if self.keep_entries else ()
+        new = self.store.save_batch(
+            self.scan_id, name, mentions, outcome, finished, memory, entries=entries
+        )
         return replace(outcome, new_mentions=new)
 
 
@@ -216,7 +218,10 @@ async def scan_async(
     """
     selected = tuple(config.sources if sources is None else sources)
     limit = max(1, concurrency or config.concurrency)
-    scan_id = store.start_scan(now())
+    started = now()
+    store.drop_entries_before(started - timedelta(days=config.retention.entries_days))
+    rematched = rematch(store, config, started)
+    scan_id = store.start_scan(started)
     # Requests are limited by the HTTP client (``limit`` at once, ``per_host`` per host); this
     # only bounds how many sources hold their parsed items in memory at the same time.
     slots = asyncio.Semaphore(limit * 4)
@@ -233,7 +238,7 @@ async def scan_async(
                 return outcome
 
             outcomes = await asyncio.gather(*(run(s) for s in selected))
-        result = ScanResult(scan_id, tuple(outcomes))
+        result = ScanResult(scan_id, tuple(outcomes), rematched)
         status = "failed" if result.failed else "ok"
         return result
     except BrandwatchError:

@@ -4,7 +4,9 @@
 
 - ``base``: the connection, opening (and migrating) and closing, SQLite errors as StoreError;
 - ``schema``: the numbered migrations, applied in order when a database is opened;
-- ``scans``: what a scan writes (its log, new mentions, each source's memory) and rescoring;
+- ``scans``: what a scan writes (its log, new mentions, entries, each source's memory) and
+  rescoring;
+- ``entries``: fetched entries kept for re-matching, keyword state, re-matching and pruning;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble.
@@ -16,14 +18,25 @@ what to select comes in as a ``models.MentionFilter``.
 from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.scans import NewMention, ScansMixin, SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
-__all__ = ["MentionStore", "NewMention", "PeriodView", "SourceMemory", "SourceState", "iso"]
+__all__ = [
+    "MentionStore",
+    "NewMention",
+    "PeriodView",
+    "RematchPlan",
+    "SourceMemory",
+    "SourceState",
+    "StoredEntry",
+    "StoredMention",
+    "iso",
+]
 
 
-class MentionStore(ScansMixin, WorkflowMixin, QueriesMixin, StatsMixin):
+class MentionStore(ScansMixin, EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""

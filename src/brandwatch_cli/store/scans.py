@@ -1,4 +1,5 @@
-"""What a scan writes: its log, new mentions, each source's memory; and rescoring.
+"""What a scan writes: its log, new mentions, the entries it fetched, each source's memory;
+and rescoring.
 
 Uniqueness of a mention is enforced by the database: a unique key on (source, entry_id), on
 the canonical URL and on the content fingerprint; inserts that collide are ignored. Each
@@ -15,7 +16,7 @@ from typing import Any
 
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import StoreBase, iso
-from brandwatch_cli.store.schema import engagement_numbers, url_domain
+from brandwatch_cli.store.schema import Database, engagement_numbers, url_domain
 
 _IN_CHUNK = 500
 
@@ -31,6 +32,8 @@ class NewMention:
     sentiment: Sentiment
     language: str | None
     sentiment_version: str = ""
+    #: When its entry was fetched, for a mention made from a stored entry (default: now).
+    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -175,64 +178,19 @@ class ScansMixin(StoreBase):
         outcome: SourceOutcome,
         fetched_at: datetime,
         memory: SourceMemory | None = None,
+        entries: Sequence[Item] = (),
     ) -> int:
-        """Store one source's mentions, its scan-log line and its state in one transaction.
+        """Store one source's mentions, its scan-log line, its state and the ``entries`` it
+        fetched (kept for re-matching) in one transaction.
 
         Returns how many mentions were new; a mention colliding on any
         unique key is skipped (ON CONFLICT DO NOTHING: other constraint failures still raise).
         """
         fetched = iso(fetched_at)
-        new = 0
         with self._guard(f"save mentions from '{source}'"), self.db.atomic():
-            for mention in mentions:
-                item = mention.item
-                engagement = json.dumps(dict(item.engagement)) if item.engagement else None
-                published = iso(item.published_at)
-                mentioned = min(published, fetched) if published and fetched else fetched
-                row = self.db.execute(
-                    """
-                    INSERT INTO mentions (
-                        source, entry_id, url, canonical_url, fingerprint, title, text, author,
-                        published_at, fetched_at, mentioned_at, language, sentiment,
-                        sentiment_label, engagement, source_language, sentiment_method,
-                        sentiment_version, domain, interactions, followers
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """,
-                    [
-                        source,
-                        item.entry_id,
-                        item.url,
-                        mention.canonical_url,
-                        mention.fingerprint,
-                        item.title,
-                        item.text,
-                        item.author,
-                        published,
-                        fetched,
-                        mentioned,
-                        mention.language,
-                        mention.sentiment.score,
-                        mention.sentiment.label,
-                        engagement,
-                        item.language,
-                        mention.sentiment.method,
-                        mention.sentiment_version,
-                        url_domain(item.url),
-                        *engagement_numbers(engagement),
-                    ],
-                ).fetchone()
-                if row is None:
-                    continue
-                new += 1
-                self.db.conn.executemany(
-                    "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [
-                        (m.keyword, row[0], json.dumps(list(m.terms)), ",".join(m.fields))
-                        for m in mention.matches
-                    ],
-                )
+            new = len(insert_mentions(self.db, source, mentions, fetched_at))
+            if entries:
+                write_entries(self.db, source, entries, fetched_at)
             self.db.execute(
                 """
                 INSERT OR REPLACE INTO scan_sources (scan_id, source, status, entries, matched,
@@ -287,3 +245,95 @@ class ScansMixin(StoreBase):
                     for mention_id, language, s in rows
                 ],
             )
+
+
+def insert_mentions(
+    db: Database, source: str, mentions: Iterable[NewMention], fetched_at: datetime
+) -> list[tuple[int, NewMention]]:
+    """Insert mentions of ``source`` with their keywords, inside the caller's transaction;
+    returns the (id, mention) of those that were new. The scan and re-matching both save
+    through it."""
+    inserted = []
+    for mention in mentions:
+        item = mention.item
+        engagement = json.dumps(dict(item.engagement)) if item.engagement else None
+        published = iso(item.published_at)
+        fetched = iso(mention.fetched_at or fetched_at)
+        mentioned = min(published, fetched) if published and fetched else fetched
+        row = db.execute(
+            """
+            INSERT INTO mentions (
+                source, entry_id, url, canonical_url, fingerprint, title, text, author,
+                published_at, fetched_at, mentioned_at, language, sentiment,
+                sentiment_label, engagement, source_language, sentiment_method,
+                sentiment_version, domain, interactions, followers
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING id
+            """,
+            [
+                source,
+                item.entry_id,
+                item.url,
+                mention.canonical_url,
+                mention.fingerprint,
+                item.title,
+                item.text,
+                item.author,
+                published,
+                fetched,
+                mentioned,
+                mention.language,
+                mention.sentiment.score,
+                mention.sentiment.label,
+                engagement,
+                item.language,
+                mention.sentiment.method,
+                mention.sentiment_version,
+                url_domain(item.url),
+                *engagement_numbers(engagement),
+            ],
+        ).fetchone()
+        if row is None:
+            continue
+        inserted.append((int(row[0]), mention))
+        db.conn.executemany(
+            "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [
+                (m.keyword, row[0], json.dumps(list(m.terms)), ",".join(m.fields))
+                for m in mention.matches
+            ],
+        )
+    return inserted
+
+
+def write_entries(db: Database, source: str, items: Iterable[Item], fetched_at: datetime) -> None:
+    """Insert or refresh ``items`` of ``source`` (in bulk, inside the caller's transaction); an
+    entry fetched again keeps its row, with its latest content and fetch time."""
+    fetched = iso(fetched_at)
+    db.conn.executemany(
+        """
+        INSERT INTO entries (source, entry_id, url, title, text, author, published_at,
+            fetched_at, source_language, engagement)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source, entry_id) DO UPDATE SET url = excluded.url,
+            title = excluded.title, text = excluded.text, author = excluded.author,
+            published_at = excluded.published_at, fetched_at = excluded.fetched_at,
+            source_language = excluded.source_language, engagement = excluded.engagement
+        """,
+        [
+            (
+                source,
+                item.entry_id,
+                item.url,
+                item.title,
+                item.text,
+                item.author,
+                iso(item.published_at),
+                fetched,
+                item.language,
+                json.dumps(dict(item.engagement)) if item.engagement else None,
+            )
+            for item in items
+        ],
+    )
