@@ -67,6 +67,8 @@ def test_the_console_script_lists_every_command_in_order():
         "digest",
         "mark",
         "search",
+        "rematch",
+        "prune",
     ]
 
 
