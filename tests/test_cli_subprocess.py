@@ -69,6 +69,8 @@ def test_the_console_script_lists_every_command_in_order():
         "search",
         "show",
         "open",
+        "rematch",
+        "prune",
     ]
 
 

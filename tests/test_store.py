@@ -48,6 +48,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m002_source_state",
         "m003_languages",
         "m004_workflow",
+        "m006_entries",
         "m007_story_copies",
         "m008_status_history",
     ]

@@ -130,6 +130,14 @@ class Spike:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long fetched entries are kept for re-matching; set by the config's ``retention:``
+    block. Mentions are kept until pruned."""
+
+    entries_days: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration file."""
 
@@ -145,6 +153,7 @@ class Config:
     #: apprise notification URLs for ``--notify``.
     notify: tuple[str, ...] = ()
     alerts: SpikeRule = field(default_factory=SpikeRule)
+    retention: Retention = field(default_factory=Retention)
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""
@@ -236,11 +245,29 @@ SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
+class KeywordChanges:
+    """What re-matching stored entries and mentions against changed keywords did (or would do):
+    associations added and removed per keyword, mentions created and deleted."""
+
+    added: Mapping[str, int] = field(default_factory=dict)
+    removed: Mapping[str, int] = field(default_factory=dict)
+    new_mentions: int = 0
+    deleted_mentions: int = 0
+    #: Mentions left with no keyword but kept because someone triaged them.
+    kept_unmatched: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.deleted_mentions)
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """What a scan did, source by source, in config order."""
 
     scan_id: int
     outcomes: tuple[SourceOutcome, ...]
+    #: What the scan's re-matching changed, when the keywords had changed since the last one.
+    rematched: KeywordChanges = field(default_factory=KeywordChanges)
 
     @property
     def new_mentions(self) -> int:

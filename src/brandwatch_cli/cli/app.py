@@ -4,8 +4,9 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``analysis`` (check, sentiment), ``insight`` (report, digest),
-``workflow`` (mark) and ``mention`` (show, open). They share ``options`` and ``common`` and
-never import this module. The exit codes are in ``status_codes``.
+``workflow`` (mark), ``mention`` (show, open) and ``retention`` (rematch, prune). They
+share ``options`` and ``common`` and never import this module. The exit codes are in
+``status_codes``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from brandwatch_cli.cli import (
     insight,
     listing,
     mention,
+    retention,
     scan,
     setup,
     status_codes,
@@ -58,6 +60,8 @@ for _command in (
     workflow.mark,
     listing.search,
     mention.show,
+    retention.rematch,
+    retention.prune,
 ):
     app.command()(_command)
 app.command("open")(mention.open_link)  # a command named after Python's builtin

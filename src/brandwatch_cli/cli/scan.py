@@ -133,11 +133,13 @@ def _print_summary(result: Any) -> None:
         from brandwatch_cli.output import terminal as render
 
         render.scan_summary(result, render.console())
-        return
-    right = ("entries", "matched", "new", "time")
-    rows = plaintext.summary_rows(result)
-    sys.stdout.write(plaintext.table(plaintext.SUMMARY_COLUMNS, rows, right) + "\n")
-    sys.stdout.write(plaintext.summary_line(result) + "\n")
+    else:
+        right = ("entries", "matched", "new", "time")
+        rows = plaintext.summary_rows(result)
+        sys.stdout.write(plaintext.table(plaintext.SUMMARY_COLUMNS, rows, right) + "\n")
+        sys.stdout.write(plaintext.summary_line(result) + "\n")
+    if result.rematched:
+        sys.stdout.write(f"re-matched: {plaintext.changes_line(result.rematched)}\n")
 
 
 @contextmanager

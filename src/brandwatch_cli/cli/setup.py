@@ -13,6 +13,7 @@ from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import SourceHealthRow
+from brandwatch_cli.output import plain as plaintext
 
 
 def init(
@@ -37,14 +38,19 @@ def sources(
     db: DbOption = None,
 ) -> None:
     """Health of each configured source: last attempt and success, status or last error,
-    consecutive failures, next attempt (while backing off), ETag held, mentions stored."""
+    consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
+    how many fetched entries are kept for re-matching, and their size."""
     from brandwatch_cli.output import terminal as render
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
     health: dict[str, SourceHealthRow] = {}
+    kept = (0, 0)
     if db_path.exists():  # before the first scan: the configured sources, never tried
         with MentionStore.open(db_path, create=False) as store:
             health = store.source_health(utc_now() - timedelta(days=7))
+            kept = store.entries_size()
     with quiet_broken_pipe():
-        render.sources(cfg.sources, health, render.console())
+        out = render.console()
+        render.sources(cfg.sources, health, out)
+        out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)

@@ -19,7 +19,14 @@ from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
-from brandwatch_cli.models import Config, HttpPolicy, Keyword, SourceConfig, SpikeRule
+from brandwatch_cli.models import (
+    Config,
+    HttpPolicy,
+    Keyword,
+    Retention,
+    SourceConfig,
+    SpikeRule,
+)
 
 CONFIG_ENV = "BRANDWATCH_CONFIG"
 DEFAULT_CONFIG = Path("brandwatch.yaml")
@@ -40,8 +47,10 @@ TOP_KEYS = (
     "sentiment",
     "notify",
     "alerts",
+    "retention",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
+RETENTION_KEYS = ("entries_days",)
 SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
 
 
@@ -87,6 +96,7 @@ def load_config(path: Path) -> Config:
         lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
         notify=_notify(check, document),
         alerts=_alerts(check, document),
+        retention=_retention(check, document),
         concurrency=check.integer(
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
@@ -130,6 +140,21 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
         minimum = check.integer(value["min_count"], lines["min_count"], "'min_count'", 1, 100_000)
         rule = replace(rule, min_count=minimum)
     return rule
+
+
+def _retention(check: Checker, document: YamlMap) -> Retention:
+    value = document.get("retention")
+    if value is None:
+        return Retention()
+    line = document.key_lines["retention"]
+    if not isinstance(value, YamlMap):
+        raise check.fail(line, "'retention' must be a mapping (entries_days)")
+    check.keys(value, RETENTION_KEYS, "'retention'")
+    if "entries_days" not in value:
+        return Retention()
+    days = value["entries_days"]
+    where = value.key_lines["entries_days"]
+    return Retention(entries_days=check.integer(days, where, "'entries_days'", 0, 3650))
 
 
 def _duration(check: Checker, value: Any, line: int) -> timedelta:

@@ -15,7 +15,7 @@ from brandwatch_cli.text import one_line, strip_controls
 
 if TYPE_CHECKING:
     from brandwatch_cli.insight.digest import Digest
-    from brandwatch_cli.models import ScanResult, Spike
+    from brandwatch_cli.models import KeywordChanges, ScanResult, Spike
 
 
 def table(
@@ -39,6 +39,43 @@ def problem_line(source: str, status: str, error: str | None) -> str:
     """One stderr line per source that failed (an error) or was held back (a warning)."""
     level = "error" if status == "failed" else "warning"
     return strip_controls(f"{level}: source '{source}' {status}: {error}")
+
+
+def changes_line(changes: KeywordChanges) -> str:
+    """What re-matching did, on one line: ``+96 iPhone, −3 Globex (96 new mentions)``, or
+    ``nothing to change``."""
+    parts = [f"+{n} {name}" for name, n in sorted(changes.added.items()) if n]
+    parts += [f"\u2212{n} {name}" for name, n in sorted(changes.removed.items()) if n]
+    notes = []
+    if changes.new_mentions:
+        notes.append(
+            f"{changes.new_mentions} new mention{'s' if changes.new_mentions != 1 else ''}"
+        )
+    if changes.deleted_mentions:
+        notes.append(f"{changes.deleted_mentions} deleted")
+    if changes.kept_unmatched:
+        notes.append(f"{changes.kept_unmatched} triaged kept without keyword")
+    line = ", ".join(parts) or "nothing to change"
+    return one_line(line + (f" ({', '.join(notes)})" if notes else ""))
+
+
+def size_text(size: int) -> str:
+    """Bytes for people: 812 KB, 4.2 MB, 1.3 GB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{max(size, 0) / 1024:.0f} KB"
+
+
+def entries_line(count: int, size: int, days: int) -> str:
+    """The ``sources`` footer: how many fetched entries are kept for re-matching, and their
+    size."""
+    if days == 0:
+        return f"entries kept for re-matching: none (retention: entries_days: 0); {count:,} stored"
+    return (
+        f"entries kept for re-matching: {count:,} ({size_text(size)}), "
+        f"each for {days} day{'s' if days != 1 else ''} after it was last fetched"
+    )
 
 
 SUMMARY_COLUMNS = ("source", "status", "entries", "matched", "new", "time", "error")

@@ -1,9 +1,12 @@
-"""The scan's match phase: which items name a keyword, with the keys that dedupe them.
+"""The scan's match, dedupe and analyze phases for a batch of items, shared by the scan and
+by re-matching stored entries.
 
 Matching runs twice, on purpose. ``parse_and_keep`` runs where a feed is parsed (a worker
-process on big scans) and drops the entries that name no keyword there, so the thousands that
-mention nothing never travel back to the scan; ``prepare`` then matches the survivors again,
-cheaply, keeping what matched and computing the dedupe keys. Neither looks at the store.
+process on big scans) and marks the entries that name a keyword there (dropping the others
+unless entries are kept for re-matching), so ``prepare`` then matches only those again,
+cheaply, keeping what matched and computing the dedupe keys. Neither looks at the store;
+``unknown`` asks it which candidates are new, and ``new_mentions`` turns analysed candidates
+into what the store saves.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from brandwatch_cli.dedupe import canonical_url, fingerprint, shingles
-from brandwatch_cli.matching.matcher import cached_matcher
+from brandwatch_cli.analysis import Analysis
+from brandwatch_cli.dedupe import canonical_url, face_key, fingerprint, group_stories, shingles
+from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Item, Keyword, KeywordMatch
+from brandwatch_cli.store import MentionStore, NewCopy, NewMention, iso
 
 
 @dataclass(frozen=True)
@@ -29,24 +34,53 @@ class Candidate:
 
 
 class Parsed(list[Item]):
-    """Items a parser returned, minus those naming no keyword; ``total`` counts them all."""
+    """Items a parser returned (all of them, or only those naming a keyword); ``total`` counts
+    them all, ``named`` says which of the kept ones name a keyword."""
 
     total: int = 0
+    named: tuple[int, ...] = ()
+
+    def naming(self) -> list[Item]:
+        """The items that name a keyword."""
+        return [self[index] for index in self.named]
 
 
 def parse_and_keep(
-    parse: Callable[..., Sequence[Item]], args: tuple[Any, ...], keywords: tuple[Keyword, ...]
+    parse: Callable[..., Sequence[Item]],
+    args: tuple[Any, ...],
+    keywords: tuple[Keyword, ...],
+    keep_all: bool = False,
 ) -> Parsed:
-    """``parse(*args)``, keeping only items that name a keyword.
+    """``parse(*args)``, marking the items that name a keyword and, unless ``keep_all`` (the
+    entries are stored for re-matching), dropping the others.
 
     Runs where the parsing runs (a worker process on big scans), so the thousands of entries
-    that mention nothing never travel back. The scan matches the survivors again, cheaply.
+    that mention nothing never travel back when they are not kept, and are never matched
+    again when they are. The scan matches the named ones again, cheaply.
     """
     items = parse(*args)
     matcher = cached_matcher(keywords)
-    kept = Parsed(item for item in items if matcher.match(item.title, item.text))
+    named = [i for i, item in enumerate(items) if matcher.match(item.title, item.text)]
+    kept = Parsed(items if keep_all else [items[i] for i in named])
     kept.total = len(items)
+    kept.named = tuple(named) if keep_all else tuple(range(len(named)))
     return kept
+
+
+def item_matches(
+    matcher: Matcher, title: str, text: str, about: str | None = None
+) -> list[KeywordMatch]:
+    """The keywords a title and text name, plus ``about`` (the keyword its source is about)
+    when they do not name it."""
+    matches = matcher.match(title, text)
+    if about and all(m.keyword != about for m in matches):
+        matches.append(KeywordMatch(about, (), ()))
+    return matches
+
+
+def to_match(items: Sequence[Item]) -> Sequence[Item]:
+    """The items worth matching: those a prefilter found naming a keyword, else all."""
+    return items.naming() if isinstance(items, Parsed) else items
 
 
 def prepare(
@@ -56,9 +90,7 @@ def prepare(
     matcher = cached_matcher(keywords)  # built once per process, not shipped with every batch
     candidates = []
     for item in items:
-        matches = matcher.match(item.title, item.text)
-        if about and all(m.keyword != about for m in matches):
-            matches.append(KeywordMatch(about, (), ()))
+        matches = item_matches(matcher, item.title, item.text, about)
         if matches:
             candidates.append(
                 Candidate(
@@ -70,3 +102,48 @@ def prepare(
                 )
             )
     return candidates
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story in a source's batch: its face and its other copies."""
+
+    face: Candidate
+    copies: tuple[Candidate, ...]
+
+
+def unknown(store: MentionStore, source: str, candidates: Sequence[Candidate]) -> list[Story]:
+    """The stories among candidates not stored already (this source's entry, or the same page,
+    as a mention or a copy): each its earliest published copy (ties: feed order) and the
+    others. Whether a story is new is the store's call, when saving."""
+    keys = [(c.item.entry_id, c.canonical_url) for c in candidates]
+    known = store.known(source, keys)
+    fresh = [c for index, c in enumerate(candidates) if index not in known]
+    rows = [(c.item.entry_id, c.canonical_url, c.fingerprint, c.shingles) for c in fresh]
+    stories = []
+    for group in group_stories(rows):
+        face = min(group, key=lambda i: face_key(iso(fresh[i].item.published_at), i))
+        stories.append(Story(fresh[face], tuple(fresh[i] for i in group if i != face)))
+    return stories
+
+
+def new_mentions(
+    stories: Sequence[Story], analyses: Sequence[Analysis | None], version: str
+) -> list[NewMention]:
+    """What the store saves for analysed stories (their faces, with their copies); a story
+    none of whose keywords allows its face's language (no analysis) is dropped."""
+    return [
+        NewMention(
+            s.face.item,
+            a.matches,
+            s.face.canonical_url,
+            s.face.fingerprint,
+            a.sentiment,
+            a.language,
+            version,
+            s.face.shingles,
+            tuple(NewCopy(k.item, k.canonical_url, k.fingerprint) for k in s.copies),
+        )
+        for s, a in zip(stories, analyses, strict=True)
+        if a is not None
+    ]

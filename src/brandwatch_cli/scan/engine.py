@@ -1,5 +1,8 @@
 """A scan: fetch every source concurrently, keep what names a keyword, store it once.
 
+Before fetching, entries past their retention are dropped and, when the keywords changed since
+the last scan, stored entries and mentions are re-matched (``rematch``).
+
 Each source goes through the same phases (``_Scan.source``), one small method each:
 
 1. decide: skip a source still backing off after failures (``attempt.held_back``);
@@ -9,10 +12,11 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 4. dedupe: drop what is stored already; group the rest by story, the earliest published
    copy of each its face (``dedupe.group_stories``);
 5. analyze: language, keywords allowed in it, sentiment, of each face (copies need none);
-6. store and record: one transaction holding the mentions, the scan-log line and the source's
-   state (validators, cursors, failures, next attempt). There the store decides, against what
-   it holds, whether a face is a new story, a copy of a stored one, or its earlier face
-   (ties: config order), so the order in which sources finish changes nothing.
+6. store and record: one transaction holding the mentions, every entry fetched (kept for
+   re-matching), the scan-log line and the source's state (validators, cursors, failures,
+   next attempt). There the store decides, against what it holds, whether a face is a new
+   story, a copy of a stored one, or its earlier face (ties: config order), so the order in
+   which sources finish changes nothing.
 
 A source that fails becomes a row in the result, never an aborted scan; what it read before
 failing is still stored, and one that keeps failing is skipped until its backoff expires.
@@ -25,13 +29,12 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.dedupe import face_key, group_stories
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import Config, Item, ScanResult, SourceConfig, SourceOutcome
 from brandwatch_cli.scan.attempt import (
@@ -42,27 +45,26 @@ from brandwatch_cli.scan.attempt import (
     keywords_hash,
     next_state,
 )
-from brandwatch_cli.scan.candidates import Candidate, parse_and_keep, prepare
+from brandwatch_cli.scan.candidates import (
+    Candidate,
+    Story,
+    new_mentions,
+    parse_and_keep,
+    prepare,
+    to_match,
+    unknown,
+)
 from brandwatch_cli.scan.pool import parsing_pool
+from brandwatch_cli.scan.rematch import rematch
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.http import Fetcher, HttpClient
 from brandwatch_cli.store import (
     MentionStore,
-    NewCopy,
     NewMention,
     SourceMemory,
     SourceState,
-    iso,
 )
-
-
-@dataclass(frozen=True)
-class Story:
-    """One story in a source's batch: its face and its other copies."""
-
-    face: Candidate
-    copies: tuple[Candidate, ...]
 
 
 def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, ...]:
@@ -105,6 +107,8 @@ class _Scan:
         self.cursors = store.all_cursors()
         self.env = dict(os.environ)
         self.ranks = {s.name: rank for rank, s in enumerate(config.sources)}
+        #: Every parsed entry is stored for re-matching, unless retention keeps none.
+        self.keep_entries = config.retention.entries_days > 0
 
     async def source(self, config: SourceConfig) -> SourceOutcome:
         """One source through every phase. Its failure is its outcome's status, not an
@@ -138,7 +142,7 @@ class _Scan:
         validators = self.validators.get((config.name, digest), {})
         cursors = self.cursors.get(config.name, {})
         fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
-        keep = partial(parse_and_keep, keywords=self.config.keywords)
+        keep = partial(parse_and_keep, keywords=self.config.keywords, keep_all=self.keep_entries)
         ctx = FetchContext(
             fetcher,
             now=now,
@@ -153,21 +157,11 @@ class _Scan:
         """The items naming a keyword, with their dedupe keys; off the event loop. Does not
         look at the store."""
         about = attempt.config.about
-        return await attempt.ctx.run(prepare, items, self.config.keywords, about)
+        return await attempt.ctx.run(prepare, to_match(items), self.config.keywords, about)
 
     def dedupe(self, source: str, candidates: list[Candidate]) -> list[Story]:
-        """The stories among candidates not stored already (this source's entry, or the same
-        page, as a mention or a copy): each its earliest published copy (ties: feed order)
-        and the others. Whether a story is new is the store's call, when saving."""
-        keys = [(c.item.entry_id, c.canonical_url) for c in candidates]
-        known = self.store.known(source, keys)
-        fresh = [c for index, c in enumerate(candidates) if index not in known]
-        rows = [(c.item.entry_id, c.canonical_url, c.fingerprint, c.shingles) for c in fresh]
-        stories = []
-        for group in group_stories(rows):
-            face = min(group, key=lambda i: face_key(iso(fresh[i].item.published_at), i))
-            stories.append(Story(fresh[face], tuple(fresh[i] for i in group if i != face)))
-        return stories
+        """The stories among candidates not stored already; see ``candidates.unknown``."""
+        return unknown(self.store, source, candidates)
 
     async def analyze(self, attempt: Attempt, stories: list[Story]) -> list[NewMention]:
         """Language and sentiment of each story's face, off the event loop; a story none of
@@ -179,21 +173,7 @@ class _Scan:
             self.config.keywords,
             self.config.lexicon,
         )
-        return [
-            NewMention(
-                c.item,
-                a.matches,
-                c.canonical_url,
-                c.fingerprint,
-                a.sentiment,
-                a.language,
-                self.sentiment_version,
-                c.shingles,
-                tuple(NewCopy(k.item, k.canonical_url, k.fingerprint) for k in s.copies),
-            )
-            for s, c, a in zip(stories, faces, analyses, strict=True)
-            if a is not None  # no keyword holds in this language
-        ]
+        return new_mentions(stories, analyses, self.sentiment_version)
 
     def record(
         self, attempt: Attempt, fetched: Fetched, matched: int, mentions: list[NewMention]
@@ -224,8 +204,16 @@ class _Scan:
             duration_s=time.monotonic() - attempt.started,
         )
         name = attempt.config.name
+        entries = items if self.keep_entries else ()
         new = self.store.save_batch(
-            self.scan_id, name, mentions, outcome, finished, memory, ranks=self.ranks
+            self.scan_id,
+            name,
+            mentions,
+            outcome,
+            finished,
+            memory,
+            ranks=self.ranks,
+            entries=entries,
         )
         return replace(outcome, new_mentions=new)
 
@@ -247,7 +235,10 @@ async def scan_async(
     """
     selected = tuple(config.sources if sources is None else sources)
     limit = max(1, concurrency or config.concurrency)
-    scan_id = store.start_scan(now())
+    started = now()
+    store.drop_entries_before(started - timedelta(days=config.retention.entries_days))
+    rematched = rematch(store, config, started)
+    scan_id = store.start_scan(started)
     # Requests are limited by the HTTP client (``limit`` at once, ``per_host`` per host); this
     # only bounds how many sources hold their parsed items in memory at the same time.
     slots = asyncio.Semaphore(limit * 4)
@@ -264,7 +255,7 @@ async def scan_async(
                 return outcome
 
             outcomes = await asyncio.gather(*(run(s) for s in selected))
-        result = ScanResult(scan_id, tuple(outcomes))
+        result = ScanResult(scan_id, tuple(outcomes), rematched)
         status = "failed" if result.failed else "ok"
         return result
     except BrandwatchError:

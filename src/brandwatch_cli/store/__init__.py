@@ -4,8 +4,10 @@
 
 - ``base``: the connection, opening (and migrating) and closing, SQLite errors as StoreError;
 - ``schema``: the numbered migrations, applied in order when a database is opened;
-- ``scans``: what a scan writes (its log, new mentions, each source's memory) and rescoring;
+- ``scans``: what a scan writes (its log, new mentions, entries, each source's memory) and
+  rescoring;
 - ``stories``: which stored story an entry belongs to, its copies;
+- ``entries``: fetched entries kept for re-matching, keyword state, re-matching and pruning;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble.
@@ -17,8 +19,9 @@ what to select comes in as a ``models.MentionFilter``.
 from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.queries import QueriesMixin
-from brandwatch_cli.store.scans import NewMention, ScansMixin, SourceMemory, SourceState
+from brandwatch_cli.store.scans import NewMention, SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.workflow import WorkflowMixin
@@ -28,12 +31,15 @@ __all__ = [
     "NewCopy",
     "NewMention",
     "PeriodView",
+    "RematchPlan",
     "SourceMemory",
     "SourceState",
+    "StoredEntry",
+    "StoredMention",
     "iso",
 ]
 
 
-class MentionStore(ScansMixin, WorkflowMixin, QueriesMixin, StatsMixin):
+class MentionStore(EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""

@@ -1,4 +1,5 @@
-"""What a scan writes: its log, new mentions, each source's memory; and rescoring.
+"""What a scan writes: its log, new mentions, the entries it fetched, each source's memory;
+and rescoring.
 
 Uniqueness of a mention is enforced by the database: a unique key on (source, entry_id), on
 the canonical URL and on the content fingerprint. A new entry that belongs to a stored story
@@ -20,7 +21,7 @@ from typing import Any
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.schema import engagement_numbers, url_domain
+from brandwatch_cli.store.schema import Database, engagement_numbers, url_domain
 from brandwatch_cli.store.stories import NewCopy, StoredStory, StoriesMixin
 
 _IN_CHUNK = 500
@@ -41,6 +42,8 @@ class NewMention:
     shingles: frozenset[int] = frozenset()
     #: Later copies of the same story in the same batch.
     copies: tuple[NewCopy, ...] = ()
+    #: When its entry was fetched, for a mention made from a stored entry (default: now).
+    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -195,8 +198,10 @@ class ScansMixin(StoriesMixin):
         fetched_at: datetime,
         memory: SourceMemory | None = None,
         ranks: Mapping[str, int] | None = None,
+        entries: Sequence[Item] = (),
     ) -> int:
-        """Store one source's mentions, its scan-log line and its state in one transaction.
+        """Store one source's mentions, its scan-log line, its state and the ``entries`` it
+        fetched (kept for re-matching) in one transaction.
 
         Returns how many mentions were new. A mention of a stored story is recorded as its
         copy, or becomes its face when published earlier (ties: the source first in
@@ -206,7 +211,9 @@ class ScansMixin(StoriesMixin):
         new = 0
         with self._writing(f"save mentions from '{source}'"):
             for mention in mentions:
-                new += self._save_mention(source, mention, fetched, ranks or {})
+                new += self.save_mention(source, mention, fetched, ranks or {})
+            if entries:
+                write_entries(self.db, source, entries, fetched_at)
             self.db.execute(
                 """
                 INSERT OR REPLACE INTO scan_sources (scan_id, source, status, entries, matched,
@@ -229,11 +236,16 @@ class ScansMixin(StoriesMixin):
                 self._remember(memory)
         return new
 
-    def _save_mention(
+    def save_mention(
         self, source: str, mention: NewMention, fetched: str, ranks: Mapping[str, int]
     ) -> int:
-        """1 when the mention is a new story; 0 when it joined a stored one."""
+        """Save one mention inside the caller's transaction: 1 when it is a new story, 0 when
+        it joined a stored one (as a copy, or as its earlier face). The scan and re-matching
+        both save through it; a mention made from a stored entry keeps that entry's
+        ``fetched_at``."""
         item = mention.item
+        if mention.fetched_at is not None:
+            fetched = iso(mention.fetched_at) or fetched
         story = self.find_story(
             source, item.entry_id, mention.canonical_url, mention.fingerprint, mention.shingles
         )
@@ -377,3 +389,35 @@ def _face_values(source: str, mention: NewMention) -> dict[str, Any]:
 
 def _marks(values: Mapping[str, Any]) -> str:
     return ", ".join("?" * len(values))
+
+
+def write_entries(db: Database, source: str, items: Iterable[Item], fetched_at: datetime) -> None:
+    """Insert or refresh ``items`` of ``source`` (in bulk, inside the caller's transaction); an
+    entry fetched again keeps its row, with its latest content and fetch time."""
+    fetched = iso(fetched_at)
+    db.conn.executemany(
+        """
+        INSERT INTO entries (source, entry_id, url, title, text, author, published_at,
+            fetched_at, source_language, engagement)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source, entry_id) DO UPDATE SET url = excluded.url,
+            title = excluded.title, text = excluded.text, author = excluded.author,
+            published_at = excluded.published_at, fetched_at = excluded.fetched_at,
+            source_language = excluded.source_language, engagement = excluded.engagement
+        """,
+        [
+            (
+                source,
+                item.entry_id,
+                item.url,
+                item.title,
+                item.text,
+                item.author,
+                iso(item.published_at),
+                fetched,
+                item.language,
+                json.dumps(dict(item.engagement)) if item.engagement else None,
+            )
+            for item in items
+        ],
+    )

@@ -239,6 +239,43 @@ def m004_workflow(db: Database) -> None:
 
 
 @migrations()
+def m006_entries(db: Database) -> None:
+    """Every fetched entry, matched or not, kept for a retention window so that a keyword
+    added later finds what was fetched before it (issue: re-matching and backfill).
+
+    ``keyword_state`` holds a hash of each keyword's matching definition as the stored
+    associations last reflected it; a scan re-matches what differs from the config.
+    """
+    db.execute(
+        """
+        CREATE TABLE entries (
+            source TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published_at TEXT,
+            fetched_at TEXT NOT NULL,
+            source_language TEXT,
+            engagement TEXT,
+            PRIMARY KEY (source, entry_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX entries_fetched_at ON entries (fetched_at)")
+    db.execute(
+        """
+        CREATE TABLE keyword_state (
+            keyword TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
 def m007_story_copies(db: Database) -> None:
     """One story, its copies (issue 10, item 4).
 

@@ -41,6 +41,10 @@ class PeriodView:
 
     def __enter__(self) -> PeriodView:
         clause, params = where(self.selection)
+        # A triaged mention that no keyword names any more (re-matching keeps it) is in no
+        # figure; every other mention names at least one keyword.
+        clause = f"{clause} {'AND' if clause else 'WHERE'} EXISTS"
+        clause += " (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id)"
         with self.store._guard("prepare the report"):
             self.store.db.execute("PRAGMA temp_store = MEMORY")
             self.store.db.execute(
