@@ -60,11 +60,11 @@ for _command in (
     workflow.mark,
     listing.search,
     mention.show,
-    retention.rematch,
-    retention.prune,
 ):
     app.command()(_command)
 app.command("open")(mention.open_link)  # a command named after Python's builtin
+for _command in (retention.rematch, retention.prune):
+    app.command()(_command)
 
 
 def _version(value: bool) -> None:
