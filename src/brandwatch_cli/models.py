@@ -152,6 +152,8 @@ class Config:
     lexicon: tuple[tuple[str, float], ...] = ()
     #: apprise notification URLs for ``--notify``.
     notify: tuple[str, ...] = ()
+    #: Seconds a notification channel may take to answer.
+    notify_timeout: float = 15.0
     alerts: SpikeRule = field(default_factory=SpikeRule)
     retention: Retention = field(default_factory=Retention)
 

@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe
+from brandwatch_cli.cli import status_codes
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, report_deliveries
 from brandwatch_cli.cli.options import ConfigOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -39,6 +40,9 @@ def check(
     title: Annotated[
         str, typer.Option("--title", help="With --test: a title to match along with the text.")
     ] = "",
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Also send a test message to every notify URL.")
+    ] = False,
 ) -> None:
     """Validate the config and every query; show what each keyword matches.
 
@@ -50,6 +54,7 @@ def check(
     from brandwatch_cli.matching.querylang import describe, format_query
 
     cfg, _ = load(config, None)
+    _check_notify(cfg, send=notify)
     with quiet_broken_pipe():
         out = sys.stdout
         out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
@@ -181,3 +186,31 @@ def _stdin_lines() -> Iterable[str]:
         if number == 0:
             line = line.removeprefix("\ufeff")  # saved by Notepad or Excel
         yield line.rstrip("\r\n")
+
+
+def _check_notify(cfg: Any, *, send: bool) -> None:
+    """Notify URLs apprise cannot use are a config error (read offline); with ``send``, a
+    test message goes to each, and one that fails ends the run with the notify exit code."""
+    if not cfg.notify:
+        if send:
+            raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
+        return
+    from brandwatch_cli import notify as notifier
+
+    problems = notifier.problems(cfg.notify)
+    if problems:
+        raise ConfigError(f"{cfg.path}: 'notify': {problems[0]}")
+    if not send:
+        return
+    deliveries = notifier.send(
+        cfg.notify,
+        "brandwatch test message",
+        "brandwatch can reach this channel: digests and alerts will arrive here.",
+        timeout=cfg.notify_timeout,
+    )
+    report_deliveries(deliveries)
+    for delivery in deliveries:
+        if delivery.ok:
+            typer.echo(f"test message sent to {delivery.target}", err=True)
+    if not all(d.ok for d in deliveries):
+        raise typer.Exit(status_codes.NOTIFY_FAILED)

@@ -63,8 +63,8 @@ for _command in (
 ):
     app.command()(_command)
 app.command("open")(mention.open_link)  # a command named after Python's builtin
-for _command in (retention.rematch, retention.prune):
-    app.command()(_command)
+app.command()(retention.rematch)
+app.command()(retention.prune)
 
 
 def _version(value: bool) -> None:

@@ -170,10 +170,10 @@ def digest(
             from brandwatch_cli import notify as notifier
 
             title = f"brandwatch digest: {data.total.mentions} new mentions"
-            deliveries = notifier.send(cfg.notify, title, body, fmt.value)
+            deliveries = notifier.send(cfg.notify, title, body, fmt.value, cfg.notify_timeout)
             report_deliveries(deliveries)
             delivered = all(d.ok for d in deliveries)
-            reached = any(d.ok for d in deliveries)
+            reached = any(d.reached for d in deliveries)
         # Written, and sent to someone when asked: only now may the watermark move.
         record_digest(
             store, run, fmt=fmt.value, output=str(output) if output else None, reached=reached

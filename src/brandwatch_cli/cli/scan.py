@@ -119,8 +119,9 @@ def _notify_spikes(store: Any, cfg: Any, spikes: Sequence[Any]) -> bool:
     def send(fresh: Sequence[Any]) -> bool:
         lines = [plaintext.spike_line(spike) for spike in fresh]
         title = f"brandwatch alert: {len(fresh)} spike{'s' if len(fresh) != 1 else ''}"
-        deliveries.extend(notify.send(cfg.notify, title, "\n".join(lines)))
-        return any(d.ok for d in deliveries)
+        sent = notify.send(cfg.notify, title, "\n".join(lines), timeout=cfg.notify_timeout)
+        deliveries.extend(sent)
+        return any(d.reached for d in sent)
 
     alerts.send_once(store, spikes, cfg.alerts, utc_now(), send)
     report_deliveries(deliveries)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
@@ -33,6 +34,11 @@ DEFAULT_CONFIG = Path("brandwatch.yaml")
 DEFAULT_DATABASE = "mentions.db"
 DEFAULT_TIMEOUT = 20.0
 
+#: ``${NAME}`` (or ``$${``, a literal ``${``) in notify URLs and the database path.
+_ENV_RE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: Seconds a notification channel may take to answer.
+DEFAULT_NOTIFY_TIMEOUT = 15.0
+
 TOP_KEYS = (
     "database",
     "timeout",
@@ -46,6 +52,7 @@ TOP_KEYS = (
     "allow_private_redirects",
     "sentiment",
     "notify",
+    "notify_timeout",
     "alerts",
     "retention",
 )
@@ -77,7 +84,8 @@ def load_config(path: Path) -> Config:
     if "timeout" in document:
         timeout = check.timeout(document["timeout"], lines["timeout"], "'timeout'")
     database_value = document.get("database", DEFAULT_DATABASE)
-    database = Path(check.string(database_value, lines.get("database", 0), "'database'"))
+    database_text = check.string(database_value, lines.get("database", 0), "'database'")
+    database = Path(expand_env(check, database_text, lines.get("database", 0), "'database'"))
     database = database.expanduser()
     if not database.is_absolute():
         database = path.absolute().parent / database
@@ -95,6 +103,13 @@ def load_config(path: Path) -> Config:
         http=_http_policy(check, document),
         lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
         notify=_notify(check, document),
+        notify_timeout=check.number(
+            document.get("notify_timeout", DEFAULT_NOTIFY_TIMEOUT),
+            lines.get("notify_timeout", 0),
+            "'notify_timeout'",
+            1,
+            300,
+        ),
         alerts=_alerts(check, document),
         retention=_retention(check, document),
         concurrency=check.integer(
@@ -103,10 +118,30 @@ def load_config(path: Path) -> Config:
     )
 
 
+def expand_env(check: Checker, value: str, line: int, what: str) -> str:
+    """``value`` with each ``${NAME}`` replaced by that environment variable, so secrets (a
+    Slack token, an SMTP password) live in the environment, not in the config; ``$${`` is a
+    literal ``${``. A variable that is not set is a config error naming it."""
+
+    def variable(match: re.Match[str]) -> str:
+        if match.group(0) == "$${":
+            return "${"
+        name = match.group(1)
+        if name not in os.environ:
+            raise check.fail(line, f"{what}: ${{{name}}} is not set in the environment")
+        return os.environ[name]
+
+    return _ENV_RE.sub(variable, value)
+
+
 def _notify(check: Checker, document: YamlMap) -> tuple[str, ...]:
     if "notify" not in document:
         return ()
-    urls = check.strings(document["notify"], document.key_lines["notify"], "'notify'")
+    line = document.key_lines["notify"]
+    urls = tuple(
+        expand_env(check, url, line, "'notify'")
+        for url in check.strings(document["notify"], line, "'notify'")
+    )
     for url in urls:
         if "://" not in url:
             raise check.fail(
