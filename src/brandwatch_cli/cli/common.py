@@ -229,15 +229,24 @@ def _interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
 
-def fails(fail_on: Sequence[FailOn] | None, spikes: Sequence[Any], source_errors: bool) -> bool:
-    """Whether a --fail-on condition holds."""
+def fired(
+    fail_on: Sequence[FailOn] | None, spikes: Sequence[Any], troubled: Sequence[str]
+) -> list[str]:
+    """One ``error:`` line per --fail-on condition that holds (none: nothing fired), so that
+    cron, which mails output and not exit codes, tells someone why: a spike's sentence, or a
+    source in trouble (``troubled``: lines such as ``source 'gone' failing since …``)."""
+    from brandwatch_cli.output.plain import spike_line
+
     wanted = set(fail_on or ())
-    kinds = {spike.kind for spike in spikes}
-    return bool(
-        (FailOn.spike in wanted and "spike" in kinds)
-        or (FailOn.negative_spike in wanted and "negative-spike" in kinds)
-        or (FailOn.source_errors in wanted and source_errors)
-    )
+    lines = [
+        f"error: {spike_line(spike)}"
+        for spike in spikes
+        if (spike.kind == "spike" and FailOn.spike in wanted)
+        or (spike.kind == "negative-spike" and FailOn.negative_spike in wanted)
+    ]
+    if FailOn.source_errors in wanted:
+        lines += [f"error: {line}" for line in troubled]
+    return lines
 
 
 def report_deliveries(deliveries: Sequence[Any]) -> None:

@@ -14,7 +14,7 @@ import typer
 from brandwatch_cli.cli import status_codes
 from brandwatch_cli.cli.common import (
     error_line,
-    fails,
+    fired,
     load,
     machine_output,
     quiet_broken_pipe,
@@ -150,7 +150,15 @@ def digest(
             store, start, keywords=[k.name for k in cfg.keywords], rule=cfg.alerts, now=now
         )
         data = run.digest
-        failing = fails(fail_on, data.alerts, bool(data.problems))
+        troubled = [
+            f"source '{p['source']}' {p['status'] or 'failing'}"
+            f" since {p['last_success'] or 'its first try'}: {p['last_error'] or 'no answer'}"
+            for p in data.problems
+        ]
+        alarms = fired(fail_on, data.alerts, troubled)
+        for line in alarms:
+            error_line(line)
+        failing = bool(alarms)
         if skip_empty and data.empty:
             record_digest(store, run, fmt=fmt.value, output=None, reached=True)
             raise typer.Exit(status_codes.ALERT_FIRED if failing else status_codes.SUCCESS)

@@ -13,7 +13,7 @@ import typer
 from brandwatch_cli.cli import status_codes
 from brandwatch_cli.cli.common import (
     error_line,
-    fails,
+    fired,
     load,
     progress_bar,
     quiet_broken_pipe,
@@ -89,14 +89,21 @@ def scan(
                 _print_summary(result)
         except typer.Exit:
             pass  # the reader left (`| head`): the exit code still says how the scan went
-    for outcome in result.failed:
-        error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
+    failures = [plaintext.problem_line(o.source, o.status, o.error) for o in result.failed]
+    for line in failures:
+        error_line(line)
     if not quiet:
         for outcome in result.held_back:
             error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
     # A source backing off after failures is still a source in trouble (rate limits are not).
-    troubled = result.failed or any(o.held_by == FAILED for o in result.held_back)
-    if fails(fail_on, spikes, bool(troubled)):
+    troubled = [line.removeprefix("error: ") for line in failures] + [
+        f"source '{o.source}' {o.error}" for o in result.held_back if o.held_by == FAILED
+    ]
+    alarms = fired(fail_on, spikes, troubled)
+    for line in alarms:
+        if line not in failures:  # a failed source's line is already there
+            error_line(line)
+    if alarms:
         raise typer.Exit(status_codes.ALERT_FIRED)
     if result.failed:
         raise typer.Exit(status_codes.ERROR)

@@ -1,0 +1,24 @@
+"""--fail-on says why on stderr, even --quiet: cron mails output, not exit codes."""
+
+from __future__ import annotations
+
+from helpers import rss, write_config
+
+
+def test_a_failed_source_fires_with_one_error_line_in_scan_and_digest(cli, feed_server, tmp_path):
+    items = [{"title": f"Acme news {n}", "link": f"https://n.example/{n}"} for n in range(3)]
+    feed_server.serve("/f.xml", rss(items))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    first = cli("scan", "-c", config, "-q", "--fail-on", "source-errors")
+    assert first.exit_code == 5
+    assert first.stderr.splitlines() == ["error: source 'gone' failed: HTTP 404 Not Found"]
+    digest = cli("digest", "-c", config, "-q", "--since", "24h", "--fail-on", "source-errors")
+    assert digest.exit_code == 5
+    (line,) = digest.stderr.splitlines()
+    assert line.startswith("error: source 'gone' failed since ") and "404" in line
+    quiet = cli("digest", "-c", config, "-q", "--since", "24h")
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # without --fail-on nothing fired
