@@ -22,3 +22,23 @@ def test_a_failed_source_fires_with_one_error_line_in_scan_and_digest(cli, feed_
     assert line.startswith("error: source 'gone' failed since ") and "404" in line
     quiet = cli("digest", "-c", config, "-q", "--since", "24h")
     assert quiet.exit_code == 0 and quiet.stderr == ""  # without --fail-on nothing fired
+
+
+def test_each_spike_kind_fires_only_when_named():
+    from datetime import timedelta
+
+    from brandwatch_cli.cli.common import fired
+    from brandwatch_cli.cli.options import FailOn
+    from brandwatch_cli.models import NEGATIVE, VOLUME, Spike
+
+    volume = Spike("Acme", VOLUME, 16, 0.0, 5.0, 6, timedelta(hours=1))
+    negative = Spike("Acme", NEGATIVE, 9, 1.0, 4.0, 6, timedelta(hours=1))
+    assert fired([FailOn.spike], [volume, negative], []) == [
+        "error: Acme: spike: 16 mentions in the last 1 h, usually 0.0 (threshold 5.0,"
+        " 6 windows of history)"
+    ]
+    assert fired([FailOn.negative_spike], [volume], ["source 'x' failed: HTTP 500"]) == []
+    assert fired(None, [volume, negative], ["source 'x' failed"]) == []
+    assert fired([FailOn.source_errors], [volume], ["source 'x' failed"]) == [
+        "error: source 'x' failed"
+    ]
