@@ -243,6 +243,7 @@ sentiment.analyze, feed.parse_feed = analyze, parse_feed
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sources", [1, 9])  # a thread; the worker processes of big scans
 def test_a_scoring_crash_never_hangs_a_real_scan(feed_server, tmp_path, sources):
     (tmp_path / "planted").mkdir()
@@ -266,6 +267,7 @@ def test_a_scoring_crash_never_hangs_a_real_scan(feed_server, tmp_path, sources)
     assert stored == 4 + 5 * (sources - 1)  # the whole batch, the unscored mention too
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_source_and_the_scan_goes_on(feed_server, tmp_path):
     (tmp_path / "planted").mkdir()
     (tmp_path / "planted" / "sitecustomize.py").write_text(PLANTED)

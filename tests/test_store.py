@@ -48,10 +48,10 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m002_source_state",
         "m003_languages",
         "m004_workflow",
+        "m005_keyword_sentiment",
         "m006_entries",
         "m007_story_copies",
         "m008_status_history",
-        "m005_keyword_sentiment",
     ]
 
 
@@ -234,6 +234,8 @@ def db_status(path):
 
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT status, note FROM mentions").fetchall()
+
+
 def test_keywords_of_an_older_database_start_with_their_mentions_sentiment(tmp_path):
     from sqlite_utils import Database
 
