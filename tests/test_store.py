@@ -279,11 +279,11 @@ def test_per_keyword_figures_read_each_keywords_own_sentiment(tmp_path):
         assert row["sentiment_label"] == "neutral"  # the mention's own
         with store.period_view(MentionFilter()) as view:
             stats = view.keyword_stats()
-            trend = {r["keyword"]: r["negative"] for r in view.trend(NOW - hour, hour * 24)}
+            trend = {r["keyword"]: r["negative"] for r in view.trend("day")}
         assert (stats["Acme"]["positive"], stats["Acme"]["negative"]) == (1, 0)
         assert (stats["Globex"]["positive"], stats["Globex"]["negative"]) == (0, 1)
         assert stats["Acme"]["average"] == pytest.approx(0.62)
-        assert trend == {"Acme": 0, "Globex": 1}
+        assert trend == {"Acme": 0, "Globex": 1, None: 0}  # None: all mentions, the mention's
         windows = store.window_counts(["Acme", "Globex"], NOW + hour, hour * 2, 1)
         assert {k: negative for k, (_, negative) in windows.items()} == {"Acme": [0], "Globex": [1]}
         # Reply first: negative about one of its keywords (the selected ones, when given).
