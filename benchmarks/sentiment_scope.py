@@ -4,7 +4,7 @@ A long article's overall tone piles up: read whole (title and 10,000 characters)
 mentions score near ±1 whatever they say of the keyword. Read where they name it
 (``matching.passages``), they should not. This scans the real-world feeds of
 ``../shared/data/feeds`` with common words as keywords, through the scan's own functions
-(``parse_feed``, ``prepare``, ``first_of_each_story``, ``analyze_mention``), and prints, for
+(``parse_feed``, ``prepare``, ``group_stories``, ``analyze_mention``), and prints, for
 mentions over 3,000 characters, the share beyond ±0.95 read whole (before) and scoped (after,
 the mention's own score and each keyword's), in one run:
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.analysis import analyze_mention, mention_text
-from brandwatch_cli.dedupe import first_of_each_story
+from brandwatch_cli.dedupe import group_stories
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.language import detect_language
 from brandwatch_cli.models import Keyword
@@ -66,8 +66,8 @@ def main() -> int:
         except SourceError:
             continue
         candidates += prepare(items, keywords)
-    keys = [(c.item.entry_id, c.canonical_url, c.fingerprint) for c in candidates]
-    fresh = [candidates[i] for i in first_of_each_story(keys)]
+    rows = [(c.item.entry_id, c.canonical_url, c.fingerprint, c.shingles) for c in candidates]
+    fresh = [candidates[group[0]] for group in group_stories(rows)]  # one copy of each story
     whole: list[tuple[int, float]] = []
     mine: list[tuple[int, float]] = []
     per_keyword: list[tuple[int, float]] = []
