@@ -61,7 +61,7 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
             )
         )
         for keyword in rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2))):
-            links.append((keyword, n))
+            links.append((keyword, n, score, label))
     with store.db.atomic():
         store.db.conn.executemany(
             """INSERT INTO mentions (id, source, entry_id, url, canonical_url, fingerprint, title,
@@ -71,7 +71,9 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
             mentions,
         )
         store.db.conn.executemany(
-            "INSERT INTO mention_keywords (keyword, mention_id) VALUES (?, ?)", links
+            "INSERT INTO mention_keywords (keyword, mention_id, sentiment, sentiment_label)"
+            " VALUES (?, ?, ?, ?)",
+            links,
         )
         store.db.execute(
             "INSERT INTO scans (started_at, finished_at, status) VALUES (?, ?, 'ok')",

@@ -271,3 +271,62 @@ def test_other_languages_read_only_their_emoji_and_emoticons(text, label):
         result = analyze(text, language)
         assert result.label == label, (text, language, result)
         assert result.method == ("none" if label == "neutral" else "emoji")
+
+
+def test_per_keyword_sentiment_is_stored_reported_exported_and_rescored(cli, feed_server, tmp_path):
+    item = {"title": "Acme is great, Globex is awful", "guid": "g1", "link": "https://a.example/1"}
+    feed_server.serve("/two.xml", rss([item]))
+    config = write_config(tmp_path, [("two", feed_server.url("/two.xml"))])
+    assert cli("scan", "-c", config).exit_code == 0
+
+    def exported() -> dict[str, float]:
+        result = cli("export", "-c", config, "--format", "jsonl")
+        return json.loads(result.stdout)["keyword_sentiment"]
+
+    scores = exported()
+    assert scores["Acme"] >= 0.05 and scores["Globex"] <= -0.05
+    header = cli("export", "-c", config).stdout.splitlines()[0]
+    assert header.split(",")[-1] == "keyword_sentiment"
+    report = json.loads(cli("report", "-c", config, "--format", "json").stdout)
+    by_name = {k["keyword"]: k for k in report["keywords"]}
+    assert [
+        by_name[k][label] for k in ("Acme", "Globex") for label in ("positive", "negative")
+    ] == [
+        1,
+        0,
+        0,
+        1,
+    ]
+    assert by_name["Acme"]["average"] == scores["Acme"]
+    assert [r["id"] for r in report["reply_first"]] == [1]  # negative about Globex
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:  # as an older analyzer left it
+        conn.execute("UPDATE mentions SET sentiment_version = 'old'")
+        conn.execute("UPDATE mention_keywords SET sentiment = 0, sentiment_label = 'neutral'")
+    assert exported() == {"Acme": 0, "Globex": 0}
+    assert cli("rescore", "-c", config).exit_code == 0
+    assert exported() == scores
+
+
+def test_a_csv_rating_decides_the_label_on_its_scale(cli, tmp_path):
+    (tmp_path / "avis.csv").write_text(
+        "text,note\nAcme is wonderful and I love it,2\nAcme is awful and I hate it,9\nAcme app,\n",
+        encoding="utf-8",
+    )
+    sources = (
+        "  - name: avis\n    type: csv\n    url: avis.csv\n    rating: note\n    rating_scale: 10\n"
+    )
+    config = write_config(tmp_path, [])
+    config.write_text(config.read_text().replace("sources:\n", "sources:\n" + sources))
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 0, result.stderr
+    sql = "SELECT text, sentiment_label, sentiment_method, engagement FROM mentions ORDER BY id"
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+        assert conn.execute(sql).fetchall() == [
+            ("Acme is wonderful and I love it", "negative", "vader+rating", '{"rating": 2.0}'),
+            ("Acme is awful and I hate it", "positive", "vader+rating", '{"rating": 9.0}'),
+            ("Acme app", "neutral", "vader", None),
+        ]
+    config.write_text(config.read_text().replace("rating_scale: 10", "rating_scale: 1"))
+    bad = cli("scan", "-c", config)
+    assert bad.exit_code == 2
+    assert "option 'rating_scale' must be the best rating, such as 5, 10 or 100" in bad.stderr

@@ -99,10 +99,10 @@ def test_show_json_has_the_keywords_terms_fields_and_the_export_fields(cli, scan
         ["Globex", "Globex Corporation"],
         ["text"],
     )
-    for match in shown["matches"]:  # no per-keyword score stored: the mention's, said so
-        assert match["sentiment_of"] == "mention"
-        assert match["sentiment"] == shown["mention"]["sentiment"]
-        assert match["sentiment_label"] == shown["mention"]["sentiment_label"] == "negative"
+    for match in shown["matches"]:  # each keyword's own sentiment in the mention, said so
+        assert match["sentiment_of"] == "keyword"
+        assert match["sentiment"] == shown["mention"]["keyword_sentiment"][match["keyword"]]
+    assert matches["Acme"]["sentiment_label"] == "negative"  # "Acme support is terrible"
     assert shown["language_source"] == "detected"
     assert shown["copies"] == []
     assert shown["status_history"] == [
@@ -202,10 +202,11 @@ def test_show_as_plain_text_has_every_section_and_web_text_verbatim(cli, scanned
     for heading in ("Keywords", "Text", "Copies", "Status history"):
         assert f"\n{heading}\n{'=' * len(heading)}\n" in text
     keywords = text.split("Keywords\n")[1].split("\n\n")[0]
+    # Each keyword's own sentiment: the title's complaint is Acme's, not Globex's.
+    assert re.search(r'^Acme +"Acme" +title +-\d\.\d\d negative$', keywords, re.M)
     assert re.search(
-        r'^Acme +"Acme" +title +-\d\.\d\d negative \(the mention\'s\)$', keywords, re.M
+        r'^Globex +"Globex", "Globex Corporation" +text +\+0\.00 neutral$', keywords, re.M
     )
-    assert re.search(r'^Globex +"Globex", "Globex Corporation" +text ', keywords, re.M)
     assert "Three weeks waiting. Globex Corporation would have answered by now." in text
     assert re.search(r"^link: +https://n\.example/1$", text, re.MULTILINE)
     assert re.search(r"^status: +new since \S+ \S+ UTC$", text, re.MULTILINE)

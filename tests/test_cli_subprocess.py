@@ -213,3 +213,74 @@ def test_a_full_stdout_is_one_line_and_the_digest_comes_again(feed_server, tmp_p
         assert result.returncode == 1, command
         assert result.stderr == "error: cannot write the output: No space left on device\n"
     assert "Acme story" in run("digest", "-c", config).stdout  # the failed one moved nothing
+
+
+#: Loaded by the scan's interpreter (PYTHONPATH): plants a scoring bug raising StopIteration on
+#: texts saying "boom" and, in a worker process, a parser that dies on the feed "/die.xml".
+PLANTED = """
+import os
+
+from brandwatch_cli import sentiment
+from brandwatch_cli.sources import feed
+
+_parent = os.getpid()
+_analyze, _parse = sentiment.analyze, feed.parse_feed
+
+
+def analyze(text, language, lexicon=()):
+    if "boom" in text:
+        raise StopIteration
+    return _analyze(text, language, lexicon)
+
+
+def parse_feed(content, headers, url):
+    if url.endswith("/die.xml") and os.getpid() != _parent:
+        os._exit(1)
+    return _parse(content, headers, url)
+
+
+sentiment.analyze, feed.parse_feed = analyze, parse_feed
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sources", [1, 9])  # a thread; the worker processes of big scans
+def test_a_scoring_crash_never_hangs_a_real_scan(feed_server, tmp_path, sources):
+    (tmp_path / "planted").mkdir()
+    (tmp_path / "planted" / "sitecustomize.py").write_text(PLANTED)
+    boom = [*items(3, "b"), {"title": "Acme boom 👏", "link": "https://x.example/b", "guid": "b"}]
+    feed_server.serve("/boom.xml", rss(boom))
+    names = [("boom", feed_server.url("/boom.xml"))]
+    for n in range(1, sources):
+        names.append((f"s{n}", feed_server.serve(f"/s{n}.xml", rss(items(5, f"s{n}-")))))
+    config = write_config(tmp_path, names)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "planted")}
+    result = run("scan", "-c", config, env=env)  # a hang fails on run's 60 s timeout
+    assert result.returncode == 1
+    assert "error: source 'boom' failed: could not score 1 mention (StopIteration)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("failed") == 1  # the other sources are unharmed
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+        stored = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    assert stored == 4 + 5 * (sources - 1)  # the whole batch, the unscored mention too
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_fails_its_source_and_the_scan_goes_on(feed_server, tmp_path):
+    (tmp_path / "planted").mkdir()
+    (tmp_path / "planted" / "sitecustomize.py").write_text(PLANTED)
+    names = [("die", feed_server.serve("/die.xml", rss(items(3, "d"))))]
+    for n in range(1, 9):
+        names.append((f"s{n}", feed_server.serve(f"/s{n}.xml", rss(items(5, f"s{n}-")), delay=1)))
+    config = write_config(tmp_path, names)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "planted")}
+    result = run("scan", "-c", config, "--concurrency", "2", env=env)
+    assert result.returncode == 1
+    assert "error: source 'die' failed: a worker process died while reading its items" in (
+        result.stderr
+    )
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+        sources = {s for (s,) in conn.execute("SELECT DISTINCT source FROM mentions")}
+    assert len(sources) >= 6  # those read after the death parse in threads

@@ -160,8 +160,9 @@ def _history(db: Path, now: datetime) -> None:
                 [f"h{n}", iso(moment), iso(moment), score, label],
             ).fetchone()[0]
             store.db.execute(
-                "INSERT INTO mention_keywords (keyword, mention_id) VALUES ('Acme', ?)",
-                [mention_id],
+                "INSERT INTO mention_keywords (keyword, mention_id, sentiment, sentiment_label)"
+                " VALUES ('Acme', ?, ?, ?)",
+                [mention_id, score, label],
             )
 
 

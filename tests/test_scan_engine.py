@@ -269,3 +269,112 @@ def test_items_read_before_a_failure_are_kept(cli, tmp_path, cursor_type):
     with sqlite3.connect(tmp_path / "m.db") as conn:
         assert conn.execute("SELECT entry_id FROM mentions").fetchall() == [("p1",)]
         assert conn.execute("SELECT count(*) FROM source_cursors").fetchone() == (0,)
+
+
+# -- a crash in parsing or scoring fails its source, never the scan ------------------------------
+
+BOOM_ITEMS = [
+    {"title": "Acme hires", "link": "https://b.example.com/1", "guid": "1"},
+    {"title": "Acme boom", "link": "https://b.example.com/2", "guid": "2"},
+    {"title": "Acme ships a boat", "link": "https://b.example.com/3", "guid": "3"},
+]
+
+
+def _explode_on_boom(monkeypatch):
+    """Scoring a text saying "boom" raises StopIteration, which asyncio cannot put on the
+    future a scan awaits: unguarded, the scan would wait forever."""
+    from brandwatch_cli import sentiment
+
+    analyze = sentiment.analyze
+
+    def exploding(text, language, lexicon=()):
+        if "boom" in text:
+            raise StopIteration
+        return analyze(text, language, lexicon)
+
+    monkeypatch.setattr(sentiment, "analyze", exploding)
+
+
+@pytest.mark.timeout(60)
+def test_a_mention_whose_scoring_crashes_fails_its_source_not_the_batch(
+    cli, feed_server, tmp_path, monkeypatch
+):
+    _explode_on_boom(monkeypatch)
+    config = write_config(
+        tmp_path,
+        [
+            ("bad", feed_server.serve("/bad.xml", rss(BOOM_ITEMS))),
+            ("good", feed_server.serve("/good.xml", rss(ITEMS))),
+        ],
+    )
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 1
+    assert "error: source 'bad' failed: could not score 1 mention (StopIteration)" in result.stderr
+    assert "source 'good'" not in result.stderr
+    db = tmp_path / "mentions.db"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT source, title, sentiment_method, sentiment_version != '' FROM mentions"
+            " ORDER BY source, entry_id"
+        ).fetchall()
+    assert rows == [
+        ("bad", "Acme hires", "vader", 1),
+        ("bad", "Acme boom", "error", 0),  # kept, neutral, stale: rescore tries it again
+        ("bad", "Acme ships a boat", "vader", 1),
+        ("good", "Acme opens a lab", "vader", 1),
+        ("good", "Globex buys a boat", "vader", 1),
+    ]
+    assert state(db, "bad")["status"] == "failed"
+    monkeypatch.undo()
+    assert cli("rescore", "-c", config).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "SELECT sentiment_method FROM mentions WHERE title = 'Acme boom'"
+        ).fetchone() == ("vader",)
+
+
+@pytest.mark.timeout(60)
+def test_a_parser_that_crashes_fails_its_source_only(cli, feed_server, tmp_path, monkeypatch):
+    from brandwatch_cli.sources import feed
+
+    parse = feed.parse_feed
+
+    def exploding(content, headers, url):
+        if url.endswith("/bad.xml"):
+            raise StopIteration
+        return parse(content, headers, url)
+
+    monkeypatch.setattr(feed, "parse_feed", exploding)
+    config = write_config(
+        tmp_path,
+        [
+            ("bad", feed_server.serve("/bad.xml", rss(ITEMS))),
+            ("good", feed_server.serve("/good.xml", rss(ITEMS))),
+        ],
+    )
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 1
+    assert "error: source 'bad' failed: could not read its items (StopIteration)" in result.stderr
+    assert "Traceback" not in result.stderr
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+        assert conn.execute("SELECT DISTINCT source FROM mentions").fetchall() == [("good",)]
+
+
+def test_contained_work_raises_source_errors_that_cross_processes():
+    import pickle
+
+    from brandwatch_cli.sources.context import contained
+
+    def stop() -> None:
+        raise StopIteration
+
+    with pytest.raises(SourceError, match=r"could not read its items \(StopIteration\)") as info:
+        contained(stop)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(again, SourceError) and str(again) == str(info.value)
+
+    def refuse() -> None:
+        raise SourceError("as is")
+
+    with pytest.raises(SourceError, match=r"^as is$"):
+        contained(refuse)

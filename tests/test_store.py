@@ -1,7 +1,7 @@
 """The database: WAL, migrations, unique keys and one transaction per source batch."""
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -48,6 +48,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m002_source_state",
         "m003_languages",
         "m004_workflow",
+        "m005_keyword_sentiment",
         "m006_entries",
         "m007_story_copies",
         "m008_status_history",
@@ -233,3 +234,59 @@ def db_status(path):
 
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT status, note FROM mentions").fetchall()
+
+
+def test_keywords_of_an_older_database_start_with_their_mentions_sentiment(tmp_path):
+    from sqlite_utils import Database
+
+    from brandwatch_cli.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_keyword_sentiment")
+    old.execute(
+        "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+        " sentiment_label) VALUES ('s', '1', 'x', 'x', -0.5, 'negative')"
+    )
+    old.execute("INSERT INTO mention_keywords (keyword, mention_id) VALUES ('Acme', 1), ('B', 1)")
+    old.conn.commit()
+    old.close()
+    with MentionStore.open(path) as store:
+        (row,) = store.iter_mentions(MentionFilter())
+        assert row["keyword_sentiment"] == '{"Acme":-0.5,"B":-0.5}'
+    with sqlite3.connect(path) as conn:
+        labels = conn.execute("SELECT DISTINCT sentiment_label FROM mention_keywords").fetchall()
+    assert labels == [("negative",)]
+
+
+def test_per_keyword_figures_read_each_keywords_own_sentiment(tmp_path):
+    item = Item("1", "https://a.example/1", "Acme is great, Globex is awful", "")
+    matches = (
+        KeywordMatch("Acme", ("Acme",), ("title",)),
+        KeywordMatch("Globex", ("Globex",), ("title",)),
+    )
+    own = Sentiment(-0.02, "neutral", "vader")
+    per_keyword = {
+        "Acme": Sentiment(0.62, "positive", "vader"),
+        "Globex": Sentiment(-0.71, "negative", "vader"),
+    }
+    new = NewMention(item, matches, item.url, "f1", own, "en", "v", keyword_sentiment=per_keyword)
+    hour = timedelta(hours=1)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        save(store, [new])
+        (row,) = store.iter_mentions(MentionFilter())
+        assert row["keyword_sentiment"] == '{"Acme":0.62,"Globex":-0.71}'
+        assert row["sentiment_label"] == "neutral"  # the mention's own
+        with store.period_view(MentionFilter()) as view:
+            stats = view.keyword_stats()
+            trend = {r["keyword"]: r["negative"] for r in view.trend("day")}
+        assert (stats["Acme"]["positive"], stats["Acme"]["negative"]) == (1, 0)
+        assert (stats["Globex"]["positive"], stats["Globex"]["negative"]) == (0, 1)
+        assert stats["Acme"]["average"] == pytest.approx(0.62)
+        assert trend == {"Acme": 0, "Globex": 1, None: 0}  # None: all mentions, the mention's
+        windows = store.window_counts(["Acme", "Globex"], NOW + hour, hour * 2, 1)
+        assert {k: negative for k, (_, negative) in windows.items()} == {"Acme": [0], "Globex": [1]}
+        # Reply first: negative about one of its keywords (the selected ones, when given).
+        assert [r["id"] for r in store.most_negative(MentionFilter())] == [1]
+        assert [r["id"] for r in store.most_negative(MentionFilter(keywords=("Globex",)))] == [1]
+        assert store.most_negative(MentionFilter(keywords=("Acme",))) == []

@@ -269,6 +269,6 @@ def test_copies_in_one_feed_are_one_mention_with_the_earliest_as_face(cli, feed_
         ("https://o.example/2", 0, 1),
     ]
     csv_head = cli("export", "-c", config, "--since", "2026-11-01").stdout.splitlines()[0]
-    assert csv_head.endswith(",copies,outlets")  # appended, in this order
+    assert ",note,matched_terms,copies,outlets," in csv_head  # appended, in this order
     with sqlite3.connect(tmp_path / "mentions.db") as conn:
         assert conn.execute("SELECT count(*) FROM story_shingles").fetchone()[0] > 0

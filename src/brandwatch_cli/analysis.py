@@ -1,16 +1,22 @@
 """What a mention says: its language, the keywords that still hold once the language is known,
-and its sentiment in that language. Pure functions: scans, ``rescore`` and ``sentiment`` share
-them, and they run in worker processes.
+and its sentiment in that language, per keyword and as a whole. Pure functions: scans,
+``rescore`` and ``sentiment`` share them, and they run in worker processes.
+
+Sentiment is the mention's, not the article's: it is read from the passages that name each
+keyword (``matching.passages``); a passage that says nothing falls back on its neighbour, and
+the passages that carry sentiment are averaged. The mention's own score averages all its
+keywords' passages. A review's rating, when its source has one, decides the labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.language import detect_language
-from brandwatch_cli.models import Item, Keyword, KeywordMatch, Sentiment
+from brandwatch_cli.matching.passages import Passage, passages
+from brandwatch_cli.models import Item, Keyword, KeywordMatch, Sentiment, SourceConfig
 from brandwatch_cli.sentiment import Lexicon
 
 #: Sentiment and language read the title and this much of the text: enough to judge,
@@ -18,11 +24,20 @@ from brandwatch_cli.sentiment import Lexicon
 ANALYZED_TEXT_CHARS = 10_000
 
 
+#: Source types whose items carry a rating: ``app_store`` stars (1..5), a ``csv`` column (on
+#: the scale its ``rating_scale`` option says, default 5).
+RATED_SOURCES = ("app_store", "csv")
+
+
 @dataclass(frozen=True)
 class Analysis:
     language: str | None
     matches: tuple[KeywordMatch, ...]
     sentiment: Sentiment
+    #: Per keyword name, what the mention says of it.
+    keywords: Mapping[str, Sentiment] = field(default_factory=dict)
+    #: Why the mention could not be scored (it is then stored neutral, for ``rescore``).
+    error: str | None = None
 
 
 def mention_text(title: str, text: str) -> str:
@@ -41,11 +56,19 @@ def combined_lexicon(
     return tuple(sorted(merged.items()))
 
 
+def rating_scale(source: SourceConfig | None) -> float | None:
+    """The scale of the ratings a source's items carry; None when they carry none."""
+    if source is None or source.type not in RATED_SOURCES:
+        return None
+    return float(source.options.get("rating_scale", 5))
+
+
 def analyze_mention(
     item: Item,
     matches: Sequence[KeywordMatch],
     keywords: Mapping[str, Keyword],
     global_lexicon: Lexicon = (),
+    rating_scale: float | None = None,
 ) -> Analysis | None:
     """Language, surviving keyword matches and sentiment; None when no keyword survives its
     ``languages`` restriction."""
@@ -55,17 +78,100 @@ def analyze_mention(
     if not kept:
         return None
     lexicon = combined_lexicon(global_lexicon, list(keywords.values()), [m.keyword for m in kept])
-    return Analysis(language, kept, sentiment.analyze(text, language, lexicon))
+    return score_mention(item, kept, language, lexicon, rating_scale)
+
+
+def score_mention(
+    item: Item,
+    matches: Sequence[KeywordMatch],
+    language: str | None,
+    lexicon: Lexicon = (),
+    rating_scale: float | None = None,
+) -> Analysis:
+    """The sentiment of a mention in ``language``, its own and per keyword of ``matches``; a
+    rating on ``rating_scale`` in its engagement decides the labels."""
+    own, per_keyword = scoped_sentiment(item.title, item.text, matches, language, lexicon)
+    rating = item.engagement.get("rating")
+    stars = sentiment.stars(rating, rating_scale) if rating_scale else None
+    if stars is not None:
+        own = sentiment.rated(own, stars)
+        per_keyword = {name: sentiment.rated(s, stars) for name, s in per_keyword.items()}
+    return Analysis(language, tuple(matches), own, per_keyword)
+
+
+def scoped_sentiment(
+    title: str,
+    text: str,
+    matches: Sequence[KeywordMatch],
+    language: str | None,
+    lexicon: Lexicon = (),
+) -> tuple[Sentiment, dict[str, Sentiment]]:
+    """The mention's sentiment and each keyword's, read where the text names them (see the
+    module doc). Languages read only for their emoji get the whole mention's signs."""
+    whole = mention_text(title, text)
+    if sentiment.method_for(language) == sentiment.UNSUPPORTED:
+        result = sentiment.analyze(whole, language, lexicon)
+        return result, {m.keyword: result for m in matches}
+    scores: dict[str, float] = {}
+
+    def score(piece: str) -> float:
+        if piece not in scores:
+            scores[piece] = sentiment.analyze(piece, language, lexicon).score
+        return scores[piece]
+
+    found = passages(title, text, matches)
+    per_keyword = {
+        name: _combined(pieces or (Passage(whole),), score) for name, pieces in found.items()
+    }
+    everything = list(dict.fromkeys(p for pieces in found.values() for p in pieces))
+    if any(not pieces for pieces in found.values()):
+        everything = [Passage(whole)]
+    method = sentiment.method_for(language)
+    own = _combined(everything, score)
+    return (
+        Sentiment(own, sentiment.label(own), method),
+        {name: Sentiment(v, sentiment.label(v), method) for name, v in per_keyword.items()},
+    )
+
+
+def _combined(pieces: Sequence[Passage], score: Callable[[str], float]) -> float:
+    """The average of the passages that carry sentiment (a passage that carries none is read
+    with its fallback); 0 when none does."""
+    values = []
+    for piece in pieces:
+        value = score(piece.text)
+        if piece.fallback and sentiment.label(value) == "neutral":
+            value = score(piece.fallback)
+        values.append(value)
+    carrying = [v for v in values if sentiment.label(v) != "neutral"] or values
+    return round(sum(carrying) / len(carrying), 4) if carrying else 0.0
+
+
+def unscored(item: Item, matches: Sequence[KeywordMatch], error: BaseException) -> Analysis:
+    """A mention whose analysis failed: kept, neutral, with why (``rescore`` retries it)."""
+    blank = Sentiment(0.0, "neutral", sentiment.UNSCORED)
+    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return Analysis(
+        item.language, tuple(matches), blank, {m.keyword: blank for m in matches}, reason
+    )
 
 
 def analyze_all(
     batch: Sequence[tuple[Item, Sequence[KeywordMatch]]],
     keywords: tuple[Keyword, ...],
     global_lexicon: Lexicon,
+    rating_scale: float | None = None,
 ) -> list[Analysis | None]:
-    """``analyze_mention`` over a batch (one trip to a worker process)."""
+    """``analyze_mention`` over a batch (one trip to a worker process). A mention whose
+    analysis raises is returned ``unscored``: one bad text never costs the batch."""
     by_name = {k.name: k for k in keywords}
-    return [analyze_mention(item, matches, by_name, global_lexicon) for item, matches in batch]
+    results: list[Analysis | None] = []
+    for item, matches in batch:
+        try:
+            results.append(analyze_mention(item, matches, by_name, global_lexicon, rating_scale))
+        except Exception as exc:  # any bug in scoring one text, contained
+            results.append(unscored(item, matches, exc))
+    return results
 
 
 def kept_matches(

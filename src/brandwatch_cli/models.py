@@ -24,7 +24,7 @@ ENGAGEMENT_KEYS = (
     "reblogs",  # Mastodon reblogs, Bluesky reposts
     "quotes",  # Bluesky quotes
     "followers",  # the author's followers
-    "rating",  # a review's stars (1-5)
+    "rating",  # a review's rating: App Store stars (1-5), a CSV column (its ``rating_scale``)
     "votes",  # helpfulness votes on a review
 )
 
@@ -307,6 +307,7 @@ MENTION_COLUMNS = (
     "matched_terms",
     "copies",
     "outlets",
+    "keyword_sentiment",
 )
 
 
@@ -358,6 +359,7 @@ class MentionRow(TypedDict):
     matched_terms: str  # a JSON object: keyword -> the terms of it that matched
     copies: int  # other entries (at other URLs) that carried the same story
     outlets: int  # distinct domains across the story's face and its copies
+    keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
 
 
 @dataclass(frozen=True)

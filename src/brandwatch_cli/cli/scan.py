@@ -195,3 +195,9 @@ def rescore(
         f" {result.changed_labels} changed label",
         err=True,
     )
+    if result.failed:
+        typer.echo(
+            f"warning: {result.failed} mention{'s' if result.failed != 1 else ''} could not be"
+            " scored and stay as they were (run rescore again after an upgrade)",
+            err=True,
+        )

@@ -28,12 +28,15 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     """One JSON object per line, with the same fields as the CSV (null where missing);
-    ``engagement`` and ``matched_terms`` are nested objects rather than JSON text."""
+    ``engagement``, ``matched_terms`` and ``keyword_sentiment`` are nested objects rather than
+    JSON text."""
     count = 0
     for row in rows:
         record = {c: row[c] for c in MENTION_COLUMNS}
         record["engagement"] = json.loads(record["engagement"]) if record["engagement"] else {}
         record["matched_terms"] = json.loads(record["matched_terms"] or "{}")
+        scores = record["keyword_sentiment"]
+        record["keyword_sentiment"] = json.loads(scores) if scores else {}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count

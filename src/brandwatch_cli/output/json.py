@@ -51,9 +51,12 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   (int: how many other entries, at other URLs, carried the same story) and ``outlets`` (int:
   the story's reach, distinct domains across the mention and its copies; 1 for a story seen
   at one site, 0 when nothing has a link)), except that ``keywords`` is an array of strings,
-  ``engagement`` is an object of counter name -> number (``{}`` when none) and
-  ``matched_terms`` an object of keyword -> array of the terms that matched, as in the JSONL
-  export. The terminal and Markdown reports show ``outlets`` in their reply-first rows.
+  ``engagement`` is an object of counter name -> number (``{}`` when none),
+  ``matched_terms`` an object of keyword -> array of the terms that matched and
+  ``keyword_sentiment`` an object of keyword -> its sentiment in the mention, as in the JSONL
+  export. Most negative means most negative about one of its keywords (about the
+  ``--keyword`` ones, when given). The terminal and Markdown reports show ``outlets`` in
+  their reply-first rows.
 """
 
 from __future__ import annotations
@@ -118,6 +121,7 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record["keywords"] = [k for k in str(row.get("keywords") or "").split(";") if k]
     record["engagement"] = engagement(row.get("engagement"))
     record["matched_terms"] = matched_terms(row.get("matched_terms"))
+    record["keyword_sentiment"] = engagement(row.get("keyword_sentiment"))  # name -> number
     return record
 
 

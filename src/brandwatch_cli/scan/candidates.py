@@ -131,7 +131,8 @@ def new_mentions(
     stories: Sequence[Story], analyses: Sequence[Analysis | None], version: str
 ) -> list[NewMention]:
     """What the store saves for analysed stories (their faces, with their copies); a story
-    none of whose keywords allows its face's language (no analysis) is dropped."""
+    none of whose keywords allows its face's language (no analysis) is dropped. One whose
+    analysis failed keeps no sentiment version, so ``rescore`` scores it again."""
     return [
         NewMention(
             s.face.item,
@@ -140,9 +141,11 @@ def new_mentions(
             s.face.fingerprint,
             a.sentiment,
             a.language,
-            version,
+            "" if a.error else version,
             s.face.shingles,
             tuple(NewCopy(k.item, k.canonical_url, k.fingerprint) for k in s.copies),
+            keyword_sentiment=a.keywords,
+            error=a.error,
         )
         for s, a in zip(stories, analyses, strict=True)
         if a is not None

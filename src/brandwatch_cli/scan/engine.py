@@ -11,7 +11,8 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 3. match: which items name which keywords, with their dedupe keys (``candidates``);
 4. dedupe: drop what is stored already; group the rest by story, the earliest published
    copy of each its face (``dedupe.group_stories``);
-5. analyze: language, keywords allowed in it, sentiment, of each face (copies need none);
+5. analyze: language, keywords allowed in it, sentiment (the mention's and each keyword's), of
+   each face (copies need none);
 6. store and record: one transaction holding the mentions, every entry fetched (kept for
    re-matching), the scan-log line and the source's state (validators, cursors, failures,
    next attempt). There the store decides, against what it holds, whether a face is a new
@@ -19,7 +20,10 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
    which sources finish changes nothing.
 
 A source that fails becomes a row in the result, never an aborted scan; what it read before
-failing is still stored, and one that keeps failing is skipped until its backoff expires.
+failing is still stored, and one that keeps failing is skipped until its backoff expires. Work
+that crashes off the event loop (a parser's or the analyzer's bug, a worker process that dies)
+fails its source only (``FetchContext.run``); a mention whose scoring crashes is stored unscored
+and its source reported failed, so one bad text never costs the batch.
 """
 
 from __future__ import annotations
@@ -34,9 +38,9 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from brandwatch_cli import sentiment
-from brandwatch_cli.analysis import analyze_all
-from brandwatch_cli.errors import BrandwatchError, ConfigError
-from brandwatch_cli.models import Config, Item, ScanResult, SourceConfig, SourceOutcome
+from brandwatch_cli.analysis import analyze_all, rating_scale
+from brandwatch_cli.errors import BrandwatchError, ConfigError, SourceError
+from brandwatch_cli.models import FAILED, Config, Item, ScanResult, SourceConfig, SourceOutcome
 from brandwatch_cli.scan.attempt import (
     Attempt,
     Fetched,
@@ -126,10 +130,18 @@ class _Scan:
         mentions: list[NewMention] = []
         matched = 0
         if fetched.items:
-            candidates = await self.match(attempt, fetched.items)
-            matched = len(candidates)
-            stories = self.dedupe(config.name, candidates)
-            mentions = await self.analyze(attempt, stories)
+            try:
+                candidates = await self.match(attempt, fetched.items)
+                matched = len(candidates)
+                stories = self.dedupe(config.name, candidates)
+                mentions = await self.analyze(attempt, stories)
+            except SourceError as exc:  # work that crashed off the event loop
+                fetched = _failed(fetched, str(exc))
+            unscored = [m for m in mentions if m.error is not None]
+            if unscored:
+                count = f"{len(unscored)} mention{'s' if len(unscored) != 1 else ''}"
+                reason = unscored[0].error or "unknown error"
+                fetched = _failed(fetched, f"could not score {count} ({reason})")
         return self.record(attempt, fetched, matched, mentions)
 
     def begin(
@@ -165,13 +177,15 @@ class _Scan:
 
     async def analyze(self, attempt: Attempt, stories: list[Story]) -> list[NewMention]:
         """Language and sentiment of each story's face, off the event loop; a story none of
-        whose keywords allows its face's language is dropped. Stores nothing."""
+        whose keywords allows its face's language is dropped. One whose analysis failed keeps
+        no sentiment version, so ``rescore`` scores it again. Stores nothing."""
         faces = [s.face for s in stories]
         analyses = await attempt.ctx.run(
             analyze_all,
             [(c.item, c.matches) for c in faces],
             self.config.keywords,
             self.config.lexicon,
+            rating_scale(attempt.config),
         )
         return new_mentions(stories, analyses, self.sentiment_version)
 
@@ -216,6 +230,13 @@ class _Scan:
             entries=entries,
         )
         return replace(outcome, new_mentions=new)
+
+
+def _failed(fetched: Fetched, reason: str) -> Fetched:
+    """``fetched`` as a failure for ``reason``; a source failing already keeps its status."""
+    if not fetched.succeeded:
+        return replace(fetched, error=f"{fetched.error}; {reason}" if fetched.error else reason)
+    return replace(fetched, status=FAILED, error=reason)
 
 
 async def scan_async(

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from brandwatch_cli.analysis import analyze_all, kept_matches
+from brandwatch_cli.analysis import analyze_all, kept_matches, rating_scale
 from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Config, Keyword, KeywordChanges, KeywordMatch
 from brandwatch_cli.scan.candidates import item_matches, new_mentions, prepare, unknown
@@ -146,7 +146,10 @@ def _backfill(
         ]
         fresh = unknown(store, source, candidates)
         analyses = analyze_all(
-            [(s.face.item, s.face.matches) for s in fresh], config.keywords, config.lexicon
+            [(s.face.item, s.face.matches) for s in fresh],
+            config.keywords,
+            config.lexicon,
+            rating_scale(sources.get(source)),
         )
         fetched = {e.item.entry_id: e.fetched_at for e in entries}
         created.extend(

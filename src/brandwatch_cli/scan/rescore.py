@@ -2,7 +2,10 @@
 
 Streaming and resumable: mentions are read in batches of ids, each batch updated in one
 transaction with the current analyzer version. A killed rescore resumes where it stopped, since
-what it finished is no longer stale; running it twice does nothing the second time.
+what it finished is no longer stale; running it twice does nothing the second time. Sentiment
+is recomputed as a scan computes it: the mention's and each keyword's, from the stored matched
+terms, and the rating of a source that has one. A mention whose scoring fails stays stale
+(counted in ``failed``) and the others go on.
 """
 
 from __future__ import annotations
@@ -11,19 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from brandwatch_cli import sentiment
-from brandwatch_cli.analysis import combined_lexicon, mention_text
+from brandwatch_cli.analysis import combined_lexicon, mention_text, rating_scale, score_mention
 from brandwatch_cli.language import detect_language
-from brandwatch_cli.models import Config
+from brandwatch_cli.models import Config, Item
 from brandwatch_cli.store import MentionStore
 
 BATCH = 500
-_SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True)
 class RescoreResult:
     rescored: int
     changed_labels: int
+    #: Mentions whose scoring raised: left stale, for a later rescore.
+    failed: int = 0
 
 
 def current_version(config: Config) -> str:
@@ -40,25 +44,37 @@ def rescore(
     """Rescore every stale mention; ``on_batch(done, total)`` reports progress."""
     version = current_version(config)
     total = store.count_stale(version)
-    done = changed = 0
+    done = changed = failed = 0
     last_id = 0
     keywords = list(config.keywords)
+    scales = {s.name: rating_scale(s) for s in config.sources}
     while True:
         rows = store.stale_mentions(version, last_id, batch)
         if not rows:
             break
         updates = []
         for row in rows:
-            text = mention_text(row["title"], row["text"])
-            language = detect_language(text, hint=row["source_language"])
-            names = (row["keywords"] or "").split(_SEPARATOR)
-            lexicon = combined_lexicon(config.lexicon, keywords, names)
-            result = sentiment.analyze(text, language, lexicon)
-            changed += result.label != row["sentiment_label"]
-            updates.append((row["id"], language, result))
+            item = Item(
+                "",
+                None,
+                row["title"],
+                row["text"],
+                language=row["source_language"],
+                engagement=row["engagement"],
+            )
+            matches = row["matches"]
+            try:
+                language = detect_language(mention_text(item.title, item.text), hint=item.language)
+                lexicon = combined_lexicon(config.lexicon, keywords, [m.keyword for m in matches])
+                result = score_mention(item, matches, language, lexicon, scales.get(row["source"]))
+            except Exception:  # one text's bug never stops the rest
+                failed += 1
+                continue
+            changed += result.sentiment.label != row["sentiment_label"]
+            updates.append((row["id"], language, result.sentiment, result.keywords))
         store.save_analyses(version, updates)
         done += len(rows)
         last_id = rows[-1]["id"]
         if on_batch:
             on_batch(done, total)
-    return RescoreResult(done, changed)
+    return RescoreResult(done - failed, changed, failed)

@@ -10,6 +10,9 @@
 Labels: ``positive`` at or above 0.05, ``negative`` at or below -0.05, else ``neutral``.
 Lexicon overrides (word -> valence on VADER's -4..+4 scale) apply to both analyzers.
 
+A review's star rating, when its source gives one, decides the label (``rated``): the
+reviewer said how they feel in so many stars.
+
 This module only picks the analyzer and labels its score; it holds no lexicon or rule.
 """
 
@@ -24,13 +27,25 @@ from brandwatch_cli.models import Sentiment
 from brandwatch_cli.sentiment import english
 from brandwatch_cli.sentiment.english import Lexicon
 
-__all__ = ["ANALYZER_VERSION", "Lexicon", "analyze", "label", "method_for", "version"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "UNSCORED",
+    "Lexicon",
+    "analyze",
+    "label",
+    "method_for",
+    "rated",
+    "stars",
+    "version",
+]
 
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 #: Bump when an analyzer or its lexicon changes: stored scores of older versions are stale.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 ENGLISH, FRENCH, SIGNS, UNSUPPORTED = "vader", "fr", "emoji", "none"
+#: The method of a mention whose scoring failed: stored neutral, left for ``rescore``.
+UNSCORED = "error"
 
 
 def label(compound: float) -> str:
@@ -69,6 +84,27 @@ def analyze(text: str, language: str | None, lexicon: Lexicon = ()) -> Sentiment
         compound = english.polarity(text, lexicon)
     compound = max(-1.0, min(1.0, compound))
     return Sentiment(compound, label(compound), method)
+
+
+def stars(rating: object, scale: float) -> float | None:
+    """A rating on a 1..``scale`` scale as stars on 1..5, linearly (``scale`` 5: the same
+    number; 10: 1 -> 1, 10 -> 5); None when it is not a number from 0 to ``scale``."""
+    if isinstance(rating, bool) or not isinstance(rating, int | float) or scale <= 1:
+        return None
+    if not 0 <= rating <= scale:
+        return None
+    return 1 + (rating - 1) * 4 / (scale - 1)
+
+
+def rated(result: Sentiment, stars: float) -> Sentiment:
+    """``result`` with the label ``stars`` (1..5) give: below 2.5 (1 or 2 stars) negative,
+    below 3.5 (3) neutral, else (4 or 5) positive. The text's score stays when it agrees;
+    otherwise the score is the rating's own, (stars - 3) / 2.5 (0 for neutral)."""
+    wanted = "negative" if stars < 2.5 else "neutral" if stars < 3.5 else "positive"
+    score = result.score
+    if result.label != wanted:
+        score = 0.0 if wanted == "neutral" else max(-1.0, min(1.0, (stars - 3) / 2.5))
+    return Sentiment(score, wanted, f"{result.method}+rating")
 
 
 def version(lexicons: list[Lexicon]) -> str:

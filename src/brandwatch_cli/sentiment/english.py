@@ -1,4 +1,10 @@
-"""English sentiment: VADER's compound score, lexicon overrides, and the emoji VADER knows.
+"""English sentiment: VADER's compound score, lexicon overrides, and emoji.
+
+VADER reads an emoji through its English name ("pouting face"), which mostly says nothing: 😡
+or 👎 would score 0. Emoji in the French analyzer's table (``data/emoji_valence.tsv``) are read
+with its valences instead, as words of VADER's lexicon (a placeholder word per emoji), so VADER
+weighs them the way it weighs any word; the table's emoticons VADER lacks (``^^``, ``T_T``) are
+added to its lexicon, those it knows keep its valence. A text without them scores as in VADER.
 
 vaderSentiment is imported here only, and only on first use. This module scores what it is
 given as English; it does not decide which texts are English (``sentiment.analyze`` does), and
@@ -9,8 +15,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+#: Starts the word that stands for an emoji in VADER's lexicon (letters only: VADER keeps it).
+_PLACEHOLDER = "emojivalence"
 #: Lexicon overrides: word or phrase -> valence on VADER's -4..+4 scale.
 Lexicon = tuple[tuple[str, float], ...]
 
@@ -18,6 +27,8 @@ Lexicon = tuple[tuple[str, float], ...]
 def polarity(text: str, lexicon: Lexicon = ()) -> float:
     """VADER's compound score of ``text`` (unclamped), reading ``lexicon`` over its own."""
     text, lexicon = _joined_phrases(text, lexicon)
+    if not text.isascii():
+        text = text.translate(_emoji_words()[0])
     return float(_vader(lexicon).polarity_scores(text)["compound"])
 
 
@@ -35,7 +46,7 @@ def signs(text: str) -> str:
 
 def english_lexicon() -> frozenset[str]:
     """The words VADER knows (lower case)."""
-    return frozenset(_vader(()).lexicon)
+    return frozenset(w for w in _vader(()).lexicon if not w.startswith(_PLACEHOLDER))
 
 
 def _joined_phrases(text: str, lexicon: Lexicon) -> tuple[str, Lexicon]:
@@ -57,11 +68,31 @@ def _token(phrase: str) -> str:
     return "_".join(re.sub(r"\W", "", word) for word in phrase.split()).lower()
 
 
+@lru_cache(maxsize=1)
+def _emoji_words() -> tuple[dict[int, str], dict[str, float]]:
+    """(a ``str.translate`` table putting a placeholder word for each emoji of the table,
+    those words' and the emoticons' valences for VADER's lexicon)."""
+    table = resources.files("brandwatch_cli").joinpath("data", "emoji_valence.tsv")
+    translation: dict[int, str] = {}
+    valences: dict[str, float] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        symbol, value, *_ = line.split("\t")
+        if symbol.isascii():
+            valences[symbol.lower()] = float(value)
+        elif len(symbol) == 1:
+            word = _PLACEHOLDER + "".join(chr(97 + int(d)) for d in str(len(translation)))
+            translation[ord(symbol)] = f" {word} "
+            valences[word] = float(value)
+    return translation, valences
+
+
 @lru_cache(maxsize=16)
 def _vader(lexicon: Lexicon) -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    if lexicon:
-        analyzer.lexicon = {**analyzer.lexicon, **{w.lower(): v for w, v in lexicon}}
+    signs = {w: v for w, v in _emoji_words()[1].items() if w not in analyzer.lexicon}
+    analyzer.lexicon = {**analyzer.lexicon, **signs, **{w.lower(): v for w, v in lexicon}}
     return analyzer

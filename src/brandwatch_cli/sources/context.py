@@ -2,19 +2,22 @@
 
 A source fetches through ``ctx.fetcher`` (``http``: transport only) and parses off the event
 loop through ``ctx.run`` or ``ctx.parse``, so one source's parsing never stalls the others'
-downloads. This module neither fetches nor matches: what ``parse`` may drop is decided by the
-scan, which hands in its ``prefilter``.
+downloads. Whatever that work raises, or a worker process dying under it, is a SourceError:
+its source fails, the others go on. This module neither fetches nor matches: what ``parse``
+may drop is decided by the scan, which hands in its ``prefilter``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
 from brandwatch_cli.sources.http import Fetcher
 
@@ -42,9 +45,21 @@ class FetchContext:
     #: When set, ``parse`` runs its parser through it, where it parses.
     prefilter: Prefilter | None = None
 
-    def run(self, func: Callable[..., T], *args: Any) -> Awaitable[T]:
-        """Run ``func(*args)`` off the event loop, so parsing never stalls other downloads."""
-        return asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func(*args)`` off the event loop, so parsing never stalls other downloads.
+
+        Any exception it raises arrives as a SourceError (``contained``), and so does a worker
+        process that dies: the source fails, reported, and the scan goes on. Once a process
+        pool is broken (``ProcessPoolExecutor`` sets its ``_broken`` flag), work runs in a
+        thread, so the sources that come later are not failed by a worker that died before.
+        """
+        if self.executor is not None and getattr(self.executor, "_broken", False):
+            self.executor = None  # a worker died earlier in this scan: the rest runs in threads
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.executor, contained, func, *args)
+        except BrokenProcessPool:
+            raise SourceError("a worker process died while reading its items") from None
 
     async def parse(self, func: Callable[..., Sequence[Item]], *args: Any) -> Sequence[Item]:
         """Run a parser off the event loop, like ``run``.
@@ -56,3 +71,18 @@ class FetchContext:
         if self.prefilter is None:
             return await self.run(func, *args)
         return await self.run(self.prefilter, func, args)
+
+
+def contained(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, any exception but a SourceError raised as one, where ``func`` runs.
+
+    Not only for the message: an exception such as StopIteration cannot be set on the asyncio
+    future that awaits the work, and the scan would wait for it forever.
+    """
+    try:
+        return func(*args)
+    except SourceError:
+        raise
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise SourceError(f"could not read its items ({reason})") from None

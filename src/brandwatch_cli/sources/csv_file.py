@@ -6,7 +6,9 @@ conditional read: an identical file is ``Unchanged``. One row is one item.
 
 Options name the columns (matched exactly, else ignoring case): ``text`` (required, unless a
 column is called ``text``), and optionally ``title``, ``date``, ``author``, ``id``, ``link`` and
-``rating`` (a number, kept as the ``rating`` engagement: stars, NPS...). Then ``delimiter``
+``rating`` (a number, kept as the ``rating`` engagement: stars, NPS...; ``rating_scale``, default
+5, is its best value: 10 or 100 read 1..10 or 1..100 linearly as 1..5 stars, which decide the
+sentiment label, see ``sentiment.rated``). Then ``delimiter``
 (default: ``csv.Sniffer`` among ``, ; tab |``, checked against the header so that the mapped
 columns exist; a header without any of them is one column), ``encoding`` (default: UTF-8, a BOM
 skipped; UTF-16 with a BOM, as Excel's "Unicode text"; else cp1252, French Excel's ANSI),
@@ -74,6 +76,7 @@ class CsvSource:
         "encoding": str,
         "date_format": str,
         "language": str,
+        "rating_scale": (int, float),
     }
     NEEDS_URL: ClassVar[bool] = True
 
@@ -120,6 +123,12 @@ def layout_from_options(options: Mapping[str, Any]) -> CsvLayout:
     if date_format is not None and "%" not in date_format:
         raise OptionError(
             f"option 'date_format' is not a strptime format: {date_format!r}", "date_format"
+        )
+    scale = options.get("rating_scale")
+    if scale is not None and (isinstance(scale, bool) or not 1 < scale <= 1_000_000):
+        raise OptionError(
+            f"option 'rating_scale' must be the best rating, such as 5, 10 or 100: {scale!r}",
+            "rating_scale",
         )
     language = options.get("language")
     if language is not None:

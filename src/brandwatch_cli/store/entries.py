@@ -185,13 +185,20 @@ class EntriesMixin(ScansMixin):
             "DELETE FROM mention_keywords WHERE mention_id = ? AND keyword = ?", plan.drop
         )
         added.update(match.keyword for _, match in plan.add)
+        # A keyword added or rewritten starts with its mention's sentiment; the mention is
+        # left stale so that ``rescore`` reads what it says of that keyword.
         self.db.conn.executemany(
-            "INSERT OR REPLACE INTO mention_keywords (keyword, mention_id, terms, fields)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO mention_keywords (keyword, mention_id, terms, fields,"
+            " sentiment, sentiment_label) SELECT ?, id, ?, ?, sentiment, sentiment_label"
+            " FROM mentions WHERE id = ?",
             [
-                (m.keyword, mention_id, json.dumps(list(m.terms)), ",".join(m.fields))
+                (m.keyword, json.dumps(list(m.terms)), ",".join(m.fields), mention_id)
                 for mention_id, m in (*plan.add, *plan.rewrite)
             ],
+        )
+        self.db.conn.executemany(
+            "UPDATE mentions SET sentiment_version = '' WHERE id = ?",
+            [(mention_id,) for mention_id, _ in (*plan.add, *plan.rewrite)],
         )
         new = 0
         by_source: dict[str, list[NewMention]] = {}

@@ -20,7 +20,7 @@ from brandwatch_cli.models import (
     StatusChange,
 )
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import where
+from brandwatch_cli.store.filters import marks, where
 from brandwatch_cli.store.stories import StoriesMixin
 
 _SELECT_MENTION = """
@@ -35,7 +35,11 @@ _SELECT_MENTION = """
         )) AS matched_terms,
         (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
         (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
-            WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets
+            WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
+        (SELECT json_group_object(keyword, round(sentiment, 4)) FROM (
+            SELECT keyword, sentiment FROM mention_keywords WHERE mention_id = m.id
+            ORDER BY keyword
+        )) AS keyword_sentiment
     FROM mentions m
 """
 
@@ -60,12 +64,19 @@ class QueriesMixin(StoriesMixin):
             yield _mention(row)
 
     def most_negative(self, selection: MentionFilter, limit: int = 10) -> list[MentionRow]:
-        """The negative mentions to answer first: most negative, most heard, newest."""
+        """The mentions to answer first: negative about one of their keywords (one of the
+        selected ones, if any), most negative about it first, then most heard, newest."""
         clause, params = where(selection)
         clause = f"{clause} AND" if clause else "WHERE"
-        sql = f"""{_SELECT_MENTION} {clause} m.sentiment_label = 'negative'
-            ORDER BY m.sentiment ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
-        return [_mention(row) for row in self._rows(sql, [*params, limit])]
+        keywords = ""
+        if selection.keywords:
+            keywords = f" AND n.keyword IN ({marks(selection.keywords)})"
+        worst = f"""(SELECT min(n.sentiment) FROM mention_keywords n WHERE n.mention_id = m.id
+            AND n.sentiment_label = 'negative'{keywords})"""
+        sql = f"""{_SELECT_MENTION} {clause} {worst} IS NOT NULL
+            ORDER BY {worst} ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
+        extra = list(selection.keywords)
+        return [_mention(row) for row in self._rows(sql, [*params, *extra, *extra, limit])]
 
     def most_heard(self, selection: MentionFilter, limit: int = 5) -> list[MentionRow]:
         """The mentions with the most interactions (points, likes, reblogs...), then the newest."""

@@ -44,6 +44,10 @@ class NewMention:
     copies: tuple[NewCopy, ...] = ()
     #: When its entry was fetched, for a mention made from a stored entry (default: now).
     fetched_at: datetime | None = None
+    #: Per keyword name, what the mention says of it (a keyword missing here: ``sentiment``).
+    keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
+    #: Why the mention could not be scored, if it could not.
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -317,10 +321,16 @@ class ScansMixin(StoriesMixin):
 
     def _insert_keywords(self, mention_id: int, mention: NewMention) -> None:
         self.db.conn.executemany(
-            "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
+            " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
-                (m.keyword, mention_id, json.dumps(list(m.terms)), ",".join(m.fields))
+                (
+                    m.keyword,
+                    mention_id,
+                    json.dumps(list(m.terms)),
+                    ",".join(m.fields),
+                    *_score(mention.keyword_sentiment.get(m.keyword, mention.sentiment)),
+                )
                 for m in mention.matches
             ],
         )
@@ -328,35 +338,69 @@ class ScansMixin(StoriesMixin):
     # -- rescoring ---------------------------------------------------------------------------
 
     def stale_mentions(self, version: str, after_id: int, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` mentions scored under another version, by id after ``after_id``."""
-        return self._dicts(
+        """Up to ``limit`` mentions scored under another version, by id after ``after_id``:
+        what analysis reads of each, and its keywords as KeywordMatch values (``matches``)."""
+        rows = self._dicts(
             """
-            SELECT m.id, m.title, m.text, m.source_language, m.sentiment_label,
-                (SELECT group_concat(keyword, char(31)) FROM mention_keywords
-                    WHERE mention_id = m.id) AS keywords
+            SELECT m.id, m.source, m.title, m.text, m.source_language, m.sentiment_label,
+                m.engagement,
+                (SELECT json_group_array(json_array(keyword, json(terms), fields))
+                    FROM mention_keywords WHERE mention_id = m.id) AS matches
             FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?
             ORDER BY m.id LIMIT ?
             """,
             [after_id, version, limit],
         )
+        for row in rows:
+            row["matches"] = [
+                KeywordMatch(keyword, tuple(terms), tuple(f for f in places.split(",") if f))
+                for keyword, terms, places in json.loads(row["matches"] or "[]")
+            ]
+            row["engagement"] = _engagement(row["engagement"])
+        return rows
 
     def count_stale(self, version: str) -> int:
         rows = self._rows("SELECT count(*) FROM mentions WHERE sentiment_version != ?", [version])
         return int(next(rows)[0])
 
     def save_analyses(
-        self, version: str, rows: Sequence[tuple[int, str | None, Sentiment]]
+        self,
+        version: str,
+        rows: Sequence[tuple[int, str | None, Sentiment, Mapping[str, Sentiment]]],
     ) -> None:
-        """New language and sentiment for mentions, in one transaction."""
+        """New language and sentiment for mentions, and for each of their keywords, in one
+        transaction."""
         with self._writing("save rescored mentions"):
             self.db.conn.executemany(
                 "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
                 " sentiment_method = ?, sentiment_version = ? WHERE id = ?",
                 [
                     (language, s.score, s.label, s.method, version, mention_id)
-                    for mention_id, language, s in rows
+                    for mention_id, language, s, _ in rows
                 ],
             )
+            self.db.conn.executemany(
+                "UPDATE mention_keywords SET sentiment = ?, sentiment_label = ?"
+                " WHERE mention_id = ? AND keyword = ?",
+                [
+                    (*_score(s), mention_id, keyword)
+                    for mention_id, _, _, per_keyword in rows
+                    for keyword, s in per_keyword.items()
+                ],
+            )
+
+
+def _score(sentiment: Sentiment) -> tuple[float, str]:
+    return sentiment.score, sentiment.label
+
+
+def _engagement(raw: str | None) -> dict[str, Any]:
+    """A stored engagement JSON object as a dict ({} for anything else)."""
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _face_values(source: str, mention: NewMention) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Aggregates over stored mentions, for reports, digests and alerts.
 
 Each is one or two SQL queries over indexed columns (``mentioned_at``, the keyword key); a
-report over 100,000 mentions stays well under a second (``benchmarks/report.py``).
+report over 100,000 mentions stays well under a second (``benchmarks/report.py``). Per-keyword
+figures read each keyword's own sentiment in the mention (``mention_keywords``), totals and
+rankings the mention's.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ class PeriodView:
         join, params = self._keyword_join()
         rows = self.store._dicts(
             f"""
-            SELECT k.keyword, {_AGGREGATES} FROM {self.table} p {join} GROUP BY k.keyword
+            SELECT k.keyword, {_KEYWORD_AGGREGATES} FROM {self.table} p {join}
+            GROUP BY k.keyword
             """,
             params,
         )
@@ -101,7 +104,8 @@ class PeriodView:
                     p.sentiment_label = 'negative' AS negative
                 FROM {self.table} p
             )
-            SELECT k.keyword, p.start, count(*) AS mentions, sum(p.negative) AS negative
+            SELECT k.keyword, p.start, count(*) AS mentions,
+                sum(k.sentiment_label = 'negative') AS negative
             FROM b p {join}
             GROUP BY k.keyword, p.start
             UNION ALL
@@ -121,7 +125,8 @@ class PeriodView:
             SELECT p.{column} AS name, count(*) AS mentions,
                 sum(p.interactions) AS interactions, max(p.followers) AS followers,
                 sum(p.sentiment_label = 'negative') AS negative,
-                avg(CASE WHEN p.sentiment_method != 'none' THEN p.sentiment END) AS average
+                avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN p.sentiment END)
+                    AS average
             FROM {self.table} p WHERE p.{column} IS NOT NULL AND p.{column} != ''
             GROUP BY p.{column} ORDER BY {order} DESC, mentions DESC, name LIMIT ?
             """,
@@ -144,7 +149,12 @@ _BUCKET_START: dict[TrendBucket, str] = {
 _AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS positive,
     sum(p.sentiment_label = 'neutral') AS neutral,
     sum(p.sentiment_label = 'negative') AS negative,
-    avg(CASE WHEN p.sentiment_method != 'none' THEN p.sentiment END) AS average"""
+    avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN p.sentiment END) AS average"""
+#: The same per keyword: what each mention says of the keyword.
+_KEYWORD_AGGREGATES = """count(*) AS mentions, sum(k.sentiment_label = 'positive') AS positive,
+    sum(k.sentiment_label = 'neutral') AS neutral,
+    sum(k.sentiment_label = 'negative') AS negative,
+    avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN k.sentiment END) AS average"""
 
 
 class StatsMixin(StoreBase):
@@ -165,7 +175,7 @@ class StatsMixin(StoreBase):
             """
             SELECT k.keyword,
                 CAST((julianday(?) - julianday(m.mentioned_at)) * 86400 / ? AS INTEGER) AS ago,
-                count(*) AS mentions, sum(m.sentiment_label = 'negative') AS negative
+                count(*) AS mentions, sum(k.sentiment_label = 'negative') AS negative
             FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
             WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
             GROUP BY k.keyword, ago
