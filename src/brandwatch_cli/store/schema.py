@@ -239,6 +239,29 @@ def m004_workflow(db: Database) -> None:
 
 
 @migrations()
+def m005_keyword_sentiment(db: Database) -> None:
+    """Sentiment per keyword of a mention (issue 10: mention-level sentiment).
+
+    What a mention says of each keyword it names ("Acme is great, Globex is awful"); per-keyword
+    figures (reports, share of voice, digests, alerts) read it. Existing rows start with their
+    mention's score until ``rescore`` reads them again.
+    """
+    db.execute("ALTER TABLE mention_keywords ADD COLUMN sentiment REAL NOT NULL DEFAULT 0")
+    db.execute(
+        "ALTER TABLE mention_keywords ADD COLUMN sentiment_label TEXT NOT NULL DEFAULT 'neutral'"
+        " CHECK (sentiment_label IN ('positive', 'neutral', 'negative'))"
+    )
+    db.execute(
+        """
+        UPDATE mention_keywords SET
+            sentiment = (SELECT m.sentiment FROM mentions m WHERE m.id = mention_id),
+            sentiment_label = (SELECT m.sentiment_label FROM mentions m WHERE m.id = mention_id)
+        WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = mention_id)
+        """
+    )
+
+
+@migrations()
 def m006_entries(db: Database) -> None:
     """Every fetched entry, matched or not, kept for a retention window so that a keyword
     added later finds what was fetched before it (issue: re-matching and backfill).
@@ -371,29 +394,6 @@ def m008_status_history(db: Database) -> None:
         "INSERT INTO status_history (mention_id, status, note, at)"
         " SELECT id, status, note, status_at FROM mentions WHERE status_at IS NOT NULL"
         " ORDER BY id"
-    )
-
-
-@migrations()
-def m005_keyword_sentiment(db: Database) -> None:
-    """Sentiment per keyword of a mention (issue 10: mention-level sentiment).
-
-    What a mention says of each keyword it names ("Acme is great, Globex is awful"); per-keyword
-    figures (reports, share of voice, digests, alerts) read it. Existing rows start with their
-    mention's score until ``rescore`` reads them again.
-    """
-    db.execute("ALTER TABLE mention_keywords ADD COLUMN sentiment REAL NOT NULL DEFAULT 0")
-    db.execute(
-        "ALTER TABLE mention_keywords ADD COLUMN sentiment_label TEXT NOT NULL DEFAULT 'neutral'"
-        " CHECK (sentiment_label IN ('positive', 'neutral', 'negative'))"
-    )
-    db.execute(
-        """
-        UPDATE mention_keywords SET
-            sentiment = (SELECT m.sentiment FROM mentions m WHERE m.id = mention_id),
-            sentiment_label = (SELECT m.sentiment_label FROM mentions m WHERE m.id = mention_id)
-        WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = mention_id)
-        """
     )
 
 
