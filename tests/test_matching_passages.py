@@ -52,8 +52,8 @@ def test_a_contrast_narrows_a_sentence_to_the_keywords_clause():
     text = "Great film, great cast, but the Acme cinema was dirty"
     assert sentiment.analyze(text, "en").label == "positive"  # the whole text
     assert scores("", text, ACME)["Acme"] <= -0.05
-    # VADER has no valence for "filthy": the Acme clause says nothing, no longer "great".
-    assert scores("", "Great film, but the Acme cinema was filthy", ACME)["Acme"] == 0.0
+    # The issue's own example: "filthy", which VADER lacks, comes from our complaint words.
+    assert scores("", "Great film, but the Acme cinema was filthy", ACME)["Acme"] <= -0.05
     find = lambda s: "Acme" in s  # noqa: E731
     assert narrow("Le film est génial, mais la salle Acme était sale", find, {}) == (
         "mais la salle Acme était sale"

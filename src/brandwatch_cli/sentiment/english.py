@@ -45,8 +45,24 @@ def signs(text: str) -> str:
 
 
 def english_lexicon() -> frozenset[str]:
-    """The words VADER knows (lower case)."""
-    return frozenset(w for w in _vader(()).lexicon if not w.startswith(_PLACEHOLDER))
+    """The words VADER knows (lower case); language detection reads them as English cues."""
+    brand = brand_words()
+    return frozenset(
+        w for w in _vader(()).lexicon if not w.startswith(_PLACEHOLDER) and w not in brand
+    )
+
+
+@lru_cache(maxsize=1)
+def brand_words() -> dict[str, float]:
+    """Complaint words VADER lacks ("filthy", "overpriced"), with their valences: a service's
+    customers use them, and VADER reads them as neutral."""
+    table = resources.files("brandwatch_cli").joinpath("data", "en_lexicon_brand.tsv")
+    words: dict[str, float] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, valence = line.split("\t")[:2]
+            words[word.strip().lower()] = float(valence)
+    return words
 
 
 def _joined_phrases(text: str, lexicon: Lexicon) -> tuple[str, Lexicon]:
@@ -94,5 +110,11 @@ def _vader(lexicon: Lexicon) -> Any:
 
     analyzer = SentimentIntensityAnalyzer()
     signs = {w: v for w, v in _emoji_words()[1].items() if w not in analyzer.lexicon}
-    analyzer.lexicon = {**analyzer.lexicon, **signs, **{w.lower(): v for w, v in lexicon}}
+    brand = {w: v for w, v in brand_words().items() if w not in analyzer.lexicon}
+    analyzer.lexicon = {
+        **analyzer.lexicon,
+        **brand,
+        **signs,
+        **{w.lower(): v for w, v in lexicon},
+    }
     return analyzer
