@@ -308,6 +308,8 @@ MENTION_COLUMNS = (
     "copies",
     "outlets",
     "keyword_sentiment",
+    "domain",
+    "source_language",
 )
 
 
@@ -360,6 +362,8 @@ class MentionRow(TypedDict):
     copies: int  # other entries (at other URLs) that carried the same story
     outlets: int  # distinct domains across the story's face and its copies
     keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
+    domain: str | None  # who published it: the link's host without www.
+    source_language: str | None  # the language the source declared, if any
 
 
 @dataclass(frozen=True)

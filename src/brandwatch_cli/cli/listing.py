@@ -84,22 +84,42 @@ def export(
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="At most N.")
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="CSV for spreadsheets: UTF-8 with a BOM, and cells that could run as a formula"
+            " (= + - @) start with '. Plain CSV is for pipelines.",
+        ),
+    ] = False,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV separator: , (default) ; or tab.")
+    ] = ",",
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output.files import write_output
     from brandwatch_cli.store import MentionStore
 
+    separator = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
+    if separator not in (",", ";", "\t"):
+        raise ConfigError(f"--delimiter {delimiter!r}: use , ; or tab")
+    if fmt is not ExportFormat.csv and (excel or separator != ","):
+        raise ConfigError("--excel and --delimiter go with --format csv")
     cfg, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
         rows = store.iter_mentions(chosen, limit)
+
+        def write(handle: Any) -> int:
+            return exporter.write(rows, handle, fmt.value, excel=excel, delimiter=separator)
+
         if output is None:
             with quiet_broken_pipe():
                 machine_output()
-                exporter.write(rows, sys.stdout, fmt.value)
+                write(sys.stdout)
             return
-        count = write_output(output, lambda handle: exporter.write(rows, handle, fmt.value))
+        count = write_output(output, write)
     typer.echo(f"Wrote {count} mentions to {output}", err=True)
 
 

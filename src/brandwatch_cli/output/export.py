@@ -13,15 +13,33 @@ from typing import IO, Any
 from brandwatch_cli.models import MENTION_COLUMNS
 
 FORMATS = ("csv", "jsonl")
+#: A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
-    """Header, then one line per mention; empty cells for missing values. Returns the count."""
-    writer = csv.writer(out, lineterminator="\n")
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: one starting like a formula (``=HYPERLINK(...)``,
+    ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, Any]], out: IO[str], *, excel: bool = False, delimiter: str = ","
+) -> int:
+    """Header, then one line per mention; empty cells for missing values. Returns the count.
+
+    ``excel``: for spreadsheets, not pipelines: a UTF-8 byte order mark first (so Excel reads
+    UTF-8) and every cell that could run as a formula neutralised (``safe_cell``)."""
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n", delimiter=delimiter)
+    if excel:
+        out.write("\ufeff")
     writer.writerow(MENTION_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in MENTION_COLUMNS])
+        cells = ["" if row[c] is None else row[c] for c in MENTION_COLUMNS]
+        writer.writerow([safe_cell(cell) for cell in cells] if excel else cells)
         count += 1
     return count
 
@@ -42,5 +60,14 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write(rows: Iterable[Mapping[str, Any]], out: IO[str], fmt: str) -> int:
-    return (write_csv if fmt == "csv" else write_jsonl)(rows, out)
+def write(
+    rows: Iterable[Mapping[str, Any]],
+    out: IO[str],
+    fmt: str,
+    *,
+    excel: bool = False,
+    delimiter: str = ",",
+) -> int:
+    if fmt == "csv":
+        return write_csv(rows, out, excel=excel, delimiter=delimiter)
+    return write_jsonl(rows, out)

@@ -39,7 +39,8 @@ _SELECT_MENTION = """
         (SELECT json_group_object(keyword, round(sentiment, 4)) FROM (
             SELECT keyword, sentiment FROM mention_keywords WHERE mention_id = m.id
             ORDER BY keyword
-        )) AS keyword_sentiment
+        )) AS keyword_sentiment,
+        m.domain, m.source_language
     FROM mentions m
 """
 
