@@ -27,7 +27,6 @@ from brandwatch_cli.cli.options import (
     DbOption,
     FailOnOption,
     KeywordOption,
-    QuietOption,
     SinceOption,
     SourceOption,
     UntilOption,
@@ -124,7 +123,15 @@ def digest(
         bool, typer.Option("--notify", help="Also send it to the config's 'notify' URLs.")
     ] = False,
     fail_on: FailOnOption = None,
-    quiet: QuietOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No messages or warnings, only errors. The digest still goes to stdout unless"
+            " --notify or --output delivers it.",
+        ),
+    ] = False,
     wait: WaitOption = 10.0,
 ) -> None:
     """The news since the last digest, for cron: headline numbers, alerts, what to answer
