@@ -290,3 +290,9 @@ def test_per_keyword_figures_read_each_keywords_own_sentiment(tmp_path):
         assert [r["id"] for r in store.most_negative(MentionFilter())] == [1]
         assert [r["id"] for r in store.most_negative(MentionFilter(keywords=("Globex",)))] == [1]
         assert store.most_negative(MentionFilter(keywords=("Acme",))) == []
+
+
+def test_a_folder_given_as_the_database_is_named_as_such(cli, tmp_path):
+    result = cli("mentions", "--db", tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr == f"error: {tmp_path}: is a folder, not a mention database file\n"

@@ -7,6 +7,7 @@ StoreError. It holds no query of its own: those live with their domain, in the m
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +43,10 @@ class StoreBase:
         """Open (and migrate) the database at ``path``; StoreError if that is impossible."""
         if not create and not path.exists():
             raise StoreError(f"{path}: no mention database yet (run `brandwatch scan` first)")
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a mention database file")
+        if path.exists() and not os.access(path, os.R_OK):
+            raise StoreError(f"{path}: cannot read the mention database (permission denied)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
