@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -124,7 +125,13 @@ def export(
 
 
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find (SQLite FTS5 syntax).")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="Words to find (SQLite FTS5 syntax); title:, text: or author: before a word"
+            " or a phrase searches that field only."
+        ),
+    ],
     config: ConfigOption = None,
     db: DbOption = None,
     since: SinceOption = None,
@@ -140,18 +147,28 @@ def search(
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
-    Accent- and case-insensitive; "quoted phrases", OR, NOT, prefix* as in SQLite FTS5.
+    Accent- and case-insensitive; "quoted phrases", OR, NOT, prefix* as in SQLite FTS5;
+    title:word, author:"a name".
     """
-    from brandwatch_cli.store import MentionStore
+    from brandwatch_cli.store import MentionStore, searchable_words
 
+    words = searchable_words(query)
+    if all(len(word) < 2 for word in words):
+        found = ", ".join(repr(w.lower()) for w in words) or "nothing"
+        raise ConfigError(
+            f"search {query!r} looks for {found}: the index keeps letters and digits only, so"
+            ' search a longer word, or a phrase around it ("C++ developer")'
+        )
     cfg, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
             cfg, store, since, until, keyword, source, sentiment, status, search=query
         )
+        hits = iter(store.iter_mentions(chosen, limit))
         try:
-            rows: Any = list(store.iter_mentions(chosen, limit))
+            first = next(hits, None)  # FTS5 refuses a bad query at the first step
         except StoreError as exc:  # the query, not the database: SQLite's FTS5 refused it
             reason = str(exc).rsplit(": ", 1)[-1]
             raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None
-        print_mentions(rows, fmt)
+        # Streamed: a million hits are printed one by one, never held in memory.
+        print_mentions(itertools.chain([first], hits) if first is not None else [], fmt)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
+from brandwatch_cli.store.filters import searchable_words
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.scans import NewMention, SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
@@ -37,6 +38,7 @@ __all__ = [
     "StoredEntry",
     "StoredMention",
     "iso",
+    "searchable_words",
 ]
 
 

@@ -57,17 +57,35 @@ def marks(values: Sequence[object]) -> str:
 
 
 _FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+#: The columns a search may name (``title:apple``); the full-text index has these three.
+SEARCH_COLUMNS = ("title", "text", "author")
+
+
+def searchable_words(text: str) -> list[str]:
+    """The words the full-text index would look for in ``text`` (operators and column names
+    aside): FTS5 keeps letters and digits only, so ``C++`` is the one-letter word ``c``."""
+    words = []
+    for piece in _FTS_TOKEN.findall(text):
+        if piece in _FTS_OPERATORS or piece.lower().rstrip(":") in SEARCH_COLUMNS:
+            continue
+        piece = (
+            piece.split(":", 1)[1] if piece.split(":", 1)[0].lower() in SEARCH_COLUMNS else piece
+        )
+        words += re.findall(r"\w+", piece)
+    return words
 
 
 def fts_query(text: str) -> str:
     """A user's search as an FTS5 query: plain words are quoted (so ``e-mail`` or ``l'appli``
     search themselves instead of tripping FTS5's syntax), while ``"phrases"``, ``AND``/``OR``/
     ``NOT``, ``prefix*``, parentheses and ``NEAR(a b, 10)`` keep their FTS5 meaning. A comma
-    outside NEAR is only punctuation ("colis perdu, remboursement"). An unbalanced quote is
+    outside NEAR is only punctuation ("colis perdu, remboursement"). ``title:``, ``text:`` and
+    ``author:`` before a word or a phrase search that column only. An unbalanced quote is
     left for FTS5 to report."""
     if text.count('"') % 2:
         return text
     parts: list[str] = []
+    column = ""
     depth = 0  # parentheses open inside the innermost NEAR(, or 0 outside any NEAR
     for piece in _FTS_TOKEN.findall(text):
         if piece == "NEAR(":
@@ -77,6 +95,17 @@ def fts_query(text: str) -> str:
         elif piece == ")" and depth:
             depth -= 1
         if piece == "," and not depth:
+            continue
+        prefix, colon, rest = piece.partition(":")
+        if colon and prefix.lower() in SEARCH_COLUMNS:
+            if not rest:  # ``title:"a phrase"``: the phrase is the next piece
+                column = f"{prefix.lower()}:"
+                continue
+            parts.append(f'{prefix.lower()}:"{rest}"')
+            continue
+        if column:
+            parts.append(column + (piece if piece.startswith('"') else f'"{piece}"'))
+            column = ""
             continue
         bare = (
             piece.startswith('"')

@@ -1,0 +1,59 @@
+"""search: column filters, queries that reduce to nothing, hits streamed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from brandwatch_cli.store.filters import fts_query, searchable_words
+from helpers import rss, write_config
+
+
+@pytest.fixture
+def config(cli, tmp_path):
+    items = [
+        {
+            "title": "Apple event recap",
+            "link": "https://x.example/1",
+            "description": "Acme was there",
+            "author": "ATP",
+        },
+        {
+            "title": "Acme news",
+            "link": "https://x.example/2",
+            "description": "An apple a day",
+            "author": "Dana",
+        },
+    ]
+    (tmp_path / "feed.xml").write_text(rss(items), encoding="utf-8")
+    path = write_config(tmp_path, [("local", str(tmp_path / "feed.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", path).exit_code == 0
+    return path
+
+
+def titles(cli, config, query):
+    result = cli("search", query, "-c", config, "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    return sorted(json.loads(line)["title"] for line in result.stdout.splitlines())
+
+
+def test_column_filters_search_one_field(cli, config):
+    assert titles(cli, config, "apple") == ["Acme news", "Apple event recap"]
+    assert titles(cli, config, "title:apple") == ["Apple event recap"]
+    assert titles(cli, config, "text:apple") == ["Acme news"]
+    assert titles(cli, config, "author:ATP") == ["Apple event recap"]
+    assert titles(cli, config, 'title:"event recap"') == ["Apple event recap"]
+
+
+def test_a_query_that_reduces_to_one_letter_is_refused_with_a_hint(cli, config):
+    result = cli("search", "C++", "-c", config)
+    assert result.exit_code == 2
+    assert "looks for 'c'" in result.stderr and '"C++ developer"' in result.stderr
+
+
+def test_query_pieces():
+    assert fts_query("title:apple OR author:ATP") == 'title:"apple" OR author:"ATP"'
+    assert fts_query('title: "a b" c') == 'title:"a b" "c"'
+    assert searchable_words("C++ AND title:x") == ["C", "x"]
+    assert searchable_words('"C++ developer"') == ["C", "developer"]
