@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import timedelta
+from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import SourceHealthRow
 from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.text import one_line
+
+
+class SourcesFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def init(
@@ -36,11 +45,14 @@ def init(
 def sources(
     config: ConfigOption = None,
     db: DbOption = None,
+    fmt: Annotated[
+        SourcesFormat, typer.Option("--format", "-f", help="table (for people) or json.")
+    ] = SourcesFormat.table,
 ) -> None:
     """Health of each configured source: last attempt and success, status or last error,
     consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
     how many fetched entries are kept for re-matching, and their size."""
-    from brandwatch_cli.output import terminal as render
+    from brandwatch_cli.insight.sources import advice
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -50,7 +62,22 @@ def sources(
         with MentionStore.open(db_path, create=False) as store:
             health = store.source_health(utc_now() - timedelta(days=7))
             kept = store.entries_size()
+    now = utc_now()
+    advised = {name: advice(row, now) for name, row in health.items()}
+    if fmt is SourcesFormat.json:
+        from brandwatch_cli.output.json import sources_json
+
+        document = sources_json(cfg.sources, health, advised, kept, cfg.retention.entries_days)
+        with quiet_broken_pipe():
+            machine_output()
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    from brandwatch_cli.output import terminal as render
+
     with quiet_broken_pipe():
         out = render.console()
         render.sources(cfg.sources, health, out)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
+        for name, sentence in advised.items():
+            if sentence:  # whole, never cut to the table's width: the URL is what to paste
+                out.print(one_line(f"source '{name}' {sentence}"), markup=False, soft_wrap=True)
