@@ -378,3 +378,24 @@ def test_contained_work_raises_source_errors_that_cross_processes():
 
     with pytest.raises(SourceError, match=r"^as is$"):
         contained(refuse)
+
+
+def test_the_summary_time_is_a_sources_own_not_its_wait_in_the_queue(cli, feed_server, tmp_path):
+    for n in range(3):
+        feed_server.serve(
+            f"/q{n}.xml", rss([{"title": "Acme", "link": f"https://q.example/{n}"}]), delay=1
+        )
+    config = write_config(
+        tmp_path,
+        [(f"q{n}", feed_server.url(f"/q{n}.xml")) for n in range(3)],
+        extra="per_host: 1\n",
+    )
+    result = cli("scan", "-c", config, "--concurrency", "1")
+    assert result.exit_code == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+        times = [t for (t,) in conn.execute("SELECT duration_s FROM scan_sources")]
+    # Each answers in ~1 s (the first also loads the analyzers); counted from the start of the
+    # scan instead, they took ~1, ~2 and ~3 s.
+    assert len(times) == 3 and sorted(times)[1] < 1.7, times

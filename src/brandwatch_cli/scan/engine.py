@@ -215,7 +215,7 @@ class _Scan:
             entries=getattr(items, "total", len(items)),
             matched=matched,
             error=fetched.error,
-            duration_s=time.monotonic() - attempt.started,
+            duration_s=time.monotonic() - _first_request(attempt),
         )
         name = attempt.config.name
         entries = items if self.keep_entries else ()
@@ -317,3 +317,12 @@ def run_scan(
                 executor=executor,
             )
         )
+
+
+def _first_request(attempt: Attempt) -> float:
+    """When the source's first request got its turn (``time.monotonic()``): the scan summary's
+    time is the source's own work, not the time it queued behind other sources' requests."""
+    fetcher = attempt.fetcher
+    if fetcher.deadline is None:  # a local file, or nothing requested
+        return attempt.started
+    return max(attempt.started, fetcher.deadline - fetcher.timeout)
