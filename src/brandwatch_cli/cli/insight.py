@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -80,6 +81,8 @@ def report(
         data = build_report(
             store, chosen, now=now, configured_keywords=[k.name for k in cfg.keywords]
         )
+        if data.total.mentions == 0:
+            _explain_empty(store, data.period.since, data.period.until)
     if chart is not None:
         _draw_chart(chart, data)
     with quiet_broken_pipe():
@@ -222,4 +225,28 @@ def _draw_chart(path: Path, data: Report) -> None:
         error_line(
             f"warning: {path}: no DejaVu Sans, Liberation Sans or Arial font found; letters"
             " outside ASCII show as boxes (install one, or draw .svg)"
+        )
+
+
+def _explain_empty(store: Any, since: datetime, until: datetime) -> None:
+    """An empty report says why, on stderr: the stored mentions are outside the period (and
+    which --since would take them in), or nothing is stored, or sources are failing."""
+    from brandwatch_cli.store import iso
+
+    count, oldest, newest = store.stored_span()
+    if count and oldest and newest:
+        first = oldest[:10]
+        if newest < iso(since) or oldest >= iso(until):
+            error_line(
+                f"note: none of the {count:,} stored mentions fall in this period (they run from"
+                f" {first} to {newest[:10]}); try --since {first}"
+            )
+    elif not count:
+        error_line("note: no mention is stored yet: run `brandwatch scan` first")
+    health = store.source_health(since)
+    failing = [name for name, row in health.items() if row.get("status") == "failed"]
+    if failing:
+        error_line(
+            f"note: {len(failing)} source{'s' if len(failing) != 1 else ''} failed at the last"
+            f" scan ({', '.join(sorted(failing))}): see `brandwatch sources`"
         )

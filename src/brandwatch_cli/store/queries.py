@@ -86,6 +86,14 @@ class QueriesMixin(StoriesMixin):
             ORDER BY m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         return [_mention(row) for row in self._rows(sql, [*params, limit])]
 
+    def stored_span(self) -> tuple[int, str | None, str | None]:
+        """How many mentions are stored, and when the oldest and newest were mentioned (ISO
+        8601 UTC): what an empty report can point to."""
+        row = next(
+            self._rows("SELECT count(*), min(mentioned_at), max(mentioned_at) FROM mentions")
+        )
+        return int(row[0]), row[1], row[2]
+
     def mention(self, mention_id: int) -> MentionDetail | None:
         """Everything stored about one mention (``show``); None when no mention has that id."""
         row = next(self._rows(f"{_SELECT_MENTION} WHERE m.id = ?", [mention_id]), None)

@@ -1,4 +1,4 @@
-"""A copied database opens with --db alone: reading needs no config file."""
+"""Reading what is stored: from --db alone, and an empty report that says why."""
 
 from __future__ import annotations
 
@@ -37,3 +37,31 @@ def test_read_commands_work_from_a_database_copy_without_its_config(cli, tmp_pat
 def test_without_db_a_missing_config_is_still_an_error(cli, tmp_path):
     result = cli("mentions")
     assert result.exit_code == 2 and "brandwatch.yaml" in result.stderr
+
+
+def test_an_empty_report_says_where_the_stored_mentions_are(cli, tmp_path):
+    (tmp_path / "feed.xml").write_text(
+        rss(
+            [
+                {
+                    "title": "Acme news",
+                    "link": "https://x.example/1",
+                    "pubDate": "Mon, 02 Mar 2020 10:00:00 GMT",
+                }
+            ]
+        )
+    )
+    config = write_config(
+        tmp_path, [("local", str(tmp_path / "feed.xml")), ("gone", "http://127.0.0.1:9/x")]
+    )
+    assert cli("scan", "-c", config).exit_code == 1  # 'gone' failed, 'local' was stored
+    report = cli("report", "-c", config, "--since", "7d")
+    assert report.exit_code == 0
+    assert (
+        "note: none of the 1 stored mentions fall in this period (they run from 2020-03-02"
+        in report.stderr
+    )
+    assert "try --since 2020-03-02" in report.stderr
+    assert "1 source failed at the last scan (gone)" in report.stderr
+    full = cli("report", "-c", config, "--since", "2020-03-01")
+    assert "note:" not in full.stderr
