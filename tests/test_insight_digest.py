@@ -238,3 +238,20 @@ def test_only_a_digest_that_reached_someone_moves_the_watermark(setup):
         record_digest(store, digest(), fmt="text", output=None, reached=True)
         assert digest().digest.total.mentions == 0
     assert watermarks(tmp_path / "mentions.db") == [(2, 0), (2, 0), (2, 1)]
+
+
+def test_skip_empty_skips_a_source_problem_the_last_digest_already_told(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(FIRST))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    cli("scan", "-c", config)
+    first = cli("digest", "-c", config, "--skip-empty")
+    assert "gone" in first.stdout  # new mentions, and a source that started failing
+    cli("scan", "-c", config, "--force")  # still failing, nothing new
+    second = cli("digest", "-c", config, "--skip-empty")
+    assert second.exit_code == 0 and second.stdout == ""
+    without = cli("digest", "-c", config, "--since", "24h")
+    assert "gone" in without.stdout  # the problem is still reported in a full digest

@@ -442,6 +442,7 @@ class SourceProblemRow(TypedDict):
     failures: int
     next_attempt: str | None
     last_success: str | None
+    failing_since: str | None  # its first failed scan since it last worked
 
 
 # One mention, everything about it: ``brandwatch show``. Times are ISO 8601 strings.

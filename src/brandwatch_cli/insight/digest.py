@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
@@ -37,9 +37,21 @@ class Digest:
     problems: tuple[SourceProblemRow, ...]  # sources failing, rate limited or backing off
 
     @property
+    def new_problems(self) -> tuple[SourceProblemRow, ...]:
+        """Sources that started failing within this digest's period: the others were in an
+        earlier digest already."""
+        # Times are stored to the second: a failure in the second the last digest was made
+        # was in that digest.
+        since = self.period.since.astimezone(UTC).isoformat(timespec="seconds")
+        return tuple(
+            p for p in self.problems if p["failing_since"] and p["failing_since"] > since
+        )
+
+    @property
     def empty(self) -> bool:
-        """Nothing to tell: no new mention, no alert, no source in trouble."""
-        return not self.total.mentions and not self.alerts and not self.problems
+        """Nothing new to tell: no new mention, no alert, no source that started failing
+        since the last digest (one failing for days was told then)."""
+        return not self.total.mentions and not self.alerts and not self.new_problems
 
 
 @dataclass(frozen=True)

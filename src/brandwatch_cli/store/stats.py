@@ -196,10 +196,16 @@ class StatsMixin(StoreBase):
         return datetime.fromisoformat(value) if value else None
 
     def source_problems(self) -> list[SourceProblemRow]:
-        """Sources whose last attempt failed, was rate limited, or that are backing off."""
+        """Sources whose last attempt failed, was rate limited, or that are backing off; with
+        when each started failing (its first failed scan since it last worked)."""
         rows = self._dicts(
-            "SELECT source, status, last_error, failures, next_attempt, last_success"
-            " FROM source_state WHERE status IN ('failed', 'rate limited') OR failures > 0"
-            " ORDER BY failures DESC, source"
+            """
+            SELECT s.source, s.status, s.last_error, s.failures, s.next_attempt, s.last_success,
+                (SELECT min(l.finished_at) FROM scan_sources l
+                    WHERE l.source = s.source AND l.status = 'failed'
+                    AND l.finished_at > coalesce(s.last_success, '')) AS failing_since
+            FROM source_state s WHERE s.status IN ('failed', 'rate limited') OR s.failures > 0
+            ORDER BY s.failures DESC, s.source
+            """
         )
         return cast(list[SourceProblemRow], rows)
