@@ -17,7 +17,13 @@ from typing import Annotated, Any
 import typer
 
 from brandwatch_cli.cli import status_codes
-from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, report_deliveries
+from brandwatch_cli.cli.common import (
+    error_line,
+    load,
+    machine_output,
+    quiet_broken_pipe,
+    report_deliveries,
+)
 from brandwatch_cli.cli.options import ConfigOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -55,6 +61,7 @@ def check(
 
     cfg, _ = load(config, None)
     _check_notify(cfg, send=notify)
+    _warn_about(cfg)
     with quiet_broken_pipe():
         out = sys.stdout
         out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
@@ -214,3 +221,23 @@ def _check_notify(cfg: Any, *, send: bool) -> None:
             typer.echo(f"test message sent to {delivery.target}", err=True)
     if not all(d.ok for d in deliveries):
         raise typer.Exit(status_codes.NOTIFY_FAILED)
+
+
+def _warn_about(cfg: Any) -> None:
+    """What is valid but will not work as meant: one ``warning:`` line each, on stderr."""
+    from brandwatch_cli.matching.matcher import broad_terms
+    from brandwatch_cli.sources.bluesky import HANDLE_ENV, PASSWORD_ENV
+
+    for keyword in cfg.keywords:
+        for term in broad_terms(keyword):
+            error_line(
+                f"warning: keyword {keyword.name!r}: {term!r} alone will match nearly every text"
+                " (use a longer term, a phrase, or a query with AND)"
+            )
+    missing = [name for name in (HANDLE_ENV, PASSWORD_ENV) if not os.environ.get(name)]
+    for source in cfg.sources:
+        if source.type == "bluesky" and missing:
+            error_line(
+                f"warning: source {source.name!r} needs {' and '.join(missing)} in the"
+                " environment of the scan (a Bluesky handle and an app password)"
+            )

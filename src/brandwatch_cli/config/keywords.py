@@ -15,7 +15,7 @@ from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.yamlfile import YamlMap
 from brandwatch_cli.matching.querylang import QuerySyntaxError, parse_query
 from brandwatch_cli.models import Keyword
-from brandwatch_cli.text import fold
+from brandwatch_cli.text import ISO_639_1, fold
 
 KEYWORD_KEYS = (
     "name",
@@ -106,7 +106,7 @@ def _flag(check: Checker, entry: YamlMap, key: str, name: str) -> bool:
 def _languages(check: Checker, entry: YamlMap, name: str) -> tuple[str, ...]:
     codes = _strings(check, entry, "languages", name)
     for code in codes:
-        if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        if code.lower() not in ISO_639_1:
             raise check.fail(
                 entry.key_lines["languages"],
                 f"'languages' of {name!r}: {code!r} is not a two-letter ISO 639-1 code (en, fr...)",

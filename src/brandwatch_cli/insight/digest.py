@@ -43,9 +43,7 @@ class Digest:
         # Times are stored to the second: a failure in the second the last digest was made
         # was in that digest.
         since = self.period.since.astimezone(UTC).isoformat(timespec="seconds")
-        return tuple(
-            p for p in self.problems if p["failing_since"] and p["failing_since"] > since
-        )
+        return tuple(p for p in self.problems if p["failing_since"] and p["failing_since"] > since)
 
     @property
     def empty(self) -> bool:

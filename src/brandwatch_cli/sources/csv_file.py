@@ -43,7 +43,7 @@ from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.options import OptionError
-from brandwatch_cli.text import clean_text, language_tag, web_link
+from brandwatch_cli.text import ISO_639_1, clean_text, language_tag, web_link
 from brandwatch_cli.times import as_utc, parse_iso
 
 #: Config keys naming a column, and the item field each feeds.
@@ -132,7 +132,7 @@ def layout_from_options(options: Mapping[str, Any]) -> CsvLayout:
         )
     language = options.get("language")
     if language is not None:
-        if language_tag(language) is None:
+        if language_tag(language) not in ISO_639_1:
             raise OptionError(
                 f"option 'language' must be an ISO 639 code such as 'fr': {language!r}",
                 "language",
