@@ -142,3 +142,37 @@ def test_a_date_with_no_utc_form_leaves_the_entry_undated(body):
     (item,) = parse_feed(body, {}, BASE)
     assert item.title == "Acme"
     assert item.published_at is None
+
+
+def test_a_page_that_advertises_its_feed_is_read_through_it(cli, feed_server, tmp_path):
+    from helpers import rss as make_rss
+    from helpers import write_config as make_config
+
+    page = (
+        "<!DOCTYPE html><html><head><title>Blog</title>"
+        '<link rel="stylesheet" href="/s.css">'
+        '<link rel="alternate" type="application/rss+xml" title="Feed" href="/blog/feed.xml">'
+        "</head><body>Acme</body></html>"
+    )
+    feed_server.serve("/blog/", page, headers={"Content-Type": "text/html; charset=utf-8"})
+    feed_server.serve(
+        "/blog/feed.xml", make_rss([{"title": "Acme ships", "link": "https://b.example/1"}])
+    )
+    config = make_config(tmp_path, [("blog", feed_server.url("/blog/"))], keywords="  - Acme\n")
+    first = cli("scan", "-c", config)
+    assert first.exit_code == 0, first.stderr
+    assert "1 new mention" in first.stdout
+    sources = cli("sources", "-c", config).stdout
+    assert f"moved permanently to {feed_server.url('/blog/feed.xml')}" in sources
+    assert cli("scan", "-c", config, "--force").exit_code == 0
+    assert feed_server.paths() == ["/blog/", "/blog/feed.xml", "/blog/feed.xml"]
+
+
+def test_a_page_without_a_feed_link_says_so(cli, feed_server, tmp_path):
+    from helpers import write_config as make_config
+
+    feed_server.serve("/p", "<html><body>Acme</body></html>", headers={"Content-Type": "text/html"})
+    config = make_config(tmp_path, [("p", feed_server.url("/p"))])
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 1
+    assert "not a feed: the server sent an HTML page that names no feed" in result.stderr

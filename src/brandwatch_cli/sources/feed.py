@@ -23,6 +23,54 @@ from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
 from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time
 
+#: The cursor holding the feed a page advertised (``<link rel="alternate" ...>``).
+DISCOVERED = "discovered_feed"
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+)
+
+
+def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
+    """An HTML page rather than a feed: by its type, or by its first tag."""
+    kind = {k.lower(): v for k, v in headers.items()}.get("content-type", "").lower()
+    if "html" in kind:
+        return True
+    head = content[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def advertised_feed(page: bytes, base: str) -> str | None:
+    """The first feed a page advertises in a ``<link rel="alternate" type="...rss+xml">`` (or
+    Atom, JSON Feed), as an absolute http(s) URL; None when it names none."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin
+
+    found: list[str] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag != "link" or found:
+                return
+            values = {k.lower(): (v or "") for k, v in attrs}
+            rels = values.get("rel", "").lower().split()
+            kind = values.get("type", "").lower().split(";")[0].strip()
+            if "alternate" in rels and kind in _FEED_TYPES and values.get("href"):
+                found.append(values["href"].strip())
+
+    parser = Links(convert_charrefs=True)
+    parser.feed(page[:MAX_PAGE_BYTES].decode("utf-8", "replace"))
+    if not found:
+        return None
+    url = urljoin(base, found[0])
+    return url if web_link(url) else None
+
+
+#: How much of a page is read for its feed links (they are in its <head>).
+MAX_PAGE_BYTES = 512 * 1024
+
 
 class FeedSource:
     """A syndication feed at a URL or a local path."""
@@ -35,9 +83,21 @@ class FeedSource:
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         assert self.config.url is not None
-        response = await ctx.fetcher.get(self.config.url, conditional=True)
+        # A page that advertised its feed: read the feed found last time directly.
+        url = ctx.cursors.get(DISCOVERED) or self.config.url
+        response = await ctx.fetcher.get(url, conditional=True)
         if response.unchanged:
             raise Unchanged
+        if url == self.config.url and looks_like_html(response.content, response.headers):
+            feed_url = advertised_feed(response.content, response.url)
+            if feed_url is None:
+                raise SourceError("not a feed: the server sent an HTML page that names no feed")
+            response = await ctx.fetcher.get(feed_url, conditional=True)
+            # Like a permanent redirect: kept, and `sources` says to put it in the config.
+            ctx.cursors[DISCOVERED] = feed_url
+            ctx.fetcher.moved[self.config.url] = feed_url
+            if response.unchanged:
+                raise Unchanged
         return await ctx.parse(parse_feed, response.content, response.headers, response.url)
 
 
