@@ -286,7 +286,8 @@ def test_per_keyword_sentiment_is_stored_reported_exported_and_rescored(cli, fee
     scores = exported()
     assert scores["Acme"] >= 0.05 and scores["Globex"] <= -0.05
     header = cli("export", "-c", config).stdout.splitlines()[0]
-    assert header.split(",")[-1] == "keyword_sentiment"
+    columns = header.split(",")
+    assert columns.index("keyword_sentiment") > columns.index("note")  # appended
     report = json.loads(cli("report", "-c", config, "--format", "json").stdout)
     by_name = {k["keyword"]: k for k in report["keywords"]}
     assert [

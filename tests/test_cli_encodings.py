@@ -73,3 +73,15 @@ def test_machine_formats_on_stdout_are_always_utf8(config, encoding):
 def test_symbols_fall_back_to_ascii_look_alikes(config):
     report = run("report", "-c", config, "--since", "3650d", encoding="ascii").stdout.decode()
     assert " -> " in report and "→" not in report
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error(config):
+    result = subprocess.run(
+        [BRANDWATCH, "mentions", "-c", str(config), "-k", b"Acm\xff"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )
+    assert result.returncode == 2
+    assert b"is not valid text (UTF-8)" in result.stderr and b"internal error" not in result.stderr

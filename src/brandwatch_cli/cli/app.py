@@ -87,6 +87,11 @@ def _root(
 def main() -> None:
     """Console-script entry point: expected errors become one line on stderr and an exit code."""
     tolerant_streams()
+    for arg in sys.argv[1:]:
+        if any("\udc80" <= char <= "\udcff" for char in arg):  # bytes the locale could not read
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            _error(f"argument {shown!r} is not valid text (UTF-8): retype it")
+            sys.exit(status_codes.USAGE_ERROR)
     try:
         code = app(standalone_mode=False)
     except BrandwatchError as exc:
