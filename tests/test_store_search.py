@@ -57,3 +57,15 @@ def test_query_pieces():
     assert fts_query('title: "a b" c') == 'title:"a b" "c"'
     assert searchable_words("C++ AND title:x") == ["C", "x"]
     assert searchable_words('"C++ developer"') == ["C", "developer"]
+
+
+def test_relevance_puts_the_best_match_first_with_what_was_found(cli, config):
+    query = "apple OR recap"  # both words in one mention, one in the other
+    piped = cli("search", query, "-c", config, "--sort", "relevance").stdout.splitlines()
+    first = piped[0].split("\t")
+    assert first[6] == "Apple event recap" and first[-1] == "[Apple] event [recap]"
+    assert piped[1].split("\t")[6] == "Acme news"
+    newest = cli("search", "apple", "-c", config).stdout.splitlines()
+    assert len(newest[0].split("\t")) == len(first) - 1  # no snippet unless ranked
+    records = cli("search", "apple", "-c", config, "--sort", "relevance", "-f", "jsonl").stdout
+    assert all("snippet" not in json.loads(line) for line in records.splitlines())

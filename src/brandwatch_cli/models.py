@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, NotRequired, Required, TypedDict
 
 from brandwatch_cli import __version__
 
@@ -364,6 +364,8 @@ class MentionRow(TypedDict):
     keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
     domain: str | None  # who published it: the link's host without www.
     source_language: str | None  # the language the source declared, if any
+    #: ``search --sort relevance`` only: the text around the words found (not exported).
+    snippet: NotRequired[str]
 
 
 @dataclass(frozen=True)

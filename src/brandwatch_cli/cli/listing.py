@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -124,6 +125,11 @@ def export(
     typer.echo(f"Wrote {count} mentions to {output}", err=True)
 
 
+class SearchOrder(StrEnum):
+    newest = "newest"
+    relevance = "relevance"
+
+
 def search(
     query: Annotated[
         str,
@@ -144,6 +150,14 @@ def search(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
     ] = 50,
+    sort: Annotated[
+        SearchOrder,
+        typer.Option(
+            "--sort",
+            help="newest first, or relevance: best match first, with the text around the words"
+            " found (in the table; CSV and JSONL keep the export's columns).",
+        ),
+    ] = SearchOrder.newest,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -164,7 +178,10 @@ def search(
         chosen = selection(
             cfg, store, since, until, keyword, source, sentiment, status, search=query
         )
-        hits = iter(store.iter_mentions(chosen, limit))
+        ranked = sort is SearchOrder.relevance
+        hits = iter(
+            store.search_hits(chosen, limit) if ranked else store.iter_mentions(chosen, limit)
+        )
         try:
             first = next(hits, None)  # FTS5 refuses a bad query at the first step
         except StoreError as exc:  # the query, not the database: SQLite's FTS5 refused it

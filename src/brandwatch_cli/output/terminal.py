@@ -178,6 +178,7 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
                 row["title"],
                 row["url"] or "",
                 row["status"],
+                *([row["snippet"]] if "snippet" in row else []),
             )
             out.file.write("\t".join(one_line(f) for f in fields) + "\n")
             count += 1
@@ -189,6 +190,9 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
         title = safe(row["title"] or row["text"][:120] or "(no title)")
         if row["url"] and str(row["url"]).startswith(("http://", "https://")):
             title.stylize(Style(link=row["url"]))
+        if "snippet" in row:  # a search by relevance: what was found, and around it
+            title.append("\n")
+            title.append(safe(row["snippet"]).plain, style="dim")
         table.add_row(
             str(row["id"]),
             stored_when(row["published_at"] or row["fetched_at"]),

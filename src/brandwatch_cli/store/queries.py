@@ -20,7 +20,7 @@ from brandwatch_cli.models import (
     StatusChange,
 )
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import marks, where
+from brandwatch_cli.store.filters import fts_query, marks, where
 from brandwatch_cli.store.stories import StoriesMixin
 
 _SELECT_MENTION = """
@@ -63,6 +63,31 @@ class QueriesMixin(StoriesMixin):
             params.append(limit)
         for row in self._rows(sql, params):
             yield _mention(row)
+
+    def search_hits(
+        self, selection: MentionFilter, limit: int | None = None
+    ) -> Iterator[MentionRow]:
+        """The mentions ``selection.search`` finds, best match first (FTS5's bm25, then the
+        newest), each with a ``snippet`` of its text around the words found ("[word]").
+        Streamed from the database."""
+        assert selection.search, "a search to rank by"
+        clause, params = where(selection)
+        select = _SELECT_MENTION.replace(
+            "    FROM mentions m\n",
+            "    , snippet(mentions_fts, -1, '[', ']', '…', 16)"
+            " FROM mentions m JOIN mentions_fts ON mentions_fts.rowid = m.id\n",
+        )
+        match = "mentions_fts MATCH ?"
+        clause = f"{clause} AND {match}" if clause else f"WHERE {match}"
+        sql = f"{select} {clause} ORDER BY bm25(mentions_fts), m.mentioned_at DESC, m.id DESC"
+        params = [*params, fts_query(selection.search)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self._rows(sql, params):
+            mention = _mention(row[:-1])
+            mention["snippet"] = row[-1]
+            yield mention
 
     def most_negative(self, selection: MentionFilter, limit: int = 10) -> list[MentionRow]:
         """The mentions to answer first: negative about one of their keywords (one of the
