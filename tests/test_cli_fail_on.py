@@ -42,3 +42,27 @@ def test_each_spike_kind_fires_only_when_named():
     assert fired([FailOn.source_errors], [volume], ["source 'x' failed"]) == [
         "error: source 'x' failed"
     ]
+
+
+def test_a_quiet_scan_says_once_a_day_that_a_source_has_been_failing(cli, feed_server, tmp_path):
+    import sqlite3
+
+    feed_server.serve("/f.xml", rss([{"title": "Acme", "link": "https://n.example/1"}]))
+    config = write_config(
+        tmp_path,
+        [("news", feed_server.url("/f.xml")), ("gone", feed_server.url("/gone"))],
+        keywords="  - Acme\n",
+    )
+    for _ in range(2):
+        cli("scan", "-c", config, "-q")
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:  # as if that was two days ago
+        conn.execute(
+            "UPDATE scan_sources SET finished_at = '2026-01-01T00:00:00+00:00'"
+            " WHERE source = 'gone'"
+        )
+    backing_off = cli("scan", "-c", config, "-q")
+    assert backing_off.exit_code == 0  # skipped while it backs off: not an error by itself
+    (line,) = backing_off.stderr.splitlines()
+    assert line.startswith("error: source 'gone' has been failing since 2026-01-01 00:00 UTC:")
+    assert "404" in line
+    assert cli("scan", "-c", config, "-q").stderr == ""  # said today already

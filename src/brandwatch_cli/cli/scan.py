@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +25,9 @@ from brandwatch_cli.cli.common import (
 from brandwatch_cli.cli.options import ConfigOption, DbOption, FailOnOption, QuietOption, WaitOption
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.output import plain as plaintext
+
+#: How long a source fails before a quiet scan says so (once per this period).
+FAILING_TOO_LONG = timedelta(days=1)
 
 
 def scan(
@@ -78,6 +82,9 @@ def scan(
                         on_source_done=advance,
                     )
                 spikes = _spikes(store, cfg) if notify or fail_on else []
+                # Quiet (cron), a source backing off says nothing at each scan: once a day,
+                # one that has been failing for a day says so.
+                long_failures = store.long_failures(utc_now(), FAILING_TOO_LONG) if quiet else []
                 delivered = _notify_spikes(store, cfg, spikes) if notify else True
         except KeyboardInterrupt:
             raise Interrupted(
@@ -95,6 +102,14 @@ def scan(
     if not quiet:
         for outcome in result.held_back:
             error_line(plaintext.problem_line(outcome.source, outcome.status, outcome.error))
+    failed_now = {o.source for o in result.failed}
+    for row in long_failures:
+        if row["source"] not in failed_now:  # a failure of this scan is said above
+            error_line(
+                f"error: source '{row['source']}' has been failing since"
+                f" {(row['failing_since'] or '')[:16].replace('T', ' ')} UTC:"
+                f" {row['last_error'] or 'no answer'}"
+            )
     # A source backing off after failures is still a source in trouble (rate limits are not).
     troubled = [line.removeprefix("error: ") for line in failures] + [
         f"source '{o.source}' {o.error}" for o in result.held_back if o.held_by == FAILED

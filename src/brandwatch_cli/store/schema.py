@@ -397,6 +397,13 @@ def m008_status_history(db: Database) -> None:
     )
 
 
+@migrations()
+def m009_failure_reports(db: Database) -> None:
+    """When a quiet scan last said that a source has been failing for a day (issue: cron and
+    alerts): ``--quiet`` says it once a day, not at every scan, and never not at all."""
+    db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:

@@ -195,6 +195,32 @@ class StatsMixin(StoreBase):
         value = next(self._rows("SELECT min(started_at) FROM scans"))[0]
         return datetime.fromisoformat(value) if value else None
 
+    def long_failures(self, now: datetime, after: timedelta) -> list[SourceProblemRow]:
+        """Sources failing for longer than ``after`` (since they last worked, or since their
+        first failure) that no scan has reported in the last ``after``; those returned are
+        marked reported now. For cron: said once a day, loud enough, never every hour."""
+        cutoff = iso(now - after) or ""
+        with self._writing("record failure reports"):
+            rows = [
+                row
+                for row in self.source_problems()
+                if row["status"] == "failed"
+                and row["failing_since"] is not None
+                and row["failing_since"] <= cutoff
+            ]
+            reported = dict(
+                self.db.execute(
+                    "SELECT source, failure_reported_at FROM source_state"
+                    " WHERE failure_reported_at IS NOT NULL"
+                ).fetchall()
+            )
+            due = [r for r in rows if (reported.get(r["source"]) or "") <= cutoff]
+            self.db.conn.executemany(
+                "UPDATE source_state SET failure_reported_at = ? WHERE source = ?",
+                [(iso(now), r["source"]) for r in due],
+            )
+        return due
+
     def source_problems(self) -> list[SourceProblemRow]:
         """Sources whose last attempt failed, was rate limited, or that are backing off; with
         when each started failing (its first failed scan since it last worked)."""
