@@ -250,7 +250,7 @@ class Matcher:
             for span in occurrences.found.get(key, ()):
                 number, start, stop = span
                 folded = occurrences.folded[number]
-                if not _whole_word(folded, start, stop, entry.prefix):
+                if not whole_word(folded, start, stop, entry.prefix):
                     continue
                 if entry.cased is not None:
                     cased = occurrences.cased(number)
@@ -344,7 +344,7 @@ def _context_term(word: str) -> Term:
     return Term(words, prefix=prefix, quoted=len(words) > 1)
 
 
-def _whole_word(text: str, start: int, stop: int, prefix: bool) -> bool:
+def whole_word(text: str, start: int, stop: int, prefix: bool) -> bool:
     """Whether ``text[start:stop]`` is not glued to a word character (a prefix may run on)."""
     if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
         return False

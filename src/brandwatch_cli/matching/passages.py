@@ -26,8 +26,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from brandwatch_cli.matching.matcher import whole_word
 from brandwatch_cli.models import KeywordMatch
-from brandwatch_cli.text import fold, is_word_char
+from brandwatch_cli.text import fold
 
 #: Posts up to this many words are read as a whole.
 SHORT_POST_WORDS = 60
@@ -237,18 +238,10 @@ class _TermFinder:
             start = folded.find(form)
             while start >= 0:
                 stop = start + len(form)
-                if _whole_word(folded, start, stop, prefix):
+                if whole_word(folded, start, stop, prefix):
                     return True
                 start = folded.find(form, start + 1)
         return False
-
-
-def _whole_word(text: str, start: int, stop: int, prefix: bool) -> bool:
-    if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
-        return False
-    if prefix:
-        return True
-    return not (stop < len(text) and is_word_char(text[stop]) and is_word_char(text[stop - 1]))
 
 
 @lru_cache(maxsize=1024)
