@@ -152,14 +152,21 @@ def _notify(check: Checker, document: YamlMap) -> tuple[str, ...]:
     return urls
 
 
+def _block(check: Checker, document: YamlMap, key: str, keys: tuple[str, ...]) -> YamlMap | None:
+    """The nested mapping under ``key`` (None when absent), its keys checked."""
+    value = document.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, YamlMap):
+        raise check.fail(document.key_lines[key], f"'{key}' must be a mapping ({', '.join(keys)})")
+    check.keys(value, keys, f"'{key}'")
+    return value
+
+
 def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
-    value = document.get("alerts")
+    value = _block(check, document, "alerts", ALERT_KEYS)
     if value is None:
         return SpikeRule()
-    line = document.key_lines["alerts"]
-    if not isinstance(value, YamlMap):
-        raise check.fail(line, "'alerts' must be a mapping (window, baseline, k, min_count)")
-    check.keys(value, ALERT_KEYS, "'alerts'")
     lines = value.key_lines
     rule = SpikeRule()
     if "window" in value:
@@ -178,14 +185,8 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
 
 
 def _retention(check: Checker, document: YamlMap) -> Retention:
-    value = document.get("retention")
-    if value is None:
-        return Retention()
-    line = document.key_lines["retention"]
-    if not isinstance(value, YamlMap):
-        raise check.fail(line, "'retention' must be a mapping (entries_days)")
-    check.keys(value, RETENTION_KEYS, "'retention'")
-    if "entries_days" not in value:
+    value = _block(check, document, "retention", RETENTION_KEYS)
+    if value is None or "entries_days" not in value:
         return Retention()
     days = value["entries_days"]
     where = value.key_lines["entries_days"]
