@@ -19,7 +19,7 @@ def test_a_failed_source_fires_with_one_error_line_in_scan_and_digest(cli, feed_
     digest = cli("digest", "-c", config, "-q", "--since", "24h", "--fail-on", "source-errors")
     assert digest.exit_code == 5
     (line,) = digest.stderr.splitlines()
-    assert line.startswith("error: source 'gone' failed since ") and "404" in line
+    assert line.startswith("error: source 'gone' has been failing since ") and "404" in line
     quiet = cli("digest", "-c", config, "-q", "--since", "24h")
     assert quiet.exit_code == 0 and quiet.stderr == ""  # without --fail-on nothing fired
 

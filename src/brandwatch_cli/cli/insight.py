@@ -34,6 +34,7 @@ from brandwatch_cli.cli.options import (
     WaitOption,
 )
 from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.output import plain as plaintext
 
 if TYPE_CHECKING:  # imported when drawn: a report without --chart never loads them
     from brandwatch_cli.insight.report import Report
@@ -160,11 +161,7 @@ def digest(
             store, start, keywords=[k.name for k in cfg.keywords], rule=cfg.alerts, now=now
         )
         data = run.digest
-        troubled = [
-            f"source '{p['source']}' {p['status'] or 'failing'}"
-            f" since {p['last_success'] or 'its first try'}: {p['last_error'] or 'no answer'}"
-            for p in data.problems
-        ]
+        troubled = [plaintext.failing_line(p) for p in data.problems]
         alarms = fired(fail_on, data.alerts, troubled)
         for line in alarms:
             error_line(line)

@@ -105,11 +105,7 @@ def scan(
     failed_now = {o.source for o in result.failed}
     for row in long_failures:
         if row["source"] not in failed_now:  # a failure of this scan is said above
-            error_line(
-                f"error: source '{row['source']}' has been failing since"
-                f" {(row['failing_since'] or '')[:16].replace('T', ' ')} UTC:"
-                f" {row['last_error'] or 'no answer'}"
-            )
+            error_line(f"error: {plaintext.failing_line(row)}")
     # A source backing off after failures is still a source in trouble (rate limits are not).
     troubled = [line.removeprefix("error: ") for line in failures] + [
         f"source '{o.source}' {o.error}" for o in result.held_back if o.held_by == FAILED

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from brandwatch_cli.models import MentionRow
+from brandwatch_cli.models import MentionRow, SourceProblemRow
 from brandwatch_cli.text import one_line, strip_controls
 
 if TYPE_CHECKING:
@@ -39,6 +39,20 @@ def problem_line(source: str, status: str, error: str | None) -> str:
     """One stderr line per source that failed (an error) or was held back (a warning)."""
     level = "error" if status == "failed" else "warning"
     return strip_controls(f"{level}: source '{source}' {status}: {error}")
+
+
+def failing_line(row: SourceProblemRow) -> str:
+    """A source in trouble, for cron's ``error:`` lines: ``source 'gone' has been failing since
+    2026-11-20 08:00 UTC: HTTP 404 Not Found`` (or its status, without a failed scan on
+    record: ``source 'api' rate limited: …``)."""
+    error = row["last_error"] or "no answer"
+    since = row["failing_since"]
+    if since:
+        when = since[:16].replace("T", " ")
+        return strip_controls(
+            f"source '{row['source']}' has been failing since {when} UTC: {error}"
+        )
+    return strip_controls(f"source '{row['source']}' {row['status'] or 'failing'}: {error}")
 
 
 def changes_line(changes: KeywordChanges) -> str:
