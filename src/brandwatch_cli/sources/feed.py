@@ -36,10 +36,13 @@ _FEED_TYPES = (
 def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
     """An HTML page rather than a feed: by its type, or by its first tag."""
     kind = {k.lower(): v for k, v in headers.items()}.get("content-type", "").lower()
-    if "html" in kind:
-        return True
-    head = content[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+    return "html" in kind or _head(content).startswith((b"<!doctype html", b"<html"))
+
+
+def _head(content: bytes) -> bytes:
+    """The start of a document, byte order mark and blanks aside, lower-cased: enough to tell
+    an HTML page from a feed."""
+    return content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
 
 
 def advertised_feed(page: bytes, base: str) -> str | None:
@@ -157,7 +160,7 @@ def _check_is_feed(parsed: Any, content: bytes) -> None:
         if xml_error:
             raise SourceError(f"malformed feed, no entry could be read ({xml_error})")
         return
-    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = _head(content)
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         raise SourceError("not a feed: the server sent an HTML page")
     if xml_error:
