@@ -393,12 +393,9 @@ class Fetcher:
                     raise _too_big(self.max_bytes)
                 chunks.append(decoder.feed(raw))
             chunks.append(decoder.finish())
-        except TooLarge:
+        except TooLarge:  # some layer passed the cap; the raw bytes are counted above
             raise _too_big(self.max_bytes) from None
-        content = b"".join(chunks)
-        if len(content) > self.max_bytes:
-            raise _too_big(self.max_bytes)
-        return content
+        return b"".join(chunks)
 
     def _read_file(self, url: str) -> Response:
         path = local_path(url, self.base_dir)
