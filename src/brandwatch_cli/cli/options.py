@@ -52,7 +52,12 @@ ConfigOption = Annotated[
     ),
 ]
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="Database file, overriding the config's 'database'.")
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Database file, overriding the config's 'database'.",
+        readable=False,  # the store says why it cannot read it, with the same exit code (3)
+    ),
 ]
 SinceOption = Annotated[
     str | None,
