@@ -61,7 +61,7 @@ def test_new_mentions_start_new_and_can_be_marked(cli, scanned):
     assert len(listing(cli, scanned, "--status", "new")) == 2
     others = [r["id"] for r in rows if r["id"] != refund]
     typo = cli("mark", str(others[0]), "99999", "--status", "todo", "-c", scanned)
-    assert typo.exit_code == 1 and "no mention with id 99999; nothing was marked" in typo.stderr
+    assert typo.exit_code == 2 and "no mention with id 99999; nothing was marked" in typo.stderr
     assert listing(cli, scanned, "--status", "todo") == []  # all or nothing
     twice = cli("mark", str(others[0]), str(others[0]), "--status", "todo", "-c", scanned)
     assert "Marked 1 mention todo" in twice.stderr
