@@ -414,7 +414,7 @@ class TrendRow(TypedDict):
     them, each mention once."""
 
     keyword: str | None
-    start: str  # the bucket's calendar start in UTC, ``YYYY-MM-DDTHH:MM:SS``
+    start: str  # the bucket's first instant (its zone's calendar) in UTC, ``YYYY-MM-DDTHH:MM:SS``
     mentions: int
     negative: int | None
 
