@@ -321,6 +321,7 @@ TOP_KEYS = {
     "period",
     "previous_period",
     "bucket",
+    "timezone",
     "total",
     "keywords",
     "trend",

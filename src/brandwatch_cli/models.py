@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NotRequired, Required, TypedDict
@@ -156,6 +156,8 @@ class Config:
     notify_timeout: float = 15.0
     alerts: SpikeRule = field(default_factory=SpikeRule)
     retention: Retention = field(default_factory=Retention)
+    #: Whose calendar periods and trends follow, and whose clocks times are shown on.
+    timezone: tzinfo = UTC
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""
@@ -412,7 +414,7 @@ class TrendRow(TypedDict):
     them, each mention once."""
 
     keyword: str | None
-    start: str  # the bucket's calendar start in UTC, ``YYYY-MM-DDTHH:MM:SS``
+    start: str  # the bucket's first instant (its zone's calendar) in UTC, ``YYYY-MM-DDTHH:MM:SS``
     mentions: int
     negative: int | None
 

@@ -64,7 +64,15 @@ SinceOption = Annotated[
     typer.Option(
         "--since",
         help="Start of the period: 30m (m is minutes), 24h, 7d, 2w, 3mo, 1y, today, yesterday,"
-        " a month (2026-11) or an ISO date.",
+        " a month (2026-11) or an ISO date; days and months start at midnight in --tz.",
+    ),
+]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone of the dates you type and the times shown, an IANA name such as"
+        " Europe/Paris [default: $BRANDWATCH_TZ, else the config's 'timezone', else UTC].",
     ),
 ]
 UntilOption = Annotated[

@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe, stop_on_sigterm, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption, WaitOption
+from brandwatch_cli.cli.common import (
+    load,
+    quiet_broken_pipe,
+    stop_on_sigterm,
+    time_zone,
+    utc_now,
+)
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption, WaitOption
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.output import plain as plaintext
 
@@ -67,15 +73,18 @@ def prune(
     db: DbOption = None,
     dry_run: DryRunOption = False,
     wait: WaitOption = 10.0,
+    tz: TzOption = None,
 ) -> None:
     """Delete mentions published, and entries fetched, before a date; with --keyword, only
     that keyword's mentions (a mention naming other keywords too only loses that one)."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.store import MentionStore
+    from brandwatch_cli.times import local_text
 
     cfg, db_path = load(config, db)
-    moment = parse_moment(before, utc_now(), "--before")
+    zone = time_zone(cfg, tz)
+    moment = parse_moment(before, utc_now(), "--before", zone)
     with (
         exclusive(lock_file(db_path, "scan"), "scan or prune", wait),
         MentionStore.open(db_path, create=False) as store,
@@ -92,7 +101,7 @@ def prune(
     else:
         what += f" and {_count(entries, 'entry', 'entries')}"
     with quiet_broken_pipe():
-        typer.echo(f"{verb} {what} from before {moment:%Y-%m-%d %H:%M} UTC")
+        typer.echo(f"{verb} {what} from before {local_text(moment, zone, zone_label=True)}")
 
 
 def _keyword_names(

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, time_zone, utc_now
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import SourceHealthRow
 from brandwatch_cli.output import plain as plaintext
@@ -48,6 +48,7 @@ def sources(
     fmt: Annotated[
         SourcesFormat, typer.Option("--format", "-f", help="table (for people) or json.")
     ] = SourcesFormat.table,
+    tz: TzOption = None,
 ) -> None:
     """Health of each configured source: last attempt and success, status or last error,
     consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
@@ -56,6 +57,7 @@ def sources(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
+    zone = time_zone(cfg, tz)
     health: dict[str, SourceHealthRow] = {}
     kept = (0, 0)
     if db_path.exists():  # before the first scan: the configured sources, never tried
@@ -76,7 +78,7 @@ def sources(
 
     with quiet_broken_pipe():
         out = render.console()
-        render.sources(cfg.sources, health, out)
+        render.sources(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
         for name, sentence in advised.items():
             if sentence:  # whole, never cut to the table's width: the URL is what to paste

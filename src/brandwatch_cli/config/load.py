@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -28,6 +28,7 @@ from brandwatch_cli.models import (
     SourceConfig,
     SpikeRule,
 )
+from brandwatch_cli.times import zone
 
 CONFIG_ENV = "BRANDWATCH_CONFIG"
 DEFAULT_CONFIG = Path("brandwatch.yaml")
@@ -55,6 +56,7 @@ TOP_KEYS = (
     "notify_timeout",
     "alerts",
     "retention",
+    "timezone",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
 RETENTION_KEYS = ("entries_days",)
@@ -115,6 +117,7 @@ def load_config(path: Path) -> Config:
         concurrency=check.integer(
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
+        timezone=_timezone(check, document),
     )
 
 
@@ -191,6 +194,17 @@ def _retention(check: Checker, document: YamlMap) -> Retention:
     days = value["entries_days"]
     where = value.key_lines["entries_days"]
     return Retention(entries_days=check.integer(days, where, "'entries_days'", 0, 3650))
+
+
+def _timezone(check: Checker, document: YamlMap) -> tzinfo:
+    """``timezone: Europe/Paris``: an IANA zone name (UTC when absent)."""
+    if "timezone" not in document:
+        return UTC
+    line = document.key_lines["timezone"]
+    try:
+        return zone(check.string(document["timezone"], line, "'timezone'"))
+    except ValueError as exc:
+        raise check.fail(line, f"'timezone': {exc}") from None
 
 
 def _duration(check: Checker, value: Any, line: int) -> timedelta:

@@ -8,10 +8,12 @@ imports this module, so what only the digest or an alert needs is imported when 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from brandwatch_cli.models import MentionRow, SourceProblemRow
 from brandwatch_cli.text import one_line, strip_controls
+from brandwatch_cli.times import local_text
 
 if TYPE_CHECKING:
     from brandwatch_cli.insight.digest import Digest
@@ -41,17 +43,18 @@ def problem_line(source: str, status: str, error: str | None) -> str:
     return strip_controls(f"{level}: source '{source}' {status}: {error}")
 
 
-def failing_line(row: SourceProblemRow) -> str:
+def failing_line(row: SourceProblemRow, tz: tzinfo = UTC) -> str:
     """A source in trouble, for cron's ``error:`` lines: ``source 'gone' has been failing since
-    2026-11-20 08:00 UTC: HTTP 404 Not Found`` (or its status, without a failed scan on
-    record: ``source 'api' rate limited: …``)."""
+    2026-11-20 08:00 UTC: HTTP 404 Not Found`` (on ``tz``'s clocks, named; or its status,
+    without a failed scan on record: ``source 'api' rate limited: …``)."""
     error = row["last_error"] or "no answer"
     since = row["failing_since"]
     if since:
-        when = since[:16].replace("T", " ")
-        return strip_controls(
-            f"source '{row['source']}' has been failing since {when} UTC: {error}"
-        )
+        try:
+            when = local_text(datetime.fromisoformat(since), tz, zone_label=True)
+        except ValueError:
+            when = f"{since[:16].replace('T', ' ')} UTC"
+        return strip_controls(f"source '{row['source']}' has been failing since {when}: {error}")
     return strip_controls(f"source '{row['source']}' {row['status'] or 'failing'}: {error}")
 
 
@@ -162,7 +165,7 @@ def digest_text(digest: Digest) -> str:
         lines += [
             "",
             *_heading("Source problems"),
-            table(w.PROBLEM_COLUMNS, w.problem_cells(digest.problems), ("failures",)),
+            table(w.PROBLEM_COLUMNS, w.problem_cells(digest.problems, digest.tz), ("failures",)),
         ]
     return "\n".join(lines) + "\n"
 

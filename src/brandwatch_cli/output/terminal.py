@@ -14,6 +14,7 @@ import errno
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
 from rich import box
@@ -115,7 +116,10 @@ def scan_summary(result: ScanResult, out: Console) -> None:
 
 
 def sources(
-    configured: Sequence[SourceConfig], health: Mapping[str, Mapping[str, Any]], out: Console
+    configured: Sequence[SourceConfig],
+    health: Mapping[str, Mapping[str, Any]],
+    out: Console,
+    tz: tzinfo = UTC,
 ) -> None:
     """One row per configured source; sources no longer configured but with mentions follow."""
     table = _table("Sources")
@@ -151,10 +155,10 @@ def sources(
             safe(name),
             kinds.get(name, row.get("type") or ""),
             Text(status, style=STATUS_STYLES.get(status, "")),
-            stored_when(row.get("last_attempt")),
-            stored_when(row.get("last_success")),
+            stored_when(row.get("last_attempt"), tz),
+            stored_when(row.get("last_success"), tz),
             str(row.get("failures") or 0),
-            stored_when(row.get("next_attempt")),
+            stored_when(row.get("next_attempt"), tz),
             "yes" if row.get("etag") else "",
             str(row.get("mentions") or 0),
             str(row.get("recent") or 0),
@@ -163,14 +167,15 @@ def sources(
     out.print(table)
 
 
-def mentions(rows: Iterable[MentionRow], out: Console) -> int:
-    """A table on a terminal, one tab-separated line per mention when piped. Returns the count."""
+def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
+    """A table on a terminal, one tab-separated line per mention when piped (times in ISO 8601
+    with their offset). Times are on ``tz``'s clocks. Returns the count."""
     count = 0
     if not out.is_terminal:
         for row in rows:
             fields = (
                 row["id"],
-                row["published_at"] or row["fetched_at"],
+                _iso_in(row["published_at"] or row["fetched_at"], tz),
                 row["source"],
                 row["keywords"],
                 f"{row['sentiment']:+.3f}",
@@ -195,7 +200,7 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
             title.append(safe(row["snippet"]).plain, style="dim")
         table.add_row(
             str(row["id"]),
-            stored_when(row["published_at"] or row["fetched_at"]),
+            stored_when(row["published_at"] or row["fetched_at"], tz),
             safe(row["source"]),
             safe(row["keywords"]),
             _sentiment(row["sentiment"], row["sentiment_label"]),
@@ -206,6 +211,15 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
     if count:
         out.print(table)
     return count
+
+
+def _iso_in(value: object, tz: tzinfo) -> str:
+    """A stored ISO 8601 time as ISO 8601 on ``tz``'s clocks, with its offset."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.astimezone(tz).isoformat(timespec="seconds") if moment.tzinfo else str(value)
 
 
 # The report -------------------------------------------------------------------------------
@@ -221,8 +235,8 @@ def render_report(report: Report, out: Console) -> None:
 
 
 def _headline(report: Report, out: Console) -> None:
-    out.print(Text(f"Brand mentions, {period_text(report.period)}", style="bold"))
-    out.print(Text(f"Compared with {period_text(report.previous)}", style="dim"))
+    out.print(Text(f"Brand mentions, {period_text(report.period, report.tz)}", style="bold"))
+    out.print(Text(f"Compared with {period_text(report.previous, report.tz)}", style="dim"))
     line = Text(headline(report.total, report.previous_total))
     line.stylize("bold", 0, len(mentions_text(report.total.mentions)))
     out.print(line)
@@ -268,7 +282,8 @@ def _trend(report: Report, out: Console) -> None:
         return
     first = series[0][1]
     unit = bucket_unit(report.bucket, grouped(first)[1])
-    span = f"{when(first[0].start, report.bucket)} → {when(first[-1].start, report.bucket)}"
+    tz, bucket = report.tz, report.bucket
+    span = f"{when(first[0].start, bucket, tz=tz)} → {when(first[-1].start, bucket, tz=tz)}"
     table = _table(f"Trend per {report.bucket}, {span} (one mark per {unit}, {QUIET} none)")
     for name in ("keyword", "mentions", "negative", "total", "neg.", "peak"):
         # A sparkline too wide for the terminal folds onto more lines rather than losing the
@@ -279,11 +294,13 @@ def _trend(report: Report, out: Console) -> None:
             overflow="fold" if name in ("mentions", "negative") else "ellipsis",
         )
     for name, points in series:
-        table.add_row(*_trend_row(name, points, report.bucket))
+        table.add_row(*_trend_row(name, points, report.bucket, tz))
     out.print(table)
 
 
-def _trend_row(name: str, points: Sequence[TrendPoint], bucket: str) -> list[Text | str]:
+def _trend_row(
+    name: str, points: Sequence[TrendPoint], bucket: str, tz: tzinfo
+) -> list[Text | str]:
     cells = grouped(points)[0]
     high = max((p.mentions for p in cells), default=0)
     best = peak(points)
@@ -294,7 +311,9 @@ def _trend_row(name: str, points: Sequence[TrendPoint], bucket: str) -> list[Tex
         Text(sparkline([p.negative for p in cells], high), style=NEGATIVE_STYLE),
         str(sum(p.mentions for p in points)),
         Text(str(negative), style=NEGATIVE_STYLE if negative else ""),
-        f"{when(best.start, bucket)}: {best.mentions} ({best.negative} negative)" if best else "-",
+        f"{when(best.start, bucket, tz=tz)}: {best.mentions} ({best.negative} negative)"
+        if best
+        else "-",
     ]
 
 
