@@ -5,7 +5,7 @@ should search for, and one coroutine, ``fetch``, returning the items it found. A
 one module here plus one line in ``SOURCE_TYPES``. Sources only fetch and parse: matching,
 dedupe, scoring and storage happen downstream, the same way for every type.
 
-A source signals "nothing new" by raising ``http.Unchanged``, a failure by raising
+A source signals "nothing new" by raising ``response.Unchanged``, a failure by raising
 ``SourceError`` (``RateLimited`` when the service asked us to slow down). A type whose options
 can be wrong beyond their Python type also has ``check_options`` (see ``options``), which the
 config loader calls so that a bad value is a config error, not a failed fetch.
