@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar, Protocol
 
 from brandwatch_cli.models import Item, Keyword, SourceConfig
@@ -57,8 +58,10 @@ SOURCE_TYPES: dict[str, str] = {
 }
 
 
+@cache
 def source_class(type_name: str) -> type[Source]:
-    """The class registered for ``type_name`` (KeyError if there is none)."""
+    """The class registered for ``type_name`` (KeyError if there is none); looked up once
+    per type, not twice per configured source."""
     module_name, _, class_name = SOURCE_TYPES[type_name].partition(":")
     cls: Any = getattr(importlib.import_module(module_name), class_name)
     return cls  # type: ignore[no-any-return]
