@@ -367,9 +367,14 @@ def _options(check: Checker, entry: YamlMap, spec: Mapping[str, Any], name: str)
     return options
 
 
+#: C0 and C1 controls, DEL and whitespace (``\s`` is ``str.isspace``): one search, not a Python
+#: test per character, which made the URLs a third of loading a config of 5,000 sources.
+_URL_BAD_CHAR_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\s]")
+
+
 def _url(check: Checker, value: Any, line: int, name: str) -> str:
     url = check.string(value, line, f"'url' of source {name!r}")
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 or c.isspace() for c in url.strip()):
+    if _URL_BAD_CHAR_RE.search(url.strip()):
         raise check.fail(
             line, f"'url' of source {name!r} contains a control character or a space: {url!r}"
         )

@@ -41,8 +41,8 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
-from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.options import OptionError
+from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.text import ISO_639_1, clean_text, language_tag, web_link
 from brandwatch_cli.times import as_utc, parse_iso
 
