@@ -56,6 +56,8 @@ class StoreBase:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
             db = Database(conn, execute_plugins=False)
+            # Before WAL mode and the first table, or a new database ignores it (see retention).
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
