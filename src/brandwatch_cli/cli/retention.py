@@ -119,7 +119,9 @@ def prune(
             else:
                 names = _keyword_names(keyword or (), [k.name for k in cfg.keywords], store)
                 pruned = store.prune(moment, names, dry_run=dry_run)
-            reclaimed = None if dry_run else store.reclaim_space(convert=True)
+            reclaimed = None
+            if not dry_run:
+                reclaimed = store.reclaim_space(convert=True, compact_index=pruned.mentions > 0)
     except KeyboardInterrupt:
         raise Interrupted("prune interrupted; what it removed before is gone") from None
     verb = "Would remove" if dry_run else "Removed"

@@ -269,19 +269,27 @@ class RetentionMixin(StoreBase):
 
     # -- space -------------------------------------------------------------------------------
 
-    def reclaim_space(self, *, convert: bool, wait: bool = True) -> Reclaimed:
+    def reclaim_space(
+        self, *, convert: bool, wait: bool = True, compact_index: bool = False
+    ) -> Reclaimed:
         """Give freed pages back to the file system, so the file shrinks.
 
         In incremental mode that is cheap (``incremental_vacuum`` moves the last pages into
         the free ones). Otherwise, with ``convert``, one full ``VACUUM`` rewrites the file in
         incremental mode (it needs free disk space about the database's size, for a while);
-        without, nothing moves and freed pages wait to be reused. ``wait`` lets the final
-        checkpoint wait for readers so the WAL file is emptied too (a scan does not wait).
+        without, nothing moves and freed pages wait to be reused. ``compact_index`` (and the
+        conversion) first rewrites the full-text index without its deleted rows (FTS5 only
+        marks them: after a big prune the index would keep its size). ``wait`` lets the final checkpoint wait for
+        readers so the WAL file is emptied too (a scan does not wait).
         """
         before = self._disk_size()
         converted = False
         with self._guard("give freed space back to the disk"):
-            if self._pragma("auto_vacuum") == _INCREMENTAL:
+            incremental = self._pragma("auto_vacuum") == _INCREMENTAL
+            if compact_index or (convert and not incremental):
+                with self.db.atomic():
+                    self.db.execute("INSERT INTO mentions_fts (mentions_fts) VALUES ('optimize')")
+            if incremental:
                 if self._pragma("freelist_count"):
                     # executescript steps the pragma to its end: one execute() frees one page
                     self.db.conn.executescript("PRAGMA incremental_vacuum")
