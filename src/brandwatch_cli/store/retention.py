@@ -279,8 +279,8 @@ class RetentionMixin(StoreBase):
         incremental mode (it needs free disk space about the database's size, for a while);
         without, nothing moves and freed pages wait to be reused. ``compact_index`` (and the
         conversion) first rewrites the full-text index without its deleted rows (FTS5 only
-        marks them: after a big prune the index would keep its size). ``wait`` lets the final checkpoint wait for
-        readers so the WAL file is emptied too (a scan does not wait).
+        marks them: after a big prune the index would keep its size). ``wait`` lets the final
+        checkpoint wait for readers so the WAL file is emptied too (a scan does not wait).
         """
         before = self._disk_size()
         converted = False
