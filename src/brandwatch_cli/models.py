@@ -131,10 +131,12 @@ class Spike:
 
 @dataclass(frozen=True)
 class Retention:
-    """How long fetched entries are kept for re-matching; set by the config's ``retention:``
-    block. Mentions are kept until pruned."""
+    """How long what a scan stores is kept; the config's ``retention:`` block, applied at the
+    end of each scan and by ``prune``. Mentions are kept for ever unless ``mentions_days``."""
 
     entries_days: int = 30
+    mentions_days: int | None = None
+    scan_logs_days: int = 90
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,9 @@ def scan(
                         force=force or bool(source),
                         on_source_done=advance,
                     )
+                pruned = store.apply_retention(cfg.retention, utc_now())
+                if pruned:  # a database from before incremental vacuum waits for `prune`
+                    store.reclaim_space(convert=False, wait=False)
                 spikes = _spikes(store, cfg) if notify or fail_on else []
                 # Quiet (cron), a source backing off says nothing at each scan: once a day,
                 # one that has been failing for a day says so.
@@ -104,6 +107,9 @@ def scan(
         try:
             with quiet_broken_pipe():
                 _print_summary(result)
+                if pruned:
+                    counts = (pruned.mentions, pruned.entries, pruned.scan_logs)
+                    sys.stdout.write(plaintext.retention_line(*counts) + "\n")
         except typer.Exit:
             pass  # the reader left (`| head`): the exit code still says how the scan went
     failures = [plaintext.problem_line(o.source, o.status, o.error) for o in result.failed]

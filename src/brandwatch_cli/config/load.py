@@ -59,7 +59,7 @@ TOP_KEYS = (
     "timezone",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
-RETENTION_KEYS = ("entries_days",)
+RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
 SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
 
 
@@ -188,12 +188,27 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
 
 
 def _retention(check: Checker, document: YamlMap) -> Retention:
+    """``retention:`` in days: ``entries_days`` (0 keeps none), ``mentions_days`` (null or
+    absent: mentions are kept for ever), ``scan_logs_days`` (at least a week: a source's
+    "failing since" and cron's daily failure line read the logs)."""
     value = _block(check, document, "retention", RETENTION_KEYS)
-    if value is None or "entries_days" not in value:
+    if value is None:
         return Retention()
-    days = value["entries_days"]
-    where = value.key_lines["entries_days"]
-    return Retention(entries_days=check.integer(days, where, "'entries_days'", 0, 3650))
+    lines = value.key_lines
+    rule = Retention()
+    if "entries_days" in value:
+        where = lines["entries_days"]
+        days = check.integer(value["entries_days"], where, "'entries_days'", 0, 3650)
+        rule = replace(rule, entries_days=days)
+    if value.get("mentions_days") is not None:
+        where = lines["mentions_days"]
+        days = check.integer(value["mentions_days"], where, "'mentions_days'", 1, 36500)
+        rule = replace(rule, mentions_days=days)
+    if "scan_logs_days" in value:
+        where = lines["scan_logs_days"]
+        days = check.integer(value["scan_logs_days"], where, "'scan_logs_days'", 7, 3650)
+        rule = replace(rule, scan_logs_days=days)
+    return rule
 
 
 def _timezone(check: Checker, document: YamlMap) -> tzinfo:

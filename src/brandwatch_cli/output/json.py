@@ -164,13 +164,15 @@ def sources_json(
     advice: Mapping[str, str | None],
     kept: tuple[int, int],
     entries_days: int,
+    database: tuple[int, int] = (0, 0),
 ) -> dict[str, Any]:
     """``sources --format json``: ``sources``, one object per configured source (then those
     with mentions but no longer configured): ``name``, ``type``, ``url`` (as configured, null
     when not configured), ``status``, ``last_attempt``, ``last_success``, ``next_attempt``
     (ISO 8601 UTC or null), ``failures``, ``etag`` (bool), ``mentions``, ``mentions_7d``,
     ``last_error``, ``moved_to`` (the new URL of a permanent redirect) and ``advice`` (what to
-    do, or null); ``entries``: ``count``, ``bytes`` and ``days`` kept for re-matching."""
+    do, or null); ``entries``: ``count``, ``bytes`` and ``days`` kept for re-matching;
+    ``database``: ``bytes`` (file and WAL), ``mentions``, ``bytes_per_mention`` (or null)."""
     urls = {s.name: s.url for s in configured}
     kinds = {s.name: s.type for s in configured}
     names = [s.name for s in configured] + [n for n in health if n not in kinds]
@@ -197,4 +199,39 @@ def sources_json(
             }
         )
     count, size = kept
-    return {"sources": rows, "entries": {"count": count, "bytes": size, "days": entries_days}}
+    return {
+        "sources": rows,
+        "entries": {"count": count, "bytes": size, "days": entries_days},
+        "database": _database_json(*database),
+    }
+
+
+def _database_json(size: int, mentions: int) -> dict[str, Any]:
+    per_mention = size // mentions if mentions else None
+    return {"bytes": size, "mentions": mentions, "bytes_per_mention": per_mention}
+
+
+def stats_json(
+    path: str,
+    sizes: tuple[int, int, int, int],
+    incremental: bool,
+    tables: Sequence[tuple[str, int, int]],
+) -> dict[str, Any]:
+    """``stats --format json``: ``version`` (1), ``path``, ``bytes`` (file and WAL),
+    ``file_bytes``, ``wal_bytes``, ``page_size``, ``free_bytes`` (pages inside the file that
+    later writes reuse), ``auto_vacuum`` (``incremental`` or ``none``), ``mentions``,
+    ``bytes_per_mention`` (or null), and ``tables``: ``name``, ``rows``, ``bytes`` (its
+    indexes included; an FTS index with its shadow tables), biggest first."""
+    file_bytes, wal_bytes, page_size, free_pages = sizes
+    mentions = next((rows for name, rows, _ in tables if name == "mentions"), 0)
+    return {
+        "version": 1,
+        "path": path,
+        **_database_json(file_bytes + wal_bytes, mentions),
+        "file_bytes": file_bytes,
+        "wal_bytes": wal_bytes,
+        "page_size": page_size,
+        "free_bytes": free_pages * page_size,
+        "auto_vacuum": "incremental" if incremental else "none",
+        "tables": [{"name": n, "rows": r, "bytes": b} for n, r, b in tables],
+    }

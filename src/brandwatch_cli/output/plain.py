@@ -95,6 +95,53 @@ def entries_line(count: int, size: int, days: int) -> str:
     )
 
 
+def retention_line(mentions: int, entries: int, scan_logs: int) -> str:
+    """What a scan's ``retention:`` removed at its end (said only when it removed something)."""
+    parts = [
+        (mentions, "mention", "mentions"),
+        (entries, "entry", "entries"),
+        (scan_logs, "scan-log row", "scan-log rows"),
+    ]
+    said = [f"{n:,} {one if n == 1 else many}" for n, one, many in parts if n]
+    return f"retention: removed {', '.join(said)}"
+
+
+def database_line(size: int, mentions: int) -> str:
+    """The ``sources`` line on the database: its size and bytes per mention."""
+    each = f", {size // mentions:,} bytes per mention" if mentions else ""
+    return f"database: {size_text(size)}, {mentions:,} mentions{each} (details: brandwatch stats)"
+
+
+def stats_lines(
+    path: str,
+    sizes: tuple[int, int, int, int],
+    incremental: bool,
+    tables: Sequence[tuple[str, int, int]],
+) -> list[str]:
+    """``stats`` for people: the file, its space, mentions, then rows and bytes per table
+    (``sizes``: file bytes, WAL bytes, page size, free pages)."""
+    file_bytes, wal_bytes, page_size, free_pages = sizes
+    total = file_bytes + wal_bytes
+    mentions = next((rows for name, rows, _ in tables if name == "mentions"), 0)
+    free = free_pages * page_size
+    vacuum = (
+        "incremental (prunes and scans give freed space back to the disk)"
+        if incremental
+        else "none yet (the next `brandwatch prune` converts the file, once, so it shrinks)"
+    )
+    per_mention = f" ({total // mentions:,} bytes per mention)" if mentions else ""
+    lines = [
+        f"database  {path}",
+        f"size      {size_text(total)} (file {size_text(file_bytes)},"
+        f" WAL {size_text(wal_bytes)}); {size_text(free)} free inside",
+        f"vacuum    {vacuum}",
+        f"mentions  {mentions:,}{per_mention}",
+        "",
+    ]
+    rows = [(name, f"{count:,}", size_text(size)) for name, count, size in tables]
+    return [*lines, table(("table", "rows", "size"), rows, right=("rows", "size"))]
+
+
 SUMMARY_COLUMNS = ("source", "status", "entries", "matched", "new", "time", "error")
 
 

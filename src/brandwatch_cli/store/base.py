@@ -56,6 +56,10 @@ class StoreBase:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
             db = Database(conn, execute_plugins=False)
+            if not db.execute("PRAGMA page_count").fetchone()[0]:  # a new, empty file
+                # before WAL mode and the first table, or it is ignored (see store.retention);
+                # never on an existing file: setting it writes, even when unchanged
+                db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
