@@ -63,13 +63,18 @@ def plan(
     *,
     gap: int = 3,
     edge: int = 1,
+    headers_wrap: bool = True,
 ) -> Plan:
     """The columns that fit in ``width`` and their widths. ``cells[r][c]``: the width of row
-    ``r``'s value in column ``c`` (its widest line)."""
+    ``r``'s value in column ``c`` (its widest line); ``headers_wrap``: a header may take more
+    lines than one (Rich), else a column is never narrower than its header (plain text)."""
     natural = [
         max([len(column.header), *(row[i] for row in cells)]) for i, column in enumerate(columns)
     ]
-    words = [max(len(w) for w in (c.header.split() or [""])) for c in columns]
+    words = [
+        max(len(w) for w in (c.header.split() or [""])) if headers_wrap else len(c.header)
+        for c in columns
+    ]
     content = [max([words[i], *(row[i] for row in cells)]) for i in range(len(columns))]
 
     def need(i: int) -> int:
