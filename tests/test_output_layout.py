@@ -4,6 +4,7 @@ first, sparklines never cut; through the real entry point, on long real-world na
 from __future__ import annotations
 
 import fcntl
+import json
 import math
 import os
 import pty
@@ -217,3 +218,12 @@ def test_the_digest_for_mail_and_files_never_breaks_a_line(cli, scanned):
     out = cli("digest", "-c", scanned, "--since", "30d").stdout  # piped, no COLUMNS
     assert any(len(line) > 80 for line in out.splitlines())  # a whole title line
     assert "neutral" in out and "average" in out  # every keyword column
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_show_on_a_terminal_keeps_keyword_names_whole(cli, scanned, width):
+    listed = cli("mentions", "-c", scanned, "-k", KEYWORDS[0], "-n", "1", "--format", "jsonl")
+    mention_id = json.loads(listed.stdout)["id"]
+    out = terminal(width, "show", mention_id, "-c", scanned)
+    fits(out, width)
+    on_one_line(out.split("Keywords", 1)[1].split("Text", 1)[0], KEYWORDS[0])
