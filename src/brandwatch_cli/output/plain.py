@@ -12,13 +12,13 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from brandwatch_cli.models import MentionRow, SourceProblemRow
-from brandwatch_cli.output.layout import Column, plan
 from brandwatch_cli.text import one_line, strip_controls
 from brandwatch_cli.times import local_text
 
 if TYPE_CHECKING:
     from brandwatch_cli.insight.digest import Digest
     from brandwatch_cli.models import KeywordChanges, ScanResult, Spike
+    from brandwatch_cli.output.layout import Column
 
 
 def table(
@@ -48,6 +48,8 @@ def table(
 
 def _fitted(columns: Sequence[Column], cells: list[list[str]], width: int) -> str:
     import textwrap
+
+    from brandwatch_cli.output.layout import plan
 
     chosen = plan(
         columns, [[len(c) for c in row] for row in cells], width, gap=2, edge=-2, headers_wrap=False
@@ -187,25 +189,30 @@ def spike_line(spike: Spike) -> str:
 # The digest -------------------------------------------------------------------------------
 
 
-#: The digest's tables at a given width; dropped when short of width, first to last: neutral,
-#: positive, average, change, share of voice, negative; next attempt, failures.
-DIGEST_KEYWORDS = (
-    Column("keyword", "name"),
-    Column("new", right=True),
-    Column("change", drop=4, right=True),
-    Column("share of voice", drop=5, right=True),
-    Column("positive", drop=2, right=True),
-    Column("neutral", drop=1, right=True),
-    Column("negative", drop=6, right=True),
-    Column("average", drop=3, right=True),
-)
-DIGEST_PROBLEMS = (
-    Column("source", "name"),
-    Column("status"),
-    Column("failures", drop=2, right=True),
-    Column("next attempt", drop=1),
-    Column("last error", "text"),
-)
+def digest_layouts() -> tuple[tuple[Column, ...], tuple[Column, ...]]:
+    """The digest's keyword and source-problem tables at a given width; dropped when short of
+    width, first to last: neutral, positive, average, change, share of voice, negative; next
+    attempt, failures. (A function: a scan, which imports this module, never needs them.)"""
+    from brandwatch_cli.output.layout import Column
+
+    keywords = (
+        Column("keyword", "name"),
+        Column("new", right=True),
+        Column("change", drop=4, right=True),
+        Column("share of voice", drop=5, right=True),
+        Column("positive", drop=2, right=True),
+        Column("neutral", drop=1, right=True),
+        Column("negative", drop=6, right=True),
+        Column("average", drop=3, right=True),
+    )
+    problems = (
+        Column("source", "name"),
+        Column("status"),
+        Column("failures", drop=2, right=True),
+        Column("next attempt", drop=1),
+        Column("last error", "text"),
+    )
+    return keywords, problems
 
 
 def digest_text(digest: Digest, width: int | None = None) -> str:
@@ -214,8 +221,9 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     indentation; without (mail, files, pipes), lines are never broken."""
     from brandwatch_cli.output import wording as w
 
-    keywords_fit = (DIGEST_KEYWORDS, width) if width else None
-    problems_fit = (DIGEST_PROBLEMS, width) if width else None
+    keywords_layout, problems_layout = digest_layouts()
+    keywords_fit = (keywords_layout, width) if width else None
+    problems_fit = (problems_layout, width) if width else None
 
     lines = [w.digest_title(digest), w.digest_context(digest), "", w.digest_headline(digest), ""]
     if digest.empty:
