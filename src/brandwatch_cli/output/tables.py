@@ -77,3 +77,40 @@ def _stacked(
             if column.kind == "text" and cell.plain:
                 out.print(Padding(cell, (0, 0, 0, 2)), overflow="fold")
     out.print()
+
+
+def title_least(width: int) -> int:
+    """The narrowest a title is drawn: a third of the width, from 20 to 30 characters (26 at
+    80 columns); it gets more when the other columns leave more."""
+    return min(30, max(20, width // 3))
+
+
+def mentions_layout(width: int) -> tuple[Column, ...]:
+    """The ``mentions`` and ``search`` columns: the title gets at least ``title_least`` and
+    whatever is left; dropped when short of width, first to last: status, keywords, date,
+    source, sentiment."""
+    return (
+        Column("id", right=True),
+        Column("date", drop=3),
+        Column("source", "name", drop=4),
+        Column("keywords", drop=2),
+        Column("sentiment", drop=5, right=True),
+        Column("status", drop=1),
+        Column("title", "text", least=title_least(width)),
+    )
+
+
+def reply_first_layout(width: int) -> tuple[Column, ...]:
+    """What to answer first: the title gets at least ``title_least``; dropped when short
+    of width, first to last: engagement, outlets, status, link, source (``brandwatch open ID``
+    opens the link)."""
+    return (
+        Column("id", right=True),
+        Column("sentiment", right=True),
+        Column("source", "name", drop=5),
+        Column("title", "text", least=title_least(width)),
+        Column("link", "text", drop=4),
+        Column("engagement", drop=1),
+        Column("outlets", drop=2, right=True),
+        Column("status", drop=3),
+    )

@@ -26,7 +26,14 @@ from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, 
 from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.output.layout import Column, table_width
-from brandwatch_cli.output.tables import Cell, cell_width, fitted, table
+from brandwatch_cli.output.tables import (
+    Cell,
+    cell_width,
+    fitted,
+    mentions_layout,
+    reply_first_layout,
+    table,
+)
 from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
@@ -239,27 +246,6 @@ def _iso_in(value: object, tz: tzinfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds") if moment.tzinfo else str(value)
 
 
-def title_least(width: int) -> int:
-    """The narrowest a title is drawn: a third of the width, from 20 to 30 characters (26 at
-    80 columns); it gets more when the other columns leave more."""
-    return min(30, max(20, width // 3))
-
-
-def mentions_layout(width: int) -> tuple[Column, ...]:
-    """The ``mentions`` and ``search`` columns: the title gets at least ``title_least`` and
-    whatever is left; dropped when short of width, first to last: status, keywords, date,
-    source, sentiment."""
-    return (
-        Column("id", right=True),
-        Column("date", drop=3),
-        Column("source", "name", drop=4),
-        Column("keywords", drop=2),
-        Column("sentiment", drop=5, right=True),
-        Column("status", drop=1),
-        Column("title", "text", least=title_least(width)),
-    )
-
-
 # The report -------------------------------------------------------------------------------
 
 
@@ -453,22 +439,6 @@ def _ranked(title: str, rows: Sequence[Ranked], people: bool, out: Console) -> N
         for r in rows
     ]
     fitted(title, RANKED_LAYOUT[: 6 if people else 5], table, out)
-
-
-def reply_first_layout(width: int) -> tuple[Column, ...]:
-    """What to answer first: the title gets at least ``title_least``; dropped when short
-    of width, first to last: engagement, outlets, status, link, source (``brandwatch open ID``
-    opens the link)."""
-    return (
-        Column("id", right=True),
-        Column("sentiment", right=True),
-        Column("source", "name", drop=5),
-        Column("title", "text", least=title_least(width)),
-        Column("link", "text", drop=4),
-        Column("engagement", drop=1),
-        Column("outlets", drop=2, right=True),
-        Column("status", drop=3),
-    )
 
 
 def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
