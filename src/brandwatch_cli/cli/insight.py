@@ -189,8 +189,9 @@ def digest(
         if output is not None:
             _write_text(output, body)
         elif not (quiet and notify):  # quiet, the digest goes only where --notify sends it
+            width = _screen_width() if fmt is DigestFormat.text else None
             with quiet_broken_pipe():
-                sys.stdout.write(body)
+                sys.stdout.write(digest_text(data, width) if width else body)
         delivered = reached = True
         if notify:
             from brandwatch_cli import notify as notifier
@@ -210,6 +211,18 @@ def digest(
         raise typer.Exit(status_codes.ALERT_FIRED)
     if not delivered:
         raise typer.Exit(status_codes.NOTIFY_FAILED)
+
+
+def _screen_width() -> int | None:
+    """The width a text digest on stdout is wrapped to: ``$COLUMNS``, else the terminal's;
+    None in a pipe or a cron mail, where lines are never broken."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _write_text(path: Path, text: str) -> None:

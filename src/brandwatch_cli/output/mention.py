@@ -32,7 +32,8 @@ import textwrap
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.table import Table
@@ -40,6 +41,7 @@ from rich.text import Text
 
 from brandwatch_cli.models import KeywordHit, MentionDetail, StatusChange, StoryCopy
 from brandwatch_cli.output.json import mention_json
+from brandwatch_cli.output.layout import Column, plan
 from brandwatch_cli.output.terminal import SENTIMENT_STYLES, safe
 from brandwatch_cli.output.wording import (
     average_text,
@@ -267,7 +269,8 @@ def render_mention_detail(detail: MentionDetail, out: Console, tz: tzinfo = UTC)
             cell.stylize(Style(link=link))
         grid.add_row(label, cell)
     out.print(Padding(grid, (1, 0, 0, 0)))
-    _section("Keywords", _keyword_table(detail) if detail.keywords else None, out)
+    keywords = _keyword_table(detail, out.width - 2) if detail.keywords else None
+    _section("Keywords", keywords, out)
     text = safe(row["text"] or "(no text)")
     _section("Text", text, out)
     _section("Copies", _table([_copy_cells(c, tz) for c in detail.copies], COPY_HEADERS), out)
@@ -281,14 +284,40 @@ def _section(title: str, body: RenderableType | None, out: Console) -> None:
     out.print(Padding(body if body is not None else Text("none", style="dim"), (0, 0, 0, 2)))
 
 
-def _keyword_table(detail: MentionDetail) -> Table:
-    table = _plain_table(KEYWORD_HEADERS)
+#: ``show``'s keyword table: the name whole, the terms wrapped, where they matched dropped
+#: first when short of width; one block per keyword when even that does not fit.
+KEYWORD_LAYOUT = (
+    Column("keyword", "name"),
+    Column("terms", "text", least=12),
+    Column("where", drop=1),
+    Column("sentiment"),
+)
+
+
+def _keyword_table(detail: MentionDetail, width: int) -> RenderableType:
+    rows: list[list[Text]] = []
     for hit in detail.keywords:
         score, label, whose = keyword_sentiment(detail, hit)
         sentiment = Text(f"{average_text(score)} {label}", style=SENTIMENT_STYLES.get(label, ""))
         if whose != "keyword":
             sentiment.append(" (the mention's)", style="dim")
-        table.add_row(safe(hit.keyword), safe(terms_text(hit)), where_text(hit), sentiment)
+        rows.append([safe(hit.keyword), safe(terms_text(hit)), Text(where_text(hit)), sentiment])
+    cells = [[cell_len(cell.plain) for cell in row] for row in rows]
+    chosen = plan(KEYWORD_LAYOUT, cells, width, gap=2, edge=-2, headers_wrap=False)
+    if chosen.stacked:
+        blocks: list[RenderableType] = []
+        for row in rows:
+            blocks.append(row[0].copy())
+            facts = Text(" · ").join(
+                Text.assemble(f"{c.header} ", row[i]) for i, c in enumerate(KEYWORD_LAYOUT) if i
+            )
+            blocks.append(Padding(facts, (0, 0, 0, 2)))
+        return Group(*blocks)
+    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, header_style="dim")
+    for i, column_width in zip(chosen.kept, chosen.widths, strict=True):
+        table.add_column(KEYWORD_LAYOUT[i].header, width=column_width, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[i] for i in chosen.kept))
     return table
 
 
