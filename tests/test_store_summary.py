@@ -87,8 +87,10 @@ def change(store: MentionStore, rng: random.Random, kind: str) -> None:
                 [(i,) for i in some[2:]],
             )
         elif kind == "rename":
-            store.db.execute("UPDATE OR IGNORE mention_keywords SET keyword = 'Hooli' WHERE keyword = ?",
-                             [rng.choice(KEYWORDS)])  # fmt: skip
+            store.db.execute(
+                "UPDATE OR IGNORE mention_keywords SET keyword = 'Hooli' WHERE keyword = ?",
+                [rng.choice(KEYWORDS)],
+            )
         elif kind == "rescore":
             run(
                 "UPDATE mentions SET sentiment = ?, sentiment_label = 'negative',"
@@ -103,8 +105,10 @@ def change(store: MentionStore, rng: random.Random, kind: str) -> None:
         elif kind == "prune":
             store.db.execute("DELETE FROM mentions WHERE mentioned_at < ?", [iso(moment(rng))])
         elif kind == "move":  # a story's face replaced by an earlier copy
-            run("UPDATE mentions SET mentioned_at = ? WHERE id = ?",
-                [(iso(moment(rng)), i) for i in some])  # fmt: skip
+            run(
+                "UPDATE mentions SET mentioned_at = ? WHERE id = ?",
+                [(iso(moment(rng)), i) for i in some],
+            )
     if kind == "mark":
         store.set_status(some, "replied", None, START)
 
