@@ -9,7 +9,7 @@ the mention's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
@@ -137,7 +137,7 @@ class PeriodView:
             if per_keyword:
                 selects.append(
                     f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM mentions m"
-                    f" JOIN mention_keywords k ON k.mention_id = m.id{join} {clause}"
+                    f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {clause}"
                     f" GROUP BY 1, 2"
                 )
                 params += join_params + clause_params
@@ -247,10 +247,6 @@ def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
     return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def view_start(bound: str) -> datetime:
-    return datetime.fromisoformat(bound)
-
-
 #: Merging summed columns (``_counts``) into a CountsRow.
 _MERGED = """sum(mentions) AS mentions, sum(positive) AS positive, sum(neutral) AS neutral,
     sum(negative) AS negative, sum(sentiment_sum) / sum(scored) AS average"""
@@ -268,71 +264,49 @@ class StatsMixin(SummaryMixin):
         self, keywords: Sequence[str], now: datetime, window: timedelta, windows: int
     ) -> dict[str, tuple[list[int], list[int]]]:
         """Per keyword, mentions and negative mentions in each of ``windows`` windows ending at
-        ``now`` (index 0 is the current window, 1 the one before, ...): the summary's quarter
-        hours that lie inside one window, the mentions of those a window boundary cuts."""
-        counts = {name: ([0] * windows, [0] * windows) for name in keywords}
-
-        def add(keyword: str, ago: int, mentions: int, negative: int | None) -> None:
-            if keyword in counts and 0 <= ago < windows:
-                volume, negatives = counts[keyword]
-                volume[ago] += mentions
-                negatives[ago] += negative or 0
-
+        ``now`` (index 0 is the current window [now - window, now), 1 the one before, ...):
+        the summary's quarter hours that lie inside one window, the mentions of those a window
+        boundary cuts. Whole seconds: the same answer both ways, to the second."""
+        now = now.astimezone(UTC).replace(microsecond=0)
         since = now - window * windows
+        counts = {name: ([0] * windows, [0] * windows) for name in keywords}
+        # The window of a moment: how many windows lie wholly between it and now.
+        ago = "CAST((CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', {}) AS INTEGER)"
+        ago += " - 1) / ? AS INTEGER)"
+        step = window.total_seconds()
         with self.period_view(MentionFilter(since=since, until=now)) as view:
-            cut = [(since, now)]
+            rows: list[tuple[str, int, int, int | None]] = []
+            raw = [(since, now)]
             if view.quarters is not None and view.quarters[0] < view.quarters[1]:
-                cut = self._whole_quarters(view.quarters, now, window, windows, add)
-                edges = [(since, view_start(view.quarters[0]))]
-                cut = [*edges, *cut, (view_start(view.quarters[1]), now)]
-            seconds = window.total_seconds()
-            for start, end in cut:
-                if start >= end:
-                    continue
-                for keyword, ago, mentions, negative in self._rows(
-                    """
-                    SELECT k.keyword, CAST((julianday(?) - julianday(m.mentioned_at)) * 86400 / ?
-                        AS INTEGER) AS ago, count(*), sum(k.sentiment_label = 'negative')
-                    FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
-                    WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
-                    GROUP BY k.keyword, ago
-                    """,
-                    [iso(now), seconds, iso(start), iso(end)],
-                ):
-                    add(keyword, ago, mentions, negative)
+                start, end = (datetime.fromisoformat(bound) for bound in view.quarters)
+                bounds = [now - window * i for i in range(windows + 1)]
+                cut = [
+                    b - timedelta(seconds=(b - start).total_seconds() % QUARTER.total_seconds())
+                    for b in bounds
+                    if start < b < end and (b - start) % QUARTER
+                ]
+                raw = [(since, start), *((q, q + QUARTER) for q in sorted(set(cut))), (end, now)]
+                rows += self._rows(
+                    f"""SELECT keyword, {ago.format("bucket")}, sum(mentions), sum(negative)
+                    FROM summary_keywords WHERE bucket >= ? AND bucket < ? AND keyword != ''
+                    AND bucket NOT IN ({marks(cut)}) GROUP BY 1, 2""",
+                    [iso(now), step, *view.quarters, *(iso(q) for q in cut)],
+                )
+            for low, high in raw:
+                if low < high:
+                    rows += self._rows(
+                        f"""SELECT k.keyword, {ago.format("m.mentioned_at")}, count(*),
+                            sum(k.sentiment_label = 'negative')
+                        FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
+                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ? GROUP BY 1, 2""",
+                        [iso(now), step, iso(low), iso(high)],
+                    )
+        for keyword, index, mentions, negative in rows:
+            if keyword in counts and 0 <= index < windows:
+                volume, negatives = counts[keyword]
+                volume[index] += mentions
+                negatives[index] += negative or 0
         return counts
-
-    def _whole_quarters(
-        self,
-        quarters: tuple[str, str],
-        now: datetime,
-        window: timedelta,
-        windows: int,
-        add: Callable[[str, int, int, int | None], None],
-    ) -> list[tuple[datetime, datetime]]:
-        """Count the summary's quarters in [quarters) that no window boundary comes near
-        (a second's margin: the SQL above computes ``ago`` in floating point); return the
-        others, for the mentions to count."""
-        bounds = [now - window * i for i in range(windows + 1)]
-        margin = timedelta(seconds=1)
-        cut: list[tuple[datetime, datetime]] = []
-        whole: dict[str, int] = {}
-        start, end = view_start(quarters[0]), view_start(quarters[1])
-        while start < end:
-            stop = start + QUARTER
-            if any(start - margin <= b <= stop + margin for b in bounds):
-                cut.append((start, stop))
-            else:
-                whole[iso(start) or ""] = int((now - (start + QUARTER / 2)) / window)
-            start = stop
-        for bucket, keyword, mentions, negative in self._rows(
-            "SELECT bucket, keyword, mentions, negative FROM summary_keywords"
-            " WHERE bucket >= ? AND bucket < ? AND keyword != ''",
-            quarters,
-        ):
-            if bucket in whole:
-                add(keyword, whole[bucket], mentions, negative)
-        return cut
 
     def monitoring_start(self) -> datetime | None:
         """When the first scan began: windows before it are not history."""

@@ -87,12 +87,12 @@ class SummaryMixin(StoreBase):
         run("DELETE FROM summary_keywords WHERE bucket IN (SELECT bucket FROM summary_dirty)")
         run(
             f"""INSERT INTO summary_keywords SELECT d.bucket, k.keyword, {counts_sql("k")}
-            FROM summary_dirty d JOIN mentions m ON {in_bucket}
-            JOIN mention_keywords k ON k.mention_id = m.id GROUP BY d.bucket, k.keyword"""
+            FROM summary_dirty d CROSS JOIN mentions m ON {in_bucket}
+            CROSS JOIN mention_keywords k ON k.mention_id = m.id GROUP BY d.bucket, k.keyword"""
         )
         run(
             f"""INSERT INTO summary_keywords SELECT d.bucket, '', {counts_sql("m")}
-            FROM summary_dirty d JOIN mentions m ON {in_bucket} WHERE {NAMED}
+            FROM summary_dirty d CROSS JOIN mentions m ON {in_bucket} WHERE {NAMED}
             GROUP BY d.bucket"""
         )
         run("CREATE TEMP TABLE IF NOT EXISTS summary_days (day TEXT PRIMARY KEY)")
@@ -109,7 +109,7 @@ class SummaryMixin(StoreBase):
         for column in ("source", "domain", "author"):
             run(
                 f"""INSERT INTO summary_names SELECT '{column}', d.day, {names_sql(column)}
-                FROM temp.summary_days d JOIN mentions m
+                FROM temp.summary_days d CROSS JOIN mentions m
                     ON m.mentioned_at >= d.day AND m.mentioned_at < {day_end}
                 WHERE m.{column} IS NOT NULL AND m.{column} != '' AND {NAMED}
                 GROUP BY d.day, m.{column}"""
