@@ -428,7 +428,7 @@ def m010_period_summary(db: Database) -> None:
     ``summary_names``: per UTC day, source, domain and author (``kind``), for the rankings.
     Only mentions naming at least one keyword count. ``scored``/``sentiment_sum`` (languages we
     score) make averages merge exactly. Triggers only mark the quarter hours a write touches
-    (``summary_dirty``); the store recomputes those from the mentions before anyone reads.
+    (``summary_dirty``); the store recomputes those from the mentions (``store.summary``).
     """
     db.execute(
         """
@@ -462,6 +462,8 @@ def m010_period_summary(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE summary_dirty (bucket TEXT PRIMARY KEY) WITHOUT ROWID")
+    #: Days whose rankings wait for a reader (a write refreshes only its quarter hours).
+    db.execute("CREATE TABLE summary_dirty_days (day TEXT PRIMARY KEY) WITHOUT ROWID")
     mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
     of_mention = f"{mark} SELECT {bucket_of('m.mentioned_at')} FROM mentions m WHERE m.id ="
     watched = (
