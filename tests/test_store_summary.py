@@ -247,9 +247,35 @@ def test_no_period_query_reads_every_mention(tmp_path, selection):
             )
         store.window_counts(KEYWORDS, START + SPAN, timedelta(days=1), 8)
         store.db.conn.set_trace_callback(None)
-        reads = [q for q in queries if q.lstrip().startswith(("SELECT", "WITH"))]
+        # The rankings' copy of the period's edges is checked as it is made, not read.
+        reads = [
+            re.sub(r"^CREATE TABLE temp\.\w+ AS ", "", q.lstrip())
+            for q in queries
+            if "FROM temp.period_" not in q
+        ]
+        reads = [q for q in reads if q.startswith(("SELECT", "WITH"))]
         assert len(reads) >= 5
         for sql in reads:
             plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
             scans = [step for step in plan if re.search(EVERY_MENTION, step)]
             assert not scans, f"{sql}\n{plan}"
+
+
+@pytest.mark.parametrize("keywords", [(), ("Globex",)])
+def test_the_reply_first_list_of_a_long_period_is_the_same_either_way(
+    tmp_path, monkeypatch, keywords
+):
+    from brandwatch_cli.store import queries
+
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(11), 600)
+        selection = MentionFilter(
+            since=START + timedelta(days=2), until=START + SPAN, keywords=keywords,
+            statuses=("new", "todo"),
+        )  # fmt: skip
+        store.set_status([1, 2, 3, 4, 5, 6], "replied", None, START)
+        sorting = store.most_negative(selection, 12)
+        monkeypatch.setattr(queries, "MANY_MENTIONS", 0)
+        walking = store.most_negative(selection, 12)
+    assert [m["id"] for m in walking] == [m["id"] for m in sorting]
+    assert len(sorting) == 12 and not {1, 2, 3, 4, 5, 6} & {m["id"] for m in walking}

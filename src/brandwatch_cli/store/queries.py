@@ -45,6 +45,10 @@ _SELECT_MENTION = """
 """
 
 
+#: Above this many mentions in its period, ``most_negative`` walks the negative keyword rows.
+MANY_MENTIONS = 20_000
+
+
 def _mention(row: tuple[Any, ...]) -> MentionRow:
     return cast(MentionRow, dict(zip(MENTION_COLUMNS, row, strict=True)))
 
@@ -97,12 +101,46 @@ class QueriesMixin(StoriesMixin):
         keywords = ""
         if selection.keywords:
             keywords = f" AND n.keyword IN ({marks(selection.keywords)})"
+        if self._mentions_in(selection) > MANY_MENTIONS:
+            return self._most_negative_overall(selection, limit)
         worst = f"""(SELECT min(n.sentiment) FROM mention_keywords n WHERE n.mention_id = m.id
             AND n.sentiment_label = 'negative'{keywords})"""
         sql = f"""{_SELECT_MENTION} {clause} {worst} IS NOT NULL
             ORDER BY {worst} ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         extra = list(selection.keywords)
         return [_mention(row) for row in self._rows(sql, [*params, *extra, *extra, limit])]
+
+    def _most_negative_overall(self, selection: MentionFilter, limit: int) -> list[MentionRow]:
+        """``most_negative`` for a period of many mentions: the negative keyword rows, most
+        negative first (``mention_keywords_negative``), until ``limit`` mentions of the
+        selection are found. A mention's first row is its most negative."""
+        clause, params = where(selection)
+        clause = f"{clause} AND" if clause else "WHERE"
+        keywords = ""
+        if selection.keywords:
+            keywords = f" AND n.keyword IN ({marks(selection.keywords)})"
+        select = _SELECT_MENTION.replace(
+            "    FROM mentions m\n",
+            " FROM mention_keywords n INDEXED BY mention_keywords_negative"
+            " CROSS JOIN mentions m ON m.id = n.mention_id\n",
+        )
+        sql = f"""{select} {clause} n.sentiment_label = 'negative'{keywords}
+            ORDER BY n.sentiment ASC, m.interactions DESC, m.mentioned_at DESC"""
+        found: dict[int, MentionRow] = {}
+        for row in self._rows(sql, [*params, *selection.keywords]):
+            found.setdefault(row[0], _mention(row))
+            if len(found) == limit:
+                break
+        return list(found.values())
+
+    def _mentions_in(self, selection: MentionFilter) -> int:
+        """How many mentions the selection's period holds (up to MANY_MENTIONS + 1), from the
+        time index alone: what tells a short period (sort its mentions) from a long one."""
+        if selection.by_fetch or selection.since is None:
+            return 0
+        clause, params = where(MentionFilter(since=selection.since, until=selection.until))
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m {clause} LIMIT ?)"
+        return int(next(self._rows(sql, [*params, MANY_MENTIONS + 1]))[0])
 
     def most_heard(self, selection: MentionFilter, limit: int = 5) -> list[MentionRow]:
         """The mentions with the most interactions (points, likes, reblogs...), then the newest."""

@@ -461,6 +461,12 @@ def m010_period_summary(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+    # The reply-first list of a long period walks the negative keyword rows, most negative
+    # first, instead of sorting every mention of the period (``most_negative``).
+    db.execute(
+        "CREATE INDEX mention_keywords_negative ON mention_keywords (sentiment)"
+        " WHERE sentiment_label = 'negative'"
+    )
     db.execute("CREATE TABLE summary_dirty (bucket TEXT PRIMARY KEY) WITHOUT ROWID")
     #: Days whose rankings wait for a reader (a write refreshes only its quarter hours).
     db.execute("CREATE TABLE summary_dirty_days (day TEXT PRIMARY KEY) WITHOUT ROWID")

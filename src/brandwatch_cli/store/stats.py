@@ -57,6 +57,9 @@ class PeriodView:
         self.quarters: tuple[str, str] | None = None  # the summary's [start, end) of buckets
         self.days: tuple[str, str] | None = None
         self.owns_transaction = False
+        self.copy: str | None = None  # see _copy
+
+    _count = 0
 
     def __enter__(self) -> PeriodView:
         store, selection = self.store, self.selection
@@ -86,6 +89,9 @@ class PeriodView:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.copy is not None:
+            with self.store._guard("read mentions"):
+                self.store.db.execute(f"DROP TABLE {self.copy}")
         if self.owns_transaction:
             with self.store._guard("read mentions"):
                 self.store.db.conn.execute("COMMIT")
@@ -107,6 +113,30 @@ class PeriodView:
             clause, params = where(piece)
             parts.append((f"{clause} {'AND' if clause else 'WHERE'} {NAMED}", params))
         return parts
+
+    def _copy(self) -> str:
+        """The mentions the summary cannot answer for (the edges outside its whole days, at
+        most two days of them, or the whole selection when it cannot be used), copied once
+        into a temporary table (on disk unless configured otherwise): one read of the
+        mentions for every figure, instead of one each. Named ``m`` in queries, like
+        ``mentions``."""
+        if self.copy is None:
+            PeriodView._count += 1
+            copy = f"temp.period_{PeriodView._count}"
+            parts = self._raw_parts(self._span(self.days)) or [("WHERE 0", [])]
+            selects = " UNION ALL ".join(
+                "SELECT m.id, m.mentioned_at, m.source, m.domain, m.author, m.interactions,"
+                " m.followers, m.sentiment, m.sentiment_label, m.sentiment_method"
+                f" FROM mentions m {clause}"
+                for clause, _ in parts
+            )
+            with self.store._guard("read mentions"):
+                self.store.db.execute(
+                    f"CREATE TABLE {copy} AS {selects}",
+                    [value for _, values in parts for value in values],
+                )
+            self.copy = copy
+        return self.copy
 
     def _span(self, span: tuple[str, str] | None) -> tuple[str, str] | None:
         return span if span is not None and span[0] < span[1] else None
@@ -133,20 +163,20 @@ class PeriodView:
             )
             params += span
         join, join_params = self._keyword_filter()
-        for clause, clause_params in self._raw_parts(span):
-            if per_keyword:
-                selects.append(
-                    f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM mentions m"
-                    f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {clause}"
-                    f" GROUP BY 1, 2"
-                )
-                params += join_params + clause_params
-            else:
-                selects.append(
-                    f"SELECT {bucket}, '' AS keyword, {counts_sql('m')} FROM mentions m {clause}"
-                    " GROUP BY 1"
-                )
-                params += clause_params
+        outside = "WHERE (m.mentioned_at < ? OR m.mentioned_at >= ?)" if span else ""
+        if per_keyword:
+            selects.append(
+                f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM {self._copy()} m"
+                f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {outside}"
+                " GROUP BY 1, 2"
+            )
+            params += join_params
+        else:
+            selects.append(
+                f"SELECT {bucket}, '' AS keyword, {counts_sql('m')} FROM {self._copy()} m"
+                f" {outside} GROUP BY 1"
+            )
+        params += span or ()
         return " UNION ALL ".join(selects), params
 
     def keyword_stats(self) -> dict[str, KeywordCountsRow]:
@@ -208,12 +238,10 @@ class PeriodView:
                 " FROM summary_names WHERE kind = ? AND day >= ? AND day < ?"
             )
             params += [column, *span]
-        for clause, clause_params in self._raw_parts(span):
-            selects.append(
-                f"SELECT {names_sql(column)} FROM mentions m {clause}"
-                f" AND m.{column} IS NOT NULL AND m.{column} != '' GROUP BY 1"
-            )
-            params += clause_params
+        selects.append(
+            f"SELECT {names_sql(column)} FROM {self._copy()} m"
+            f" WHERE m.{column} IS NOT NULL AND m.{column} != '' GROUP BY 1"
+        )
         rows = self.store._dicts(
             f"""
             SELECT name, sum(mentions) AS mentions, sum(interactions) AS interactions,
@@ -232,6 +260,9 @@ def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
     holding the UTC quarter hour ``bucket`` (as ``insight.buckets.bucket_start`` computes it
     in UTC). Wall-clock arithmetic on an aware time keeps DST right: a local midnight is
     converted with the offset in force at that midnight."""
+    if tz is UTC and unit in _UTC_PREFIX:  # the common case, without datetime arithmetic
+        size, tail = _UTC_PREFIX[unit]
+        return bucket[:size] + tail
     local = datetime.fromisoformat(bucket).astimezone(tz)
     if unit == "hour":
         start = local.replace(minute=0, second=0)
@@ -246,6 +277,10 @@ def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
     start = start.replace(tzinfo=tz) if start.utcoffset() is None else start
     return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
+
+#: A UTC bucket's start, from a quarter hour's: the characters kept, what follows them.
+_UTC_PREFIX = {"hour": (13, ":00:00"), "day": (10, "T00:00:00"), "month": (7, "-01T00:00:00")}
+_UTC_PREFIX["year"] = (4, "-01-01T00:00:00")
 
 #: Merging summed columns (``_counts``) into a CountsRow.
 _MERGED = """sum(mentions) AS mentions, sum(positive) AS positive, sum(neutral) AS neutral,
