@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -279,3 +280,15 @@ def test_the_reply_first_list_of_a_long_period_is_the_same_either_way(
         walking = store.most_negative(selection, 12)
     assert [m["id"] for m in walking] == [m["id"] for m in sorting]
     assert len(sorting) == 12 and not {1, 2, 3, 4, 5, 6} & {m["id"] for m in walking}
+
+
+def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path):
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(13), 400)
+        store.db.execute("UPDATE mentions SET interactions = id % 97")  # few ties
+        selection = MentionFilter(since=START, until=START + SPAN, statuses=("new",))
+        together = store.most_heard_by_keyword(selection, ["Acme", "Initech"], 5)
+        for name in ("Acme", "Initech"):
+            alone = store.most_heard(replace(selection, keywords=(name,)), 5)
+            assert [m["id"] for m in together[name]] == [m["id"] for m in alone]
+            assert len(alone) == 5

@@ -163,20 +163,27 @@ class PeriodView:
             )
             params += span
         join, join_params = self._keyword_filter()
-        outside = "WHERE (m.mentioned_at < ? OR m.mentioned_at >= ?)" if span else ""
-        if per_keyword:
-            selects.append(
-                f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM {self._copy()} m"
-                f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {outside}"
-                " GROUP BY 1, 2"
-            )
-            params += join_params
+        # The summary's edges (under half an hour) straight from the mentions; without the
+        # summary, the copy of the selection.
+        sources: list[tuple[str, str, list[Any]]] = []
+        if self.quarters is None:
+            sources.append((self._copy(), "", []))
         else:
-            selects.append(
-                f"SELECT {bucket}, '' AS keyword, {counts_sql('m')} FROM {self._copy()} m"
-                f" {outside} GROUP BY 1"
-            )
-        params += span or ()
+            sources += [("mentions", clause, values) for clause, values in self._raw_parts(span)]
+        for table, clause, values in sources:
+            if per_keyword:
+                selects.append(
+                    f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM {table} m"
+                    f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {clause}"
+                    " GROUP BY 1, 2"
+                )
+                params += [*join_params, *values]
+            else:
+                selects.append(
+                    f"SELECT {bucket}, '' AS keyword, {counts_sql('m')} FROM {table} m {clause}"
+                    " GROUP BY 1"
+                )
+                params += values
         return " UNION ALL ".join(selects), params
 
     def keyword_stats(self) -> dict[str, KeywordCountsRow]:
