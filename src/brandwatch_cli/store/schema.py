@@ -405,10 +405,9 @@ def m009_failure_reports(db: Database) -> None:
 
 
 def bucket_of(column: str) -> str:
-    """SQL for the UTC quarter-hour holding the timestamp ``column`` (stored by ``iso``), in
-    the same format: ``2026-11-23T08:15:00+00:00``. Quarter hours, because every time zone's
-    hours and days start on one (Asia/Kolkata, Asia/Kathmandu): a local calendar unit is a
-    whole number of them. Frozen: m010's triggers and the summary's refresh must agree."""
+    """SQL for the UTC quarter hour holding the timestamp ``column``, as ``iso`` writes it
+    (``2026-11-23T08:15:00+00:00``): every zone's hours and days start on one (Asia/Kolkata).
+    Frozen: m010's triggers and the summary's refresh must agree."""
     minute = f"substr({column}, 15, 2)"
     return (
         f"substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00'"
@@ -419,50 +418,30 @@ def bucket_of(column: str) -> str:
 
 @migrations()
 def m010_period_summary(db: Database) -> None:
-    """Figures per quarter hour and per day kept beside the mentions (issue 12: reports at a
-    million mentions), so that a report reads a few thousand summary rows, not the period's
-    mentions.
+    """Figures per quarter hour and per day kept beside the mentions, so that a report reads
+    a few thousand summary rows, not the period's mentions (issue 12).
 
-    ``summary_keywords``: per UTC quarter hour (``bucket``) and keyword, what the keyword's own
-    sentiment says; keyword ``''`` holds every mention once, with its own sentiment.
-    ``summary_names``: per UTC day, source, domain and author (``kind``), for the rankings.
-    Only mentions naming at least one keyword count. ``scored``/``sentiment_sum`` (languages we
-    score) make averages merge exactly. Triggers only mark the quarter hours a write touches
+    ``summary_keywords``: per UTC quarter hour and keyword, by the keyword's own sentiment;
+    keyword ``''``: every mention once. ``summary_names``: per UTC day and source, domain or
+    author, for rankings. Only mentions naming a keyword count; ``scored``/``sentiment_sum``
+    make averages merge exactly. Triggers only mark the quarter hours a write touches
     (``summary_dirty``); the store recomputes those from the mentions (``store.summary``).
     """
     db.execute(
-        """
-        CREATE TABLE summary_keywords (
-            bucket TEXT NOT NULL,
-            keyword TEXT NOT NULL,
-            mentions INTEGER NOT NULL,
-            positive INTEGER NOT NULL,
-            neutral INTEGER NOT NULL,
-            negative INTEGER NOT NULL,
-            scored INTEGER NOT NULL,
-            sentiment_sum REAL,
-            PRIMARY KEY (bucket, keyword)
-        ) WITHOUT ROWID
-        """
+        """CREATE TABLE summary_keywords (bucket TEXT NOT NULL, keyword TEXT NOT NULL,
+            mentions INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
+            negative INTEGER NOT NULL, scored INTEGER NOT NULL, sentiment_sum REAL,
+            PRIMARY KEY (bucket, keyword)) WITHOUT ROWID"""
     )
     db.execute(
-        """
-        CREATE TABLE summary_names (
+        """CREATE TABLE summary_names (
             kind TEXT NOT NULL CHECK (kind IN ('source', 'domain', 'author')),
-            day TEXT NOT NULL,
-            name TEXT NOT NULL,
-            mentions INTEGER NOT NULL,
-            interactions REAL NOT NULL,
-            followers REAL,
-            negative INTEGER NOT NULL,
-            scored INTEGER NOT NULL,
-            sentiment_sum REAL,
-            PRIMARY KEY (kind, day, name)
-        ) WITHOUT ROWID
-        """
+            day TEXT NOT NULL, name TEXT NOT NULL, mentions INTEGER NOT NULL,
+            interactions REAL NOT NULL, followers REAL, negative INTEGER NOT NULL,
+            scored INTEGER NOT NULL, sentiment_sum REAL, PRIMARY KEY (kind, day, name)
+        ) WITHOUT ROWID"""
     )
-    # The reply-first list of a long period walks the negative keyword rows, most negative
-    # first, instead of sorting every mention of the period (``most_negative``).
+    # most_negative of a long period walks the negative keyword rows, most negative first.
     db.execute(
         "CREATE INDEX mention_keywords_negative ON mention_keywords (sentiment)"
         " WHERE sentiment_label = 'negative'"
@@ -472,16 +451,13 @@ def m010_period_summary(db: Database) -> None:
     db.execute("CREATE TABLE summary_dirty_days (day TEXT PRIMARY KEY) WITHOUT ROWID")
     mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
     of_mention = f"{mark} SELECT {bucket_of('m.mentioned_at')} FROM mentions m WHERE m.id ="
-    watched = (
-        "mentioned_at", "source", "domain", "author", "sentiment", "sentiment_label",
-        "sentiment_method", "interactions", "followers",
-    )  # fmt: skip
+    names = "mentioned_at source domain author sentiment sentiment_label sentiment_method"
+    watched = (*names.split(), "interactions", "followers")
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in watched)
     for sql in (
         f"""CREATE TRIGGER summary_keyword_added AFTER INSERT ON mention_keywords
         BEGIN {of_mention} new.mention_id; END""",
-        # A mention's own deletion marks its bucket (below): its cascaded keyword rows no
-        # longer find it.
+        # A deleted mention marks its own bucket: its cascaded keyword rows cannot find it.
         f"""CREATE TRIGGER summary_keyword_removed AFTER DELETE ON mention_keywords
         BEGIN {of_mention} old.mention_id; END""",
         f"""CREATE TRIGGER summary_keyword_changed
