@@ -270,7 +270,10 @@ def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
     if tz is UTC and unit in _UTC_PREFIX:  # the common case, without datetime arithmetic
         size, tail = _UTC_PREFIX[unit]
         return bucket[:size] + tail
-    local = datetime.fromisoformat(bucket).astimezone(tz)
+    try:
+        local = datetime.fromisoformat(bucket).astimezone(tz)
+    except OverflowError:  # year 1 west of Greenwich: no local calendar before it
+        return local_start(bucket, unit, UTC)
     if unit == "hour":
         start = local.replace(minute=0, second=0)
     else:
@@ -282,7 +285,7 @@ def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
         elif unit == "year":
             start = start.replace(month=1, day=1)
     start = start.replace(tzinfo=tz) if start.utcoffset() is None else start
-    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 #: A UTC bucket's start, from a quarter hour's: the characters kept, what follows them.
