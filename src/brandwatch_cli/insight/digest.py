@@ -114,12 +114,11 @@ def build_digest(
     with store.period_view(current) as view, store.period_view(before) as earlier:
         keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
-    names = [k.keyword for k in keyword_stats]
     open_items = replace(current, statuses=("new", "todo"))
+    heard = [k.keyword for k in keyword_stats if k.now.mentions]
     top_by_keyword = {
-        name: tuple(store.most_heard(replace(open_items, keywords=(name,)), TOP_PER_KEYWORD))
-        for name in names
-        if any(k.keyword == name and k.now.mentions for k in keyword_stats)
+        name: tuple(rows)
+        for name, rows in store.most_heard_by_keyword(open_items, heard, TOP_PER_KEYWORD).items()
     }
     return Digest(
         period=period,

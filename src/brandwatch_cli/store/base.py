@@ -134,11 +134,15 @@ class StoreBase:
             self.db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._before_commit()
                 self.db.conn.execute("COMMIT")
             except BaseException:
                 if self.db.conn.in_transaction:
                     self.db.conn.execute("ROLLBACK")
                 raise
+
+    def _before_commit(self) -> None:
+        """What every write transaction does last (the summary mixin keeps its figures right)."""
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""

@@ -28,7 +28,8 @@ def where(selection: MentionFilter) -> tuple[str, list[Any]]:
         clauses.append("m.id > ?")
         params.append(selection.after_id)
     if selection.up_to_id is not None:
-        clauses.append("m.id <= ?")
+        # "+": a snapshot's bound, never selective: the id index would read every mention.
+        clauses.append("+m.id <= ?")
         params.append(selection.up_to_id)
     if selection.statuses:
         clauses.append(f"m.status IN ({marks(selection.statuses)})")

@@ -404,6 +404,79 @@ def m009_failure_reports(db: Database) -> None:
     db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
 
 
+def bucket_of(column: str) -> str:
+    """SQL for the UTC quarter hour holding the timestamp ``column``, as ``iso`` writes it
+    (``2026-11-23T08:15:00+00:00``): every zone's hours and days start on one (Asia/Kolkata).
+    Frozen: m010's triggers and the summary's refresh must agree."""
+    minute = f"substr({column}, 15, 2)"
+    return (
+        f"substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00'"
+        f" WHEN {minute} < '30' THEN '15' WHEN {minute} < '45' THEN '30' ELSE '45' END"
+        " || ':00+00:00'"
+    )
+
+
+@migrations()
+def m010_period_summary(db: Database) -> None:
+    """Figures per quarter hour and per day kept beside the mentions, so that a report reads
+    a few thousand summary rows, not the period's mentions (issue 12).
+
+    ``summary_keywords``: per UTC quarter hour and keyword, by the keyword's own sentiment;
+    keyword ``''``: every mention once. ``summary_names``: per UTC day and source, domain or
+    author, for rankings. Only mentions naming a keyword count; ``scored``/``sentiment_sum``
+    make averages merge exactly. Triggers only mark the quarter hours a write touches
+    (``summary_dirty``); the store recomputes those from the mentions (``store.summary``).
+    """
+    db.execute(
+        """CREATE TABLE summary_keywords (bucket TEXT NOT NULL, keyword TEXT NOT NULL,
+            mentions INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
+            negative INTEGER NOT NULL, scored INTEGER NOT NULL, sentiment_sum REAL,
+            PRIMARY KEY (bucket, keyword)) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE summary_names (
+            kind TEXT NOT NULL CHECK (kind IN ('source', 'domain', 'author')),
+            day TEXT NOT NULL, name TEXT NOT NULL, mentions INTEGER NOT NULL,
+            interactions REAL NOT NULL, followers REAL, negative INTEGER NOT NULL,
+            scored INTEGER NOT NULL, sentiment_sum REAL, PRIMARY KEY (kind, day, name)
+        ) WITHOUT ROWID"""
+    )
+    # most_negative of a long period walks the negative keyword rows, most negative first.
+    db.execute(
+        "CREATE INDEX mention_keywords_negative ON mention_keywords (sentiment)"
+        " WHERE sentiment_label = 'negative'"
+    )
+    db.execute("CREATE TABLE summary_dirty (bucket TEXT PRIMARY KEY) WITHOUT ROWID")
+    #: Days whose rankings wait for a reader (a write refreshes only its quarter hours).
+    db.execute("CREATE TABLE summary_dirty_days (day TEXT PRIMARY KEY) WITHOUT ROWID")
+    mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
+    of_mention = f"{mark} SELECT {bucket_of('m.mentioned_at')} FROM mentions m WHERE m.id ="
+    names = "mentioned_at source domain author sentiment sentiment_label sentiment_method"
+    watched = (*names.split(), "interactions", "followers")
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in watched)
+    for sql in (
+        f"""CREATE TRIGGER summary_keyword_added AFTER INSERT ON mention_keywords
+        BEGIN {of_mention} new.mention_id; END""",
+        # A deleted mention marks its own bucket: its cascaded keyword rows cannot find it.
+        f"""CREATE TRIGGER summary_keyword_removed AFTER DELETE ON mention_keywords
+        BEGIN {of_mention} old.mention_id; END""",
+        f"""CREATE TRIGGER summary_keyword_changed
+        AFTER UPDATE OF keyword, mention_id, sentiment, sentiment_label ON mention_keywords
+        BEGIN {of_mention} old.mention_id; {of_mention} new.mention_id; END""",
+        f"""CREATE TRIGGER summary_mention_removed AFTER DELETE ON mentions
+        BEGIN {mark} VALUES ({bucket_of("old.mentioned_at")}); END""",
+        f"""CREATE TRIGGER summary_mention_changed AFTER UPDATE OF {", ".join(watched)}
+        ON mentions WHEN {changed}
+        BEGIN {mark} VALUES ({bucket_of("old.mentioned_at")});
+            {mark} VALUES ({bucket_of("new.mentioned_at")}); END""",
+    ):
+        db.execute(sql)
+    db.execute(
+        f"""{mark} SELECT DISTINCT {bucket_of("m.mentioned_at")} FROM mentions m
+        WHERE EXISTS (SELECT 1 FROM mention_keywords k WHERE k.mention_id = m.id)"""
+    )
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:
