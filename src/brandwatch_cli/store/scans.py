@@ -21,8 +21,9 @@ from typing import Any
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.schema import Database, engagement_numbers, url_domain
-from brandwatch_cli.store.stories import NewCopy, StoredStory, StoriesMixin
+from brandwatch_cli.store.batches import BatchesMixin, face_values, keyword_rows
+from brandwatch_cli.store.schema import Database
+from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500
 
@@ -76,7 +77,7 @@ class SourceMemory:
     cursors: Mapping[str, str] | None = None
 
 
-class ScansMixin(StoriesMixin):
+class ScansMixin(BatchesMixin):
     """What a scan writes and reads back: its log, each source's memory, new mentions; and
     the rescoring of stored mentions."""
 
@@ -207,15 +208,23 @@ class ScansMixin(StoriesMixin):
         """Store one source's mentions, its scan-log line, its state and the ``entries`` it
         fetched (kept for re-matching) in one transaction.
 
-        Returns how many mentions were new. A mention of a stored story is recorded as its
+        Returns how many mentions were new (with ``outcome.new_mentions``: those earlier
+        batches of a streamed source stored, see ``save_mentions``). New stories are written
+        in bulk (``BatchesMixin``). A mention of a stored story is recorded as its
         copy, or becomes its face when published earlier (ties: the source first in
         ``ranks``, the config order; sources not in it come last); with its own copies.
         """
         fetched = iso(fetched_at) or ""
-        new = 0
+        batch = list(mentions)
         with self._writing(f"save mentions from '{source}'"):
-            for mention in mentions:
-                new += self.save_mention(source, mention, fetched, ranks or {})
+            alone = self.new_faces(source, batch)
+            new = self.insert_faces(
+                source, [m for m, a in zip(batch, alone, strict=True) if a], fetched
+            )
+            for mention, is_new in zip(batch, alone, strict=True):
+                if not is_new:  # it joins a story: stored, or written just above
+                    new += self.save_mention(source, mention, fetched, ranks or {})
+            new += outcome.new_mentions  # counted by earlier batches of the same source
             if entries:
                 write_entries(self.db, source, entries, fetched_at)
             self.db.execute(
@@ -254,7 +263,7 @@ class ScansMixin(StoriesMixin):
             source, item.entry_id, mention.canonical_url, mention.fingerprint, mention.shingles
         )
         if story is None:
-            values = _face_values(source, mention)
+            values = face_values(source, mention)
             published = values["published_at"]
             values["fetched_at"] = fetched
             values["mentioned_at"] = min(published, fetched) if published else fetched
@@ -293,7 +302,7 @@ class ScansMixin(StoriesMixin):
             " FROM mentions WHERE id = ?",
             [story.id],
         )
-        values = _face_values(source, mention)
+        values = face_values(source, mention)
         published = values["published_at"]
         try:
             self.db.execute(
@@ -323,16 +332,7 @@ class ScansMixin(StoriesMixin):
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [
-                (
-                    m.keyword,
-                    mention_id,
-                    json.dumps(list(m.terms)),
-                    ",".join(m.fields),
-                    *_score(mention.keyword_sentiment.get(m.keyword, mention.sentiment)),
-                )
-                for m in mention.matches
-            ],
+            keyword_rows(mention_id, mention),
         )
 
     # -- rescoring ---------------------------------------------------------------------------
@@ -401,34 +401,6 @@ def _engagement(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _face_values(source: str, mention: NewMention) -> dict[str, Any]:
-    """The columns of ``mentions`` a face sets, by name (all but the arrival times)."""
-    item = mention.item
-    engagement = json.dumps(dict(item.engagement)) if item.engagement else None
-    interactions, followers = engagement_numbers(engagement)
-    return {
-        "source": source,
-        "entry_id": item.entry_id,
-        "url": item.url,
-        "canonical_url": mention.canonical_url,
-        "fingerprint": mention.fingerprint,
-        "title": item.title,
-        "text": item.text,
-        "author": item.author,
-        "published_at": iso(item.published_at),
-        "language": mention.language,
-        "sentiment": mention.sentiment.score,
-        "sentiment_label": mention.sentiment.label,
-        "engagement": engagement,
-        "source_language": item.language,
-        "sentiment_method": mention.sentiment.method,
-        "sentiment_version": mention.sentiment_version,
-        "domain": url_domain(item.url),
-        "interactions": interactions,
-        "followers": followers,
-    }
 
 
 def _marks(values: Mapping[str, Any]) -> str:

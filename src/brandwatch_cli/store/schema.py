@@ -9,6 +9,7 @@ import json
 import re
 import sys
 from array import array
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
@@ -404,6 +405,30 @@ def m009_failure_reports(db: Database) -> None:
     db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
 
 
+@migrations()
+def m012_bulk_writes(db: Database) -> None:
+    """Full-text indexing of a batch in one statement (issue 12: batched writes).
+
+    The insert trigger indexed each new mention on its own, and FTS5 flushes its pending
+    terms at every trigger's statement: two thirds of the cost of storing a mention. A batch
+    now records the range of ids it inserts in ``fts_deferred`` (inside its transaction, so
+    nobody else ever sees a row there); the trigger skips those ids and the batch indexes
+    them with one ``INSERT ... SELECT``. Any other insert is still indexed by the trigger.
+    """
+    db.execute("CREATE TABLE fts_deferred (first INTEGER NOT NULL, last INTEGER NOT NULL)")
+    db.execute("DROP TRIGGER IF EXISTS mentions_ai")
+    db.execute(
+        """
+        CREATE TRIGGER mentions_ai AFTER INSERT ON mentions
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid BETWEEN first AND last)
+        BEGIN
+            INSERT INTO mentions_fts (rowid, title, text, author)
+            VALUES (new.rowid, new.title, new.text, new.author);
+        END
+        """
+    )
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:
@@ -422,6 +447,11 @@ def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
         return 0.0, None
     if not isinstance(values, dict):
         return 0.0, None
+    return engagement_figures(values)
+
+
+def engagement_figures(values: Mapping[str, object]) -> tuple[float, float | None]:
+    """(interactions, followers) from engagement numbers by name (non-numbers ignored)."""
     numbers = {k: v for k, v in values.items() if isinstance(v, int | float)}
     followers = numbers.get("followers")
     return float(sum(numbers.get(k, 0) for k in INTERACTIONS)), followers

@@ -124,18 +124,22 @@ class StoriesMixin(StoreBase):
     ) -> None:
         """Record entries as copies of a story, except one already there (the same page as
         its face or as another copy). Call inside the batch's transaction."""
-        for copy in copies:
-            item = copy.item
-            self.record_copy(
-                mention_id,
-                source,
-                item.entry_id,
-                item.url,
-                copy.canonical_url,
-                copy.fingerprint,
-                iso(item.published_at),
-                fetched,
-            )
+        self.db.conn.executemany(
+            _RECORD_COPY,
+            [
+                _copy_params(
+                    mention_id,
+                    source,
+                    copy.item.entry_id,
+                    copy.item.url,
+                    copy.canonical_url,
+                    copy.fingerprint,
+                    iso(copy.item.published_at),
+                    fetched,
+                )
+                for copy in copies
+            ],
+        )
 
     def record_copy(
         self,
@@ -150,28 +154,17 @@ class StoriesMixin(StoreBase):
     ) -> None:
         """One copy of a story, unless it is the same page as the story's face or a copy."""
         self.db.execute(
-            """
-            INSERT INTO story_copies (mention_id, source, entry_id, url, canonical_url,
-                fingerprint, domain, published_at, fetched_at)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
-            WHERE NOT EXISTS (SELECT 1 FROM mentions
-                WHERE (source = ? AND entry_id = ?) OR canonical_url = ?)
-            ON CONFLICT DO NOTHING
-            """,
-            [
+            _RECORD_COPY,
+            _copy_params(
                 mention_id,
                 source,
                 entry_id,
                 url,
                 canonical_url,
                 fingerprint,
-                url_domain(url),
                 published_at,
                 fetched_at,
-                source,
-                entry_id,
-                canonical_url,
-            ],
+            ),
         )
 
     def copies_of(self, mention_id: int) -> list[StoryCopy]:
@@ -183,3 +176,39 @@ class StoriesMixin(StoreBase):
             [mention_id],
         )
         return [StoryCopy(*row) for row in rows]
+
+
+_RECORD_COPY = """
+    INSERT INTO story_copies (mention_id, source, entry_id, url, canonical_url,
+        fingerprint, domain, published_at, fetched_at)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+    WHERE NOT EXISTS (SELECT 1 FROM mentions
+        WHERE (source = ? AND entry_id = ?) OR canonical_url = ?)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _copy_params(
+    mention_id: int,
+    source: str,
+    entry_id: str,
+    url: str | None,
+    canonical_url: str | None,
+    fingerprint: str | None,
+    published_at: str | None,
+    fetched_at: str,
+) -> list[object]:
+    return [
+        mention_id,
+        source,
+        entry_id,
+        url,
+        canonical_url,
+        fingerprint,
+        url_domain(url),
+        published_at,
+        fetched_at,
+        source,
+        entry_id,
+        canonical_url,
+    ]
