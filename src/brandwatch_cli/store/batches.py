@@ -15,20 +15,43 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
+from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.schema import blob_shingles, engagement_figures, shingle_blob, url_domain
-from brandwatch_cli.store.stories import NEAR_CANDIDATES, StoriesMixin
-
-if TYPE_CHECKING:
-    from brandwatch_cli.store.scans import NewMention
+from brandwatch_cli.store.stories import NEAR_CANDIDATES, NewCopy, StoriesMixin
 
 #: Values per ``IN (...)`` list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NewMention:
+    """What the scan hands the store for one matched, analysed item."""
+
+    item: Item
+    matches: Sequence[KeywordMatch]
+    canonical_url: str | None
+    fingerprint: str | None
+    sentiment: Sentiment
+    language: str | None
+    sentiment_version: str = ""
+    #: ``dedupe.shingles`` of its title and text (empty: too short to compare).
+    shingles: frozenset[int] = frozenset()
+    #: Later copies of the same story in the same batch.
+    copies: tuple[NewCopy, ...] = ()
+    #: When its entry was fetched, for a mention made from a stored entry (default: now).
+    fetched_at: datetime | None = None
+    #: Per keyword name, what the mention says of it (a keyword missing here: ``sentiment``).
+    keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
+    #: Why the mention could not be scored, if it could not.
+    error: str | None = None
 
 
 class BatchesMixin(StoriesMixin):

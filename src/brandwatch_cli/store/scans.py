@@ -21,34 +21,11 @@ from typing import Any
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.batches import BatchesMixin, face_values, keyword_rows
+from brandwatch_cli.store.batches import BatchesMixin, NewMention, face_values, keyword_rows
 from brandwatch_cli.store.schema import Database
 from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class NewMention:
-    """What the scan hands the store for one matched, analysed item."""
-
-    item: Item
-    matches: Sequence[KeywordMatch]
-    canonical_url: str | None
-    fingerprint: str | None
-    sentiment: Sentiment
-    language: str | None
-    sentiment_version: str = ""
-    #: ``dedupe.shingles`` of its title and text (empty: too short to compare).
-    shingles: frozenset[int] = frozenset()
-    #: Later copies of the same story in the same batch.
-    copies: tuple[NewCopy, ...] = ()
-    #: When its entry was fetched, for a mention made from a stored entry (default: now).
-    fetched_at: datetime | None = None
-    #: Per keyword name, what the mention says of it (a keyword missing here: ``sentiment``).
-    keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
-    #: Why the mention could not be scored, if it could not.
-    error: str | None = None
 
 
 @dataclass(frozen=True)
