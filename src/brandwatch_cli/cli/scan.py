@@ -72,7 +72,7 @@ def scan(
     with exclusive(lock_file(db_path, "scan"), "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
-                with _scan_progress(len(selected), quiet) as advance:
+                with _scan_progress(len(selected), quiet) as (advance, reading):
                     result = run_scan(
                         cfg,
                         store,
@@ -80,6 +80,7 @@ def scan(
                         concurrency=concurrency,
                         force=force or bool(source),
                         on_source_done=advance,
+                        on_progress=reading,
                     )
                 spikes = _spikes(store, cfg) if notify or fail_on else []
                 # Quiet (cron), a source backing off says nothing at each scan: once a day,
@@ -162,9 +163,12 @@ def _print_summary(result: Any) -> None:
 
 
 @contextmanager
-def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
+def _scan_progress(
+    total: int, quiet: bool
+) -> Iterator[tuple[Callable[[Any], None], Callable[[str, int, int, int], None]]]:
+    """The sources done, and how far a big local file read in batches has got."""
     if quiet:
-        yield lambda outcome: None
+        yield (lambda outcome: None), (lambda source, rows, read, size: None)
         return
     done = [0]
     with progress_bar("scanning") as update:
@@ -173,7 +177,11 @@ def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
             done[0] += 1
             update(done[0], total, outcome.source)
 
-        yield advance
+        def reading(source: str, rows: int, read: int, size: int) -> None:
+            share = min(100, read * 100 // max(size, 1))
+            update(done[0], total, f"{source}: {rows:,} rows read ({share}%)")
+
+        yield advance, reading
 
 
 def rescore(

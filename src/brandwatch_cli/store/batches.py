@@ -25,7 +25,13 @@ from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.schema import blob_shingles, engagement_figures, shingle_blob, url_domain
-from brandwatch_cli.store.stories import NEAR_CANDIDATES, NewCopy, StoriesMixin
+from brandwatch_cli.store.stories import (
+    HOT_KEY_FACES,
+    HOT_KEYS,
+    NEAR_CANDIDATES,
+    NewCopy,
+    StoriesMixin,
+)
 
 #: Values per ``IN (...)`` list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 500
@@ -100,7 +106,9 @@ class BatchesMixin(StoriesMixin):
         for start in range(0, len(every), IN_CHUNK):
             chunk = every[start : start + IN_CHUNK]
             for key, mention_id in self.db.execute(
-                f"SELECT key, mention_id FROM story_shingles WHERE key IN ({marks(chunk)})", chunk
+                f"SELECT key, mention_id FROM story_shingles WHERE key IN ({marks(chunk)})"
+                f" AND key NOT IN ({HOT_KEYS.format(marks(chunk))})",
+                [*chunk, *chunk, HOT_KEY_FACES],
             ):
                 holders.setdefault(key, []).append(mention_id)
         if not holders:

@@ -192,15 +192,8 @@ class ScansMixin(BatchesMixin):
         ``ranks``, the config order; sources not in it come last); with its own copies.
         """
         fetched = iso(fetched_at) or ""
-        batch = list(mentions)
         with self._writing(f"save mentions from '{source}'"):
-            alone = self.new_faces(source, batch)
-            new = self.insert_faces(
-                source, [m for m, a in zip(batch, alone, strict=True) if a], fetched
-            )
-            for mention, is_new in zip(batch, alone, strict=True):
-                if not is_new:  # it joins a story: stored, or written just above
-                    new += self.save_mention(source, mention, fetched, ranks or {})
+            new = self._save_all(source, list(mentions), fetched, ranks or {})
             new += outcome.new_mentions  # counted by earlier batches of the same source
             if entries:
                 write_entries(self.db, source, entries, fetched_at)
@@ -224,6 +217,38 @@ class ScansMixin(BatchesMixin):
             )
             if memory is not None:
                 self._remember(memory)
+        return new
+
+    def save_mentions(
+        self,
+        source: str,
+        mentions: Sequence[NewMention],
+        fetched_at: datetime,
+        ranks: Mapping[str, int] | None = None,
+        entries: Sequence[Item] = (),
+    ) -> int:
+        """One batch of a source read in several (a big local file): its mentions and
+        ``entries`` in one transaction, decided as ``save_batch`` decides; the source's
+        scan-log line and state come with its last ``save_batch``. Returns how many were new."""
+        fetched = iso(fetched_at) or ""
+        with self._writing(f"save mentions from '{source}'"):
+            new = self._save_all(source, mentions, fetched, ranks or {})
+            if entries:
+                write_entries(self.db, source, entries, fetched_at)
+        return new
+
+    def _save_all(
+        self, source: str, mentions: Sequence[NewMention], fetched: str, ranks: Mapping[str, int]
+    ) -> int:
+        """New stories in bulk, then one by one those that join a story (stored, or written
+        just before): inside the caller's transaction."""
+        alone = self.new_faces(source, mentions)
+        new = self.insert_faces(
+            source, [m for m, a in zip(mentions, alone, strict=True) if a], fetched
+        )
+        for mention, is_new in zip(mentions, alone, strict=True):
+            if not is_new:
+                new += self.save_mention(source, mention, fetched, ranks)
         return new
 
     def save_mention(

@@ -22,6 +22,12 @@ from brandwatch_cli.store.schema import blob_shingles, shingle_blob, url_domain
 
 #: Stored faces compared with a new text, at most (those sharing the most prefix keys).
 NEAR_CANDIDATES = 20
+#: A prefix key held by more faces than this is a common phrase ("one of the", "il y a") or
+#: boilerplate: it proposes no candidate, or every lookup would read thousands of stories
+#: (a quadratic slope at a million mentions). Near-identical texts share many other keys.
+HOT_KEY_FACES = 1000
+#: The hot keys among some (``{}``: their placeholders, then HOT_KEY_FACES's).
+HOT_KEYS = "SELECT key FROM story_shingles WHERE key IN ({}) GROUP BY key HAVING count(*) > ?"
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,10 @@ class StoriesMixin(StoreBase):
         """The stored story the entry belongs to (see the module docstring), or None.
 
         Among near-identical faces, the most similar (then the oldest) wins. Only the
-        ``NEAR_CANDIDATES`` faces sharing the most index keys are compared: texts sharing
-        boilerplate (a site's footer) share keys too, and must not make each lookup read
-        every story of that site.
+        ``NEAR_CANDIDATES`` faces sharing the most index keys are compared, and keys held
+        by over ``HOT_KEY_FACES`` faces count for none: texts sharing boilerplate (a site's
+        footer) or a common phrase share keys too, and must not make each lookup read every
+        story of that site.
         """
         page = [source, entry_id, canonical_url]
         row = next(
@@ -87,10 +94,11 @@ class StoriesMixin(StoreBase):
             f"""
             SELECT mention_id, shingles FROM story_signatures WHERE mention_id IN (
                 SELECT mention_id FROM story_shingles WHERE key IN ({marks(prefix)})
+                    AND key NOT IN ({HOT_KEYS.format(marks(prefix))})
                 GROUP BY mention_id ORDER BY count(*) DESC, mention_id LIMIT ?
             )
             """,
-            [*prefix, NEAR_CANDIDATES],
+            [*prefix, *prefix, HOT_KEY_FACES, NEAR_CANDIDATES],
         )
         scored = [(similarity(keys, blob_shingles(blob)), -id_) for id_, blob in rows]
         best = max((s for s in scored if s[0] >= SIMILARITY), default=None)
