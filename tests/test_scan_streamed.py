@@ -124,8 +124,9 @@ def test_progress_is_told_after_each_batch(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # two scans of 20,000 rows, scored: minutes on a loaded machine
 def test_a_killed_scan_of_a_big_file_keeps_its_batches_and_a_rescan_completes_it(tmp_path):
-    rows = 6 * BATCH_ROWS
+    rows = 4 * BATCH_ROWS
     write_csv(tmp_path, comment_rows(rows))
     config = csv_config(tmp_path)
     database = tmp_path / "mentions.db"
