@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
@@ -35,6 +35,7 @@ class Digest:
     reply_first: tuple[MentionRow, ...]  # negative, not yet handled, most negative first
     top: dict[str, tuple[MentionRow, ...]]  # keyword -> its most heard new mentions
     problems: tuple[SourceProblemRow, ...]  # sources failing, rate limited or backing off
+    tz: tzinfo = UTC  # whose clocks the times are shown on
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:
@@ -104,6 +105,7 @@ def build_digest(
     rule: SpikeRule,
     now: datetime,
     top: int = 10,
+    tz: tzinfo = UTC,
 ) -> Digest:
     period = window.period
     previous = Period(period.since - period.length, period.since)
@@ -130,6 +132,7 @@ def build_digest(
         reply_first=tuple(store.most_negative(open_items, top)),
         top=top_by_keyword,
         problems=tuple(store.source_problems()),
+        tz=tz,
     )
 
 
@@ -150,11 +153,12 @@ def next_digest(
     keywords: Sequence[str],
     rule: SpikeRule,
     now: datetime,
+    tz: tzinfo = UTC,
 ) -> DigestRun:
     """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
-    earlier ``--since last`` digest covered (see ``digest_window``)."""
+    earlier ``--since last`` digest covered (see ``digest_window``); times shown in ``tz``."""
     window = digest_window(store, since, now)
-    data = build_digest(store, window, keywords=keywords, rule=rule, now=now)
+    data = build_digest(store, window, keywords=keywords, rule=rule, now=now, tz=tz)
     return DigestRun(data, window, since_last=since is None)
 
 

@@ -14,9 +14,8 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
-from multiprocessing import get_context
 
 #: Scans of at least this many sources parse in worker processes.
 POOL_MIN_SOURCES = 8
@@ -32,6 +31,9 @@ def parsing_pool(sources: int, *, big_file: bool = False) -> Iterator[Executor |
     if (sources < POOL_MIN_SOURCES and not big_file) or cores < 2:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: big scans only
+    from multiprocessing import get_context
+
     # Fork the workers now, before the event loop starts any thread: forking a process that
     # runs threads can copy a held lock into the child. gc.freeze() keeps the children's
     # garbage collector off the inherited objects, so their pages stay shared.

@@ -21,7 +21,7 @@ from brandwatch_cli.scan.attempt import Fetched
 from brandwatch_cli.scan.candidates import Parsed
 from brandwatch_cli.sources.context import contained
 from brandwatch_cli.sources.files import FileBatches
-from brandwatch_cli.sources.http import Unchanged
+from brandwatch_cli.sources.response import Unchanged
 
 #: ``on_progress(source, rows read, bytes read, file size)``, after each batch is stored.
 Progress = Callable[[str, int, int, int], None]

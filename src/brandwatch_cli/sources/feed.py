@@ -19,8 +19,8 @@ from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.fastfeed import parse_fast
 from brandwatch_cli.sources.files import MAX_SIZE_OPTION, file_limit
-from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
+from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time
 

@@ -20,12 +20,12 @@ from brandwatch_cli.sources import SOURCE_TYPES, source_class
 from brandwatch_cli.sources.http import (
     MAX_FILE_BYTES,
     Fetcher,
-    Unchanged,
     file_too_big,
     is_local,
     local_path,
 )
 from brandwatch_cli.sources.options import OptionError
+from brandwatch_cli.sources.response import Unchanged
 
 MAX_SIZE_OPTION = "max_size_mb"
 #: A local file read in batches from this size on is scored in worker processes.

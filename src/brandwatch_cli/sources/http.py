@@ -33,7 +33,8 @@ import httpx
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
 from brandwatch_cli.sources import redirects
-from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings, load_json
+from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings
+from brandwatch_cli.sources.response import Response
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
 
@@ -43,34 +44,6 @@ MAX_FILE_BYTES = 4096 * 1024 * 1024
 ERROR_BODY_BYTES = 4096
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
-
-
-class Unchanged(Exception):
-    """The source has nothing new since the last scan (HTTP 304 or an identical body)."""
-
-
-@dataclass(frozen=True)
-class Response:
-    """A complete response. ``unchanged`` when 304, or when the body is byte-identical."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-    unchanged: bool = False
-    reason: str = ""
-
-    def json(self) -> Any:
-        """The body as JSON; SourceError naming the position when it is not."""
-        try:
-            return load_json(self.content)
-        except UnicodeDecodeError:
-            raise SourceError(f"malformed JSON from {_host(self.url)}: not UTF-8") from None
-        except json.JSONDecodeError as exc:
-            raise SourceError(
-                f"malformed JSON from {_host(self.url)} (line {exc.lineno}, column {exc.colno}:"
-                f" {exc.msg})"
-            ) from None
 
 
 def _host(url: str) -> str:

@@ -9,7 +9,7 @@ rankings the mention's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from brandwatch_cli.models import (
@@ -23,6 +23,7 @@ from brandwatch_cli.models import (
 )
 from brandwatch_cli.store.base import StoreBase, iso
 from brandwatch_cli.store.filters import marks, where
+from brandwatch_cli.times import calendar_start
 
 
 class PeriodView:
@@ -91,16 +92,21 @@ class PeriodView:
         (row,) = self.store._dicts(f"SELECT {_AGGREGATES} FROM {self.table} p")
         return cast(CountsRow, row)
 
-    def trend(self, unit: TrendBucket) -> list[TrendRow]:
-        """Mentions and negative mentions per calendar bucket of ``unit`` (UTC; weeks start on
-        Monday), keyed by the bucket's start: per keyword, then (keyword NULL) all mentions,
-        each counted once as ``totals`` counts them. Quiet buckets have no row."""
+    def trend(self, unit: TrendBucket, tz: tzinfo = UTC) -> list[TrendRow]:
+        """Mentions and negative mentions per calendar bucket of ``unit`` in ``tz`` (weeks start
+        on Monday), keyed by the bucket's first instant in UTC (``YYYY-MM-DDTHH:MM:SS``): per
+        keyword, then (keyword NULL) all mentions, each counted once as ``totals`` counts
+        them. Quiet buckets have no row."""
         join, params = self._keyword_join()
+        local = tz is not UTC
+        # UTC buckets are grouped in SQL; another zone's are folded here from quarter hours
+        # (every zone's offset today is a whole number of quarter hours).
+        start = _QUARTER_HOUR if local else _BUCKET_START[unit]
         # Each mention's bucket is computed once, then counted per keyword and overall.
         rows = self.store._dicts(
             f"""
             WITH b AS (
-                SELECT p.id, {_BUCKET_START[unit]} AS start,
+                SELECT p.id, {start} AS start,
                     p.sentiment_label = 'negative' AS negative
                 FROM {self.table} p
             )
@@ -113,7 +119,32 @@ class PeriodView:
             """,
             params,
         )
-        return cast(list[TrendRow], rows)
+        if not local:
+            return cast(list[TrendRow], rows)
+        return self._fold(rows, unit, tz)
+
+    def _fold(self, rows: list[dict[str, Any]], unit: TrendBucket, tz: tzinfo) -> list[TrendRow]:
+        """Quarter-hour rows summed into ``tz``'s calendar buckets. A quarter hour that starts
+        before the period is placed by the period's start, which it holds."""
+        since = self.selection.since
+        first = since.astimezone(UTC) if since is not None else None
+        starts: dict[str, str] = {}
+        folded: dict[tuple[str | None, str], list[int]] = {}
+        for row in rows:
+            quarter = row["start"]
+            if quarter not in starts:
+                moment = datetime.fromisoformat(quarter).replace(tzinfo=UTC)
+                if first is not None and moment < first:
+                    moment = first
+                bucket = calendar_start(moment, unit, tz)
+                starts[quarter] = bucket.replace(tzinfo=None).isoformat(timespec="seconds")
+            counts = folded.setdefault((row["keyword"], starts[quarter]), [0, 0])
+            counts[0] += row["mentions"]
+            counts[1] += row["negative"] or 0
+        return [
+            TrendRow(keyword=keyword, start=start, mentions=mentions, negative=negative)
+            for (keyword, start), (mentions, negative) in folded.items()
+        ]
 
     def ranking(self, column: str, order: str, limit: int) -> list[RankingRow]:
         """Top values of ``column`` (source, domain or author) by ``order`` (mentions or
@@ -145,6 +176,11 @@ _BUCKET_START: dict[TrendBucket, str] = {
     "month": "strftime('%Y-%m-01T00:00:00', p.mentioned_at)",
     "year": "strftime('%Y-01-01T00:00:00', p.mentioned_at)",
 }
+#: The quarter hour holding ``p.mentioned_at``, in UTC.
+_QUARTER_HOUR = (
+    "strftime('%Y-%m-%dT%H:', p.mentioned_at)"
+    " || printf('%02d:00', CAST(strftime('%M', p.mentioned_at) AS INTEGER) / 15 * 15)"
+)
 
 _AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS positive,
     sum(p.sentiment_label = 'neutral') AS neutral,
