@@ -27,8 +27,15 @@ from pathlib import Path
 
 from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
 from brandwatch_cli.insight.report import build_report
-from brandwatch_cli.models import MentionFilter, SpikeRule
-from brandwatch_cli.store import MentionStore, iso
+from brandwatch_cli.models import (
+    Item,
+    KeywordMatch,
+    MentionFilter,
+    Sentiment,
+    SourceOutcome,
+    SpikeRule,
+)
+from brandwatch_cli.store import MentionStore, NewMention
 
 KEYWORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -42,55 +49,44 @@ TARGETS = {
 
 
 def populate(store: MentionStore, count: int, rng: random.Random) -> None:
-    """Rows inserted directly (a scan would take minutes to produce them)."""
-    mentions, links = [], []
-    for n in range(1, count + 1):
-        moment = NOW - timedelta(seconds=rng.randint(0, 60 * 86400))
-        score = rng.uniform(-1, 1)
-        label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
-        engaged = n % 3 == 0
-        engagement = json.dumps({"points": rng.randint(0, 500)}) if engaged else None
-        mentions.append(
-            (
-                n,
-                f"source{n % 40}",
+    """Mentions written through the store's own API (``save_batch``, 5,000 per batch, one
+    source per batch), as a scan writes them; a scan would take minutes to fetch them."""
+    scan_id = store.start_scan(NOW - timedelta(days=60))
+    for source in range(40):
+        batch = []
+        for n in range(source or 40, count + 1, 40):
+            moment = NOW - timedelta(seconds=rng.randint(0, 60 * 86400))
+            score = rng.uniform(-1, 1)
+            label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+            url = f"https://site{n % 300}.example/{n}"
+            engagement = {"points": rng.randint(0, 500)} if n % 3 == 0 else {}
+            item = Item(
                 f"e{n}",
-                f"https://site{n % 300}.example/{n}",
-                f"https://site{n % 300}.example/{n}",
-                None,
+                url,
                 f"Title {n}",
                 f"Text {n}",
                 f"author{n % 2000}",
-                iso(moment),
-                iso(moment),
-                iso(moment),
+                moment,
                 "en",
-                score,
-                label,
                 engagement,
-                f"site{n % 300}.example",
-                rng.randint(0, 500) if engaged else 0,
             )
-        )
-        for keyword in rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2))):
-            links.append((keyword, n, score, label))
-    with store.db.atomic():
-        store.db.conn.executemany(
-            """INSERT INTO mentions (id, source, entry_id, url, canonical_url, fingerprint, title,
-            text, author, published_at, fetched_at, mentioned_at, language, sentiment,
-            sentiment_label, engagement, domain, interactions)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            mentions,
-        )
-        store.db.conn.executemany(
-            "INSERT INTO mention_keywords (keyword, mention_id, sentiment, sentiment_label)"
-            " VALUES (?, ?, ?, ?)",
-            links,
-        )
-        store.db.execute(
-            "INSERT INTO scans (started_at, finished_at, status) VALUES (?, ?, 'ok')",
-            [iso(NOW - timedelta(days=60)), iso(NOW - timedelta(days=60))],
-        )
+            keywords = rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2)))
+            batch.append(
+                NewMention(
+                    item,
+                    [KeywordMatch(k, (k,), ("title",)) for k in keywords],
+                    url,
+                    None,
+                    Sentiment(score, label, "vader"),
+                    "en",
+                    fetched_at=moment,
+                )
+            )
+            if len(batch) == 5_000 or n + 40 > count:
+                outcome = SourceOutcome(f"source{source}", "ok")
+                store.save_batch(scan_id, f"source{source}", batch, outcome, NOW)
+                batch = []
+    store.finish_scan(scan_id, NOW - timedelta(days=60), "ok")
 
 
 def timed(action) -> float:  # type: ignore[no-untyped-def]

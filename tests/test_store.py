@@ -54,6 +54,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m008_status_history",
         "m009_failure_reports",
         "m010_period_summary",
+        "m011_bulk_writes",
     ]
 
 

@@ -82,7 +82,7 @@ def scan(
     with exclusive(lock_file(db_path, "scan"), "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
-                with _scan_progress(len(selected), quiet) as advance:
+                with _scan_progress(len(selected), quiet) as (advance, reading):
                     result = run_scan(
                         cfg,
                         store,
@@ -90,6 +90,7 @@ def scan(
                         concurrency=concurrency,
                         force=force or bool(source),
                         on_source_done=advance,
+                        on_progress=reading,
                     )
                 pruned = store.apply_retention(cfg.retention, utc_now())
                 if pruned:  # a database from before incremental vacuum waits for `prune`
@@ -178,9 +179,12 @@ def _print_summary(result: Any) -> None:
 
 
 @contextmanager
-def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
+def _scan_progress(
+    total: int, quiet: bool
+) -> Iterator[tuple[Callable[[Any], None], Callable[[str, int, int, int], None]]]:
+    """The sources done, and how far a big local file read in batches has got."""
     if quiet:
-        yield lambda outcome: None
+        yield (lambda outcome: None), (lambda source, rows, read, size: None)
         return
     done = [0]
     with progress_bar("scanning") as update:
@@ -189,7 +193,11 @@ def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
             done[0] += 1
             update(done[0], total, outcome.source)
 
-        yield advance
+        def reading(source: str, rows: int, read: int, size: int) -> None:
+            share = min(100, read * 100 // max(size, 1))
+            update(done[0], total, f"{source}: {rows:,} rows read ({share}%)")
+
+        yield advance, reading
 
 
 def rescore(

@@ -23,11 +23,12 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextmanager
-def parsing_pool(sources: int) -> Iterator[Executor | None]:
+def parsing_pool(sources: int, *, big_file: bool = False) -> Iterator[Executor | None]:
     """A process pool for a scan of ``sources`` sources, or None (parse in a thread) when the
-    scan is small or the machine has one core. The workers are gone when the block exits."""
+    scan is small (and reads no ``big_file``, whose batches are scored in the workers) or the
+    machine has one core. The workers are gone when the block exits."""
     cores = os.cpu_count() or 1
-    if sources < POOL_MIN_SOURCES or cores < 2:
+    if (sources < POOL_MIN_SOURCES and not big_file) or cores < 2:
         yield None
         return
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing: big scans only

@@ -30,6 +30,10 @@ class Source(Protocol):
     that is wrong whatever the network and the environment say; ``fetch`` runs the same
     functions before any request. The module's ``check_options`` calls it, and treats a type
     without one as having nothing to check.
+
+    Optional hook: ``async open_batches(ctx) -> files.FileBatches | None``, for a type that
+    can read a big local file a batch of items at a time (the scan then stores each batch
+    before reading the next, ``scan.streamed``); None when it reads no local file.
     """
 
     #: Extra config keys this type accepts, with the Python type(s) each value must have.

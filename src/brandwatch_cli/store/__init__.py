@@ -6,6 +6,7 @@
 - ``schema``: the numbered migrations, applied in order when a database is opened;
 - ``scans``: what a scan writes (its log, new mentions, entries, each source's memory) and
   rescoring;
+- ``batches``: a source's new stories decided set-wise and written at once;
 - ``stories``: which stored story an entry belongs to, its copies;
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
@@ -20,11 +21,12 @@ what to select comes in as a ``models.MentionFilter``.
 from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.filters import searchable_words
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
-from brandwatch_cli.store.scans import NewMention, SourceMemory, SourceState
+from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.workflow import WorkflowMixin

@@ -18,8 +18,9 @@ from datetime import datetime
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import Item, KeywordChanges, KeywordMatch
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.filters import marks
-from brandwatch_cli.store.scans import NewMention, ScansMixin
+from brandwatch_cli.store.scans import ScansMixin
 
 _IN_CHUNK = 500
 

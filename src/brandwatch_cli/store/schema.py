@@ -5,13 +5,16 @@ Append only: a released migration is never edited, a change is a new function be
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-from array import array
-from urllib.parse import urlsplit
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
+from brandwatch_cli.store.values import (
+    bucket_of,
+    engagement_numbers,
+    shingle_blob,
+    url_domain,
+)
 
 
 def _import_sqlite_utils() -> None:
@@ -175,7 +178,6 @@ def m003_languages(db: Database) -> None:
 
 
 #: Engagement numbers that count as interactions with a mention (followers and ratings do not).
-INTERACTIONS = ("points", "score", "comments", "favourites", "reblogs", "quotes", "votes")
 
 
 @migrations()
@@ -360,16 +362,6 @@ def m007_story_copies(db: Database) -> None:
             )
 
 
-def shingle_blob(keys: frozenset[int]) -> bytes:
-    """A face's shingle set as stored (signed 64-bit integers), compared without re-reading
-    its text."""
-    return array("q", sorted(keys)).tobytes()
-
-
-def blob_shingles(blob: bytes) -> frozenset[int]:
-    return frozenset(array("q", blob))
-
-
 @migrations()
 def m008_status_history(db: Database) -> None:
     """Who marked a mention what, and when (issue: one mention in full, ``show``).
@@ -402,18 +394,6 @@ def m009_failure_reports(db: Database) -> None:
     """When a quiet scan last said that a source has been failing for a day (issue: cron and
     alerts): ``--quiet`` says it once a day, not at every scan, and never not at all."""
     db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
-
-
-def bucket_of(column: str) -> str:
-    """SQL for the UTC quarter hour holding the timestamp ``column``, as ``iso`` writes it
-    (``2026-11-23T08:15:00+00:00``): every zone's hours and days start on one (Asia/Kolkata).
-    Frozen: m010's triggers and the summary's refresh must agree."""
-    minute = f"substr({column}, 15, 2)"
-    return (
-        f"substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00'"
-        f" WHEN {minute} < '30' THEN '15' WHEN {minute} < '45' THEN '30' ELSE '45' END"
-        " || ':00+00:00'"
-    )
 
 
 @migrations()
@@ -477,24 +457,25 @@ def m010_period_summary(db: Database) -> None:
     )
 
 
-def url_domain(url: str | None) -> str | None:
-    """The host of a mention's link, without ``www.``: who published it."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
+@migrations()
+def m011_bulk_writes(db: Database) -> None:
+    """Full-text indexing of a batch in one statement (issue 12: batched writes).
 
-
-def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
-    """(interactions, followers) from a stored engagement JSON object."""
-    if not engagement:
-        return 0.0, None
-    try:
-        values = json.loads(engagement)
-    except ValueError:
-        return 0.0, None
-    if not isinstance(values, dict):
-        return 0.0, None
-    numbers = {k: v for k, v in values.items() if isinstance(v, int | float)}
-    followers = numbers.get("followers")
-    return float(sum(numbers.get(k, 0) for k in INTERACTIONS)), followers
+    The insert trigger indexed each new mention on its own, and FTS5 flushes its pending
+    terms at every trigger's statement: two thirds of the cost of storing a mention. A batch
+    now records the range of ids it inserts in ``fts_deferred`` (inside its transaction, so
+    nobody else ever sees a row there); the trigger skips those ids and the batch indexes
+    them with one ``INSERT ... SELECT``. Any other insert is still indexed by the trigger.
+    """
+    db.execute("CREATE TABLE fts_deferred (first INTEGER NOT NULL, last INTEGER NOT NULL)")
+    db.execute("DROP TRIGGER IF EXISTS mentions_ai")
+    db.execute(
+        """
+        CREATE TRIGGER mentions_ai AFTER INSERT ON mentions
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid BETWEEN first AND last)
+        BEGIN
+            INSERT INTO mentions_fts (rowid, title, text, author)
+            VALUES (new.rowid, new.title, new.text, new.author);
+        END
+        """
+    )

@@ -25,7 +25,6 @@ from brandwatch_cli.models import (
 )
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks, where
-from brandwatch_cli.store.schema import bucket_of
 from brandwatch_cli.store.summary import (
     NAMED,
     QUARTER,
@@ -37,6 +36,7 @@ from brandwatch_cli.store.summary import (
     floor_quarter,
     names_sql,
 )
+from brandwatch_cli.store.values import bucket_of
 from brandwatch_cli.times import calendar_start
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.store.base import StoreBase
-from brandwatch_cli.store.schema import bucket_of
+from brandwatch_cli.store.values import bucket_of
 
 #: The grains of ``summary_keywords`` and ``summary_names``.
 QUARTER = timedelta(minutes=15)
