@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from fractions import Fraction
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -166,7 +166,7 @@ def same_story(
     return similarity(a_shingles, b_shingles) >= SIMILARITY
 
 
-def prefix_keys(keys: frozenset[int]) -> tuple[int, ...]:
+def prefix_keys(keys: Collection[int]) -> tuple[int, ...]:
     """The smallest shingles of a set, as many as any set ``SIMILARITY``-similar to it must
     share one of: ``n - ceil(SIMILARITY * n) + 1`` of its ``n`` (a fifth, plus one).
 

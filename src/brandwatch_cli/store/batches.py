@@ -14,6 +14,7 @@ would take.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +32,19 @@ from brandwatch_cli.store.stories import (
     NewCopy,
     StoriesMixin,
 )
-from brandwatch_cli.store.values import blob_shingles, engagement_figures, shingle_blob, url_domain
+from brandwatch_cli.store.values import (
+    blob_shingles,
+    bucket_key,
+    engagement_figures,
+    url_domain,
+)
 
 #: Values per ``IN (...)`` list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 500
+#: A batch of this many new stories or more grows the connection's page cache ...
+BIG_BATCH = 1000
+#: ... to this many KiB (SQLite's default is 2,000 KiB), for the rest of the connection.
+WRITE_CACHE_KIB = 65536
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class NewMention:
 
 class BatchesMixin(StoriesMixin):
     """Deciding which mentions of a batch are new stories, and writing those in bulk."""
+
+    _cache_grown = False
 
     def new_faces(self, source: str, mentions: Sequence[NewMention]) -> list[bool]:
         """Per mention, whether it is a new story that shares nothing with what is stored
@@ -144,9 +156,14 @@ class BatchesMixin(StoriesMixin):
 
     def insert_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
         """Insert new stories (``new_faces`` said so) with their keywords, shingle index and
-        copies, one statement per table; returns how many were inserted."""
+        copies, one statement per table; returns how many were inserted.
+
+        Rows go in in their index's order (keyword rows by keyword, shingle keys by key), so
+        each B-tree page is written once per batch rather than once per row, and the batch
+        marks its summary quarter hours itself (``m013_write_indexes``)."""
         if not mentions:
             return 0
+        self._roomy_cache(len(mentions))
         first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
         rows = []
         for mention in mentions:
@@ -158,7 +175,8 @@ class BatchesMixin(StoriesMixin):
             rows.append(values)
         names = ["id", *rows[0]]
         last = first + len(rows)
-        # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``).
+        # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``);
+        # the keyword rows of these ids mark no quarter hour one by one (``m013``).
         self.db.execute("INSERT INTO fts_deferred (first, last) VALUES (?, ?)", [first + 1, last])
         self.db.conn.executemany(
             f"INSERT INTO mentions ({', '.join(names)}) VALUES ({marks(names)})"
@@ -170,7 +188,6 @@ class BatchesMixin(StoriesMixin):
             " SELECT id, title, text, author FROM mentions WHERE id > ? AND id <= ?",
             [first, last],
         )
-        self.db.execute("DELETE FROM fts_deferred")
         # Every unique key was looked up; a row left out all the same (a key changed under
         # us is impossible inside the write lock) is simply not counted.
         stored = {
@@ -180,24 +197,48 @@ class BatchesMixin(StoriesMixin):
             )
         }
         faces = [(first + n, m) for n, m in enumerate(mentions, 1) if first + n in stored]
+        terms: dict[tuple[str, ...], str] = {}
+        keywords = [row for mention_id, m in faces for row in keyword_rows(mention_id, m, terms)]
+        keywords.sort(key=lambda row: (row[0], row[1]))  # stable: a repeated keyword's first
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [row for mention_id, m in faces for row in keyword_rows(mention_id, m)],
+            keywords,
         )
+        named = {row[1] for row in keywords}
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO summary_dirty (bucket) VALUES (?)",
+            [
+                (bucket,)
+                for bucket in sorted(
+                    {bucket_key(rows[i - first - 1]["mentioned_at"]) for i in named}
+                )
+            ],
+        )
+        self.db.execute("DELETE FROM fts_deferred")
+        shingled = [(mention_id, sorted(m.shingles)) for mention_id, m in faces if m.shingles]
         self.db.conn.executemany(
             "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
-            [(mention_id, shingle_blob(m.shingles)) for mention_id, m in faces if m.shingles],
+            [(mention_id, array("q", keys).tobytes()) for mention_id, keys in shingled],
         )
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)",
-            [(key, mention_id) for mention_id, m in faces for key in prefix_keys(m.shingles)],
+            sorted((key, mention_id) for mention_id, keys in shingled for key in prefix_keys(keys)),
         )
-        for mention_id, m in faces:
-            if m.copies:
-                arrived = iso(m.fetched_at) if m.fetched_at is not None else fetched
-                self.add_copies(mention_id, source, m.copies, arrived or fetched)
+        self.add_many_copies(
+            (mention_id, source, copy, iso(m.fetched_at) or fetched)
+            for mention_id, m in faces
+            for copy in m.copies
+        )
         return len(faces)
+
+    def _roomy_cache(self, rows: int) -> None:
+        """A big batch rewrites pages all over the mentions' indexes and the shingle index:
+        with SQLite's default 2 MB page cache each is read and written again and again.
+        Once a connection has written one, it keeps a bigger cache (``WRITE_CACHE_KIB``)."""
+        if rows >= BIG_BATCH and not self._cache_grown:
+            self.db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+            self._cache_grown = True
 
 
 def _alone_in_batch(
@@ -225,16 +266,24 @@ def _alone_in_batch(
     return alone
 
 
-def keyword_rows(mention_id: int, mention: NewMention) -> list[tuple[Any, ...]]:
-    """A mention's ``mention_keywords`` rows: each keyword, its terms, where, its sentiment."""
+def keyword_rows(
+    mention_id: int, mention: NewMention, terms: dict[tuple[str, ...], str] | None = None
+) -> list[tuple[Any, ...]]:
+    """A mention's ``mention_keywords`` rows: each keyword, its terms, where, its sentiment.
+    ``terms``: the JSON of terms already written by this batch (most mentions of a keyword
+    name the same terms)."""
     rows = []
+    known = {} if terms is None else terms
     for match in mention.matches:
         sentiment = mention.keyword_sentiment.get(match.keyword, mention.sentiment)
+        written = known.get(tuple(match.terms))
+        if written is None:
+            written = known[tuple(match.terms)] = json.dumps(list(match.terms))
         rows.append(
             (
                 match.keyword,
                 mention_id,
-                json.dumps(list(match.terms)),
+                written,
                 ",".join(match.fields),
                 sentiment.score,
                 sentiment.label,

@@ -177,9 +177,6 @@ def m003_languages(db: Database) -> None:
     db.execute("UPDATE mentions SET source_language = language")
 
 
-#: Engagement numbers that count as interactions with a mention (followers and ratings do not).
-
-
 @migrations()
 def m004_workflow(db: Database) -> None:
     """Reply-first workflow, full-text search, digests (issue: insight and action).
@@ -478,4 +475,20 @@ def m011_bulk_writes(db: Database) -> None:
             VALUES (new.rowid, new.title, new.text, new.author);
         END
         """
+    )
+
+
+@migrations()
+def m013_write_indexes(db: Database) -> None:
+    """A batch marks its summary quarter hours in one statement (issue 12: batched writes).
+    m010's trigger looked up the mention of every keyword row; like m011's full-text trigger
+    it now skips the ids a batch recorded in ``fts_deferred``, whose writer marks them
+    itself. Any other insert still marks through the trigger."""
+    mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
+    db.execute("DROP TRIGGER IF EXISTS summary_keyword_added")
+    db.execute(
+        f"""CREATE TRIGGER summary_keyword_added AFTER INSERT ON mention_keywords
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.mention_id BETWEEN first AND last)
+        BEGIN {mark} SELECT {bucket_of("m.mentioned_at")} FROM mentions m
+            WHERE m.id = new.mention_id; END"""
     )

@@ -34,6 +34,14 @@ def bucket_of(column: str) -> str:
     )
 
 
+def bucket_key(stamp: str) -> str:
+    """``bucket_of`` in Python, for a batch that marks its quarter hours itself: the same
+    string comparisons on the same characters, so the two always agree."""
+    minute = stamp[14:16]
+    quarter = "00" if minute < "15" else "15" if minute < "30" else "30" if minute < "45" else "45"
+    return f"{stamp[:14]}{quarter}:00+00:00"
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:
