@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
+from brandwatch_cli.dedupe import prefix_keys, similar, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks
@@ -135,8 +135,11 @@ class BatchesMixin(StoriesMixin):
         shingled = {index: keys for index, keys, _ in texts}
         found = {}
         for index, ids in candidates.items():
-            scored = [(similarity(shingled[index], signatures[m]), -m) for m in ids]
-            best = max((s for s in scored if s[0] >= SIMILARITY), default=None)
+            mine = shingled[index]
+            scored = [
+                (similarity(mine, signatures[m]), -m) for m in ids if similar(mine, signatures[m])
+            ]
+            best = max(scored, default=None)
             if best is not None:
                 found[index] = -best[1]
         return found
@@ -245,7 +248,8 @@ def _alone_in_batch(
     mentions: Sequence[NewMention], prefixes: Sequence[Sequence[int]]
 ) -> list[bool]:
     """Per mention, whether no other mention of the batch has its page (entry id, canonical
-    URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass)."""
+    URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass).
+    A pair already known not to be alone is not compared again."""
     alone = [True] * len(mentions)
     first: dict[tuple[str, str], int] = {}
     by_prefix: dict[int, list[int]] = {}
@@ -257,12 +261,17 @@ def _alone_in_batch(
             other = first.setdefault(page, index)
             if other != index:
                 alone[index] = alone[other] = False
-        near = {row for key in prefixes[index] for row in by_prefix.get(key, ())}
-        for row in near:
-            if similarity(m.shingles, mentions[row].shingles) >= SIMILARITY:
-                alone[index] = alone[row] = False
+        near: set[int] = set()
         for prefix in prefixes[index]:
-            by_prefix.setdefault(prefix, []).append(index)
+            rows = by_prefix.get(prefix)
+            if rows is None:
+                by_prefix[prefix] = [index]
+            else:
+                near.update(rows)
+                rows.append(index)
+        for row in near:
+            if (alone[index] or alone[row]) and similar(m.shingles, mentions[row].shingles):
+                alone[index] = alone[row] = False
     return alone
 
 
