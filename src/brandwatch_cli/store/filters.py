@@ -66,11 +66,12 @@ def searchable_words(text: str) -> list[str]:
     aside): FTS5 keeps letters and digits only, so ``C++`` is the one-letter word ``c``."""
     words = []
     for piece in _FTS_TOKEN.findall(text):
-        if piece in _FTS_OPERATORS or piece.lower().rstrip(":") in SEARCH_COLUMNS:
-            continue
-        piece = (
-            piece.split(":", 1)[1] if piece.split(":", 1)[0].lower() in SEARCH_COLUMNS else piece
-        )
+        if piece in _FTS_OPERATORS or (
+            piece.endswith(":") and piece[:-1].lower() in SEARCH_COLUMNS
+        ):
+            continue  # an operator, or a column name before a phrase (``title: "a b"``)
+        column, colon, rest = piece.partition(":")
+        piece = rest if colon and column.lower() in SEARCH_COLUMNS else piece
         words += re.findall(r"\w+", piece)
     return words
 
