@@ -404,6 +404,16 @@ def m009_failure_reports(db: Database) -> None:
     db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
 
 
+@migrations()
+def m011_listing_indexes(db: Database) -> None:
+    """Indexes for the listings' filters (issue 12): ``mentions``, ``search`` and ``export``
+    read a status's mentions newest first (``--status todo``: a few among a million) from
+    ``(status, mentioned_at)`` instead of walking every mention. The other filters already
+    have theirs: the period ``mentions_mentioned_at``, a source ``mentions_source_mentioned``,
+    a keyword the ``mention_keywords`` primary key ``(keyword, mention_id)``."""
+    db.execute("CREATE INDEX mentions_status_mentioned ON mentions (status, mentioned_at)")
+
+
 def url_domain(url: str | None) -> str | None:
     """The host of a mention's link, without ``www.``: who published it."""
     if not url:
