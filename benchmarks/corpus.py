@@ -1,10 +1,10 @@
 """A generated feed corpus served over loopback with a fixed latency, for benchmarks.
 
-``python benchmarks/corpus.py serve DIR --hosts 25 --latency 0.1`` serves the ``*.xml`` files of
-DIR spread over 127.0.0.1 .. 127.0.0.<hosts> (one small asyncio server per address, port 8800),
-each response delayed by ``latency`` seconds, with ETag / If-None-Match support so a warm rescan
-gets 304s. It prints one line, ``ready``, once every address listens. Runs in its own process,
-so serving costs no CPU in the process being measured.
+``python benchmarks/corpus.py serve DIR --hosts 25 --latency 0.1`` serves the files under DIR
+(by their path relative to DIR) spread over 127.0.0.1 .. 127.0.0.<hosts> (one small asyncio
+server per address, port 8800), each response delayed by ``latency`` seconds, with ETag /
+If-None-Match support so a warm rescan gets 304s. It prints one line, ``ready``, once every
+address listens. Runs in its own process, so serving costs no CPU in the process being measured.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
 PORT = 8800
 WORDS = [
@@ -124,8 +125,19 @@ def generate(folder: Path, feeds: int, items: int, seed: int = 42) -> None:
         (folder / f"feed{n}.xml").write_text(document, encoding="utf-8")
 
 
+def _content_type(path: str) -> str:
+    """By extension, without a charset: a real-world file declares its own encoding."""
+    if path.endswith(".json"):
+        return "application/feed+json"
+    return "text/csv" if path.endswith(".csv") else "application/xml"
+
+
 async def serve(folder: Path, hosts: int, latency: float) -> None:
-    bodies = {f"/{p.name}": p.read_bytes() for p in folder.glob("*.xml")}
+    bodies = {
+        f"/{p.relative_to(folder).as_posix()}": p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
     etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for path, body in bodies.items()}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -133,7 +145,7 @@ async def serve(folder: Path, hosts: int, latency: float) -> None:
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
                 lines = request.decode("latin-1").split("\r\n")
-                path = lines[0].split(" ")[1]
+                path = unquote(lines[0].split(" ")[1])
                 headers = {
                     k.strip().lower(): v.strip()
                     for k, _, v in (line.partition(":") for line in lines[1:] if line)
@@ -148,7 +160,7 @@ async def serve(folder: Path, hosts: int, latency: float) -> None:
                     status, payload, extra = "200 OK", body, f"ETag: {etags[path]}\r\n"
                 writer.write(
                     (
-                        f"HTTP/1.1 {status}\r\nContent-Type: application/rss+xml; charset=utf-8"
+                        f"HTTP/1.1 {status}\r\nContent-Type: {_content_type(path)}"
                         f"\r\nContent-Length: {len(payload)}\r\n{extra}\r\n"
                     ).encode()
                     + payload

@@ -140,6 +140,7 @@ def feed_server() -> Iterator[FeedServer]:
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's config or writes outside its own folder."""
     monkeypatch.delenv("BRANDWATCH_CONFIG", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped tables are 160 wide unless a test says
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
 

@@ -133,7 +133,7 @@ def test_marks_build_the_status_history_with_who_and_when(cli, scanned, monkeypa
     marked = cli("mark", str(refund), "--status", "replied", "--note", "DM sent", "-c", scanned)
     assert marked.exit_code == 0
     typo = cli("mark", str(refund), "99999", "--status", "ignored", "-c", scanned)
-    assert typo.exit_code == 1  # all or nothing: no history either
+    assert typo.exit_code == 2  # all or nothing: no history either
     history = show_json(cli, scanned, refund)["status_history"]
     assert [(h["status"], h["by"], h["note"]) for h in history] == [
         ("new", None, None),

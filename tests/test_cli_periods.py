@@ -80,3 +80,33 @@ def test_a_control_character_in_a_source_url_is_a_config_error(cli, tmp_path):
     result = cli("check", "-c", config)
     assert result.exit_code == 2
     assert "c.yaml:4: 'url' of source 'a' contains a control character" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("today", datetime(2026, 3, 30, 22, tzinfo=UTC)),  # 00:30 on the 31st in Paris
+        ("yesterday", datetime(2026, 3, 29, 22, tzinfo=UTC)),
+        ("2026-03-29", datetime(2026, 3, 28, 23, tzinfo=UTC)),  # before the clocks changed
+        ("2026-03", datetime(2026, 2, 28, 23, tzinfo=UTC)),
+        ("2026-03-29T12:00", datetime(2026, 3, 29, 10, tzinfo=UTC)),  # summer time by noon
+        ("2026-03-29T12:00+00:00", datetime(2026, 3, 29, 12, tzinfo=UTC)),  # its own offset
+        ("24h", datetime(2026, 3, 29, 22, 30, tzinfo=UTC)),  # durations: from now, any zone
+        ("1mo", datetime(2026, 2, 27, 23, 30, tzinfo=UTC)),  # Paris: 28 February, 00:30
+    ],
+)
+def test_named_days_months_and_dates_are_the_zones(typed, expected):
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 3, 30, 22, 30, tzinfo=UTC)
+    assert parse_moment(typed, now, tz=ZoneInfo("Europe/Paris")) == expected
+
+
+def test_a_day_whose_midnight_the_clocks_skip_starts_when_they_resume():
+    from zoneinfo import ZoneInfo
+
+    santiago = ZoneInfo("America/Santiago")  # 2022-09-11: 00:00 jumped to 01:00 (UTC-3)
+    now = datetime(2022, 9, 12, 12, tzinfo=UTC)
+    assert parse_moment("2022-09-11", now, tz=santiago) == datetime(2022, 9, 11, 4, tzinfo=UTC)
+    with pytest.raises(ConfigError, match="too far back"):  # Tokyo's year 1 starts in year 0
+        parse_moment("0001-01-01", now, tz=ZoneInfo("Asia/Tokyo"))

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from helpers import rss, write_config
 
@@ -65,3 +72,89 @@ def test_an_empty_report_says_where_the_stored_mentions_are(cli, tmp_path):
     assert "1 source failed at the last scan (gone)" in report.stderr
     full = cli("report", "-c", config, "--since", "2020-03-01")
     assert "note:" not in full.stderr
+
+
+def _as_reader() -> list[str]:
+    """The command prefix that makes permission bits bind: as root, the same user without the
+    capabilities that override them (``setpriv``); otherwise nothing."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permission bits would not bind")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path):
+    # A cron user owns /srv/brandwatch; analysts read it: reading works, writing says why.
+    shared = Path(tempfile.mkdtemp(prefix="bw-readonly-"))
+    try:
+        (shared / "feed.xml").write_text(
+            rss([{"title": "Acme news", "link": "https://x.example/1", "description": "Acme"}])
+        )
+        config = write_config(shared, [("local", str(shared / "feed.xml"))])
+        assert cli("scan", "-c", config).exit_code == 0
+        for path in shared.iterdir():
+            path.chmod(0o444)
+        shared.chmod(0o555)
+        reader = _as_reader()
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*reader, sys.executable, "-m", "brandwatch_cli", *args, "-c", str(config)],
+                capture_output=True,
+                text=True,
+                cwd=shared,
+                env={**os.environ, "HOME": str(shared)},
+                timeout=60,
+                check=False,
+            )
+
+        listed = run("mentions", "-f", "jsonl")
+        assert listed.returncode == 0, listed.stderr
+        assert json.loads(listed.stdout)["title"] == "Acme news"
+        report = run("report", "--since", "3650d", "-f", "json")
+        assert report.returncode == 0, report.stderr
+        assert json.loads(report.stdout)["keywords"][0]["mentions"] == 1
+        for args in (("export",), ("search", "acme"), ("sources",), ("show", "1")):
+            result = run(*args)
+            assert result.returncode == 0, (args, result.stderr)
+            assert "Acme news" in result.stdout or args == ("sources",)
+        marked = run("mark", "1", "--status", "replied")
+        assert marked.returncode == 3
+        assert marked.stderr.strip().endswith("read-only for you (permission denied)")
+        assert "Traceback" not in marked.stderr
+        scanned = run("scan")
+        assert scanned.returncode == 3
+        assert "permission denied" in scanned.stderr and "Traceback" not in scanned.stderr
+        # Nothing changed: the file and its folder are as the owner left them.
+        assert sorted(p.name for p in shared.iterdir()) == [
+            "brandwatch.yaml",
+            "feed.xml",
+            "mentions.db",
+            "mentions.db.scan.lock",
+        ]
+    finally:
+        shared.chmod(0o755)
+        shutil.rmtree(shared)
+
+
+def test_an_unreadable_database_is_exit_3_both_ways_naming_the_reason(cli, tmp_path):
+    reader = _as_reader()
+    (tmp_path / "feed.xml").write_text(rss([{"title": "Acme news", "link": "https://x/1"}]))
+    config = write_config(tmp_path, [("local", str(tmp_path / "feed.xml"))])
+    assert cli("scan", "-c", config).exit_code == 0
+    database = tmp_path / "mentions.db"
+    database.chmod(0o000)
+    try:
+        for args in (("-c", str(config)), ("--db", str(database))):
+            result = subprocess.run(
+                [*reader, sys.executable, "-m", "brandwatch_cli", "mentions", *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 3, (args, result.stderr)
+            assert "permission denied" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        database.chmod(0o644)

@@ -57,6 +57,7 @@ def test_the_console_script_lists_every_command_in_order():
     assert listed == [
         "init",
         "sources",
+        "stats",
         "mentions",
         "export",
         "scan",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -59,7 +61,7 @@ def test_new_mentions_start_new_and_can_be_marked(cli, scanned):
     assert len(listing(cli, scanned, "--status", "new")) == 2
     others = [r["id"] for r in rows if r["id"] != refund]
     typo = cli("mark", str(others[0]), "99999", "--status", "todo", "-c", scanned)
-    assert typo.exit_code == 1 and "no mention with id 99999; nothing was marked" in typo.stderr
+    assert typo.exit_code == 2 and "no mention with id 99999; nothing was marked" in typo.stderr
     assert listing(cli, scanned, "--status", "todo") == []  # all or nothing
     twice = cli("mark", str(others[0]), str(others[0]), "--status", "todo", "-c", scanned)
     assert "Marked 1 mention todo" in twice.stderr
@@ -139,13 +141,32 @@ def test_rescore_waits_for_a_scan_as_long_as_told_and_stops_cleanly_on_sigterm(
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(2)  # started, waiting for the lock
+        _wait_until_it_holds_open(waiting.pid, tmp_path / "mentions.db.scan.lock")
         waiting.send_signal(signal.SIGTERM)
         _, stderr = waiting.communicate(timeout=30)
     assert waiting.returncode == 130
     assert stderr.strip() == (
         "error: rescore interrupted; the batches done are kept, run it again to finish"
     )
+
+
+def _wait_until_it_holds_open(pid: int, path: Path) -> None:
+    """Until process ``pid`` has ``path`` open (it waits for the lock, its SIGTERM handler
+    installed before): a fixed sleep races a loaded machine."""
+    fds = Path(f"/proc/{pid}/fd")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not fds.exists():  # not Linux: give it time
+            time.sleep(2)
+            return
+        try:
+            if any(os.readlink(fd) == str(path) for fd in fds.iterdir()):
+                time.sleep(0.2)  # past open(), inside the wait loop
+                return
+        except OSError:  # an fd closed while listing
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} never opened {path}")
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import itertools
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -151,3 +152,110 @@ def test_the_store_groups_by_the_same_calendar_buckets(tmp_path):
             for keyword in ("Acme", None):
                 got = {r["start"]: r["mentions"] for r in rows if r["keyword"] == keyword}
                 assert got == dict(expected), unit
+
+
+# Time zones: a person's calendar -------------------------------------------------------------
+
+ZONES = [
+    ZoneInfo(name)
+    for name in (
+        "Europe/Paris",  # summer time: a 23-hour and a 25-hour day
+        "Asia/Kolkata",  # half-hour offset: hours start at half past in UTC
+        "America/New_York",
+        "Australia/Lord_Howe",  # clocks move by 30 minutes: a 30-minute and a 90-minute hour
+        "America/Santiago",  # clocks skip midnight: some days start at 01:00
+        "Pacific/Apia",  # skipped 30 December 2011 altogether
+    )
+]
+zoned_moments = st.datetimes(
+    min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=300)
+@given(zoned_moments, st.sampled_from(UNITS), st.sampled_from(ZONES))
+def test_a_moment_lies_in_its_local_bucket(moment, unit, zone):
+    start = bucket_start(moment, unit, zone)
+    after = next_start(start, unit, zone)
+    assert start <= moment < after
+    assert bucket_start(start, unit, zone) == start
+    assert bucket_start(after - timedelta(seconds=1), unit, zone) == start
+    local = start.astimezone(zone)
+    if unit != "hour":  # the first instant of a local date (midnight, unless clocks skip it)
+        assert (start - timedelta(microseconds=1)).astimezone(zone).date() < local.date()
+    if unit == "day":
+        assert local.date() == moment.astimezone(zone).date()
+    if unit == "week":
+        assert local.weekday() == 0
+    if unit in ("month", "year"):
+        assert local.day == 1 and (unit == "month" or local.month == 1)
+
+
+@settings(max_examples=200)
+@given(zoned_moments, lengths, st.sampled_from(ZONES))
+def test_local_buckets_cover_the_whole_period_in_at_most_400(since, length, zone):
+    until = min(since + length, datetime(2100, 1, 1, tzinfo=UTC))
+    if until <= since:
+        return
+    unit = trend_unit(since, until, zone)
+    starts = bucket_starts(since, until, unit, zone)
+    assert len(starts) == bucket_count(since, until, unit, zone)
+    assert len(starts) <= MAX_BUCKETS or unit == "year"
+    assert starts[0] <= since < next_start(starts[0], unit, zone)
+    assert starts[-1] <= until - timedelta(microseconds=1) < next_start(starts[-1], unit, zone)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "hours", "buckets"),
+    [
+        ("Europe/Paris", datetime(2026, 3, 29), 23, 23),
+        ("Europe/Paris", datetime(2026, 10, 25), 25, 25),
+        ("Europe/Paris", datetime(2026, 11, 2), 24, 24),
+        ("Asia/Kolkata", datetime(2026, 3, 29), 24, 24),
+        ("Australia/Lord_Howe", datetime(2026, 4, 5), 24.5, 24),  # 01:00 lasts 90 minutes
+        ("Australia/Lord_Howe", datetime(2026, 10, 4), 23.5, 24),  # 02:00 lasts 30 minutes
+    ],
+)
+def test_a_local_day_lasts_what_its_clocks_say(zone, day, hours, buckets):
+    tz = ZoneInfo(zone)
+    start = bucket_start(day.replace(hour=12, tzinfo=tz), "day", tz)
+    assert start == day.replace(tzinfo=tz).astimezone(UTC)
+    assert next_start(start, "day", tz) - start == timedelta(hours=hours)
+    inside = bucket_starts(start, next_start(start, "day", tz), "hour", tz)
+    assert len(inside) == buckets
+
+
+def test_the_store_groups_by_the_same_local_buckets(tmp_path):
+    """In every zone and unit, the store's folded quarter hours give the Python buckets."""
+    rng = random.Random(11)
+    start = datetime(2011, 1, 1, tzinfo=UTC)
+    times = [start + timedelta(seconds=rng.uniform(0, 16 * 365 * 86400)) for _ in range(300)]
+    # around the changes of clocks, to the second
+    for change in ("2026-03-29T01:00:00", "2026-10-25T01:00:00", "2026-04-04T15:00:00"):
+        moment = datetime.fromisoformat(change).replace(tzinfo=UTC)
+        times += [moment + timedelta(seconds=s) for s in (-1801, -1, 0, 1, 1799, 1800, 3599)]
+    times = [t.replace(microsecond=0) for t in times]
+    with MentionStore.open(tmp_path / "m.db") as store:
+        scan = store.start_scan(UNTIL)
+        mentions = [
+            NewMention(
+                Item(str(n), None, f"Acme {n}", "text", published_at=moment),
+                (KeywordMatch("Acme", ("Acme",), ("title",)),),
+                None,
+                None,
+                Sentiment(0.0, "neutral", "vader"),
+                "en",
+            )
+            for n, moment in enumerate(times)
+        ]
+        fetched = datetime(2099, 1, 1, tzinfo=UTC)
+        store.save_batch(scan, "s", mentions, SourceOutcome("s", "ok"), fetched)
+        for zone, unit in itertools.product(ZONES, UNITS):
+            with store.period_view(MentionFilter()) as view:
+                rows = view.trend(unit, zone)
+            expected = Counter(
+                bucket_start(t, unit, zone).replace(tzinfo=None).isoformat() for t in times
+            )
+            for keyword in ("Acme", None):
+                got = {r["start"]: r["mentions"] for r in rows if r["keyword"] == keyword}
+                assert got == dict(expected), (zone, unit)

@@ -189,7 +189,7 @@ def test_who_talks_lists_sources_domains_authors_and_influencers():
 def test_reply_first_lists_id_sentiment_source_title_link_engagement_outlets_status():
     out = piped(make_report())
     assert re.search(
-        r"7\s+-0\.91\s+hackernews\s+Recall announced\s+https://news\.example\.com/recall\?a=1&b=\(2"
+        r"7\s+-0\.91\s+hackernews\s+Recall announced\s+https://news\.example\.com/recall\?a=1&b=\(2\)"
         r"\s+score 12 · comments 3\s+14\s+new",
         out,
     )
@@ -321,6 +321,7 @@ TOP_KEYS = {
     "period",
     "previous_period",
     "bucket",
+    "timezone",
     "total",
     "keywords",
     "trend",

@@ -11,7 +11,7 @@ import pytest
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import ENGAGEMENT_KEYS, USER_AGENT, SourceConfig
 from brandwatch_cli.sources.app_store import AppStoreSource
-from brandwatch_cli.sources.http import Unchanged
+from brandwatch_cli.sources.response import Unchanged
 from conftest import Route
 from helpers import NOW, config_file, db_rows, run_source_and_cursors, scan_ok
 

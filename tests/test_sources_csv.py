@@ -16,7 +16,7 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.csv_file import layout_from_options, parse_csv
-from brandwatch_cli.sources.http import Unchanged
+from brandwatch_cli.sources.response import Unchanged
 from helpers import config_file, db_rows, run_source, scan_ok
 
 DATA = Path(__file__).parent / "data" / "csv"

@@ -12,7 +12,7 @@ from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import USER_AGENT, Keyword, SourceConfig
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.google_news import edition, split_publisher
-from brandwatch_cli.sources.http import Unchanged
+from brandwatch_cli.sources.response import Unchanged
 from conftest import Route
 from helpers import NOW, config_file, db_rows, run_source, scan_ok
 

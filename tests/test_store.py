@@ -53,6 +53,8 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m007_story_copies",
         "m008_status_history",
         "m009_failure_reports",
+        "m010_period_summary",
+        "m011_bulk_writes",
         "m011_listing_indexes",
     ]
 

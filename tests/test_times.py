@@ -129,3 +129,64 @@ def test_struct_time():
     assert from_struct_time(time.struct_time((2026, 2, 31, 0, 0, 0, 0, 1, 0))) is None
     assert from_struct_time((2026, 11, 20, 0, 0, 0, 0, 1, 0)) is None  # a tuple is not one
     assert from_struct_time(None) is None
+
+
+# Time zones -----------------------------------------------------------------------------------
+
+
+def test_a_zone_is_an_iana_name_and_utc_needs_no_database():
+    from zoneinfo import ZoneInfo
+
+    from brandwatch_cli.times import zone, zone_name
+
+    assert zone("UTC") is UTC and zone(" utc ") is UTC
+    assert zone(" Europe/Paris ") == ZoneInfo("Europe/Paris")
+    assert zone_name(zone("Asia/Kolkata")) == "Asia/Kolkata" and zone_name(UTC) == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("Europe/Pari", "did you mean 'Europe/Paris'?"),
+        ("europe/paris", "did you mean 'Europe/Paris'?"),  # names are case-sensitive files
+        ("Mars/Olympus", "use an IANA name such as Europe/Paris"),
+        ("/etc/passwd", "use an IANA name"),  # never a path
+        ("../../etc/passwd", "use an IANA name"),
+    ],
+)
+def test_a_wrong_zone_name_says_what_to_write(name, says):
+    from brandwatch_cli.times import zone
+
+    with pytest.raises(ValueError, match="unknown time zone") as raised:
+        zone(name)
+    assert says in str(raised.value)
+
+
+def test_a_missing_zone_database_says_to_install_tzdata(monkeypatch):
+    import zoneinfo
+
+    from brandwatch_cli import times
+
+    def missing(key):
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(times.zoneinfo, "ZoneInfo", missing)
+    monkeypatch.setattr(times.zoneinfo, "available_timezones", set)
+    with pytest.raises(ValueError, match="pip install tzdata"):
+        times.zone("Europe/Paris")
+    assert times.zone("UTC") is UTC
+
+
+def test_a_local_time_names_its_zone_only_when_the_clock_shows_it_twice():
+    from zoneinfo import ZoneInfo
+
+    from brandwatch_cli.times import local_text
+
+    paris = ZoneInfo("Europe/Paris")
+    assert local_text(datetime(2026, 11, 20, 9, 15, tzinfo=UTC), paris) == "2026-11-20 10:15"
+    assert local_text(datetime(2026, 10, 25, 0, 30), paris) == "2026-10-25 02:30 CEST"  # naive: UTC
+    assert local_text(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), paris) == "2026-10-25 02:30 CET"
+    assert local_text(datetime(2026, 10, 25, 2, 30, tzinfo=UTC), paris) == "2026-10-25 03:30"
+    moment = datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
+    assert local_text(moment, zone_label=True) == "2026-11-20 09:15 UTC"
+    assert local_text(moment, ZoneInfo("Asia/Kolkata"), zone_label=True) == "2026-11-20 14:45 IST"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NotRequired, Required, TypedDict
@@ -131,10 +131,12 @@ class Spike:
 
 @dataclass(frozen=True)
 class Retention:
-    """How long fetched entries are kept for re-matching; set by the config's ``retention:``
-    block. Mentions are kept until pruned."""
+    """How long what a scan stores is kept; the config's ``retention:`` block, applied at the
+    end of each scan and by ``prune``. Mentions are kept for ever unless ``mentions_days``."""
 
     entries_days: int = 30
+    mentions_days: int | None = None
+    scan_logs_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class Config:
     notify_timeout: float = 15.0
     alerts: SpikeRule = field(default_factory=SpikeRule)
     retention: Retention = field(default_factory=Retention)
+    #: Whose calendar periods and trends follow, and whose clocks times are shown on.
+    timezone: tzinfo = UTC
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""
@@ -412,7 +416,7 @@ class TrendRow(TypedDict):
     them, each mention once."""
 
     keyword: str | None
-    start: str  # the bucket's calendar start in UTC, ``YYYY-MM-DDTHH:MM:SS``
+    start: str  # the bucket's first instant (its zone's calendar) in UTC, ``YYYY-MM-DDTHH:MM:SS``
     mentions: int
     negative: int | None
 

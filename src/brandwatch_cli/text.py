@@ -23,36 +23,36 @@ _ESCAPE = (
 )
 _ESCAPE_RE = re.compile(_ESCAPE)
 _CONTROL_RE = re.compile(f"[{_CONTROLS}]")
-_SPACE_RE = re.compile(r"\s+")
 _BLANK_RE = re.compile(f"[\\s{_CONTROLS}]+")
 #: Longest text kept from one field: enough for any article, bounded for hostile feeds.
 MAX_TEXT_CHARS = 100_000
 # Combining marks left behind by NFKD decomposition: the accents we fold away.
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Letters NFKD does not decompose, and typographic punctuation folded to its ASCII twin.
-_FOLD_TABLE = str.maketrans(
-    {
-        "œ": "oe",
-        "Œ": "OE",
-        "æ": "ae",
-        "Æ": "AE",
-        "ø": "o",
-        "đ": "d",
-        "ł": "l",
-        "ı": "i",
-        "’": "'",
-        "‘": "'",
-        "ʼ": "'",
-        "“": '"',
-        "”": '"',
-        "«": '"',
-        "»": '"',
-        "‐": "-",
-        "‑": "-",
-        "–": "-",
-        "—": "-",
-    }
-)
+_FOLD_MAP = {
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+    "ø": "o",
+    "đ": "d",
+    "ł": "l",
+    "ı": "i",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "“": '"',
+    "”": '"',
+    "«": '"',
+    "»": '"',
+    "‐": "-",
+    "‑": "-",
+    "–": "-",
+    "—": "-",
+}
+# Replaced by a search for the few characters concerned: ``str.translate`` looks up every
+# character of a non-ASCII text in the table, and folding long texts was the scan's top cost.
+_FOLD_RE = re.compile("[" + "".join(_FOLD_MAP) + "]")
 _BLOCK_TAGS = frozenset(
     {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption"}
     | {"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"}
@@ -191,13 +191,13 @@ def fold(value: str) -> str:
     """Case- and accent-insensitive form used for matching and fingerprints.
 
     ``Café  LUMIÈRE`` and ``cafe lumiere`` fold to the same string. Whitespace collapses to
-    single spaces so phrases match whatever separates their words.
+    single spaces so phrases match whatever separates their words (``split`` and ``join``: the
+    same whitespace as a regex's ``\\s``, without a replacement for every single space).
     """
     if value.isascii():
-        return _SPACE_RE.sub(" ", value.lower()).strip()
-    value = unicodedata.normalize("NFKD", value.translate(_FOLD_TABLE))
-    value = _COMBINING_RE.sub("", value).casefold().translate(_FOLD_TABLE)
-    return _SPACE_RE.sub(" ", value).strip()
+        return " ".join(value.lower().split())
+    value = unicodedata.normalize("NFKD", _fold_letters(value))
+    return " ".join(_fold_letters(_COMBINING_RE.sub("", value).casefold()).split())
 
 
 def fold_keep_case(value: str) -> str:
@@ -206,9 +206,15 @@ def fold_keep_case(value: str) -> str:
     For case-sensitive keywords; positions line up with ``fold``'s output unless lower-casing
     changed a length (``ß``), which callers must allow for.
     """
-    value = unicodedata.normalize("NFKD", value.translate(_FOLD_TABLE))
-    value = _COMBINING_RE.sub("", value).translate(_FOLD_TABLE)
-    return _SPACE_RE.sub(" ", value).strip()
+    value = unicodedata.normalize("NFKD", _fold_letters(value))
+    return " ".join(_fold_letters(_COMBINING_RE.sub("", value)).split())
+
+
+def _fold_letters(value: str) -> str:
+    """``value`` with the letters and punctuation of ``_FOLD_MAP`` replaced."""
+    if _FOLD_RE.search(value) is None:
+        return value
+    return _FOLD_RE.sub(lambda found: _FOLD_MAP[found.group()], value)
 
 
 def is_word_char(char: str) -> bool:

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from brandwatch_cli.cli.options import ConfigOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import one_line
+from brandwatch_cli.times import zone_name
 
 SENTIMENT_COLUMNS = ("language", "sentiment", "sentiment_label", "text", "sentiment_method")
 
@@ -64,7 +66,9 @@ def check(
     _warn_about(cfg)
     with quiet_broken_pipe():
         out = sys.stdout
-        out.write(f"{cfg.path}: valid, {len(cfg.keywords)} keywords, {len(cfg.sources)} sources\n")
+        zone = "" if cfg.timezone is UTC else f", dates and times in {zone_name(cfg.timezone)}"
+        counts = f"{len(cfg.keywords)} keywords, {len(cfg.sources)} sources{zone}"
+        out.write(f"{cfg.path}: valid, {counts}\n")
         for keyword in cfg.keywords:
             node = keyword_node(keyword)
             out.write(f"\n{one_line(keyword.name)}\n")

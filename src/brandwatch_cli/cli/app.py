@@ -4,7 +4,7 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``analysis`` (check, sentiment), ``insight`` (report, digest),
-``workflow`` (mark), ``mention`` (show, open) and ``retention`` (rematch, prune). They
+``workflow`` (mark), ``mention`` (show, open) and ``retention`` (rematch, prune, stats). They
 share ``options`` and ``common`` and never import this module. The exit codes are in
 ``status_codes``.
 """
@@ -49,6 +49,7 @@ _state = {"debug": False}
 for _command in (
     setup.init,
     setup.sources,
+    retention.stats,
     listing.mentions,
     listing.export,
     scan.scan,

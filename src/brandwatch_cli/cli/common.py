@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,26 @@ def load(config_path: Path | None, db: Path | None, *, db_alone: bool = False) -
     return config, (db if db is not None else config.database)
 
 
+#: A person's time zone, for every command, unless --tz says otherwise.
+TZ_ENV = "BRANDWATCH_TZ"
+
+
+def time_zone(config: Any, given: str | None) -> tzinfo:
+    """Whose calendar and clocks: ``--tz``, else ``$BRANDWATCH_TZ``, else the config's
+    ``timezone``, else UTC. A name that is no zone is a usage error naming where it came from."""
+    from brandwatch_cli.times import zone
+
+    env = os.environ.get(TZ_ENV, "")
+    for value, origin in ((given, "--tz"), (env if env.strip() else None, f"${TZ_ENV}")):
+        if value is not None:
+            try:
+                return zone(value)
+            except ValueError as exc:
+                raise ConfigError(f"{origin}: {exc}") from None
+    zone_of_config: tzinfo = getattr(config, "timezone", UTC)
+    return zone_of_config
+
+
 def selection(
     config: Any,
     store: Any,
@@ -107,20 +127,23 @@ def selection(
     status: Sequence[Status] | None = None,
     search: str | None = None,
     now: datetime | None = None,
+    tz: tzinfo = UTC,
 ) -> Any:
     """The filter the options describe; relative times count from ``now`` (the command's one
-    "now", so that ``--since 48h`` is exactly 48 hours long)."""
+    "now", so that ``--since 48h`` is exactly 48 hours long), named days and dates are
+    ``tz``'s."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.models import MentionFilter
+    from brandwatch_cli.times import local_text
 
     now = now or utc_now()
-    start = parse_moment(since, now) if since else None
-    end = parse_moment(until, now, "--until") if until else None
+    start = parse_moment(since, now, tz=tz) if since else None
+    end = parse_moment(until, now, "--until", tz) if until else None
     if start is not None and start >= (end or now):
         said = f"--until {until}" if until else "now"
         raise ConfigError(
-            f"--since {since} ({start:%Y-%m-%d %H:%M}) is not before {said}"
-            f" ({(end or now):%Y-%m-%d %H:%M} UTC): nothing can fall in that period"
+            f"--since {since} ({local_text(start, tz)}) is not before {said}"
+            f" ({local_text(end or now, tz, zone_label=True)}): nothing can fall in that period"
         )
     names = {k.name.casefold(): k.name for k in config.keywords}
     for stored in store.stored_keywords():

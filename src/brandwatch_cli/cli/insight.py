@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +21,7 @@ from brandwatch_cli.cli.common import (
     quiet_broken_pipe,
     report_deliveries,
     selection,
+    time_zone,
     utc_now,
 )
 from brandwatch_cli.cli.options import (
@@ -30,6 +31,7 @@ from brandwatch_cli.cli.options import (
     KeywordOption,
     SinceOption,
     SourceOption,
+    TzOption,
     UntilOption,
     WaitOption,
 )
@@ -66,6 +68,7 @@ def report(
         Path | None,
         typer.Option("--chart", help="Also draw the trend for slides: FILE.svg or FILE.png."),
     ] = None,
+    tz: TzOption = None,
 ) -> None:
     """A period against the one before: volume, sentiment, share of voice, trend, who talks
     (sources, domains, authors, influencers), and the negative mentions to answer first.
@@ -76,14 +79,15 @@ def report(
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
     cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, None, now=now)
+        chosen = selection(cfg, store, since, until, keyword, source, None, now=now, tz=zone)
         data = build_report(
-            store, chosen, now=now, configured_keywords=[k.name for k in cfg.keywords]
+            store, chosen, now=now, configured_keywords=[k.name for k in cfg.keywords], tz=zone
         )
         if data.total.mentions == 0:
-            _explain_empty(store, data.period.since, data.period.until)
+            _explain_empty(store, data.period.since, data.period.until, zone)
     if chart is not None:
         _draw_chart(chart, data)
     with quiet_broken_pipe():
@@ -137,6 +141,7 @@ def digest(
         ),
     ] = False,
     wait: WaitOption = 10.0,
+    tz: TzOption = None,
 ) -> None:
     """The news since the last digest, for cron: headline numbers, alerts, what to answer
     first, top new mentions per keyword, sources in trouble."""
@@ -151,17 +156,23 @@ def digest(
     cfg, db_path = load(config, db)
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
+    zone = time_zone(cfg, tz)
     now = utc_now()
-    start = None if since.strip().lower() == "last" else parse_moment(since, now)
+    start = None if since.strip().lower() == "last" else parse_moment(since, now, tz=zone)
     with (
         exclusive(lock_file(db_path, "digest"), "digest", wait),
         MentionStore.open(db_path, create=False) as store,
     ):
         run = next_digest(
-            store, start, keywords=[k.name for k in cfg.keywords], rule=cfg.alerts, now=now
+            store,
+            start,
+            keywords=[k.name for k in cfg.keywords],
+            rule=cfg.alerts,
+            now=now,
+            tz=zone,
         )
         data = run.digest
-        troubled = [plaintext.failing_line(p) for p in data.problems]
+        troubled = [plaintext.failing_line(p, zone) for p in data.problems]
         alarms = fired(fail_on, data.alerts, troubled)
         for line in alarms:
             error_line(line)
@@ -178,8 +189,9 @@ def digest(
         if output is not None:
             _write_text(output, body)
         elif not (quiet and notify):  # quiet, the digest goes only where --notify sends it
+            width = _screen_width() if fmt is DigestFormat.text else None
             with quiet_broken_pipe():
-                sys.stdout.write(body)
+                sys.stdout.write(digest_text(data, width) if width else body)
         delivered = reached = True
         if notify:
             from brandwatch_cli import notify as notifier
@@ -199,6 +211,18 @@ def digest(
         raise typer.Exit(status_codes.ALERT_FIRED)
     if not delivered:
         raise typer.Exit(status_codes.NOTIFY_FAILED)
+
+
+def _screen_width() -> int | None:
+    """The width a text digest on stdout is wrapped to: ``$COLUMNS``, else the terminal's;
+    None in a pipe or a cron mail, where lines are never broken."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -225,18 +249,19 @@ def _draw_chart(path: Path, data: Report) -> None:
         )
 
 
-def _explain_empty(store: Any, since: datetime, until: datetime) -> None:
+def _explain_empty(store: Any, since: datetime, until: datetime, tz: tzinfo) -> None:
     """An empty report says why, on stderr: the stored mentions are outside the period (and
-    which --since would take them in), or nothing is stored, or sources are failing."""
+    which --since would take them in, a date of ``tz``'s calendar), or nothing is stored, or
+    sources are failing."""
     from brandwatch_cli.store import iso
 
     count, oldest, newest = store.stored_span()
     if count and oldest and newest:
-        first = oldest[:10]
+        first, last = (datetime.fromisoformat(t).astimezone(tz).date() for t in (oldest, newest))
         if newest < iso(since) or oldest >= iso(until):
             error_line(
                 f"note: none of the {count:,} stored mentions fall in this period (they run from"
-                f" {first} to {newest[:10]}); try --since {first}"
+                f" {first} to {last}); try --since {first}"
             )
     elif not count:
         error_line("note: no mention is stored yet: run `brandwatch scan` first")

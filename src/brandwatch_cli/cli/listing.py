@@ -5,13 +5,20 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterable
+from datetime import UTC, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, selection
+from brandwatch_cli.cli.common import (
+    load,
+    machine_output,
+    quiet_broken_pipe,
+    selection,
+    time_zone,
+)
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
     ConfigOption,
@@ -24,6 +31,7 @@ from brandwatch_cli.cli.options import (
     SinceOption,
     SourceOption,
     StatusOption,
+    TzOption,
     UntilOption,
 )
 from brandwatch_cli.errors import ConfigError, StoreError
@@ -43,24 +51,27 @@ def mentions(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
     ] = 50,
+    tz: TzOption = None,
 ) -> None:
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
-        print_mentions(store.iter_mentions(chosen, limit), fmt)
+        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
+        print_mentions(store.iter_mentions(chosen, limit), fmt, zone)
 
 
-def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat) -> None:
-    """Mentions as a table (plain tab-separated lines when piped), CSV or JSON Lines."""
+def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat, tz: tzinfo = UTC) -> None:
+    """Mentions as a table (plain tab-separated lines when piped) with times on ``tz``'s
+    clocks, or CSV or JSON Lines (times in UTC, as exported)."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output import terminal as render
 
     with quiet_broken_pipe():
         if fmt is ListFormat.table:
-            shown = render.mentions(rows, render.console())
+            shown = render.mentions(rows, render.console(), tz)
         else:
             machine_output()
             shown = exporter.write(rows, sys.stdout, fmt.value)
@@ -97,8 +108,11 @@ def export(
     delimiter: Annotated[
         str, typer.Option("--delimiter", help="CSV separator: , (default) ; or tab.")
     ] = ",",
+    tz: TzOption = None,
 ) -> None:
-    """Write stored mentions as CSV or JSON Lines, newest first, one row per mention."""
+    """Write stored mentions as CSV or JSON Lines, newest first, one row per mention. Times
+    are written in UTC (ISO 8601 with the offset) whatever the zone; --tz reads the dates of
+    --since and --until."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output.files import write_output
     from brandwatch_cli.store import MentionStore
@@ -109,8 +123,9 @@ def export(
     if fmt is not ExportFormat.csv and (excel or separator != ","):
         raise ConfigError("--excel and --delimiter go with --format csv")
     cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status)
+        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
         rows = store.iter_mentions(chosen, limit)
 
         def write(handle: Any) -> int:
@@ -158,6 +173,7 @@ def search(
             " found (in the table; CSV and JSONL keep the export's columns).",
         ),
     ] = SearchOrder.newest,
+    tz: TzOption = None,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -174,9 +190,10 @@ def search(
             ' search a longer word, or a phrase around it ("C++ developer")'
         )
     cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
-            cfg, store, since, until, keyword, source, sentiment, status, search=query
+            cfg, store, since, until, keyword, source, sentiment, status, search=query, tz=zone
         )
         ranked = sort is SearchOrder.relevance
         hits = iter(
@@ -188,4 +205,4 @@ def search(
             reason = str(exc).rsplit(": ", 1)[-1]
             raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None
         # Streamed: a million hits are printed one by one, never held in memory.
-        print_mentions(itertools.chain([first], hits) if first is not None else [], fmt)
+        print_mentions(itertools.chain([first], hits) if first is not None else [], fmt, zone)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import sys
+from datetime import tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import error_line, load, machine_output, quiet_broken_pipe
-from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.cli.common import (
+    error_line,
+    load,
+    machine_output,
+    quiet_broken_pipe,
+    time_zone,
+)
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.text import one_line, web_link
 
@@ -34,6 +41,7 @@ def show(
         ShowFormat,
         typer.Option("--format", "-f", help="text (plain when piped) or json."),
     ] = ShowFormat.text,
+    tz: TzOption = None,
 ) -> None:
     """Everything about one mention: full text, keywords with the terms that matched and
     where, sentiment and how it was read, engagement, copies, status history."""
@@ -42,7 +50,7 @@ def show(
     from brandwatch_cli.output import mention as render
     from brandwatch_cli.output import terminal
 
-    detail = _read(mention_id, config, db)
+    detail, zone = _read(mention_id, config, db, tz)
     with quiet_broken_pipe():
         if fmt is ShowFormat.json:
             payload = render.mention_detail_json(detail)
@@ -51,16 +59,16 @@ def show(
             return
         out = terminal.console()
         if out.is_terminal:
-            render.render_mention_detail(detail, out)
+            render.render_mention_detail(detail, out, zone)
         else:
-            sys.stdout.write(render.mention_detail_text(detail))
+            sys.stdout.write(render.mention_detail_text(detail, zone))
 
 
 def open_link(mention_id: MentionId, config: ConfigOption = None, db: DbOption = None) -> None:
     """Open a mention's link in the web browser (on a machine without one, print it)."""
     import webbrowser
 
-    url = _read(mention_id, config, db).mention["url"]
+    url = _read(mention_id, config, db)[0].mention["url"]
     link = web_link(url)
     if link is None:
         why = f"its link is not an http(s) URL: {one_line(url)}" if url else "it has no link"
@@ -77,13 +85,17 @@ def open_link(mention_id: MentionId, config: ConfigOption = None, db: DbOption =
     typer.echo(f"Opened {link}", err=True)
 
 
-def _read(mention_id: int, config: Path | None, db: Path | None) -> MentionDetail:
-    """The mention, or a usage error: an id that names no mention is a typo (exit 2)."""
+def _read(
+    mention_id: int, config: Path | None, db: Path | None, tz: str | None = None
+) -> tuple[MentionDetail, tzinfo]:
+    """The mention and the zone to show it in, or a usage error: an id that names no mention
+    is a typo (exit 2)."""
     from brandwatch_cli.store import MentionStore
 
-    _, db_path = load(config, db, db_alone=True)
+    cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         detail = store.mention(mention_id)
     if detail is None:
         raise ConfigError(f"no mention with id {mention_id} (ids are listed by `mentions`)")
-    return detail
+    return detail, zone

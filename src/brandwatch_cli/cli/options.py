@@ -52,14 +52,27 @@ ConfigOption = Annotated[
     ),
 ]
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="Database file, overriding the config's 'database'.")
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Database file, overriding the config's 'database'.",
+        readable=False,  # the store says why it cannot read it, with the same exit code (3)
+    ),
 ]
 SinceOption = Annotated[
     str | None,
     typer.Option(
         "--since",
         help="Start of the period: 30m (m is minutes), 24h, 7d, 2w, 3mo, 1y, today, yesterday,"
-        " a month (2026-11) or an ISO date.",
+        " a month (2026-11) or an ISO date; days and months start at midnight in --tz.",
+    ),
+]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone of the dates you type and the times shown, an IANA name such as"
+        " Europe/Paris [default: $BRANDWATCH_TZ, else the config's 'timezone', else UTC].",
     ),
 ]
 UntilOption = Annotated[

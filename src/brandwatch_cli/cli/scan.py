@@ -20,9 +20,17 @@ from brandwatch_cli.cli.common import (
     quiet_broken_pipe,
     report_deliveries,
     stop_on_sigterm,
+    time_zone,
     utc_now,
 )
-from brandwatch_cli.cli.options import ConfigOption, DbOption, FailOnOption, QuietOption, WaitOption
+from brandwatch_cli.cli.options import (
+    ConfigOption,
+    DbOption,
+    FailOnOption,
+    QuietOption,
+    TzOption,
+    WaitOption,
+)
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.output import plain as plaintext
 
@@ -52,6 +60,7 @@ def scan(
     ] = False,
     fail_on: FailOnOption = None,
     wait: WaitOption = 10.0,
+    tz: TzOption = None,
 ) -> None:
     """Fetch every source, store new mentions of the keywords, print a summary.
 
@@ -65,6 +74,7 @@ def scan(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
+    zone = time_zone(cfg, tz)  # for the times in its messages: a wrong name fails first
     selected = select_sources(cfg, source or ())
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
@@ -72,7 +82,7 @@ def scan(
     with exclusive(lock_file(db_path, "scan"), "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
-                with _scan_progress(len(selected), quiet) as advance:
+                with _scan_progress(len(selected), quiet) as (advance, reading):
                     result = run_scan(
                         cfg,
                         store,
@@ -80,7 +90,11 @@ def scan(
                         concurrency=concurrency,
                         force=force or bool(source),
                         on_source_done=advance,
+                        on_progress=reading,
                     )
+                pruned = store.apply_retention(cfg.retention, utc_now())
+                if pruned:  # a database from before incremental vacuum waits for `prune`
+                    store.reclaim_space(convert=False, wait=False)
                 spikes = _spikes(store, cfg) if notify or fail_on else []
                 # Quiet (cron), a source backing off says nothing at each scan: once a day,
                 # one that has been failing for a day says so.
@@ -94,6 +108,9 @@ def scan(
         try:
             with quiet_broken_pipe():
                 _print_summary(result)
+                if pruned:
+                    counts = (pruned.mentions, pruned.entries, pruned.scan_logs)
+                    sys.stdout.write(plaintext.retention_line(*counts) + "\n")
         except typer.Exit:
             pass  # the reader left (`| head`): the exit code still says how the scan went
     failures = [plaintext.problem_line(o.source, o.status, o.error) for o in result.failed]
@@ -105,7 +122,7 @@ def scan(
     failed_now = {o.source for o in result.failed}
     for row in long_failures:
         if row["source"] not in failed_now:  # a failure of this scan is said above
-            error_line(f"error: {plaintext.failing_line(row)}")
+            error_line(f"error: {plaintext.failing_line(row, zone)}")
     # A source backing off after failures is still a source in trouble (rate limits are not).
     troubled = [line.removeprefix("error: ") for line in failures] + [
         f"source '{o.source}' {o.error}" for o in result.held_back if o.held_by == FAILED
@@ -162,9 +179,12 @@ def _print_summary(result: Any) -> None:
 
 
 @contextmanager
-def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
+def _scan_progress(
+    total: int, quiet: bool
+) -> Iterator[tuple[Callable[[Any], None], Callable[[str, int, int, int], None]]]:
+    """The sources done, and how far a big local file read in batches has got."""
     if quiet:
-        yield lambda outcome: None
+        yield (lambda outcome: None), (lambda source, rows, read, size: None)
         return
     done = [0]
     with progress_bar("scanning") as update:
@@ -173,7 +193,11 @@ def _scan_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
             done[0] += 1
             update(done[0], total, outcome.source)
 
-        yield advance
+        def reading(source: str, rows: int, read: int, size: int) -> None:
+            share = min(100, read * 100 // max(size, 1))
+            update(done[0], total, f"{source}: {rows:,} rows read ({share}%)")
+
+        yield advance, reading
 
 
 def rescore(

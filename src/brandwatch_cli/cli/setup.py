@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.cli.common import load, machine_output, quiet_broken_pipe, time_zone, utc_now
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import BrandwatchError, ConfigError
 from brandwatch_cli.models import SourceHealthRow
 from brandwatch_cli.output import plain as plaintext
@@ -48,26 +48,31 @@ def sources(
     fmt: Annotated[
         SourcesFormat, typer.Option("--format", "-f", help="table (for people) or json.")
     ] = SourcesFormat.table,
+    tz: TzOption = None,
 ) -> None:
     """Health of each configured source: last attempt and success, status or last error,
     consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
-    how many fetched entries are kept for re-matching, and their size."""
+    how many fetched entries are kept for re-matching, and their size; and the database's size
+    and bytes per mention."""
     from brandwatch_cli.insight.sources import advice
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
+    zone = time_zone(cfg, tz)
     health: dict[str, SourceHealthRow] = {}
-    kept = (0, 0)
+    kept = database = (0, 0)
     if db_path.exists():  # before the first scan: the configured sources, never tried
         with MentionStore.open(db_path, create=False) as store:
             health = store.source_health(utc_now() - timedelta(days=7))
             kept = store.entries_size()
+            database = store.database_size()
     now = utc_now()
     advised = {name: advice(row, now) for name, row in health.items()}
     if fmt is SourcesFormat.json:
         from brandwatch_cli.output.json import sources_json
 
-        document = sources_json(cfg.sources, health, advised, kept, cfg.retention.entries_days)
+        days = cfg.retention.entries_days
+        document = sources_json(cfg.sources, health, advised, kept, days, database)
         with quiet_broken_pipe():
             machine_output()
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
@@ -76,8 +81,9 @@ def sources(
 
     with quiet_broken_pipe():
         out = render.console()
-        render.sources(cfg.sources, health, out)
+        render.sources(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
+        out.print(plaintext.database_line(*database), markup=False)
         for name, sentence in advised.items():
             if sentence:  # whole, never cut to the table's width: the URL is what to paste
                 out.print(one_line(f"source '{name}' {sentence}"), markup=False, soft_wrap=True)

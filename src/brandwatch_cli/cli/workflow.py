@@ -9,7 +9,7 @@ import typer
 
 from brandwatch_cli.cli.common import load, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption, Status
-from brandwatch_cli.errors import BrandwatchError
+from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.text import one_line
 
 
@@ -30,7 +30,7 @@ def mark(
     with MentionStore.open(db_path, create=False) as store:
         missing = store.set_status(ids, status.value, note, utc_now(), by=user_name())
     if missing:
-        raise BrandwatchError(
+        raise ConfigError(  # a wrong command-line value, as for `show` and `open`: exit 2
             f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
         )
     done = len(set(ids))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
@@ -35,6 +35,7 @@ class Digest:
     reply_first: tuple[MentionRow, ...]  # negative, not yet handled, most negative first
     top: dict[str, tuple[MentionRow, ...]]  # keyword -> its most heard new mentions
     problems: tuple[SourceProblemRow, ...]  # sources failing, rate limited or backing off
+    tz: tzinfo = UTC  # whose clocks the times are shown on
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:
@@ -104,6 +105,7 @@ def build_digest(
     rule: SpikeRule,
     now: datetime,
     top: int = 10,
+    tz: tzinfo = UTC,
 ) -> Digest:
     period = window.period
     previous = Period(period.since - period.length, period.since)
@@ -112,12 +114,11 @@ def build_digest(
     with store.period_view(current) as view, store.period_view(before) as earlier:
         keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
-    names = [k.keyword for k in keyword_stats]
     open_items = replace(current, statuses=("new", "todo"))
+    heard = [k.keyword for k in keyword_stats if k.now.mentions]
     top_by_keyword = {
-        name: tuple(store.most_heard(replace(open_items, keywords=(name,)), TOP_PER_KEYWORD))
-        for name in names
-        if any(k.keyword == name and k.now.mentions for k in keyword_stats)
+        name: tuple(rows)
+        for name, rows in store.most_heard_by_keyword(open_items, heard, TOP_PER_KEYWORD).items()
     }
     return Digest(
         period=period,
@@ -130,6 +131,7 @@ def build_digest(
         reply_first=tuple(store.most_negative(open_items, top)),
         top=top_by_keyword,
         problems=tuple(store.source_problems()),
+        tz=tz,
     )
 
 
@@ -150,11 +152,12 @@ def next_digest(
     keywords: Sequence[str],
     rule: SpikeRule,
     now: datetime,
+    tz: tzinfo = UTC,
 ) -> DigestRun:
     """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
-    earlier ``--since last`` digest covered (see ``digest_window``)."""
+    earlier ``--since last`` digest covered (see ``digest_window``); times shown in ``tz``."""
     window = digest_window(store, since, now)
-    data = build_digest(store, window, keywords=keywords, rule=rule, now=now)
+    data = build_digest(store, window, keywords=keywords, rule=rule, now=now, tz=tz)
     return DigestRun(data, window, since_last=since is None)
 
 

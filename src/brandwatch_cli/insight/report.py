@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
 from brandwatch_cli.models import (
@@ -94,6 +94,8 @@ class Report:
     reply_first: tuple[MentionRow, ...]
     #: All mentions per bucket, each once: the trend of ``total``, on the same buckets.
     total_trend: tuple[TrendPoint, ...] = ()
+    #: Whose calendar the buckets follow and whose clocks the times are shown on.
+    tz: tzinfo = UTC
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -123,10 +125,12 @@ def build_report(
     now: datetime,
     configured_keywords: Sequence[str] = (),
     top: int = 10,
+    tz: tzinfo = UTC,
 ) -> Report:
     """Aggregate the mentions ``selection`` covers (``since`` defaults to seven days ago) and
     the same span just before. Share of voice is each keyword's share of all keyword mentions
-    in the period (a mention naming two keywords counts for both)."""
+    in the period (a mention naming two keywords counts for both). The trend's buckets are
+    ``tz``'s calendar days, weeks, months."""
     # Times are stored to the second: a period ending "now" ends after the current second.
     until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
     period = Period(selection.since or until - timedelta(days=7), until)
@@ -138,7 +142,7 @@ def build_report(
         keywords = keyword_table(
             view, earlier, selection.keywords or configured_keywords, include_earlier=True
         )
-        bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords])
+        bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords], tz)
         handled = replace(current, statuses=("new", "todo"))
         return Report(
             period=period,
@@ -154,6 +158,7 @@ def build_report(
             influencers=_ranked(view.ranking("author", "interactions", top)),
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
+            tz=tz,
         )
 
 
@@ -198,17 +203,17 @@ def _ranked(rows: Sequence[RankingRow]) -> tuple[Ranked, ...]:
 
 
 def _trend(
-    view: PeriodView, period: Period, names: Sequence[str]
+    view: PeriodView, period: Period, names: Sequence[str], tz: tzinfo
 ) -> tuple[TrendBucket, dict[str, tuple[TrendPoint, ...]], tuple[TrendPoint, ...]]:
     """Points per calendar bucket over the whole period, per keyword and for all mentions;
     quiet buckets are zeros. Every mention of the period falls in one of the buckets, so each
     series sums to its count in the keyword table or the headline."""
-    bucket = trend_unit(period.since, period.until)
-    starts = bucket_starts(period.since, period.until, bucket)
+    bucket = trend_unit(period.since, period.until, tz)
+    starts = bucket_starts(period.since, period.until, bucket, tz)
     keys = [start.replace(tzinfo=None).isoformat(timespec="seconds") for start in starts]
     found: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in names}
     everything: dict[str, tuple[int, int]] = {}
-    for row in view.trend(bucket):
+    for row in view.trend(bucket, tz):
         points = everything if row["keyword"] is None else found.get(row["keyword"])
         if points is not None:
             points[row["start"]] = (row["mentions"], row["negative"] or 0)

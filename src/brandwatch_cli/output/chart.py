@@ -14,12 +14,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from html import escape
 from typing import Literal
 
 from brandwatch_cli.insight.report import Report, TrendPoint
 from brandwatch_cli.output.wording import period_text, when
 from brandwatch_cli.text import one_line
+from brandwatch_cli.times import zone_name
 
 WIDTH = 960
 PLOT_HEIGHT = 320
@@ -126,29 +128,32 @@ def _polyline(values: Sequence[int], top: int, colour: str, dashed: bool) -> Pol
     return Polyline(points, colour, 1.5 if dashed else 2.5, dashed)
 
 
-def ticks(points: Sequence[TrendPoint], bucket: str) -> list[tuple[int, str]]:
+def ticks(points: Sequence[TrendPoint], bucket: str, tz: tzinfo = UTC) -> list[tuple[int, str]]:
     """The points dated under the x axis, at most ``TICKS``, with their labels. Months and
     years are labelled on round calendar steps (every quarter, or January of every fifth year,
     then named by the year alone); other buckets evenly from the first point to the last."""
     if bucket in ("month", "year"):
-        months = [p.start.year * 12 + p.start.month - 1 for p in points]
+        starts = [p.start.astimezone(tz) for p in points]
+        months = [start.year * 12 + start.month - 1 for start in starts]
         for step in _MONTH_STEPS:
             chosen = [i for i, month in enumerate(months) if month % step == 0]
             if 0 < len(chosen) <= TICKS:
                 unit = "year" if step % 12 == 0 else bucket
-                return [(i, when(points[i].start, unit, short=True)) for i in chosen]
+                return [(i, when(points[i].start, unit, short=True, tz=tz)) for i in chosen]
     labels = min(len(points), TICKS)
     spread = [round(n * (len(points) - 1) / max(1, labels - 1)) for n in range(labels)]
-    return [(i, when(points[i].start, bucket, short=True)) for i in spread]
+    return [(i, when(points[i].start, bucket, short=True, tz=tz)) for i in spread]
 
 
-def _axes(points: Sequence[TrendPoint], top: int, step: int, bucket: str) -> list[Shape]:
+def _axes(
+    points: Sequence[TrendPoint], top: int, step: int, bucket: str, tz: tzinfo
+) -> list[Shape]:
     right, bottom = WIDTH - RIGHT, TOP + PLOT_HEIGHT
     shapes: list[Shape] = []
     for tick in range(0, top + 1, step):
         y = _y(tick, top)
         shapes += [Line((LEFT, y), (right, y), GRID), Label((LEFT - 8, y + 4), str(tick), "end")]
-    for index, text in ticks(points, bucket):
+    for index, text in ticks(points, bucket, tz):
         x = _x(index, len(points))
         shapes += [
             Line((x, bottom), (x, bottom + 5), AXIS),
@@ -160,7 +165,7 @@ def _axes(points: Sequence[TrendPoint], top: int, step: int, bucket: str) -> lis
         *shapes,
         Line((LEFT, bottom), (right, bottom), AXIS),
         Line((LEFT, TOP), (LEFT, bottom), AXIS),
-        Label(((LEFT + right) / 2, bottom + 45), f"{axis} (UTC)", "middle"),
+        Label(((LEFT + right) / 2, bottom + 45), f"{axis} ({zone_name(tz)})", "middle"),
         Label((18, middle), f"mentions per {bucket}", "middle", vertical=True),
     ]
 
@@ -182,10 +187,10 @@ def trend_scene(report: Report) -> Scene:
     top, step = nice_top(high)
     legend_top = TOP + PLOT_HEIGHT + BOTTOM + 20
     rows = math.ceil((len(trend) + 2) / LEGEND_COLUMNS)
-    title = f"Mentions per {report.bucket}, {period_text(report.period)}"
+    title = f"Mentions per {report.bucket}, {period_text(report.period, report.tz)}"
     frame: list[Shape] = [Label((LEFT, 32), title, size=18, bold=True)]
     if trend:
-        frame += _axes(trend[0][1], top, step, report.bucket)
+        frame += _axes(trend[0][1], top, step, report.bucket, report.tz)
     else:
         frame.append(Label((WIDTH / 2, TOP + PLOT_HEIGHT / 2), "No keywords to chart.", "middle"))
     legend = [

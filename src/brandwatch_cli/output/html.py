@@ -109,7 +109,7 @@ def digest_html(digest: Digest) -> str:
     if not top_mentions(digest):
         parts.append("<p>None.</p>")
     if digest.problems:
-        cells = [[_h(c) for c in row] for row in problem_cells(digest.problems)]
+        cells = [[_h(c) for c in row] for row in problem_cells(digest.problems, digest.tz)]
         parts += [f'<h2 style="{H2}">Source problems</h2>', _table(PROBLEM_COLUMNS, cells)]
     title = _h(digest_title(digest))
     return (

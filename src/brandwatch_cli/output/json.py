@@ -7,10 +7,15 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
 - ``period``, ``previous_period`` (object): ``since``, ``until`` (string): ISO 8601 in UTC
   with an explicit offset (``2026-11-20T12:00:00+00:00``); ``since`` is included, ``until``
   is not. The previous period has the same length and ends where ``period`` begins.
-- ``bucket`` (string): the calendar unit of one ``trend`` point, in UTC: ``"hour"``,
-  ``"day"``, ``"week"`` (Monday 00:00 to the next Monday), ``"month"`` or ``"year"``: the
-  finest that covers the whole period in at most 400 points. ``"week"``, ``"month"`` and
-  ``"year"`` were added within version 1 (``"year"`` only for periods over 33 years).
+- ``bucket`` (string): the calendar unit of one ``trend`` point, on the calendar of
+  ``timezone``: ``"hour"``, ``"day"``, ``"week"`` (Monday 00:00 to the next Monday),
+  ``"month"`` or ``"year"``: the finest that covers the whole period in at most 400 points.
+  ``"week"``, ``"month"`` and ``"year"`` were added within version 1 (``"year"`` only for
+  periods over 33 years).
+- ``timezone`` (string, added within version 1): the IANA name of the zone whose calendar
+  the buckets follow (``"UTC"`` unless ``timezone:`` or ``--tz`` named another, such as
+  ``"Europe/Paris"``: then a day bucket starts at Paris midnight, and the last Sunday of
+  March lasts 23 hours). Times in this structure are still written in UTC.
 - ``total`` (object): every mention of the period, each counted once.
 
   - ``mentions``, ``previous_mentions`` (int): in the period, in the previous one.
@@ -32,10 +37,10 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   "mentions": int, "negative": int}``, one per bucket in time order, quiet buckets as zeros.
   The buckets cover the whole period: the first holds ``period.since``, the last the
   period's last second. ``start`` is the bucket's calendar start (the hour, the day, the
-  Monday, the 1st of the month, January 1st), so the first bucket may start before
-  ``period.since`` and the last end after ``period.until``; they count only the mentions
-  inside the period. Each keyword's ``mentions`` and ``negative`` add up to its entry in
-  ``keywords``.
+  Monday, the 1st of the month, January 1st, in ``timezone``, written in UTC), so the first
+  bucket may start before ``period.since`` and the last end after ``period.until``; they
+  count only the mentions inside the period. Each keyword's ``mentions`` and ``negative``
+  add up to its entry in ``keywords``.
 - ``total_trend`` (array): the same buckets for all mentions, each counted once (a mention
   naming two keywords is in two keyword trends but once here): ``mentions`` and ``negative``
   add up to ``total``'s.
@@ -75,6 +80,7 @@ from brandwatch_cli.output.wording import (
     iso_utc,
     matched_terms,
 )
+from brandwatch_cli.times import zone_name
 
 JSON_VERSION = 1
 
@@ -136,6 +142,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "until": iso_utc(report.previous.until),
         },
         "bucket": report.bucket,
+        "timezone": zone_name(report.tz),
         "total": _counts(report.total, report.previous_total),
         "keywords": [
             {"keyword": k.keyword, **_counts(k.now, k.before), "share_of_voice": k.share_of_voice}
@@ -157,13 +164,15 @@ def sources_json(
     advice: Mapping[str, str | None],
     kept: tuple[int, int],
     entries_days: int,
+    database: tuple[int, int] = (0, 0),
 ) -> dict[str, Any]:
     """``sources --format json``: ``sources``, one object per configured source (then those
     with mentions but no longer configured): ``name``, ``type``, ``url`` (as configured, null
     when not configured), ``status``, ``last_attempt``, ``last_success``, ``next_attempt``
     (ISO 8601 UTC or null), ``failures``, ``etag`` (bool), ``mentions``, ``mentions_7d``,
     ``last_error``, ``moved_to`` (the new URL of a permanent redirect) and ``advice`` (what to
-    do, or null); ``entries``: ``count``, ``bytes`` and ``days`` kept for re-matching."""
+    do, or null); ``entries``: ``count``, ``bytes`` and ``days`` kept for re-matching;
+    ``database``: ``bytes`` (file and WAL), ``mentions``, ``bytes_per_mention`` (or null)."""
     urls = {s.name: s.url for s in configured}
     kinds = {s.name: s.type for s in configured}
     names = [s.name for s in configured] + [n for n in health if n not in kinds]
@@ -190,4 +199,39 @@ def sources_json(
             }
         )
     count, size = kept
-    return {"sources": rows, "entries": {"count": count, "bytes": size, "days": entries_days}}
+    return {
+        "sources": rows,
+        "entries": {"count": count, "bytes": size, "days": entries_days},
+        "database": _database_json(*database),
+    }
+
+
+def _database_json(size: int, mentions: int) -> dict[str, Any]:
+    per_mention = size // mentions if mentions else None
+    return {"bytes": size, "mentions": mentions, "bytes_per_mention": per_mention}
+
+
+def stats_json(
+    path: str,
+    sizes: tuple[int, int, int, int],
+    incremental: bool,
+    tables: Sequence[tuple[str, int, int]],
+) -> dict[str, Any]:
+    """``stats --format json``: ``version`` (1), ``path``, ``bytes`` (file and WAL),
+    ``file_bytes``, ``wal_bytes``, ``page_size``, ``free_bytes`` (pages inside the file that
+    later writes reuse), ``auto_vacuum`` (``incremental`` or ``none``), ``mentions``,
+    ``bytes_per_mention`` (or null), and ``tables``: ``name``, ``rows``, ``bytes`` (its
+    indexes included; an FTS index with its shadow tables), biggest first."""
+    file_bytes, wal_bytes, page_size, free_pages = sizes
+    mentions = next((rows for name, rows, _ in tables if name == "mentions"), 0)
+    return {
+        "version": 1,
+        "path": path,
+        **_database_json(file_bytes + wal_bytes, mentions),
+        "file_bytes": file_bytes,
+        "wal_bytes": wal_bytes,
+        "page_size": page_size,
+        "free_bytes": free_pages * page_size,
+        "auto_vacuum": "incremental" if incremental else "none",
+        "tables": [{"name": n, "rows": r, "bytes": b} for n, r, b in tables],
+    }

@@ -7,6 +7,7 @@ a tag or a table cell, and lives on one line; only http(s) URLs become links.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -105,9 +106,9 @@ def _md_ranked(title: str, rows: Sequence[Ranked], people: bool) -> list[str]:
 def report_markdown(report: Report) -> str:
     """The report as a GitHub-flavoured Markdown document."""
     lines = [
-        f"# Brand mentions, {period_text(report.period)}",
+        f"# Brand mentions, {period_text(report.period, report.tz)}",
         "",
-        f"Compared with {period_text(report.previous)}.",
+        f"Compared with {period_text(report.previous, report.tz)}.",
         "",
         f"**{headline(report.total, report.previous_total)}**",
         "",
@@ -127,7 +128,9 @@ def report_markdown(report: Report) -> str:
         f"## Trend per {report.bucket}",
         "",
     ]
-    rows = [_md_trend(name, points, report.bucket) for name, points in report.trend.items()]
+    rows = [
+        _md_trend(name, points, report.bucket, report.tz) for name, points in report.trend.items()
+    ]
     if rows:
         unit = bucket_unit(report.bucket, grouped(next(iter(report.trend.values())))[1])
         headers = ["keyword", "mentions", "negative", "total", "negative total", "peak"]
@@ -148,7 +151,7 @@ def report_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str) -> list[str]:
+def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str, tz: tzinfo) -> list[str]:
     cells = grouped(points)[0]
     high = max((p.mentions for p in cells), default=0)
     best = peak(points)
@@ -158,7 +161,7 @@ def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str) -> list[str]
         f"`{sparkline([p.negative for p in cells], high)}`",
         str(sum(p.mentions for p in points)),
         str(sum(p.negative for p in points)),
-        f"{when(best.start, bucket)} ({best.mentions})" if best else "-",
+        f"{when(best.start, bucket, tz=tz)} ({best.mentions})" if best else "-",
     ]
 
 
@@ -211,6 +214,6 @@ def digest_markdown(digest: Digest) -> str:
     if not top_mentions(digest):
         lines += ["", "None."]
     if digest.problems:
-        cells = [[md(c) for c in row] for row in problem_cells(digest.problems)]
+        cells = [[md(c) for c in row] for row in problem_cells(digest.problems, digest.tz)]
         lines += ["", "## Source problems", "", md_table(PROBLEM_COLUMNS, cells)]
     return "\n".join(lines) + "\n"

@@ -29,9 +29,11 @@ text; JSON carries it as stored.
 from __future__ import annotations
 
 import textwrap
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.table import Table
@@ -39,6 +41,7 @@ from rich.text import Text
 
 from brandwatch_cli.models import KeywordHit, MentionDetail, StatusChange, StoryCopy
 from brandwatch_cli.output.json import mention_json
+from brandwatch_cli.output.layout import Column, plan
 from brandwatch_cli.output.terminal import SENTIMENT_STYLES, safe
 from brandwatch_cli.output.wording import (
     average_text,
@@ -48,6 +51,7 @@ from brandwatch_cli.output.wording import (
     stored_when,
 )
 from brandwatch_cli.text import one_line, strip_controls, web_link
+from brandwatch_cli.times import local_text
 
 JSON_VERSION = 1
 #: Width of the text's lines in plain output (it is stored as one line).
@@ -87,8 +91,9 @@ def language_source(detail: MentionDetail) -> str | None:
     return "declared" if language == detail.source_language else "detected"
 
 
-def facts(detail: MentionDetail) -> list[tuple[str, str]]:
-    """(label, value) lines about the mention; empty values are left out."""
+def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
+    """(label, value) lines about the mention, times on ``tz``'s clocks; empty values are
+    left out."""
     row = detail.mention
     language = row["language"]
     method = row["sentiment_method"]
@@ -97,8 +102,8 @@ def facts(detail: MentionDetail) -> list[tuple[str, str]]:
         ("source", row["source"]),
         ("link", link_line(row["url"])),
         ("author", row["author"] or ""),
-        ("published", _utc(row["published_at"])),
-        ("fetched", _utc(row["fetched_at"])),
+        ("published", _at(row["published_at"], tz)),
+        ("fetched", _at(row["fetched_at"], tz)),
         (
             "language",
             f"{language} ({said[language_source(detail) or 'detected']})"
@@ -108,18 +113,18 @@ def facts(detail: MentionDetail) -> list[tuple[str, str]]:
         ("sentiment", f"{average_text(row['sentiment'])} {row['sentiment_label']}"),
         ("read by", f"{method} ({METHODS[method]})" if method in METHODS else method),
         ("engagement", engagement_text(row["engagement"])),
-        ("status", status_text(detail)),
+        ("status", status_text(detail, tz)),
         ("note", row["note"] or ""),
     ]
     return [(label, value) for label, value in lines if value]
 
 
-def status_text(detail: MentionDetail) -> str:
+def status_text(detail: MentionDetail, tz: tzinfo = UTC) -> str:
     """``replied since 2026-11-21 10:00 UTC by alice``; ``new since <fetched>`` when unmarked."""
     last = detail.history[-1] if detail.history else None
     if last is None:
-        return f"{detail.mention['status']} since {_utc(detail.mention['fetched_at'])}"
-    return f"{last.status} since {_utc(last.at)}" + (f" by {last.by}" if last.by else "")
+        return f"{detail.mention['status']} since {_at(detail.mention['fetched_at'], tz)}"
+    return f"{last.status} since {_at(last.at, tz)}" + (f" by {last.by}" if last.by else "")
 
 
 def history(detail: MentionDetail) -> list[StatusChange]:
@@ -142,19 +147,25 @@ def _iso(value: object) -> str | None:
     return isoformat() if callable(isoformat) else None if value is None else str(value)
 
 
-def _utc(value: object) -> str:
-    return f"{stored_when(value)} UTC" if value else ""
+def _at(value: object, tz: tzinfo) -> str:
+    """A stored time on ``tz``'s clocks, with the zone's abbreviation: ``2026-11-21 11:00 CET``."""
+    if not value:
+        return ""
+    try:
+        return local_text(datetime.fromisoformat(str(value)), tz, zone_label=True)
+    except ValueError:
+        return stored_when(value)
 
 
-def _change_cells(change: StatusChange, first: bool) -> list[str]:
+def _change_cells(change: StatusChange, first: bool, tz: tzinfo) -> list[str]:
     """A row of the status history; the first is the mention's arrival, by no one."""
     if first:
-        return [_utc(change.at), change.status, "", "arrived"]
-    return [_utc(change.at), change.status, change.by or "(unknown)", change.note or ""]
+        return [_at(change.at, tz), change.status, "", "arrived"]
+    return [_at(change.at, tz), change.status, change.by or "(unknown)", change.note or ""]
 
 
-def _copy_cells(copy: StoryCopy) -> list[str]:
-    return [copy.source, copy.domain or "", _utc(copy.published_at), link_line(copy.url)]
+def _copy_cells(copy: StoryCopy, tz: tzinfo) -> list[str]:
+    return [copy.source, copy.domain or "", _at(copy.published_at, tz), link_line(copy.url)]
 
 
 # JSON -----------------------------------------------------------------------------------------
@@ -198,14 +209,15 @@ def mention_detail_json(detail: MentionDetail) -> dict[str, Any]:
 # Plain text -----------------------------------------------------------------------------------
 
 
-def mention_detail_text(detail: MentionDetail) -> str:
-    """For a pipe or a file: headings underlined, ``label: value`` lines, the text wrapped."""
+def mention_detail_text(detail: MentionDetail, tz: tzinfo = UTC) -> str:
+    """For a pipe or a file: headings underlined, ``label: value`` lines, the text wrapped;
+    times on ``tz``'s clocks."""
     from brandwatch_cli.output.plain import table
 
     row = detail.mention
     lines = [f"#{row['id']} {mention_title(row)}", ""]
-    width = max(len(label) for label, _ in facts(detail))
-    lines += [f"{label + ':':<{width + 1}} {one_line(value)}" for label, value in facts(detail)]
+    width = max(len(label) for label, _ in facts(detail, tz))
+    lines += [f"{label + ':':<{width + 1}} {one_line(value)}" for label, value in facts(detail, tz)]
     lines += ["", *_heading("Keywords")]
     cells = [_hit_cells(detail, hit) for hit in detail.keywords]
     lines.append(table(KEYWORD_HEADERS, cells) if cells else "none")
@@ -215,10 +227,10 @@ def mention_detail_text(detail: MentionDetail) -> str:
         "(no text)"
     ]
     lines += ["", *_heading("Copies")]
-    copies = [_copy_cells(c) for c in detail.copies]
+    copies = [_copy_cells(c, tz) for c in detail.copies]
     lines.append(table(COPY_HEADERS, copies) if copies else "none")
     lines += ["", *_heading("Status history")]
-    changes = [_change_cells(c, i == 0) for i, c in enumerate(history(detail))]
+    changes = [_change_cells(c, i == 0, tz) for i, c in enumerate(history(detail))]
     lines.append(table(HISTORY_HEADERS, changes))
     return "\n".join(lines) + "\n"
 
@@ -238,8 +250,9 @@ def _hit_cells(detail: MentionDetail, hit: KeywordHit) -> list[str]:
 # A terminal -----------------------------------------------------------------------------------
 
 
-def render_mention_detail(detail: MentionDetail, out: Console) -> None:
-    """Rich sections: title, facts, keywords, text, copies, status history."""
+def render_mention_detail(detail: MentionDetail, out: Console, tz: tzinfo = UTC) -> None:
+    """Rich sections: title, facts, keywords, text, copies, status history; times on
+    ``tz``'s clocks."""
     row = detail.mention
     title = safe(mention_title(row), "bold")
     link = web_link(row["url"])
@@ -249,18 +262,19 @@ def render_mention_detail(detail: MentionDetail, out: Console) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column(overflow="fold")
-    for label, value in facts(detail):
+    for label, value in facts(detail, tz):
         style = SENTIMENT_STYLES.get(row["sentiment_label"], "") if label == "sentiment" else ""
         cell = safe(value, style)
         if label == "link" and link:
             cell.stylize(Style(link=link))
         grid.add_row(label, cell)
     out.print(Padding(grid, (1, 0, 0, 0)))
-    _section("Keywords", _keyword_table(detail) if detail.keywords else None, out)
+    keywords = _keyword_table(detail, out.width - 2) if detail.keywords else None
+    _section("Keywords", keywords, out)
     text = safe(row["text"] or "(no text)")
     _section("Text", text, out)
-    _section("Copies", _table([_copy_cells(c) for c in detail.copies], COPY_HEADERS), out)
-    changes = [_change_cells(c, i == 0) for i, c in enumerate(history(detail))]
+    _section("Copies", _table([_copy_cells(c, tz) for c in detail.copies], COPY_HEADERS), out)
+    changes = [_change_cells(c, i == 0, tz) for i, c in enumerate(history(detail))]
     _section("Status history", _table(changes, HISTORY_HEADERS), out)
 
 
@@ -270,14 +284,40 @@ def _section(title: str, body: RenderableType | None, out: Console) -> None:
     out.print(Padding(body if body is not None else Text("none", style="dim"), (0, 0, 0, 2)))
 
 
-def _keyword_table(detail: MentionDetail) -> Table:
-    table = _plain_table(KEYWORD_HEADERS)
+#: ``show``'s keyword table: the name whole, the terms wrapped, where they matched dropped
+#: first when short of width; one block per keyword when even that does not fit.
+KEYWORD_LAYOUT = (
+    Column("keyword", "name"),
+    Column("terms", "text", least=12),
+    Column("where", drop=1),
+    Column("sentiment"),
+)
+
+
+def _keyword_table(detail: MentionDetail, width: int) -> RenderableType:
+    rows: list[list[Text]] = []
     for hit in detail.keywords:
         score, label, whose = keyword_sentiment(detail, hit)
         sentiment = Text(f"{average_text(score)} {label}", style=SENTIMENT_STYLES.get(label, ""))
         if whose != "keyword":
             sentiment.append(" (the mention's)", style="dim")
-        table.add_row(safe(hit.keyword), safe(terms_text(hit)), where_text(hit), sentiment)
+        rows.append([safe(hit.keyword), safe(terms_text(hit)), Text(where_text(hit)), sentiment])
+    cells = [[cell_len(cell.plain) for cell in row] for row in rows]
+    chosen = plan(KEYWORD_LAYOUT, cells, width, gap=2, edge=-2, headers_wrap=False)
+    if chosen.stacked:
+        blocks: list[RenderableType] = []
+        for row in rows:
+            blocks.append(row[0].copy())
+            facts = Text(" · ").join(
+                Text.assemble(f"{c.header} ", row[i]) for i, c in enumerate(KEYWORD_LAYOUT) if i
+            )
+            blocks.append(Padding(facts, (0, 0, 0, 2)))
+        return Group(*blocks)
+    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, header_style="dim")
+    for i, column_width in zip(chosen.kept, chosen.widths, strict=True):
+        table.add_column(KEYWORD_LAYOUT[i].header, width=column_width, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[i] for i in chosen.kept))
     return table
 
 

@@ -14,20 +14,30 @@ import errno
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
-from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
+from rich.padding import Padding
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.output.layout import Column, table_width
+from brandwatch_cli.output.tables import (
+    Cell,
+    cell_width,
+    fitted,
+    mentions_layout,
+    reply_first_layout,
+    table,
+)
 from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
+    SPARK_CELLS,
     average_change_text,
     bar_cells,
     bucket_unit,
@@ -68,15 +78,23 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
+def piped_width() -> int:
+    """The width of output that goes to a pipe or a file: ``$COLUMNS`` when set (a script
+    that wants the 80-column layout, a test), else ``PIPED_WIDTH``."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
 def console(file: IO[str] | None = None) -> Console:
-    """A console for ``file`` (stdout by default): colour only on a terminal, NO_COLOR honoured."""
+    """A console for ``file`` (stdout by default): colour only on a terminal, NO_COLOR honoured;
+    on a terminal its width (or ``$COLUMNS``), else ``piped_width()``."""
     file = file or sys.stdout
     terminal = file.isatty()
     return _Console(
         file=file,
         highlight=False,
         soft_wrap=False,
-        width=None if terminal else PIPED_WIDTH,
+        width=None if terminal else piped_width(),
         emoji=False,
     )
 
@@ -93,49 +111,57 @@ def _sentiment(value: float | None, label: str | None = None) -> Text:
     return Text(f"{value:+.2f}", style=SENTIMENT_STYLES.get(label, ""))
 
 
-def _table(title: str | None = None) -> Table:
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+#: The scan summary's columns; dropped when short of width: entries, time, matched.
+SUMMARY_LAYOUT = (
+    Column("source", "name"),
+    Column("status"),
+    Column("entries", drop=1, right=True),
+    Column("matched", drop=3, right=True),
+    Column("new", right=True),
+    Column("time", drop=2, right=True),
+    Column("error", "text", least=12),
+)
 
 
 def scan_summary(result: ScanResult, out: Console) -> None:
-    table = _table("Scan summary")
-    for name in plaintext.SUMMARY_COLUMNS:
-        table.add_column(
-            name, justify="right" if name in ("entries", "matched", "new", "time") else "left"
-        )
-    for row in plaintext.summary_rows(result):
-        table.add_row(
+    rows: list[list[Cell]] = [
+        [
             safe(row[0]),
             Text(row[1], style=STATUS_STYLES.get(row[1], "")),
             *row[2:6],
             safe(row[6]),
-        )
-    out.print(table)
+        ]
+        for row in plaintext.summary_rows(result)
+    ]
+    fitted("Scan summary", SUMMARY_LAYOUT, rows, out)
     out.print(plaintext.summary_line(result))
 
 
+#: The ``sources`` columns; dropped when short of width, first to last: etag, type, last
+#: attempt, mentions, next attempt, failures, last success, 7 days.
+SOURCES_LAYOUT = (
+    Column("source", "name"),
+    Column("type", drop=2),
+    Column("status"),
+    Column("last attempt", drop=3),
+    Column("last success", drop=7),
+    Column("failures", drop=6, right=True),
+    Column("next attempt", drop=5),
+    Column("etag", drop=1),
+    Column("mentions", drop=4, right=True),
+    Column("7 days", drop=8, right=True),
+    Column("last error / note", "text"),
+)
+
+
 def sources(
-    configured: Sequence[SourceConfig], health: Mapping[str, Mapping[str, Any]], out: Console
+    configured: Sequence[SourceConfig],
+    health: Mapping[str, Mapping[str, Any]],
+    out: Console,
+    tz: tzinfo = UTC,
 ) -> None:
     """One row per configured source; sources no longer configured but with mentions follow."""
-    table = _table("Sources")
-    columns = (
-        "source",
-        "type",
-        "status",
-        "last attempt",
-        "last success",
-        "failures",
-        "next attempt",
-        "etag",
-        "mentions",
-        "7 days",
-        "last error / note",
-    )
-    for name in columns:
-        table.add_column(
-            name, justify="right" if name in ("failures", "mentions", "7 days") else "left"
-        )
+    rows: list[list[Cell]] = []
     names = [s.name for s in configured]
     kinds = {s.name: s.type for s in configured}
     names += [n for n in health if n not in kinds]
@@ -147,30 +173,33 @@ def sources(
             note = f"moved permanently to {row['moved_to']}; update the config" + (
                 f"; {note}" if note else ""
             )
-        table.add_row(
-            safe(name),
-            kinds.get(name, row.get("type") or ""),
-            Text(status, style=STATUS_STYLES.get(status, "")),
-            stored_when(row.get("last_attempt")),
-            stored_when(row.get("last_success")),
-            str(row.get("failures") or 0),
-            stored_when(row.get("next_attempt")),
-            "yes" if row.get("etag") else "",
-            str(row.get("mentions") or 0),
-            str(row.get("recent") or 0),
-            safe(note),
+        rows.append(
+            [
+                safe(name),
+                kinds.get(name, row.get("type") or ""),
+                Text(status, style=STATUS_STYLES.get(status, "")),
+                stored_when(row.get("last_attempt"), tz),
+                stored_when(row.get("last_success"), tz),
+                str(row.get("failures") or 0),
+                stored_when(row.get("next_attempt"), tz),
+                "yes" if row.get("etag") else "",
+                str(row.get("mentions") or 0),
+                str(row.get("recent") or 0),
+                safe(note),
+            ]
         )
-    out.print(table)
+    fitted("Sources", SOURCES_LAYOUT, rows, out)
 
 
-def mentions(rows: Iterable[MentionRow], out: Console) -> int:
-    """A table on a terminal, one tab-separated line per mention when piped. Returns the count."""
+def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
+    """A table on a terminal, one tab-separated line per mention when piped (times in ISO 8601
+    with their offset). Times are on ``tz``'s clocks. Returns the count."""
     count = 0
     if not out.is_terminal:
         for row in rows:
             fields = (
                 row["id"],
-                row["published_at"] or row["fetched_at"],
+                _iso_in(row["published_at"] or row["fetched_at"], tz),
                 row["source"],
                 row["keywords"],
                 f"{row['sentiment']:+.3f}",
@@ -183,9 +212,7 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
             out.file.write("\t".join(one_line(f) for f in fields) + "\n")
             count += 1
         return count
-    table = _table()
-    for name in ("id", "date", "source", "keywords", "sentiment", "status", "title"):
-        table.add_column(name, overflow="fold" if name == "title" else "ellipsis")
+    table: list[list[Cell]] = []
     for row in rows:
         title = safe(row["title"] or row["text"][:120] or "(no title)")
         if row["url"] and str(row["url"]).startswith(("http://", "https://")):
@@ -193,19 +220,30 @@ def mentions(rows: Iterable[MentionRow], out: Console) -> int:
         if "snippet" in row:  # a search by relevance: what was found, and around it
             title.append("\n")
             title.append(safe(row["snippet"]).plain, style="dim")
-        table.add_row(
-            str(row["id"]),
-            stored_when(row["published_at"] or row["fetched_at"]),
-            safe(row["source"]),
-            safe(row["keywords"]),
-            _sentiment(row["sentiment"], row["sentiment_label"]),
-            Text(row["status"], style="dim" if row["status"] in ("replied", "ignored") else ""),
-            title,
+        table.append(
+            [
+                str(row["id"]),
+                stored_when(row["published_at"] or row["fetched_at"], tz),
+                safe(row["source"]),
+                safe(row["keywords"]),
+                _sentiment(row["sentiment"], row["sentiment_label"]),
+                Text(row["status"], style="dim" if row["status"] in ("replied", "ignored") else ""),
+                title,
+            ]
         )
         count += 1
     if count:
-        out.print(table)
+        fitted(None, mentions_layout(out.width), table, out)
     return count
+
+
+def _iso_in(value: object, tz: tzinfo) -> str:
+    """A stored ISO 8601 time as ISO 8601 on ``tz``'s clocks, with its offset."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.astimezone(tz).isoformat(timespec="seconds") if moment.tzinfo else str(value)
 
 
 # The report -------------------------------------------------------------------------------
@@ -221,8 +259,8 @@ def render_report(report: Report, out: Console) -> None:
 
 
 def _headline(report: Report, out: Console) -> None:
-    out.print(Text(f"Brand mentions, {period_text(report.period)}", style="bold"))
-    out.print(Text(f"Compared with {period_text(report.previous)}", style="dim"))
+    out.print(Text(f"Brand mentions, {period_text(report.period, report.tz)}", style="bold"))
+    out.print(Text(f"Compared with {period_text(report.previous, report.tz)}", style="dim"))
     line = Text(headline(report.total, report.previous_total))
     line.stylize("bold", 0, len(mentions_text(report.total.mentions)))
     out.print(line)
@@ -238,18 +276,34 @@ def _shares(counts: Counts) -> list[Text]:
     return [Text(percent(counts.share(label)), style=SENTIMENT_STYLES[label]) for label in LABELS]
 
 
+#: The report's keyword table; dropped when short of width, first to last: the bar, neutral,
+#: Δ, positive, average, change, share of voice, negative.
+KEYWORDS_LAYOUT = (
+    Column("keyword", "name"),
+    Column("mentions", right=True),
+    Column("share of voice", drop=7, right=True),
+    Column("", drop=1),
+    Column("change", drop=6, right=True),
+    Column(LABELS[0], drop=4, right=True),
+    Column(LABELS[1], drop=2, right=True),
+    Column(LABELS[2], drop=8, right=True),
+    Column("average", drop=5, right=True),
+    Column("Δ", drop=3, right=True),
+)
+
+
 def _keywords(report: Report, out: Console) -> None:
-    table = _table("Keywords and share of voice (bar: █ mentions, ▒ negative)")
-    headers = ("keyword", "mentions", "share of voice", "", "change", *LABELS, "average", "Δ")
-    for name in headers:
-        table.add_column(name, justify="left" if name in ("keyword", "") else "right")
     top = max((k.share_of_voice for k in report.keywords), default=0.0)
-    for k in report.keywords:
-        table.add_row(*_keyword_row(k, top))
-    out.print(table)
+
+    def title(kept: set[str]) -> str:
+        bar = " (bar: █ mentions, ▒ negative)" if "" in kept else ""
+        return f"Keywords and share of voice{bar}"
+
+    rows = [_keyword_row(k, top) for k in report.keywords]
+    fitted(title, KEYWORDS_LAYOUT, rows, out)
 
 
-def _keyword_row(k: KeywordStats, top: float) -> list[Text | str]:
+def _keyword_row(k: KeywordStats, top: float) -> list[Cell]:
     return [
         safe(k.keyword),
         str(k.now.mentions),
@@ -262,39 +316,92 @@ def _keyword_row(k: KeywordStats, top: float) -> list[Text | str]:
     ]
 
 
+#: Fewer marks than this say too little beside the other columns: each keyword's sparklines
+#: then get lines of their own, as wide as the terminal.
+MIN_SPARK_MARKS = 12
+SPARK_LABELS = ("mentions", "negative")
+
+
 def _trend(report: Report, out: Console) -> None:
+    """Never cuts a sparkline: beside the keyword (the peak goes first) while at least
+    ``MIN_SPARK_MARKS`` fit, else on lines of their own; either way the buckets are summed
+    into as many marks as fit, every bucket in one, and the title says how many a mark is."""
     series = list(report.trend.items())
     if not series or not series[0][1]:
         return
     first = series[0][1]
-    unit = bucket_unit(report.bucket, grouped(first)[1])
-    span = f"{when(first[0].start, report.bucket)} → {when(first[-1].start, report.bucket)}"
-    table = _table(f"Trend per {report.bucket}, {span} (one mark per {unit}, {QUIET} none)")
-    for name in ("keyword", "mentions", "negative", "total", "neg.", "peak"):
-        # A sparkline too wide for the terminal folds onto more lines rather than losing the
-        # end of the period.
-        table.add_column(
-            name,
-            justify="right" if name in ("total", "neg.") else "left",
-            overflow="fold" if name in ("mentions", "negative") else "ellipsis",
-        )
-    for name, points in series:
-        table.add_row(*_trend_row(name, points, report.bucket))
-    out.print(table)
+    full = min(len(first), SPARK_CELLS)
+    tz, bucket = report.tz, report.bucket
+    rows = [_trend_row(name, points, bucket, tz) for name, points in series]
+    fixed = [
+        max(len("keyword"), _widest(rows, 0)),
+        max(len("total"), _widest(rows, 1)),
+        max(len("neg."), _widest(rows, 2)),
+    ]
+    peak_width = max(len("peak"), _widest(rows, 3))
+    marks = 0
+    for others in ([*fixed, peak_width], fixed):
+        room = out.width - table_width([*others, 0, 0])
+        marks = min(full, room // 2)
+        if marks == full or (others is fixed and marks >= min(full, MIN_SPARK_MARKS)):
+            break
+    stacked = marks < min(full, MIN_SPARK_MARKS)
+    if stacked:
+        marks = max(1, min(full, out.width - 2 - len("negative ")))
+    cells, size = grouped(first, marks)
+    unit = bucket_unit(report.bucket, size)
+    span = f"{when(first[0].start, bucket, tz=tz)} → {when(first[-1].start, bucket, tz=tz)}"
+    title = f"Trend per {report.bucket}, {span} (one mark per {unit}, {QUIET} none)"
+    sparks = [_sparks(points, marks) for _, points in series]
+    if stacked:
+        out.print(Text(title, style="bold"))
+        for row, (mentions, negative) in zip(rows, sparks, strict=True):
+            out.print(row[0].copy() if isinstance(row[0], Text) else row[0], overflow="fold")
+            facts = Text.assemble("total ", row[1], " · neg. ", row[2], " · peak ", row[3])
+            out.print(Padding(facts, (0, 0, 0, 2)), overflow="fold")
+            out.print(Padding(Text.assemble("mentions ", mentions), (0, 0, 0, 2)))
+            out.print(Padding(Text.assemble("negative ", negative), (0, 0, 0, 2)))
+        out.print()
+        return
+    drawn = table(title)
+    widths = [*fixed[:1], max(len(cells), 8), max(len(cells), 8), *fixed[1:]]
+    headers = ["keyword", *SPARK_LABELS, "total", "neg."]
+    if marks == full and table_width([*widths, peak_width]) <= out.width:
+        widths.append(peak_width)
+        headers.append("peak")
+    for name, width in zip(headers, widths, strict=True):
+        justify: JustifyMethod = "right" if name in ("total", "neg.") else "left"
+        drawn.add_column(name, justify=justify, width=width, overflow="fold")
+    for row, (mentions, negative) in zip(rows, sparks, strict=True):
+        drawn.add_row(row[0], mentions, negative, *row[1 : len(headers) - 2])
+    out.print(drawn)
 
 
-def _trend_row(name: str, points: Sequence[TrendPoint], bucket: str) -> list[Text | str]:
-    cells = grouped(points)[0]
+def _widest(rows: Sequence[Sequence[Cell]], index: int) -> int:
+    return max(cell_width(row[index]) for row in rows)
+
+
+def _sparks(points: Sequence[TrendPoint], marks: int) -> tuple[Text, Text]:
+    """A keyword's two sparklines, mentions and negative ones, each bucket in one mark."""
+    cells = grouped(points, marks)[0]
     high = max((p.mentions for p in cells), default=0)
+    return (
+        Text(sparkline([p.mentions for p in cells], high), style="cyan"),
+        Text(sparkline([p.negative for p in cells], high), style=NEGATIVE_STYLE),
+    )
+
+
+def _trend_row(name: str, points: Sequence[TrendPoint], bucket: str, tz: tzinfo) -> list[Cell]:
+    """Keyword, total, negative total and peak (the sparklines are drawn at the width left)."""
     best = peak(points)
     negative = sum(p.negative for p in points)
     return [
         safe(name),
-        Text(sparkline([p.mentions for p in cells], high), style="cyan"),
-        Text(sparkline([p.negative for p in cells], high), style=NEGATIVE_STYLE),
         str(sum(p.mentions for p in points)),
         Text(str(negative), style=NEGATIVE_STYLE if negative else ""),
-        f"{when(best.start, bucket)}: {best.mentions} ({best.negative} negative)" if best else "-",
+        f"{when(best.start, bucket, tz=tz)}: {best.mentions} ({best.negative} negative)"
+        if best
+        else "-",
     ]
 
 
@@ -305,49 +412,56 @@ def _who_talks(report: Report, out: Console) -> None:
     _ranked("Influencers (authors by interactions)", report.influencers, True, out)
 
 
+#: Who talks; dropped when short of width, first to last: followers, interactions, average,
+#: negative.
+RANKED_LAYOUT = (
+    Column("name", "name"),
+    Column("mentions", right=True),
+    Column("negative", drop=4, right=True),
+    Column("average", drop=3, right=True),
+    Column("interactions", drop=2, right=True),
+    Column("followers", drop=1, right=True),
+)
+
+
 def _ranked(title: str, rows: Sequence[Ranked], people: bool, out: Console) -> None:
     if not rows:
         return
-    table = _table(title)
-    headers = ["name", "mentions", "negative", "average", "interactions"]
-    for name in headers + (["followers"] if people else []):
-        table.add_column(name, justify="left" if name == "name" else "right")
-    for r in rows:
-        table.add_row(
+    table: list[list[Cell]] = [
+        [
             safe(r.name),
             str(r.mentions),
             Text(str(r.negative), style=NEGATIVE_STYLE if r.negative else ""),
             _sentiment(r.average),
             count_text(r.interactions),
             *([count_text(r.followers)] if people else []),
-        )
-    out.print(table)
+        ]
+        for r in rows
+    ]
+    fitted(title, RANKED_LAYOUT[: 6 if people else 5], table, out)
 
 
 def _reply_first(rows: Sequence[MentionRow], out: Console) -> None:
     if not rows:
         out.print(Text("No negative mentions waiting for a reply.", style="green"))
         return
-    table = _table("Reply first: most negative mentions not yet handled")
-    for name in ("id", "sentiment", "source", "title", "link", "engagement", "outlets", "status"):
-        table.add_column(
-            name,
-            justify="right" if name in ("id", "sentiment", "outlets") else "left",
-            overflow="fold",
-        )
+    table: list[list[Cell]] = []
     for row in rows:
         title = safe(mention_title(row))
         link = web_link(row.get("url"))
         if link:
             title.stylize(Style(link=link))
-        table.add_row(
-            safe(row.get("id")),
-            _sentiment(row.get("sentiment"), row.get("sentiment_label")),
-            safe(row.get("source")),
-            title,
-            safe(row.get("url")),
-            safe(engagement_text(row.get("engagement"))),
-            safe(row.get("outlets")),
-            safe(row.get("status")),
+        table.append(
+            [
+                safe(row.get("id")),
+                _sentiment(row.get("sentiment"), row.get("sentiment_label")),
+                safe(row.get("source")),
+                title,
+                safe(row.get("url")),
+                safe(engagement_text(row.get("engagement"))),
+                safe(row.get("outlets")),
+                safe(row.get("status")),
+            ]
         )
-    out.print(table)
+    title_text = "Reply first: most negative mentions not yet handled"
+    fitted(title_text, reply_first_layout(out.width), table, out)

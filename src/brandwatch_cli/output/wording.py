@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
 from brandwatch_cli.models import NEGATIVE, MentionRow, SourceProblemRow, Spike
 from brandwatch_cli.text import one_line, web_link
+from brandwatch_cli.times import local_text, zone_name
 
 if TYPE_CHECKING:
     from brandwatch_cli.insight.digest import Digest
@@ -37,7 +38,7 @@ def _utc(moment: datetime) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-#: How a trend bucket is named, by its UTC start; a week by its Monday.
+#: How a trend bucket is named, by its start on the report's clocks; a week by its Monday.
 _BUCKET_NAMES = {
     "hour": "{:%Y-%m-%d %H:%M}",
     "day": "{:%Y-%m-%d}",
@@ -47,11 +48,14 @@ _BUCKET_NAMES = {
 }
 
 
-def when(moment: datetime, bucket: str = "hour", *, short: bool = False) -> str:
-    """``moment`` in UTC (naive means UTC) named as a ``bucket`` (see ``_BUCKET_NAMES``):
-    ``2026-11-20 12:00``, ``2026-11-20``, ``week of 2026-11-16``, ``2026-11``, ``2026``;
-    ``short`` leaves out the words (``2026-11-16``), for axis labels."""
-    text = _BUCKET_NAMES[bucket].format(_utc(moment))
+def when(moment: datetime, bucket: str = "hour", *, short: bool = False, tz: tzinfo = UTC) -> str:
+    """``moment`` (naive means UTC) on ``tz``'s clocks, named as a ``bucket`` (see
+    ``_BUCKET_NAMES``): ``2026-11-20 12:00``, ``2026-11-20``, ``week of 2026-11-16``,
+    ``2026-11``, ``2026``; ``short`` leaves out the words (``2026-11-16``), for axis labels.
+    An hour the clocks show twice (when summer time ends) carries its abbreviation."""
+    if bucket == "hour" and not short:
+        return local_text(moment, tz)
+    text = _BUCKET_NAMES[bucket].format(_utc(moment).astimezone(tz))
     return text.removeprefix("week of ") if short else text
 
 
@@ -64,13 +68,21 @@ def iso_utc(moment: datetime) -> str:
     return _utc(moment).isoformat(timespec="seconds")
 
 
-def period_text(period: Period) -> str:
-    return f"{when(period.since)} → {when(period.until)} UTC"
+def period_text(period: Period, tz: tzinfo = UTC) -> str:
+    """``2026-11-02 00:00 → 2026-11-09 00:00 Europe/Paris``: the ends on ``tz``'s clocks."""
+    return f"{when(period.since, tz=tz)} → {when(period.until, tz=tz)} {zone_name(tz)}"
 
 
-def stored_when(value: object) -> str:
-    """A stored ISO timestamp (``2026-11-20T12:00:00+00:00``) as ``2026-11-20 12:00``."""
-    return one_line(value)[:16].replace("T", " ") if value else ""
+def stored_when(value: object, tz: tzinfo = UTC) -> str:
+    """A stored ISO timestamp (``2026-11-20T12:00:00+00:00``) as ``2026-11-20 12:00`` on
+    ``tz``'s clocks; anything unreadable as it is, on one line."""
+    if not value:
+        return ""
+    text = one_line(value)
+    try:
+        return local_text(datetime.fromisoformat(text), tz)
+    except ValueError:
+        return text[:16].replace("T", " ")
 
 
 def mentions_text(count: int, adjective: str = "") -> str:
@@ -215,7 +227,7 @@ def bar(value: float, maximum: float, negative: float = 0.0) -> str:
 
 
 def digest_title(digest: Digest) -> str:
-    return f"Brand mentions digest, {period_text(digest.period)}"
+    return f"Brand mentions digest, {period_text(digest.period, digest.tz)}"
 
 
 def digest_headline(digest: Digest) -> str:
@@ -224,8 +236,9 @@ def digest_headline(digest: Digest) -> str:
 
 def digest_context(digest: Digest) -> str:
     return (
-        f"Mentions fetched in this window, generated {when(digest.generated_at)} UTC;"
-        f" compared with {period_text(digest.previous)}."
+        f"Mentions fetched in this window, generated"
+        f" {local_text(digest.generated_at, digest.tz, zone_label=True)};"
+        f" compared with {period_text(digest.previous, digest.tz)}."
     )
 
 
@@ -244,13 +257,13 @@ def keyword_cells(digest: Digest) -> list[list[str]]:
     ]
 
 
-def problem_cells(rows: Iterable[SourceProblemRow]) -> list[list[str]]:
+def problem_cells(rows: Iterable[SourceProblemRow], tz: tzinfo = UTC) -> list[list[str]]:
     return [
         [
             one_line(row.get("source") or ""),
             one_line(row.get("status") or ""),
             str(row.get("failures") or 0),
-            stored_when(row.get("next_attempt")),
+            stored_when(row.get("next_attempt"), tz),
             one_line(row.get("last_error") or ""),
         ]
         for row in rows

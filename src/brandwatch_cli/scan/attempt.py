@@ -33,7 +33,8 @@ from brandwatch_cli.models import (
 )
 from brandwatch_cli.sources import Source
 from brandwatch_cli.sources.context import FetchContext
-from brandwatch_cli.sources.http import Fetcher, Unchanged
+from brandwatch_cli.sources.http import Fetcher
+from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.store import SourceState, iso
 
 #: A failing source is retried at the next scan, then after 15 min, 30 min, 1 h ... at most 1 day.

@@ -13,6 +13,8 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
    copy of each its face (``dedupe.group_stories``);
 5. analyze: language, keywords allowed in it, sentiment (the mention's and each keyword's), of
    each face (copies need none);
+
+(a big local file goes through 3-5 and its mentions' storage a batch at a time: ``streamed``)
 6. store and record: one transaction holding the mentions, every entry fetched (kept for
    re-matching), the scan-log line and the source's state (validators, cursors, failures,
    next attempt). There the store decides, against what it holds, whether a face is a new
@@ -60,8 +62,10 @@ from brandwatch_cli.scan.candidates import (
 )
 from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.scan.rematch import rematch
+from brandwatch_cli.scan.streamed import Progress, read_in_batches
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
+from brandwatch_cli.sources.files import big_local_file, file_limit
 from brandwatch_cli.sources.http import Fetcher, HttpClient
 from brandwatch_cli.store import (
     MentionStore,
@@ -84,6 +88,10 @@ def select_sources(config: Config, names: Sequence[str]) -> tuple[SourceConfig, 
     return tuple(s for s in config.sources if s.name in set(names))
 
 
+#: Parts a batch of a big local file is scored in, at the same time (see ``pool``).
+_BATCH_PARTS = 4
+
+
 class _Scan:
     """One scan's shared state, and the phases every source goes through."""
 
@@ -96,8 +104,10 @@ class _Scan:
         now: Callable[[], datetime],
         force: bool,
         executor: Executor | None,
+        on_progress: Progress | None = None,
     ) -> None:
         self.config = config
+        self.on_progress = on_progress
         self.store = store
         self.http = http
         self.scan_id = scan_id
@@ -126,6 +136,9 @@ class _Scan:
             return skipped
         attempt = self.begin(config, state, now, started)
         source = build_source(config, self.config.keywords_for(config))
+        streamed = await self.in_batches(attempt, source)
+        if streamed is not None:
+            return streamed
         fetched = await fetch(source, attempt.ctx)
         mentions: list[NewMention] = []
         matched = 0
@@ -137,12 +150,39 @@ class _Scan:
                 mentions = await self.analyze(attempt, stories)
             except SourceError as exc:  # work that crashed off the event loop
                 fetched = _failed(fetched, str(exc))
-            unscored = [m for m in mentions if m.error is not None]
-            if unscored:
-                count = f"{len(unscored)} mention{'s' if len(unscored) != 1 else ''}"
-                reason = unscored[0].error or "unknown error"
-                fetched = _failed(fetched, f"could not score {count} ({reason})")
+            fetched = _unscored(fetched, [m.error for m in mentions if m.error is not None])
         return self.record(attempt, fetched, matched, mentions)
+
+    async def in_batches(self, attempt: Attempt, source: object) -> SourceOutcome | None:
+        """A local file the source reads in batches (``streamed``): each batch through
+        match, dedupe and analyze, and stored in its own transaction with its entries; then
+        the source's line and state. None for a source read whole."""
+        name = attempt.config.name
+        matched, new = [0], [0]
+        errors: list[str] = []
+
+        async def store_batch(items: Sequence[Item]) -> None:
+            candidates = await self.match(attempt, items)
+            stories = self.dedupe(name, candidates)
+            # Scored in parts, so that every worker process takes one.
+            size = max(1, -(-len(stories) // _BATCH_PARTS))
+            parts = [stories[start : start + size] for start in range(0, len(stories), size)]
+            scored = await asyncio.gather(*(self.analyze(attempt, part) for part in parts))
+            mentions = [mention for part in scored for mention in part]
+            matched[0] += len(candidates)
+            errors.extend(m.error for m in mentions if m.error is not None)
+            new[0] += self.store.save_mentions(
+                name,
+                mentions,
+                self.now(),
+                ranks=self.ranks,
+                entries=items if self.keep_entries else (),
+            )
+
+        fetched = await read_in_batches(source, attempt.ctx, name, store_batch, self.on_progress)
+        if fetched is None:
+            return None
+        return self.record(attempt, _unscored(fetched, errors), matched[0], [], earlier=new[0])
 
     def begin(
         self, config: SourceConfig, state: SourceState, now: datetime, started: float
@@ -153,7 +193,13 @@ class _Scan:
         digest = keywords_hash(self.config, config)
         validators = self.validators.get((config.name, digest), {})
         cursors = self.cursors.get(config.name, {})
-        fetcher = Fetcher(self.http, self.config.path.parent, config.timeout, validators=validators)
+        fetcher = Fetcher(
+            self.http,
+            self.config.path.parent,
+            config.timeout,
+            validators=validators,
+            max_file_bytes=file_limit(config),
+        )
         keep = partial(parse_and_keep, keywords=self.config.keywords, keep_all=self.keep_entries)
         ctx = FetchContext(
             fetcher,
@@ -190,11 +236,17 @@ class _Scan:
         return new_mentions(stories, analyses, self.sentiment_version)
 
     def record(
-        self, attempt: Attempt, fetched: Fetched, matched: int, mentions: list[NewMention]
+        self,
+        attempt: Attempt,
+        fetched: Fetched,
+        matched: int,
+        mentions: list[NewMention],
+        earlier: int = 0,
     ) -> SourceOutcome:
         """Store the mentions, the scan-log line and what the source leaves for the next scan,
         in one transaction. A failed attempt keeps no validators or cursors (the next one
-        reads everything again), but its mentions are stored."""
+        reads everything again), but its mentions are stored. ``earlier``: new mentions
+        stored by the source's earlier batches."""
         finished = self.now()
         succeeded = fetched.succeeded
         learned = attempt.fetcher.learned
@@ -216,6 +268,7 @@ class _Scan:
             matched=matched,
             error=fetched.error,
             duration_s=time.monotonic() - _first_request(attempt),
+            new_mentions=earlier,
         )
         name = attempt.config.name
         entries = items if self.keep_entries else ()
@@ -230,6 +283,14 @@ class _Scan:
             entries=entries,
         )
         return replace(outcome, new_mentions=new)
+
+
+def _unscored(fetched: Fetched, errors: Sequence[str]) -> Fetched:
+    """``fetched`` as a failure when mentions could not be scored (``errors``: why)."""
+    if not errors:
+        return fetched
+    count = f"{len(errors)} mention{'s' if len(errors) != 1 else ''}"
+    return _failed(fetched, f"could not score {count} ({errors[0]})")
 
 
 def _failed(fetched: Fetched, reason: str) -> Fetched:
@@ -249,10 +310,12 @@ async def scan_async(
     on_source_done: Callable[[SourceOutcome], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     executor: Executor | None = None,
+    on_progress: Progress | None = None,
 ) -> ScanResult:
     """Scan ``sources`` (default: all) into ``store``; see the module docstring.
 
-    ``force`` fetches sources even while they are backing off after failures.
+    ``force`` fetches sources even while they are backing off after failures;
+    ``on_progress`` hears of each batch of a local file read in batches.
     """
     selected = tuple(config.sources if sources is None else sources)
     limit = max(1, concurrency or config.concurrency)
@@ -266,7 +329,7 @@ async def scan_async(
     status = "interrupted"
     try:
         async with HttpClient(config.http, concurrency=limit) as http:
-            scan = _Scan(config, store, http, scan_id, now, force, executor)
+            scan = _Scan(config, store, http, scan_id, now, force, executor, on_progress)
 
             async def run(source_config: SourceConfig) -> SourceOutcome:
                 async with slots:
@@ -298,6 +361,7 @@ def run_scan(
     concurrency: int | None = None,
     force: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> ScanResult:
     """Synchronous entry point: see ``scan_async``.
 
@@ -305,7 +369,8 @@ def run_scan(
     while the event loop keeps downloading; small ones parse in a thread, sparing the start-up.
     """
     selected = tuple(config.sources if sources is None else sources)
-    with parsing_pool(len(selected)) as executor:
+    big_file = any(big_local_file(s, config.path.parent) for s in selected)
+    with parsing_pool(len(selected), big_file=big_file) as executor:
         return asyncio.run(
             scan_async(
                 config,
@@ -315,6 +380,7 @@ def run_scan(
                 force=force,
                 on_source_done=on_source_done,
                 executor=executor,
+                on_progress=on_progress,
             )
         )
 

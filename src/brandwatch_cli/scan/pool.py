@@ -14,9 +14,8 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
-from multiprocessing import get_context
 
 #: Scans of at least this many sources parse in worker processes.
 POOL_MIN_SOURCES = 8
@@ -24,13 +23,17 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextmanager
-def parsing_pool(sources: int) -> Iterator[Executor | None]:
+def parsing_pool(sources: int, *, big_file: bool = False) -> Iterator[Executor | None]:
     """A process pool for a scan of ``sources`` sources, or None (parse in a thread) when the
-    scan is small or the machine has one core. The workers are gone when the block exits."""
+    scan is small (and reads no ``big_file``, whose batches are scored in the workers) or the
+    machine has one core. The workers are gone when the block exits."""
     cores = os.cpu_count() or 1
-    if sources < POOL_MIN_SOURCES or cores < 2:
+    if (sources < POOL_MIN_SOURCES and not big_file) or cores < 2:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: big scans only
+    from multiprocessing import get_context
+
     # Fork the workers now, before the event loop starts any thread: forking a process that
     # runs threads can copy a held lock into the child. gc.freeze() keeps the children's
     # garbage collector off the inherited objects, so their pages stay shared.

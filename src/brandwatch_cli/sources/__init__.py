@@ -5,7 +5,7 @@ should search for, and one coroutine, ``fetch``, returning the items it found. A
 one module here plus one line in ``SOURCE_TYPES``. Sources only fetch and parse: matching,
 dedupe, scoring and storage happen downstream, the same way for every type.
 
-A source signals "nothing new" by raising ``http.Unchanged``, a failure by raising
+A source signals "nothing new" by raising ``response.Unchanged``, a failure by raising
 ``SourceError`` (``RateLimited`` when the service asked us to slow down). A type whose options
 can be wrong beyond their Python type also has ``check_options`` (see ``options``), which the
 config loader calls so that a bad value is a config error, not a failed fetch.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar, Protocol
 
 from brandwatch_cli.models import Item, Keyword, SourceConfig
@@ -29,6 +30,10 @@ class Source(Protocol):
     that is wrong whatever the network and the environment say; ``fetch`` runs the same
     functions before any request. The module's ``check_options`` calls it, and treats a type
     without one as having nothing to check.
+
+    Optional hook: ``async open_batches(ctx) -> files.FileBatches | None``, for a type that
+    can read a big local file a batch of items at a time (the scan then stores each batch
+    before reading the next, ``scan.streamed``); None when it reads no local file.
     """
 
     #: Extra config keys this type accepts, with the Python type(s) each value must have.
@@ -57,8 +62,10 @@ SOURCE_TYPES: dict[str, str] = {
 }
 
 
+@cache
 def source_class(type_name: str) -> type[Source]:
-    """The class registered for ``type_name`` (KeyError if there is none)."""
+    """The class registered for ``type_name`` (KeyError if there is none); looked up once
+    per type, not twice per configured source."""
     module_name, _, class_name = SOURCE_TYPES[type_name].partition(":")
     cls: Any = getattr(importlib.import_module(module_name), class_name)
     return cls  # type: ignore[no-any-return]

@@ -35,9 +35,9 @@ from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig, engagement
 from brandwatch_cli.sources.context import FetchContext
-from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.options import OptionError, int_option
 from brandwatch_cli.sources.query import OVERLAP, cursor_time
+from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.text import clean_text, html_to_text
 from brandwatch_cli.times import parse_iso
 

@@ -9,17 +9,19 @@ may drop is decided by the scan, which hands in its ``prefilter``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item
-from brandwatch_cli.sources.http import Fetcher
+
+if TYPE_CHECKING:  # the source types import this module, and loading a config imports them:
+    # asyncio, the process pool's machinery and httpx load only with the scan that uses them.
+    from concurrent.futures import Executor
+
+    from brandwatch_cli.sources.http import Fetcher
 
 T = TypeVar("T")
 
@@ -55,7 +57,13 @@ class FetchContext:
         """
         if self.executor is not None and getattr(self.executor, "_broken", False):
             self.executor = None  # a worker died earlier in this scan: the rest runs in threads
+        import asyncio
+
         loop = asyncio.get_running_loop()
+        if self.executor is None:  # the loop's threads: no worker process to die
+            return await loop.run_in_executor(None, contained, func, *args)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return await loop.run_in_executor(self.executor, contained, func, *args)
         except BrokenProcessPool:

@@ -18,8 +18,9 @@ from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.fastfeed import parse_fast
-from brandwatch_cli.sources.http import Unchanged
+from brandwatch_cli.sources.files import MAX_SIZE_OPTION, file_limit
 from brandwatch_cli.sources.jsonfeed import looks_like_json, parse_json_feed
+from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time
 
@@ -78,11 +79,16 @@ MAX_PAGE_BYTES = 512 * 1024
 class FeedSource:
     """A syndication feed at a URL or a local path."""
 
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {}
+    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {MAX_SIZE_OPTION: (int, float)}
     NEEDS_URL: ClassVar[bool] = True
 
     def __init__(self, config: SourceConfig, keywords: Sequence[Keyword]) -> None:
         self.config = config
+
+    @staticmethod
+    def check_options(config: SourceConfig) -> None:
+        """``max_size_mb``, the bound of a local feed file (read whole, unlike a CSV)."""
+        file_limit(config)
 
     async def fetch(self, ctx: FetchContext) -> Sequence[Item]:
         assert self.config.url is not None

@@ -34,7 +34,7 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -43,10 +43,13 @@ from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.decoding import load_json
-from brandwatch_cli.sources.http import Fetcher, HttpClient, Response
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import keeping, quoted, search_terms, since_cursor
+from brandwatch_cli.sources.response import Response
 from brandwatch_cli.text import clean_text, html_to_text, web_link
+
+if TYPE_CHECKING:  # the network code: imported by the scan, not by config loading
+    from brandwatch_cli.sources.http import Fetcher, HttpClient
 
 API = "https://api.gdeltproject.org/api/v2/doc/doc"
 MAX_RECORDS = 250

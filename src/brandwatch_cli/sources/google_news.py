@@ -42,9 +42,9 @@ from typing import Any, ClassVar
 from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.feed import parse_feed
-from brandwatch_cli.sources.http import Unchanged
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.query import advance_cursor, keeping, keyword_query, since_cursor
+from brandwatch_cli.sources.response import Unchanged
 
 BASE_URL = "https://news.google.com"
 SEARCH_PATH = "/rss/search"

@@ -33,42 +33,17 @@ import httpx
 from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
 from brandwatch_cli.sources import redirects
-from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings, load_json
+from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings
+from brandwatch_cli.sources.response import Response
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
 
 MAX_REDIRECTS = 10
+#: A local file is not a web response: its own bound (``max_size_mb`` of a source), 4 GB unless set.
+MAX_FILE_BYTES = 4096 * 1024 * 1024
 ERROR_BODY_BYTES = 4096
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
-
-
-class Unchanged(Exception):
-    """The source has nothing new since the last scan (HTTP 304 or an identical body)."""
-
-
-@dataclass(frozen=True)
-class Response:
-    """A complete response. ``unchanged`` when 304, or when the body is byte-identical."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-    unchanged: bool = False
-    reason: str = ""
-
-    def json(self) -> Any:
-        """The body as JSON; SourceError naming the position when it is not."""
-        try:
-            return load_json(self.content)
-        except UnicodeDecodeError:
-            raise SourceError(f"malformed JSON from {_host(self.url)}: not UTF-8") from None
-        except json.JSONDecodeError as exc:
-            raise SourceError(
-                f"malformed JSON from {_host(self.url)} (line {exc.lineno}, column {exc.colno}:"
-                f" {exc.msg})"
-            ) from None
 
 
 def _host(url: str) -> str:
@@ -177,6 +152,8 @@ class Fetcher:
     #: Set when the source's first request gets its slot: time queued behind other sources
     #: does not count against its budget.
     deadline: float | None = None
+    #: The bound of a local file (``max_size_mb``), not ``max_response_mb``'s.
+    max_file_bytes: int = MAX_FILE_BYTES
 
     def remaining(self) -> float:
         """Seconds left in the source's budget (the clock starts at its first request)."""
@@ -401,15 +378,15 @@ class Fetcher:
         path = local_path(url, self.base_dir)
         try:
             with path.open("rb") as handle:
-                content = handle.read(self.max_bytes + 1)
+                content = handle.read(self.max_file_bytes + 1)
         except FileNotFoundError:
             raise SourceError(f"file not found: {path}") from None
         except IsADirectoryError:
             raise SourceError(f"is a directory, not a file: {path}") from None
         except OSError as exc:
             raise SourceError(f"cannot read {path}: {exc.strerror}") from None
-        if len(content) > self.max_bytes:
-            raise _too_big(self.max_bytes)
+        if len(content) > self.max_file_bytes:
+            raise file_too_big(self.max_file_bytes)
         return Response(url=path.absolute().as_uri(), status=200, headers={}, content=content)
 
 
@@ -470,6 +447,12 @@ def error_detail(response: Response) -> str:
     if "html" in kind or text.lstrip().startswith("<"):
         return ""  # an error page's markup says nothing the status line does not
     return clean_text(text)[:200]
+
+
+def file_too_big(max_bytes: int) -> SourceError:
+    return SourceError(
+        f"file larger than the {max_bytes / (1024 * 1024):g} MB limit (option 'max_size_mb')"
+    )
 
 
 def _too_big(max_bytes: int) -> SourceError:

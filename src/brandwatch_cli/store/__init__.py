@@ -6,8 +6,10 @@
 - ``schema``: the numbered migrations, applied in order when a database is opened;
 - ``scans``: what a scan writes (its log, new mentions, entries, each source's memory) and
   rescoring;
+- ``batches``: a source's new stories decided set-wise and written at once;
 - ``stories``: which stored story an entry belongs to, its copies;
-- ``entries``: fetched entries kept for re-matching, keyword state, re-matching and pruning;
+- ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
+- ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble.
@@ -19,19 +21,24 @@ what to select comes in as a ``models.MentionFilter``.
 from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.filters import searchable_words
 from brandwatch_cli.store.queries import QueriesMixin
-from brandwatch_cli.store.scans import NewMention, SourceMemory, SourceState
+from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
+from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
+    "DatabaseStats",
     "MentionStore",
     "NewCopy",
     "NewMention",
     "PeriodView",
+    "Pruned",
+    "Reclaimed",
     "RematchPlan",
     "SourceMemory",
     "SourceState",
@@ -42,6 +49,6 @@ __all__ = [
 ]
 
 
-class MentionStore(EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin):
+class MentionStore(EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin, RetentionMixin):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""

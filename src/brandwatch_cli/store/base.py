@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import quote
 
 from brandwatch_cli import __version__
 from brandwatch_cli.errors import StoreError
@@ -37,6 +38,8 @@ class StoreBase:
     def __init__(self, db: Database, path: Path) -> None:
         self.db = db
         self.path = path
+        #: Opened ``mode=ro`` because this user cannot write the file or its folder.
+        self.read_only = False
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Self:
@@ -47,10 +50,16 @@ class StoreBase:
             raise StoreError(f"{path}: is a folder, not a mention database file")
         if path.exists() and not os.access(path, os.R_OK):
             raise StoreError(f"{path}: cannot read the mention database (permission denied)")
+        if not create and not _writable(path):
+            return cls._open_read_only(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
             db = Database(conn, execute_plugins=False)
+            if not db.execute("PRAGMA page_count").fetchone()[0]:  # a new, empty file
+                # before WAL mode and the first table, or it is ignored (see store.retention);
+                # never on an existing file: setting it writes, even when unchanged
+                db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
@@ -61,6 +70,29 @@ class StoreBase:
         except OSError as exc:
             raise StoreError(f"{path}: cannot create the mention database ({exc})") from None
         return cls(db, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Self:
+        """Open a database this user may read but not write (the cron user owns it, analysts
+        read it): ``mode=ro``, no migration; commands that only read work, writers get one
+        readable StoreError at their first write instead of SQLite's "readonly database"."""
+        try:
+            conn = _connect_read_only(path)
+            db = Database(conn, execute_plugins=False)
+            _refuse_newer(db, path)
+            applied = {m.name for m in migrations.applied(db)}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the mention database ({exc})") from None
+        missing = sorted(known_migrations() - applied)
+        if missing:
+            conn.close()
+            raise StoreError(
+                f"{path}: read-only for you, and written by an older brandwatch: its schema"
+                f" lacks {', '.join(missing)}; run any command once as a user who can write it"
+            )
+        store = cls(db, path)
+        store.read_only = True
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -77,6 +109,11 @@ class StoreBase:
         try:
             yield
         except sqlite3.Error as exc:
+            if self.read_only and "readonly" in str(exc):
+                raise StoreError(
+                    f"{self.path}: cannot {action}: the database is read-only for you"
+                    " (permission denied)"
+                ) from None
             raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
 
     @contextmanager
@@ -84,6 +121,11 @@ class StoreBase:
         """One write transaction, its lock taken at the start (``BEGIN IMMEDIATE``): a writer
         that reads first would otherwise fail at once ("database is locked") when another
         process wrote meanwhile, instead of waiting its turn like readers do."""
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: cannot {action}: the database is read-only for you"
+                " (permission denied)"
+            )
         with self._guard(action):
             if self.db.conn.in_transaction:  # nested: a savepoint inside the caller's
                 with self.db.atomic():
@@ -92,11 +134,15 @@ class StoreBase:
             self.db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._before_commit()
                 self.db.conn.execute("COMMIT")
             except BaseException:
                 if self.db.conn.in_transaction:
                     self.db.conn.execute("ROLLBACK")
                 raise
+
+    def _before_commit(self) -> None:
+        """What every write transaction does last (the summary mixin keeps its figures right)."""
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""
@@ -112,6 +158,28 @@ class StoreBase:
             cursor = self.db.conn.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A ``mode=ro`` connection. SQLite reads a WAL database through its ``-shm`` index, which
+    a reader that cannot write the folder cannot create: when no writer has it open (no
+    ``-wal`` file), the file is read as ``immutable`` instead (nobody is changing it)."""
+    base = f"file:{quote(str(path.absolute()))}?mode=ro"
+    conn = sqlite3.connect(base, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if path.with_name(path.name + "-wal").exists():
+            raise
+    return sqlite3.connect(base + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user can write the database and its folder (SQLite writes its journal and
+    WAL files beside it): when not, read commands open it read-only."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def _refuse_newer(db: Database, path: Path) -> None:

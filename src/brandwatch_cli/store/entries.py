@@ -1,5 +1,5 @@
 """Fetched entries kept for re-matching, the keyword definitions the associations reflect,
-re-matching's writes, and pruning.
+and re-matching's writes (pruning is in ``retention``).
 
 Every entry a scan parses (matched or not) is kept ``retention.entries_days`` after it was
 last fetched, so that a keyword added later finds what was fetched before it. What matches is
@@ -18,8 +18,9 @@ from datetime import datetime
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import Item, KeywordChanges, KeywordMatch
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.filters import marks
-from brandwatch_cli.store.scans import NewMention, ScansMixin
+from brandwatch_cli.store.scans import ScansMixin
 
 _IN_CHUNK = 500
 
@@ -66,7 +67,7 @@ class _DryRun(Exception):
 
 
 class EntriesMixin(ScansMixin):
-    """Stored entries, keyword state, re-matching's writes and pruning."""
+    """Stored entries, keyword state and re-matching's writes."""
 
     # -- entries -----------------------------------------------------------------------------
 
@@ -233,66 +234,6 @@ class EntriesMixin(ScansMixin):
             deleted += len(doomed)
             self.db.conn.executemany("DELETE FROM mentions WHERE id = ?", doomed)
         return deleted, kept
-
-    # -- pruning -----------------------------------------------------------------------------
-
-    def prune(
-        self, before: datetime, keywords: Sequence[str] = (), *, dry_run: bool = False
-    ) -> tuple[int, int, int]:
-        """Delete what was published (mentions) or fetched (entries) before ``before``:
-        (mentions deleted, keyword associations removed from mentions kept, entries deleted).
-
-        With ``keywords``, only those keywords' associations go, and a mention only when it
-        names no other keyword; entries stay (they belong to no keyword). ``dry_run`` counts.
-        """
-        moment = iso(before)
-        result = (0, 0, 0)
-        try:
-            with self._writing("prune the database"):
-                if keywords:
-                    result = self._prune_keywords(moment, keywords)
-                else:
-                    mentions = self.db.execute(
-                        "DELETE FROM mentions WHERE mentioned_at < ?", [moment]
-                    ).rowcount
-                    entries = self.db.execute(
-                        "DELETE FROM entries WHERE fetched_at < ?", [moment]
-                    ).rowcount
-                    result = (max(mentions, 0), 0, max(entries, 0))
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        return result
-
-    def _prune_keywords(self, moment: str | None, keywords: Sequence[str]) -> tuple[int, int, int]:
-        ids = [
-            row[0]
-            for row in self.db.execute(
-                f"""
-                SELECT DISTINCT k.mention_id FROM mention_keywords k
-                JOIN mentions m ON m.id = k.mention_id
-                WHERE k.keyword IN ({marks(keywords)}) AND m.mentioned_at < ?
-                """,
-                [*keywords, moment],
-            )
-        ]
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            self.db.execute(
-                f"DELETE FROM mention_keywords WHERE keyword IN ({marks(keywords)})"
-                f" AND mention_id IN ({marks(chunk)})",
-                [*keywords, *chunk],
-            )
-        deleted = 0
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            deleted += self.db.execute(
-                f"DELETE FROM mentions WHERE id IN ({marks(chunk)}) AND NOT EXISTS"
-                " (SELECT 1 FROM mention_keywords k WHERE k.mention_id = mentions.id)",
-                chunk,
-            ).rowcount
-        return deleted, len(ids) - deleted, 0
 
 
 _KEYWORD_MENTIONS = "SELECT mention_id FROM mention_keywords WHERE keyword = ?"

@@ -32,7 +32,8 @@ def where(selection: MentionFilter, *, search_first: bool = True) -> tuple[str, 
         clauses.append("m.id > ?")
         params.append(selection.after_id)
     if selection.up_to_id is not None:
-        clauses.append("m.id <= ?")
+        # "+": a snapshot's bound, never selective: the id index would read every mention.
+        clauses.append("+m.id <= ?")
         params.append(selection.up_to_id)
     if selection.statuses:
         # One status, or triaged ones only (few: every mention starts ``new``), is read from

@@ -6,7 +6,8 @@ Every value reaches SQLite as a parameter; only fixed fragments are formatted in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -48,6 +49,8 @@ _SELECT_MENTION = """
 #: Up to this many full-text hits, a search starts from them and sorts them; beyond, it walks
 #: the newest-first index and keeps the rows among the hits (benchmarks/listing.py measures both).
 FEW_HITS = 20_000
+#: Above this many mentions in its period, ``most_negative`` walks the negative keyword rows.
+MANY_MENTIONS = 20_000
 
 
 def _mention(row: tuple[Any, ...]) -> MentionRow:
@@ -112,6 +115,8 @@ class QueriesMixin(StoriesMixin):
         keywords = ""
         if selection.keywords:
             keywords = f" AND n.keyword IN ({marks(selection.keywords)})"
+        if self._mentions_in(selection) > MANY_MENTIONS:
+            return self._most_negative_overall(selection, limit)
         worst = f"""(SELECT min(n.sentiment) FROM mention_keywords n WHERE n.mention_id = m.id
             AND n.sentiment_label = 'negative'{keywords})"""
         sql = f"""{_SELECT_MENTION} {clause} {worst} IS NOT NULL
@@ -119,12 +124,65 @@ class QueriesMixin(StoriesMixin):
         extra = list(selection.keywords)
         return [_mention(row) for row in self._rows(sql, [*params, *extra, *extra, limit])]
 
+    def _most_negative_overall(self, selection: MentionFilter, limit: int) -> list[MentionRow]:
+        """``most_negative`` for a period of many mentions: the negative keyword rows, most
+        negative first (``mention_keywords_negative``), until ``limit`` mentions of the
+        selection are found. A mention's first row is its most negative."""
+        clause, params = where(selection)
+        clause = f"{clause} AND" if clause else "WHERE"
+        keywords = ""
+        if selection.keywords:
+            keywords = f" AND n.keyword IN ({marks(selection.keywords)})"
+        select = _SELECT_MENTION.replace(
+            "    FROM mentions m\n",
+            " FROM mention_keywords n INDEXED BY mention_keywords_negative"
+            " CROSS JOIN mentions m ON m.id = n.mention_id\n",
+        )
+        sql = f"""{select} {clause} n.sentiment_label = 'negative'{keywords}
+            ORDER BY n.sentiment ASC, m.interactions DESC, m.mentioned_at DESC"""
+        found: dict[int, MentionRow] = {}
+        for row in self._rows(sql, [*params, *selection.keywords]):
+            found.setdefault(row[0], _mention(row))
+            if len(found) == limit:
+                break
+        return list(found.values())
+
+    def _mentions_in(self, selection: MentionFilter) -> int:
+        """How many mentions the selection's period holds (up to MANY_MENTIONS + 1), from the
+        time index alone: what tells a short period (sort its mentions) from a long one."""
+        if selection.by_fetch or selection.since is None:
+            return 0
+        clause, params = where(MentionFilter(since=selection.since, until=selection.until))
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m {clause} LIMIT ?)"
+        return int(next(self._rows(sql, [*params, MANY_MENTIONS + 1]))[0])
+
     def most_heard(self, selection: MentionFilter, limit: int = 5) -> list[MentionRow]:
         """The mentions with the most interactions (points, likes, reblogs...), then the newest."""
         clause, params = where(selection)
         sql = f"""{_SELECT_MENTION} {clause}
             ORDER BY m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         return [_mention(row) for row in self._rows(sql, [*params, limit])]
+
+    def most_heard_by_keyword(
+        self, selection: MentionFilter, keywords: Sequence[str], limit: int = 5
+    ) -> dict[str, list[MentionRow]]:
+        """``most_heard`` of each keyword (the selection narrowed to it) in one read of the
+        selection, instead of one per keyword: a digest asks it for every keyword."""
+        clause, params = where(replace(selection, keywords=()))
+        clause = f"{clause} AND" if clause else "WHERE"
+        ranked = f"""WITH ranked AS (
+            SELECT k.keyword AS kw, m.id AS id, row_number() OVER (PARTITION BY k.keyword
+                ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC) AS n
+            FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
+            {clause} k.keyword IN ({marks(keywords)}))"""
+        select = _SELECT_MENTION.replace("SELECT m.id,", "SELECT r.kw, m.id,", 1).replace(
+            "    FROM mentions m\n", " FROM ranked r CROSS JOIN mentions m ON m.id = r.id\n"
+        )
+        sql = f"{ranked} {select} WHERE r.n <= ? ORDER BY r.kw, r.n"
+        found: dict[str, list[MentionRow]] = {name: [] for name in keywords}
+        for row in self._rows(sql, [*params, *keywords, limit]):
+            found[row[0]].append(_mention(row[1:]))
+        return found
 
     def stored_span(self) -> tuple[int, str | None, str | None]:
         """How many mentions are stored, and when the oldest and newest were mentioned (ISO

@@ -21,33 +21,11 @@ from typing import Any
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.schema import Database, engagement_numbers, url_domain
-from brandwatch_cli.store.stories import NewCopy, StoredStory, StoriesMixin
+from brandwatch_cli.store.batches import BatchesMixin, NewMention, face_values, keyword_rows
+from brandwatch_cli.store.schema import Database
+from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class NewMention:
-    """What the scan hands the store for one matched, analysed item."""
-
-    item: Item
-    matches: Sequence[KeywordMatch]
-    canonical_url: str | None
-    fingerprint: str | None
-    sentiment: Sentiment
-    language: str | None
-    sentiment_version: str = ""
-    #: ``dedupe.shingles`` of its title and text (empty: too short to compare).
-    shingles: frozenset[int] = frozenset()
-    #: Later copies of the same story in the same batch.
-    copies: tuple[NewCopy, ...] = ()
-    #: When its entry was fetched, for a mention made from a stored entry (default: now).
-    fetched_at: datetime | None = None
-    #: Per keyword name, what the mention says of it (a keyword missing here: ``sentiment``).
-    keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
-    #: Why the mention could not be scored, if it could not.
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +54,7 @@ class SourceMemory:
     cursors: Mapping[str, str] | None = None
 
 
-class ScansMixin(StoriesMixin):
+class ScansMixin(BatchesMixin):
     """What a scan writes and reads back: its log, each source's memory, new mentions; and
     the rescoring of stored mentions."""
 
@@ -207,15 +185,16 @@ class ScansMixin(StoriesMixin):
         """Store one source's mentions, its scan-log line, its state and the ``entries`` it
         fetched (kept for re-matching) in one transaction.
 
-        Returns how many mentions were new. A mention of a stored story is recorded as its
+        Returns how many mentions were new (with ``outcome.new_mentions``: those earlier
+        batches of a streamed source stored, see ``save_mentions``). New stories are written
+        in bulk (``BatchesMixin``). A mention of a stored story is recorded as its
         copy, or becomes its face when published earlier (ties: the source first in
         ``ranks``, the config order; sources not in it come last); with its own copies.
         """
         fetched = iso(fetched_at) or ""
-        new = 0
         with self._writing(f"save mentions from '{source}'"):
-            for mention in mentions:
-                new += self.save_mention(source, mention, fetched, ranks or {})
+            new = self._save_all(source, list(mentions), fetched, ranks or {})
+            new += outcome.new_mentions  # counted by earlier batches of the same source
             if entries:
                 write_entries(self.db, source, entries, fetched_at)
             self.db.execute(
@@ -240,6 +219,38 @@ class ScansMixin(StoriesMixin):
                 self._remember(memory)
         return new
 
+    def save_mentions(
+        self,
+        source: str,
+        mentions: Sequence[NewMention],
+        fetched_at: datetime,
+        ranks: Mapping[str, int] | None = None,
+        entries: Sequence[Item] = (),
+    ) -> int:
+        """One batch of a source read in several (a big local file): its mentions and
+        ``entries`` in one transaction, decided as ``save_batch`` decides; the source's
+        scan-log line and state come with its last ``save_batch``. Returns how many were new."""
+        fetched = iso(fetched_at) or ""
+        with self._writing(f"save mentions from '{source}'"):
+            new = self._save_all(source, mentions, fetched, ranks or {})
+            if entries:
+                write_entries(self.db, source, entries, fetched_at)
+        return new
+
+    def _save_all(
+        self, source: str, mentions: Sequence[NewMention], fetched: str, ranks: Mapping[str, int]
+    ) -> int:
+        """New stories in bulk, then one by one those that join a story (stored, or written
+        just before): inside the caller's transaction."""
+        alone = self.new_faces(source, mentions)
+        new = self.insert_faces(
+            source, [m for m, a in zip(mentions, alone, strict=True) if a], fetched
+        )
+        for mention, is_new in zip(mentions, alone, strict=True):
+            if not is_new:
+                new += self.save_mention(source, mention, fetched, ranks)
+        return new
+
     def save_mention(
         self, source: str, mention: NewMention, fetched: str, ranks: Mapping[str, int]
     ) -> int:
@@ -254,7 +265,7 @@ class ScansMixin(StoriesMixin):
             source, item.entry_id, mention.canonical_url, mention.fingerprint, mention.shingles
         )
         if story is None:
-            values = _face_values(source, mention)
+            values = face_values(source, mention)
             published = values["published_at"]
             values["fetched_at"] = fetched
             values["mentioned_at"] = min(published, fetched) if published else fetched
@@ -293,7 +304,7 @@ class ScansMixin(StoriesMixin):
             " FROM mentions WHERE id = ?",
             [story.id],
         )
-        values = _face_values(source, mention)
+        values = face_values(source, mention)
         published = values["published_at"]
         try:
             self.db.execute(
@@ -323,16 +334,7 @@ class ScansMixin(StoriesMixin):
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [
-                (
-                    m.keyword,
-                    mention_id,
-                    json.dumps(list(m.terms)),
-                    ",".join(m.fields),
-                    *_score(mention.keyword_sentiment.get(m.keyword, mention.sentiment)),
-                )
-                for m in mention.matches
-            ],
+            keyword_rows(mention_id, mention),
         )
 
     # -- rescoring ---------------------------------------------------------------------------
@@ -401,34 +403,6 @@ def _engagement(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _face_values(source: str, mention: NewMention) -> dict[str, Any]:
-    """The columns of ``mentions`` a face sets, by name (all but the arrival times)."""
-    item = mention.item
-    engagement = json.dumps(dict(item.engagement)) if item.engagement else None
-    interactions, followers = engagement_numbers(engagement)
-    return {
-        "source": source,
-        "entry_id": item.entry_id,
-        "url": item.url,
-        "canonical_url": mention.canonical_url,
-        "fingerprint": mention.fingerprint,
-        "title": item.title,
-        "text": item.text,
-        "author": item.author,
-        "published_at": iso(item.published_at),
-        "language": mention.language,
-        "sentiment": mention.sentiment.score,
-        "sentiment_label": mention.sentiment.label,
-        "engagement": engagement,
-        "source_language": item.language,
-        "sentiment_method": mention.sentiment.method,
-        "sentiment_version": mention.sentiment_version,
-        "domain": url_domain(item.url),
-        "interactions": interactions,
-        "followers": followers,
-    }
 
 
 def _marks(values: Mapping[str, Any]) -> str:

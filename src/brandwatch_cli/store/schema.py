@@ -5,13 +5,16 @@ Append only: a released migration is never edited, a change is a new function be
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-from array import array
-from urllib.parse import urlsplit
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
+from brandwatch_cli.store.values import (
+    bucket_of,
+    engagement_numbers,
+    shingle_blob,
+    url_domain,
+)
 
 
 def _import_sqlite_utils() -> None:
@@ -175,7 +178,6 @@ def m003_languages(db: Database) -> None:
 
 
 #: Engagement numbers that count as interactions with a mention (followers and ratings do not).
-INTERACTIONS = ("points", "score", "comments", "favourites", "reblogs", "quotes", "votes")
 
 
 @migrations()
@@ -360,16 +362,6 @@ def m007_story_copies(db: Database) -> None:
             )
 
 
-def shingle_blob(keys: frozenset[int]) -> bytes:
-    """A face's shingle set as stored (signed 64-bit integers), compared without re-reading
-    its text."""
-    return array("q", sorted(keys)).tobytes()
-
-
-def blob_shingles(blob: bytes) -> frozenset[int]:
-    return frozenset(array("q", blob))
-
-
 @migrations()
 def m008_status_history(db: Database) -> None:
     """Who marked a mention what, and when (issue: one mention in full, ``show``).
@@ -405,42 +397,99 @@ def m009_failure_reports(db: Database) -> None:
 
 
 @migrations()
-def m011_listing_indexes(db: Database) -> None:
-    """Indexes for the listings' filters (issue 12): ``mentions``, ``search`` and ``export``
-    read a status's mentions newest first (``--status todo``: a few among a million) from
-    ``(status, mentioned_at)`` instead of walking every mention. The other filters already
-    have theirs: the period ``mentions_mentioned_at``, a source ``mentions_source_mentioned``,
-    a keyword the ``mention_keywords`` primary key ``(keyword, mention_id)``.
+def m010_period_summary(db: Database) -> None:
+    """Figures per quarter hour and per day kept beside the mentions, so that a report reads
+    a few thousand summary rows, not the period's mentions (issue 12).
 
-    Every listed mention also reads its keywords (names, terms matched, sentiment): an index
-    holding them all, in keyword order, answers that without visiting the table (an export of
-    a month read twice as fast at a million mentions). It replaces ``(mention_id)``, its prefix."""
+    ``summary_keywords``: per UTC quarter hour and keyword, by the keyword's own sentiment;
+    keyword ``''``: every mention once. ``summary_names``: per UTC day and source, domain or
+    author, for rankings. Only mentions naming a keyword count; ``scored``/``sentiment_sum``
+    make averages merge exactly. Triggers only mark the quarter hours a write touches
+    (``summary_dirty``); the store recomputes those from the mentions (``store.summary``).
+    """
+    db.execute(
+        """CREATE TABLE summary_keywords (bucket TEXT NOT NULL, keyword TEXT NOT NULL,
+            mentions INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
+            negative INTEGER NOT NULL, scored INTEGER NOT NULL, sentiment_sum REAL,
+            PRIMARY KEY (bucket, keyword)) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE summary_names (
+            kind TEXT NOT NULL CHECK (kind IN ('source', 'domain', 'author')),
+            day TEXT NOT NULL, name TEXT NOT NULL, mentions INTEGER NOT NULL,
+            interactions REAL NOT NULL, followers REAL, negative INTEGER NOT NULL,
+            scored INTEGER NOT NULL, sentiment_sum REAL, PRIMARY KEY (kind, day, name)
+        ) WITHOUT ROWID"""
+    )
+    # most_negative of a long period walks the negative keyword rows, most negative first.
+    db.execute(
+        "CREATE INDEX mention_keywords_negative ON mention_keywords (sentiment)"
+        " WHERE sentiment_label = 'negative'"
+    )
+    db.execute("CREATE TABLE summary_dirty (bucket TEXT PRIMARY KEY) WITHOUT ROWID")
+    #: Days whose rankings wait for a reader (a write refreshes only its quarter hours).
+    db.execute("CREATE TABLE summary_dirty_days (day TEXT PRIMARY KEY) WITHOUT ROWID")
+    mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
+    of_mention = f"{mark} SELECT {bucket_of('m.mentioned_at')} FROM mentions m WHERE m.id ="
+    names = "mentioned_at source domain author sentiment sentiment_label sentiment_method"
+    watched = (*names.split(), "interactions", "followers")
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in watched)
+    for sql in (
+        f"""CREATE TRIGGER summary_keyword_added AFTER INSERT ON mention_keywords
+        BEGIN {of_mention} new.mention_id; END""",
+        # A deleted mention marks its own bucket: its cascaded keyword rows cannot find it.
+        f"""CREATE TRIGGER summary_keyword_removed AFTER DELETE ON mention_keywords
+        BEGIN {of_mention} old.mention_id; END""",
+        f"""CREATE TRIGGER summary_keyword_changed
+        AFTER UPDATE OF keyword, mention_id, sentiment, sentiment_label ON mention_keywords
+        BEGIN {of_mention} old.mention_id; {of_mention} new.mention_id; END""",
+        f"""CREATE TRIGGER summary_mention_removed AFTER DELETE ON mentions
+        BEGIN {mark} VALUES ({bucket_of("old.mentioned_at")}); END""",
+        f"""CREATE TRIGGER summary_mention_changed AFTER UPDATE OF {", ".join(watched)}
+        ON mentions WHEN {changed}
+        BEGIN {mark} VALUES ({bucket_of("old.mentioned_at")});
+            {mark} VALUES ({bucket_of("new.mentioned_at")}); END""",
+    ):
+        db.execute(sql)
+    db.execute(
+        f"""{mark} SELECT DISTINCT {bucket_of("m.mentioned_at")} FROM mentions m
+        WHERE EXISTS (SELECT 1 FROM mention_keywords k WHERE k.mention_id = m.id)"""
+    )
+
+
+@migrations()
+def m011_bulk_writes(db: Database) -> None:
+    """Full-text indexing of a batch in one statement (issue 12: batched writes).
+
+    The insert trigger indexed each new mention on its own, and FTS5 flushes its pending
+    terms at every trigger's statement: two thirds of the cost of storing a mention. A batch
+    now records the range of ids it inserts in ``fts_deferred`` (inside its transaction, so
+    nobody else ever sees a row there); the trigger skips those ids and the batch indexes
+    them with one ``INSERT ... SELECT``. Any other insert is still indexed by the trigger.
+    """
+    db.execute("CREATE TABLE fts_deferred (first INTEGER NOT NULL, last INTEGER NOT NULL)")
+    db.execute("DROP TRIGGER IF EXISTS mentions_ai")
+    db.execute(
+        """
+        CREATE TRIGGER mentions_ai AFTER INSERT ON mentions
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.rowid BETWEEN first AND last)
+        BEGIN
+            INSERT INTO mentions_fts (rowid, title, text, author)
+            VALUES (new.rowid, new.title, new.text, new.author);
+        END
+        """
+    )
+
+
+@migrations()
+def m011_listing_indexes(db: Database) -> None:
+    """Listings at a million mentions (issue 12): ``--status todo`` reads its few mentions
+    newest first from ``(status, mentioned_at)``; each listed mention reads its keywords,
+    terms and sentiment from one covering index instead of visiting the table (it replaces
+    ``(mention_id)``, its prefix). Period, source and keyword filters had their indexes."""
     db.execute("CREATE INDEX mentions_status_mentioned ON mentions (status, mentioned_at)")
     db.execute(
         "CREATE INDEX mention_keywords_listing"
         " ON mention_keywords (mention_id, keyword, sentiment, terms)"
     )
     db.execute("DROP INDEX mention_keywords_mention")
-
-
-def url_domain(url: str | None) -> str | None:
-    """The host of a mention's link, without ``www.``: who published it."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
-
-
-def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
-    """(interactions, followers) from a stored engagement JSON object."""
-    if not engagement:
-        return 0.0, None
-    try:
-        values = json.loads(engagement)
-    except ValueError:
-        return 0.0, None
-    if not isinstance(values, dict):
-        return 0.0, None
-    numbers = {k: v for k, v in values.items() if isinstance(v, int | float)}
-    followers = numbers.get("followers")
-    return float(sum(numbers.get(k, 0) for k in INTERACTIONS)), followers

@@ -1,15 +1,17 @@
 """Aggregates over stored mentions, for reports, digests and alerts.
 
-Each is one or two SQL queries over indexed columns (``mentioned_at``, the keyword key); a
-report over 100,000 mentions stays well under a second (``benchmarks/report.py``). Per-keyword
-figures read each keyword's own sentiment in the mention (``mention_keywords``), totals and
-rankings the mention's.
+Each is one SQL query over the period summary (``store.summary``) and the mentions at the
+period's edges, or over the mentions' indexes when a filter is finer than the summary; its cost
+follows the period's buckets, not its mentions (``benchmarks/report.py``). Per-keyword figures
+read each keyword's own sentiment in the mention (``mention_keywords``), totals and rankings
+the mention's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from brandwatch_cli.models import (
@@ -21,173 +23,324 @@ from brandwatch_cli.models import (
     TrendBucket,
     TrendRow,
 )
-from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks, where
+from brandwatch_cli.store.summary import (
+    NAMED,
+    QUARTER,
+    SummaryMixin,
+    ceil_day,
+    ceil_quarter,
+    counts_sql,
+    floor_day,
+    floor_quarter,
+    names_sql,
+)
+from brandwatch_cli.store.values import bucket_of
+from brandwatch_cli.times import calendar_start
 
 
 class PeriodView:
-    """The mentions a selection covers, copied once into a temporary table.
+    """The figures of the mentions a selection covers: from the period summary for the whole
+    quarter hours (days, for rankings) inside the period plus the mentions of its ragged edges,
+    or, for filters the summary cannot answer (status, search, sentiment, keyword, source, by
+    fetch time, after a digest's mark), from the mentions alone over their indexes. Either way
+    each answer is one aggregate query: memory does not grow with the period.
 
-    A report asks a dozen questions of the same mentions; reading them once (one range scan of
-    the ``mentioned_at`` index) and aggregating the compact copy is several times faster than
-    a dozen range scans. Use as a context manager: the copy is dropped on exit.
+    A context manager: its reads share one snapshot of the database (a read transaction), so
+    a scan writing meanwhile cannot make the summary and the mentions disagree.
     """
+
+    def __init__(self, store: SummaryMixin, selection: MentionFilter, *, summary: bool) -> None:
+        self.store = store
+        self.selection = selection
+        self.use_summary = summary
+        self.quarters: tuple[str, str] | None = None  # the summary's [start, end) of buckets
+        self.days: tuple[str, str] | None = None
+        self.owns_transaction = False
+        self.copy: str | None = None  # see _copy
 
     _count = 0
 
-    def __init__(self, store: StoreBase, selection: MentionFilter) -> None:
-        PeriodView._count += 1
-        self.store = store
-        self.selection = selection
-        self.table = f"temp.period_{PeriodView._count}"
-
     def __enter__(self) -> PeriodView:
-        clause, params = where(self.selection)
-        # A triaged mention that no keyword names any more (re-matching keeps it) is in no
-        # figure; every other mention names at least one keyword.
-        clause = f"{clause} {'AND' if clause else 'WHERE'} EXISTS"
-        clause += " (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id)"
-        with self.store._guard("prepare the report"):
-            self.store.db.execute("PRAGMA temp_store = MEMORY")
-            self.store.db.execute(
-                f"""
-                CREATE TABLE {self.table} AS
-                SELECT m.id, m.source, m.domain, m.author, m.sentiment, m.sentiment_label,
-                    m.sentiment_method, m.interactions, m.followers, m.mentioned_at
-                FROM mentions m {clause}
-                """,
-                params,
-            )
+        store, selection = self.store, self.selection
+        summarised = (
+            self.use_summary
+            and selection.since is not None
+            and selection.until is not None
+            and not (selection.keywords or selection.sources or selection.statuses)
+            and not (selection.sentiment or selection.search or selection.by_fetch)
+            and selection.after_id is None
+            and store._summary_ready()
+        )
+        with store._guard("read mentions"):
+            if not store.db.conn.in_transaction:
+                store.db.conn.execute("BEGIN")
+                self.owns_transaction = True
+            if summarised and selection.up_to_id is not None:
+                (last,) = store.db.execute("SELECT max(id) FROM mentions").fetchone()
+                summarised = (last or 0) <= selection.up_to_id
+            if summarised:  # nothing marked in this snapshot (another writer may have)
+                summarised = store._summary_clean()
+        if summarised:
+            assert selection.since is not None and selection.until is not None
+            since, until = selection.since.replace(microsecond=0), selection.until
+            self.quarters = (iso(ceil_quarter(since)) or "", iso(floor_quarter(until)) or "")
+            self.days = (iso(ceil_day(since)) or "", iso(floor_day(until)) or "")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self.store._guard("clean up the report"):
-            self.store.db.execute(f"DROP TABLE IF EXISTS {self.table}")
+        if self.copy is not None:
+            with self.store._guard("read mentions"):
+                self.store.db.execute(f"DROP TABLE {self.copy}")
+        if self.owns_transaction:
+            with self.store._guard("read mentions"):
+                self.store.db.conn.execute("COMMIT")
 
-    def _keyword_join(self) -> tuple[str, list[Any]]:
-        join = "JOIN mention_keywords k ON k.mention_id = p.id"
-        if not self.selection.keywords:
-            return join, []
+    def _raw_parts(self, span: tuple[str, str] | None) -> list[tuple[str, list[Any]]]:
+        """WHERE clauses (over ``mentions m``) for what the summary's ``span`` leaves out: the
+        edges before and after it, or, without a span, the whole selection."""
+        selection = self.selection
+        if span is None or span[0] >= span[1]:
+            pieces = [selection]
+        else:
+            pieces = []
+            if iso(selection.since) < span[0]:  # type: ignore[operator]
+                pieces.append(replace(selection, until=datetime.fromisoformat(span[0])))
+            if span[1] < iso(selection.until):  # type: ignore[operator]
+                pieces.append(replace(selection, since=datetime.fromisoformat(span[1])))
+        parts = []
+        for piece in pieces:
+            clause, params = where(piece)
+            parts.append((f"{clause} {'AND' if clause else 'WHERE'} {NAMED}", params))
+        return parts
+
+    def _copy(self) -> str:
+        """The mentions the summary cannot answer for (the edges outside its whole days, at
+        most two days of them, or the whole selection when it cannot be used), copied once
+        into a temporary table (on disk unless configured otherwise): one read of the
+        mentions for every figure, instead of one each. Named ``m`` in queries, like
+        ``mentions``."""
+        if self.copy is None:
+            PeriodView._count += 1
+            copy = f"temp.period_{PeriodView._count}"
+            parts = self._raw_parts(self._span(self.days)) or [("WHERE 0", [])]
+            selects = " UNION ALL ".join(
+                "SELECT m.id, m.mentioned_at, m.source, m.domain, m.author, m.interactions,"
+                " m.followers, m.sentiment, m.sentiment_label, m.sentiment_method"
+                f" FROM mentions m {clause}"
+                for clause, _ in parts
+            )
+            with self.store._guard("read mentions"):
+                self.store.db.execute(
+                    f"CREATE TABLE {copy} AS {selects}",
+                    [value for _, values in parts for value in values],
+                )
+            self.copy = copy
+        return self.copy
+
+    def _span(self, span: tuple[str, str] | None) -> tuple[str, str] | None:
+        return span if span is not None and span[0] < span[1] else None
+
+    def _keyword_filter(self) -> tuple[str, list[Any]]:
         keywords = self.selection.keywords
-        return f"{join} AND k.keyword IN ({marks(keywords)})", list(keywords)
+        if not keywords:
+            return "", []
+        return f" AND k.keyword IN ({marks(keywords)})", list(keywords)
+
+    def _counts(self, per_keyword: bool, by_bucket: bool) -> tuple[str, list[Any]]:
+        """The union of summary rows and raw aggregates (columns: bucket, keyword, mentions,
+        positive, neutral, negative, scored, sentiment_sum) for keyword rows or totals."""
+        selects: list[str] = []
+        params: list[Any] = []
+        span = self._span(self.quarters)
+        bucket = bucket_of("m.mentioned_at") if by_bucket else "''"
+        bucket += " AS bucket"
+        if span is not None:
+            selects.append(
+                "SELECT bucket, keyword, mentions, positive, neutral, negative, scored,"
+                " sentiment_sum FROM summary_keywords WHERE bucket >= ? AND bucket < ?"
+                f" AND keyword {'!=' if per_keyword else '='} ''"
+            )
+            params += span
+        join, join_params = self._keyword_filter()
+        # The summary's edges (under half an hour) straight from the mentions; without the
+        # summary, the copy of the selection.
+        sources: list[tuple[str, str, list[Any]]] = []
+        if self.quarters is None:
+            sources.append((self._copy(), "", []))
+        else:
+            sources += [("mentions", clause, values) for clause, values in self._raw_parts(span)]
+        for table, clause, values in sources:
+            if per_keyword:
+                selects.append(
+                    f"SELECT {bucket}, k.keyword AS keyword, {counts_sql('k')} FROM {table} m"
+                    f" CROSS JOIN mention_keywords k ON k.mention_id = m.id{join} {clause}"
+                    " GROUP BY 1, 2"
+                )
+                params += [*join_params, *values]
+            else:
+                selects.append(
+                    f"SELECT {bucket}, '' AS keyword, {counts_sql('m')} FROM {table} m {clause}"
+                    " GROUP BY 1"
+                )
+                params += values
+        return " UNION ALL ".join(selects), params
 
     def keyword_stats(self) -> dict[str, KeywordCountsRow]:
-        """Per keyword: mentions, positive/neutral/negative counts, average sentiment.
+        """Per keyword: mentions, positive/neutral/negative counts, average sentiment (of the
+        keyword in each mention).
 
         Mentions of languages we do not score (method ``none``) count in volume, not in
         averages.
         """
-        join, params = self._keyword_join()
+        union, params = self._counts(per_keyword=True, by_bucket=False)
         rows = self.store._dicts(
-            f"""
-            SELECT k.keyword, {_KEYWORD_AGGREGATES} FROM {self.table} p {join}
-            GROUP BY k.keyword
-            """,
-            params,
+            f"SELECT keyword, {_MERGED} FROM ({union}) GROUP BY keyword", params
         )
         return {row["keyword"]: cast(KeywordCountsRow, row) for row in rows}
 
     def totals(self) -> CountsRow:
-        (row,) = self.store._dicts(f"SELECT {_AGGREGATES} FROM {self.table} p")
+        """Every mention once, with its own sentiment."""
+        union, params = self._counts(per_keyword=False, by_bucket=False)
+        (row,) = self.store._dicts(f"SELECT {_MERGED} FROM ({union})", params)
+        row["mentions"] = row["mentions"] or 0
         return cast(CountsRow, row)
 
-    def trend(self, unit: TrendBucket) -> list[TrendRow]:
-        """Mentions and negative mentions per calendar bucket of ``unit`` (UTC; weeks start on
-        Monday), keyed by the bucket's start: per keyword, then (keyword NULL) all mentions,
-        each counted once as ``totals`` counts them. Quiet buckets have no row."""
-        join, params = self._keyword_join()
-        # Each mention's bucket is computed once, then counted per keyword and overall.
-        rows = self.store._dicts(
-            f"""
-            WITH b AS (
-                SELECT p.id, {_BUCKET_START[unit]} AS start,
-                    p.sentiment_label = 'negative' AS negative
-                FROM {self.table} p
+    def trend(self, unit: TrendBucket, tz: tzinfo = UTC) -> list[TrendRow]:
+        """Mentions and negative mentions per calendar bucket of ``unit`` in ``tz`` (weeks
+        start on Monday), keyed by the bucket's start converted to UTC: per keyword, then
+        (keyword NULL) all mentions, each counted once as ``totals`` counts them. Quiet buckets
+        have no row. Counted per UTC quarter hour, then folded into the local units: every
+        zone's hours and days start on a quarter hour, in summer and in winter."""
+        folded: dict[tuple[str | None, str], list[int]] = {}
+        starts: dict[str, str] = {}
+        for per_keyword in (True, False):
+            union, params = self._counts(per_keyword=per_keyword, by_bucket=True)
+            sql = (
+                f"SELECT bucket, keyword, sum(mentions), sum(negative) FROM ({union}) GROUP BY 1, 2"
             )
-            SELECT k.keyword, p.start, count(*) AS mentions,
-                sum(k.sentiment_label = 'negative') AS negative
-            FROM b p {join}
-            GROUP BY k.keyword, p.start
-            UNION ALL
-            SELECT NULL, start, count(*), sum(negative) FROM b GROUP BY start
-            """,
-            params,
-        )
-        return cast(list[TrendRow], rows)
+            for bucket, keyword, mentions, negative in self.store._rows(sql, params):
+                start = starts.get(bucket)
+                if start is None:
+                    start = starts[bucket] = local_start(bucket, unit, tz)
+                point = folded.setdefault((keyword if per_keyword else None, start), [0, 0])
+                point[0] += mentions
+                point[1] += negative or 0
+        return [
+            {"keyword": keyword, "start": start, "mentions": point[0], "negative": point[1]}
+            for (keyword, start), point in folded.items()
+        ]
 
     def ranking(self, column: str, order: str, limit: int) -> list[RankingRow]:
         """Top values of ``column`` (source, domain or author) by ``order`` (mentions or
         interactions): how much each says, how warmly, how much it is heard."""
         assert column in ("source", "domain", "author")
         assert order in ("mentions", "interactions")
+        selects: list[str] = []
+        params: list[Any] = []
+        span = self._span(self.days)
+        if span is not None:
+            selects.append(
+                "SELECT name, mentions, interactions, followers, negative, scored, sentiment_sum"
+                " FROM summary_names WHERE kind = ? AND day >= ? AND day < ?"
+            )
+            params += [column, *span]
+        selects.append(
+            f"SELECT {names_sql(column)} FROM {self._copy()} m"
+            f" WHERE m.{column} IS NOT NULL AND m.{column} != '' GROUP BY 1"
+        )
         rows = self.store._dicts(
             f"""
-            SELECT p.{column} AS name, count(*) AS mentions,
-                sum(p.interactions) AS interactions, max(p.followers) AS followers,
-                sum(p.sentiment_label = 'negative') AS negative,
-                avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN p.sentiment END)
-                    AS average
-            FROM {self.table} p WHERE p.{column} IS NOT NULL AND p.{column} != ''
-            GROUP BY p.{column} ORDER BY {order} DESC, mentions DESC, name LIMIT ?
+            SELECT name, sum(mentions) AS mentions, sum(interactions) AS interactions,
+                max(followers) AS followers, sum(negative) AS negative,
+                sum(sentiment_sum) / sum(scored) AS average
+            FROM ({" UNION ALL ".join(selects)})
+            GROUP BY name ORDER BY {order} DESC, mentions DESC, name LIMIT ?
             """,
-            [limit],
+            [*params, limit],
         )
         return cast(list[RankingRow], rows)
 
 
-#: The calendar start of the bucket holding ``p.mentioned_at`` (stored in UTC), as
-#: ``insight.buckets.bucket_start`` computes it: ``weekday 1`` moves forward to a Monday, so
-#: six days back first lands on the Monday of the same ISO week.
-_BUCKET_START: dict[TrendBucket, str] = {
-    "hour": "strftime('%Y-%m-%dT%H:00:00', p.mentioned_at)",
-    "day": "strftime('%Y-%m-%dT00:00:00', p.mentioned_at)",
-    "week": "strftime('%Y-%m-%dT00:00:00', p.mentioned_at, '-6 days', 'weekday 1')",
-    "month": "strftime('%Y-%m-01T00:00:00', p.mentioned_at)",
-    "year": "strftime('%Y-01-01T00:00:00', p.mentioned_at)",
-}
-
-_AGGREGATES = """count(*) AS mentions, sum(p.sentiment_label = 'positive') AS positive,
-    sum(p.sentiment_label = 'neutral') AS neutral,
-    sum(p.sentiment_label = 'negative') AS negative,
-    avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN p.sentiment END) AS average"""
-#: The same per keyword: what each mention says of the keyword.
-_KEYWORD_AGGREGATES = """count(*) AS mentions, sum(k.sentiment_label = 'positive') AS positive,
-    sum(k.sentiment_label = 'neutral') AS neutral,
-    sum(k.sentiment_label = 'negative') AS negative,
-    avg(CASE WHEN p.sentiment_method NOT IN ('none', 'error') THEN k.sentiment END) AS average"""
+def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
+    """The start, as a naive UTC ``YYYY-MM-DDTHH:MM:SS``, of the calendar ``unit`` in ``tz``
+    holding the UTC quarter hour ``bucket`` (as ``insight.buckets.bucket_start`` computes it
+    in UTC). Wall-clock arithmetic on an aware time keeps DST right: a local midnight is
+    converted with the offset in force at that midnight."""
+    if tz is UTC and unit in _UTC_PREFIX:  # the common case, without datetime arithmetic
+        size, tail = _UTC_PREFIX[unit]
+        return bucket[:size] + tail
+    try:
+        start = calendar_start(datetime.fromisoformat(bucket), unit, tz)
+    except OverflowError:  # year 1 west of Greenwich: no local calendar before it
+        return local_start(bucket, unit, UTC)
+    return start.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-class StatsMixin(StoreBase):
+#: A UTC bucket's start, from a quarter hour's: the characters kept, what follows them.
+_UTC_PREFIX = {"hour": (13, ":00:00"), "day": (10, "T00:00:00"), "month": (7, "-01T00:00:00")}
+_UTC_PREFIX["year"] = (4, "-01-01T00:00:00")
+
+#: Merging summed columns (``_counts``) into a CountsRow.
+_MERGED = """sum(mentions) AS mentions, sum(positive) AS positive, sum(neutral) AS neutral,
+    sum(negative) AS negative, sum(sentiment_sum) / sum(scored) AS average"""
+
+
+class StatsMixin(SummaryMixin):
     """Counts over periods and windows, and the sources in trouble."""
 
-    def period_view(self, selection: MentionFilter) -> PeriodView:
-        """The mentions ``selection`` covers, to aggregate (a context manager, see PeriodView)."""
-        return PeriodView(self, selection)
+    def period_view(self, selection: MentionFilter, *, summary: bool = True) -> PeriodView:
+        """The mentions ``selection`` covers, to aggregate (a context manager, see PeriodView).
+        ``summary=False``: from the mentions alone (what the tests compare the summary with)."""
+        return PeriodView(self, selection, summary=summary)
 
     def window_counts(
         self, keywords: Sequence[str], now: datetime, window: timedelta, windows: int
     ) -> dict[str, tuple[list[int], list[int]]]:
         """Per keyword, mentions and negative mentions in each of ``windows`` windows ending at
-        ``now`` (index 0 is the current window, 1 the one before, ...)."""
-        seconds = window.total_seconds()
+        ``now`` (index 0 is the current window [now - window, now), 1 the one before, ...):
+        the summary's quarter hours that lie inside one window, the mentions of those a window
+        boundary cuts. Whole seconds: the same answer both ways, to the second."""
+        now = now.astimezone(UTC).replace(microsecond=0)
         since = now - window * windows
-        rows = self._dicts(
-            """
-            SELECT k.keyword,
-                CAST((julianday(?) - julianday(m.mentioned_at)) * 86400 / ? AS INTEGER) AS ago,
-                count(*) AS mentions, sum(k.sentiment_label = 'negative') AS negative
-            FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
-            WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
-            GROUP BY k.keyword, ago
-            """,
-            [iso(now), seconds, iso(since), iso(now)],
-        )
         counts = {name: ([0] * windows, [0] * windows) for name in keywords}
-        for row in rows:
-            if row["keyword"] in counts and 0 <= row["ago"] < windows:
-                volume, negative = counts[row["keyword"]]
-                volume[row["ago"]] = row["mentions"]
-                negative[row["ago"]] = row["negative"] or 0
+        # The window of a moment: how many windows lie wholly between it and now.
+        ago = "CAST((CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', {}) AS INTEGER)"
+        ago += " - 1) / ? AS INTEGER)"
+        step = window.total_seconds()
+        with self.period_view(MentionFilter(since=since, until=now)) as view:
+            rows: list[tuple[str, int, int, int | None]] = []
+            raw = [(since, now)]
+            if view.quarters is not None and view.quarters[0] < view.quarters[1]:
+                start, end = (datetime.fromisoformat(bound) for bound in view.quarters)
+                bounds = [now - window * i for i in range(windows + 1)]
+                cut = [
+                    b - timedelta(seconds=(b - start).total_seconds() % QUARTER.total_seconds())
+                    for b in bounds
+                    if start < b < end and (b - start) % QUARTER
+                ]
+                raw = [(since, start), *((q, q + QUARTER) for q in sorted(set(cut))), (end, now)]
+                rows += self._rows(
+                    f"""SELECT keyword, {ago.format("bucket")}, sum(mentions), sum(negative)
+                    FROM summary_keywords WHERE bucket >= ? AND bucket < ? AND keyword != ''
+                    AND bucket NOT IN ({marks(cut)}) GROUP BY 1, 2""",
+                    [iso(now), step, *view.quarters, *(iso(q) for q in cut)],
+                )
+            for low, high in raw:
+                if low < high:
+                    rows += self._rows(
+                        f"""SELECT k.keyword, {ago.format("m.mentioned_at")}, count(*),
+                            sum(k.sentiment_label = 'negative')
+                        FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
+                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ? GROUP BY 1, 2""",
+                        [iso(now), step, iso(low), iso(high)],
+                    )
+        for keyword, index, mentions, negative in rows:
+            if keyword in counts and 0 <= index < windows:
+                volume, negatives = counts[keyword]
+                volume[index] += mentions
+                negatives[index] += negative or 0
         return counts
 
     def monitoring_start(self) -> datetime | None:

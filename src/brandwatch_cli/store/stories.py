@@ -18,10 +18,16 @@ from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
 from brandwatch_cli.models import Item, StoryCopy
 from brandwatch_cli.store.base import StoreBase, iso
 from brandwatch_cli.store.filters import marks
-from brandwatch_cli.store.schema import blob_shingles, shingle_blob, url_domain
+from brandwatch_cli.store.values import blob_shingles, shingle_blob, url_domain
 
 #: Stored faces compared with a new text, at most (those sharing the most prefix keys).
 NEAR_CANDIDATES = 20
+#: A prefix key held by more faces than this is a common phrase ("one of the", "il y a") or
+#: boilerplate: it proposes no candidate, or every lookup would read thousands of stories
+#: (a quadratic slope at a million mentions). Near-identical texts share many other keys.
+HOT_KEY_FACES = 1000
+#: The hot keys among some (``{}``: their placeholders, then HOT_KEY_FACES's).
+HOT_KEYS = "SELECT key FROM story_shingles WHERE key IN ({}) GROUP BY key HAVING count(*) > ?"
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,10 @@ class StoriesMixin(StoreBase):
         """The stored story the entry belongs to (see the module docstring), or None.
 
         Among near-identical faces, the most similar (then the oldest) wins. Only the
-        ``NEAR_CANDIDATES`` faces sharing the most index keys are compared: texts sharing
-        boilerplate (a site's footer) share keys too, and must not make each lookup read
-        every story of that site.
+        ``NEAR_CANDIDATES`` faces sharing the most index keys are compared, and keys held
+        by over ``HOT_KEY_FACES`` faces count for none: texts sharing boilerplate (a site's
+        footer) or a common phrase share keys too, and must not make each lookup read every
+        story of that site.
         """
         page = [source, entry_id, canonical_url]
         row = next(
@@ -87,10 +94,11 @@ class StoriesMixin(StoreBase):
             f"""
             SELECT mention_id, shingles FROM story_signatures WHERE mention_id IN (
                 SELECT mention_id FROM story_shingles WHERE key IN ({marks(prefix)})
+                    AND key NOT IN ({HOT_KEYS.format(marks(prefix))})
                 GROUP BY mention_id ORDER BY count(*) DESC, mention_id LIMIT ?
             )
             """,
-            [*prefix, NEAR_CANDIDATES],
+            [*prefix, *prefix, HOT_KEY_FACES, NEAR_CANDIDATES],
         )
         scored = [(similarity(keys, blob_shingles(blob)), -id_) for id_, blob in rows]
         best = max((s for s in scored if s[0] >= SIMILARITY), default=None)
@@ -124,18 +132,22 @@ class StoriesMixin(StoreBase):
     ) -> None:
         """Record entries as copies of a story, except one already there (the same page as
         its face or as another copy). Call inside the batch's transaction."""
-        for copy in copies:
-            item = copy.item
-            self.record_copy(
-                mention_id,
-                source,
-                item.entry_id,
-                item.url,
-                copy.canonical_url,
-                copy.fingerprint,
-                iso(item.published_at),
-                fetched,
-            )
+        self.db.conn.executemany(
+            _RECORD_COPY,
+            [
+                _copy_params(
+                    mention_id,
+                    source,
+                    copy.item.entry_id,
+                    copy.item.url,
+                    copy.canonical_url,
+                    copy.fingerprint,
+                    iso(copy.item.published_at),
+                    fetched,
+                )
+                for copy in copies
+            ],
+        )
 
     def record_copy(
         self,
@@ -150,28 +162,17 @@ class StoriesMixin(StoreBase):
     ) -> None:
         """One copy of a story, unless it is the same page as the story's face or a copy."""
         self.db.execute(
-            """
-            INSERT INTO story_copies (mention_id, source, entry_id, url, canonical_url,
-                fingerprint, domain, published_at, fetched_at)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
-            WHERE NOT EXISTS (SELECT 1 FROM mentions
-                WHERE (source = ? AND entry_id = ?) OR canonical_url = ?)
-            ON CONFLICT DO NOTHING
-            """,
-            [
+            _RECORD_COPY,
+            _copy_params(
                 mention_id,
                 source,
                 entry_id,
                 url,
                 canonical_url,
                 fingerprint,
-                url_domain(url),
                 published_at,
                 fetched_at,
-                source,
-                entry_id,
-                canonical_url,
-            ],
+            ),
         )
 
     def copies_of(self, mention_id: int) -> list[StoryCopy]:
@@ -183,3 +184,39 @@ class StoriesMixin(StoreBase):
             [mention_id],
         )
         return [StoryCopy(*row) for row in rows]
+
+
+_RECORD_COPY = """
+    INSERT INTO story_copies (mention_id, source, entry_id, url, canonical_url,
+        fingerprint, domain, published_at, fetched_at)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+    WHERE NOT EXISTS (SELECT 1 FROM mentions
+        WHERE (source = ? AND entry_id = ?) OR canonical_url = ?)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _copy_params(
+    mention_id: int,
+    source: str,
+    entry_id: str,
+    url: str | None,
+    canonical_url: str | None,
+    fingerprint: str | None,
+    published_at: str | None,
+    fetched_at: str,
+) -> list[object]:
+    return [
+        mention_id,
+        source,
+        entry_id,
+        url,
+        canonical_url,
+        fingerprint,
+        url_domain(url),
+        published_at,
+        fetched_at,
+        source,
+        entry_id,
+        canonical_url,
+    ]

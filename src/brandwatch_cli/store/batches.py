@@ -1,0 +1,271 @@
+"""A source's batch of new mentions written at once: a few set-wise lookups, then one
+``executemany`` per table, instead of a handful of statements per mention.
+
+``new_faces`` splits a batch. A mention whose page (this source's entry id, or the canonical
+URL), fingerprint or near-identical text is neither stored (as a face or a copy) nor shared
+with an earlier mention of the batch is a new story: ``insert_faces`` writes those in bulk
+(the mention rows, their keywords, their shingle index, their copies, and their full-text
+index in one statement). The rest, a mention that joins a story, is for
+``ScansMixin.save_mention`` one by one, after the bulk insert, so it also finds the faces just
+written. Both run inside the caller's transaction; the decisions are those the one-by-one path
+would take.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
+from brandwatch_cli.models import Item, KeywordMatch, Sentiment
+from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.filters import marks
+from brandwatch_cli.store.stories import (
+    HOT_KEY_FACES,
+    HOT_KEYS,
+    NEAR_CANDIDATES,
+    NewCopy,
+    StoriesMixin,
+)
+from brandwatch_cli.store.values import blob_shingles, engagement_figures, shingle_blob, url_domain
+
+#: Values per ``IN (...)`` list: well under SQLite's limit on bound parameters.
+IN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NewMention:
+    """What the scan hands the store for one matched, analysed item."""
+
+    item: Item
+    matches: Sequence[KeywordMatch]
+    canonical_url: str | None
+    fingerprint: str | None
+    sentiment: Sentiment
+    language: str | None
+    sentiment_version: str = ""
+    #: ``dedupe.shingles`` of its title and text (empty: too short to compare).
+    shingles: frozenset[int] = frozenset()
+    #: Later copies of the same story in the same batch.
+    copies: tuple[NewCopy, ...] = ()
+    #: When its entry was fetched, for a mention made from a stored entry (default: now).
+    fetched_at: datetime | None = None
+    #: Per keyword name, what the mention says of it (a keyword missing here: ``sentiment``).
+    keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
+    #: Why the mention could not be scored, if it could not.
+    error: str | None = None
+
+
+class BatchesMixin(StoriesMixin):
+    """Deciding which mentions of a batch are new stories, and writing those in bulk."""
+
+    def new_faces(self, source: str, mentions: Sequence[NewMention]) -> list[bool]:
+        """Per mention, whether it is a new story that shares nothing with what is stored
+        or with an earlier mention of the batch (see the module docstring)."""
+        prefixes = [prefix_keys(m.shingles) for m in mentions]
+        alone = _alone_in_batch(mentions, prefixes)
+        ids = self._stored("entry_id", [m.item.entry_id for m in mentions], source)
+        urls = self._stored("canonical_url", [m.canonical_url for m in mentions if m.canonical_url])
+        prints = self._stored("fingerprint", [m.fingerprint for m in mentions if m.fingerprint])
+        for index, m in enumerate(mentions):
+            if m.item.entry_id in ids or m.canonical_url in urls or m.fingerprint in prints:
+                alone[index] = False
+        texts = [(i, m.shingles, prefixes[i]) for i, m in enumerate(mentions) if alone[i]]
+        for index in self.near_faces(texts):
+            alone[index] = False
+        return alone
+
+    def _stored(self, column: str, values: Sequence[str], source: str | None = None) -> set[str]:
+        """The ``values`` of ``column`` held by a face or a copy (of ``source``)."""
+        assert column in ("entry_id", "canonical_url", "fingerprint")
+        found: set[str] = set()
+        unique = list(dict.fromkeys(values))
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            where = f"{column} IN ({marks(chunk)})" + (" AND source = ?" if source else "")
+            params = [*chunk, source] if source else chunk
+            sql = f"SELECT {column} FROM mentions WHERE {where}"
+            sql += f" UNION SELECT {column} FROM story_copies WHERE {where}"
+            found.update(row[0] for row in self.db.execute(sql, [*params, *params]))
+        return found
+
+    def near_faces(
+        self, texts: Sequence[tuple[int, frozenset[int], Sequence[int]]]
+    ) -> dict[int, int]:
+        """For each (index, shingles, their prefix keys), the stored face it is near-identical
+        to, if any, as ``find_story`` decides it (the ``NEAR_CANDIDATES`` faces sharing the
+        most prefix keys, then the most similar, then the oldest), with one read of the index
+        for all."""
+        wanted = {index: prefix for index, _, prefix in texts if prefix}
+        holders: dict[int, list[int]] = {}
+        every = list(dict.fromkeys(key for keys in wanted.values() for key in keys))
+        for start in range(0, len(every), IN_CHUNK):
+            chunk = every[start : start + IN_CHUNK]
+            for key, mention_id in self.db.execute(
+                f"SELECT key, mention_id FROM story_shingles WHERE key IN ({marks(chunk)})"
+                f" AND key NOT IN ({HOT_KEYS.format(marks(chunk))})",
+                [*chunk, *chunk, HOT_KEY_FACES],
+            ):
+                holders.setdefault(key, []).append(mention_id)
+        if not holders:
+            return {}
+        candidates: dict[int, list[int]] = {}
+        for index, keys in wanted.items():
+            counts = Counter(m for key in keys for m in holders.get(key, ()))
+            if counts:
+                ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+                candidates[index] = [m for m, _ in ranked[:NEAR_CANDIDATES]]
+        signatures = self._signatures({m for ids in candidates.values() for m in ids})
+        shingled = {index: keys for index, keys, _ in texts}
+        found = {}
+        for index, ids in candidates.items():
+            scored = [(similarity(shingled[index], signatures[m]), -m) for m in ids]
+            best = max((s for s in scored if s[0] >= SIMILARITY), default=None)
+            if best is not None:
+                found[index] = -best[1]
+        return found
+
+    def _signatures(self, ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        wanted = list(ids)
+        found = {}
+        for start in range(0, len(wanted), IN_CHUNK):
+            chunk = wanted[start : start + IN_CHUNK]
+            for mention_id, blob in self.db.execute(
+                "SELECT mention_id, shingles FROM story_signatures"
+                f" WHERE mention_id IN ({marks(chunk)})",
+                chunk,
+            ):
+                found[mention_id] = blob_shingles(blob)
+        return found
+
+    def insert_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
+        """Insert new stories (``new_faces`` said so) with their keywords, shingle index and
+        copies, one statement per table; returns how many were inserted."""
+        if not mentions:
+            return 0
+        first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
+        rows = []
+        for mention in mentions:
+            values = face_values(source, mention)
+            arrived = iso(mention.fetched_at) if mention.fetched_at is not None else fetched
+            published = values["published_at"]
+            values["fetched_at"] = arrived
+            values["mentioned_at"] = min(published, arrived) if published else arrived
+            rows.append(values)
+        names = ["id", *rows[0]]
+        last = first + len(rows)
+        # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``).
+        self.db.execute("INSERT INTO fts_deferred (first, last) VALUES (?, ?)", [first + 1, last])
+        self.db.conn.executemany(
+            f"INSERT INTO mentions ({', '.join(names)}) VALUES ({marks(names)})"
+            " ON CONFLICT DO NOTHING",
+            [(first + n, *values.values()) for n, values in enumerate(rows, 1)],
+        )
+        self.db.execute(
+            "INSERT INTO mentions_fts (rowid, title, text, author)"
+            " SELECT id, title, text, author FROM mentions WHERE id > ? AND id <= ?",
+            [first, last],
+        )
+        self.db.execute("DELETE FROM fts_deferred")
+        # Every unique key was looked up; a row left out all the same (a key changed under
+        # us is impossible inside the write lock) is simply not counted.
+        stored = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM mentions WHERE id > ? AND id <= ?", [first, last]
+            )
+        }
+        faces = [(first + n, m) for n, m in enumerate(mentions, 1) if first + n in stored]
+        self.db.conn.executemany(
+            "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
+            " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [row for mention_id, m in faces for row in keyword_rows(mention_id, m)],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
+            [(mention_id, shingle_blob(m.shingles)) for mention_id, m in faces if m.shingles],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)",
+            [(key, mention_id) for mention_id, m in faces for key in prefix_keys(m.shingles)],
+        )
+        for mention_id, m in faces:
+            if m.copies:
+                arrived = iso(m.fetched_at) if m.fetched_at is not None else fetched
+                self.add_copies(mention_id, source, m.copies, arrived or fetched)
+        return len(faces)
+
+
+def _alone_in_batch(
+    mentions: Sequence[NewMention], prefixes: Sequence[Sequence[int]]
+) -> list[bool]:
+    """Per mention, whether no other mention of the batch has its page (entry id, canonical
+    URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass)."""
+    alone = [True] * len(mentions)
+    first: dict[tuple[str, str], int] = {}
+    by_prefix: dict[int, list[int]] = {}
+    for index, m in enumerate(mentions):
+        keys = [("id", m.item.entry_id)]
+        keys += [("url", m.canonical_url)] if m.canonical_url else []
+        keys += [("print", m.fingerprint)] if m.fingerprint else []
+        for page in keys:
+            other = first.setdefault(page, index)
+            if other != index:
+                alone[index] = alone[other] = False
+        near = {row for key in prefixes[index] for row in by_prefix.get(key, ())}
+        for row in near:
+            if similarity(m.shingles, mentions[row].shingles) >= SIMILARITY:
+                alone[index] = alone[row] = False
+        for prefix in prefixes[index]:
+            by_prefix.setdefault(prefix, []).append(index)
+    return alone
+
+
+def keyword_rows(mention_id: int, mention: NewMention) -> list[tuple[Any, ...]]:
+    """A mention's ``mention_keywords`` rows: each keyword, its terms, where, its sentiment."""
+    rows = []
+    for match in mention.matches:
+        sentiment = mention.keyword_sentiment.get(match.keyword, mention.sentiment)
+        rows.append(
+            (
+                match.keyword,
+                mention_id,
+                json.dumps(list(match.terms)),
+                ",".join(match.fields),
+                sentiment.score,
+                sentiment.label,
+            )
+        )
+    return rows
+
+
+def face_values(source: str, mention: NewMention) -> dict[str, Any]:
+    """The columns of ``mentions`` a face sets, by name (all but the arrival times)."""
+    item = mention.item
+    engagement = json.dumps(dict(item.engagement)) if item.engagement else None
+    interactions, followers = engagement_figures(item.engagement)
+    return {
+        "source": source,
+        "entry_id": item.entry_id,
+        "url": item.url,
+        "canonical_url": mention.canonical_url,
+        "fingerprint": mention.fingerprint,
+        "title": item.title,
+        "text": item.text,
+        "author": item.author,
+        "published_at": iso(item.published_at),
+        "language": mention.language,
+        "sentiment": mention.sentiment.score,
+        "sentiment_label": mention.sentiment.label,
+        "engagement": engagement,
+        "source_language": item.language,
+        "sentiment_method": mention.sentiment.method,
+        "sentiment_version": mention.sentiment_version,
+        "domain": url_domain(item.url),
+        "interactions": interactions,
+        "followers": followers,
+    }

@@ -1,0 +1,200 @@
+"""The period summary (migration m010): figures per UTC quarter hour and per day, kept right
+whatever writes, so that a report's cost follows its number of buckets, not of mentions.
+
+Triggers on ``mentions`` and ``mention_keywords`` only mark the quarter hours a write touches
+(``summary_dirty``); ``refresh_summary`` recomputes those (and their days' rankings) from the
+mentions. A write transaction refreshes before it commits when it touched few buckets (a scan);
+one that touched many (an import of years of history) leaves them to the next reader, which
+refreshes them all at once. A reader that cannot write reads the mentions instead.
+
+This module holds the aggregates both ways share: the summary is the raw aggregate grouped by
+bucket, so the two can only disagree on what a test would see.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from brandwatch_cli.errors import StoreError
+from brandwatch_cli.store.base import StoreBase
+from brandwatch_cli.store.values import bucket_of
+
+#: The grains of ``summary_keywords`` and ``summary_names``.
+QUARTER = timedelta(minutes=15)
+DAY = timedelta(days=1)
+#: A write that marked more buckets than this (two days of quarter hours) leaves the refresh
+#: to the next reader: an import spread over years would otherwise recompute whole days per
+#: batch.
+REFRESH_ON_WRITE = 192
+
+#: Whether the mention's sentiment counts in averages (languages we do not score do not).
+SCORED = "m.sentiment_method NOT IN ('none', 'error')"
+
+
+def counts_sql(alias: str, scored: str = SCORED) -> str:
+    """Volume and sentiment of mentions (``m``) or of keyword rows (``k``), as summed columns:
+    mentions, positive, neutral, negative, scored, sentiment_sum. ``scored``: whether the
+    mention is scored (``summary_rows`` has it as a column)."""
+    return f"""count(*) AS mentions, sum({alias}.sentiment_label = 'positive') AS positive,
+        sum({alias}.sentiment_label = 'neutral') AS neutral,
+        sum({alias}.sentiment_label = 'negative') AS negative, sum({scored}) AS scored,
+        sum(CASE WHEN {scored} THEN {alias}.sentiment END) AS sentiment_sum"""
+
+
+def names_sql(column: str, alias: str = "m") -> str:
+    """What a ranking sums per ``column`` (source, domain, author) of mentions ``m`` (or of
+    ``summary_rows``): mentions, interactions, followers, negative, scored, sentiment_sum."""
+    assert column in ("source", "domain", "author")
+    scored = SCORED if alias == "m" else f"{alias}.scored"
+    return f"""{alias}.{column} AS name, count(*) AS mentions,
+        sum({alias}.interactions) AS interactions, max({alias}.followers) AS followers,
+        sum({alias}.sentiment_label = 'negative') AS negative, sum({scored}) AS scored,
+        sum(CASE WHEN {scored} THEN {alias}.sentiment END) AS sentiment_sum"""
+
+
+#: Only mentions naming at least one keyword are in any figure (re-matching keeps a triaged
+#: mention that no keyword names any more).
+NAMED = "EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id)"
+
+
+def floor_quarter(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
+    return moment - timedelta(minutes=moment.minute % 15)
+
+
+def ceil_quarter(moment: datetime) -> datetime:
+    start = floor_quarter(moment)
+    return start if start == moment.astimezone(UTC).replace(microsecond=0) else start + QUARTER
+
+
+def floor_day(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def ceil_day(moment: datetime) -> datetime:
+    start = floor_day(moment)
+    return start if start == moment.astimezone(UTC).replace(microsecond=0) else start + DAY
+
+
+class SummaryMixin(StoreBase):
+    """Keeping the period summary right, and knowing when it may be read."""
+
+    def refresh_summary(self, *, days: bool = True) -> int:
+        """Recompute from the mentions the summary rows of every marked quarter hour and, with
+        ``days``, the rankings of every marked day; the number of quarter hours and days
+        recomputed. Call inside a write transaction.
+
+        The mentions concerned are read once, into a temporary table the aggregates read: by
+        the ``mentioned_at`` index when they are few, in table order when they are a good part
+        of the table (after the migration, or an import of years of history)."""
+        run = self.db.execute
+        (quarters,) = run("SELECT count(*) FROM summary_dirty").fetchone()
+        run(
+            "INSERT OR IGNORE INTO summary_dirty_days"
+            " SELECT DISTINCT substr(bucket, 1, 10) || 'T00:00:00+00:00' FROM summary_dirty"
+        )
+        (marked_days,) = run("SELECT count(*) FROM summary_dirty_days").fetchone()
+        if not quarters and not (days and marked_days):
+            return 0
+        run("DROP TABLE IF EXISTS temp.summary_rows")
+        if days:
+            spans, marked = "summary_dirty_days", marked_days
+            start, end, grain = (
+                "d.day",
+                "'+1 day'",
+                "substr(m.mentioned_at, 1, 10) || 'T00:00:00+00:00'",
+            )
+        else:
+            spans, marked = "summary_dirty", quarters
+            start, end, grain = "d.bucket", "'+15 minutes'", bucket_of("m.mentioned_at")
+        if marked * 4 >= self._span_count(days):
+            source = f"mentions m WHERE {grain} IN (SELECT * FROM {spans}) AND {NAMED}"
+        else:
+            source = f"""{spans} d CROSS JOIN mentions m ON m.mentioned_at >= {start}
+                AND m.mentioned_at < strftime('%Y-%m-%dT%H:%M:%S+00:00', {start}, {end})
+                WHERE {NAMED}"""
+        run(
+            f"""CREATE TEMP TABLE summary_rows AS SELECT {bucket_of("m.mentioned_at")} AS bucket,
+                substr(m.mentioned_at, 1, 10) || 'T00:00:00+00:00' AS day, m.id, m.source,
+                m.domain, m.author, m.interactions, m.followers, m.sentiment,
+                m.sentiment_label, {SCORED} AS scored
+            FROM {source}"""
+        )
+        if quarters:
+            self._refresh_quarters()
+        if days:
+            self._refresh_days()
+        run("DROP TABLE temp.summary_rows")
+        return int(quarters) + (int(marked_days) if days else 0)
+
+    def _refresh_quarters(self) -> None:
+        run = self.db.execute
+        run("DELETE FROM summary_keywords WHERE bucket IN (SELECT bucket FROM summary_dirty)")
+        marked = "r.bucket IN (SELECT bucket FROM summary_dirty)"
+        run(
+            f"""INSERT INTO summary_keywords SELECT r.bucket, '', {counts_sql("r", "r.scored")}
+            FROM temp.summary_rows r WHERE {marked} GROUP BY r.bucket"""
+        )
+        run(
+            f"""INSERT INTO summary_keywords
+            SELECT r.bucket, k.keyword, {counts_sql("k", "r.scored")}
+            FROM temp.summary_rows r CROSS JOIN mention_keywords k ON k.mention_id = r.id
+            WHERE {marked} GROUP BY r.bucket, k.keyword"""
+        )
+        run("DELETE FROM summary_dirty")
+
+    def _refresh_days(self) -> None:
+        run = self.db.execute
+        run(
+            "DELETE FROM summary_names WHERE kind IN ('source', 'domain', 'author')"
+            " AND day IN (SELECT day FROM summary_dirty_days)"
+        )
+        for column in ("source", "domain", "author"):
+            run(
+                f"""INSERT INTO summary_names SELECT '{column}', r.day, {names_sql(column, "r")}
+                FROM temp.summary_rows r WHERE r.{column} IS NOT NULL AND r.{column} != ''
+                GROUP BY r.day, r.{column}"""
+            )
+        run("DELETE FROM summary_dirty_days")
+
+    def _span_count(self, days: bool) -> int:
+        """How many days (or quarter hours) the mentions span, from the oldest to the newest."""
+        # Two subqueries: SQLite reads one end of the index for a lone min() or max() only.
+        first, last = self.db.execute(
+            "SELECT (SELECT min(mentioned_at) FROM mentions),"
+            " (SELECT max(mentioned_at) FROM mentions)"
+        ).fetchone()
+        if first is None:
+            return 1
+        span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
+        return int(span / (DAY if days else QUARTER)) + 1
+
+    def _before_commit(self) -> None:
+        """A write that touched few buckets refreshes them in its own transaction (readers then
+        find the summary ready); one that touched many leaves them to the next reader."""
+        marked = self.db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM summary_dirty LIMIT ?)", [REFRESH_ON_WRITE + 1]
+        ).fetchone()[0]
+        if 0 < marked <= REFRESH_ON_WRITE:
+            self.refresh_summary(days=False)
+
+    def _summary_ready(self) -> bool:
+        """Whether the summary may be read now: nothing marked, or refreshed just now. False
+        when it is stale and this reader cannot write (a read-only database, a busy writer):
+        the caller then reads the mentions."""
+        if self.db.conn.in_transaction:
+            return self._summary_clean()
+        if self._summary_clean():
+            return True
+        try:
+            with self._writing("refresh the report summary"):
+                self.refresh_summary()
+        except StoreError:  # read-only, or locked for 30 s: the mentions still answer
+            return False
+        return True
+
+    def _summary_clean(self) -> bool:
+        marked = self.db.execute(
+            "SELECT 1 FROM summary_dirty UNION ALL SELECT 1 FROM summary_dirty_days LIMIT 1"
+        )
+        return marked.fetchone() is None

@@ -1,0 +1,62 @@
+"""Values the store derives from what it stores, shared by the migrations (which backfill them)
+and the writers (which fill them): a link's domain, engagement figures, shingle blobs, the
+summary's quarter-hour bucket. Pure functions; frozen once a migration uses them."""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+INTERACTIONS = ("points", "score", "comments", "favourites", "reblogs", "quotes", "votes")
+
+
+def shingle_blob(keys: frozenset[int]) -> bytes:
+    """A face's shingle set as stored (signed 64-bit integers), compared without re-reading
+    its text."""
+    return array("q", sorted(keys)).tobytes()
+
+
+def blob_shingles(blob: bytes) -> frozenset[int]:
+    return frozenset(array("q", blob))
+
+
+def bucket_of(column: str) -> str:
+    """SQL for the UTC quarter hour holding the timestamp ``column``, as ``iso`` writes it
+    (``2026-11-23T08:15:00+00:00``): every zone's hours and days start on one (Asia/Kolkata).
+    Frozen: m010's triggers and the summary's refresh must agree."""
+    minute = f"substr({column}, 15, 2)"
+    return (
+        f"substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00'"
+        f" WHEN {minute} < '30' THEN '15' WHEN {minute} < '45' THEN '30' ELSE '45' END"
+        " || ':00+00:00'"
+    )
+
+
+def url_domain(url: str | None) -> str | None:
+    """The host of a mention's link, without ``www.``: who published it."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
+    """(interactions, followers) from a stored engagement JSON object."""
+    if not engagement:
+        return 0.0, None
+    try:
+        values = json.loads(engagement)
+    except ValueError:
+        return 0.0, None
+    if not isinstance(values, dict):
+        return 0.0, None
+    return engagement_figures(values)
+
+
+def engagement_figures(values: Mapping[str, object]) -> tuple[float, float | None]:
+    """(interactions, followers) from engagement numbers by name (non-numbers ignored)."""
+    numbers = {k: v for k, v in values.items() if isinstance(v, int | float)}
+    followers = numbers.get("followers")
+    return float(sum(numbers.get(k, 0) for k in INTERACTIONS)), followers

@@ -1,0 +1,117 @@
+"""Start-up: which heavy modules each command loads, in a fresh interpreter running the real
+entry point (as reader's ``tests/test_lazy_imports.py`` does).
+
+A command pays for what it imports before doing anything: httpx, the analyzers and the process
+pool's machinery are for scanning; SQLite for commands that read the database; Rich for the
+terminal tables. A module-level import added in the wrong place shows up here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # a dozen fresh interpreters, about 1 s each
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+#: The modules this test watches: each costs start-up time and is needed by some commands only.
+LAZY = frozenset(
+    {
+        "httpx",
+        "feedparser",
+        "vaderSentiment",
+        "apprise",
+        "brandwatch_cli.sentiment.french",
+        "multiprocessing",
+        "asyncio",
+        "sqlite_utils",
+        "yaml",
+        "rich",
+        "brandwatch_cli.scan",
+    }
+)
+
+READING = {"yaml", "sqlite_utils"}
+
+#: Runs ``main`` as the console script does and writes the loaded module names to a file.
+SCRIPT = textwrap.dedent(
+    """
+    import atexit, os, sys
+    def dump():
+        with open(os.environ["MODULES_FILE"], "w") as f:
+            f.write("\\n".join(sys.modules))
+    atexit.register(dump)
+    sys.argv = ["brandwatch", *sys.argv[1:]]
+    from brandwatch_cli.cli import main
+    main()
+    """
+)
+
+
+def loaded(folder: Path, *args: str) -> set[str]:
+    """The watched modules that ``brandwatch *args`` loaded, run in ``folder``."""
+    out = folder / "modules.txt"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE_")}
+    env.update(MODULES_FILE=str(out), NO_COLOR="1")
+    env.pop("BRANDWATCH_CONFIG", None)
+    process = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stderr
+    return LAZY & set(out.read_text().split())
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled examples, scanned once: a database for the reading commands."""
+    folder = tmp_path_factory.mktemp("lazy") / "examples"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.db*"))
+    cold = loaded(folder, "scan")
+    # A scan of local files still goes through the one HTTP client; new mentions are scored,
+    # the French feed's with the French analyzer; four sources parse in a thread, no pool.
+    assert cold == {
+        *READING,
+        "httpx",
+        "asyncio",
+        "vaderSentiment",
+        "brandwatch_cli.sentiment.french",
+        "brandwatch_cli.scan",
+    }
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--help",), set()),
+        (("--version",), set()),
+        (("check",), {"yaml"}),
+        (("mentions",), {*READING, "rich"}),
+        (("export",), READING),
+        (("report", "--since", "2026-11-01"), {*READING, "rich"}),
+        (("sources",), {*READING, "rich"}),
+        (("search", "Acme"), {*READING, "rich"}),
+        (("digest", "--since", "2026-11-01"), READING),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else None,
+)
+def test_a_command_loads_only_what_it_needs(
+    scanned: Path, args: tuple[str, ...], expected: set[str]
+) -> None:
+    assert loaded(scanned, *args) == expected
+
+
+def test_a_rescan_with_nothing_new_loads_no_analyzer(scanned: Path) -> None:
+    assert loaded(scanned, "scan") == {*READING, "httpx", "asyncio", "brandwatch_cli.scan"}

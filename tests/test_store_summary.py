@@ -1,0 +1,294 @@
+"""The period summary (store/summary.py) answers exactly what the mentions answer.
+
+Random mentions, then the writes that change figures (re-matching keywords, rescoring,
+pruning, marking); after each, every figure a report, digest or alert reads is computed both
+from the summary and from the mentions alone, and must agree. And no period query reads the
+whole mentions table.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from brandwatch_cli.errors import StoreError
+from brandwatch_cli.models import MentionFilter
+from brandwatch_cli.store import MentionStore, iso
+
+KEYWORDS = ("Acme", "Globex", "Initech")
+START = datetime(2026, 3, 20, tzinfo=UTC)  # the days around Europe's switch to summer time
+SPAN = timedelta(days=14)
+ZONES = (UTC, ZoneInfo("Europe/Paris"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/New_York"))
+
+
+def moment(rng: random.Random) -> datetime:
+    """A random second in the data's span, often on a quarter hour or a midnight."""
+    at = START + timedelta(seconds=rng.randrange(int(SPAN.total_seconds())))
+    return rng.choice((at, at.replace(minute=at.minute // 15 * 15, second=0), at.replace(hour=0)))
+
+
+def populate(store: MentionStore, rng: random.Random, count: int, first_id: int = 1) -> None:
+    mentions, links = [], []
+    for n in range(first_id, first_id + count):
+        at = iso(moment(rng))
+        score = rng.choice((-0.8, -0.3, 0.0, 0.02, 0.4, 0.9, rng.uniform(-1, 1)))
+        label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+        method = rng.choice(("vader", "vader", "french", "none"))
+        mentions.append(
+            (
+                n,
+                f"source{rng.randrange(4)}",
+                f"e{n}",
+                at,
+                at,
+                score,
+                label,
+                method,
+                rng.choice((None, "", "a.example", "b.example")),
+                rng.choice((None, "", "ann", "bob", "cy")),
+                float(rng.randrange(50)),
+                rng.choice((None, 10.0, 2000.0)),
+            )
+        )
+        for keyword in rng.sample(KEYWORDS, rng.choice((0, 1, 1, 2, 3))):
+            own = rng.uniform(-1, 1)
+            links.append((keyword, n, own, "positive" if own > 0 else "negative"))
+    with store.db.atomic():  # not through _writing: the next reader refreshes
+        store.db.conn.executemany(
+            """INSERT INTO mentions (id, source, entry_id, mentioned_at, fetched_at, sentiment,
+            sentiment_label, sentiment_method, domain, author, interactions, followers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            mentions,
+        )
+        store.db.conn.executemany(
+            "INSERT INTO mention_keywords (keyword, mention_id, sentiment, sentiment_label)"
+            " VALUES (?, ?, ?, ?)",
+            links,
+        )
+
+
+def change(store: MentionStore, rng: random.Random, kind: str) -> None:
+    """One write of the kind a command does, through a write transaction (which refreshes)."""
+    ids = [row[0] for row in store.db.execute("SELECT id FROM mentions")]
+    some = rng.sample(ids, min(len(ids), 5))
+    with store._writing("test change"):
+        run = store.db.conn.executemany
+        if kind == "rematch":  # a keyword dropped from some mentions, added to others
+            run("DELETE FROM mention_keywords WHERE mention_id = ?", [(i,) for i in some[:2]])
+            run(
+                "INSERT OR IGNORE INTO mention_keywords (keyword, mention_id) VALUES ('Acme', ?)",
+                [(i,) for i in some[2:]],
+            )
+        elif kind == "rename":
+            store.db.execute(
+                "UPDATE OR IGNORE mention_keywords SET keyword = 'Hooli' WHERE keyword = ?",
+                [rng.choice(KEYWORDS)],
+            )
+        elif kind == "rescore":
+            run(
+                "UPDATE mentions SET sentiment = ?, sentiment_label = 'negative',"
+                " sentiment_method = 'vader' WHERE id = ?",
+                [(-0.5, i) for i in some],
+            )
+            run(
+                "UPDATE mention_keywords SET sentiment = 0.7, sentiment_label = 'positive'"
+                " WHERE mention_id = ?",
+                [(i,) for i in some],
+            )
+        elif kind == "prune":
+            store.db.execute("DELETE FROM mentions WHERE mentioned_at < ?", [iso(moment(rng))])
+        elif kind == "move":  # a story's face replaced by an earlier copy
+            run(
+                "UPDATE mentions SET mentioned_at = ? WHERE id = ?",
+                [(iso(moment(rng)), i) for i in some],
+            )
+    if kind == "mark":
+        store.set_status(some, "replied", None, START)
+
+
+def figures(store: MentionStore, selection: MentionFilter, summary: bool) -> dict[str, object]:
+    """Everything a report reads of ``selection``, in a comparable form."""
+    with store.period_view(selection, summary=summary) as view:
+        assert (view.quarters is not None) == summary or selection.since is None
+        result: dict[str, object] = {
+            "totals": view.totals(),
+            "keywords": view.keyword_stats(),
+            "rankings": [
+                view.ranking(column, order, 3)
+                for column in ("source", "domain", "author")
+                for order in ("mentions", "interactions")
+            ],
+        }
+        for zone in ZONES:
+            for unit in ("hour", "day", "week", "month"):
+                rows = view.trend(unit, zone)
+                result[f"trend {zone} {unit}"] = sorted(
+                    rows, key=lambda r: (r["keyword"] or "", r["start"])
+                )
+    return result
+
+
+def rounded(value: object) -> object:
+    """Averages are sums over different groupings: equal to the last few bits."""
+    return json.loads(json.dumps(value), parse_float=lambda text: round(float(text), 9))
+
+
+def assert_same(store: MentionStore, rng: random.Random) -> None:
+    since = moment(rng)
+    until = since + rng.choice((timedelta(minutes=20), timedelta(hours=7), timedelta(days=9)))
+    selection = MentionFilter(since=since, until=until)
+    assert rounded(figures(store, selection, True)) == rounded(figures(store, selection, False))
+    marks = dict.fromkeys(store.db.execute("SELECT bucket FROM summary_dirty"))
+    assert not marks, "a reader refreshed what was marked"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), changes=st.lists(st.sampled_from(
+    ("rematch", "rename", "rescore", "prune", "move", "mark")), max_size=4))  # fmt: skip
+def test_the_summary_agrees_with_the_mentions(tmp_path_factory, seed, changes):
+    rng = random.Random(seed)
+    with MentionStore.open(tmp_path_factory.mktemp("db") / "m.db") as store:
+        populate(store, rng, 300)
+        assert_same(store, rng)
+        for kind in changes:
+            change(store, rng, kind)
+            if kind != "prune":  # a few mentions: refreshed before the write committed
+                assert not store.db.execute("SELECT 1 FROM summary_dirty").fetchall(), kind
+            assert_same(store, rng)
+        populate(store, rng, 50, first_id=10_000)  # marked, refreshed by the next reader
+        assert_same(store, rng)
+
+
+def test_spike_windows_agree_with_the_mentions(tmp_path):
+    rng = random.Random(7)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, rng, 2000)
+        for now in (START + SPAN, START + SPAN - timedelta(minutes=15), moment(rng)):
+            for window in (timedelta(hours=24), timedelta(hours=5, minutes=7)):
+                counts = store.window_counts(KEYWORDS, now, window, 8)
+                expected = {k: ([0] * 8, [0] * 8) for k in KEYWORDS}
+                rows = store.db.execute(
+                    "SELECT k.keyword, m.mentioned_at, k.sentiment_label FROM mentions m"
+                    " JOIN mention_keywords k ON k.mention_id = m.id"
+                )
+                for keyword, at, label in rows:
+                    ago = (now - timedelta(seconds=1) - datetime.fromisoformat(at)) // window
+                    if now > datetime.fromisoformat(at) and ago < 8:
+                        expected[keyword][0][ago] += 1
+                        expected[keyword][1][ago] += label == "negative"
+                assert counts == expected
+                assert sum(counts["Acme"][0]) > 0
+
+
+def test_a_reader_that_cannot_refresh_reads_the_mentions(tmp_path, monkeypatch):
+    rng = random.Random(3)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, rng, 200)
+
+        def read_only() -> int:
+            raise StoreError("attempt to write a readonly database")
+
+        monkeypatch.setattr(store, "refresh_summary", read_only)
+        selection = MentionFilter(since=START, until=START + SPAN)
+        with store.period_view(selection) as view:
+            assert view.quarters is None  # stale summary: not read
+            assert view.totals()["mentions"] > 0
+        assert store.db.execute("SELECT count(*) FROM summary_dirty").fetchone()[0] > 0
+
+
+def test_trend_in_utc_keys_buckets_by_their_utc_start(tmp_path):
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(5), 200)
+        selection = MentionFilter(since=START, until=START + SPAN)
+        with store.period_view(selection) as view:
+            paris = {r["start"] for r in view.trend("day", ZoneInfo("Europe/Paris"))}
+            india = {r["start"] for r in view.trend("hour", ZoneInfo("Asia/Kolkata"))}
+            utc = {r["start"] for r in view.trend("week")}
+    # Paris midnight is 23:00 UTC in winter, 22:00 from the last Sunday of March (the 29th).
+    assert "2026-03-27T23:00:00" in paris and "2026-03-30T22:00:00" in paris
+    assert {s[11:] for s in paris} == {"23:00:00", "22:00:00"}
+    assert {s[14:] for s in india} == {"30:00"}
+    assert utc <= {"2026-03-16T00:00:00", "2026-03-23T00:00:00", "2026-03-30T00:00:00"}
+
+
+#: Plan steps that read every mention: a scan, or a range of ids bounded on one side only.
+EVERY_MENTION = r"^SCAN (m|mentions|k|mention_keywords)\b|\((rowid|mention_id)<"
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        MentionFilter(since=START + timedelta(hours=5, minutes=7), until=START + SPAN),
+        MentionFilter(since=START, until=START + SPAN, statuses=("new", "todo")),
+        MentionFilter(since=START, until=START + SPAN, keywords=("Acme",)),
+        MentionFilter(since=START, until=START + SPAN, sources=("source1",), sentiment="negative"),
+        MentionFilter(since=START, by_fetch=True, up_to_id=100),
+    ],
+    ids=["summary", "status", "keyword", "source", "digest"],
+)
+def test_no_period_query_reads_every_mention(tmp_path, selection):
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(1), 500)
+        queries: list[str] = []
+        store.db.conn.set_trace_callback(queries.append)
+        with store.period_view(selection) as view:
+            (
+                view.totals(),
+                view.keyword_stats(),
+                view.trend("day"),
+                view.ranking("author", "mentions", 5),
+            )
+        store.window_counts(KEYWORDS, START + SPAN, timedelta(days=1), 8)
+        store.db.conn.set_trace_callback(None)
+        # The rankings' copy of the period's edges is checked as it is made, not read.
+        reads = [
+            re.sub(r"^CREATE TABLE temp\.\w+ AS ", "", q.lstrip())
+            for q in queries
+            if "FROM temp.period_" not in q
+        ]
+        reads = [q for q in reads if q.startswith(("SELECT", "WITH"))]
+        assert len(reads) >= 5
+        for sql in reads:
+            plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [step for step in plan if re.search(EVERY_MENTION, step)]
+            assert not scans, f"{sql}\n{plan}"
+
+
+@pytest.mark.parametrize("keywords", [(), ("Globex",)])
+def test_the_reply_first_list_of_a_long_period_is_the_same_either_way(
+    tmp_path, monkeypatch, keywords
+):
+    from brandwatch_cli.store import queries
+
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(11), 600)
+        selection = MentionFilter(
+            since=START + timedelta(days=2), until=START + SPAN, keywords=keywords,
+            statuses=("new", "todo"),
+        )  # fmt: skip
+        store.set_status([1, 2, 3, 4, 5, 6], "replied", None, START)
+        sorting = store.most_negative(selection, 12)
+        monkeypatch.setattr(queries, "MANY_MENTIONS", 0)
+        walking = store.most_negative(selection, 12)
+    assert [m["id"] for m in walking] == [m["id"] for m in sorting]
+    assert len(sorting) == 12 and not {1, 2, 3, 4, 5, 6} & {m["id"] for m in walking}
+
+
+def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path):
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(13), 400)
+        store.db.execute("UPDATE mentions SET interactions = id % 97")  # few ties
+        selection = MentionFilter(since=START, until=START + SPAN, statuses=("new",))
+        together = store.most_heard_by_keyword(selection, ["Acme", "Initech"], 5)
+        for name in ("Acme", "Initech"):
+            alone = store.most_heard(replace(selection, keywords=(name,)), 5)
+            assert [m["id"] for m in together[name]] == [m["id"] for m in alone]
+            assert len(alone) == 5
