@@ -55,7 +55,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m009_failure_reports",
         "m010_period_summary",
         "m011_bulk_writes",
-        "m011_listing_indexes",
+        "m012_listing_indexes",
     ]
 
 

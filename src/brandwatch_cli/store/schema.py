@@ -482,7 +482,7 @@ def m011_bulk_writes(db: Database) -> None:
 
 
 @migrations()
-def m011_listing_indexes(db: Database) -> None:
+def m012_listing_indexes(db: Database) -> None:
     """Listings at a million mentions (issue 12): ``--status todo`` reads its few mentions
     newest first from ``(status, mentioned_at)``; each listed mention reads its keywords,
     terms and sentiment from one covering index instead of visiting the table (it replaces
