@@ -13,7 +13,19 @@ from rich.text import Text
 
 from brandwatch_cli.output.fasttable import Cell, FastTable, FixedColumn, header_table
 
-WORDS = ["ok", "failed", "feed", "0", "12", "  ", "Café", "日本語", "[bold]x[/]", ":smile:", "a b"]
+WORDS = [
+    "ok",
+    "failed",
+    "0",
+    "12",
+    "  ",
+    "Café",
+    "日本語",
+    "[bold]x[/]",
+    ":smile:",
+    "a b",
+    "\r\x07",
+]
 STYLES = ["", "green", "red", "bold", "dim", Style(link="https://example.com/a")]
 
 

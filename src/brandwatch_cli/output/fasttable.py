@@ -79,11 +79,35 @@ def _row(
     filled with blank lines below (Rich's top alignment)."""
     left, divider, right = edges
     drawn = [cells.lines(cell, c.width, c.justify) for c, cell in zip(columns, row, strict=True)]
-    height = max(len(lines) for lines in drawn)
+    texts = [lines for lines in drawn if isinstance(lines, str)]
+    if len(texts) == len(drawn):  # the usual row: one unstyled line
+        yield Segment(f"{left} {f' {divider} '.join(texts)} {right}\n")
+        return
+    if all(isinstance(lines, str) or len(lines) == 1 for lines in drawn):  # one line, styled
+        pending = [left, " "]
+        between = f" {divider} "
+        for position, lines in enumerate(drawn):
+            if position:
+                pending.append(between)
+            if isinstance(lines, str):
+                pending.append(lines)
+                continue
+            for segment in lines[0]:
+                if segment.style or segment.control:
+                    yield Segment("".join(pending))
+                    pending = []
+                    yield segment
+                else:
+                    pending.append(segment.text)
+        pending.append(f" {right}\n")
+        yield Segment("".join(pending))
+        return
+    shaped = [[[Segment(lines)]] if isinstance(lines, str) else lines for lines in drawn]
+    height = max(map(len, shaped))
     last = len(columns) - 1
     for number in range(height):
         pending = [left]  # unstyled text, written as one segment: identical bytes, fewer objects
-        for position, (column, lines) in enumerate(zip(columns, drawn, strict=True)):
+        for position, (column, lines) in enumerate(zip(columns, shaped, strict=True)):
             pending.append(" ")
             if number >= len(lines):
                 pending.append(" " * column.width)
@@ -105,34 +129,36 @@ _Line = list[Segment]
 
 
 class _Cells:
-    """Each cell's lines, exactly ``width`` cells wide, as Rich would draw them."""
+    """Each cell's lines, exactly ``width`` cells wide, as Rich would draw them: a string for
+    one unstyled line, else lines of segments."""
 
     def __init__(self, console: Console, options: ConsoleOptions) -> None:
         self.console = console
         self.options = options
+        #: Whether the console reads emoji codes (``:smile:``) in strings, as it reads markup.
+        self.emoji = console.render_str(":smile:").plain != ":smile:"
         self.texts: dict[str, Text] = {}
         self.styled: dict[tuple[object, ...], list[_Line]] = {}
 
-    def lines(self, cell: Cell, width: int, justify: JustifyMethod) -> list[_Line]:
-        if isinstance(cell, str):  # markup and emoji codes read as Rich reads them
+    def lines(self, cell: Cell, width: int, justify: JustifyMethod) -> str | list[_Line]:
+        if isinstance(cell, str):
+            ascii_line = cell.isascii() and cell.isprintable()  # nothing for Text() to strip
+            special = "[" in cell or (self.emoji and ":" in cell)
+            if ascii_line and len(cell) <= width and not special:
+                return _pad(cell, width, justify)
             text = self.texts.get(cell)
-            if text is None:
+            if text is None:  # markup and emoji codes read as Rich reads them
                 text = self.texts[cell] = self.console.render_str(
                     cell, highlight=False, markup=self.options.markup
                 )
             cell = text
         plain = cell.plain
         justify = cell.justify or justify
-        fits = (
-            justify in ("left", "right")
-            and "\n" not in plain
-            and "\t" not in plain
-            and cell_len(plain) <= width
-        )
+        fits = justify in ("left", "right") and plain_width(plain) <= width
         if not fits:
             return self._wrapped(cell, width, justify)
         if not cell.style and not cell.spans:
-            return [[Segment(_pad(plain, width, justify))]]
+            return _pad(plain, width, justify)
         key = (plain, cell.style, tuple(cell.spans), width, justify)
         lines = self.styled.get(key)
         if lines is None:
@@ -155,9 +181,23 @@ class _Cells:
         return self.console.render_lines(cell, options, pad=True)
 
 
+#: Wider than any column: a text on several lines, or with tabs, is never drawn as it is.
+_MULTILINE = 1 << 30
+
+
+def plain_width(text: str) -> int:
+    """The cells ``text`` takes on one line (Rich's ``cell_len``, without its cost for
+    printable ASCII); ``_MULTILINE`` for a text with a line break or a tab."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\n" in text or "\t" in text:
+        return _MULTILINE
+    return cell_len(text)
+
+
 def _pad(plain: str, width: int, justify: JustifyMethod) -> str:
     """An unstyled one-line cell that fits, padded as Rich's ``Lines.justify`` pads it."""
     if justify == "right":
         plain = plain.rstrip()
-        return " " * (width - cell_len(plain)) + plain
-    return plain + " " * (width - cell_len(plain))
+        return " " * (width - plain_width(plain)) + plain
+    return plain + " " * (width - plain_width(plain))

@@ -27,6 +27,8 @@ Title = str | None | Callable[[set[str]], str]
 
 def cell_width(cell: Cell) -> int:
     plain = cell.plain if isinstance(cell, Text) else cell
+    if plain.isascii() and plain.isprintable():  # one line of one-cell characters: fast
+        return len(plain)
     return max((cell_len(line) for line in plain.split("\n")), default=0)
 
 
