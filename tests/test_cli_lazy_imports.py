@@ -99,6 +99,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("--version",), set()),
         (("check",), {"yaml"}),
         (("mentions",), {*READING, "rich"}),
+        (("mentions", "--format", "csv"), READING),
+        (("search", "Acme", "--format", "jsonl"), READING),
         (("export",), READING),
         (("report", "--since", "2026-11-01"), {*READING, "rich"}),
         (("sources",), {*READING, "rich"}),
