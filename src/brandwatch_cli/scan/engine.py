@@ -8,7 +8,8 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 1. decide: skip a source still backing off after failures (``attempt.held_back``);
 2. fetch and parse: the source's own business, with its validators and cursors; on big scans
    parsing runs in worker processes (``pool``), which already drop entries naming no keyword;
-3. match: which items name which keywords, with their dedupe keys (``candidates``);
+3. match: which items name which keywords, with their dedupe keys (``candidates``; a feed's
+   are built in the same trip as its parsing);
 4. dedupe: drop what is stored already; group the rest by story, the earliest published
    copy of each its face (``dedupe.group_stories``);
 5. analyze: language, keywords allowed in it, sentiment (the mention's and each keyword's), of
@@ -51,11 +52,11 @@ from brandwatch_cli.scan.attempt import (
 )
 from brandwatch_cli.scan.candidates import (
     Candidate,
+    Parsed,
     Story,
     new_mentions,
     parse_and_keep,
     prepare,
-    to_match,
     unknown,
 )
 from brandwatch_cli.scan.pool import parsing_pool
@@ -166,10 +167,12 @@ class _Scan:
         return Attempt(config, state, now, started, digest, validators, cursors, fetcher, ctx)
 
     async def match(self, attempt: Attempt, items: Sequence[Item]) -> list[Candidate]:
-        """The items naming a keyword, with their dedupe keys; off the event loop. Does not
-        look at the store."""
+        """The items naming a keyword, with their dedupe keys; off the event loop, unless the
+        parser's prefilter built them already. Does not look at the store."""
+        if isinstance(items, Parsed):
+            return list(items.candidates)
         about = attempt.config.about
-        return await attempt.ctx.run(prepare, to_match(items), self.config.keywords, about)
+        return await attempt.ctx.run(prepare, items, self.config.keywords, about)
 
     def dedupe(self, source: str, candidates: list[Candidate]) -> list[Story]:
         """The stories among candidates not stored already; see ``candidates.unknown``."""
