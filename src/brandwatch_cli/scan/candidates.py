@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brandwatch_cli.analysis import Analysis
-from brandwatch_cli.dedupe import canonical_url, face_key, fingerprint, group_stories, shingles
+from brandwatch_cli.dedupe import canonical_url, face_key, group_stories, story_keys
 from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Item, Keyword, KeywordMatch
 from brandwatch_cli.store import MentionStore, NewCopy, NewMention, iso
@@ -90,13 +90,8 @@ def prepare(
 
 def candidate(item: Item, matches: Sequence[KeywordMatch]) -> Candidate:
     """``item``, which names the keywords of ``matches``, with its dedupe keys."""
-    return Candidate(
-        item,
-        tuple(matches),
-        canonical_url(item.url),
-        fingerprint(item.title, item.text),
-        shingles(item.title, item.text),
-    )
+    key, near = story_keys(item.title, item.text)
+    return Candidate(item, tuple(matches), canonical_url(item.url), key, near)
 
 
 @dataclass(frozen=True)
