@@ -171,6 +171,13 @@ def _hint_code(hint: str | None) -> str | None:
     return code if code in ISO_639_1 else None
 
 
+def warm_up() -> None:
+    """Load the model and the word lists now: a big scan does it before forking its workers,
+    which then share one copy instead of each loading its own."""
+    _classifier()
+    _vocabularies()
+
+
 def _classifier() -> Callable[[str], str | None]:
     """The model, loaded once per process (the first call takes under a second).
 

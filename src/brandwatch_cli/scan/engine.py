@@ -38,7 +38,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from brandwatch_cli import sentiment
+from brandwatch_cli import language, sentiment
 from brandwatch_cli.analysis import analyze_all, rating_scale
 from brandwatch_cli.errors import BrandwatchError, ConfigError, SourceError
 from brandwatch_cli.models import FAILED, Config, Item, ScanResult, SourceConfig, SourceOutcome
@@ -308,7 +308,7 @@ def run_scan(
     while the event loop keeps downloading; small ones parse in a thread, sparing the start-up.
     """
     selected = tuple(config.sources if sources is None else sources)
-    with parsing_pool(len(selected)) as executor:
+    with parsing_pool(len(selected), _models_needed(store, selected)) as executor:
         return asyncio.run(
             scan_async(
                 config,
@@ -320,6 +320,17 @@ def run_scan(
                 executor=executor,
             )
         )
+
+
+def _models_needed(
+    store: MentionStore, sources: Sequence[SourceConfig]
+) -> Callable[[], None] | None:
+    """What the parsing workers of this scan should inherit loaded: the language model, when
+    a source is read for the first time (everything it names is new, so mentions will be
+    analysed). A rescan leaves it to the workers that detect a language, if any does."""
+    states = store.source_states()
+    unread = any(states.get(s.name, SourceState(s.name)).last_success is None for s in sources)
+    return language.warm_up if unread else None
 
 
 def _first_request(attempt: Attempt) -> float:
