@@ -56,6 +56,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m010_period_summary",
         "m011_bulk_writes",
         "m012_listing_indexes",
+        "m013_write_indexes",
     ]
 
 

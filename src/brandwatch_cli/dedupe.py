@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from fractions import Fraction
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -166,6 +166,20 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> Fraction:
     return Fraction(common, len(a) + len(b) - common)
 
 
+def similar(a: frozenset[int], b: frozenset[int]) -> bool:
+    """``similarity(a, b) >= SIMILARITY``, in integers, and without intersecting sets whose
+    sizes alone rule it out (a Jaccard similarity is at most the smaller size over the larger):
+    the batch writer compares many."""
+    size_a, size_b = len(a), len(b)
+    if not size_a or not size_b:
+        return False
+    low, high = SIMILARITY.numerator, SIMILARITY.denominator
+    if min(size_a, size_b) * high < low * max(size_a, size_b):
+        return False
+    common = len(a & b)
+    return common * high >= low * (size_a + size_b - common)
+
+
 def same_story(
     a_fingerprint: str | None,
     a_shingles: frozenset[int],
@@ -175,10 +189,10 @@ def same_story(
     """Whether two contents are one story: the same fingerprint, or near-identical long texts."""
     if a_fingerprint is not None and a_fingerprint == b_fingerprint:
         return True
-    return similarity(a_shingles, b_shingles) >= SIMILARITY
+    return similar(a_shingles, b_shingles)
 
 
-def prefix_keys(keys: frozenset[int]) -> tuple[int, ...]:
+def prefix_keys(keys: Collection[int]) -> tuple[int, ...]:
     """The smallest shingles of a set, as many as any set ``SIMILARITY``-similar to it must
     share one of: ``n - ceil(SIMILARITY * n) + 1`` of its ``n`` (a fifth, plus one).
 
@@ -238,7 +252,7 @@ def group_stories(
         links = {by_print[print_]} if print_ is not None and print_ in by_print else set()
         prefix = prefix_keys(keys)
         near = {row for key in prefix for row in by_prefix.get(key, ())}
-        links |= {row for row in near if similarity(keys, rows[row][3]) >= SIMILARITY}
+        links |= {row for row in near if similar(keys, rows[row][3])}
         for row in links:
             parent[root(row)] = root(index)
         if print_ is not None:

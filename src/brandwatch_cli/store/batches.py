@@ -13,14 +13,17 @@ would take.
 
 from __future__ import annotations
 
+import gc
 import json
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
+from brandwatch_cli.dedupe import prefix_keys, similar, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks
@@ -31,10 +34,19 @@ from brandwatch_cli.store.stories import (
     NewCopy,
     StoriesMixin,
 )
-from brandwatch_cli.store.values import blob_shingles, engagement_figures, shingle_blob, url_domain
+from brandwatch_cli.store.values import (
+    blob_shingles,
+    bucket_key,
+    engagement_figures,
+    url_domain,
+)
 
 #: Values per ``IN (...)`` list: well under SQLite's limit on bound parameters.
 IN_CHUNK = 500
+#: A batch of this many new stories or more grows the connection's page cache ...
+BIG_BATCH = 1000
+#: ... to this many KiB (SQLite's default is 2,000 KiB), for the rest of the connection.
+WRITE_CACHE_KIB = 65536
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,8 @@ class NewMention:
 
 class BatchesMixin(StoriesMixin):
     """Deciding which mentions of a batch are new stories, and writing those in bulk."""
+
+    _cache_grown = False
 
     def new_faces(self, source: str, mentions: Sequence[NewMention]) -> list[bool]:
         """Per mention, whether it is a new story that shares nothing with what is stored
@@ -123,8 +137,11 @@ class BatchesMixin(StoriesMixin):
         shingled = {index: keys for index, keys, _ in texts}
         found = {}
         for index, ids in candidates.items():
-            scored = [(similarity(shingled[index], signatures[m]), -m) for m in ids]
-            best = max((s for s in scored if s[0] >= SIMILARITY), default=None)
+            mine = shingled[index]
+            scored = [
+                (similarity(mine, signatures[m]), -m) for m in ids if similar(mine, signatures[m])
+            ]
+            best = max(scored, default=None)
             if best is not None:
                 found[index] = -best[1]
         return found
@@ -144,9 +161,14 @@ class BatchesMixin(StoriesMixin):
 
     def insert_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
         """Insert new stories (``new_faces`` said so) with their keywords, shingle index and
-        copies, one statement per table; returns how many were inserted."""
+        copies, one statement per table; returns how many were inserted.
+
+        Rows go in in their index's order (keyword rows by keyword, shingle keys by key), so
+        each B-tree page is written once per batch rather than once per row, and the batch
+        marks its summary quarter hours itself (``m013_write_indexes``)."""
         if not mentions:
             return 0
+        self._roomy_cache(len(mentions))
         first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
         rows = []
         for mention in mentions:
@@ -158,7 +180,8 @@ class BatchesMixin(StoriesMixin):
             rows.append(values)
         names = ["id", *rows[0]]
         last = first + len(rows)
-        # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``).
+        # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``);
+        # the keyword rows of these ids mark no quarter hour one by one (``m013``).
         self.db.execute("INSERT INTO fts_deferred (first, last) VALUES (?, ?)", [first + 1, last])
         self.db.conn.executemany(
             f"INSERT INTO mentions ({', '.join(names)}) VALUES ({marks(names)})"
@@ -170,7 +193,6 @@ class BatchesMixin(StoriesMixin):
             " SELECT id, title, text, author FROM mentions WHERE id > ? AND id <= ?",
             [first, last],
         )
-        self.db.execute("DELETE FROM fts_deferred")
         # Every unique key was looked up; a row left out all the same (a key changed under
         # us is impossible inside the write lock) is simply not counted.
         stored = {
@@ -180,31 +202,70 @@ class BatchesMixin(StoriesMixin):
             )
         }
         faces = [(first + n, m) for n, m in enumerate(mentions, 1) if first + n in stored]
+        terms: dict[tuple[str, ...], str] = {}
+        keywords = [row for mention_id, m in faces for row in keyword_rows(mention_id, m, terms)]
+        keywords.sort(key=lambda row: (row[0], row[1]))  # stable: a repeated keyword's first
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [row for mention_id, m in faces for row in keyword_rows(mention_id, m)],
+            keywords,
         )
+        named = {row[1] for row in keywords}
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO summary_dirty (bucket) VALUES (?)",
+            [
+                (bucket,)
+                for bucket in sorted(
+                    {bucket_key(rows[i - first - 1]["mentioned_at"]) for i in named}
+                )
+            ],
+        )
+        self.db.execute("DELETE FROM fts_deferred")
+        shingled = [(mention_id, sorted(m.shingles)) for mention_id, m in faces if m.shingles]
         self.db.conn.executemany(
             "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
-            [(mention_id, shingle_blob(m.shingles)) for mention_id, m in faces if m.shingles],
+            [(mention_id, array("q", keys).tobytes()) for mention_id, keys in shingled],
         )
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)",
-            [(key, mention_id) for mention_id, m in faces for key in prefix_keys(m.shingles)],
+            sorted((key, mention_id) for mention_id, keys in shingled for key in prefix_keys(keys)),
         )
-        for mention_id, m in faces:
-            if m.copies:
-                arrived = iso(m.fetched_at) if m.fetched_at is not None else fetched
-                self.add_copies(mention_id, source, m.copies, arrived or fetched)
+        self.add_many_copies(
+            (mention_id, source, copy, iso(m.fetched_at) or fetched)
+            for mention_id, m in faces
+            for copy in m.copies
+        )
         return len(faces)
+
+    def _roomy_cache(self, rows: int) -> None:
+        """A big batch rewrites pages all over the mentions' indexes and the shingle index:
+        with SQLite's default 2 MB page cache each is read and written again and again.
+        Once a connection has written one, it keeps a bigger cache (``WRITE_CACHE_KIB``)."""
+        if rows >= BIG_BATCH and not self._cache_grown:
+            self.db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+            self._cache_grown = True
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a batch builds its rows: they are tuples and
+    lists freed by reference counting, yet their number alone sets off collections that walk
+    every object the process holds (the scan's other results). A tenth of a big batch's CPU."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _alone_in_batch(
     mentions: Sequence[NewMention], prefixes: Sequence[Sequence[int]]
 ) -> list[bool]:
     """Per mention, whether no other mention of the batch has its page (entry id, canonical
-    URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass)."""
+    URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass).
+    A pair already known not to be alone is not compared again."""
     alone = [True] * len(mentions)
     first: dict[tuple[str, str], int] = {}
     by_prefix: dict[int, list[int]] = {}
@@ -216,25 +277,38 @@ def _alone_in_batch(
             other = first.setdefault(page, index)
             if other != index:
                 alone[index] = alone[other] = False
-        near = {row for key in prefixes[index] for row in by_prefix.get(key, ())}
-        for row in near:
-            if similarity(m.shingles, mentions[row].shingles) >= SIMILARITY:
-                alone[index] = alone[row] = False
+        near: set[int] = set()
         for prefix in prefixes[index]:
-            by_prefix.setdefault(prefix, []).append(index)
+            rows = by_prefix.get(prefix)
+            if rows is None:
+                by_prefix[prefix] = [index]
+            else:
+                near.update(rows)
+                rows.append(index)
+        for row in near:
+            if (alone[index] or alone[row]) and similar(m.shingles, mentions[row].shingles):
+                alone[index] = alone[row] = False
     return alone
 
 
-def keyword_rows(mention_id: int, mention: NewMention) -> list[tuple[Any, ...]]:
-    """A mention's ``mention_keywords`` rows: each keyword, its terms, where, its sentiment."""
+def keyword_rows(
+    mention_id: int, mention: NewMention, terms: dict[tuple[str, ...], str] | None = None
+) -> list[tuple[Any, ...]]:
+    """A mention's ``mention_keywords`` rows: each keyword, its terms, where, its sentiment.
+    ``terms``: the JSON of terms already written by this batch (most mentions of a keyword
+    name the same terms)."""
     rows = []
+    known = {} if terms is None else terms
     for match in mention.matches:
         sentiment = mention.keyword_sentiment.get(match.keyword, mention.sentiment)
+        written = known.get(tuple(match.terms))
+        if written is None:
+            written = known[tuple(match.terms)] = json.dumps(list(match.terms))
         rows.append(
             (
                 match.keyword,
                 mention_id,
-                json.dumps(list(match.terms)),
+                written,
                 ",".join(match.fields),
                 sentiment.score,
                 sentiment.label,

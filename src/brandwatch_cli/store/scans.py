@@ -21,7 +21,13 @@ from typing import Any
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.batches import BatchesMixin, NewMention, face_values, keyword_rows
+from brandwatch_cli.store.batches import (
+    BatchesMixin,
+    NewMention,
+    face_values,
+    keyword_rows,
+    no_cycle_collection,
+)
 from brandwatch_cli.store.schema import Database
 from brandwatch_cli.store.stories import NewCopy, StoredStory
 
@@ -242,10 +248,11 @@ class ScansMixin(BatchesMixin):
     ) -> int:
         """New stories in bulk, then one by one those that join a story (stored, or written
         just before): inside the caller's transaction."""
-        alone = self.new_faces(source, mentions)
-        new = self.insert_faces(
-            source, [m for m, a in zip(mentions, alone, strict=True) if a], fetched
-        )
+        with no_cycle_collection():
+            alone = self.new_faces(source, mentions)
+            new = self.insert_faces(
+                source, [m for m, a in zip(mentions, alone, strict=True) if a], fetched
+            )
         for mention, is_new in zip(mentions, alone, strict=True):
             if not is_new:
                 new += self.save_mention(source, mention, fetched, ranks)

@@ -6,36 +6,16 @@ Append only: a released migration is never edited, a change is a new function be
 from __future__ import annotations
 
 import re
-import sys
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
+from brandwatch_cli.store.driver import Database as Database  # re-exported for the store
+from brandwatch_cli.store.driver import Migrations
 from brandwatch_cli.store.values import (
     bucket_of,
     engagement_numbers,
     shingle_blob,
     url_domain,
 )
-
-
-def _import_sqlite_utils() -> None:
-    """Import sqlite-utils without its optional numpy support, which we never use: when numpy
-    is installed (language detection needs it) it would cost ~0.15 s of CPU at every start,
-    even for a scan that detects nothing. numpy stays importable for whoever needs it."""
-    if "numpy" in sys.modules:
-        import sqlite_utils
-
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
-_import_sqlite_utils()
-
-from sqlite_utils import Database as Database  # noqa: E402 - re-exported for the store
-from sqlite_utils.migrations import Migrations  # noqa: E402
 
 migrations = Migrations("brandwatch")
 
@@ -175,9 +155,6 @@ def m003_languages(db: Database) -> None:
     db.execute("ALTER TABLE mentions ADD COLUMN sentiment_method TEXT NOT NULL DEFAULT 'vader'")
     db.execute("ALTER TABLE mentions ADD COLUMN sentiment_version TEXT NOT NULL DEFAULT ''")
     db.execute("UPDATE mentions SET source_language = language")
-
-
-#: Engagement numbers that count as interactions with a mention (followers and ratings do not).
 
 
 @migrations()
@@ -493,3 +470,19 @@ def m012_listing_indexes(db: Database) -> None:
         " ON mention_keywords (mention_id, keyword, sentiment, terms)"
     )
     db.execute("DROP INDEX mention_keywords_mention")
+
+
+@migrations()
+def m013_write_indexes(db: Database) -> None:
+    """A batch marks its summary quarter hours in one statement (issue 12: batched writes).
+    m010's trigger looked up the mention of every keyword row; like m011's full-text trigger
+    it now skips the ids a batch recorded in ``fts_deferred``, whose writer marks them
+    itself. Any other insert still marks through the trigger."""
+    mark = "INSERT OR IGNORE INTO summary_dirty (bucket)"
+    db.execute("DROP TRIGGER IF EXISTS summary_keyword_added")
+    db.execute(
+        f"""CREATE TRIGGER summary_keyword_added AFTER INSERT ON mention_keywords
+        WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE new.mention_id BETWEEN first AND last)
+        BEGIN {mark} SELECT {bucket_of("m.mentioned_at")} FROM mentions m
+            WHERE m.id = new.mention_id; END"""
+    )

@@ -11,7 +11,7 @@ an index of prefix shingle keys: never a read of every mention). Swapping a face
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from brandwatch_cli.dedupe import SIMILARITY, prefix_keys, similarity
@@ -132,6 +132,11 @@ class StoriesMixin(StoreBase):
     ) -> None:
         """Record entries as copies of a story, except one already there (the same page as
         its face or as another copy). Call inside the batch's transaction."""
+        self.add_many_copies((mention_id, source, copy, fetched) for copy in copies)
+
+    def add_many_copies(self, copies: Iterable[tuple[int, str, NewCopy, str]]) -> None:
+        """``add_copies`` for (mention id, source, copy, fetched) of many stories, in order,
+        in one statement."""
         self.db.conn.executemany(
             _RECORD_COPY,
             [
@@ -145,7 +150,7 @@ class StoriesMixin(StoreBase):
                     iso(copy.item.published_at),
                     fetched,
                 )
-                for copy in copies
+                for mention_id, source, copy, fetched in copies
             ],
         )
 

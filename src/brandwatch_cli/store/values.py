@@ -5,6 +5,7 @@ summary's quarter-hour bucket. Pure functions; frozen once a migration uses them
 from __future__ import annotations
 
 import json
+import re
 from array import array
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -34,12 +35,34 @@ def bucket_of(column: str) -> str:
     )
 
 
+def bucket_key(stamp: str) -> str:
+    """``bucket_of`` in Python, for a batch that marks its quarter hours itself: the same
+    string comparisons on the same characters, so the two always agree."""
+    minute = stamp[14:16]
+    quarter = "00" if minute < "15" else "15" if minute < "30" else "30" if minute < "45" else "45"
+    return f"{stamp[:14]}{quarter}:00+00:00"
+
+
+#: A URL whose host ``urlsplit`` would return as it stands, lower-cased: a plain ASCII scheme
+#: and host (no user, port, brackets, percent sign or whitespace), then the path or the end.
+_PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9._~!$&'()*+,;=-]*)(?:[/?#]|\Z)")
+
+
 def url_domain(url: str | None) -> str | None:
-    """The host of a mention's link, without ``www.``: who published it."""
+    """The host of a mention's link, without ``www.``: who published it. A plain URL skips
+    ``urlsplit`` (a batch writes thousands), with the same result."""
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None and not _SPLIT_REMOVES.intersection(url):
+        host = plain.group(1).lower()
+    else:
+        host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
+
+
+#: Characters ``urlsplit`` removes wherever they are.
+_SPLIT_REMOVES = frozenset("\t\r\n")
 
 
 def engagement_numbers(engagement: str | None) -> tuple[float, float | None]:
