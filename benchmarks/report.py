@@ -49,13 +49,18 @@ TARGETS = {
 
 
 def populate(store: MentionStore, count: int, rng: random.Random) -> None:
-    """Mentions written through the store's own API (``save_batch``, 5,000 per batch, one
-    source per batch), as a scan writes them; a scan would take minutes to fetch them."""
+    """Mentions written through the store's own API (``save_batch``, one source per batch), as
+    daily scans write them: day by day, so that ids grow with fetch time as in a real
+    database (a digest's window by fetch time is then a range of recent ids)."""
     scan_id = store.start_scan(NOW - timedelta(days=60))
-    for source in range(40):
-        batch = []
-        for n in range(source or 40, count + 1, 40):
-            moment = NOW - timedelta(seconds=rng.randint(0, 60 * 86400))
+    days = 60
+    n = 0
+    for day in range(days):
+        start = NOW - timedelta(days=days - day)
+        per_source: dict[int, list[NewMention]] = {}
+        for _ in range(count // days + (1 if day < count % days else 0)):
+            n += 1
+            moment = start + timedelta(seconds=rng.randint(0, 86400 - 1))
             score = rng.uniform(-1, 1)
             label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
             url = f"https://site{n % 300}.example/{n}"
@@ -71,7 +76,7 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
                 engagement,
             )
             keywords = rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2)))
-            batch.append(
+            per_source.setdefault(n % 40, []).append(
                 NewMention(
                     item,
                     [KeywordMatch(k, (k,), ("title",)) for k in keywords],
@@ -82,10 +87,10 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
                     fetched_at=moment,
                 )
             )
-            if len(batch) == 5_000 or n + 40 > count:
-                outcome = SourceOutcome(f"source{source}", "ok")
-                store.save_batch(scan_id, f"source{source}", batch, outcome, NOW)
-                batch = []
+        for source, batch in sorted(per_source.items()):
+            batch.sort(key=lambda mention: mention.fetched_at)  # type: ignore[arg-type,return-value]
+            outcome = SourceOutcome(f"source{source}", "ok")
+            store.save_batch(scan_id, f"source{source}", batch, outcome, NOW)
     store.finish_scan(scan_id, NOW - timedelta(days=60), "ok")
 
 

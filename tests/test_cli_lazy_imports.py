@@ -99,6 +99,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("--version",), set()),
         (("check",), {"yaml"}),
         (("mentions",), {*READING, "rich"}),
+        (("mentions", "--format", "csv"), READING),
+        (("search", "Acme", "--format", "jsonl"), READING),
         (("export",), READING),
         (("report", "--since", "2026-11-01"), {*READING, "rich"}),
         (("sources",), {*READING, "rich"}),
@@ -115,3 +117,23 @@ def test_a_command_loads_only_what_it_needs(
 
 def test_a_rescan_with_nothing_new_loads_no_analyzer(scanned: Path) -> None:
     assert loaded(scanned, "scan") == {*READING, "httpx", "asyncio", "brandwatch_cli.scan"}
+
+
+def test_a_big_first_scan_loads_the_language_model_before_its_workers_a_rescan_does_not(
+    tmp_path: Path,
+) -> None:
+    # Eight sources or more parse in worker processes: read for the first time, every entry
+    # naming a keyword is new, so the language model is loaded once, before the workers fork
+    # (they share it) rather than once in each. A rescan leaves it to the workers, if any.
+    from helpers import rss, write_config
+
+    feeds = []
+    for n in range(8):
+        path = tmp_path / f"feed{n}.xml"
+        path.write_text(rss([{"title": f"Acme news {n}", "guid": str(n)}]))
+        feeds.append((f"f{n}", str(path)))
+    write_config(tmp_path, feeds).rename(tmp_path / "brandwatch.yaml")
+    loaded(tmp_path, "scan")
+    assert "py3langid" in (tmp_path / "modules.txt").read_text().split()
+    loaded(tmp_path, "scan")
+    assert "py3langid" not in (tmp_path / "modules.txt").read_text().split()

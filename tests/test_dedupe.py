@@ -14,6 +14,7 @@ from brandwatch_cli.dedupe import (
     same_story,
     shingles,
     similarity,
+    story_keys,
 )
 
 
@@ -201,3 +202,12 @@ def test_face_key_puts_the_earliest_first_undated_last_and_ties_by_rank():
         face_key("2026-11-20T09:00:00+00:00", 0),
     ]
     assert sorted(range(4), key=keys.__getitem__) == [3, 2, 1, 0]
+
+
+@given(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(["Acme", "café", "Ça", "l'été", "—", "42", "x\ny", "!"]), max_size=90),
+)
+def test_story_keys_are_the_fingerprint_and_the_shingles(title, words):
+    text = " ".join(words)
+    assert story_keys(title, text) == (fingerprint(title, text), shingles(title, text))

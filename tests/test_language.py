@@ -279,3 +279,26 @@ def test_a_short_text_is_french_when_its_own_words_say_so(text, expected):
 )
 def test_a_language_tag_in_another_script_than_the_text_is_ignored(text, hint, expected):
     assert detect_language(text, hint=hint) == expected
+
+
+def test_the_shipped_model_scores_as_py3langids_own_restricted_to_our_languages():
+    # data/language_model.npz is py3langid's model trimmed to LANGUAGES (loaded in a sixth of
+    # the time): every score, not only every answer, must be the full model's.
+    import numpy as np
+    import py3langid
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from brandwatch_cli.language import MODEL, load_model
+
+    with np.load(MODEL) as model:
+        built_from = str(model["py3langid"])
+    if built_from != py3langid.__version__:
+        pytest.skip(f"model built from py3langid {built_from}, {py3langid.__version__} installed")
+    full = LanguageIdentifier.from_model_file(MODEL_FILE)
+    full.set_languages(list(LANGUAGES))
+    trimmed = load_model(MODEL)
+    texts = [text for language in ("en", "fr", "es", "de") for text in own_texts(language)]
+    texts += ["", "ok", "😂", "Привет, как дела?", "東京の天気", "x" * 3000]
+    assert trimmed.nb_classes == full.nb_classes
+    for text in texts:
+        assert trimmed.rank(text) == full.rank(text)

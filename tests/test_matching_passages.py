@@ -153,6 +153,33 @@ def test_vader_is_unchanged_for_texts_without_emoji(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Not good. Never so bad. Without doubt the best! It was the bomb, yeah right, bad ass",
+        "The shit hit the fan; kind of good; at least it works; no good or bad; sort of awful",
+        "no no no NO! I do NOT like it, never this happy, not without doubt a great cut",
+        "A report on the 2026 budget, the roads and the new bridge.",  # no word VADER weighs
+        "Nothing to say 🙂 here",  # an emoji VADER reads by its name
+        " ".join([PRAISE, "But it was not so terrible, never this bad, the bomb.", PRAISE] * 20),
+    ],
+)
+def test_english_scores_are_vaders_own(text):
+    # english.polarity skips VADER for a text with no word it weighs, and VADER's negation
+    # and idiom checks read only the words around each sentiment word: the same scores.
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from brandwatch_cli.sentiment import english
+
+    vader = SentimentIntensityAnalyzer()
+    vader.lexicon = english._vader(()).lexicon  # the same words, and our emoji table's
+    if not text.isascii():
+        expected = vader.polarity_scores(text.translate(english._emoji_words()[0]))
+    else:
+        expected = vader.polarity_scores(text)
+    assert english.polarity(text) == expected["compound"]
+
+
+@pytest.mark.parametrize(
     ("rating", "scale", "label"),
     [
         (1, 5, "negative"),

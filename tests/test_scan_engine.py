@@ -399,3 +399,21 @@ def test_the_summary_time_is_a_sources_own_not_its_wait_in_the_queue(cli, feed_s
     # Each answers in ~1 s (the first also loads the analyzers); counted from the start of the
     # scan instead, they took ~1, ~2 and ~3 s.
     assert len(times) == 3 and sorted(times)[1] < 1.7, times
+
+
+def test_a_feeds_items_are_matched_in_the_same_trip_as_their_parsing(
+    cli, feed_server, tmp_path, monkeypatch
+):
+    # The parser's prefilter builds the candidates where the feed is parsed: the scan never
+    # sends a feed's items to be matched again (one trip per document, on big scans one
+    # pickling of its items less).
+    from brandwatch_cli.scan import engine
+
+    def no_second_trip(*args):
+        raise AssertionError("a feed's items were matched twice")
+
+    monkeypatch.setattr(engine, "prepare", no_second_trip)
+    config = write_config(tmp_path, [("f", feed_server.serve("/f.xml", rss(ITEMS)))])
+    result = cli("scan", "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert "2 new mentions" in result.stdout

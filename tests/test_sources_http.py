@@ -12,7 +12,8 @@ import pytest
 from brandwatch_cli.errors import RateLimited, SourceError
 from brandwatch_cli.models import USER_AGENT, HttpPolicy, Validators
 from brandwatch_cli.sources.feed import parse_feed
-from brandwatch_cli.sources.http import Fetcher, HttpClient, local_path, retry_after
+from brandwatch_cli.sources.http import Fetcher, HttpClient, retry_after
+from brandwatch_cli.sources.local import local_path
 from conftest import Route
 
 DATA = Path(__file__).parent / "data"

@@ -55,6 +55,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m009_failure_reports",
         "m010_period_summary",
         "m011_bulk_writes",
+        "m012_listing_indexes",
         "m013_write_indexes",
     ]
 

@@ -57,6 +57,9 @@ def test_query_pieces():
     assert fts_query('title: "a b" c') == 'title:"a b" "c"'
     assert searchable_words("C++ AND title:x") == ["C", "x"]
     assert searchable_words('"C++ developer"') == ["C", "developer"]
+    # The words "title" and "text" are words like others when no colon follows them.
+    assert searchable_words("title") == ["title"]
+    assert searchable_words('text: "C"') == ["C"]
 
 
 def test_relevance_puts_the_best_match_first_with_what_was_found(cli, config):

@@ -122,7 +122,10 @@ def fingerprint(title: str, text: str) -> str | None:
     Case, accents, punctuation and whitespace do not count. Contents under
     ``MIN_FINGERPRINT_WORDS`` words get no fingerprint: short posts are too often alike.
     """
-    words = _words(title, text)
+    return _fingerprint(_words(title, text))
+
+
+def _fingerprint(words: list[str]) -> str | None:
     if len(words) < MIN_FINGERPRINT_WORDS:
         return None
     return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
@@ -136,7 +139,16 @@ def shingles(title: str, text: str) -> frozenset[int]:
     """The hashed ``SHINGLE_WORDS``-word shingles of the normalised title and text (as for
     ``fingerprint``); empty under ``MIN_SIMILAR_WORDS`` words. Hashes are stable across
     processes and runs (crc32, not ``hash``), so they can be stored."""
+    return _shingles(_words(title, text))
+
+
+def story_keys(title: str, text: str) -> tuple[str | None, frozenset[int]]:
+    """``fingerprint`` and ``shingles`` of one content, its words normalised once."""
     words = _words(title, text)
+    return _fingerprint(words), _shingles(words)
+
+
+def _shingles(words: list[str]) -> frozenset[int]:
     if len(words) < MIN_SIMILAR_WORDS:
         return frozenset()
     codes = [zlib.crc32(word.encode()) for word in words[:MAX_SHINGLED_WORDS]]

@@ -66,13 +66,14 @@ def mentions(
 def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat, tz: tzinfo = UTC) -> None:
     """Mentions as a table (plain tab-separated lines when piped) with times on ``tz``'s
     clocks, or CSV or JSON Lines (times in UTC, as exported)."""
-    from brandwatch_cli.output import export as exporter
-    from brandwatch_cli.output import terminal as render
-
     with quiet_broken_pipe():
         if fmt is ListFormat.table:
+            from brandwatch_cli.output import terminal as render  # Rich: for people only
+
             shown = render.mentions(rows, render.console(), tz)
         else:
+            from brandwatch_cli.output import export as exporter
+
             machine_output()
             shown = exporter.write(rows, sys.stdout, fmt.value)
     if not shown and fmt is ListFormat.table:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
@@ -274,6 +274,8 @@ def _sources(
     keyword_names = [k.name for k in keywords]
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
+    #: Per type, looked up once, not once per source: its class, its keys, its option checks.
+    types: dict[str, tuple[type[Any], tuple[str, ...], OptionsHook | None]] = {}
     for entry, entry_line in check.entries(value, line, "sources"):
         if not isinstance(entry, YamlMap):
             raise check.fail(entry_line, "a source must be a mapping with 'name' and 'url'")
@@ -284,9 +286,13 @@ def _sources(
             hint = f"did you mean '{near[0]}'?" if near else f"types: {', '.join(SOURCE_TYPES)}"
             where = lines.get("type", entry.line)
             raise check.fail(where, f"unknown source type '{type_name}' ({hint})")
-        source_type = source_class(type_name)
+        if type_name not in types:
+            cls = source_class(type_name)
+            hook = getattr(cls, "check_options", None)
+            types[type_name] = (cls, (*SOURCE_KEYS, *cls.OPTIONS), hook)
+        source_type, allowed, options_hook = types[type_name]
         options_spec: Mapping[str, Any] = source_type.OPTIONS
-        check.keys(entry, (*SOURCE_KEYS, *options_spec), f"a '{type_name}' source")
+        check.keys(entry, allowed, f"a '{type_name}' source")
         if "name" not in entry:
             raise check.fail(entry.line, "a source needs a 'name'")
         name = check.string(entry["name"], lines["name"], "a source's 'name'")
@@ -325,16 +331,22 @@ def _sources(
             keywords=chosen,
             about=about,
         )
-        _check_option_values(check, entry, source)
+        if options_hook is not None:
+            _check_option_values(check, entry, source, options_hook)
         sources.append(source)
     return tuple(sources)
 
 
-def _check_option_values(check: Checker, entry: YamlMap, source: SourceConfig) -> None:
+#: A source type's ``check_options`` (see ``sources.Source``).
+OptionsHook = Callable[[SourceConfig], None]
+
+
+def _check_option_values(
+    check: Checker, entry: YamlMap, source: SourceConfig, check_options: OptionsHook
+) -> None:
     """The source type's own checks of its option values, as a ConfigError on the option's
     line (the entry's when an option is missing), naming the source unless the type's
     message already does."""
-    from brandwatch_cli.sources import check_options
     from brandwatch_cli.sources.options import OptionError
 
     try:

@@ -233,7 +233,7 @@ class _TermFinder:
         self.forms = tuple(forms)
 
     def __call__(self, text: str) -> bool:
-        folded = fold(text)
+        folded = _folded(text)
         for form, prefix in self.forms:
             start = folded.find(form)
             while start >= 0:
@@ -242,6 +242,10 @@ class _TermFinder:
                     return True
                 start = folded.find(form, start + 1)
         return False
+
+
+#: Every matched keyword's finder reads every sentence of a mention: each is folded once.
+_folded = lru_cache(maxsize=4096)(fold)
 
 
 @lru_cache(maxsize=1024)

@@ -165,6 +165,13 @@ def sources(
     names = [s.name for s in configured]
     kinds = {s.name: s.type for s in configured}
     names += [n for n in health if n not in kinds]
+    times: dict[object, str] = {}  # a scan writes the same few times on thousands of sources
+
+    def at(value: object) -> str:
+        if value not in times:
+            times[value] = stored_when(value, tz)
+        return times[value]
+
     for name in names:
         row = health.get(name, {})
         status = row.get("status") or ("not configured" if name not in kinds else "never scanned")
@@ -178,10 +185,10 @@ def sources(
                 safe(name),
                 kinds.get(name, row.get("type") or ""),
                 Text(status, style=STATUS_STYLES.get(status, "")),
-                stored_when(row.get("last_attempt"), tz),
-                stored_when(row.get("last_success"), tz),
+                at(row.get("last_attempt")),
+                at(row.get("last_success")),
                 str(row.get("failures") or 0),
-                stored_when(row.get("next_attempt"), tz),
+                at(row.get("next_attempt")),
                 "yes" if row.get("etag") else "",
                 str(row.get("mentions") or 0),
                 str(row.get("recent") or 0),

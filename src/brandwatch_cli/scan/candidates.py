@@ -1,10 +1,10 @@
 """The scan's match, dedupe and analyze phases for a batch of items, shared by the scan and
 by re-matching stored entries.
 
-Matching runs twice, on purpose. ``parse_and_keep`` runs where a feed is parsed (a worker
-process on big scans) and marks the entries that name a keyword there (dropping the others
-unless entries are kept for re-matching), so ``prepare`` then matches only those again,
-cheaply, keeping what matched and computing the dedupe keys. Neither looks at the store;
+Where a feed is parsed (a worker process on big scans), ``parse_and_keep`` matches its entries
+there and builds the candidates with their dedupe keys, in the same trip (dropping the entries
+that name nothing unless entries are kept for re-matching). Items from other sources go
+through ``prepare``, which does the same on the event loop's side. Neither looks at the store;
 ``unknown`` asks it which candidates are new, and ``new_mentions`` turns analysed candidates
 into what the store saves.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brandwatch_cli.analysis import Analysis
-from brandwatch_cli.dedupe import canonical_url, face_key, fingerprint, group_stories, shingles
+from brandwatch_cli.dedupe import canonical_url, face_key, group_stories, story_keys
 from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Item, Keyword, KeywordMatch
 from brandwatch_cli.store import MentionStore, NewCopy, NewMention, iso
@@ -35,14 +35,11 @@ class Candidate:
 
 class Parsed(list[Item]):
     """Items a parser returned (all of them, or only those naming a keyword); ``total`` counts
-    them all, ``named`` says which of the kept ones name a keyword."""
+    them all, and ``candidates`` holds those naming a keyword as candidates, built where they
+    were parsed."""
 
     total: int = 0
-    named: tuple[int, ...] = ()
-
-    def naming(self) -> list[Item]:
-        """The items that name a keyword."""
-        return [self[index] for index in self.named]
+    candidates: tuple[Candidate, ...] = ()
 
 
 def parse_and_keep(
@@ -51,19 +48,19 @@ def parse_and_keep(
     keywords: tuple[Keyword, ...],
     keep_all: bool = False,
 ) -> Parsed:
-    """``parse(*args)``, marking the items that name a keyword and, unless ``keep_all`` (the
-    entries are stored for re-matching), dropping the others.
+    """``parse(*args)``, the items that name a keyword built into candidates and, unless
+    ``keep_all`` (the entries are stored for re-matching), the others dropped.
 
     Runs where the parsing runs (a worker process on big scans), so the thousands of entries
-    that mention nothing never travel back when they are not kept, and are never matched
-    again when they are. The scan matches the named ones again, cheaply.
+    that mention nothing never travel back when they are not kept, and the named ones come
+    back as candidates: one trip to the worker for parse, match and dedupe keys.
     """
     items = parse(*args)
     matcher = cached_matcher(keywords)
-    named = [i for i, item in enumerate(items) if matcher.match(item.title, item.text)]
-    kept = Parsed(items if keep_all else [items[i] for i in named])
+    found = [(i, m) for i, item in enumerate(items) if (m := matcher.match(item.title, item.text))]
+    kept = Parsed(items if keep_all else [items[i] for i, _ in found])
     kept.total = len(items)
-    kept.named = tuple(named) if keep_all else tuple(range(len(named)))
+    kept.candidates = tuple(candidate(items[i], matches) for i, matches in found)
     return kept
 
 
@@ -78,11 +75,6 @@ def item_matches(
     return matches
 
 
-def to_match(items: Sequence[Item]) -> Sequence[Item]:
-    """The items worth matching: those a prefilter found naming a keyword, else all."""
-    return items.naming() if isinstance(items, Parsed) else items
-
-
 def prepare(
     items: Sequence[Item], keywords: tuple[Keyword, ...], about: str | None = None
 ) -> list[Candidate]:
@@ -92,16 +84,14 @@ def prepare(
     for item in items:
         matches = item_matches(matcher, item.title, item.text, about)
         if matches:
-            candidates.append(
-                Candidate(
-                    item,
-                    tuple(matches),
-                    canonical_url(item.url),
-                    fingerprint(item.title, item.text),
-                    shingles(item.title, item.text),
-                )
-            )
+            candidates.append(candidate(item, matches))
     return candidates
+
+
+def candidate(item: Item, matches: Sequence[KeywordMatch]) -> Candidate:
+    """``item``, which names the keywords of ``matches``, with its dedupe keys."""
+    key, near = story_keys(item.title, item.text)
+    return Candidate(item, tuple(matches), canonical_url(item.url), key, near)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ Each source goes through the same phases (``_Scan.source``), one small method ea
 1. decide: skip a source still backing off after failures (``attempt.held_back``);
 2. fetch and parse: the source's own business, with its validators and cursors; on big scans
    parsing runs in worker processes (``pool``), which already drop entries naming no keyword;
-3. match: which items name which keywords, with their dedupe keys (``candidates``);
+3. match: which items name which keywords, with their dedupe keys (``candidates``; a feed's
+   are built in the same trip as its parsing);
 4. dedupe: drop what is stored already; group the rest by story, the earliest published
    copy of each its face (``dedupe.group_stories``);
 5. analyze: language, keywords allowed in it, sentiment (the mention's and each keyword's), of
@@ -39,7 +40,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from brandwatch_cli import sentiment
+from brandwatch_cli import language, sentiment
 from brandwatch_cli.analysis import analyze_all, rating_scale
 from brandwatch_cli.errors import BrandwatchError, ConfigError, SourceError
 from brandwatch_cli.models import FAILED, Config, Item, ScanResult, SourceConfig, SourceOutcome
@@ -53,11 +54,11 @@ from brandwatch_cli.scan.attempt import (
 )
 from brandwatch_cli.scan.candidates import (
     Candidate,
+    Parsed,
     Story,
     new_mentions,
     parse_and_keep,
     prepare,
-    to_match,
     unknown,
 )
 from brandwatch_cli.scan.pool import parsing_pool
@@ -212,10 +213,12 @@ class _Scan:
         return Attempt(config, state, now, started, digest, validators, cursors, fetcher, ctx)
 
     async def match(self, attempt: Attempt, items: Sequence[Item]) -> list[Candidate]:
-        """The items naming a keyword, with their dedupe keys; off the event loop. Does not
-        look at the store."""
+        """The items naming a keyword, with their dedupe keys; off the event loop, unless the
+        parser's prefilter built them already. Does not look at the store."""
+        if isinstance(items, Parsed):
+            return list(items.candidates)
         about = attempt.config.about
-        return await attempt.ctx.run(prepare, to_match(items), self.config.keywords, about)
+        return await attempt.ctx.run(prepare, items, self.config.keywords, about)
 
     def dedupe(self, source: str, candidates: list[Candidate]) -> list[Story]:
         """The stories among candidates not stored already; see ``candidates.unknown``."""
@@ -370,7 +373,9 @@ def run_scan(
     """
     selected = tuple(config.sources if sources is None else sources)
     big_file = any(big_local_file(s, config.path.parent) for s in selected)
-    with parsing_pool(len(selected), big_file=big_file) as executor:
+    # A big file's batches are scored in the workers: they all need the model.
+    models = language.warm_up if big_file else _models_needed(store, selected)
+    with parsing_pool(len(selected), models, big_file=big_file) as executor:
         return asyncio.run(
             scan_async(
                 config,
@@ -383,6 +388,17 @@ def run_scan(
                 on_progress=on_progress,
             )
         )
+
+
+def _models_needed(
+    store: MentionStore, sources: Sequence[SourceConfig]
+) -> Callable[[], None] | None:
+    """What the parsing workers of this scan should inherit loaded: the language model, when
+    a source is read for the first time (everything it names is new, so mentions will be
+    analysed). A rescan leaves it to the workers that detect a language, if any does."""
+    states = store.source_states()
+    unread = any(states.get(s.name, SourceState(s.name)).last_success is None for s in sources)
+    return language.warm_up if unread else None
 
 
 def _first_request(attempt: Attempt) -> float:

@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 
@@ -23,16 +23,26 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextmanager
-def parsing_pool(sources: int, *, big_file: bool = False) -> Iterator[Executor | None]:
+def parsing_pool(
+    sources: int,
+    before_fork: Callable[[], None] | None = None,
+    *,
+    big_file: bool = False,
+) -> Iterator[Executor | None]:
     """A process pool for a scan of ``sources`` sources, or None (parse in a thread) when the
     scan is small (and reads no ``big_file``, whose batches are scored in the workers) or the
-    machine has one core. The workers are gone when the block exits."""
+    machine has one core. The workers are gone when the block exits. ``before_fork`` loads,
+    in this process, what every worker would otherwise load on its own (they inherit it,
+    sharing its memory)."""
     cores = os.cpu_count() or 1
     if (sources < POOL_MIN_SOURCES and not big_file) or cores < 2:
         yield None
         return
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing: big scans only
     from multiprocessing import get_context
+
+    if before_fork is not None:
+        before_fork()
 
     # Fork the workers now, before the event loop starts any thread: forking a process that
     # runs threads can copy a held lock into the child. gc.freeze() keeps the children's

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from string import punctuation
 from typing import Any
 
 #: Starts the word that stands for an emoji in VADER's lexicon (letters only: VADER keeps it).
@@ -29,7 +30,24 @@ def polarity(text: str, lexicon: Lexicon = ()) -> float:
     text, lexicon = _joined_phrases(text, lexicon)
     if not text.isascii():
         text = text.translate(_emoji_words()[0])
-    return float(_vader(lexicon).polarity_scores(text)["compound"])
+    analyzer = _vader(lexicon)
+    if _says_nothing(analyzer, text):
+        return 0.0
+    return float(analyzer.polarity_scores(text)["compound"])
+
+
+def _says_nothing(analyzer: Any, text: str) -> bool:
+    """Whether VADER scores ``text`` 0 without reading it: no word of its lexicon (as it cuts
+    words: on spaces, with or without their punctuation) and no emoji (it reads their names).
+    Every other rule of VADER only weighs lexicon words. Four passages in ten say nothing."""
+    if not text.isascii() and not analyzer.emojis.keys().isdisjoint(text):
+        return False
+    lexicon = analyzer.lexicon
+    for token in text.split():
+        word = token.lower()
+        if word in lexicon or word.strip(punctuation) in lexicon:
+            return False
+    return True
 
 
 def signs(text: str) -> str:
@@ -108,7 +126,28 @@ def _emoji_words() -> tuple[dict[int, str], dict[str, float]]:
 def _vader(lexicon: Lexicon) -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    analyzer = SentimentIntensityAnalyzer()
+    class Analyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
+        """VADER, where its negation and idiom checks lower-case the three words before a
+        sentiment word and the two after, not the whole text again for each one (which made
+        a long passage cost the square of its length). Same scores."""
+
+        @staticmethod
+        def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> Any:
+            # VADER reads words[i - 3] to words[i - 1] (its caller makes sure they exist).
+            low = max(0, i - 3)
+            return SentimentIntensityAnalyzer._negation_check(
+                valence, words[low : i + 1], start_i, i - low
+            )
+
+        @staticmethod
+        def _special_idioms_check(valence: float, words: list[str], i: int) -> Any:
+            # VADER reads words[i - 3] to words[i + 2], and whether the last two exist.
+            low = max(0, i - 3)
+            return SentimentIntensityAnalyzer._special_idioms_check(
+                valence, words[low : i + 3], i - low
+            )
+
+    analyzer = Analyzer()
     signs = {w: v for w, v in _emoji_words()[1].items() if w not in analyzer.lexicon}
     brand = {w: v for w, v in brand_words().items() if w not in analyzer.lexicon}
     analyzer.lexicon = {

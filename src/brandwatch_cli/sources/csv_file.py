@@ -59,7 +59,7 @@ from brandwatch_cli.sources.files import (
     changed_file,
     file_limit,
 )
-from brandwatch_cli.sources.http import is_local
+from brandwatch_cli.sources.local import is_local
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.response import Unchanged
 from brandwatch_cli.text import ISO_639_1, clean_text, language_tag, web_link

@@ -8,29 +8,33 @@ millisecond. ``parse_fast`` reads those and returns exactly what the feedparser 
 (decline) for anything it does not read exactly as feedparser does, and the caller falls back to
 feedparser: a DOCTYPE (entity declarations are feedparser's business), malformed XML, an encoding
 the HTTP headers contradict, other feed formats, text elements with child elements (XHTML,
-unescaped HTML), Base64 or other non-text content, several authors or alternate links, language
-tags inside RSS.
+unescaped HTML), Base64 or other non-text content, several alternate links, language tags inside
+RSS, elements feedparser gives a meaning this module does not reproduce.
+
+Elements feedparser reads into none of the fields we keep (podcast durations, comment counts,
+a publisher's own ids) are skipped: ``feednames.Document.harmless`` says which. ``xml:base``
+only changes what feedparser reads of links and ids that are relative: a document carrying it
+is read here when every entry's are absolute.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urljoin
 
 from brandwatch_cli.dedupe import content_id
 from brandwatch_cli.models import Item
+from brandwatch_cli.sources.feednames import DC, DCTERMS, ITUNES, Document
 from brandwatch_cli.text import clean_text, language_tag, markup_to_text, web_link
 from brandwatch_cli.times import from_struct_time, parse_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 RSS1 = "{http://purl.org/rss/1.0/}"
-DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 WFW = "{http://wellformedweb.org/CommentAPI/}"
 SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
@@ -40,14 +44,22 @@ SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
 _RSS_ITEM_TAGS = frozenset(
     {"title", "link", "guid", "pubDate", "description", "author", "category", "comments"}
     | {"enclosure", "source", f"{DC}creator", f"{DC}date", f"{CONTENT}encoded"}
-    | {f"{WFW}commentRss", f"{WFW}comment", f"{SLASH}comments"}
+    | {f"{WFW}commentRss", f"{WFW}comment", f"{SLASH}comments", f"{ITUNES}author"}
+    | {f"{ITUNES}summary", f"{ATOM}updated"}
 )
-MEDIA = "{http://search.yahoo.com/mrss/}"
-# Empty media elements (image links) mean nothing to us or to feedparser's text fields.
-_EMPTY_OK_TAGS = frozenset({f"{MEDIA}thumbnail", f"{MEDIA}content"})
+#: What feedparser makes of an RSS item's elements that we read: its author (the last one
+#: wins), its summary or content (see ``_rss_texts``), its dates (the last of each wins).
+_RSS_AUTHORS = frozenset({"author", f"{DC}creator", f"{ITUNES}author"})
+_RSS_TITLES = frozenset({"title"})
+_RSS_PUBLISHED = frozenset({"pubDate"})
+_RSS_UPDATED = frozenset({f"{DC}date", f"{ATOM}updated"})
+_RDF_TITLES = frozenset({f"{RSS1}title", f"{DC}title"})
+_RDF_AUTHORS = frozenset({f"{DC}creator"})
+_RDF_PUBLISHED = frozenset({f"{DCTERMS}issued"})
+_RDF_UPDATED = frozenset({f"{DC}date"})
 _RDF_ITEM_TAGS = frozenset(
     {f"{RSS1}title", f"{RSS1}link", f"{RSS1}description", f"{DC}creator", f"{DC}date"}
-    | {f"{DC}subject", f"{CONTENT}encoded"}
+    | {f"{DC}subject", f"{CONTENT}encoded", f"{DC}title", f"{DCTERMS}issued"}
 )
 _ATOM_ENTRY_TAGS = frozenset(
     f"{ATOM}{tag}"
@@ -71,18 +83,19 @@ def parse_fast(content: bytes, headers: Mapping[str, str], url: str) -> list[Ite
     head = content[:2048]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head or not _encoding_agrees(head, headers):
         return None
-    if b"xml:base" in content or _C1_RE.search(content):
-        return None  # relative links and mis-encoded (cp1252) characters: feedparser repairs
+    if _C1_RE.search(content):
+        return None  # mis-encoded (cp1252) characters: feedparser repairs them
     try:
         root = ET.fromstring(content)  # noqa: S314 - no DOCTYPE, so no entity expansion
         if root.tag != f"{ATOM}feed" and b"xml:lang" in content:
             return None  # feedparser gives RSS content the language of its element
+        document = Document(content)
         if root.tag == "rss":
-            return _rss(root, headers, url)
+            return _rss(root, headers, url, document)
         if root.tag == f"{ATOM}feed":
-            return _atom(root, headers, url)
+            return _atom(root, headers, url, document)
         if root.tag == f"{RDF}RDF":
-            return _rdf(root, headers, url)
+            return _rdf(root, headers, url, document)
     except (ET.ParseError, ValueError, TypeError, AttributeError):
         return None
     return None
@@ -129,7 +142,7 @@ def _item(
     entry_id: str,
     link: str | None,
     title: tuple[str, str],
-    texts: list[tuple[str, str]],
+    texts: Sequence[tuple[str, str | None]],
     author: str,
     published: datetime | None,
     language: str | None,
@@ -149,7 +162,9 @@ def _item(
     )
 
 
-def _rss(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] | None:
+def _rss(
+    root: ET.Element, headers: Mapping[str, str], url: str, document: Document
+) -> list[Item] | None:
     channel = root.find("channel")
     if channel is None:
         return None
@@ -162,30 +177,22 @@ def _rss(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
         return None
     language = language or language_tag(_text(channel.find(f"{DC}language")))
     for entry in channel.iter("item"):
-        if not _only(entry, _RSS_ITEM_TAGS) or _count(entry, ("author", f"{DC}creator")) > 1:
+        if not _only(entry, _RSS_ITEM_TAGS, document):
             return None
         guid = entry.find("guid")
         entry_id = _text(guid).strip()
-        link = _text(entry.find("link")).strip()
+        link = document.link(_text(entry.find("link")).strip())
         permalink = guid is not None and guid.get("isPermaLink", "true").lower() != "false"
         if entry_id and permalink:
-            entry_id = urljoin(base, entry_id)
+            entry_id = urljoin(base, document.link(entry_id))
             link = link or entry_id
-        title = _text(entry.find("title"))
-        texts = [_text(entry.find(f"{CONTENT}encoded")), _text(entry.find("description"))]
-        author = (
-            _text(entry.find("author"))
-            or _text(entry.find(f"{DC}creator"))
-            or _text(entry.find(f"{ITUNES}author"))
-        )
-        published = _first_date(entry, ("pubDate", f"{DC}date"))
         item = _item(
             entry_id,
             _absolute(base, link),
-            (title, "text/plain"),  # as feedparser: plain, unless it looks like HTML
-            [(text, "text/html") for text in texts],
-            author,
-            published,
+            (_first_title(entry, _RSS_TITLES), "text/plain"),  # as feedparser: plain, or HTML
+            _rss_texts(entry, "description"),
+            _last_text(entry, _RSS_AUTHORS),
+            _last_date(entry, _RSS_PUBLISHED) or _last_date(entry, _RSS_UPDATED),
             language,
         )
         if item.title or item.text:
@@ -193,7 +200,33 @@ def _rss(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
     return items
 
 
-def _rdf(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] | None:
+def _rss_texts(entry: ET.Element, description: str) -> list[tuple[str, str | None]]:
+    """The entry's contents, then its summary, as feedparser builds them, in document order:
+    ``description`` (HTML) or ``itunes:summary`` (plain) is the summary, or a content (plain)
+    when a summary came first and no content; ``content:encoded`` is a content (HTML), and
+    the summary too when there is none yet (of no declared type)."""
+    contents: list[tuple[str, str | None]] = []
+    summary: tuple[str, str | None] | None = None
+    has_content = False
+    for child in entry:
+        if child.tag == f"{CONTENT}encoded":
+            value = _text(child)
+            contents.append((value, "text/html"))
+            has_content = True
+            summary = summary or (value, None)
+        elif child.tag in (description, f"{ITUNES}summary"):
+            value = _text(child)
+            if summary is not None and not has_content:
+                contents.append((value, "text/plain"))
+                has_content = True
+            else:
+                summary = (value, "text/html" if child.tag == description else "text/plain")
+    return [*contents, summary or ("", None)]
+
+
+def _rdf(
+    root: ET.Element, headers: Mapping[str, str], url: str, document: Document
+) -> list[Item] | None:
     channel = root.find(f"{RSS1}channel")
     if channel is None:
         return None  # RSS 0.90 or something else
@@ -201,19 +234,15 @@ def _rdf(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
     language = language_tag(_text(channel.find(f"{DC}language")))
     items = []
     for entry in root.iter(f"{RSS1}item"):
-        if not _only(entry, _RDF_ITEM_TAGS) or _count(entry, (f"{DC}creator",)) > 1:
+        if not _only(entry, _RDF_ITEM_TAGS, document):
             return None
-        link = _text(entry.find(f"{RSS1}link")).strip()
-        entry_id = entry.get(f"{RDF}about") or ""
-        title = _text(entry.find(f"{RSS1}title"))
-        texts = [_text(entry.find(f"{CONTENT}encoded")), _text(entry.find(f"{RSS1}description"))]
         item = _item(
-            entry_id,
-            _absolute(base, link),
-            (title, "text/plain"),
-            [(text, "text/html") for text in texts],
-            _text(entry.find(f"{DC}creator")),
-            _first_date(entry, (f"{DC}date",)),
+            entry.get(f"{RDF}about") or "",  # feedparser takes it as it is
+            _absolute(base, document.link(_text(entry.find(f"{RSS1}link")).strip())),
+            (_first_title(entry, _RDF_TITLES), "text/plain"),
+            _rss_texts(entry, f"{RSS1}description"),
+            _last_text(entry, _RDF_AUTHORS),
+            _last_date(entry, _RDF_PUBLISHED) or _last_date(entry, _RDF_UPDATED),
             language or language_tag(headers.get("content-language")),
         )
         if item.title or item.text:
@@ -221,7 +250,9 @@ def _rdf(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] |
     return items
 
 
-def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] | None:
+def _atom(
+    root: ET.Element, headers: Mapping[str, str], url: str, document: Document
+) -> list[Item] | None:
     base = headers.get("content-location") or url
     feed_language = language_tag(root.get(XML_LANG)) or language_tag(
         headers.get("content-language")
@@ -229,12 +260,9 @@ def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] 
     items = []
     for entry in root.iter(f"{ATOM}entry"):
         if (
-            not _only(entry, _ATOM_ENTRY_TAGS, _ATOM_PEOPLE)
+            not _only(entry, _ATOM_ENTRY_TAGS, document, _ATOM_PEOPLE)
             or _count(entry, (f"{ATOM}author",)) > 1
         ):
-            return None
-        link = _atom_link(entry)
-        if link is None:
             return None
         texts = []
         content_language = None
@@ -246,10 +274,11 @@ def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] 
                     content_language = element.get(XML_LANG) or entry.get(XML_LANG)
         author = _atom_author(entry.find(f"{ATOM}author"))
         published = _first_date(entry, (f"{ATOM}published", f"{ATOM}updated"))
-        atom_id = _text(entry.find(f"{ATOM}id")).strip()
+        atom_id = document.link(_text(entry.find(f"{ATOM}id")).strip())
+        entry_id = urljoin(base, atom_id) if atom_id else ""
         item = _item(
-            urljoin(base, atom_id) if atom_id else "",
-            _absolute(base, link),
+            entry_id,
+            _absolute(base, _atom_link(entry, entry_id, base, document)),
             _atom_text(entry.find(f"{ATOM}title")),
             texts,
             author,
@@ -261,16 +290,21 @@ def _atom(root: ET.Element, headers: Mapping[str, str], url: str) -> list[Item] 
     return items
 
 
-def _atom_link(entry: ET.Element) -> str | None:
-    """The entry's one alternate HTML link, "" if it has no link; None if feedparser decides
-    (several alternates: it takes the last; one to a PDF: none; only other relations)."""
+def _atom_link(entry: ET.Element, entry_id: str, base: str, document: Document) -> str:
+    """The entry's link as feedparser reads it: its one alternate HTML link resolved (an empty
+    ``href`` is the base itself, a missing one no link), or its id when it has no link at all.
+    ValueError when feedparser decides (several alternates: it takes the last; one to a PDF:
+    none; only other relations)."""
     links = entry.findall(f"{ATOM}link")
-    alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
     if not links:
-        return ""
+        return entry_id
+    alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
     if len(alternates) != 1 or alternates[0].get("type", "").lower() not in _HTML_TYPES:
-        return None
-    return alternates[0].get("href", "")
+        raise ValueError("links feedparser chooses among")
+    href = alternates[0].get("href")
+    if href == "" and document.rebased:
+        raise ValueError("a link to xml:base itself")
+    return base if href == "" else document.link(href or "")
 
 
 def _atom_text(element: ET.Element | None) -> tuple[str, str]:
@@ -306,19 +340,42 @@ def _absolute(base: str, link: str) -> str | None:
 
 
 def _only(
-    entry: ET.Element, allowed: frozenset[str], parents: frozenset[str] = frozenset()
+    entry: ET.Element,
+    allowed: frozenset[str],
+    document: Document,
+    parents: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether every child of ``entry`` is an element read here, and holds no element unless it
-    is one of ``parents`` (an Atom person): text with markup inside is feedparser's to read."""
+    """Whether every child of ``entry`` is an element read here or one feedparser reads into
+    nothing we keep, and holds no element unless it is one of ``parents`` (an Atom person):
+    text with markup inside is feedparser's to read."""
     return all(
-        (child.tag in allowed or child.tag in _EMPTY_OK_TAGS)
-        and (len(child) == 0 or child.tag in parents)
+        ((child.tag in allowed) and (len(child) == 0 or child.tag in parents))
+        or document.harmless(child)
         for child in entry
     )
 
 
 def _count(entry: ET.Element, tags: tuple[str, ...]) -> int:
     return sum(len(entry.findall(tag)) for tag in tags)
+
+
+def _first_title(entry: ET.Element, tags: frozenset[str]) -> str:
+    """The first non-empty title among ``tags``: feedparser keeps it, and ignores later ones
+    (an empty one it replaces)."""
+    return next((_text(c) for c in entry if c.tag in tags and _text(c).strip()), "")
+
+
+def _last_text(entry: ET.Element, tags: frozenset[str]) -> str:
+    """The text of the last child of ``entry`` among ``tags``: feedparser keeps the last."""
+    found = [child for child in entry if child.tag in tags]
+    return _text(found[-1]) if found else ""
+
+
+def _last_date(entry: ET.Element, tags: frozenset[str]) -> datetime | None:
+    """The date of the last child among ``tags``, None if it has none that reads: feedparser
+    keeps the last one's reading (``published`` or ``updated``), even a failed one."""
+    value = _last_text(entry, tags)
+    return _date(value) if value else None
 
 
 def _first_date(entry: ET.Element, tags: tuple[str, ...]) -> datetime | None:

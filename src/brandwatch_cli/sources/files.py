@@ -13,19 +13,17 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import Item, SourceConfig, Validators
 from brandwatch_cli.sources import SOURCE_TYPES, source_class
-from brandwatch_cli.sources.http import (
-    MAX_FILE_BYTES,
-    Fetcher,
-    file_too_big,
-    is_local,
-    local_path,
-)
+from brandwatch_cli.sources.local import MAX_FILE_BYTES, file_too_big, is_local, local_path
 from brandwatch_cli.sources.options import OptionError
 from brandwatch_cli.sources.response import Unchanged
+
+if TYPE_CHECKING:  # the network code, imported only by the scans that fetch
+    from brandwatch_cli.sources.http import Fetcher
 
 MAX_SIZE_OPTION = "max_size_mb"
 #: A local file read in batches from this size on is scored in worker processes.

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -34,13 +34,12 @@ from brandwatch_cli.errors import HttpStatusError, RateLimited, SourceError
 from brandwatch_cli.models import HttpPolicy, Validators
 from brandwatch_cli.sources import redirects
 from brandwatch_cli.sources.decoding import BoundedDecoder, TooLarge, codings
+from brandwatch_cli.sources.local import MAX_FILE_BYTES, file_too_big, is_local, local_path
 from brandwatch_cli.sources.response import Response
 from brandwatch_cli.sources.transport import PoolPerOrigin
 from brandwatch_cli.text import clean_text
 
 MAX_REDIRECTS = 10
-#: A local file is not a web response: its own bound (``max_size_mb`` of a source), 4 GB unless set.
-MAX_FILE_BYTES = 4096 * 1024 * 1024
 ERROR_BODY_BYTES = 4096
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -48,20 +47,6 @@ _PERMANENT_REDIRECTS = frozenset({301, 308})
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
-
-
-def is_local(url: str) -> bool:
-    """Whether ``url`` names a local file (a ``file://`` URL or a plain path)."""
-    return "://" not in url or url.lower().startswith("file://")
-
-
-def local_path(url: str, base_dir: Path) -> Path:
-    """The file a ``file://`` URL or a (possibly relative) path names."""
-    if url.lower().startswith("file://"):
-        path = Path(unquote(urlsplit(url).path))
-    else:
-        path = Path(url).expanduser()
-    return path if path.is_absolute() else base_dir / path
 
 
 def retry_after(
@@ -447,12 +432,6 @@ def error_detail(response: Response) -> str:
     if "html" in kind or text.lstrip().startswith("<"):
         return ""  # an error page's markup says nothing the status line does not
     return clean_text(text)[:200]
-
-
-def file_too_big(max_bytes: int) -> SourceError:
-    return SourceError(
-        f"file larger than the {max_bytes / (1024 * 1024):g} MB limit (option 'max_size_mb')"
-    )
 
 
 def _too_big(max_bytes: int) -> SourceError:

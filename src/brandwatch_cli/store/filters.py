@@ -13,8 +13,12 @@ from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store.base import iso
 
 
-def where(selection: MentionFilter) -> tuple[str, list[Any]]:
-    """A WHERE clause over ``mentions m`` and its parameters ("" when it selects all)."""
+def where(selection: MentionFilter, *, search_first: bool = True) -> tuple[str, list[Any]]:
+    """A WHERE clause over ``mentions m`` and its parameters ("" when it selects all).
+
+    ``search_first=False`` keeps SQLite from starting at the full-text hits (``+m.id``): for a
+    word found in most mentions, walking an ordered index and checking each row against the
+    set of hits beats looking up and sorting every hit."""
     clauses: list[str] = []
     params: list[Any] = []
     moment = "m.fetched_at" if selection.by_fetch else "m.mentioned_at"
@@ -32,10 +36,16 @@ def where(selection: MentionFilter) -> tuple[str, list[Any]]:
         clauses.append("+m.id <= ?")
         params.append(selection.up_to_id)
     if selection.statuses:
-        clauses.append(f"m.status IN ({marks(selection.statuses)})")
+        # One status, or triaged ones only (few: every mention starts ``new``), is read from
+        # the (status, mentioned_at) index; ``new`` with others is most mentions: walked in
+        # period order (``+``: no index) rather than gathered and sorted.
+        mixed = len(selection.statuses) > 1 and "new" in selection.statuses
+        column = "+m.status" if mixed else "m.status"
+        clauses.append(f"{column} IN ({marks(selection.statuses)})")
         params.extend(selection.statuses)
     if selection.search:
-        clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+        hit = "m.id" if search_first else "+m.id"
+        clauses.append(f"{hit} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
         params.append(fts_query(selection.search))
     if selection.sources:
         clauses.append(f"m.source IN ({marks(selection.sources)})")
@@ -67,11 +77,12 @@ def searchable_words(text: str) -> list[str]:
     aside): FTS5 keeps letters and digits only, so ``C++`` is the one-letter word ``c``."""
     words = []
     for piece in _FTS_TOKEN.findall(text):
-        if piece in _FTS_OPERATORS or piece.lower().rstrip(":") in SEARCH_COLUMNS:
-            continue
-        piece = (
-            piece.split(":", 1)[1] if piece.split(":", 1)[0].lower() in SEARCH_COLUMNS else piece
-        )
+        if piece in _FTS_OPERATORS or (
+            piece.endswith(":") and piece[:-1].lower() in SEARCH_COLUMNS
+        ):
+            continue  # an operator, or a column name before a phrase (``title: "a b"``)
+        column, colon, rest = piece.partition(":")
+        piece = rest if colon and column.lower() in SEARCH_COLUMNS else piece
         words += re.findall(r"\w+", piece)
     return words
 

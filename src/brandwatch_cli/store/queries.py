@@ -46,6 +46,9 @@ _SELECT_MENTION = """
 """
 
 
+#: Up to this many full-text hits, a search starts from them and sorts them; beyond, it walks
+#: the newest-first index and keeps the rows among the hits (benchmarks/listing.py measures both).
+FEW_HITS = 20_000
 #: Above this many mentions in its period, ``most_negative`` walks the negative keyword rows.
 MANY_MENTIONS = 20_000
 
@@ -60,14 +63,24 @@ class QueriesMixin(StoriesMixin):
     def iter_mentions(
         self, selection: MentionFilter, limit: int | None = None
     ) -> Iterator[MentionRow]:
-        """Matching mentions, newest first, one dict per row, streamed from the database."""
-        clause, params = where(selection)
+        """Matching mentions, newest first, one dict per row, streamed from the database.
+
+        Rows come in the order of an index (no sort of the whole selection), except for a
+        search finding fewer than ``FEW_HITS`` mentions: those few are looked up and sorted."""
+        few = not selection.search or self.search_hit_count(selection.search) < FEW_HITS
+        clause, params = where(selection, search_first=few)
         sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
         for row in self._rows(sql, params):
             yield _mention(row)
+
+    def search_hit_count(self, search: str, cap: int = FEW_HITS) -> int:
+        """How many mentions ``search`` finds, counted up to ``cap`` only (cheap: the index's
+        first ``cap`` hits)."""
+        sql = "SELECT count(*) FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)"
+        return int(next(self._rows(sql, [fts_query(search), cap]))[0])
 
     def search_hits(
         self, selection: MentionFilter, limit: int | None = None

@@ -1,12 +1,17 @@
 """What the database keeps and what it costs: pruning by date or keyword, the config's
 retention policy, giving freed space back to the disk, and the database's own statistics.
 
-Deleting a mention is a plain ``DELETE``: its keywords, story copies, shingles, signature and
-status history go with it by foreign key (``ON DELETE CASCADE``; the connection enables
-foreign keys) and its full-text entry by the FTS trigger. Deletes run in batches of
-``BATCH`` rows, one transaction each, so a prune of a million mentions keeps the WAL file
-small and never holds the write lock for long; an interrupted prune leaves whole batches, and
-running it again finishes the job.
+Deleting a mention deletes its keywords, story copies, shingles, signature and status history
+(table by table, as the foreign keys' ``ON DELETE CASCADE`` would) and its full-text entry.
+Two ways, by the share of mentions that goes. A small share (a scan's daily retention) is
+deleted in batches of ``BATCH`` rows, one transaction each, the FTS trigger deleting each
+entry: the WAL file stays small, the write lock is never held for long, an interrupted prune
+leaves whole batches and running it again finishes the job. From ``REBUILD_SHARE`` of the
+mentions up, deleting full-text entries one by one (FTS5 re-reads each text to delete it)
+costs more than indexing the mentions that stay: everything goes in one transaction, the FTS
+trigger set aside and the index rebuilt from what is left, compact. An interrupted prune
+then changes nothing (SQLite drops the unfinished transaction), and the WAL file grows for
+a while by about the index's size.
 
 Space: a database created by this version has ``auto_vacuum = INCREMENTAL``, so freed pages
 are handed back to the file system after each prune (``PRAGMA incremental_vacuum``). An
@@ -17,7 +22,8 @@ until then its freed pages are reused by later writes, but the file does not shr
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +34,13 @@ from brandwatch_cli.store.filters import marks
 
 #: Rows deleted per transaction.
 BATCH = 20_000
+#: From this share of the mentions up, a prune rebuilds the full-text index (see above).
+REBUILD_SHARE = 0.4
+#: The page cache while pruning, in KiB (SQLite's default is 2 MB): the keys of the deleted
+#: rows are spread over every page of some indexes, which would otherwise be read and
+#: written again and again. A cache, not a buffer: it only grows to the pages touched.
+PRUNE_CACHE_KIB = 256 * 1024
+_FTS_DELETE_TRIGGER = "mentions_ad"
 _IN_CHUNK = 500
 _INCREMENTAL = 2
 
@@ -103,10 +116,11 @@ class RetentionMixin(StoreBase):
         moment = iso(before) or ""
         if keywords:
             return self._prune_keywords(moment, keywords, dry_run)
-        return Pruned(
-            mentions=self._delete_mentions_before(moment, dry_run),
-            entries=self._delete_before("entries", "rowid", "fetched_at", moment, dry_run),
-        )
+        with self._big_cache():
+            return Pruned(
+                mentions=self._delete_mentions_before(moment, dry_run),
+                entries=self._delete_before("entries", "rowid", "fetched_at", moment, dry_run),
+            )
 
     def apply_retention(
         self, retention: Retention, now: datetime, *, dry_run: bool = False
@@ -115,16 +129,30 @@ class RetentionMixin(StoreBase):
         ago (when set), entries fetched more than ``entries_days`` ago, scan logs older than
         ``scan_logs_days`` (the first scan's line stays: alerts date history from it)."""
         mentions = 0
-        if retention.mentions_days is not None:
-            cutoff = iso(now - timedelta(days=retention.mentions_days)) or ""
-            mentions = self._delete_mentions_before(cutoff, dry_run)
         entries_cutoff = iso(now - timedelta(days=retention.entries_days)) or ""
         logs_cutoff = iso(now - timedelta(days=retention.scan_logs_days)) or ""
+        with self._big_cache():
+            if retention.mentions_days is not None:
+                cutoff = iso(now - timedelta(days=retention.mentions_days)) or ""
+                mentions = self._delete_mentions_before(cutoff, dry_run)
+            entries = self._delete_before("entries", "rowid", "fetched_at", entries_cutoff, dry_run)
         return Pruned(
             mentions=mentions,
-            entries=self._delete_before("entries", "rowid", "fetched_at", entries_cutoff, dry_run),
+            entries=entries,
             scan_logs=self._prune_scan_logs(logs_cutoff, dry_run),
         )
+
+    @contextmanager
+    def _big_cache(self) -> Iterator[None]:
+        """``PRUNE_CACHE_KIB`` of page cache for the duration of a prune, then what it was."""
+        with self._guard("prune"):
+            before = self._pragma("cache_size")
+            self.db.execute(f"PRAGMA cache_size = -{PRUNE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with self._guard("prune"):
+                self.db.execute(f"PRAGMA cache_size = {before}")
 
     def _delete_before(self, table: str, key: str, column: str, moment: str, dry: bool) -> int:
         """Delete the rows of ``table`` whose ``column`` (an indexed time) is before ``moment``,
@@ -145,43 +173,80 @@ class RetentionMixin(StoreBase):
                 return total
 
     def _delete_mentions_before(self, moment: str, dry: bool) -> int:
-        """Delete the mentions published before ``moment``, ``BATCH`` per transaction; or
-        count them. Their rows in other tables (keywords, copies, shingles, signatures, status
-        history) are deleted first, table by table: twice as fast as the foreign keys'
-        cascade, row by row. Where a table refers to mentions otherwise than by a cascading
-        key, the cascade does it."""
-        if dry:
-            return self._delete_before("mentions", "id", "mentioned_at", moment, dry)
+        """Delete the mentions published before ``moment``, with every row that hangs on them;
+        or count them. Batched, or in one transaction rebuilding the full-text index when a
+        large share goes (see the module's docstring). Their rows in other tables (keywords,
+        copies, shingles, signatures, status history) are deleted first, table by table: twice
+        as fast as the foreign keys' cascade, row by row. Where a table refers to mentions
+        otherwise than by a cascading key, the cascade does it."""
+        doomed = self._delete_before("mentions", "id", "mentioned_at", moment, dry=True)
+        if dry or not doomed:
+            return doomed
+        total = int(next(self._rows("SELECT count(*) FROM mentions"))[0])
+        rebuild = doomed >= REBUILD_SHARE * total and self._fts_delete_trigger() is not None
         children = self._cascading_children()
         with self._guard("prune mentions"):
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pruned_ids (id INTEGER PRIMARY KEY)")
             if children is not None:
                 self.db.execute("PRAGMA foreign_keys = OFF")
-        total = 0
         try:
-            while True:
-                with self._writing("prune mentions"):
-                    self.db.execute("DELETE FROM temp.pruned_ids")
-                    self.db.execute(
-                        "INSERT INTO temp.pruned_ids SELECT id FROM mentions"
-                        f" WHERE mentioned_at < ? LIMIT {BATCH}",
-                        [moment],
-                    )
-                    for table, column in children or ():
-                        self.db.execute(
-                            f'DELETE FROM "{table}" WHERE "{column}" IN'
-                            " (SELECT id FROM temp.pruned_ids)"
-                        )
-                    deleted = self.db.execute(
-                        "DELETE FROM mentions WHERE id IN (SELECT id FROM temp.pruned_ids)"
-                    ).rowcount
-                total += max(deleted, 0)
-                if deleted < BATCH:
-                    return total
+            if rebuild:
+                return self._delete_rebuilding(moment, children or ())
+            return self._delete_batches(moment, children or ())
         finally:
             with self._guard("prune mentions"):
                 self.db.execute("PRAGMA foreign_keys = ON")
                 self.db.execute("DROP TABLE IF EXISTS temp.pruned_ids")
+
+    def _delete_batches(self, moment: str, children: Sequence[tuple[str, str]]) -> int:
+        """``BATCH`` mentions per transaction, the FTS trigger deleting their entries."""
+        total = 0
+        while True:
+            with self._writing("prune mentions"):
+                self.db.execute("DELETE FROM temp.pruned_ids")
+                self.db.execute(
+                    "INSERT INTO temp.pruned_ids SELECT id FROM mentions"
+                    f" WHERE mentioned_at < ? LIMIT {BATCH}",
+                    [moment],
+                )
+                deleted = self._delete_pruned_ids(children)
+            total += deleted
+            if deleted < BATCH:
+                return total
+
+    def _delete_rebuilding(self, moment: str, children: Sequence[tuple[str, str]]) -> int:
+        """Every mention before ``moment`` in one transaction, the FTS delete trigger set aside
+        meanwhile and the index rebuilt from the mentions left (one pass over them)."""
+        trigger = self._fts_delete_trigger() or ""
+        with self._writing("prune mentions"):
+            self.db.execute(f'DROP TRIGGER "{_FTS_DELETE_TRIGGER}"')
+            self.db.execute(
+                "INSERT INTO temp.pruned_ids SELECT id FROM mentions WHERE mentioned_at < ?",
+                [moment],
+            )
+            deleted = self._delete_pruned_ids(children)
+            self.db.execute("INSERT INTO mentions_fts (mentions_fts) VALUES ('rebuild')")
+            self.db.execute(trigger)
+        return deleted
+
+    def _delete_pruned_ids(self, children: Sequence[tuple[str, str]]) -> int:
+        for table, column in children:
+            self.db.execute(
+                f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT id FROM temp.pruned_ids)'
+            )
+        cursor = self.db.execute(
+            "DELETE FROM mentions WHERE id IN (SELECT id FROM temp.pruned_ids)"
+        )
+        return max(cursor.rowcount, 0)
+
+    def _fts_delete_trigger(self) -> str | None:
+        """The SQL of the trigger that deletes a mention's full-text entry (None without)."""
+        row = self.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+            " AND tbl_name = 'mentions'",
+            [_FTS_DELETE_TRIGGER],
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def _cascading_children(self) -> list[tuple[str, str]] | None:
         """(table, column) of every table whose rows go with their mention (``ON DELETE

@@ -6,36 +6,16 @@ Append only: a released migration is never edited, a change is a new function be
 from __future__ import annotations
 
 import re
-import sys
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
+from brandwatch_cli.store.driver import Database as Database  # re-exported for the store
+from brandwatch_cli.store.driver import Migrations
 from brandwatch_cli.store.values import (
     bucket_of,
     engagement_numbers,
     shingle_blob,
     url_domain,
 )
-
-
-def _import_sqlite_utils() -> None:
-    """Import sqlite-utils without its optional numpy support, which we never use: when numpy
-    is installed (language detection needs it) it would cost ~0.15 s of CPU at every start,
-    even for a scan that detects nothing. numpy stays importable for whoever needs it."""
-    if "numpy" in sys.modules:
-        import sqlite_utils
-
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
-_import_sqlite_utils()
-
-from sqlite_utils import Database as Database  # noqa: E402 - re-exported for the store
-from sqlite_utils.migrations import Migrations  # noqa: E402
 
 migrations = Migrations("brandwatch")
 
@@ -476,6 +456,20 @@ def m011_bulk_writes(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m012_listing_indexes(db: Database) -> None:
+    """Listings at a million mentions (issue 12): ``--status todo`` reads its few mentions
+    newest first from ``(status, mentioned_at)``; each listed mention reads its keywords,
+    terms and sentiment from one covering index instead of visiting the table (it replaces
+    ``(mention_id)``, its prefix). Period, source and keyword filters had their indexes."""
+    db.execute("CREATE INDEX mentions_status_mentioned ON mentions (status, mentioned_at)")
+    db.execute(
+        "CREATE INDEX mention_keywords_listing"
+        " ON mention_keywords (mention_id, keyword, sentiment, terms)"
+    )
+    db.execute("DROP INDEX mention_keywords_mention")
 
 
 @migrations()
