@@ -4,6 +4,8 @@ the end-to-end steps (scan through the CLI, read the database) the source tests 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +13,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from brandwatch_cli.models import HttpPolicy, Item, Validators
 from brandwatch_cli.sources.context import FetchContext
@@ -138,3 +142,13 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def as_reader() -> list[str]:
+    """The command prefix that makes permission bits bind: as root, the same user without the
+    capabilities that override them (``setpriv``); otherwise nothing."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permission bits would not bind")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]

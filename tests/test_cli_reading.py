@@ -10,9 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-
-from helpers import rss, write_config
+from helpers import as_reader, rss, write_config
 
 
 def test_read_commands_work_from_a_database_copy_without_its_config(cli, tmp_path):
@@ -74,16 +72,6 @@ def test_an_empty_report_says_where_the_stored_mentions_are(cli, tmp_path):
     assert "note:" not in full.stderr
 
 
-def _as_reader() -> list[str]:
-    """The command prefix that makes permission bits bind: as root, the same user without the
-    capabilities that override them (``setpriv``); otherwise nothing."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permission bits would not bind")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
-
-
 def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path):
     # A cron user owns /srv/brandwatch; analysts read it: reading works, writing says why.
     shared = Path(tempfile.mkdtemp(prefix="bw-readonly-"))
@@ -96,7 +84,7 @@ def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path
         for path in shared.iterdir():
             path.chmod(0o444)
         shared.chmod(0o555)
-        reader = _as_reader()
+        reader = as_reader()
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
@@ -139,7 +127,7 @@ def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path
 
 
 def test_an_unreadable_database_is_exit_3_both_ways_naming_the_reason(cli, tmp_path):
-    reader = _as_reader()
+    reader = as_reader()
     (tmp_path / "feed.xml").write_text(rss([{"title": "Acme news", "link": "https://x/1"}]))
     config = write_config(tmp_path, [("local", str(tmp_path / "feed.xml"))])
     assert cli("scan", "-c", config).exit_code == 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import db_rows, rss, write_config
+from helpers import as_reader, db_rows, rss, write_config
 
 NOW = datetime.now(UTC)
 STORY = " ".join(f"word{n}" for n in range(80))  # long enough for near-duplicate shingles
@@ -254,16 +254,6 @@ def test_stats_reads_rows_and_sizes_from_the_database_alone(cli, feed_server, tm
     missing = cli("stats", "--db", tmp_path / "none.db")
     assert missing.exit_code == 3
     assert "no mention database yet" in missing.stderr
-
-
-def as_reader() -> list[str]:
-    """The command prefix that makes permission bits bind: as root, the same user without the
-    capabilities that override them (``setpriv``); otherwise nothing."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permission bits would not bind")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
 def test_stats_reads_a_database_it_cannot_write_and_prune_says_why_it_cannot(
