@@ -119,6 +119,24 @@ EDGES = [
 ]
 
 
+def _store_acme(store: MentionStore, times: list[datetime], fetched: datetime) -> int:
+    """One neutral mention of Acme published at each of ``times``, stored in one batch;
+    how many were stored."""
+    scan = store.start_scan(UNTIL)
+    mentions = [
+        NewMention(
+            Item(str(n), None, f"Acme {n}", "text", published_at=moment),
+            (KeywordMatch("Acme", ("Acme",), ("title",)),),
+            None,
+            None,
+            Sentiment(0.0, "neutral", "vader"),
+            "en",
+        )
+        for n, moment in enumerate(times)
+    ]
+    return store.save_batch(scan, "s", mentions, SourceOutcome("s", "ok"), fetched)
+
+
 def test_the_store_groups_by_the_same_calendar_buckets(tmp_path):
     """Every unit, the SQL bucket of each stored time is the Python one, edges included."""
     rng = random.Random(10)
@@ -127,22 +145,8 @@ def test_the_store_groups_by_the_same_calendar_buckets(tmp_path):
     times += [UNTIL - timedelta(seconds=rng.randint(0, 40 * 86400)) for _ in range(300)]
     times = [t.replace(microsecond=0) for t in times]
     with MentionStore.open(tmp_path / "m.db") as store:
-        scan = store.start_scan(UNTIL)
-        mentions = [
-            NewMention(
-                Item(str(n), None, f"Acme {n}", "text", published_at=moment),
-                (KeywordMatch("Acme", ("Acme",), ("title",)),),
-                None,
-                None,
-                Sentiment(0.0, "neutral", "vader"),
-                "en",
-            )
-            for n, moment in enumerate(times)
-        ]
         fetched = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
-        assert store.save_batch(scan, "s", mentions, SourceOutcome("s", "ok"), fetched) == len(
-            times
-        )
+        assert _store_acme(store, times, fetched) == len(times)
         for unit in UNITS:
             with store.period_view(MentionFilter()) as view:
                 rows = view.trend(unit)
@@ -236,20 +240,7 @@ def test_the_store_groups_by_the_same_local_buckets(tmp_path):
         times += [moment + timedelta(seconds=s) for s in (-1801, -1, 0, 1, 1799, 1800, 3599)]
     times = [t.replace(microsecond=0) for t in times]
     with MentionStore.open(tmp_path / "m.db") as store:
-        scan = store.start_scan(UNTIL)
-        mentions = [
-            NewMention(
-                Item(str(n), None, f"Acme {n}", "text", published_at=moment),
-                (KeywordMatch("Acme", ("Acme",), ("title",)),),
-                None,
-                None,
-                Sentiment(0.0, "neutral", "vader"),
-                "en",
-            )
-            for n, moment in enumerate(times)
-        ]
-        fetched = datetime(2099, 1, 1, tzinfo=UTC)
-        store.save_batch(scan, "s", mentions, SourceOutcome("s", "ok"), fetched)
+        _store_acme(store, times, datetime(2099, 1, 1, tzinfo=UTC))
         for zone, unit in itertools.product(ZONES, UNITS):
             with store.period_view(MentionFilter()) as view:
                 rows = view.trend(unit, zone)
