@@ -152,7 +152,6 @@ BOTH_BACKENDS = {
     "test_store_stories",
     "test_store_summary",
     "test_store_write_paths",
-    "test_store_postgres",
     "test_store_zdbg",
     "test_insight_digest",
     "test_insight_sources",
@@ -211,6 +210,9 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         return original(cls, opened[key], create=create)
 
     monkeypatch.setattr(MentionStore, "open", classmethod(open_on_postgres))
+    monkeypatch.setattr(
+        MentionStore, "exists", staticmethod(lambda path: Path(str(path)).absolute() in opened)
+    )
     monkeypatch.setattr(helpers, "ON_POSTGRES", opened)
     yield name
     for url in opened.values():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
@@ -25,9 +24,9 @@ ITEMS = [
 
 def state(db, source):
     with connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM source_state WHERE source = ?", [source]).fetchone()
-        return dict(row) if row else None
+        cursor = conn.execute("SELECT * FROM source_state WHERE source = ?", [source])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
 
 def test_unchanged_feed_is_not_parsed_again(cli, feed_server, tmp_path):

@@ -53,6 +53,12 @@ class StoreBase:
             (sqlite3.Error, *driver_errors()) if self.postgres else (sqlite3.Error,)
         )
 
+    @staticmethod
+    def exists(target: Target) -> bool:
+        """Whether there is a database to read there (a PostgreSQL URL: assumed, it is
+        created by its administrator and migrated by the first command)."""
+        return is_url(target) or Path(target).exists()
+
     @classmethod
     def open(cls, path: Target, *, create: bool = True) -> Self:
         """Open (and migrate) the database at ``path`` (a file, or a ``postgresql://`` URL);

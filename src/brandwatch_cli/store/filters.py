@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store.base import iso
 
@@ -180,8 +181,22 @@ def pg_tsquery(text: str) -> str:
         return f"({joined})" if len(marks) > 1 else joined
 
     if text.count('"') % 2:
-        text = text.replace('"', " ")
+        raise StoreError("cannot read the search: unterminated string (a lone \")")
+    if text.count("(") != text.count(")"):
+        raise StoreError("cannot read the search: unbalanced parentheses")
+    near: dict[str, str] = {}
+
+    def proximity(group: re.Match[str]) -> str:
+        marker = f"\x00{len(near)}"
+        near[marker] = _pg_near(group.group(1))
+        return f" {marker} "
+
+    text = re.sub(r"NEAR\(([^()]*)\)", proximity, text)
     for piece in _FTS_TOKEN.findall(text):
+        if piece in near:
+            if near[piece]:
+                operand(near[piece])
+            continue
         if piece in ("AND", "OR", "NOT"):
             if out:
                 pending = {"AND": "&", "OR": "|", "NOT": "& !"}[piece]
@@ -206,6 +221,21 @@ def pg_tsquery(text: str) -> str:
             operand(term)
     query = " ".join(out).replace("( ", "(").replace(" )", ")")
     return query or "''"
+
+
+def _pg_near(inside: str) -> str:
+    """``NEAR(a b, N)``: ``a`` and ``b`` at most N words apart (10 by default), in either
+    order, as PostgreSQL's distance operators (``a <2> b`` is exactly two apart) spell it.
+    More than two words: all of them, anywhere."""
+    words_part, _, distance = inside.rpartition(",")
+    if not words_part or not distance.strip().isdigit():
+        words_part, distance = inside, "10"
+    words = [fold(w) for w in re.findall(r"\w+", words_part)]
+    if len(words) != 2:
+        return "(" + " & ".join(f"'{w}'" for w in words) + ")" if words else ""
+    a, b = words
+    gaps = range(1, min(int(distance), 50) + 2)
+    return "(" + " | ".join(f"'{x}' <{k}> '{y}'" for k in gaps for x, y in ((a, b), (b, a))) + ")"
 
 
 #: Phrases, NEAR groups, parentheses, commas, and words (anything else up to those).

@@ -239,11 +239,13 @@ def _values(params: Sequence[Any]) -> list[Any]:
 class PgDatabase:
     """What the store calls ``db`` (a sqlite-utils Database for SQLite), over PostgreSQL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, application_name: str = "brandwatch") -> None:
         psycopg = _driver()
         self.url = url
         try:
-            raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            raw = psycopg.connect(
+                url, autocommit=True, connect_timeout=10, application_name=application_name
+            )
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({reason})") from None
