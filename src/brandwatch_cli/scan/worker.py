@@ -93,10 +93,12 @@ class Worker:
             await asyncio.sleep(self.pause())
 
     async def round(self) -> ScanResult | None:
-        """Fetch what is due now, claiming until nothing due is left; None when nothing was.
+        """Fetch what is due now, claiming until nothing due then is left (a lease that
+        lapses meanwhile included); None when nothing was.
         Cancelled, it abandons its fetches and releases their leases, still due."""
         store = self.store
-        store.schedule_sources(self.every, self.now())
+        begun = self.now()
+        store.schedule_sources(self.every, begun)
         running: dict[asyncio.Task[SourceOutcome], tuple[str, datetime]] = {}
         outcomes: list[SourceOutcome] = []
         scan_id: int | None = None
@@ -106,7 +108,7 @@ class Worker:
             while True:
                 free = self.limit - len(running)
                 if 2 * free >= self.limit:
-                    claimed = self.claim(free)
+                    claimed = self.claim(free, begun)
                     if claimed and scan_id is None:
                         scan_id = store.start_scan(self.now())
                     if claimed and scan_id is not None:
@@ -140,11 +142,12 @@ class Worker:
         outcomes.sort(key=lambda o: self.ranks.get(o.source, len(self.ranks)))
         return ScanResult(scan_id, tuple(outcomes))
 
-    def claim(self, free: int) -> list[str]:
-        """Up to ``free`` due sources of this worker's config. One that only another config
-        knows (being removed, or workers with different configs) goes back, due a pause
-        later, so that it does not come back in this round."""
-        names = self.store.claim_due(self.name, self.now(), self.lease_s, free)
+    def claim(self, free: int, begun: datetime) -> list[str]:
+        """Up to ``free`` sources of this worker's config that were due when the round
+        ``begun`` (one due again since, a short interval, waits for the next round). One
+        that only another config knows (being removed, or workers with different configs)
+        goes back, due a pause later, so that it does not come back in this round."""
+        names = self.store.claim_due(self.name, self.now(), self.lease_s, free, due_by=begun)
         foreign = [name for name in names if name not in self.sources]
         if foreign:
             later = self.now() + timedelta(seconds=MAX_PAUSE_S)

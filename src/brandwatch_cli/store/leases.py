@@ -67,14 +67,22 @@ class LeasesMixin(StoreBase):
                 gone,
             )
 
-    def claim_due(self, worker: str, now: datetime, lease_seconds: float, limit: int) -> list[str]:
-        """Take up to ``limit`` due sources for ``worker`` until ``now + lease_seconds``: the
-        names it now holds. The UPDATE takes only leases still free, so two workers never
-        hold the same source, whatever the select saw."""
+    def claim_due(
+        self,
+        worker: str,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        due_by: datetime | None = None,
+    ) -> list[str]:
+        """Take up to ``limit`` sources due by ``due_by`` (default ``now``) for ``worker``
+        until ``now + lease_seconds``: the names it now holds. The UPDATE takes only leases
+        still free, so two workers never hold the same source, whatever the select saw."""
         at = iso(now)
         until = iso(now + timedelta(seconds=lease_seconds))
         with self._writing("claim due sources"):
-            names = [row[0] for row in self.db.execute(_DUE, [at, at, at, limit])]
+            due = iso(due_by or now)
+            names = [row[0] for row in self.db.execute(_DUE, [due, at, at, limit])]
             if not names:
                 return []
             marks = ", ".join("?" * len(names))
