@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +47,8 @@ def worker(
     source. --once exits 1 when a source failed, 6 when a notification could not be
     delivered; a worker does not wait for a running scan, nor a scan for workers.
     """
+    import asyncio
+
     from brandwatch_cli.scan.engine import scan_pool
     from brandwatch_cli.scan.worker import run_worker
     from brandwatch_cli.store import MentionStore
