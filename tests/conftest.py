@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import helpers
+from pg import PgServer, server_fixture
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -134,6 +137,86 @@ def feed_server() -> Iterator[FeedServer]:
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+#: Test modules run twice: against a SQLite file and against a real PostgreSQL server (issue
+#: 13). In the PostgreSQL run, every database a test opens by path is a fresh PostgreSQL
+#: database instead (same path, same database), so the same assertions hold for both engines;
+#: a test about SQLite itself (files, WAL, permissions) is marked ``sqlite_only``.
+BOTH_BACKENDS = {
+    "test_store",
+    "test_store_batches",
+    "test_store_listing",
+    "test_store_prune",
+    "test_store_search",
+    "test_store_stories",
+    "test_store_summary",
+    "test_store_write_paths",
+    "test_store_zdbg",
+    "test_insight_digest",
+    "test_insight_sources",
+    "test_insight_spikes",
+    "test_insight_buckets",
+    "test_insight_report_trend",
+    "test_cli_workflow",
+    "test_cli_reading",
+    "test_cli_periods",
+    "test_scan_engine",
+    "test_scan_rematch",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in BOTH_BACKENDS and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server for the session (tests/pg.py)."""
+    yield from server_fixture()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of its own for this test."""
+    url = pg_server.database()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture(autouse=True)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The engine under test: "sqlite", or "postgresql" where the module runs on both."""
+    name = getattr(request, "param", "sqlite")
+    if name == "sqlite":
+        yield name
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    from brandwatch_cli.store import MentionStore
+
+    opened: dict[Path, str] = {}
+    original = MentionStore.open.__func__  # type: ignore[attr-defined]
+
+    def open_on_postgres(cls: type, path: object, *, create: bool = True) -> object:
+        if isinstance(path, str) and path.startswith("postgresql://"):
+            return original(cls, path, create=create)
+        key = Path(str(path)).absolute()
+        if key not in opened:
+            if not create:
+                return original(cls, path, create=create)  # "no mention database yet"
+            opened[key] = server.database()
+        return original(cls, opened[key], create=create)
+
+    monkeypatch.setattr(MentionStore, "open", classmethod(open_on_postgres))
+    monkeypatch.setattr(
+        MentionStore, "exists", staticmethod(lambda path: Path(str(path)).absolute() in opened)
+    )
+    monkeypatch.setattr(helpers, "ON_POSTGRES", opened)
+    yield name
+    for url in opened.values():
+        server.drop(url)
 
 
 @pytest.fixture(autouse=True)

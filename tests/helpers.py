@@ -69,8 +69,47 @@ def scan_ok(cli: Callable[..., CliResult], config: Path, new_mentions: int) -> C
 
 def db_rows(path: Path, sql: str = "SELECT count(*) FROM mentions") -> list[tuple[Any, ...]]:
     """The rows ``sql`` selects from the database at ``path`` (closed again afterwards)."""
-    with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(sql).fetchall()
+    with closing(connect(path)) as conn:
+        return [tuple(row) for row in conn.execute(sql).fetchall()]
+
+
+def search_ids(path: Path, word: str) -> list[int]:
+    """The ids of the mentions the full-text index finds ``word`` in, read from the index
+    itself (FTS5's table on SQLite, the ``search`` column on PostgreSQL)."""
+    if Path(str(path)).absolute() in ON_POSTGRES:
+        sql = "SELECT id FROM mentions WHERE search @@ to_tsquery('simple', ?)"
+    else:
+        sql = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?"
+    with closing(connect(path)) as conn:
+        return sorted(row[0] for row in conn.execute(sql, [word]).fetchall())
+
+
+#: Databases the PostgreSQL run of a test opened in place of a file (conftest's ``backend``).
+ON_POSTGRES: dict[Path, str] = {}
+
+
+def connect(path: Path | str) -> Any:
+    """A DB-API connection to the database a test opened at ``path``: the SQLite file, or,
+    in the PostgreSQL run, the PostgreSQL database standing in for it (the store's own
+    dialect translation applies, so a test's SQL serves both)."""
+    url = ON_POSTGRES.get(Path(str(path)).absolute())
+    if url is None:
+        return sqlite3.connect(path)
+    import psycopg
+
+    from brandwatch_cli.store.postgres import PgConnection
+
+    class TestConnection(PgConnection):
+        def commit(self) -> None:
+            pass
+
+        def __enter__(self) -> TestConnection:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    return TestConnection(psycopg.connect(url, autocommit=True))
 
 
 def run_sources(

@@ -10,9 +10,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from helpers import as_reader, rss, write_config
 
 
+@pytest.mark.sqlite_only  # database files and their permissions
 def test_read_commands_work_from_a_database_copy_without_its_config(cli, tmp_path):
     (tmp_path / "feed.xml").write_text(
         rss([{"title": "Acme news", "link": "https://x.example/1", "description": "Acme rocks"}])
@@ -72,6 +75,7 @@ def test_an_empty_report_says_where_the_stored_mentions_are(cli, tmp_path):
     assert "note:" not in full.stderr
 
 
+@pytest.mark.sqlite_only  # database files and their permissions
 def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path):
     # A cron user owns /srv/brandwatch; analysts read it: reading works, writing says why.
     shared = Path(tempfile.mkdtemp(prefix="bw-readonly-"))
@@ -126,6 +130,7 @@ def test_read_commands_open_a_database_they_cannot_write_read_only(cli, tmp_path
         shutil.rmtree(shared)
 
 
+@pytest.mark.sqlite_only  # database files and their permissions
 def test_an_unreadable_database_is_exit_3_both_ways_naming_the_reason(cli, tmp_path):
     reader = as_reader()
     (tmp_path / "feed.xml").write_text(rss([{"title": "Acme news", "link": "https://x/1"}]))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from helpers import rss, write_config
+from helpers import connect, rss, write_config
 
 FIRST = [
     {"title": "Acme launches a great new phone", "guid": "a1", "link": "https://n.example/a1"},
@@ -27,7 +26,7 @@ def setup(cli, feed_server, tmp_path):
 
 
 def watermarks(db: Path) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         return conn.execute("SELECT mentions, watermark FROM digests ORDER BY id").fetchall()
 
 

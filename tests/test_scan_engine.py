@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
@@ -15,7 +14,7 @@ from brandwatch_cli.models import Item, Keyword, SourceConfig
 from brandwatch_cli.scan.attempt import backoff_until
 from brandwatch_cli.sources.context import FetchContext
 from conftest import Route
-from helpers import rss, write_config
+from helpers import connect, rss, write_config
 
 ITEMS = [
     {"title": "Acme opens a lab", "link": "https://n.example.com/1", "guid": "1"},
@@ -24,10 +23,10 @@ ITEMS = [
 
 
 def state(db, source):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM source_state WHERE source = ?", [source]).fetchone()
-        return dict(row) if row else None
+    with connect(db) as conn:
+        cursor = conn.execute("SELECT * FROM source_state WHERE source = ?", [source])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
 
 def test_unchanged_feed_is_not_parsed_again(cli, feed_server, tmp_path):
@@ -234,7 +233,7 @@ def test_about_attributes_every_item_to_a_keyword(cli, tmp_path, cursor_type):
         "sources:\n  - {name: reviews, type: cursor, about: Acme}\n"
     )
     assert cli("scan", "-c", config).exit_code == 0
-    with sqlite3.connect(tmp_path / "m.db") as conn:
+    with connect(tmp_path / "m.db") as conn:
         rows = conn.execute(
             "SELECT m.entry_id, group_concat(k.keyword, ';') FROM mentions m"
             " JOIN mention_keywords k ON k.mention_id = m.id GROUP BY m.id ORDER BY m.entry_id"
@@ -266,7 +265,7 @@ def test_items_read_before_a_failure_are_kept(cli, tmp_path, cursor_type):
     result = cli("scan", "-c", config)
     assert result.exit_code == 1
     assert "failed on the second keyword" in result.stderr
-    with sqlite3.connect(tmp_path / "m.db") as conn:
+    with connect(tmp_path / "m.db") as conn:
         assert conn.execute("SELECT entry_id FROM mentions").fetchall() == [("p1",)]
         assert conn.execute("SELECT count(*) FROM source_cursors").fetchone() == (0,)
 
@@ -312,7 +311,7 @@ def test_a_mention_whose_scoring_crashes_fails_its_source_not_the_batch(
     assert "error: source 'bad' failed: could not score 1 mention (StopIteration)" in result.stderr
     assert "source 'good'" not in result.stderr
     db = tmp_path / "mentions.db"
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         rows = conn.execute(
             "SELECT source, title, sentiment_method, sentiment_version != '' FROM mentions"
             " ORDER BY source, entry_id"
@@ -327,7 +326,7 @@ def test_a_mention_whose_scoring_crashes_fails_its_source_not_the_batch(
     assert state(db, "bad")["status"] == "failed"
     monkeypatch.undo()
     assert cli("rescore", "-c", config).exit_code == 0
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         assert conn.execute(
             "SELECT sentiment_method FROM mentions WHERE title = 'Acme boom'"
         ).fetchone() == ("vader",)
@@ -356,7 +355,7 @@ def test_a_parser_that_crashes_fails_its_source_only(cli, feed_server, tmp_path,
     assert result.exit_code == 1
     assert "error: source 'bad' failed: could not read its items (StopIteration)" in result.stderr
     assert "Traceback" not in result.stderr
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+    with connect(tmp_path / "mentions.db") as conn:
         assert conn.execute("SELECT DISTINCT source FROM mentions").fetchall() == [("good",)]
 
 
@@ -392,9 +391,8 @@ def test_the_summary_time_is_a_sources_own_not_its_wait_in_the_queue(cli, feed_s
     )
     result = cli("scan", "-c", config, "--concurrency", "1")
     assert result.exit_code == 0, result.stderr
-    import sqlite3
 
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+    with connect(tmp_path / "mentions.db") as conn:
         times = [t for (t,) in conn.execute("SELECT duration_s FROM scan_sources")]
     # Each answers in ~1 s (the first also loads the analyzers); counted from the start of the
     # scan instead, they took ~1, ~2 and ~3 s.

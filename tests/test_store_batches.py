@@ -4,13 +4,14 @@ at a time, and a full-text index that stays in sync."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from brandwatch_cli.dedupe import canonical_url, fingerprint, shingles
 from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
 from brandwatch_cli.store import MentionStore, NewCopy, NewMention
-from helpers import db_rows
+from helpers import connect, db_rows
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WORDS = [
@@ -67,6 +68,7 @@ def long_text(rng, words=60):
     return " ".join(rng.choice(WORDS) + str(rng.randint(0, 9)) for _ in range(words))
 
 
+@pytest.mark.sqlite_only  # FTS5 and its deferred range
 def test_a_batch_is_searchable_and_other_inserts_still_are(tmp_path):
     path = tmp_path / "m.db"
     with MentionStore.open(path) as store:
@@ -80,7 +82,7 @@ def test_a_batch_is_searchable_and_other_inserts_still_are(tmp_path):
         store.db.conn.commit()
         assert len(list(store.search_hits(MentionFilter(search="zebra")))) == 51
     assert db_rows(path, "SELECT count(*) FROM fts_deferred") == [(0,)]
-    with sqlite3.connect(path) as conn:  # deleting keeps the index consistent
+    with connect(path) as conn:  # deleting keeps the index consistent
         conn.execute("DELETE FROM mentions WHERE entry_id IN ('e1', 'y')")
         found = conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'zebra'")
         assert found.fetchone() == (49,)
@@ -103,7 +105,7 @@ def test_duplicates_inside_one_batch_are_one_story(tmp_path):
     assert sorted(copies) == [("s", "d")]
 
 
-def test_a_batch_writes_what_one_mention_at_a_time_writes(tmp_path):
+def test_a_batch_writes_what_one_mention_at_a_time_writes(tmp_path, backend):
     """Faces, copies, keywords with their own sentiment, the shingle index and the search
     index: the same rows whether a batch of 300 is saved at once or one mention per call."""
     rng = random.Random(7)
@@ -137,7 +139,9 @@ def test_a_batch_writes_what_one_mention_at_a_time_writes(tmp_path):
         "story_shingles": "SELECT m.entry_id, s.key FROM story_shingles s"
         " JOIN mentions m ON m.id = s.mention_id",
         "search": "SELECT m.entry_id FROM mentions_fts JOIN mentions m ON m.id = mentions_fts.rowid"
-        " WHERE mentions_fts MATCH 'news'",
+        " WHERE mentions_fts MATCH 'news'"
+        if backend == "sqlite"
+        else "SELECT entry_id FROM mentions WHERE search @@ to_tsquery('simple', 'news')",
     }
     results = []
     for at_once in (True, False):

@@ -5,7 +5,6 @@ traced): with no statistics gathered, SQLite plans the same over ten mentions as
 """
 
 import itertools
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ import pytest
 
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store import MentionStore, queries
+from helpers import connect
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -23,17 +23,17 @@ def fill(path: Path, count: int) -> None:
     """``count`` mentions of Acme (and a third of Globex too) over ~17 hours from 2026-11-01,
     two statuses, seven sources; written in SQL, as a scan would take far longer."""
     MentionStore.open(path).close()
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         conn.execute(
             """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
             INSERT INTO mentions (id, source, entry_id, url, title, text, fetched_at,
                 mentioned_at, sentiment, sentiment_label, status)
             SELECT i, 'source' || (i % 7), 'e' || i, 'https://example.com/' || i,
-                'Acme story ' || i, 'Acme text ' || i || ' ' || printf('%.200c', 'x'),
+                'Acme story ' || i, 'Acme text ' || i || ' ' || ?,
                 moment, moment, 0.5, 'positive', CASE WHEN i % 10 = 0 THEN 'todo' ELSE 'new' END
             FROM (SELECT i, strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-11-01',
                 '+' || (i * 29 % 997) || ' minutes') AS moment FROM n)""",
-            [count],
+            [count, "x" * 200],
         )
         conn.execute(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields)"
@@ -89,6 +89,7 @@ def selections():
             yield names, MentionFilter(since=SINCE, until=NOW, **options)
 
 
+@pytest.mark.sqlite_only  # SQLite query plans or files
 @pytest.mark.parametrize("many_hits", [False, True])
 def test_no_listing_with_a_period_reads_every_mention(store, monkeypatch, many_hits):
     if many_hits:  # a word in most mentions: walk the period's index, keep the hits
@@ -121,6 +122,7 @@ def test_a_search_lists_the_same_mentions_whichever_way_it_reads_them(store, mon
     assert max(found) > 5 and found.count(5) >= 5  # not a comparison of empty lists
 
 
+@pytest.mark.sqlite_only  # SQLite query plans or files
 def test_a_triaged_status_is_found_without_reading_every_mention(store):
     selection = MentionFilter(statuses=("todo",))
     (lines,) = plans(store, lambda: list(store.iter_mentions(selection, 5)))
@@ -149,6 +151,7 @@ def peak_mb(*args: str) -> float:
     return int(done.stdout) / 1024
 
 
+@pytest.mark.sqlite_only  # SQLite query plans or files
 @pytest.mark.slow
 def test_export_and_search_memory_stays_flat_whatever_the_selection(tmp_path):
     path = tmp_path / "big.db"

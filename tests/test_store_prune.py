@@ -6,7 +6,6 @@ files; the kills are real ``kill -9`` of a child process, at a chosen statement.
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from contextlib import closing
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from brandwatch_cli.store import MentionStore
+from helpers import connect
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 CHILDREN = (
@@ -47,7 +47,7 @@ def build(path: Path, count: int) -> None:
             copies.append((n, "copies", f"c{n}", moment))
         if n % 5 == 0:
             marks.append((n, "replied", moment))
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with closing(connect(path)) as conn, conn:
         conn.executemany(
             "INSERT INTO mentions (id, source, entry_id, title, text, author, fetched_at,"
             " mentioned_at, sentiment, sentiment_label)"
@@ -71,7 +71,7 @@ def build(path: Path, count: int) -> None:
 
 def state(path: Path) -> dict[str, object]:
     """Everything that must agree after a prune, finished or killed."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         # raises when the index disagrees with the table (rank 1: checked against it)
         conn.execute("INSERT INTO mentions_fts (mentions_fts, rank) VALUES ('integrity-check', 1)")
@@ -120,6 +120,7 @@ def consistent(path: Path, ids: list[int]) -> None:
     ("days", "rebuilt"),
     [(150, True), (40, False)],  # 150 of 200 mentions go (75%), then 40 (20%)
 )
+@pytest.mark.sqlite_only
 def test_a_large_share_rebuilds_the_index_a_small_one_deletes_in_batches(
     tmp_path, monkeypatch, days, rebuilt
 ):
@@ -172,6 +173,7 @@ with MentionStore.open(path) as store:
 """
 
 
+@pytest.mark.sqlite_only  # SQLite statements traced to kill it mid-way
 @pytest.mark.parametrize(
     ("days", "moment", "left"),
     [

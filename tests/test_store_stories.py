@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from brandwatch_cli.dedupe import fingerprint, shingles
 from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
 from brandwatch_cli.scan.engine import run_scan
 from brandwatch_cli.store import MentionStore, NewCopy, NewMention
-from helpers import db_rows, rss, write_config
+from helpers import connect, db_rows, rss, search_ids, write_config
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 STORY = (
@@ -105,9 +104,7 @@ def test_an_earlier_copy_found_later_becomes_the_face_and_keeps_the_mention(tmp_
         assert save(store, "mirror", [mirror]) == 0
         assert len(store.copies_of(mention_id)) == 1
     assert db_rows(path, "SELECT mentioned_at FROM mentions") == [("2026-11-20T09:00:00+00:00",)]
-    assert db_rows(path, "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH 'weeks'") == [
-        (mention_id,)
-    ]
+    assert search_ids(path, "weeks") == [mention_id]
 
 
 def test_equal_dates_go_to_the_source_first_in_the_config(tmp_path):
@@ -166,6 +163,7 @@ def test_a_copy_is_found_among_many_stories_sharing_a_boilerplate_footer(tmp_pat
         assert story["copies"] == 1
 
 
+@pytest.mark.sqlite_only  # a database from before PostgreSQL
 def test_a_stored_database_is_indexed_for_near_identical_texts(tmp_path):
     from sqlite_utils import Database
 
@@ -270,5 +268,5 @@ def test_copies_in_one_feed_are_one_mention_with_the_earliest_as_face(cli, feed_
     ]
     csv_head = cli("export", "-c", config, "--since", "2026-11-01").stdout.splitlines()[0]
     assert ",note,matched_terms,copies,outlets," in csv_head  # appended, in this order
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+    with connect(tmp_path / "mentions.db") as conn:
         assert conn.execute("SELECT count(*) FROM story_shingles").fetchone()[0] > 0

@@ -89,7 +89,9 @@ def change(store: MentionStore, rng: random.Random, kind: str) -> None:
             )
         elif kind == "rename":
             store.db.execute(
-                "UPDATE OR IGNORE mention_keywords SET keyword = 'Hooli' WHERE keyword = ?",
+                "UPDATE mention_keywords SET keyword = 'Hooli' WHERE keyword = ? AND NOT EXISTS"
+                " (SELECT 1 FROM mention_keywords o WHERE o.keyword = 'Hooli'"
+                " AND o.mention_id = mention_keywords.mention_id)",
                 [rng.choice(KEYWORDS)],
             )
         elif kind == "rescore":
@@ -234,6 +236,7 @@ EVERY_MENTION = r"^SCAN (m|mentions|k|mention_keywords)\b|\((rowid|mention_id)<"
     ],
     ids=["summary", "status", "keyword", "source", "digest"],
 )
+@pytest.mark.sqlite_only
 def test_no_period_query_reads_every_mention(tmp_path, selection):
     with MentionStore.open(tmp_path / "m.db") as store:
         populate(store, random.Random(1), 500)

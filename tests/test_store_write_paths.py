@@ -16,7 +16,7 @@ from brandwatch_cli.dedupe import SIMILARITY, similar, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome
 from brandwatch_cli.store import MentionStore, NewMention
 from brandwatch_cli.store.values import bucket_key, bucket_of, url_domain
-from helpers import db_rows
+from helpers import connect, db_rows
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -66,7 +66,7 @@ def test_other_writers_still_mark_through_the_trigger(tmp_path):
         scan = store.start_scan(NOW)
         unnamed = mention(1, NOW - timedelta(days=3, minutes=20), ())
         store.save_batch(scan, "s", [unnamed], SourceOutcome("s", "ok"), NOW)
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         conn.execute("DELETE FROM summary_dirty")
         conn.execute("INSERT INTO mention_keywords (keyword, mention_id) VALUES ('Acme', 1)")
     assert dirty(path) == {"2026-11-20T07:30:00+00:00"}

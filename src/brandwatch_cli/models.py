@@ -150,7 +150,7 @@ class Config:
     """The whole validated configuration file."""
 
     path: Path
-    database: Path
+    database: Path | str  # a SQLite file, or a postgresql:// URL
     timeout: float
     keywords: tuple[Keyword, ...]
     sources: tuple[SourceConfig, ...]

@@ -79,7 +79,22 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def load(config_path: Path | None, db: Path | None, *, db_alone: bool = False) -> tuple[Any, Path]:
+#: A team's database for every command, unless --db names another (issue 13).
+DATABASE_ENV = "BRANDWATCH_DATABASE_URL"
+
+
+def database_target(value: str | Path | None) -> Path | str | None:
+    """``--db``'s value: a ``postgresql://`` URL as it is, anything else a file path."""
+    if value is None or isinstance(value, Path):
+        return value
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    return Path(value).expanduser()
+
+
+def load(
+    config_path: Path | None, db: str | Path | None, *, db_alone: bool = False
+) -> tuple[Any, Any]:
     """The config, and the database it names unless ``--db`` names another.
 
     With ``db_alone`` (commands that only read, or mark, what is stored), ``--db`` without any
@@ -90,10 +105,24 @@ def load(config_path: Path | None, db: Path | None, *, db_alone: bool = False) -
     from brandwatch_cli.models import Config
 
     path = resolve_config_path(config_path)
-    if db_alone and db is not None and config_path is None and not path.exists():
-        return Config(path=path, database=db, timeout=DEFAULT_TIMEOUT, keywords=(), sources=()), db
+    target = database_target(db if db is not None else os.environ.get(DATABASE_ENV) or None)
+    if db_alone and target is not None and config_path is None and not path.exists():
+        empty = Config(path=path, database=target, timeout=DEFAULT_TIMEOUT, keywords=(), sources=())
+        return empty, target
     config = load_config(path)
-    return config, (db if db is not None else config.database)
+    return config, (target if target is not None else config.database)
+
+
+def run_lock(target: Path | str, run: str, what: str, wait: float) -> Any:
+    """One ``run`` (scan, digest) at a time on this database: a lock file beside a SQLite
+    file, an advisory lock in a PostgreSQL database (seen from every machine)."""
+    if isinstance(target, str):
+        from brandwatch_cli.store.locks import held
+
+        return held(target, run, what, wait)
+    from brandwatch_cli.lock import exclusive, lock_file
+
+    return exclusive(lock_file(target, run), what, wait)
 
 
 #: A person's time zone, for every command, unless --tz says otherwise.

@@ -20,6 +20,7 @@ from brandwatch_cli.cli.common import (
     machine_output,
     quiet_broken_pipe,
     report_deliveries,
+    run_lock,
     selection,
     time_zone,
     utc_now,
@@ -147,7 +148,6 @@ def digest(
     first, top new mentions per keyword, sources in trouble."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.insight.digest import next_digest, record_digest
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.output.html import digest_html
     from brandwatch_cli.output.markdown import digest_markdown
     from brandwatch_cli.output.plain import digest_text
@@ -160,7 +160,7 @@ def digest(
     now = utc_now()
     start = None if since.strip().lower() == "last" else parse_moment(since, now, tz=zone)
     with (
-        exclusive(lock_file(db_path, "digest"), "digest", wait),
+        run_lock(db_path, "digest", "digest", wait),
         MentionStore.open(db_path, create=False) as store,
     ):
         run = next_digest(

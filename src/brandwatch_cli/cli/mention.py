@@ -86,7 +86,7 @@ def open_link(mention_id: MentionId, config: ConfigOption = None, db: DbOption =
 
 
 def _read(
-    mention_id: int, config: Path | None, db: Path | None, tz: str | None = None
+    mention_id: int, config: Path | None, db: str | None, tz: str | None = None
 ) -> tuple[MentionDetail, tzinfo]:
     """The mention and the zone to show it in, or a usage error: an id that names no mention
     is a typo (exit 2)."""

@@ -52,11 +52,11 @@ ConfigOption = Annotated[
     ),
 ]
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="Database file, overriding the config's 'database'.",
-        readable=False,  # the store says why it cannot read it, with the same exit code (3)
+        help="Database file or postgresql:// URL, overriding $BRANDWATCH_DATABASE_URL and the"
+        " config's 'database'.",
     ),
 ]
 SinceOption = Annotated[

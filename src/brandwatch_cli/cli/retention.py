@@ -18,6 +18,7 @@ from brandwatch_cli.cli.common import (
     load,
     machine_output,
     quiet_broken_pipe,
+    run_lock,
     stop_on_sigterm,
     time_zone,
     utc_now,
@@ -54,7 +55,6 @@ def rematch(
     """Re-match stored mentions, and the entries fetched within the retention window, against
     the keywords as configured now; print the associations added and removed per keyword
     (`+96 iPhone, −3 Globex`). A scan does this by itself when the keywords changed."""
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.scan.rematch import rematch as run_rematch
     from brandwatch_cli.store import MentionStore
 
@@ -62,7 +62,7 @@ def rematch(
     stop_on_sigterm()
     try:
         with (
-            exclusive(lock_file(db_path, "scan"), "scan or rematch", wait),
+            run_lock(db_path, "scan", "scan or rematch", wait),
             MentionStore.open(db_path, create=False) as store,
         ):
             changes = run_rematch(store, cfg, utc_now(), dry_run=dry_run, everything=everything)
@@ -101,7 +101,6 @@ def prune(
     give the freed space back to the disk; a database from before incremental vacuum is
     converted once, by a full VACUUM."""
     from brandwatch_cli.cli.periods import parse_moment
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.store import MentionStore
     from brandwatch_cli.times import local_text
 
@@ -115,7 +114,7 @@ def prune(
     stop_on_sigterm()
     try:
         with (
-            exclusive(lock_file(db_path, "scan"), "scan or prune", wait),
+            run_lock(db_path, "scan", "scan or prune", wait),
             MentionStore.open(db_path, create=False) as store,
         ):
             if moment is None:

@@ -19,6 +19,7 @@ from brandwatch_cli.cli.common import (
     progress_bar,
     quiet_broken_pipe,
     report_deliveries,
+    run_lock,
     stop_on_sigterm,
     time_zone,
     utc_now,
@@ -68,7 +69,6 @@ def scan(
     another scan is running, 5 when a --fail-on condition holds. Sources rate limited or
     backing off are reported on stderr as warnings (not with --quiet).
     """
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
     from brandwatch_cli.store import MentionStore
@@ -79,7 +79,7 @@ def scan(
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
     stop_on_sigterm()
-    with exclusive(lock_file(db_path, "scan"), "scan", wait):
+    with run_lock(db_path, "scan", "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
                 with _scan_progress(len(selected), quiet) as (advance, reading):
@@ -210,7 +210,6 @@ def rescore(
 ) -> None:
     """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
     changed. Works in batches; a stopped rescore resumes where it stopped."""
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.scan.rescore import rescore as run_rescore
     from brandwatch_cli.store import MentionStore
 
@@ -218,7 +217,7 @@ def rescore(
     stop_on_sigterm()
     try:
         with (
-            exclusive(lock_file(db_path, "scan"), "scan or rescore", wait),
+            run_lock(db_path, "scan", "scan or rescore", wait),
             MentionStore.open(db_path, create=False) as store,
             progress_bar("rescoring") as bar,
         ):

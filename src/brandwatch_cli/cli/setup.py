@@ -61,7 +61,7 @@ def sources(
     zone = time_zone(cfg, tz)
     health: dict[str, SourceHealthRow] = {}
     kept = database = (0, 0)
-    if db_path.exists():  # before the first scan: the configured sources, never tried
+    if MentionStore.exists(db_path):  # before the first scan: the sources, never tried
         with MentionStore.open(db_path, create=False) as store:
             health = store.source_health(utc_now() - timedelta(days=7))
             kept = store.entries_size()

@@ -15,6 +15,7 @@ from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon
@@ -73,6 +74,23 @@ def resolve_config_path(explicit: Path | None) -> Path:
     return Path(from_env) if from_env else DEFAULT_CONFIG
 
 
+def _database(check: Checker, text: str, line: int, config: Path) -> Path | str:
+    """The ``database:`` value: a SQLite file (relative to the config's folder), or a
+    ``postgresql://`` URL, whose password may only come from the environment (``${VAR}``,
+    ``PGPASSWORD``) or ``~/.pgpass``: a config file is shared, copied and printed."""
+    expanded = expand_env(check, text, line, "'database'")
+    if expanded.startswith(("postgresql://", "postgres://")):
+        if "${" not in text and urlsplit(text).password:
+            raise check.fail(
+                line,
+                "'database': do not write the password in the config; put it in the"
+                " environment (PGPASSWORD, or ${VAR} in the URL) or in ~/.pgpass",
+            )
+        return expanded
+    database = Path(expanded).expanduser()
+    return database if database.is_absolute() else config.absolute().parent / database
+
+
 def load_config(path: Path) -> Config:
     """Load and validate the config file at ``path``."""
     check = Checker(path)
@@ -89,10 +107,7 @@ def load_config(path: Path) -> Config:
         timeout = check.timeout(document["timeout"], lines["timeout"], "'timeout'")
     database_value = document.get("database", DEFAULT_DATABASE)
     database_text = check.string(database_value, lines.get("database", 0), "'database'")
-    database = Path(expand_env(check, database_text, lines.get("database", 0), "'database'"))
-    database = database.expanduser()
-    if not database.is_absolute():
-        database = path.absolute().parent / database
+    database = _database(check, database_text, lines.get("database", 0), path)
 
     interval = DEFAULT_INTERVAL
     if "interval" in document:

@@ -18,9 +18,14 @@ from urllib.parse import quote
 
 from brandwatch_cli import __version__
 from brandwatch_cli.errors import StoreError
+from brandwatch_cli.store.postgres import PgDatabase, driver_errors, is_url, redacted
 from brandwatch_cli.store.schema import Database, known_migrations, migrations
 
 BUSY_TIMEOUT_S = 30.0
+#: Where a database lives: a SQLite file, or a ``postgresql://`` URL.
+Target = Path | str
+#: Serialises writers on PostgreSQL, as SQLite's one write lock does (pgschema's namespace).
+WRITE_LOCK = 0x6277_0002
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -35,15 +40,32 @@ def iso(moment: datetime | None) -> str | None:
 class StoreBase:
     """An open, migrated mention database. Use as a context manager, or call ``close``."""
 
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
+    def __init__(self, db: Database | PgDatabase, path: Path | str) -> None:
+        self.db: Any = db
+        #: The file, or the URL without its password: what error messages name.
         self.path = path
         #: Opened ``mode=ro`` because this user cannot write the file or its folder.
         self.read_only = False
+        #: PostgreSQL, not SQLite: the few methods whose SQL cannot be shared look here.
+        self.postgres = isinstance(db, PgDatabase)
+        # psycopg only where it is used: importing it costs a SQLite user's start-up
+        self._errors: tuple[type[BaseException], ...] = (
+            (sqlite3.Error, *driver_errors()) if self.postgres else (sqlite3.Error,)
+        )
+
+    @staticmethod
+    def exists(target: Target) -> bool:
+        """Whether there is a database to read there (a PostgreSQL URL: assumed, it is
+        created by its administrator and migrated by the first command)."""
+        return is_url(target) or Path(target).exists()
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Self:
-        """Open (and migrate) the database at ``path``; StoreError if that is impossible."""
+    def open(cls, path: Target, *, create: bool = True) -> Self:
+        """Open (and migrate) the database at ``path`` (a file, or a ``postgresql://`` URL);
+        StoreError if that is impossible."""
+        if is_url(path):
+            return cls._open_postgres(str(path))
+        path = Path(path)
         if not create and not path.exists():
             raise StoreError(f"{path}: no mention database yet (run `brandwatch scan` first)")
         if path.is_dir():
@@ -71,6 +93,20 @@ class StoreBase:
         except OSError as exc:
             raise StoreError(f"{path}: cannot create the mention database ({exc})") from None
         return cls(db, path)
+
+    @classmethod
+    def _open_postgres(cls, url: str) -> Self:
+        from brandwatch_cli.store.pgschema import migrate
+
+        db = PgDatabase(url)
+        try:
+            migrate(db)
+        except (*driver_errors(), RuntimeError) as exc:  # type: ignore[misc]
+            db.close()
+            raise StoreError(
+                f"{redacted(url)}: cannot prepare the mention database ({exc})"
+            ) from None
+        return cls(db, redacted(url))
 
     @classmethod
     def _open_read_only(cls, path: Path) -> Self:
@@ -109,13 +145,14 @@ class StoreBase:
         """Turn SQLite failures (disk full, locked, corrupt) into one readable StoreError."""
         try:
             yield
-        except sqlite3.Error as exc:
+        except self._errors as exc:
             if self.read_only and "readonly" in str(exc):
                 raise StoreError(
                     f"{self.path}: cannot {action}: the database is read-only for you"
                     " (permission denied)"
                 ) from None
-            raise StoreError(f"{self.path}: cannot {action}: {exc}") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{self.path}: cannot {action}: {reason}") from None
 
     @contextmanager
     def _writing(self, action: str) -> Iterator[None]:
@@ -133,6 +170,8 @@ class StoreBase:
                     yield
                 return
             self.db.conn.execute("BEGIN IMMEDIATE")
+            if self.postgres:  # one writer at a time, as on SQLite (ids are max + 1)
+                self.db.conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
             try:
                 yield
                 self._before_commit()
@@ -144,6 +183,13 @@ class StoreBase:
 
     def _before_commit(self) -> None:
         """What every write transaction does last (the summary mixin keeps its figures right)."""
+
+    def _columns(self, table: str) -> set[str]:
+        """The names of a table's columns (a read-only database may predate some)."""
+        with self._guard("read mentions"):
+            if self.postgres:
+                return set(self.db.columns(table))
+            return {column.name for column in self.db.table(table).columns}
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import Item, KeywordChanges, KeywordMatch
+from brandwatch_cli.store import pgspace
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.filters import marks
@@ -75,7 +76,7 @@ class EntriesMixin(ScansMixin):
         """Delete entries last fetched before ``before`` (a range of the fetched_at index)."""
         with self._writing("drop old entries"):
             cursor = self.db.execute("DELETE FROM entries WHERE fetched_at < ?", [iso(before)])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
     def stored_entries(
         self, since: datetime, after: int, limit: int
@@ -110,6 +111,9 @@ class EntriesMixin(ScansMixin):
         """How many entries are kept, and the bytes their table and indexes take on disk
         (their text's length where SQLite has no ``dbstat``)."""
         count = int(next(self._rows("SELECT count(*) FROM entries"))[0])
+        if self.postgres:
+            with self._guard("read the entries' size"):
+                return count, pgspace.table_bytes(self.db, "entries")
         try:
             size = next(
                 self._rows(

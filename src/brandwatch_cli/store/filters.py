@@ -6,16 +6,21 @@ Every value reaches SQLite as a parameter; only fixed fragments are formatted in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store.base import iso
 
 
-def where(selection: MentionFilter, *, search_first: bool = True) -> tuple[str, list[Any]]:
+def where(
+    selection: MentionFilter, *, search_first: bool = True, postgres: bool = False
+) -> tuple[str, list[Any]]:
     """A WHERE clause over ``mentions m`` and its parameters ("" when it selects all).
 
+    ``postgres``: the search reads the ``search`` column (see ``pg_tsquery``).
     ``search_first=False`` keeps SQLite from starting at the full-text hits (``+m.id``): for a
     word found in most mentions, walking an ordered index and checking each row against the
     set of hits beats looking up and sorting every hit."""
@@ -43,7 +48,10 @@ def where(selection: MentionFilter, *, search_first: bool = True) -> tuple[str, 
         column = "+m.status" if mixed else "m.status"
         clauses.append(f"{column} IN ({marks(selection.statuses)})")
         params.extend(selection.statuses)
-    if selection.search:
+    if selection.search and postgres:
+        clauses.append(f"m.search @@ {PG_QUERY}")
+        params.append(pg_tsquery(selection.search))
+    elif selection.search:
         hit = "m.id" if search_first else "+m.id"
         clauses.append(f"{hit} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
         params.append(fts_query(selection.search))
@@ -128,6 +136,106 @@ def fts_query(text: str) -> str:
         )
         parts.append(piece if bare else f'"{piece}"')
     return " ".join(parts)
+
+
+#: A ``pg_tsquery`` string as PostgreSQL's full-text query.
+PG_QUERY = "to_tsquery('simple', ?)"
+_PG_WEIGHTS = {"title": "A", "text": "B", "author": "C"}
+
+
+def fold(word: str) -> str:
+    """A word as the full-text index keeps it: lower case, accents removed (FTS5's
+    ``remove_diacritics``, PostgreSQL's ``unaccent``)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def pg_tsquery(text: str) -> str:
+    """A user's search (the syntax ``fts_query`` reads) as a PostgreSQL ``tsquery``: words
+    folded and quoted, ``"a phrase"`` as ``a <-> phrase``, ``AND``/``OR``/``NOT`` as ``&``/
+    ``|``/``& !``, ``prefix*`` as ``prefix:*``, ``title:word`` as ``word:A`` (the column's
+    weight). ``NEAR(a b, N)`` becomes ``a & b``: PostgreSQL has no "within N words"."""
+    out: list[str] = []
+    pending = ""  # the operator before the next operand
+    column = ""
+
+    def operand(term: str) -> None:
+        nonlocal pending, column
+        if out and out[-1] not in ("(", "!") and not pending:
+            pending = "&"
+        if pending:
+            out.append(pending)
+            pending = ""
+        out.append(term)
+        column = ""
+
+    def lexemes(piece: str, weight: str) -> str:
+        prefix = piece.endswith("*")
+        words = [fold(w) for w in re.findall(r"\w+", piece)]
+        if not words:
+            return ""
+        marks = [f"'{w}'" + (":" + weight if weight else "") for w in words]
+        if prefix:
+            marks[-1] = f"'{words[-1]}':*" + weight
+        joined = " <-> ".join(marks)
+        return f"({joined})" if len(marks) > 1 else joined
+
+    if text.count('"') % 2:
+        raise StoreError("cannot read the search: unterminated string (a lone \")")
+    if text.count("(") != text.count(")"):
+        raise StoreError("cannot read the search: unbalanced parentheses")
+    near: dict[str, str] = {}
+
+    def proximity(group: re.Match[str]) -> str:
+        marker = f"\x00{len(near)}"
+        near[marker] = _pg_near(group.group(1))
+        return f" {marker} "
+
+    text = re.sub(r"NEAR\(([^()]*)\)", proximity, text)
+    for piece in _FTS_TOKEN.findall(text):
+        if piece in near:
+            if near[piece]:
+                operand(near[piece])
+            continue
+        if piece in ("AND", "OR", "NOT"):
+            if out:
+                pending = {"AND": "&", "OR": "|", "NOT": "& !"}[piece]
+            continue
+        if piece in ("NEAR(", "(", ")") or piece == ",":
+            if piece == ")":
+                out.append(")")
+            elif piece != ",":
+                operand("(")
+            continue
+        if piece.isdigit() and out and out[-1] != "(" and text.find("NEAR(") >= 0:
+            continue  # NEAR's distance
+        prefix, colon, rest = piece.partition(":")
+        if colon and prefix.lower() in SEARCH_COLUMNS:
+            if not rest:
+                column = _PG_WEIGHTS[prefix.lower()]
+                continue
+            piece, column = rest, _PG_WEIGHTS[prefix.lower()]
+        term = lexemes(piece.strip('"'), column)
+        column = ""
+        if term:
+            operand(term)
+    query = " ".join(out).replace("( ", "(").replace(" )", ")")
+    return query or "''"
+
+
+def _pg_near(inside: str) -> str:
+    """``NEAR(a b, N)``: ``a`` and ``b`` at most N words apart (10 by default), in either
+    order, as PostgreSQL's distance operators (``a <2> b`` is exactly two apart) spell it.
+    More than two words: all of them, anywhere."""
+    words_part, _, distance = inside.rpartition(",")
+    if not words_part or not distance.strip().isdigit():
+        words_part, distance = inside, "10"
+    words = [fold(w) for w in re.findall(r"\w+", words_part)]
+    if len(words) != 2:
+        return "(" + " & ".join(f"'{w}'" for w in words) + ")" if words else ""
+    a, b = words
+    gaps = range(1, min(int(distance), 50) + 2)
+    return "(" + " | ".join(f"'{x}' <{k}> '{y}'" for k in gaps for x, y in ((a, b), (b, a))) + ")"
 
 
 #: Phrases, NEAR groups, parentheses, commas, and words (anything else up to those).

@@ -21,7 +21,7 @@ from brandwatch_cli.models import (
     StatusChange,
 )
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import fts_query, marks, where
+from brandwatch_cli.store.filters import PG_QUERY, fts_query, marks, pg_tsquery, where
 from brandwatch_cli.store.stories import StoriesMixin
 
 _SELECT_MENTION = """
@@ -35,7 +35,8 @@ _SELECT_MENTION = """
             SELECT keyword, terms FROM mention_keywords WHERE mention_id = m.id ORDER BY keyword
         )) AS matched_terms,
         (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
-        (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
+        CASE WHEN m.domain IS NULL THEN 0 ELSE 1 END
+            + (SELECT count(DISTINCT c.domain) FROM story_copies c
             WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
         (SELECT json_group_object(keyword, round(sentiment, 4)) FROM (
             SELECT keyword, sentiment FROM mention_keywords WHERE mention_id = m.id
@@ -68,7 +69,7 @@ class QueriesMixin(StoriesMixin):
         Rows come in the order of an index (no sort of the whole selection), except for a
         search finding fewer than ``FEW_HITS`` mentions: those few are looked up and sorted."""
         few = not selection.search or self.search_hit_count(selection.search) < FEW_HITS
-        clause, params = where(selection, search_first=few)
+        clause, params = where(selection, search_first=few, postgres=self.postgres)
         sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -79,8 +80,14 @@ class QueriesMixin(StoriesMixin):
     def search_hit_count(self, search: str, cap: int = FEW_HITS) -> int:
         """How many mentions ``search`` finds, counted up to ``cap`` only (cheap: the index's
         first ``cap`` hits)."""
-        sql = "SELECT count(*) FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)"
-        return int(next(self._rows(sql, [fts_query(search), cap]))[0])
+        if self.postgres:
+            hits = f"SELECT 1 FROM mentions WHERE search @@ {PG_QUERY} LIMIT ?"
+            query = pg_tsquery(search)
+        else:
+            hits = "SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?"
+            query = fts_query(search)
+        sql = f"SELECT count(*) FROM ({hits}) AS hits"
+        return int(next(self._rows(sql, [query, cap]))[0])
 
     def search_hits(
         self, selection: MentionFilter, limit: int | None = None
@@ -89,16 +96,11 @@ class QueriesMixin(StoriesMixin):
         newest), each with a ``snippet`` of its text around the words found ("[word]").
         Streamed from the database."""
         assert selection.search, "a search to rank by"
-        clause, params = where(selection)
-        select = _SELECT_MENTION.replace(
-            "    FROM mentions m\n",
-            "    , snippet(mentions_fts, -1, '[', ']', '…', 16)"
-            " FROM mentions m JOIN mentions_fts ON mentions_fts.rowid = m.id\n",
-        )
-        match = "mentions_fts MATCH ?"
-        clause = f"{clause} AND {match}" if clause else f"WHERE {match}"
-        sql = f"{select} {clause} ORDER BY bm25(mentions_fts), m.mentioned_at DESC, m.id DESC"
-        params = [*params, fts_query(selection.search)]
+        clause, params = where(selection, postgres=self.postgres)
+        if self.postgres:
+            sql, params = _pg_search(clause, params, selection.search)
+        else:
+            sql, params = _fts_search(clause, params, selection.search)
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -110,7 +112,7 @@ class QueriesMixin(StoriesMixin):
     def most_negative(self, selection: MentionFilter, limit: int = 10) -> list[MentionRow]:
         """The mentions to answer first: negative about one of their keywords (one of the
         selected ones, if any), most negative about it first, then most heard, newest."""
-        clause, params = where(selection)
+        clause, params = where(selection, postgres=self.postgres)
         clause = f"{clause} AND" if clause else "WHERE"
         keywords = ""
         if selection.keywords:
@@ -128,7 +130,7 @@ class QueriesMixin(StoriesMixin):
         """``most_negative`` for a period of many mentions: the negative keyword rows, most
         negative first (``mention_keywords_negative``), until ``limit`` mentions of the
         selection are found. A mention's first row is its most negative."""
-        clause, params = where(selection)
+        clause, params = where(selection, postgres=self.postgres)
         clause = f"{clause} AND" if clause else "WHERE"
         keywords = ""
         if selection.keywords:
@@ -152,13 +154,15 @@ class QueriesMixin(StoriesMixin):
         time index alone: what tells a short period (sort its mentions) from a long one."""
         if selection.by_fetch or selection.since is None:
             return 0
-        clause, params = where(MentionFilter(since=selection.since, until=selection.until))
+        clause, params = where(
+            MentionFilter(since=selection.since, until=selection.until), postgres=self.postgres
+        )
         sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m {clause} LIMIT ?)"
         return int(next(self._rows(sql, [*params, MANY_MENTIONS + 1]))[0])
 
     def most_heard(self, selection: MentionFilter, limit: int = 5) -> list[MentionRow]:
         """The mentions with the most interactions (points, likes, reblogs...), then the newest."""
-        clause, params = where(selection)
+        clause, params = where(selection, postgres=self.postgres)
         sql = f"""{_SELECT_MENTION} {clause}
             ORDER BY m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         return [_mention(row) for row in self._rows(sql, [*params, limit])]
@@ -168,7 +172,7 @@ class QueriesMixin(StoriesMixin):
     ) -> dict[str, list[MentionRow]]:
         """``most_heard`` of each keyword (the selection narrowed to it) in one read of the
         selection, instead of one per keyword: a digest asks it for every keyword."""
-        clause, params = where(replace(selection, keywords=()))
+        clause, params = where(replace(selection, keywords=()), postgres=self.postgres)
         clause = f"{clause} AND" if clause else "WHERE"
         ranked = f"""WITH ranked AS (
             SELECT k.keyword AS kw, m.id AS id, row_number() OVER (PARTITION BY k.keyword
@@ -209,8 +213,7 @@ class QueriesMixin(StoriesMixin):
     def keyword_hits(self, mention_id: int) -> list[KeywordHit]:
         """A mention's keywords by name: terms matched, where, and the keyword's own sentiment
         when this database keeps one per keyword (a ``sentiment`` column, and its label)."""
-        with self._guard("read mentions"):
-            columns = {column.name for column in self.db.table("mention_keywords").columns}
+        columns = self._columns("mention_keywords")
         scored = [c if c in columns else "NULL" for c in ("sentiment", "sentiment_label")]
         rows = self._rows(
             f"SELECT keyword, terms, fields, {', '.join(scored)} FROM mention_keywords"
@@ -268,3 +271,33 @@ class QueriesMixin(StoriesMixin):
         ):
             health.setdefault(row["source"], cast(SourceHealthRow, row))
         return health
+
+
+def _fts_search(clause: str, params: list[Any], search: str) -> tuple[str, list[Any]]:
+    """SQLite: FTS5's hits, ranked by bm25, with FTS5's snippet."""
+    select = _SELECT_MENTION.replace(
+        "    FROM mentions m\n",
+        "    , snippet(mentions_fts, -1, '[', ']', '…', 16)"
+        " FROM mentions m JOIN mentions_fts ON mentions_fts.rowid = m.id\n",
+    )
+    match = "mentions_fts MATCH ?"
+    clause = f"{clause} AND {match}" if clause else f"WHERE {match}"
+    sql = f"{select} {clause} ORDER BY bm25(mentions_fts), m.mentioned_at DESC, m.id DESC"
+    return sql, [*params, fts_query(search)]
+
+
+def _pg_search(clause: str, params: list[Any], search: str) -> tuple[str, list[Any]]:
+    """PostgreSQL: the ``search`` column's hits (``clause`` holds the match), ranked by
+    ``ts_rank_cd``, with ``ts_headline``'s snippet of the title where it matches (as FTS5's
+    snippet picks the best column), else of the text."""
+    select = _SELECT_MENTION.replace(
+        "    FROM mentions m\n",
+        "    , ts_headline('simple', CASE WHEN m.text = '' OR setweight(to_tsvector('simple',"
+        f" bw_fold(m.title)), 'A') @@ {PG_QUERY} THEN m.title ELSE m.text END, {PG_QUERY},"
+        " 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, FragmentDelimiter=…')"
+        " FROM mentions m\n",
+    )
+    rank = f"ts_rank_cd(m.search, {PG_QUERY}) DESC"
+    sql = f"{select} {clause} ORDER BY {rank}, m.mentioned_at DESC, m.id DESC"
+    query = pg_tsquery(search)
+    return sql, [query, query, *params, query]

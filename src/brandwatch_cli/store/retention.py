@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from brandwatch_cli.models import Retention
+from brandwatch_cli.store import pgspace
 from brandwatch_cli.store.base import StoreBase, iso
 from brandwatch_cli.store.filters import marks
 
@@ -145,6 +146,9 @@ class RetentionMixin(StoreBase):
     @contextmanager
     def _big_cache(self) -> Iterator[None]:
         """``PRUNE_CACHE_KIB`` of page cache for the duration of a prune, then what it was."""
+        if self.postgres:  # its shared buffers are the server's business
+            yield
+            return
         with self._guard("prune"):
             before = self._pragma("cache_size")
             self.db.execute(f"PRAGMA cache_size = -{PRUNE_CACHE_KIB}")
@@ -167,7 +171,7 @@ class RetentionMixin(StoreBase):
         total = 0
         while True:
             with self._writing(f"prune {table}"):
-                deleted = max(self.db.execute(delete, [moment]).rowcount, 0)
+                deleted = max(int(self.db.execute(delete, [moment]).rowcount), 0)
             total += deleted
             if deleted < BATCH:
                 return total
@@ -182,6 +186,8 @@ class RetentionMixin(StoreBase):
         doomed = self._delete_before("mentions", "id", "mentioned_at", moment, dry=True)
         if dry or not doomed:
             return doomed
+        if self.postgres:  # the keys cascade set-wise there, the full-text column with the row
+            return self._delete_before("mentions", "id", "mentioned_at", moment, dry)
         total = int(next(self._rows("SELECT count(*) FROM mentions"))[0])
         rebuild = doomed >= REBUILD_SHARE * total and self._fts_delete_trigger() is not None
         children = self._cascading_children()
@@ -237,7 +243,7 @@ class RetentionMixin(StoreBase):
         cursor = self.db.execute(
             "DELETE FROM mentions WHERE id IN (SELECT id FROM temp.pruned_ids)"
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
     def _fts_delete_trigger(self) -> str | None:
         """The SQL of the trigger that deletes a mention's full-text entry (None without)."""
@@ -280,7 +286,7 @@ class RetentionMixin(StoreBase):
                 f"DELETE FROM scan_sources WHERE scan_id IN ({old})", [moment]
             ).rowcount
             scans = self.db.execute(f"DELETE FROM scans WHERE id IN ({old})", [moment]).rowcount
-        return max(lines, 0) + max(scans, 0)
+        return max(int(lines), 0) + max(int(scans), 0)
 
     def _prune_keywords(self, moment: str, keywords: Sequence[str], dry: bool) -> Pruned:
         ids = [
@@ -349,6 +355,10 @@ class RetentionMixin(StoreBase):
         """
         before = self._disk_size()
         converted = False
+        if self.postgres:
+            with self._guard("give freed space back to the disk"):
+                pgspace.vacuum(self.db)
+            return Reclaimed(before, self._disk_size())
         with self._guard("give freed space back to the disk"):
             incremental = self._pragma("auto_vacuum") == _INCREMENTAL
             if compact_index or (convert and not incremental):
@@ -370,6 +380,8 @@ class RetentionMixin(StoreBase):
         return int(self.db.execute(f"PRAGMA {name}").fetchone()[0])
 
     def _disk_size(self) -> int:
+        if self.postgres:
+            return pgspace.database_bytes(self.db)
         return sum(_file_size(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal"))
 
     # -- statistics --------------------------------------------------------------------------
@@ -381,7 +393,10 @@ class RetentionMixin(StoreBase):
 
     def database_stats(self) -> DatabaseStats:
         """Sizes, pages and, per table (its indexes included), rows and bytes. Bytes come from
-        SQLite's ``dbstat``; where this SQLite lacks it, they are 0."""
+        SQLite's ``dbstat``; where this SQLite lacks it, they are 0. On PostgreSQL, from its
+        catalogue (``store.pgspace``)."""
+        if self.postgres:
+            return self._pg_stats()
         with self._guard("read the database's statistics"):
             objects = self.db.execute(
                 "SELECT name, tbl_name, type, sql FROM sqlite_master"
@@ -403,13 +418,28 @@ class RetentionMixin(StoreBase):
             tables.sort(key=lambda t: (-t.bytes, t.name))
             mentions = next((t.rows for t in tables if t.name == "mentions"), 0)
             return DatabaseStats(
-                path=self.path,
-                file_bytes=_file_size(self.path),
+                path=Path(self.path),
+                file_bytes=_file_size(Path(self.path)),
                 wal_bytes=_file_size(Path(f"{self.path}-wal")),
                 page_size=self._pragma("page_size"),
                 free_pages=self._pragma("freelist_count"),
                 incremental=self._pragma("auto_vacuum") == _INCREMENTAL,
                 mentions=mentions,
+                tables=tuple(tables),
+            )
+
+    def _pg_stats(self) -> DatabaseStats:
+        with self._guard("read the database's statistics"):
+            tables = [TableSize(*row) for row in pgspace.table_sizes(self.db)]
+            tables.sort(key=lambda t: (-t.bytes, t.name))
+            return DatabaseStats(
+                path=Path(str(self.path)),
+                file_bytes=pgspace.database_bytes(self.db),
+                wal_bytes=0,
+                page_size=pgspace.block_size(self.db),
+                free_pages=0,
+                incremental=True,
+                mentions=next((t.rows for t in tables if t.name == "mentions"), 0),
                 tables=tuple(tables),
             )
 

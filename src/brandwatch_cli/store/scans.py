@@ -69,8 +69,11 @@ class ScansMixin(BatchesMixin):
     def start_scan(self, now: datetime) -> int:
         """Record a scan as running; a scan killed before ``finish_scan`` stays visible."""
         with self._writing("record the scan"):
-            cursor = self.db.execute("INSERT INTO scans (started_at) VALUES (?)", [iso(now)])
-        return int(cursor.lastrowid or 0)
+            cursor = self.db.execute(
+                "INSERT INTO scans (started_at) VALUES (?) RETURNING id", [iso(now)]
+            )
+            (scan_id,) = cursor.fetchone()
+        return int(scan_id)
 
     def finish_scan(self, scan_id: int, now: datetime, status: str) -> None:
         with self._writing("record the scan"):
@@ -314,13 +317,16 @@ class ScansMixin(BatchesMixin):
         values = face_values(source, mention)
         published = values["published_at"]
         try:
-            self.db.execute(
-                f"UPDATE mentions SET {', '.join(f'{name} = ?' for name in values)},"
-                " mentioned_at = CASE WHEN ? < fetched_at THEN ? ELSE fetched_at END"
-                " WHERE id = ?",
-                [*values.values(), published, published, story.id],
-            )
-        except sqlite3.IntegrityError:
+            with self.db.atomic():  # PostgreSQL aborts the whole transaction otherwise
+                self.db.execute(
+                    f"UPDATE mentions SET {', '.join(f'{name} = ?' for name in values)},"
+                    " mentioned_at = CASE WHEN ? < fetched_at THEN ? ELSE fetched_at END"
+                    " WHERE id = ?",
+                    [*values.values(), published, published, story.id],
+                )
+        except self._errors as exc:
+            if not _unique_violation(exc):
+                raise
             return False
         self.record_copy(
             story.id,
@@ -397,6 +403,12 @@ class ScansMixin(BatchesMixin):
                     for keyword, s in per_keyword.items()
                 ],
             )
+
+
+def _unique_violation(exc: BaseException) -> bool:
+    """Whether a failed write broke a unique key (sqlite3's IntegrityError, psycopg's
+    UniqueViolation, SQLSTATE 23505)."""
+    return isinstance(exc, sqlite3.IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
 
 
 def _score(sentiment: Sentiment) -> tuple[float, str]:

@@ -111,7 +111,7 @@ class PeriodView:
                 pieces.append(replace(selection, since=datetime.fromisoformat(span[1])))
         parts = []
         for piece in pieces:
-            clause, params = where(piece)
+            clause, params = where(piece, postgres=self.store.postgres)
             parts.append((f"{clause} {'AND' if clause else 'WHERE'} {NAMED}", params))
         return parts
 
@@ -308,7 +308,7 @@ class StatsMixin(SummaryMixin):
         # The window of a moment: how many windows lie wholly between it and now.
         ago = "CAST((CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', {}) AS INTEGER)"
         ago += " - 1) / ? AS INTEGER)"
-        step = window.total_seconds()
+        step = int(window.total_seconds())  # whole seconds: integer division on both engines
         with self.period_view(MentionFilter(since=since, until=now)) as view:
             rows: list[tuple[str, int, int, int | None]] = []
             raw = [(since, now)]

@@ -1,0 +1,301 @@
+"""PostgreSQL under the store: a connection that speaks the store's SQL.
+
+The mixins write their SQL once, in the subset SQLite and PostgreSQL share, with ``?``
+placeholders. ``translate`` turns what differs into PostgreSQL (placeholders, ``INSERT OR
+IGNORE``/``OR REPLACE``, SQLite's null-safe ``IS``/``IS NOT``, its index hints, a few function
+names), once per distinct statement; what cannot be translated (full-text search, triggers,
+vacuum, sizes) has its own method in the mixin concerned, chosen by ``store.postgres``.
+psycopg is imported here only: the ``[postgres]`` extra.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from brandwatch_cli.errors import StoreError
+
+#: The primary key of each table written with ``INSERT OR REPLACE`` (its conflict target).
+_KEYS = {
+    "source_state": ("source",),
+    "http_cache": ("source", "url"),
+    "scan_sources": ("scan_id", "source"),
+    "mention_keywords": ("keyword", "mention_id"),
+    "source_cursors": ("source", "key"),
+    "keyword_state": ("keyword",),
+}
+#: Settings that tune SQLite and mean nothing to PostgreSQL.
+_IGNORED_PRAGMAS = re.compile(r"\s*PRAGMA\s+(cache_size|foreign_keys|synchronous)\b", re.I)
+#: Same function, another name.
+_RENAMED = {
+    "group_concat": "string_agg",
+    "json_group_array": "json_agg",
+    "json_array": "json_build_array",
+}
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+def is_url(target: object) -> bool:
+    """Whether a ``--db``/``database:`` value names a PostgreSQL database, not a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, fit to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """The store's SQL (SQLite's dialect where it differs) as PostgreSQL runs it."""
+    pieces = _QUOTED.split(_alias_subqueries(sql))
+    for i in range(0, len(pieces), 2):  # outside string literals only
+        pieces[i] = _translate_code(pieces[i])
+    text = "".join(
+        piece if i % 2 == 0 else piece.replace("%", "%%") for i, piece in enumerate(pieces)
+    )
+    head = text.lstrip()
+    if re.match(r"INSERT\s+OR\s+IGNORE\b", head, re.I):
+        text = re.sub(r"INSERT\s+OR\s+IGNORE\b", "INSERT", text, count=1, flags=re.I)
+        text = text.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    elif re.match(r"INSERT\s+OR\s+REPLACE\b", head, re.I):
+        text = _upsert(text)
+    return text
+
+
+_SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(\s*(SELECT|WITH)\b", re.I)
+_ALIASED = re.compile(r"\s*(AS\b|[A-Za-z_]\w*)", re.I)
+_NOT_ALIAS = re.compile(
+    r"\s*(WHERE|GROUP|ORDER|LIMIT|UNION|JOIN|CROSS|LEFT|INNER|ON|HAVING|EXCEPT|INTERSECT)\b", re.I
+)
+
+
+def _alias_subqueries(sql: str) -> str:
+    """Name every subquery in FROM/JOIN (PostgreSQL before 16 requires it; SQLite doesn't)."""
+    out = []
+    at = 0
+    count = 0
+    for found in _SUBQUERY.finditer(sql):
+        if found.start() < at:
+            continue
+        opening = sql.index("(", found.start())
+        depth, i, quote = 0, opening, False
+        while i < len(sql):
+            char = sql[i]
+            if char == "'":
+                quote = not quote
+            elif not quote and char == "(":
+                depth += 1
+            elif not quote and char == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        rest = sql[i + 1 :]
+        named = _ALIASED.match(rest) and not _NOT_ALIAS.match(rest)
+        if not named:
+            count += 1
+            out.append(sql[at : i + 1] + f" AS bw_sub{count}")
+            at = i + 1
+    out.append(sql[at:])
+    return "".join(out)
+
+
+def _translate_code(code: str) -> str:
+    code = code.replace("%", "%%").replace("?", "%s")
+    code = re.sub(r"\bBEGIN\s+IMMEDIATE\b", "BEGIN", code)
+    code = re.sub(r"\btemp\.", "pg_temp.", code)
+    code = re.sub(r"\bIN\s*\(\s*\)", "IN (SELECT NULL WHERE FALSE)", code)  # an empty list
+    # SQLite's planner hints: a CROSS JOIN with ON is an inner join in a fixed order
+    code = re.sub(r"\bCROSS\s+JOIN\b(?=[^()]*?\bON\b)", "JOIN", code)
+    code = re.sub(r"\s(NOT\s+INDEXED|INDEXED\s+BY\s+\w+)\b", "", code)
+    code = re.sub(r"\bAS\s+INTEGER\)", "AS BIGINT)", code)
+    code = re.sub(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", "IS DISTINCT FROM ", code)
+    code = re.sub(
+        r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", "IS NOT DISTINCT FROM ", code
+    )
+    # SQLite's index hint ``+column`` (a unary plus PostgreSQL refuses on text)
+    code = re.sub(r"(^|[\s(,])\+(?=[A-Za-z_][\w]*\.[A-Za-z_])", r"\1", code)
+    for old, new in _RENAMED.items():
+        code = re.sub(rf"\b{old}\(", f"{new}(", code)
+    return code
+
+
+def _upsert(text: str) -> str:
+    """``INSERT OR REPLACE INTO t (a, b) ...`` as ``INSERT ... ON CONFLICT (key) DO UPDATE``."""
+    found = re.match(r"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)", text, re.I)
+    if found is None or found.group(1) not in _KEYS:
+        raise StoreError(f"cannot translate for PostgreSQL: {text[:80]}")
+    table, columns = found.group(1), [c.strip() for c in found.group(2).split(",")]
+    key = _KEYS[table]
+    rest = [c for c in columns if c not in key]
+    action = (
+        "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in rest) if rest else "DO NOTHING"
+    )
+    text = re.sub(r"INSERT\s+OR\s+REPLACE\b", "INSERT", text, count=1, flags=re.I)
+    return f"{text.rstrip().rstrip(';')} ON CONFLICT ({', '.join(key)}) {action}"
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "PostgreSQL needs the psycopg driver: pip install 'brandwatch-cli[postgres]'"
+        ) from None
+    return psycopg
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """psycopg's base error, when the driver is there (else nothing to catch)."""
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.Error,)
+
+
+class _Cursor:
+    """A psycopg cursor shaped like sqlite3's, as far as the store uses one."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall()) if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._cursor.description:
+            yield from self._cursor
+
+
+class PgConnection:
+    """The connection the mixins see as ``db.conn``: sqlite3's calls, PostgreSQL's engine."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        if _IGNORED_PRAGMAS.match(sql):
+            return _Cursor(self.raw.cursor())
+        statement = translate(sql)
+        try:
+            return _Cursor(self.raw.execute(statement, _values(params)))
+        except Exception as exc:
+            exc.add_note(f"SQL: {statement}")  # shown by --debug's traceback only
+            raise
+
+    def executemany(self, sql: str, rows: Any) -> _Cursor:
+        cursor = self.raw.cursor()
+        statement = translate(sql)
+        try:
+            cursor.executemany(statement, [_values(row) for row in rows])
+        except Exception as exc:
+            exc.add_note(f"SQL: {statement}")
+            raise
+        return _Cursor(cursor)
+
+    def executescript(self, sql: str) -> None:
+        self.raw.execute(sql)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _values(params: Sequence[Any]) -> list[Any]:
+    """Parameters as PostgreSQL compares them with the columns: booleans as 0/1 (SQLite's
+    integers), bytes as they are."""
+    return [int(p) if isinstance(p, bool) else p for p in params]
+
+
+class PgDatabase:
+    """What the store calls ``db`` (a sqlite-utils Database for SQLite), over PostgreSQL."""
+
+    def __init__(self, url: str, *, application_name: str = "brandwatch") -> None:
+        psycopg = _driver()
+        self.url = url
+        try:
+            raw = psycopg.connect(
+                url, autocommit=True, connect_timeout=10, application_name=application_name
+            )
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({reason})") from None
+        _load_numbers_as_python(raw)
+        self.conn = PgConnection(raw)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        return self.conn.execute(sql, params)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A savepoint inside the open transaction (or a transaction of its own)."""
+        if not self.conn.in_transaction:
+            with self.conn.raw.transaction():
+                yield
+            return
+        self.conn.raw.execute("SAVEPOINT bw_atomic")
+        try:
+            yield
+        except BaseException:
+            self.conn.raw.execute("ROLLBACK TO SAVEPOINT bw_atomic")
+            raise
+        self.conn.raw.execute("RELEASE SAVEPOINT bw_atomic")
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.conn.raw.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            [table],
+        )
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _load_numbers_as_python(raw: Any) -> None:
+    """``numeric`` (what PostgreSQL's ``sum`` of bigints and ``avg`` return) as int or float,
+    as SQLite gives them, never Decimal."""
+    from psycopg.adapt import Loader
+
+    class NumberLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data)
+            if b"." in text or b"e" in text.lower() or b"N" in text:
+                return float(text)
+            return int(text)
+
+    raw.adapters.register_loader("numeric", NumberLoader)
+    from psycopg.types.string import TextLoader
+
+    for name in ("json", "jsonb"):  # JSON as text, as SQLite's json functions give it
+        raw.adapters.register_loader(name, TextLoader)

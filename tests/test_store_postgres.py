@@ -1,0 +1,120 @@
+"""PostgreSQL as the database (issue 13): how a user names it, what is never printed, the
+driver's absence, and runs coordinated in the database rather than with lock files."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import psycopg
+import pytest
+
+from brandwatch_cli.store import MentionStore
+from brandwatch_cli.store.locks import held
+from helpers import rss
+
+ITEMS = [
+    {"title": "Acme launches a rocket", "link": "https://a.example/1", "description": "Acme!"},
+    {"title": "Acme opens in Lyon", "link": "https://a.example/2", "description": "Café Acme"},
+]
+
+
+def mentions_in(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return int(conn.execute("SELECT count(*) FROM mentions").fetchone()[0])
+
+
+def config(tmp_path, database: str) -> str:
+    (tmp_path / "feed.xml").write_text(rss(ITEMS), encoding="utf-8")
+    path = tmp_path / "brandwatch.yaml"
+    path.write_text(
+        f"database: '{database}'\nkeywords:\n  - Acme\nsources:\n"
+        f"  - name: local\n    url: '{tmp_path / 'feed.xml'}'\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_the_config_the_db_option_and_the_variable_each_name_a_postgresql_database(
+    cli, tmp_path, pg_server, monkeypatch
+):
+    by_config, by_option, by_variable = (pg_server.database() for _ in range(3))
+    path = config(tmp_path, by_config)
+    assert cli("scan", "-c", path).exit_code == 0
+    assert mentions_in(by_config) == 2
+    assert cli("scan", "-c", path, "--db", by_option).exit_code == 0
+    assert mentions_in(by_option) == 2
+    monkeypatch.setenv("BRANDWATCH_DATABASE_URL", by_variable)
+    assert cli("scan", "-c", path).exit_code == 0
+    assert mentions_in(by_variable) == 2
+    listed = cli("mentions", "-c", path, "--format", "jsonl")
+    assert listed.exit_code == 0 and listed.stdout.count("\n") == 2
+    found = cli("search", "cafe", "-c", path, "--format", "jsonl")
+    assert "Acme opens in Lyon" in found.stdout
+    assert not list(tmp_path.glob("*.db*"))  # no SQLite file on the side
+    for url in (by_config, by_option, by_variable):
+        pg_server.drop(url)
+
+
+def test_a_password_is_refused_in_the_config_and_never_printed(cli, tmp_path, pg_server):
+    secret = "s3cr3t-pw"
+    written = config(tmp_path, f"postgresql://bob:{secret}@127.0.0.1:{pg_server.port}/x")
+    refused = cli("scan", "-c", written)
+    assert refused.exit_code == 2
+    assert "password" in refused.stderr and secret not in refused.stderr + refused.stdout
+    (tmp_path / "brandwatch.yaml").unlink()  # --db alone, no config
+    wrong = cli("mentions", "--db", f"postgresql://bob:{secret}@127.0.0.1:1/nowhere")
+    assert wrong.exit_code == 3, wrong.stderr
+    assert "cannot connect to PostgreSQL" in wrong.stderr
+    assert secret not in wrong.stderr + wrong.stdout
+    assert "Traceback" not in wrong.stderr
+
+
+def test_without_the_driver_the_error_names_the_extra(cli, pg_url, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setitem(sys.modules, "psycopg", None)  # as if never installed
+        result = cli("mentions", "--db", pg_url)
+    assert result.exit_code == 3
+    assert "pip install 'brandwatch-cli[postgres]'" in result.stderr
+
+
+def test_a_second_scan_anywhere_waits_for_the_lock_in_the_database(cli, tmp_path, pg_url):
+    path = config(tmp_path, pg_url)
+    with held(pg_url, "scan", "scan", wait=0):  # another machine's scan, as far as it knows
+        busy = cli("scan", "-c", path, "--wait", "0.5")
+    assert busy.exit_code == 4, busy.stderr
+    assert "another scan is running (brandwatch scan (pid" in busy.stderr
+    assert cli("scan", "-c", path, "--wait", "0.5").exit_code == 0  # released with its session
+    assert mentions_in(pg_url) == 2
+
+
+def test_writers_on_two_connections_take_turns_and_ids_stay_unique(pg_url):
+    from datetime import UTC, datetime
+
+    first, second = MentionStore.open(pg_url), MentionStore.open(pg_url)
+    try:
+        scans = [store.start_scan(datetime.now(UTC)) for store in (first, second, first)]
+        assert scans == sorted(set(scans))
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("CAFE", ["Acme opens in Lyon"]),
+        ('"opens in"', ["Acme opens in Lyon"]),
+        ("title:rocket", ["Acme launches a rocket"]),
+        ("text:rocket", []),
+        ("rock*", ["Acme launches a rocket"]),
+        ("lyon OR rocket", ["Acme launches a rocket", "Acme opens in Lyon"]),
+        ("acme NOT lyon", ["Acme launches a rocket"]),
+    ],
+)
+def test_search_syntax_means_the_same_on_postgresql(cli, tmp_path, pg_url, query, titles):
+    path = config(tmp_path, pg_url)
+    assert cli("scan", "-c", path).exit_code == 0
+    found = cli("search", query, "-c", path, "--format", "jsonl")
+    assert found.exit_code == 0, found.stderr
+    assert sorted(json.loads(line)["title"] for line in found.stdout.splitlines()) == titles
