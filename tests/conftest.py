@@ -163,6 +163,7 @@ BOTH_BACKENDS = {
     "test_cli_periods",
     "test_scan_engine",
     "test_scan_rematch",
+    "test_scan_worker",
 }
 
 

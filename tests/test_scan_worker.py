@@ -133,6 +133,7 @@ def test_one_of_two_workers_claims_a_spike_and_a_failed_send_gives_it_back(store
     assert first.claim_alerts(spikes[:1], NOW + timedelta(hours=24), rule.window) == spikes[:1]
 
 
+@pytest.mark.sqlite_only  # no PostgreSQL database predates m014
 def test_alerts_sent_before_the_upgrade_are_not_sent_again(tmp_path):
     import sqlite3
 

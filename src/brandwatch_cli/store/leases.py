@@ -18,13 +18,12 @@ from datetime import datetime, timedelta
 from brandwatch_cli.store.base import StoreBase, iso
 
 #: Due sources whose lease is free, and that are not backing off after failures, oldest due
-#: first. The one statement that differs on PostgreSQL (``FOR UPDATE OF l SKIP LOCKED``).
+#: first. The one statement that differs on PostgreSQL: ``FOR UPDATE OF l SKIP LOCKED``.
 _DUE = """
     SELECT l.source FROM source_leases l LEFT JOIN source_state s ON s.source = l.source
     WHERE l.due_at <= ? AND (l.expires_at IS NULL OR l.expires_at <= ?)
         AND (s.next_attempt IS NULL OR s.next_attempt <= ?)
-    ORDER BY l.due_at, l.source LIMIT ?
-"""
+    ORDER BY l.due_at, l.source LIMIT ?"""
 
 
 class LeasesMixin(StoreBase):
@@ -82,7 +81,8 @@ class LeasesMixin(StoreBase):
         until = iso(now + timedelta(seconds=lease_seconds))
         with self._writing("claim due sources"):
             due = iso(due_by or now)
-            names = [row[0] for row in self.db.execute(_DUE, [due, at, at, limit])]
+            due_now = _DUE + (" FOR UPDATE OF l SKIP LOCKED" if self.postgres else "")
+            names = [row[0] for row in self.db.execute(due_now, [due, at, at, limit])]
             if not names:
                 return []
             marks = ", ".join("?" * len(names))
