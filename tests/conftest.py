@@ -170,6 +170,7 @@ BOTH_BACKENDS = {
     "test_output_export",
     "test_output_report",
     "test_analysis",
+    "test_scan_worker",
 }
 
 

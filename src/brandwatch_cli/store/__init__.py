@@ -11,6 +11,7 @@
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble.
 
@@ -24,6 +25,7 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.filters import searchable_words
+from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
 from brandwatch_cli.store.scans import SourceMemory, SourceState
@@ -49,6 +51,8 @@ __all__ = [
 ]
 
 
-class MentionStore(EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin, RetentionMixin):
+class MentionStore(
+    EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin, RetentionMixin, LeasesMixin
+):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""
