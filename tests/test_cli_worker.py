@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -52,34 +51,51 @@ def feed(n: int) -> str:
     )
 
 
-def stored(path: Path) -> list[tuple[str, ...]]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database the workers share: a SQLite file, or a PostgreSQL database (by URL in the
+    config, as a team names it)."""
+    return str(request.param)
+
+
+def share(config: Path, engine: str, request: pytest.FixtureRequest) -> Path | str:
+    """The config's database, moved to a fresh PostgreSQL database for that engine."""
+    file = config.parent / "mentions.db"
+    if engine == "sqlite":
+        return file
+    url = request.getfixturevalue("pg_url")
+    config.write_text(config.read_text().replace(f"database: {file}", f"database: '{url}'"))
+    return str(url)
+
+
+def stored(path: Path | str) -> list[tuple[str, ...]]:
     """Every mention (source, entry, URL, title) and every copy of one (source, entry, URL)."""
     mentions = db_rows(path, "SELECT source, entry_id, canonical_url, title FROM mentions")
     copies = db_rows(path, "SELECT source, entry_id, canonical_url, 'copy' FROM story_copies")
     return sorted(mentions + copies)
 
 
-def mentions(path: Path) -> int | None:
+def mentions(path: Path | str) -> int | None:
     """How many mentions are stored, None before the database has its tables."""
     try:
         return int(db_rows(path)[0][0])
-    except sqlite3.Error:
+    except Exception:  # sqlite3's or psycopg's "no such table"
         return None
 
 
 @pytest.mark.slow
 def test_three_workers_at_once_fetch_each_feed_once_and_store_what_a_scan_stores(
-    feed_server, tmp_path
+    feed_server, tmp_path, engine, request
 ):
     sources = [(f"f{n}", feed_server.serve(f"/f{n}.xml", feed(n), delay=0.3)) for n in range(60)]
     extra = "per_host: 4\n"
     config = write_config(tmp_path, sources, keywords="  - Acme\n", extra=extra)
+    database = share(config, engine, request)
     workers = [worker(config, "--once") for _ in range(3)]
     results = [finished(w) for w in workers]
     assert all(result == (0, "", "") for result in results), results
     fetched = Counter(feed_server.paths())
     assert fetched == Counter(f"/f{n}.xml" for n in range(60))  # each once, none forgotten
-    database = tmp_path / "mentions.db"
     mentions = stored(database)
     assert db_rows(database) == [(60 * 2 + 30,)]  # each shared story once...
     assert len(mentions) == 60 * 3  # ...with its copy
@@ -115,7 +131,7 @@ def test_a_source_that_is_not_due_is_not_fetched(feed_server, tmp_path):
 
 @pytest.mark.slow
 def test_a_killed_workers_source_is_fetched_by_the_next_round_once_its_lease_lapses(
-    feed_server, tmp_path
+    feed_server, tmp_path, engine, request
 ):
     feed_server.serve("/quick.xml", feed(1))
     # The first answer hangs: the killed worker holds the source's lease while it waits.
@@ -126,9 +142,9 @@ def test_a_killed_workers_source_is_fetched_by_the_next_round_once_its_lease_lap
         tmp_path, [("quick", feed_server.url("/quick.xml")), ("slow", slow)], keywords="  - Acme\n"
     )
     config.write_text(config.read_text().replace("timeout: 5", "timeout: 120"))
+    database = share(config, engine, request)
     # An 8 s lease, renewed every third of it: at least 5 s of it are left when killed.
     doomed = worker(config, "--once", "--lease", "8")
-    database = tmp_path / "mentions.db"
     assert wait_for(lambda: "/slow.xml" in feed_server.paths() and mentions(database) == 3, 30)
     doomed.send_signal(signal.SIGKILL)  # holding the slow source, the quick one stored
     killed = time.monotonic()

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from brandwatch_cli.cli import status_codes
-from brandwatch_cli.cli.common import error_line, load, stop_on_sigterm, time_zone, utc_now
+from brandwatch_cli.cli.common import (
+    error_line,
+    load,
+    run_lock,
+    stop_on_sigterm,
+    time_zone,
+    utc_now,
+)
 from brandwatch_cli.cli.options import ConfigOption, DbOption, QuietOption, TzOption
 from brandwatch_cli.cli.scan import current_spikes, notify_spikes
 from brandwatch_cli.errors import ConfigError
@@ -102,17 +109,16 @@ def worker(
     raise typer.Exit(status_codes.SUCCESS)
 
 
-def _upkeep(store: Any, cfg: Any, db_path: Path, *, rematching: bool) -> None:
+def _upkeep(store: Any, cfg: Any, db_path: Path | str, *, rematching: bool) -> None:
     """What a scan does around its fetches, done by one worker at a time and never beside a
     scan (which does it itself): at start, re-matching after a keyword change and dropping
     entries past retention; then, now and then, the config's ``retention:``."""
     from brandwatch_cli.errors import Busy
-    from brandwatch_cli.lock import exclusive, lock_file
     from brandwatch_cli.scan.rematch import rematch
 
     now: datetime = utc_now()
     try:
-        with exclusive(lock_file(db_path, "scan"), "scan", 0):
+        with run_lock(db_path, "scan", "scan", 0):
             if rematching:
                 store.drop_entries_before(now - timedelta(days=cfg.retention.entries_days))
                 rematch(store, cfg, now)
