@@ -119,10 +119,21 @@ class QueriesMixin(StoriesMixin):
             return self._most_negative_overall(selection, limit)
         worst = f"""(SELECT min(n.sentiment) FROM mention_keywords n WHERE n.mention_id = m.id
             AND n.sentiment_label = 'negative'{keywords})"""
-        sql = f"""{_SELECT_MENTION} {clause} {worst} IS NOT NULL
+        # The order from indexes alone (sort keys only), then the few rows shown: a sort of
+        # whole rows would build every candidate's columns first.
+        sql = f"""SELECT m.id FROM mentions m {clause} {worst} IS NOT NULL
             ORDER BY {worst} ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         extra = list(selection.keywords)
-        return [_mention(row) for row in self._rows(sql, [*params, *extra, *extra, limit])]
+        ids = [row[0] for row in self._rows(sql, [*params, *extra, *extra, limit])]
+        return self._mentions_by_id(ids)
+
+    def _mentions_by_id(self, ids: Sequence[int]) -> list[MentionRow]:
+        """The mentions of ``ids`` (a few), in that order."""
+        if not ids:
+            return []
+        rows = self._rows(f"{_SELECT_MENTION} WHERE m.id IN ({marks(ids)})", list(ids))
+        found = {row[0]: _mention(row) for row in rows}
+        return [found[mention_id] for mention_id in ids if mention_id in found]
 
     def _most_negative_overall(self, selection: MentionFilter, limit: int) -> list[MentionRow]:
         """``most_negative`` for a period of many mentions: the negative keyword rows, most
@@ -167,22 +178,29 @@ class QueriesMixin(StoriesMixin):
         self, selection: MentionFilter, keywords: Sequence[str], limit: int = 5
     ) -> dict[str, list[MentionRow]]:
         """``most_heard`` of each keyword (the selection narrowed to it) in one read of the
-        selection, instead of one per keyword: a digest asks it for every keyword."""
+        selection, instead of one per keyword: a digest asks it for every keyword.
+
+        The selection's keyword rows come most heard first (sort keys only) and are taken
+        until every keyword has ``limit``: usually within the first few dozen."""
         clause, params = where(replace(selection, keywords=()))
         clause = f"{clause} AND" if clause else "WHERE"
-        ranked = f"""WITH ranked AS (
-            SELECT k.keyword AS kw, m.id AS id, row_number() OVER (PARTITION BY k.keyword
-                ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC) AS n
+        # "+": one read of each mention's keyword rows, not one probe per wanted keyword.
+        sql = f"""SELECT k.keyword, m.id
             FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
-            {clause} k.keyword IN ({marks(keywords)}))"""
-        select = _SELECT_MENTION.replace("SELECT m.id,", "SELECT r.kw, m.id,", 1).replace(
-            "    FROM mentions m\n", " FROM ranked r CROSS JOIN mentions m ON m.id = r.id\n"
-        )
-        sql = f"{ranked} {select} WHERE r.n <= ? ORDER BY r.kw, r.n"
-        found: dict[str, list[MentionRow]] = {name: [] for name in keywords}
-        for row in self._rows(sql, [*params, *keywords, limit]):
-            found[row[0]].append(_mention(row[1:]))
-        return found
+            {clause} +k.keyword IN ({marks(keywords)})
+            ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC"""
+        chosen: dict[str, list[int]] = {name: [] for name in keywords}
+        wanting = {name for name in keywords if limit > 0}
+        for name, mention_id in self._rows(sql, [*params, *keywords]):
+            if name in wanting:
+                chosen[name].append(mention_id)
+                if len(chosen[name]) == limit:
+                    wanting.discard(name)
+                    if not wanting:
+                        break
+        rows = self._mentions_by_id(sorted({i for ids in chosen.values() for i in ids}))
+        by_id = {row["id"]: row for row in rows}
+        return {name: [by_id[i] for i in ids if i in by_id] for name, ids in chosen.items()}
 
     def stored_span(self) -> tuple[int, str | None, str | None]:
         """How many mentions are stored, and when the oldest and newest were mentioned (ISO
