@@ -67,14 +67,20 @@ class QueriesMixin(StoriesMixin):
 
         Rows come in the order of an index (no sort of the whole selection), except for a
         search finding fewer than ``FEW_HITS`` mentions: those few are looked up and sorted."""
+        for row in self.iter_mention_rows(selection, limit):
+            yield _mention(row)
+
+    def iter_mention_rows(
+        self, selection: MentionFilter, limit: int | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """``iter_mentions`` as tuples in MENTION_COLUMNS order: what an export writes."""
         few = not selection.search or self.search_hit_count(selection.search) < FEW_HITS
         clause, params = where(selection, search_first=few)
         sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        for row in self._rows(sql, params):
-            yield _mention(row)
+        return self._rows(sql, params)
 
     def search_hit_count(self, search: str, cap: int = FEW_HITS) -> int:
         """How many mentions ``search`` finds, counted up to ``cap`` only (cheap: the index's
