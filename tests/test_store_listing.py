@@ -161,3 +161,27 @@ def test_export_and_search_memory_stays_flat_whatever_the_selection(tmp_path):
     small = peak_mb("search", "acme", *db, "-n", "4000", "-f", "jsonl")
     large = peak_mb("search", "acme", *db, "-n", "1000000", "-f", "jsonl")
     assert large - small < 15, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("search", "probed_only"),
+    [("story", True), ("7 OR 14 OR 21 OR 28 OR 35 OR 36", False)],
+    ids=["in every mention", "in a few"],
+)
+def test_a_common_word_is_asked_about_the_newest_mentions_one_by_one(
+    store, monkeypatch, search, probed_only
+):
+    """A word found in more than FEW_HITS mentions, for a few rows: the index is asked about
+    the newest mentions in turn; when too few of those are hits, the set of hits answers."""
+    selection = MentionFilter(search=search)
+    expected = [row["id"] for row in store.iter_mentions(selection, 5)]  # few hits: sorted
+    monkeypatch.setattr(queries, "FEW_HITS", 1)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    found = [row["id"] for row in store.iter_mentions(selection, 5)]
+    store.db.conn.set_trace_callback(None)
+    assert found == expected and len(found) == 5
+    probes = [s for s in statements if "WHERE mentions_fts.rowid = m.id" in s]
+    hit_sets = [s for s in statements if "IN (SELECT rowid FROM mentions_fts" in s]
+    assert len(probes) == 1
+    assert not hit_sets if probed_only else len(hit_sets) == 1

@@ -49,6 +49,9 @@ _SELECT_MENTION = """
 #: Up to this many full-text hits, a search starts from them and sorts them; beyond, it walks
 #: the newest-first index and keeps the rows among the hits (benchmarks/listing.py measures both).
 FEW_HITS = 20_000
+#: A search of a word found in more than FEW_HITS mentions, for at most this many rows, first
+#: asks the index about the newest mentions one by one (``_probed_hits``).
+PROBED_LIMIT = 100
 #: Above this many mentions in its period, ``most_negative`` walks the negative keyword rows.
 MANY_MENTIONS = 20_000
 
@@ -75,12 +78,33 @@ class QueriesMixin(StoriesMixin):
     ) -> Iterator[tuple[Any, ...]]:
         """``iter_mentions`` as tuples in MENTION_COLUMNS order: what an export writes."""
         few = not selection.search or self.search_hit_count(selection.search) < FEW_HITS
+        if not few and limit is not None and limit <= PROBED_LIMIT:
+            ids = self._probed_hits(selection, limit)
+            if ids is not None:
+                return iter(self._mention_rows_by_id(ids))
         clause, params = where(selection, search_first=few)
         sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
         return self._rows(sql, params)
+
+    def _probed_hits(self, selection: MentionFilter, limit: int) -> list[int] | None:
+        """The ids of the first ``limit`` hits of a search of a common word, newest first,
+        found by asking the full-text index about each of the selection's newest mentions in
+        turn (``limit * 2 + 20`` at most); None when too few of those were hits: the word is
+        not that common, and the set of its hits is the cheaper way."""
+        assert selection.search
+        clause, params = where(replace(selection, search=None))
+        walk = limit * 2 + 20
+        sql = f"""SELECT m.id, EXISTS (SELECT 1 FROM mentions_fts
+                WHERE mentions_fts.rowid = m.id AND mentions_fts MATCH ?)
+            FROM mentions m {clause} ORDER BY m.mentioned_at DESC, m.id DESC LIMIT ?"""
+        walked = list(self._rows(sql, [fts_query(selection.search), *params, walk]))
+        hits = [mention_id for mention_id, hit in walked if hit]
+        if len(hits) >= limit or len(walked) < walk:  # enough, or every candidate asked
+            return hits[:limit]
+        return None
 
     def search_hit_count(self, search: str, cap: int = FEW_HITS) -> int:
         """How many mentions ``search`` finds, counted up to ``cap`` only (cheap: the index's
@@ -135,10 +159,14 @@ class QueriesMixin(StoriesMixin):
 
     def _mentions_by_id(self, ids: Sequence[int]) -> list[MentionRow]:
         """The mentions of ``ids`` (a few), in that order."""
+        return [_mention(row) for row in self._mention_rows_by_id(ids)]
+
+    def _mention_rows_by_id(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """``_mentions_by_id`` as tuples in MENTION_COLUMNS order."""
         if not ids:
             return []
         rows = self._rows(f"{_SELECT_MENTION} WHERE m.id IN ({marks(ids)})", list(ids))
-        found = {row[0]: _mention(row) for row in rows}
+        found = {row[0]: row for row in rows}
         return [found[mention_id] for mention_id in ids if mention_id in found]
 
     def _most_negative_overall(self, selection: MentionFilter, limit: int) -> list[MentionRow]:
