@@ -94,6 +94,84 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
     store.finish_scan(scan_id, NOW - timedelta(days=60), "ok")
 
 
+def bulk_populate(store: MentionStore, count: int, rng: random.Random) -> None:
+    """``populate``'s mentions (the same random draws, so the same rows, ids in the same
+    order) loaded as a bulk import would: the indexes and triggers of the mentions and their
+    keyword rows dropped, plain INSERTs a day per transaction, the full-text index filled a
+    day at a time, then the indexes and triggers made again, and every quarter hour marked for
+    the summary's refresh. Hours instead of minutes through the store at 10 million (the write
+    path has its own benchmark, ``write.py``)."""
+    from brandwatch_cli.store.values import bucket_key
+
+    db = store.db
+    scan_id = store.start_scan(NOW - timedelta(days=60))
+    schema = db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('mentions',"
+        " 'mention_keywords') AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+    ).fetchall()
+    with db.atomic():
+        for kind, name, _ in schema:
+            db.execute(f"DROP {kind.upper()} {name}")
+    columns = (
+        "source, entry_id, url, canonical_url, title, text, author, published_at, fetched_at,"
+        " mentioned_at, language, sentiment, sentiment_label, engagement, source_language,"
+        " sentiment_method, domain, interactions"
+    )
+    days = 60
+    n = 0
+    for day in range(days):
+        start = NOW - timedelta(days=days - day)
+        per_source: dict[int, list[tuple[str, tuple[object, ...], list[str]]]] = {}
+        for _ in range(count // days + (1 if day < count % days else 0)):
+            n += 1
+            moment = (start + timedelta(seconds=rng.randint(0, 86400 - 1))).isoformat()
+            score = rng.uniform(-1, 1)
+            label = "positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral"
+            url = f"https://site{n % 300}.example/{n}"
+            points = rng.randint(0, 500) if n % 3 == 0 else None
+            keywords = rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2)))
+            row = (
+                f"source{n % 40}", f"e{n}", url, url, f"Title {n}", f"Text {n}",
+                f"author{n % 2000}", moment, moment, moment, "en", score, label,
+                json.dumps({"points": points}) if points is not None else None, "en", "vader",
+                f"site{n % 300}.example", float(points or 0),
+            )  # fmt: skip
+            per_source.setdefault(n % 40, []).append((moment, row, keywords))
+        rows = [
+            entry
+            for _, batch in sorted(per_source.items())
+            for entry in sorted(batch, key=lambda entry: entry[0])
+        ]
+        with db.atomic():
+            first = int(db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
+            db.conn.executemany(
+                f"INSERT INTO mentions (id, {columns}) VALUES ({', '.join(['?'] * 19)})",
+                [(first + i, *row) for i, (_, row, _) in enumerate(rows, 1)],
+            )
+            db.execute(
+                "INSERT INTO mentions_fts (rowid, title, text, author)"
+                " SELECT id, title, text, author FROM mentions WHERE id > ?",
+                [first],
+            )
+            db.conn.executemany(
+                "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
+                " sentiment_label) VALUES (?, ?, ?, ?, ?, ?)",
+                sorted(
+                    (keyword, first + i, f'["{keyword}"]', "title", row[11], row[12])
+                    for i, (_, row, keywords) in enumerate(rows, 1)
+                    for keyword in keywords
+                ),
+            )
+            db.conn.executemany(
+                "INSERT INTO summary_dirty (bucket) VALUES (?) ON CONFLICT DO NOTHING",
+                [(bucket,) for bucket in sorted({bucket_key(at) for at, _, _ in rows})],
+            )
+    with db.atomic():
+        for _, _, sql in sorted(schema, key=lambda entry: entry[0]):  # indexes, then triggers
+            db.execute(sql)
+    store.finish_scan(scan_id, NOW - timedelta(days=60), "ok")
+
+
 def timed(action) -> float:  # type: ignore[no-untyped-def]
     best = float("inf")
     for _ in range(3):
@@ -158,6 +236,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="Reuse (or keep) the database at this path.")
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="Build the database with plain INSERTs (see bulk_populate): for 10 million.",
+    )
     args = parser.parse_args()
     from brandwatch_cli.output.json import report_json
 
@@ -166,7 +249,8 @@ def main() -> None:
         if not path.exists():
             with MentionStore.open(path) as store:
                 started = time.perf_counter()
-                populate(store, args.mentions, random.Random(3))
+                build = bulk_populate if args.bulk else populate
+                build(store, args.mentions, random.Random(3))
                 print(
                     f"{args.mentions:,} mentions written in {time.perf_counter() - started:.1f} s"
                 )

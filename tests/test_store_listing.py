@@ -99,7 +99,10 @@ def test_no_listing_with_a_period_reads_every_mention(store, monkeypatch, many_h
             for lines in plans(store, lambda s=selection, n=limit: list(store.iter_mentions(s, n))):
                 scans = [line for line in lines if line.startswith("SCAN m ")]
                 assert not scans, (names, limit, lines)
-                sorts_all = "USE TEMP B-TREE FOR ORDER BY" in lines
+                sorts_all = any(
+                    line in ("USE TEMP B-TREE FOR ORDER BY", "USE TEMP B-TREE FOR GROUP BY")
+                    for line in lines
+                )
                 # Ordered by an index, except a few search hits or triaged statuses, sorted.
                 sorted_ok = {"sources", "triaged"} & set(names) or (
                     "search" in names and not many_hits
@@ -164,3 +167,50 @@ def test_export_and_search_memory_stays_flat_whatever_the_selection(tmp_path):
     small = peak_mb("search", "acme", *db, "-n", "4000", "-f", "jsonl")
     large = peak_mb("search", "acme", *db, "-n", "1000000", "-f", "jsonl")
     assert large - small < 15, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("search", "probed_only"),
+    [("story", True), ("7 OR 14 OR 21 OR 28 OR 35 OR 36", False)],
+    ids=["in every mention", "in a few"],
+)
+def test_a_common_word_is_asked_about_the_newest_mentions_one_by_one(
+    store, monkeypatch, search, probed_only
+):
+    """A word found in more than FEW_HITS mentions, for a few rows: the index is asked about
+    the newest mentions in turn; when too few of those are hits, the set of hits answers."""
+    selection = MentionFilter(search=search)
+    expected = [row["id"] for row in store.iter_mentions(selection, 5)]  # few hits: sorted
+    monkeypatch.setattr(queries, "FEW_HITS", 1)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    found = [row["id"] for row in store.iter_mentions(selection, 5)]
+    store.db.conn.set_trace_callback(None)
+    assert found == expected and len(found) == 5
+    probes = [s for s in statements if "WHERE mentions_fts.rowid = m.id" in s]
+    hit_sets = [s for s in statements if "IN (SELECT rowid FROM mentions_fts" in s]
+    assert len(probes) == 1
+    assert not hit_sets if probed_only else len(hit_sets) == 1
+
+
+def test_a_listing_row_is_the_row_shown_for_that_mention(store):
+    """A listing joins each mention's keyword rows once (grouped) where ``show`` reads them
+    with subqueries: the same columns either way, with several keywords, none, and copies."""
+    store.db.execute(
+        "UPDATE mention_keywords SET sentiment = -0.123456, sentiment_label = 'negative',"
+        ' terms = \'["Globex", "globex inc"]\' WHERE mention_id % 4 = 0'
+    )
+    store.db.execute("DELETE FROM mention_keywords WHERE mention_id IN (5, 6)")
+    store.db.conn.executemany(
+        "INSERT INTO story_copies (mention_id, source, entry_id, domain, fetched_at)"
+        " VALUES (?, ?, ?, ?, '2026-11-02T00:00:00+00:00')",
+        [(3, "a", "c1", "x.example"), (3, "b", "c2", "y.example"), (9, "a", "c3", None)],
+    )
+    listed = list(store.iter_mentions(MentionFilter()))
+    assert len(listed) == 40
+    for row in listed:
+        assert row == store.mention(row["id"]).mention, row["id"]
+    by_id = {row["id"]: row for row in listed}
+    assert by_id[12]["keywords"] == "Acme;Globex" and "-0.1235" in by_id[12]["keyword_sentiment"]
+    assert by_id[5]["keywords"] is None and by_id[5]["matched_terms"] == "{}"
+    assert (by_id[3]["copies"], by_id[3]["outlets"]) == (2, 2)  # two other outlets

@@ -295,3 +295,56 @@ def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path)
             alone = store.most_heard(replace(selection, keywords=(name,)), 5)
             assert [m["id"] for m in together[name]] == [m["id"] for m in alone]
             assert len(alone) == 5
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        MentionFilter(since=START + timedelta(days=3), by_fetch=True, up_to_id=500),
+        MentionFilter(after_id=200, up_to_id=450),
+        MentionFilter(since=START + timedelta(days=2), until=START + timedelta(days=6, hours=5)),
+        MentionFilter(since=START, until=START + SPAN, keywords=("Acme",), statuses=("new",)),
+    ],
+    ids=["by fetch", "after a mark", "summary and edges", "keyword"],
+)
+def test_a_view_without_a_copy_reads_the_same_figures(tmp_path, selection):
+    rng = random.Random(17)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, rng, 600)
+        # Fetched in another order than mentioned, as a digest's window is by fetch time.
+        store.db.execute("UPDATE mentions SET fetched_at = ? WHERE id % 3 = 0", [iso(START)])
+
+        def read(direct: bool) -> object:
+            with store.period_view(selection, direct=direct) as view:
+                return view.totals(), view.keyword_stats()
+
+        copied, direct = read(False), read(True)
+    assert rounded(direct) == rounded(copied)
+    totals, keywords = copied
+    assert totals["mentions"] > 20 and keywords  # type: ignore[index]
+
+
+def test_a_digest_reads_its_window_from_covering_indexes(tmp_path):
+    """m014: the fetch-time index and the keyword rows by mention hold every column a
+    digest's figures and lists sort by, so none visits a mention's table row."""
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(5), 300)
+        window = MentionFilter(since=START + timedelta(days=2), by_fetch=True, up_to_id=250)
+        open_items = replace(window, statuses=("new", "todo"))
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        with store.period_view(window, direct=True) as view:
+            view.totals(), view.keyword_stats()
+        heard = store.most_heard_by_keyword(open_items, KEYWORDS, 5)
+        negative = store.most_negative(open_items, 10)
+        store.db.conn.set_trace_callback(None)
+        assert heard["Acme"] and negative
+        reads = [q for q in statements if q.lstrip().startswith("SELECT") and "fetched_at >=" in q]
+        assert len(reads) == 4, reads
+        for sql in reads:
+            plan = [row[3] for row in store.db.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            mention_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) m ", step)]
+            keyword_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) [ekn] ", step)]
+            assert mention_steps and keyword_steps, plan
+            assert all("COVERING INDEX mentions_fetched " in s for s in mention_steps), plan
+            assert all("COVERING INDEX mention_keywords_by_mention" in s for s in keyword_steps)

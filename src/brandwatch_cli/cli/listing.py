@@ -127,10 +127,10 @@ def export(
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
-        rows = store.iter_mentions(chosen, limit)
+        rows = store.iter_mention_rows(chosen, limit)
 
         def write(handle: Any) -> int:
-            return exporter.write(rows, handle, fmt.value, excel=excel, delimiter=separator)
+            return exporter.write_rows(rows, handle, fmt.value, excel=excel, delimiter=separator)
 
         if output is None:
             with quiet_broken_pipe():

@@ -111,7 +111,11 @@ def build_digest(
     previous = Period(period.since - period.length, period.since)
     current = window.selection
     before = MentionFilter(since=previous.since, until=previous.until, by_fetch=True)
-    with store.period_view(current) as view, store.period_view(before) as earlier:
+    # Totals and keyword figures only: read from the indexes, without copying the windows.
+    with (
+        store.period_view(current, direct=True) as view,
+        store.period_view(before, direct=True) as earlier,
+    ):
         keyword_stats = keyword_table(view, earlier, keywords, include_earlier=False)
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
     open_items = replace(current, statuses=("new", "todo"))

@@ -6,8 +6,9 @@ No Rich here: what a spreadsheet or ``jq`` reads must be exactly the data.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from brandwatch_cli.models import MENTION_COLUMNS
@@ -26,31 +27,34 @@ def safe_cell(value: object) -> object:
 
 
 def write_csv(
-    rows: Iterable[Mapping[str, Any]], out: IO[str], *, excel: bool = False, delimiter: str = ","
+    rows: Iterable[Sequence[Any]], out: IO[str], *, excel: bool = False, delimiter: str = ","
 ) -> int:
-    """Header, then one line per mention; empty cells for missing values. Returns the count.
+    """Header, then one line per mention (cells in MENTION_COLUMNS order); empty cells for
+    missing values. Returns the count. Written a thousand rows at a time by the csv module
+    itself: the per-row Python of an export of millions of rows was half its time.
 
     ``excel``: for spreadsheets, not pipelines: a UTF-8 byte order mark first (so Excel reads
     UTF-8) and every cell that could run as a formula neutralised (``safe_cell``)."""
     writer = csv.writer(out, lineterminator="\r\n" if excel else "\n", delimiter=delimiter)
     if excel:
         out.write("\ufeff")
+        rows = ([safe_cell(cell) for cell in row] for row in rows)
     writer.writerow(MENTION_COLUMNS)
     count = 0
-    for row in rows:
-        cells = ["" if row[c] is None else row[c] for c in MENTION_COLUMNS]
-        writer.writerow([safe_cell(cell) for cell in cells] if excel else cells)
-        count += 1
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, 1000)):
+        writer.writerows(chunk)  # None is written as an empty cell
+        count += len(chunk)
     return count
 
 
-def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+def write_jsonl(rows: Iterable[Sequence[Any]], out: IO[str]) -> int:
     """One JSON object per line, with the same fields as the CSV (null where missing);
     ``engagement``, ``matched_terms`` and ``keyword_sentiment`` are nested objects rather than
     JSON text."""
     count = 0
     for row in rows:
-        record = {c: row[c] for c in MENTION_COLUMNS}
+        record = dict(zip(MENTION_COLUMNS, row, strict=True))
         record["engagement"] = json.loads(record["engagement"]) if record["engagement"] else {}
         record["matched_terms"] = json.loads(record["matched_terms"] or "{}")
         scores = record["keyword_sentiment"]
@@ -58,6 +62,20 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def write_rows(
+    rows: Iterable[Sequence[Any]],
+    out: IO[str],
+    fmt: str,
+    *,
+    excel: bool = False,
+    delimiter: str = ",",
+) -> int:
+    """Mentions as the store reads them (tuples in MENTION_COLUMNS order), in ``fmt``."""
+    if fmt == "csv":
+        return write_csv(rows, out, excel=excel, delimiter=delimiter)
+    return write_jsonl(rows, out)
 
 
 def write(
@@ -68,6 +86,6 @@ def write(
     excel: bool = False,
     delimiter: str = ",",
 ) -> int:
-    if fmt == "csv":
-        return write_csv(rows, out, excel=excel, delimiter=delimiter)
-    return write_jsonl(rows, out)
+    """Mentions as dicts (a listing's, a search's), in ``fmt``."""
+    cells = (tuple(row[c] for c in MENTION_COLUMNS) for row in rows)
+    return write_rows(cells, out, fmt, excel=excel, delimiter=delimiter)

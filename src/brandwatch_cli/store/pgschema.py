@@ -337,10 +337,21 @@ INSERT INTO alert_claims SELECT keyword, kind, max(sent_at) FROM alerts_sent
     GROUP BY keyword, kind;
 """
 
+#: Covering indexes for a digest's window (``store.schema.m015_fast_digest``), the same.
+M015 = """
+DROP INDEX mentions_fetched_at;
+CREATE INDEX mentions_fetched ON mentions (fetched_at, status, sentiment_label, sentiment,
+    sentiment_method, interactions, mentioned_at);
+DROP INDEX mention_keywords_listing;
+CREATE INDEX mention_keywords_by_mention
+    ON mention_keywords (mention_id, keyword, sentiment, sentiment_label, terms);
+"""
+
 #: PostgreSQL's migrations by name; a name absent here is one whose work m001 already did.
 PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m001_mentions": lambda db: db.conn.executescript(M001),
     "m014_source_leases": lambda db: db.conn.executescript(M014),
+    "m015_fast_digest": lambda db: db.conn.executescript(M015),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

@@ -46,10 +46,32 @@ _SELECT_MENTION = """
     FROM mentions m
 """
 
+#: ``_SELECT_MENTION`` for a listing of many rows (``iter_mention_rows``, then the WHERE
+#: clause): each mention's keyword rows are joined once instead of read by three subqueries
+#: (a quarter of an export's SQL), grouped in the order the rows come (no sort). A mention's
+#: keyword rows come from the (mention_id, keyword, ...) index, in keyword order, as the
+#: subqueries sort them; a mention without keywords has the subqueries' NULL and {}.
+_LIST_MENTIONS = """
+    SELECT m.id, m.source, group_concat(k.keyword, ';') AS keywords,
+        m.title, m.url, m.author, m.published_at, m.fetched_at, m.language, m.sentiment,
+        m.sentiment_label, m.text, m.sentiment_method, m.engagement, m.status, m.note,
+        json_group_object(k.keyword, json(k.terms)) FILTER (WHERE k.keyword IS NOT NULL)
+            AS matched_terms,
+        (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
+        (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
+            WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
+        json_group_object(k.keyword, round(k.sentiment, 4)) FILTER (WHERE k.keyword IS NOT NULL)
+            AS keyword_sentiment,
+        m.domain, m.source_language
+    FROM mentions m LEFT JOIN mention_keywords k ON k.mention_id = m.id
+"""
 
 #: Up to this many full-text hits, a search starts from them and sorts them; beyond, it walks
 #: the newest-first index and keeps the rows among the hits (benchmarks/listing.py measures both).
 FEW_HITS = 20_000
+#: A search of a word found in more than FEW_HITS mentions, for at most this many rows, first
+#: asks the index about the newest mentions one by one (``_probed_hits``).
+PROBED_LIMIT = 100
 #: Above this many mentions in its period, ``most_negative`` walks the negative keyword rows.
 MANY_MENTIONS = 20_000
 
@@ -68,14 +90,47 @@ class QueriesMixin(StoriesMixin):
 
         Rows come in the order of an index (no sort of the whole selection), except for a
         search finding fewer than ``FEW_HITS`` mentions: those few are looked up and sorted."""
+        for row in self.iter_mention_rows(selection, limit):
+            yield _mention(row)
+
+    def iter_mention_rows(
+        self, selection: MentionFilter, limit: int | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """``iter_mentions`` as tuples in MENTION_COLUMNS order: what an export writes."""
         few = not selection.search or self.search_hit_count(selection.search) < FEW_HITS
+        if not few and limit is not None and limit <= PROBED_LIMIT:
+            ids = self._probed_hits(selection, limit)
+            if ids is not None:
+                return iter(self._mention_rows_by_id(ids))
         clause, params = where(selection, search_first=few, postgres=self.postgres)
-        sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
+        sql = f"""{_LIST_MENTIONS} {clause} GROUP BY m.mentioned_at, m.id
+            ORDER BY m.mentioned_at DESC, m.id DESC"""
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        for row in self._rows(sql, params):
-            yield _mention(row)
+        return self._rows(sql, params)
+
+    def _probed_hits(self, selection: MentionFilter, limit: int) -> list[int] | None:
+        """The ids of the first ``limit`` hits of a search of a common word, newest first,
+        found by asking the full-text index about each of the selection's newest mentions in
+        turn (``limit * 2 + 20`` at most); None when too few of those were hits: the word is
+        not that common, and the set of its hits is the cheaper way."""
+        assert selection.search
+        clause, params = where(replace(selection, search=None), postgres=self.postgres)
+        walk = limit * 2 + 20
+        if self.postgres:  # the hit is a column of the mention there
+            hit, query = f"m.search @@ {PG_QUERY}", pg_tsquery(selection.search)
+        else:
+            hit = """EXISTS (SELECT 1 FROM mentions_fts
+                WHERE mentions_fts.rowid = m.id AND mentions_fts MATCH ?)"""
+            query = fts_query(selection.search)
+        sql = f"""SELECT m.id, {hit}
+            FROM mentions m {clause} ORDER BY m.mentioned_at DESC, m.id DESC LIMIT ?"""
+        walked = list(self._rows(sql, [query, *params, walk]))
+        hits = [mention_id for mention_id, hit in walked if hit]
+        if len(hits) >= limit or len(walked) < walk:  # enough, or every candidate asked
+            return hits[:limit]
+        return None
 
     def search_hit_count(self, search: str, cap: int = FEW_HITS) -> int:
         """How many mentions ``search`` finds, counted up to ``cap`` only (cheap: the index's
@@ -121,10 +176,25 @@ class QueriesMixin(StoriesMixin):
             return self._most_negative_overall(selection, limit)
         worst = f"""(SELECT min(n.sentiment) FROM mention_keywords n WHERE n.mention_id = m.id
             AND n.sentiment_label = 'negative'{keywords})"""
-        sql = f"""{_SELECT_MENTION} {clause} {worst} IS NOT NULL
+        # The order from indexes alone (sort keys only), then the few rows shown: a sort of
+        # whole rows would build every candidate's columns first.
+        sql = f"""SELECT m.id FROM mentions m {clause} {worst} IS NOT NULL
             ORDER BY {worst} ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         extra = list(selection.keywords)
-        return [_mention(row) for row in self._rows(sql, [*params, *extra, *extra, limit])]
+        ids = [row[0] for row in self._rows(sql, [*params, *extra, *extra, limit])]
+        return self._mentions_by_id(ids)
+
+    def _mentions_by_id(self, ids: Sequence[int]) -> list[MentionRow]:
+        """The mentions of ``ids`` (a few), in that order."""
+        return [_mention(row) for row in self._mention_rows_by_id(ids)]
+
+    def _mention_rows_by_id(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """``_mentions_by_id`` as tuples in MENTION_COLUMNS order."""
+        if not ids:
+            return []
+        rows = self._rows(f"{_SELECT_MENTION} WHERE m.id IN ({marks(ids)})", list(ids))
+        found = {row[0]: row for row in rows}
+        return [found[mention_id] for mention_id in ids if mention_id in found]
 
     def _most_negative_overall(self, selection: MentionFilter, limit: int) -> list[MentionRow]:
         """``most_negative`` for a period of many mentions: the negative keyword rows, most
@@ -171,22 +241,29 @@ class QueriesMixin(StoriesMixin):
         self, selection: MentionFilter, keywords: Sequence[str], limit: int = 5
     ) -> dict[str, list[MentionRow]]:
         """``most_heard`` of each keyword (the selection narrowed to it) in one read of the
-        selection, instead of one per keyword: a digest asks it for every keyword."""
+        selection, instead of one per keyword: a digest asks it for every keyword.
+
+        The selection's keyword rows come most heard first (sort keys only) and are taken
+        until every keyword has ``limit``: usually within the first few dozen."""
         clause, params = where(replace(selection, keywords=()), postgres=self.postgres)
         clause = f"{clause} AND" if clause else "WHERE"
-        ranked = f"""WITH ranked AS (
-            SELECT k.keyword AS kw, m.id AS id, row_number() OVER (PARTITION BY k.keyword
-                ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC) AS n
+        # "+": one read of each mention's keyword rows, not one probe per wanted keyword.
+        sql = f"""SELECT k.keyword, m.id
             FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
-            {clause} k.keyword IN ({marks(keywords)}))"""
-        select = _SELECT_MENTION.replace("SELECT m.id,", "SELECT r.kw, m.id,", 1).replace(
-            "    FROM mentions m\n", " FROM ranked r CROSS JOIN mentions m ON m.id = r.id\n"
-        )
-        sql = f"{ranked} {select} WHERE r.n <= ? ORDER BY r.kw, r.n"
-        found: dict[str, list[MentionRow]] = {name: [] for name in keywords}
-        for row in self._rows(sql, [*params, *keywords, limit]):
-            found[row[0]].append(_mention(row[1:]))
-        return found
+            {clause} +k.keyword IN ({marks(keywords)})
+            ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC"""
+        chosen: dict[str, list[int]] = {name: [] for name in keywords}
+        wanting = {name for name in keywords if limit > 0}
+        for name, mention_id in self._rows(sql, [*params, *keywords]):
+            if name in wanting:
+                chosen[name].append(mention_id)
+                if len(chosen[name]) == limit:
+                    wanting.discard(name)
+                    if not wanting:
+                        break
+        rows = self._mentions_by_id(sorted({i for ids in chosen.values() for i in ids}))
+        by_id = {row["id"]: row for row in rows}
+        return {name: [by_id[i] for i in ids if i in by_id] for name, ids in chosen.items()}
 
     def stored_span(self) -> tuple[int, str | None, str | None]:
         """How many mentions are stored, and when the oldest and newest were mentioned (ISO

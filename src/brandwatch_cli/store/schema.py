@@ -370,15 +370,9 @@ def m009_failure_reports(db: Database) -> None:
 
 @migrations()
 def m010_period_summary(db: Database) -> None:
-    """Figures per quarter hour and per day kept beside the mentions, so that a report reads
-    a few thousand summary rows, not the period's mentions (issue 12).
-
-    ``summary_keywords``: per UTC quarter hour and keyword, by the keyword's own sentiment;
-    keyword ``''``: every mention once. ``summary_names``: per UTC day and source, domain or
-    author, for rankings. Only mentions naming a keyword count; ``scored``/``sentiment_sum``
-    make averages merge exactly. Triggers only mark the quarter hours a write touches
-    (``summary_dirty``); the store recomputes those from the mentions (``store.summary``).
-    """
+    """Figures per UTC quarter hour × keyword (``''``: every mention once) and per UTC day ×
+    source/domain/author, so a report reads summary rows, not mentions (issue 12); triggers
+    only mark the quarter hours a write touches, ``store.summary`` recomputes them."""
     db.execute(
         """CREATE TABLE summary_keywords (bucket TEXT NOT NULL, keyword TEXT NOT NULL,
             mentions INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
@@ -431,14 +425,9 @@ def m010_period_summary(db: Database) -> None:
 
 @migrations()
 def m011_bulk_writes(db: Database) -> None:
-    """Full-text indexing of a batch in one statement (issue 12: batched writes).
-
-    The insert trigger indexed each new mention on its own, and FTS5 flushes its pending
-    terms at every trigger's statement: two thirds of the cost of storing a mention. A batch
-    now records the range of ids it inserts in ``fts_deferred`` (inside its transaction, so
-    nobody else ever sees a row there); the trigger skips those ids and the batch indexes
-    them with one ``INSERT ... SELECT``. Any other insert is still indexed by the trigger.
-    """
+    """Full-text indexing of a batch in one statement (issue 12): a batch records its ids'
+    range in ``fts_deferred`` (inside its transaction), the trigger skips them and the batch
+    indexes them with one ``INSERT ... SELECT``; any other insert is indexed by the trigger."""
     db.execute("CREATE TABLE fts_deferred (first INTEGER NOT NULL, last INTEGER NOT NULL)")
     db.execute("DROP TRIGGER IF EXISTS mentions_ai")
     db.execute(
@@ -485,8 +474,7 @@ def m013_write_indexes(db: Database) -> None:
 
 @migrations()
 def m014_source_leases(db: Database) -> None:
-    """Shared scanning (issue 13): when each source is next due and which worker leases it for
-    a fetch (a dead worker's lease lapses); alert claims, taken by one upsert, one sender each."""
+    """Shared scanning (issue 13): sources' due times and workers' leases; alert claims."""
     for sql in (
         "CREATE TABLE source_leases (source TEXT PRIMARY KEY, worker TEXT, claimed_at TEXT,"
         " expires_at TEXT, due_at TEXT NOT NULL, every_s INTEGER NOT NULL)",
@@ -495,5 +483,19 @@ def m014_source_leases(db: Database) -> None:
         # seeded from the log of alerts sent, so that an upgrade sends nothing twice
         "INSERT INTO alert_claims SELECT keyword, kind, max(sent_at) FROM alerts_sent"
         " GROUP BY keyword, kind",
+    ):
+        db.execute(sql)
+
+
+@migrations()
+def m015_fast_digest(db: Database) -> None:
+    """Covering indexes for a digest's window by fetch time, which the summary lacks (12)."""
+    for sql in (
+        "DROP INDEX mentions_fetched_at",
+        "CREATE INDEX mentions_fetched ON mentions (fetched_at, status, sentiment_label,"
+        " sentiment, sentiment_method, interactions, mentioned_at)",
+        "DROP INDEX mention_keywords_listing",
+        "CREATE INDEX mention_keywords_by_mention"
+        " ON mention_keywords (mention_id, keyword, sentiment, sentiment_label, terms)",
     ):
         db.execute(sql)
