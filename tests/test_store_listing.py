@@ -174,6 +174,7 @@ def test_export_and_search_memory_stays_flat_whatever_the_selection(tmp_path):
     [("story", True), ("7 OR 14 OR 21 OR 28 OR 35 OR 36", False)],
     ids=["in every mention", "in a few"],
 )
+@pytest.mark.sqlite_only  # SQLite statements traced
 def test_a_common_word_is_asked_about_the_newest_mentions_one_by_one(
     store, monkeypatch, search, probed_only
 ):

@@ -324,6 +324,7 @@ def test_a_view_without_a_copy_reads_the_same_figures(tmp_path, selection):
     assert totals["mentions"] > 20 and keywords  # type: ignore[index]
 
 
+@pytest.mark.sqlite_only  # SQLite statements traced
 def test_a_digest_reads_its_window_from_covering_indexes(tmp_path):
     """m014: the fetch-time index and the keyword rows by mention hold every column a
     digest's figures and lists sort by, so none visits a mention's table row."""

@@ -58,7 +58,8 @@ _LIST_MENTIONS = """
         json_group_object(k.keyword, json(k.terms)) FILTER (WHERE k.keyword IS NOT NULL)
             AS matched_terms,
         (SELECT count(*) FROM story_copies c WHERE c.mention_id = m.id) AS copies,
-        (m.domain IS NOT NULL) + (SELECT count(DISTINCT c.domain) FROM story_copies c
+        CASE WHEN m.domain IS NULL THEN 0 ELSE 1 END
+            + (SELECT count(DISTINCT c.domain) FROM story_copies c
             WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
         json_group_object(k.keyword, round(k.sentiment, 4)) FILTER (WHERE k.keyword IS NOT NULL)
             AS keyword_sentiment,
@@ -103,8 +104,11 @@ class QueriesMixin(StoriesMixin):
             if ids is not None:
                 return iter(self._mention_rows_by_id(ids))
         clause, params = where(selection, search_first=few, postgres=self.postgres)
-        sql = f"""{_LIST_MENTIONS} {clause} GROUP BY m.mentioned_at, m.id
-            ORDER BY m.mentioned_at DESC, m.id DESC"""
+        if self.postgres:  # its aggregates keep no row order: the subqueries sort instead
+            sql = f"{_SELECT_MENTION} {clause} ORDER BY m.mentioned_at DESC, m.id DESC"
+        else:
+            sql = f"""{_LIST_MENTIONS} {clause} GROUP BY m.mentioned_at, m.id
+                ORDER BY m.mentioned_at DESC, m.id DESC"""
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -17,11 +17,7 @@ migrations = Migrations("brandwatch")
 
 def known_migrations() -> set[str]:
     """The names of every migration this version defines (``m001_mentions`` ...)."""
-    return {
-        name
-        for name, value in globals().items()
-        if callable(value) and re.fullmatch(r"m\d{3}_\w+", name)
-    }
+    return {n for n, v in globals().items() if callable(v) and re.fullmatch(r"m\d{3}_\w+", n)}
 
 
 @migrations()
