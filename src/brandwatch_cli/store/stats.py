@@ -124,7 +124,7 @@ class PeriodView:
         if self.copy is None:
             PeriodView._count += 1
             copy = f"temp.period_{PeriodView._count}"
-            parts = self._raw_parts(self._span(self.days)) or [("WHERE 0", [])]
+            parts = self._raw_parts(self._span(self.days)) or [("WHERE 1 = 0", [])]
             selects = " UNION ALL ".join(
                 "SELECT m.id, m.mentioned_at, m.source, m.domain, m.author, m.interactions,"
                 " m.followers, m.sentiment, m.sentiment_label, m.sentiment_method"
