@@ -163,6 +163,14 @@ BOTH_BACKENDS = {
     "test_cli_periods",
     "test_scan_engine",
     "test_scan_rematch",
+    "test_store_retention",
+    "test_cli",
+    "test_cli_mention",
+    "test_cli_timezones",
+    "test_output_export",
+    "test_output_report",
+    "test_analysis",
+    "test_scan_worker",
 }
 
 

@@ -67,16 +67,16 @@ def scan_ok(cli: Callable[..., CliResult], config: Path, new_mentions: int) -> C
     return result
 
 
-def db_rows(path: Path, sql: str = "SELECT count(*) FROM mentions") -> list[tuple[Any, ...]]:
+def db_rows(path: Path | str, sql: str = "SELECT count(*) FROM mentions") -> list[tuple[Any, ...]]:
     """The rows ``sql`` selects from the database at ``path`` (closed again afterwards)."""
     with closing(connect(path)) as conn:
         return [tuple(row) for row in conn.execute(sql).fetchall()]
 
 
-def search_ids(path: Path, word: str) -> list[int]:
+def search_ids(path: Path | str, word: str) -> list[int]:
     """The ids of the mentions the full-text index finds ``word`` in, read from the index
     itself (FTS5's table on SQLite, the ``search`` column on PostgreSQL)."""
-    if Path(str(path)).absolute() in ON_POSTGRES:
+    if str(path).startswith("postgresql://") or Path(str(path)).absolute() in ON_POSTGRES:
         sql = "SELECT id FROM mentions WHERE search @@ to_tsquery('simple', ?)"
     else:
         sql = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?"
@@ -92,7 +92,8 @@ def connect(path: Path | str) -> Any:
     """A DB-API connection to the database a test opened at ``path``: the SQLite file, or,
     in the PostgreSQL run, the PostgreSQL database standing in for it (the store's own
     dialect translation applies, so a test's SQL serves both)."""
-    url = ON_POSTGRES.get(Path(str(path)).absolute())
+    url = str(path) if str(path).startswith("postgresql://") else None
+    url = url or ON_POSTGRES.get(Path(str(path)).absolute())
     if url is None:
         return sqlite3.connect(path)
     import psycopg

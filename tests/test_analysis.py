@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 
 import pytest
 
-from helpers import rss, write_config
+from helpers import connect, rss, write_config
 
 KEYWORDS = (
     "  - name: Acme\n"
@@ -50,7 +49,7 @@ ITEMS = [
 def rows(db):
     """guid -> (language, label, method)."""
     sql = "SELECT entry_id, language, sentiment_label, sentiment_method FROM mentions"
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         return {row[0].rsplit("/", 1)[-1]: row[1:] for row in conn.execute(sql)}
 
 
@@ -74,7 +73,7 @@ def test_each_mention_is_read_in_its_language(scanned):
 
 def test_keyword_languages_keep_only_those_languages(scanned):
     _, db = scanned
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         lumiere = conn.execute(
             "SELECT m.entry_id FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id"
             " WHERE k.keyword = 'Lumière'"
@@ -194,7 +193,7 @@ def test_rescore_after_a_lexicon_change_is_resumable(cli, scanned, monkeypatch):
     monkeypatch.setattr(rescoring.MentionStore, "save_analyses", fail_second_batch)
     stopped = cli("rescore", "-c", config, "--batch", "1")
     assert stopped.exit_code == 130
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         versions = [v for (v,) in conn.execute("SELECT DISTINCT sentiment_version FROM mentions")]
     assert len(versions) == 2  # one batch done, the rest still stale
     monkeypatch.setattr(rescoring.MentionStore, "save_analyses", original)
@@ -300,7 +299,7 @@ def test_per_keyword_sentiment_is_stored_reported_exported_and_rescored(cli, fee
     ]
     assert by_name["Acme"]["average"] == scores["Acme"]
     assert [r["id"] for r in report["reply_first"]] == [1]  # negative about Globex
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:  # as an older analyzer left it
+    with connect(tmp_path / "mentions.db") as conn:  # as an older analyzer left it
         conn.execute("UPDATE mentions SET sentiment_version = 'old'")
         conn.execute("UPDATE mention_keywords SET sentiment = 0, sentiment_label = 'neutral'")
     assert exported() == {"Acme": 0, "Globex": 0}
@@ -321,7 +320,7 @@ def test_a_csv_rating_decides_the_label_on_its_scale(cli, tmp_path):
     result = cli("scan", "-c", config)
     assert result.exit_code == 0, result.stderr
     sql = "SELECT text, sentiment_label, sentiment_method, engagement FROM mentions ORDER BY id"
-    with sqlite3.connect(tmp_path / "mentions.db") as conn:
+    with connect(tmp_path / "mentions.db") as conn:
         assert conn.execute(sql).fetchall() == [
             ("Acme is wonderful and I love it", "negative", "vader+rating", '{"rating": 2.0}'),
             ("Acme is awful and I hate it", "positive", "vader+rating", '{"rating": 9.0}'),

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from brandwatch_cli import __version__
-from helpers import rss, write_config
+from helpers import connect, rss, write_config
 
 DATA = Path(__file__).parent / "data"
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
@@ -53,7 +52,7 @@ ITEMS = [
 
 
 def db_rows(path: Path, sql: str = "SELECT count(*) FROM mentions") -> list[tuple]:
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         return conn.execute(sql).fetchall()
 
 
@@ -445,6 +444,7 @@ def test_config_errors_are_one_line_and_exit_2(cli, tmp_path, content, message, 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only  # where the database file goes
 def test_config_from_environment_and_default_file(cli, tmp_path, monkeypatch, feed_server):
     feed_server.serve("/n.xml", rss(ITEMS))
     config = write_config(tmp_path, [("n", feed_server.url("/n.xml"))])

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import webbrowser
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config_file, rss
+from helpers import config_file, connect, rss
 
 KEYWORDS = "  - Acme\n  - name: Globex\n    terms: [Globex, Globex Corporation]\n"
 NEWS = [
@@ -176,11 +175,12 @@ def test_the_login_name_marks_when_no_user_is_set_and_nobody_when_none_is_known(
     ]
 
 
+@pytest.mark.sqlite_only  # database files, or subprocesses on them
 def test_marks_made_before_the_history_existed_are_kept_as_its_start(cli, scanned, tmp_path):
     ids = ids_by_title(cli, scanned)
     refund = ids["Acme support is terrible, still no refund"]
     cli("mark", str(refund), "--status", "todo", "--note", "call back", "-c", scanned)
-    with closing(sqlite3.connect(tmp_path / "mentions.db")) as conn, conn:
+    with closing(connect(tmp_path / "mentions.db")) as conn, conn:
         conn.execute("DROP TABLE status_history")  # as a database of the previous version
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_status_history'")
     history = show_json(cli, scanned, refund)["status_history"]
@@ -247,7 +247,7 @@ def test_terminal_control_sequences_never_reach_the_screen(cli, scanned, tmp_pat
 def store_values(folder: Path, mention_id: int, **values: str) -> None:
     """Give a mention values no source yields today (each keeps http(s) links only and removes
     control characters), as a database written by an older version may hold."""
-    with closing(sqlite3.connect(folder / "mentions.db")) as conn, conn:
+    with closing(connect(folder / "mentions.db")) as conn, conn:
         for column, value in values.items():
             conn.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", [value, mention_id])
 
@@ -288,6 +288,7 @@ def test_an_id_that_names_no_mention_is_a_usage_error(cli, scanned, tmp_path):
     assert nowhere.exit_code == 3 and "no mention database yet" in nowhere.stderr
 
 
+@pytest.mark.sqlite_only  # database files, or subprocesses on them
 def test_show_and_open_read_the_database_given_by_db(cli, scanned, tmp_path, monkeypatch):
     ids = ids_by_title(cli, scanned)
     moved = tmp_path / "elsewhere.db"
@@ -370,6 +371,7 @@ def test_export_has_matched_terms_after_note(cli, scanned):
     assert list(french).index("matched_terms") > list(french).index("note")
 
 
+@pytest.mark.sqlite_only  # database files, or subprocesses on them
 @pytest.mark.skipif(sys.platform != "linux", reason="webbrowser's choices are the Linux ones")
 def test_the_console_script_opens_with_browser_or_prints_the_link(scanned, tmp_path):
     """The real ``webbrowser`` in a real process: ``$BROWSER`` is run with the link; with no
@@ -383,7 +385,7 @@ def test_the_console_script_opens_with_browser_or_prints_the_link(scanned, tmp_p
     script = Path(sys.executable).with_name("brandwatch")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PATH"] = str(bin_dir)
-    with closing(sqlite3.connect(tmp_path / "mentions.db")) as conn:
+    with closing(connect(tmp_path / "mentions.db")) as conn:
         (mention_id,) = conn.execute(
             "SELECT id FROM mentions WHERE url = 'https://n.example/1'"
         ).fetchone()

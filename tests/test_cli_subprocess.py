@@ -62,6 +62,7 @@ def test_the_console_script_lists_every_command_in_order():
         "mentions",
         "export",
         "scan",
+        "worker",
         "check",
         "sentiment",
         "rescore",

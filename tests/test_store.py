@@ -59,6 +59,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m011_bulk_writes",
         "m012_listing_indexes",
         "m013_write_indexes",
+        "m014_source_leases",
     ]
 
 

@@ -292,14 +292,14 @@ def test_a_table_a_later_migration_adds_is_copied_too(cli, tmp_path, pg_url):
     build(cli, tmp_path / "a", ITEMS)
     original = tmp_path / "a" / "mentions.db"
     with closing(sqlite3.connect(original)) as conn, conn:
-        conn.execute("CREATE TABLE source_leases (source TEXT PRIMARY KEY, worker TEXT)")
-        conn.execute("INSERT INTO source_leases VALUES ('news', 'w1'), ('wire', NULL)")
+        conn.execute("CREATE TABLE future_things (source TEXT PRIMARY KEY, worker TEXT)")
+        conn.execute("INSERT INTO future_things VALUES ('news', 'w1'), ('wire', NULL)")
     with closing(_connect(pg_url)) as conn:
-        conn.execute("CREATE TABLE source_leases (source TEXT PRIMARY KEY, worker TEXT)")
+        conn.execute("CREATE TABLE future_things (source TEXT PRIMARY KEY, worker TEXT)")
     result = copy(cli, original, pg_url)
     assert result.exit_code == 0, result.stderr
-    assert "source_leases          2       2  ok" in result.stdout
-    assert rows(pg_url, "source_leases", ["source", "worker"]) == [
+    assert "future_things          2       2  ok" in result.stdout
+    assert rows(pg_url, "future_things", ["source", "worker"]) == [
         "('news', 'w1')",
         "('wire', None)",
     ]

@@ -118,3 +118,17 @@ def test_search_syntax_means_the_same_on_postgresql(cli, tmp_path, pg_url, query
     found = cli("search", query, "-c", path, "--format", "jsonl")
     assert found.exit_code == 0, found.stderr
     assert sorted(json.loads(line)["title"] for line in found.stdout.splitlines()) == titles
+
+
+def test_stats_and_sources_read_postgresqls_own_sizes(cli, tmp_path, pg_url):
+    path = config(tmp_path, pg_url)
+    assert cli("scan", "-c", path).exit_code == 0
+    shown = cli("stats", "-c", path, "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    facts = json.loads(shown.stdout)
+    tables = {t["name"]: t for t in facts["tables"]}
+    assert tables["mentions"]["rows"] == 2 == facts["mentions"]
+    assert tables["mentions"]["bytes"] > 0 and facts["bytes"] >= tables["mentions"]["bytes"]
+    assert "s3cr" not in shown.stdout and pg_url.rsplit("/", 1)[1] in shown.stdout
+    sources = cli("sources", "-c", path)
+    assert sources.exit_code == 0 and "2 mentions" in sources.stdout, sources.stdout

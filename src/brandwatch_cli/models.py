@@ -72,6 +72,10 @@ class Keyword:
     lexicon: tuple[tuple[str, float], ...] = ()
 
 
+#: A source's ``interval:`` when the config gives none.
+DEFAULT_INTERVAL = timedelta(minutes=15)
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     """One entry of the config's ``sources:`` list, validated.
@@ -89,6 +93,8 @@ class SourceConfig:
     line: int = 0
     keywords: tuple[str, ...] = ()
     about: str | None = None
+    #: How often ``brandwatch worker`` fetches it (``scan`` fetches every source it is given).
+    interval: timedelta = DEFAULT_INTERVAL
 
 
 VOLUME = "spike"

@@ -3,7 +3,7 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
-``scan`` (scan, rescore), ``analysis`` (check, sentiment), ``insight`` (report, digest),
+``scan`` (scan, rescore), ``worker``, ``analysis`` (check, sentiment), ``insight`` (report, digest),
 ``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
 ``database`` (the ``db`` group: copy). They
 share ``options`` and ``common`` and never import this module. The exit codes are in
@@ -29,6 +29,7 @@ from brandwatch_cli.cli import (
     scan,
     setup,
     status_codes,
+    worker,
     workflow,
 )
 from brandwatch_cli.cli.common import error_line, tolerant_streams
@@ -70,6 +71,7 @@ for _command in (
     listing.mentions,
     listing.export,
     scan.scan,
+    worker.worker,
     analysis.check,
     analysis.sentiment,
     scan.rescore,

@@ -95,11 +95,11 @@ def scan(
                 pruned = store.apply_retention(cfg.retention, utc_now())
                 if pruned:  # a database from before incremental vacuum waits for `prune`
                     store.reclaim_space(convert=False, wait=False)
-                spikes = _spikes(store, cfg) if notify or fail_on else []
+                spikes = current_spikes(store, cfg) if notify or fail_on else []
                 # Quiet (cron), a source backing off says nothing at each scan: once a day,
                 # one that has been failing for a day says so.
                 long_failures = store.long_failures(utc_now(), FAILING_TOO_LONG) if quiet else []
-                delivered = _notify_spikes(store, cfg, spikes) if notify else True
+                delivered = notify_spikes(store, cfg, spikes) if notify else True
         except KeyboardInterrupt:
             raise Interrupted(
                 "scan interrupted; mentions from sources already finished are kept"
@@ -138,14 +138,16 @@ def scan(
     raise typer.Exit(status_codes.SUCCESS if delivered else status_codes.NOTIFY_FAILED)
 
 
-def _spikes(store: Any, cfg: Any) -> list[Any]:
+def current_spikes(store: Any, cfg: Any) -> list[Any]:
+    """The spikes of the config's keywords now."""
     from brandwatch_cli.insight import alerts
 
     return alerts.current_alerts(store, [k.name for k in cfg.keywords], cfg.alerts, utc_now())
 
 
-def _notify_spikes(store: Any, cfg: Any, spikes: Sequence[Any]) -> bool:
-    """Send the spikes not already sent; True unless a delivery failed."""
+def notify_spikes(store: Any, cfg: Any, spikes: Sequence[Any]) -> bool:
+    """Send the spikes not already sent (by this run or another: a worker); True unless a
+    delivery failed."""
     from brandwatch_cli import notify
     from brandwatch_cli.insight import alerts
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,11 @@ from brandwatch_cli.config.yamlfile import YamlList, YamlMap
 from brandwatch_cli.errors import ConfigError
 
 MAX_TIMEOUT = 3600.0
+#: ``interval:`` bounds: a second (tests, a local file) to a month.
+MIN_INTERVAL = timedelta(seconds=1)
+MAX_INTERVAL = timedelta(days=30)
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class Checker:
@@ -70,6 +77,23 @@ class Checker:
         if not 0 < value <= MAX_TIMEOUT:
             raise self.fail(line, f"{what} must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
         return float(value)
+
+    def interval(self, value: Any, line: int, what: str) -> timedelta:
+        """``90s``, ``15m``, ``1h``, ``1d`` (or a number of seconds): how often to fetch."""
+        if isinstance(value, bool):
+            match = None
+        elif isinstance(value, int | float):
+            match = _DURATION_RE.fullmatch(f"{value}s")
+        else:
+            match = _DURATION_RE.fullmatch(str(value).strip().lower())
+        if match is None:
+            raise self.fail(
+                line, f"{what} must be a duration such as 90s, 15m or 1h, not {value!r}"
+            )
+        seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
+        if not MIN_INTERVAL.total_seconds() <= seconds <= MAX_INTERVAL.total_seconds():
+            raise self.fail(line, f"{what} must be from 1s to 30d, not {value!r}")
+        return timedelta(seconds=seconds)
 
     def entries(self, value: Any, line: int, what: str) -> list[tuple[Any, int]]:
         """The items of a required, non-empty list, each with its line."""

@@ -22,6 +22,7 @@ from brandwatch_cli.config.keywords import read_keywords, read_lexicon
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import (
+    DEFAULT_INTERVAL,
     Config,
     HttpPolicy,
     Keyword,
@@ -44,6 +45,7 @@ DEFAULT_NOTIFY_TIMEOUT = 15.0
 TOP_KEYS = (
     "database",
     "timeout",
+    "interval",
     "keywords",
     "sources",
     "user_agent",
@@ -61,7 +63,7 @@ TOP_KEYS = (
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
-SOURCE_KEYS = ("name", "type", "url", "timeout", "keywords", "about")
+SOURCE_KEYS = ("name", "type", "url", "timeout", "interval", "keywords", "about")
 
 
 def resolve_config_path(explicit: Path | None) -> Path:
@@ -107,9 +109,17 @@ def load_config(path: Path) -> Config:
     database_text = check.string(database_value, lines.get("database", 0), "'database'")
     database = _database(check, database_text, lines.get("database", 0), path)
 
+    interval = DEFAULT_INTERVAL
+    if "interval" in document:
+        interval = check.interval(document["interval"], lines["interval"], "'interval'")
     keywords = read_keywords(check, document.get("keywords"), lines.get("keywords", document.line))
     sources = _sources(
-        check, document.get("sources"), lines.get("sources", document.line), timeout, keywords
+        check,
+        document.get("sources"),
+        lines.get("sources", document.line),
+        timeout,
+        keywords,
+        interval,
     )
     return Config(
         path.absolute(),
@@ -283,6 +293,7 @@ def _sources(
     line: int,
     default_timeout: float,
     keywords: tuple[Keyword, ...],
+    default_interval: timedelta = DEFAULT_INTERVAL,
 ) -> tuple[SourceConfig, ...]:
     from brandwatch_cli.sources import SOURCE_TYPES, source_class
 
@@ -326,6 +337,11 @@ def _sources(
             timeout = check.timeout(
                 entry["timeout"], lines["timeout"], f"'timeout' of source {name!r}"
             )
+        interval = default_interval
+        if "interval" in entry:
+            interval = check.interval(
+                entry["interval"], lines["interval"], f"'interval' of source {name!r}"
+            )
         chosen: tuple[str, ...] = ()
         if "keywords" in entry:
             chosen = check.strings(entry["keywords"], lines["keywords"], f"'keywords' of {name!r}")
@@ -345,6 +361,7 @@ def _sources(
             entry.line,
             keywords=chosen,
             about=about,
+            interval=interval,
         )
         if options_hook is not None:
             _check_option_values(check, entry, source, options_hook)

@@ -2,7 +2,8 @@
 
 A spike is sent again only after its window: the same keyword running hot all day is one
 alert, not one per scan. A spike counts as sent only once a channel took it, so an alert that
-reached no one is tried again by the next scan.
+reached no one is tried again by the next scan. Whichever of several workers finds a spike,
+one sends it: the "not sent yet" decision is a claim written in the database (``claim_alerts``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,13 @@ def send_once(
     now: datetime,
     send: Callable[[Sequence[Spike]], bool],
 ) -> None:
-    """Hand ``send`` the spikes not already sent within their window (nothing when there are
-    none); ``send`` says whether any channel took them, and only then are they remembered."""
-    fresh = store.unsent(spikes, now, rule.window)
-    if fresh and send(fresh):
+    """Hand ``send`` the spikes not already sent within their window that this process could
+    claim (nothing when there are none); ``send`` says whether any channel took them: then
+    they are logged, else the claims are given back."""
+    fresh = store.claim_alerts(spikes, now, rule.window)
+    if not fresh:
+        return
+    if send(fresh):
         store.record_sent(fresh, now)
+    else:
+        store.unclaim_alerts(fresh, now)

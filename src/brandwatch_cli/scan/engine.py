@@ -34,8 +34,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -372,10 +373,7 @@ def run_scan(
     while the event loop keeps downloading; small ones parse in a thread, sparing the start-up.
     """
     selected = tuple(config.sources if sources is None else sources)
-    big_file = any(big_local_file(s, config.path.parent) for s in selected)
-    # A big file's batches are scored in the workers: they all need the model.
-    models = language.warm_up if big_file else _models_needed(store, selected)
-    with parsing_pool(len(selected), models, big_file=big_file) as executor:
+    with scan_pool(config, store, selected) as executor:
         return asyncio.run(
             scan_async(
                 config,
@@ -388,6 +386,33 @@ def run_scan(
                 on_progress=on_progress,
             )
         )
+
+
+@contextmanager
+def scan_pool(
+    config: Config, store: MentionStore, selected: Sequence[SourceConfig]
+) -> Iterator[Executor | None]:
+    """The parsing pool a scan of ``selected`` uses (see ``pool``), forked before any event
+    loop starts: ``run_scan``'s, and a ``worker``'s for its whole life."""
+    big_file = any(big_local_file(s, config.path.parent) for s in selected)
+    # A big file's batches are scored in the workers: they all need the model.
+    models = language.warm_up if big_file else _models_needed(store, selected)
+    with parsing_pool(len(selected), models, big_file=big_file) as executor:
+        yield executor
+
+
+def source_scanner(
+    config: Config,
+    store: MentionStore,
+    http: HttpClient,
+    scan_id: int,
+    executor: Executor | None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Callable[[SourceConfig], Coroutine[None, None, SourceOutcome]]:
+    """One source at a time through the very phases of a scan (``_Scan.source``), logged
+    under ``scan_id``: how a ``worker`` fetches the sources it claimed. It reads the sources'
+    state, validators and cursors once, now: make a new one for each batch of claims."""
+    return _Scan(config, store, http, scan_id, now, False, executor).source
 
 
 def _models_needed(

@@ -11,6 +11,7 @@
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
 - ``copy``: every table of another database copied into this one (``db copy``).
@@ -26,6 +27,7 @@ from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.copy import CopyMixin, TableCopy
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.filters import searchable_words
+from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
 from brandwatch_cli.store.scans import SourceMemory, SourceState
@@ -53,7 +55,13 @@ __all__ = [
 
 
 class MentionStore(
-    EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin, RetentionMixin, CopyMixin
+    EntriesMixin,
+    WorkflowMixin,
+    QueriesMixin,
+    StatsMixin,
+    RetentionMixin,
+    LeasesMixin,
+    CopyMixin,
 ):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""

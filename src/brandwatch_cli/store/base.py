@@ -86,7 +86,8 @@ class StoreBase:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             _refuse_newer(db, path)
-            migrations.apply(db)
+            if migrations.pending(db):
+                _migrate(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the mention database ({exc})") from None
         except OSError as exc:
@@ -204,6 +205,20 @@ class StoreBase:
             cursor = self.db.conn.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _migrate(db: Database) -> None:
+    """Apply the pending migrations in one transaction that takes the write lock first, so
+    that processes opening a new database at once (workers started together) take turns:
+    the later ones find nothing left to do instead of failing on "table already exists"."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)  # each migration in a savepoint of this transaction
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -181,7 +181,7 @@ def pg_tsquery(text: str) -> str:
         return f"({joined})" if len(marks) > 1 else joined
 
     if text.count('"') % 2:
-        raise StoreError("cannot read the search: unterminated string (a lone \")")
+        raise StoreError('cannot read the search: unterminated string (a lone ")')
     if text.count("(") != text.count(")"):
         raise StoreError("cannot read the search: unbalanced parentheses")
     near: dict[str, str] = {}

@@ -327,9 +327,20 @@ CREATE TRIGGER summary_mention_changed
     EXECUTE FUNCTION bw_mention_marks();
 """
 
+#: Shared scanning (``store.schema.m014_source_leases``).
+M014 = f"""
+CREATE TABLE source_leases (source {T} PRIMARY KEY, worker {T}, claimed_at {T},
+    expires_at {T}, due_at {T} NOT NULL, every_s BIGINT NOT NULL);
+CREATE TABLE alert_claims (keyword {T} NOT NULL, kind {T} NOT NULL, sent_at {T} NOT NULL,
+    PRIMARY KEY (keyword, kind));
+INSERT INTO alert_claims SELECT keyword, kind, max(sent_at) FROM alerts_sent
+    GROUP BY keyword, kind;
+"""
+
 #: PostgreSQL's migrations by name; a name absent here is one whose work m001 already did.
 PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m001_mentions": lambda db: db.conn.executescript(M001),
+    "m014_source_leases": lambda db: db.conn.executescript(M014),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

@@ -10,12 +10,7 @@ import re
 from brandwatch_cli.dedupe import prefix_keys, shingles
 from brandwatch_cli.store.driver import Database as Database  # re-exported for the store
 from brandwatch_cli.store.driver import Migrations
-from brandwatch_cli.store.values import (
-    bucket_of,
-    engagement_numbers,
-    shingle_blob,
-    url_domain,
-)
+from brandwatch_cli.store.values import bucket_of, engagement_numbers, shingle_blob, url_domain
 
 migrations = Migrations("brandwatch")
 
@@ -486,3 +481,19 @@ def m013_write_indexes(db: Database) -> None:
         BEGIN {mark} SELECT {bucket_of("m.mentioned_at")} FROM mentions m
             WHERE m.id = new.mention_id; END"""
     )
+
+
+@migrations()
+def m014_source_leases(db: Database) -> None:
+    """Shared scanning (issue 13): when each source is next due and which worker leases it for
+    a fetch (a dead worker's lease lapses); alert claims, taken by one upsert, one sender each."""
+    for sql in (
+        "CREATE TABLE source_leases (source TEXT PRIMARY KEY, worker TEXT, claimed_at TEXT,"
+        " expires_at TEXT, due_at TEXT NOT NULL, every_s INTEGER NOT NULL)",
+        "CREATE TABLE alert_claims (keyword TEXT NOT NULL, kind TEXT NOT NULL,"
+        " sent_at TEXT NOT NULL, PRIMARY KEY (keyword, kind))",
+        # seeded from the log of alerts sent, so that an upgrade sends nothing twice
+        "INSERT INTO alert_claims SELECT keyword, kind, max(sent_at) FROM alerts_sent"
+        " GROUP BY keyword, kind",
+    ):
+        db.execute(sql)

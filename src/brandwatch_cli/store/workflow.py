@@ -95,26 +95,38 @@ class WorkflowMixin(StoreBase):
 
     # -- alerts --------------------------------------------------------------------------------
 
-    def unsent(self, spikes: Sequence[Spike], now: datetime, window: timedelta) -> list[Spike]:
-        """The spikes not already notified within the last ``window`` (one alert per spike)."""
-        return [
-            spike
-            for spike in spikes
-            if next(
-                self._rows(
-                    "SELECT count(*) FROM alerts_sent WHERE keyword = ? AND kind = ?"
-                    " AND sent_at > ?",
-                    [spike.keyword, spike.kind, iso(now - window)],
-                )
-            )[0]
-            == 0
-        ]
+    def claim_alerts(
+        self, spikes: Sequence[Spike], now: datetime, window: timedelta
+    ) -> list[Spike]:
+        """The spikes this process may send: those not sent within the last ``window``, each
+        taken by one conditional upsert, so that when several workers find the same spike
+        only the one whose upsert wrote sends it."""
+        claimed = []
+        with self._writing("claim alerts"):
+            for spike in spikes:
+                row = self.db.execute(
+                    "INSERT INTO alert_claims (keyword, kind, sent_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (keyword, kind) DO UPDATE SET sent_at = excluded.sent_at"
+                    " WHERE alert_claims.sent_at <= ? RETURNING keyword",
+                    [spike.keyword, spike.kind, iso(now), iso(now - window)],
+                ).fetchone()
+                if row is not None:
+                    claimed.append(spike)
+        return claimed
+
+    def unclaim_alerts(self, spikes: Sequence[Spike], now: datetime) -> None:
+        """Give back claims whose notification reached no one: the next run tries again."""
+        with self._writing("record alerts"):
+            self.db.conn.executemany(
+                "DELETE FROM alert_claims WHERE keyword = ? AND kind = ? AND sent_at = ?",
+                [(s.keyword, s.kind, iso(now)) for s in spikes],
+            )
 
     def record_sent(self, spikes: Sequence[Spike], now: datetime) -> None:
         """Remember spikes whose notification went out."""
         with self._writing("record alerts"):
             self.db.conn.executemany(
-                "INSERT OR IGNORE INTO alerts_sent (keyword, kind, sent_at, count)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO alerts_sent (keyword, kind, sent_at, count) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [(s.keyword, s.kind, iso(now), s.count) for s in spikes],
             )
