@@ -58,6 +58,7 @@ def test_the_console_script_lists_every_command_in_order():
         "init",
         "sources",
         "stats",
+        "db",
         "mentions",
         "export",
         "scan",

@@ -4,7 +4,8 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``worker``, ``analysis`` (check, sentiment), ``insight`` (report, digest),
-``workflow`` (mark), ``mention`` (show, open) and ``retention`` (rematch, prune, stats). They
+``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
+``database`` (the ``db`` group: copy). They
 share ``options`` and ``common`` and never import this module. The exit codes are in
 ``status_codes``.
 """
@@ -15,10 +16,12 @@ import sys
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from brandwatch_cli import __version__
 from brandwatch_cli.cli import (
     analysis,
+    database,
     insight,
     listing,
     mention,
@@ -37,7 +40,21 @@ from brandwatch_cli.errors import BrandwatchError
 # process never runs; a None entry makes that import fail, and httpx then skips it.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
+#: Command groups, listed in --help right after the command named here (Typer lists groups
+#: after every command otherwise).
+_GROUP_AFTER = {"db": "stats"}
+
+
+class _HelpOrder(TyperGroup):
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = [name for name in super().list_commands(ctx) if name not in _GROUP_AFTER]
+        for group, anchor in _GROUP_AFTER.items():
+            names.insert(names.index(anchor) + 1, group)
+        return names
+
+
 app = typer.Typer(
+    cls=_HelpOrder,
     name="brandwatch",
     help="Hear every mention of your brand: scan feeds, store mentions once, report and export.",
     no_args_is_help=True,
@@ -68,6 +85,16 @@ for _command in (
 app.command("open")(mention.open_link)  # a command named after Python's builtin
 app.command()(retention.rematch)
 app.command()(retention.prune)
+
+db = typer.Typer(
+    name="db",
+    help="The database as a whole: copy it into another (SQLite or PostgreSQL).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+db.command("copy")(database.copy)
+app.add_typer(db)
 
 
 def _version(value: bool) -> None:

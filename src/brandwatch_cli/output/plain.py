@@ -195,6 +195,34 @@ def stats_lines(
     return [*lines, table(("table", "rows", "size"), rows, right=("rows", "size"))]
 
 
+def copy_lines(
+    source: str,
+    target: str,
+    tables: Sequence[tuple[str, int, int, int, int, int, bool]],
+    *,
+    append: bool = False,
+) -> list[str]:
+    """``db copy``'s report: per table (name, source rows, target rows before, copied,
+    skipped, target rows after, whether they add up), and a closing line."""
+    rows = []
+    for name, source_rows, before, copied, skipped, after, ok in tables:
+        check = "ok" if ok else "MISMATCH"
+        numbers = (source_rows, before, copied, skipped, after) if append else (source_rows, after)
+        rows.append((name, *(f"{n:,}" for n in numbers), check))
+    headers: tuple[str, ...] = ("table", "source", "target", "check")
+    if append:
+        headers = ("table", "source", "before", "copied", "skipped", "target", "check")
+    right = [h for h in headers if h not in ("table", "check")]
+    copied = sum(t[3] for t in tables)
+    skipped = sum(t[4] for t in tables)
+    wrong = [t[0] for t in tables if not t[6]]
+    last = f"Copied {copied:,} rows from {source} into {target}"
+    if skipped:
+        last += f"; skipped {skipped:,} the target already had (or whose mention it had)"
+    last += f"; {', '.join(wrong)} do not add up" if wrong else "; every table adds up"
+    return [table(headers, rows, right=right), last + ". The summary was recomputed."]
+
+
 SUMMARY_COLUMNS = ("source", "status", "entries", "matched", "new", "time", "error")
 
 

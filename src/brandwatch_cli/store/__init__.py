@@ -13,7 +13,8 @@
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
-- ``stats``: aggregates over a period or over alert windows, sources in trouble.
+- ``stats``: aggregates over a period or over alert windows, sources in trouble;
+- ``copy``: every table of another database copied into this one (``db copy``).
 
 Rows come out as plain dicts typed by ``models`` (``MentionRow``, ``SourceHealthRow``...);
 what to select comes in as a ``models.MentionFilter``.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
+from brandwatch_cli.store.copy import CopyMixin, TableCopy
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
 from brandwatch_cli.store.filters import searchable_words
 from brandwatch_cli.store.leases import LeasesMixin
@@ -46,13 +48,20 @@ __all__ = [
     "SourceState",
     "StoredEntry",
     "StoredMention",
+    "TableCopy",
     "iso",
     "searchable_words",
 ]
 
 
 class MentionStore(
-    EntriesMixin, WorkflowMixin, QueriesMixin, StatsMixin, RetentionMixin, LeasesMixin
+    EntriesMixin,
+    WorkflowMixin,
+    QueriesMixin,
+    StatsMixin,
+    RetentionMixin,
+    LeasesMixin,
+    CopyMixin,
 ):
     """An open mention database. ``MentionStore.open(path)``; use as a context manager, or
     call ``close``."""
