@@ -13,7 +13,11 @@ then measures, in one run so that the ratios hold on a busy machine:
   ``search WORD -n 1000000`` and ``mentions -n 1000000`` (a word in every mention: every row
   streamed; target: memory as flat as the 30-day export's).
 
+``--backend postgresql`` does the same on PostgreSQL (``benchmarks/backends.py``); with
+``--pg-url`` a database that already holds mentions (``report.py``'s) is reused.
+
     python benchmarks/listing.py [--mentions 1000000] [--keep /tmp/listing-1m.db]
+    python benchmarks/listing.py --backend postgresql [--pg-url URL]
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+from backends import add_options, mention_count, postgres_server, read_every_row
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store import MentionStore, iso
 from report import NOW, populate
@@ -36,17 +42,31 @@ from report import NOW, populate
 BRANDWATCH = str(Path(sys.executable).parent / "brandwatch")
 
 
-def build(path: Path, count: int) -> None:
-    if path.exists():
-        print(f"reusing {path}")
+def build(target: Path | str, count: int) -> None:
+    if isinstance(target, Path) and target.exists():
+        print(f"reusing {target}")
         return
     started = time.perf_counter()
-    with MentionStore.open(path) as store:
-        populate(store, count, random.Random(3))
-        # Some triaged mentions, as a team's would be: one in 500 to do, one in 2,000 replied.
-        store.db.execute("UPDATE mentions SET status = 'todo' WHERE id % 500 = 7")
-        store.db.execute("UPDATE mentions SET status = 'replied' WHERE id % 2000 = 11")
-    print(f"{count:,} mentions written in {time.perf_counter() - started:.0f} s")
+    with MentionStore.open(target) as store:
+        if mention_count(store):
+            print(f"reusing the database's {mention_count(store):,} mentions")
+        else:
+            populate(store, count, random.Random(3))
+            seconds = time.perf_counter() - started
+            print(f"{count:,} mentions written in {seconds:.0f} s ({count / seconds:,.0f}/s)")
+        if not store.db.execute("SELECT 1 FROM mentions WHERE status = 'todo' LIMIT 1").fetchone():
+            # Some triaged mentions, as a team's would be: one in 500 to do, one in 2,000 replied.
+            store.db.execute("UPDATE mentions SET status = 'todo' WHERE id % 500 = 7")
+            store.db.execute("UPDATE mentions SET status = 'replied' WHERE id % 2000 = 11")
+
+
+@contextmanager
+def bench_target(args: argparse.Namespace, folder: str) -> Iterator[Path | str]:
+    if args.backend == "sqlite":
+        yield args.keep or Path(folder) / "listing.db"
+        return
+    with postgres_server(args.pg_url) as url:
+        yield url
 
 
 def best_of_3(action: Callable[[], object]) -> float:
@@ -86,10 +106,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="build the database here, or reuse it")
+    add_options(parser)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = args.keep or Path(folder) / "listing.db"
+    with tempfile.TemporaryDirectory() as folder, bench_target(args, folder) as path:
         build(path, args.mentions)
         month = MentionFilter(since=NOW - timedelta(days=30), until=NOW)
         week = MentionFilter(since=NOW - timedelta(days=7), until=NOW)
@@ -107,9 +127,8 @@ def main() -> None:
         }
         with MentionStore.open(path) as store:
             started = time.perf_counter()
-            store.db.conn.execute("SELECT * FROM mentions").fetchall()
+            rows = read_every_row(store)
             baseline = time.perf_counter() - started
-            rows = int(store.db.conn.execute("SELECT count(*) FROM mentions").fetchone()[0])
             runs = {
                 name: best_of_3(lambda s=selection: list(store.iter_mentions(s, 50)))
                 for name, selection in searches.items()
@@ -130,7 +149,10 @@ def main() -> None:
         list_s, list_mb = command("mentions", "-n", "1000000", "-f", "jsonl", *db)
 
     base_rate = rows / baseline
-    print(f"baseline, reading every row once: {baseline:.1f} s ({base_rate:,.0f} rows/s)")
+    print(
+        f"baseline, reading every row once ({args.backend}): {baseline:.1f} s"
+        f" ({base_rate:,.0f} rows/s)"
+    )
     for name, seconds in runs.items():
         ratio = seconds / baseline
         print(f"  [{verdict(ratio <= 0.02)}] {name}: {seconds * 1000:.0f} ms ({ratio:.3f}x)")

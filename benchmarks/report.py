@@ -10,21 +10,36 @@ noisy), with ok/MISS against issue 12's targets. Also: the cost of the summary's
 writes, the refresh of the summary after the bulk load, and the peak memory of the real
 ``brandwatch report --format json`` over 7 and 60 days (flat: it does not grow with the period).
 
-    python benchmarks/report.py [--mentions 1000000]
+``--backend postgresql`` does the same on PostgreSQL (``benchmarks/backends.py``: a private
+throwaway server, or ``--pg-url``, whose database is reused when it holds mentions already),
+against the same targets; its baseline reads every row once through a server-side cursor.
+
+    python benchmarks/report.py [--mentions 1000000] [--backend postgresql [--pg-url URL]]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from backends import (
+    add_options,
+    empty_database,
+    mention_count,
+    postgres_server,
+    read_every_row,
+)
 from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
 from brandwatch_cli.insight.report import build_report
 from brandwatch_cli.models import (
@@ -181,19 +196,42 @@ def timed(action) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
-def trigger_cost(count: int) -> float:
-    """Writing ``count`` mentions with the summary's triggers, over the same without them: what
-    keeping the summary costs a write (its refresh included)."""
-    seconds = []
-    for keep in (False, True):
+def drop_summary_triggers(store: MentionStore) -> None:
+    if store.postgres:
+        found = store.db.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger"
+            " WHERE NOT tgisinternal AND tgname LIKE 'summary_%'"
+        ).fetchall()
+        for name, table in found:
+            store.db.execute(f"DROP TRIGGER {name} ON {table}")
+        return
+    triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    for (name,) in store.db.execute(f"{triggers} AND name LIKE 'summary_%'").fetchall():
+        store.db.execute(f"DROP TRIGGER {name}")
+
+
+@contextmanager
+def empty_store(pg_url: str | None) -> Iterator[MentionStore]:
+    """A store on a new, empty database: a file, or a database on ``pg_url``'s server."""
+    if pg_url is None:
         with (
             tempfile.TemporaryDirectory() as folder,
             MentionStore.open(Path(folder) / "w.db") as store,
         ):
+            yield store
+        return
+    with empty_database(pg_url) as url, MentionStore.open(url) as store:
+        yield store
+
+
+def trigger_cost(count: int, pg_url: str | None) -> float:
+    """Writing ``count`` mentions with the summary's triggers, over the same without them: what
+    keeping the summary costs a write (its refresh included)."""
+    seconds = []
+    for keep in (False, True):
+        with empty_store(pg_url) as store:
             if not keep:
-                triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                for (name,) in store.db.execute(f"{triggers} AND name LIKE 'summary_%'").fetchall():
-                    store.db.execute(f"DROP TRIGGER {name}")
+                drop_summary_triggers(store)
             started = time.perf_counter()
             populate(store, count, random.Random(5))
             with store._writing("refresh"):
@@ -202,7 +240,7 @@ def trigger_cost(count: int) -> float:
     return seconds[1] / seconds[0]
 
 
-def peak_memory(path: Path, days: int) -> float:
+def peak_memory(path: Path | str, days: int) -> float:
     """Peak RSS, in MB, of ``brandwatch report --format json`` over the last ``days`` days,
     run as a user would (a subprocess of a subprocess, so that each is measured alone)."""
     command = [
@@ -227,9 +265,26 @@ def peak_memory(path: Path, days: int) -> float:
         capture_output=True,
         text=True,
         check=True,
-        cwd=path.parent,
+        cwd=path.parent if isinstance(path, Path) else os.getcwd(),
     )
     return int(done.stdout.split()[-1]) / 1024  # KB on Linux
+
+
+@contextmanager
+def bench_target(args: argparse.Namespace, folder: str) -> Iterator[Path | str]:
+    """Where the benchmark's database is: a SQLite file, or a PostgreSQL URL."""
+    if args.backend == "sqlite":
+        yield args.db or Path(folder) / "bench.db"
+        return
+    with postgres_server(args.pg_url) as url:
+        yield url
+
+
+def is_empty(target: Path | str) -> bool:
+    if isinstance(target, Path):
+        return not target.exists()
+    with MentionStore.open(target) as store:
+        return mention_count(store) == 0
 
 
 def main() -> None:
@@ -241,21 +296,23 @@ def main() -> None:
         action="store_true",
         help="Build the database with plain INSERTs (see bulk_populate): for 10 million.",
     )
+    add_options(parser)
     args = parser.parse_args()
     from brandwatch_cli.output.json import report_json
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = args.db or Path(folder) / "bench.db"
-        if not path.exists():
-            with MentionStore.open(path) as store:
+    with tempfile.TemporaryDirectory() as folder, bench_target(args, folder) as target:
+        if is_empty(target):
+            with MentionStore.open(target) as store:
                 started = time.perf_counter()
                 build = bulk_populate if args.bulk else populate
                 build(store, args.mentions, random.Random(3))
+                seconds = time.perf_counter() - started
                 print(
-                    f"{args.mentions:,} mentions written in {time.perf_counter() - started:.1f} s"
+                    f"{args.mentions:,} mentions written through the store in {seconds:.1f} s"
+                    f" ({args.mentions / seconds:,.0f} mentions/s, {args.backend})"
                 )
 
-        with MentionStore.open(path) as store:
+        with MentionStore.open(target) as store:
             started = time.perf_counter()
             with store._writing("refresh the summary"):
                 refreshed = store.refresh_summary()
@@ -263,7 +320,7 @@ def main() -> None:
                 f"summary refreshed ({refreshed:,} quarter hours marked) in"
                 f" {time.perf_counter() - started:.1f} s"
             )
-            baseline = timed(lambda: store.db.conn.execute("SELECT * FROM mentions").fetchall())
+            baseline = timed(lambda: read_every_row(store))
 
             def report(days: int) -> None:
                 selection = MentionFilter(since=NOW - timedelta(days=days), until=NOW)
@@ -280,8 +337,11 @@ def main() -> None:
                 "digest, last 24 hours": timed(digest),
                 "spike detection": timed(lambda: current_spikes(store, KEYWORDS, SpikeRule(), NOW)),
             }
-        memory = {days: peak_memory(path, days) for days in (7, 60)}
-    print(f"baseline, reading every row once: {baseline * 1000:.0f} ms")
+        memory = {days: peak_memory(target, days) for days in (7, 60)}
+        writes = trigger_cost(
+            min(args.mentions, 50_000), None if args.backend == "sqlite" else str(target)
+        )
+    print(f"baseline, reading every row once ({args.backend}): {baseline * 1000:.0f} ms")
     for name, seconds in runs.items():
         ratio = seconds / baseline
         verdict = "ok" if ratio <= TARGETS[name] else "MISS"
@@ -294,7 +354,6 @@ def main() -> None:
         f"  [{'ok' if flat else 'MISS'}] peak memory of `brandwatch report --format json`:"
         f" {memory[7]:.0f} MB over 7 days, {memory[60]:.0f} MB over 60 days"
     )
-    writes = trigger_cost(min(args.mentions, 50_000))
     print(f"  writing mentions with the summary's triggers: {writes:.2f}x the time without them")
 
 

@@ -21,6 +21,10 @@ under 1 s each.
 
     python benchmarks/scan.py [--feeds 200] [--items 50] [--latency 0.1] [--repeat 3] [--keep]
 
+``--backend postgresql`` stores into PostgreSQL (``benchmarks/backends.py``: a private
+throwaway server, or ``--pg-url``, whose role must be able to create databases): each round's
+cold scan starts from a new, empty database. reader stays on SQLite (it has no other engine).
+
 Issue 12's sizes: ``--feeds 2000`` (warm rescan >= 10x cheaper in CPU than the cold scan) and
 ``--feeds 5000 --items 10`` (a config of 5,000 sources).
 """
@@ -38,10 +42,12 @@ import sys
 import tempfile
 import textwrap
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from backends import add_options, empty_database, postgres_server
 from corpus import feed_urls, generate
 
 HOSTS = 25
@@ -116,9 +122,9 @@ def compile_package() -> None:
         subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
 
 
-def write_config(folder: Path, urls: list[str]) -> Path:
+def write_config(folder: Path, urls: list[str], database: str = "bench.db") -> Path:
     lines = [
-        "database: bench.db",
+        f"database: '{database}'",
         "timeout: 30",
         f"concurrency: {CONCURRENCY}",
         "keywords:",
@@ -141,6 +147,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per response")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are shown")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    add_options(parser)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the corpus server too
     compile_package()
@@ -168,7 +175,11 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    stack = ExitStack()
     try:
+        pg_url = None
+        if args.backend == "postgresql":
+            pg_url = stack.enter_context(postgres_server(args.pg_url))
         assert server.stdout is not None
         if server.stdout.readline().strip() != "ready":
             sys.exit("the corpus server did not start")
@@ -178,6 +189,9 @@ def main() -> None:
         for _ in range(args.repeat):
             for stale in work.glob("*.db*"):
                 stale.unlink()
+            if pg_url is not None:  # a new, empty database for this round's cold scan
+                fresh = stack.enter_context(empty_database(pg_url))
+                write_config(work, urls, database=fresh)
             rounds.append(
                 [
                     measure("brandwatch cold", scan, work),
@@ -198,11 +212,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        stack.close()
 
     entries = args.feeds * args.items
     floor = args.feeds * args.latency / CONCURRENCY
     print(
-        f"corpus: {args.feeds} feeds x {args.items} items = {entries} entries,"
+        f"brandwatch on {args.backend}; corpus: {args.feeds} feeds x {args.items} items"
+        f" = {entries} entries,"
         f" {HOSTS} hosts, {args.latency * 1000:.0f} ms latency; latency floor {floor:.2f} s;"
         f" medians of {args.repeat} rounds"
     )

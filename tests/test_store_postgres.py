@@ -11,6 +11,7 @@ import pytest
 
 from brandwatch_cli.store import MentionStore
 from brandwatch_cli.store.locks import held
+from brandwatch_cli.store.postgres import translate
 from helpers import rss
 
 ITEMS = [
@@ -132,3 +133,20 @@ def test_stats_and_sources_read_postgresqls_own_sizes(cli, tmp_path, pg_url):
     assert "s3cr" not in shown.stdout and pg_url.rsplit("/", 1)[1] in shown.stdout
     sources = cli("sources", "-c", path)
     assert sources.exit_code == 0 and "2 mentions" in sources.stdout, sources.stdout
+
+
+def test_sums_of_truths_are_postgresql_integer_sums_with_sqlites_nulls(pg_url):
+    """SQLite sums comparisons as 0/1; the translation casts them for PostgreSQL's own sum
+    (the schema's sum(boolean) aggregate costs microseconds a row), NULLs kept as SQLite's."""
+    sql = (
+        "SELECT sum(v = 'a'), sum(v IN ('a', 'b')), sum(CASE WHEN v = 'a' THEN 2 END),"
+        " sum(length(v) > 0) FROM (VALUES ('a'), ('b'), (NULL)) AS t(v) WHERE v {} 'z'"
+    )
+    translated = translate(sql.format("<"))
+    assert "sum((v = 'a')::int)" in translated
+    assert "sum((v IN ('a', 'b'))::int)" in translated
+    assert "sum(CASE WHEN v = 'a' THEN 2 END)" in translated  # not a truth: left alone
+    with MentionStore.open(pg_url) as store:
+        assert store.db.execute(sql.format("<")).fetchone() == (1, 2, 2, 2)
+        assert store.db.execute(sql.format("IS NULL OR v =")).fetchone() == (None,) * 4
+        assert store.db.execute("SHOW jit").fetchone() == ("off",)

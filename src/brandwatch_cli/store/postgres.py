@@ -36,6 +36,11 @@ _RENAMED = {
     "json_group_array": "json_agg",
     "json_array": "json_build_array",
 }
+#: Session settings: no JIT compilation (a plan misestimated as millions of rows would spend
+#: a second compiling a query that reads a few thousand), and index probes priced as what they
+#: are on a database held in memory or on SSD, so that joining a few thousand rows probes
+#: an index instead of hashing a whole table (the summary's refresh, at every write).
+_SESSION = "-c jit=off -c random_page_cost=1.1"
 _QUOTED = re.compile(r"('(?:[^']|'')*')")
 
 
@@ -59,7 +64,7 @@ def redacted(url: str) -> str:
 @lru_cache(maxsize=2048)
 def translate(sql: str) -> str:
     """The store's SQL (SQLite's dialect where it differs) as PostgreSQL runs it."""
-    pieces = _QUOTED.split(_alias_subqueries(sql))
+    pieces = _QUOTED.split(_sum_truths(_alias_subqueries(sql)))
     for i in range(0, len(pieces), 2):  # outside string literals only
         pieces[i] = _translate_code(pieces[i])
     text = "".join(
@@ -108,6 +113,49 @@ def _alias_subqueries(sql: str) -> str:
             count += 1
             out.append(sql[at : i + 1] + f" AS bw_sub{count}")
             at = i + 1
+    out.append(sql[at:])
+    return "".join(out)
+
+
+_SUM = re.compile(r"\bsum\(", re.I)
+#: A comparison at the top level of an expression (literals and parentheses taken out).
+_COMPARISON = re.compile(r"[=<>]|\b(IN|IS|LIKE|GLOB|BETWEEN|NOT|AND|OR)\b", re.I)
+
+
+def _closing(sql: str, opening: int) -> int:
+    """The index of the parenthesis closing the one at ``opening`` (quotes skipped)."""
+    depth, quote = 0, False
+    for i in range(opening, len(sql)):
+        char = sql[i]
+        if char == "'":
+            quote = not quote
+        elif not quote and char == "(":
+            depth += 1
+        elif not quote and char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(sql) - 1
+
+
+def _sum_truths(sql: str) -> str:
+    """``sum(a = b)`` (SQLite sums truths as 0/1) as ``sum((a = b)::int)``: PostgreSQL's own
+    integer sum, with the same NULLs (skipped; no rows is NULL), instead of the schema's
+    ``sum(boolean)`` aggregate, whose SQL step function costs microseconds a row."""
+    out, at = [], 0
+    for found in _SUM.finditer(sql):
+        if found.start() < at:
+            continue
+        opening = found.end() - 1
+        closing = _closing(sql, opening)
+        inner = sql[opening + 1 : closing]
+        bare = re.sub(r"'(?:[^']|'')*'", "''", inner)
+        while "(" in bare:  # nested groups, innermost first
+            bare = re.sub(r"\([^()]*\)", "", bare)
+        if re.match(r"\s*CASE\b", bare, re.I) or not _COMPARISON.search(bare):
+            continue
+        out.append(f"{sql[at : opening + 1]}({_sum_truths(inner)})::int)")
+        at = closing + 1
     out.append(sql[at:])
     return "".join(out)
 
@@ -244,7 +292,11 @@ class PgDatabase:
         self.url = url
         try:
             raw = psycopg.connect(
-                url, autocommit=True, connect_timeout=10, application_name=application_name
+                url,
+                autocommit=True,
+                connect_timeout=10,
+                application_name=application_name,
+                options=_SESSION,
             )
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

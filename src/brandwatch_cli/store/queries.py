@@ -216,12 +216,33 @@ class QueriesMixin(StoriesMixin):
         )
         sql = f"""{select} {clause} n.sentiment_label = 'negative'{keywords}
             ORDER BY n.sentiment ASC, m.interactions DESC, m.mentioned_at DESC"""
+        params = [*params, *selection.keywords]
+        if self.postgres:
+            return self._most_negative_pages(sql, params, limit)
         found: dict[int, MentionRow] = {}
-        for row in self._rows(sql, [*params, *selection.keywords]):
+        for row in self._rows(sql, params):
             found.setdefault(row[0], _mention(row))
             if len(found) == limit:
                 break
         return list(found.values())
+
+    def _most_negative_pages(self, sql: str, params: list[Any], limit: int) -> list[MentionRow]:
+        """PostgreSQL's ``_most_negative_overall``: psycopg receives a whole result before its
+        first row, so stopping early saves nothing; a LIMIT does (the index walked most
+        negative first, each row's keywords and copies computed for the rows returned only).
+        A mention has one row per negative keyword: pages grow until ``limit`` are found."""
+        rows = limit
+        while True:
+            found: dict[int, MentionRow] = {}
+            got = 0
+            for row in self._rows(f"{sql} LIMIT ?", [*params, rows]):
+                got += 1
+                found.setdefault(row[0], _mention(row))
+                if len(found) == limit:
+                    return list(found.values())
+            if got < rows:
+                return list(found.values())
+            rows *= 4
 
     def _mentions_in(self, selection: MentionFilter) -> int:
         """How many mentions the selection's period holds (up to MANY_MENTIONS + 1), from the

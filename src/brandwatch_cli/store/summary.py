@@ -34,7 +34,8 @@ SCORED = "m.sentiment_method NOT IN ('none', 'error')"
 def counts_sql(alias: str, scored: str = SCORED) -> str:
     """Volume and sentiment of mentions (``m``) or of keyword rows (``k``), as summed columns:
     mentions, positive, neutral, negative, scored, sentiment_sum. ``scored``: whether the
-    mention is scored (``summary_rows`` has it as a column)."""
+    mention is scored (``summary_rows`` has it as a column: compared with TRUE, so that
+    PostgreSQL sums it as an integer)."""
     return f"""count(*) AS mentions, sum({alias}.sentiment_label = 'positive') AS positive,
         sum({alias}.sentiment_label = 'neutral') AS neutral,
         sum({alias}.sentiment_label = 'negative') AS negative, sum({scored}) AS scored,
@@ -45,7 +46,7 @@ def names_sql(column: str, alias: str = "m") -> str:
     """What a ranking sums per ``column`` (source, domain, author) of mentions ``m`` (or of
     ``summary_rows``): mentions, interactions, followers, negative, scored, sentiment_sum."""
     assert column in ("source", "domain", "author")
-    scored = SCORED if alias == "m" else f"{alias}.scored"
+    scored = SCORED if alias == "m" else f"{alias}.scored = TRUE"
     return f"""{alias}.{column} AS name, count(*) AS mentions,
         sum({alias}.interactions) AS interactions, max({alias}.followers) AS followers,
         sum({alias}.sentiment_label = 'negative') AS negative, sum({scored}) AS scored,
@@ -110,9 +111,7 @@ class SummaryMixin(StoreBase):
         if marked * 4 >= self._span_count(days):
             source = f"mentions m WHERE {grain} IN (SELECT * FROM {spans}) AND {NAMED}"
         else:
-            source = f"""{spans} d CROSS JOIN mentions m ON m.mentioned_at >= {start}
-                AND m.mentioned_at < strftime('%Y-%m-%dT%H:%M:%S+00:00', {start}, {end})
-                WHERE {NAMED}"""
+            source = self._spans_source(spans, start, end)
         run(
             f"""CREATE TEMP TABLE summary_rows AS SELECT {bucket_of("m.mentioned_at")} AS bucket,
                 substr(m.mentioned_at, 1, 10) || 'T00:00:00+00:00' AS day, m.id, m.source,
@@ -127,17 +126,30 @@ class SummaryMixin(StoreBase):
         run("DROP TABLE temp.summary_rows")
         return int(quarters) + (int(marked_days) if days else 0)
 
+    def _spans_source(self, spans: str, start: str, end: str) -> str:
+        """The mentions (``m``) of the marked spans, read span by span over the
+        ``mentioned_at`` index. PostgreSQL reads them through a LATERAL subquery: as a plain
+        join its planner guesses millions of rows from the ranges and then hashes the whole
+        ``mention_keywords`` table for NAMED at every refresh, instead of probing its index."""
+        until = f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {start}, {end})"
+        if self.postgres:
+            return f"""{spans} d CROSS JOIN LATERAL (SELECT * FROM mentions m
+                WHERE m.mentioned_at >= {start} AND m.mentioned_at < {until} AND {NAMED}) m"""
+        return f"""{spans} d CROSS JOIN mentions m ON m.mentioned_at >= {start}
+            AND m.mentioned_at < {until} WHERE {NAMED}"""
+
     def _refresh_quarters(self) -> None:
         run = self.db.execute
         run("DELETE FROM summary_keywords WHERE bucket IN (SELECT bucket FROM summary_dirty)")
         marked = "r.bucket IN (SELECT bucket FROM summary_dirty)"
         run(
-            f"""INSERT INTO summary_keywords SELECT r.bucket, '', {counts_sql("r", "r.scored")}
+            f"""INSERT INTO summary_keywords
+            SELECT r.bucket, '', {counts_sql("r", "r.scored = TRUE")}
             FROM temp.summary_rows r WHERE {marked} GROUP BY r.bucket"""
         )
         run(
             f"""INSERT INTO summary_keywords
-            SELECT r.bucket, k.keyword, {counts_sql("k", "r.scored")}
+            SELECT r.bucket, k.keyword, {counts_sql("k", "r.scored = TRUE")}
             FROM temp.summary_rows r CROSS JOIN mention_keywords k ON k.mention_id = r.id
             WHERE {marked} GROUP BY r.bucket, k.keyword"""
         )
