@@ -292,13 +292,14 @@ def _explode_on_boom(monkeypatch):
         return analyze(text, language, lexicon)
 
     monkeypatch.setattr(sentiment, "analyze", exploding)
+    return analyze
 
 
 @pytest.mark.timeout(60)
 def test_a_mention_whose_scoring_crashes_fails_its_source_not_the_batch(
     cli, feed_server, tmp_path, monkeypatch
 ):
-    _explode_on_boom(monkeypatch)
+    analyze = _explode_on_boom(monkeypatch)
     config = write_config(
         tmp_path,
         [
@@ -324,7 +325,9 @@ def test_a_mention_whose_scoring_crashes_fails_its_source_not_the_batch(
         ("good", "Globex buys a boat", "vader", 1),
     ]
     assert state(db, "bad")["status"] == "failed"
-    monkeypatch.undo()
+    from brandwatch_cli import sentiment
+
+    monkeypatch.setattr(sentiment, "analyze", analyze)  # scoring works again
     assert cli("rescore", "-c", config).exit_code == 0
     with connect(db) as conn:
         assert conn.execute(

@@ -150,3 +150,18 @@ def test_sums_of_truths_are_postgresql_integer_sums_with_sqlites_nulls(pg_url):
         assert store.db.execute(sql.format("<")).fetchone() == (1, 2, 2, 2)
         assert store.db.execute(sql.format("IS NULL OR v =")).fetchone() == (None,) * 4
         assert store.db.execute("SHOW jit").fetchone() == ("off",)
+
+
+def test_json_objects_are_written_as_sqlite_writes_them(pg_url):
+    """Exports show these texts as they are: a whole sentiment is 0.0 on both engines."""
+    import sqlite3
+
+    sql = (
+        "SELECT json_group_object(k, v) FROM (SELECT 'a' AS k, 0.0 AS v UNION ALL"
+        " SELECT 'b', 0.62 UNION ALL SELECT 'c', -1.0 UNION ALL SELECT 'd', NULL) AS t"
+    )
+    expected = sqlite3.connect(":memory:").execute(sql).fetchone()[0]
+    assert expected == '{"a":0.0,"b":0.62,"c":-1.0,"d":null}'
+    with MentionStore.open(pg_url) as store:
+        pg_sql = sql.replace("0.0 AS v", "0.0::double precision AS v")
+        assert store.db.execute(pg_sql).fetchone()[0] == expected

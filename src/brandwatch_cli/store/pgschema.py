@@ -45,8 +45,12 @@ CREATE AGGREGATE sum(boolean) (SFUNC = bw_add_truth, STYPE = integer);
 -- SQLite's json_group_object, compact as SQLite writes it, in row order.
 CREATE FUNCTION bw_object_add(state text, name text, value anyelement) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(state || ',', '') || to_json(name)::text || ':'
-        || coalesce(to_json(value)::text, 'null')
+    SELECT coalesce(state || ',', '') || to_json(name)::text || ':' || CASE
+        WHEN value IS NULL THEN 'null'
+        -- a whole REAL as SQLite writes it (0.0, not 0)
+        WHEN pg_typeof(value) = 'double precision'::regtype AND value::text ~ '^-?[0-9]+$'
+            THEN value::text || '.0'
+        ELSE to_json(value)::text END
 $$;
 CREATE FUNCTION bw_object_end(state text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT '{{' || coalesce(state, '') || '}}'
