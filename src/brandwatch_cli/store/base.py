@@ -199,6 +199,15 @@ class StoreBase:
             for row in self.db.conn.execute(sql, list(params)):  # noqa: UP028
                 yield row
 
+    def _streamed(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """``_rows`` for listings that may run to millions of rows: memory stays flat on
+        PostgreSQL too (a server-side cursor); the caller must not write meanwhile."""
+        if not self.postgres:
+            yield from self._rows(sql, params)
+            return
+        with self._guard("read mentions"):
+            yield from self.db.conn.stream(sql, list(params))
+
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """All rows of a read query, as dicts keyed by column name."""
         with self._guard("read mentions"):

@@ -271,6 +271,20 @@ class PgConnection:
             raise
         return _Cursor(cursor)
 
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Any]:
+        """The rows of a read query through a server-side cursor, ``size`` at a time (a plain
+        execute receives the whole result before its first row: a million rows in memory).
+        Inside the caller's transaction, or a read transaction of its own."""
+        statement = translate(sql)
+        with self.raw.transaction(), self.raw.cursor(name=f"bw_stream_{id(self):x}") as cursor:
+            cursor.itersize = size
+            try:
+                cursor.execute(statement, _values(params))
+            except Exception as exc:
+                exc.add_note(f"SQL: {statement}")
+                raise
+            yield from cursor
+
     def executescript(self, sql: str) -> None:
         self.raw.execute(sql)
 

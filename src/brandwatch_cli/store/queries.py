@@ -112,7 +112,7 @@ class QueriesMixin(StoriesMixin):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return self._rows(sql, params)
+        return self._streamed(sql, params)
 
     def _probed_hits(self, selection: MentionFilter, limit: int) -> list[int] | None:
         """The ids of the first ``limit`` hits of a search of a common word, newest first,
@@ -163,7 +163,7 @@ class QueriesMixin(StoriesMixin):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        for row in self._rows(sql, params):
+        for row in self._streamed(sql, params):
             mention = _mention(row[:-1])
             mention["snippet"] = row[-1]
             yield mention
