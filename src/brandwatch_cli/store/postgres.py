@@ -94,19 +94,7 @@ def _alias_subqueries(sql: str) -> str:
     for found in _SUBQUERY.finditer(sql):
         if found.start() < at:
             continue
-        opening = sql.index("(", found.start())
-        depth, i, quote = 0, opening, False
-        while i < len(sql):
-            char = sql[i]
-            if char == "'":
-                quote = not quote
-            elif not quote and char == "(":
-                depth += 1
-            elif not quote and char == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
+        i = _closing(sql, sql.index("(", found.start()))
         rest = sql[i + 1 :]
         named = _ALIASED.match(rest) and not _NOT_ALIAS.match(rest)
         if not named:
