@@ -145,8 +145,14 @@ def test_a_killed_workers_source_is_fetched_by_the_next_round_once_its_lease_lap
     database = share(config, engine, request)
     # An 8 s lease, renewed every third of it: at least 5 s of it are left when killed.
     doomed = worker(config, "--once", "--lease", "8")
-    assert wait_for(lambda: "/slow.xml" in feed_server.paths() and mentions(database) == 3, 30)
-    doomed.send_signal(signal.SIGKILL)  # holding the slow source, the quick one stored
+    released = "SELECT count(*) FROM source_leases WHERE worker IS NULL"
+    assert wait_for(
+        lambda: "/slow.xml" in feed_server.paths()
+        and mentions(database) == 3
+        and db_rows(database, released) == [(1,)],  # the quick one stored, then given back
+        30,
+    )
+    doomed.send_signal(signal.SIGKILL)  # holding the slow source
     killed = time.monotonic()
     doomed.communicate(timeout=30)  # reaped, its pipes closed
     # While the lease holds, the next round leaves the source alone (the quick one is not due).
@@ -157,7 +163,7 @@ def test_a_killed_workers_source_is_fetched_by_the_next_round_once_its_lease_lap
     assert finished(worker(config, "--once")) == (0, "", "")
     assert Counter(feed_server.paths()) == {"/quick.xml": 1, "/slow.xml": 2}
     assert db_rows(database) == [(6,)]
-    assert db_rows(database, "SELECT count(*) FROM source_leases WHERE worker IS NULL") == [(2,)]
+    assert db_rows(database, released) == [(2,)]
 
 
 @pytest.mark.slow
