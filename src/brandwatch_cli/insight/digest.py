@@ -11,12 +11,19 @@ digest covers the last 24 hours.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
-from brandwatch_cli.models import MentionFilter, MentionRow, SourceProblemRow, Spike, SpikeRule
+from brandwatch_cli.models import (
+    MentionFilter,
+    MentionRow,
+    SourceProblemRow,
+    Spike,
+    SpikeRule,
+    Theme,
+)
 from brandwatch_cli.store import MentionStore
 
 FIRST_DIGEST = timedelta(hours=24)
@@ -36,6 +43,8 @@ class Digest:
     top: dict[str, tuple[MentionRow, ...]]  # keyword -> its most heard new mentions
     problems: tuple[SourceProblemRow, ...]  # sources failing, rate limited or backing off
     tz: tzinfo = UTC  # whose clocks the times are shown on
+    #: keyword -> the phrases that characterise what arrived, strongest first.
+    themes: dict[str, tuple[Theme, ...]] = field(default_factory=dict)
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:

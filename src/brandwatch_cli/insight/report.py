@@ -9,15 +9,18 @@ ignored. Averages leave out languages we do not score.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
 from brandwatch_cli.models import (
+    AspectFigure,
     CountsRow,
     MentionFilter,
     MentionRow,
     RankingRow,
+    Spike,
+    Theme,
     TrendBucket,
 )
 from brandwatch_cli.store import MentionStore, PeriodView
@@ -96,6 +99,12 @@ class Report:
     total_trend: tuple[TrendPoint, ...] = ()
     #: Whose calendar the buckets follow and whose clocks the times are shown on.
     tz: tzinfo = UTC
+    #: keyword -> the phrases that characterise its mentions in the period, strongest first.
+    themes: dict[str, tuple[Theme, ...]] = field(default_factory=dict)
+    #: keyword -> what its mentions praise and complain about, per aspect.
+    aspects: dict[str, tuple[AspectFigure, ...]] = field(default_factory=dict)
+    #: The spikes within the period, each with its explanation.
+    spikes: tuple[Spike, ...] = ()
 
 
 def change(now: float | None, before: float | None) -> float | None:
