@@ -147,9 +147,11 @@ def test_a_killed_workers_source_is_fetched_by_the_next_round_once_its_lease_lap
     doomed = worker(config, "--once", "--lease", "8")
     released = "SELECT count(*) FROM source_leases WHERE worker IS NULL"
     assert wait_for(
-        lambda: "/slow.xml" in feed_server.paths()
-        and mentions(database) == 3
-        and db_rows(database, released) == [(1,)],  # the quick one stored, then given back
+        lambda: (
+            "/slow.xml" in feed_server.paths()
+            and mentions(database) == 3
+            and db_rows(database, released) == [(1,)]
+        ),  # the quick one stored, then given back
         30,
     )
     doomed.send_signal(signal.SIGKILL)  # holding the slow source

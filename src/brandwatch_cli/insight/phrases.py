@@ -1,0 +1,229 @@
+"""The phrases of a text and which ones characterise a set of texts: the word level of themes
+and of explained spikes.
+
+A phrase is 1 to ``MAX_WORDS`` consecutive words of one clause (never across punctuation),
+folded (case, accents), with French elisions and English possessives cut ("l'application" is
+"application", "Acme's" is "acme") and plurals merged ("livraisons" and "Livraison" are one
+phrase, keyed "livraison"): its *key*. A phrase never starts or ends with a stop word
+(``data/stopwords.txt``, French and English), nor with a number; a stop word inside is kept
+("rupture de stock"). People read the *surface* form written most often.
+
+Which phrases characterise a set: the weighted log-odds ratio with an informative Dirichlet
+prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words", eq. 16-22), a z-score that is large
+when a phrase is more frequent in the focus than in the background beyond what its counts can
+tell by chance. Counts are documents (mentions containing the phrase), so one long text
+repeating a word is one voice. Pure functions: texts in, numbers out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from brandwatch_cli.text import fold
+
+MAX_WORDS = 3
+#: French elisions: the word is what follows the apostrophe.
+ELISIONS = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"})
+#: A clause ends here: a phrase never spans one of these.
+_CLAUSE_RE = re.compile(r"[.!?;:,()\[\]{}\"«»“”|/\\…–—•·\n\r\t]+|\s-\s|https?://\S+|www\.\S+")
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+#: A final "s" is not a plural after these endings ("colis", "avis", "stress")...
+_KEEP_S = ("ss", "is")
+#: ... nor in these words (participles such as "perdus", "vendus" and "photos" are plurals).
+# fmt: off
+_KEEP_WORDS = frozenset({
+    "news", "series", "species", "always", "perhaps", "thanks", "sans", "bus", "virus", "campus",
+    "bonus", "status", "focus", "processus", "consensus", "corpus", "terminus", "cactus", "gros",
+    "dos", "repos", "propos", "chaos", "kudos",
+})
+# fmt: on
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """The folded stop words of ``data/stopwords.txt`` (French, English, web debris)."""
+    table = resources.files("brandwatch_cli").joinpath("data", "stopwords.txt")
+    words: set[str] = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(fold(line).split())
+    return frozenset(words)
+
+
+def word_key(word: str) -> str:
+    """One folded word's key: plurals merged with their singular ("livraisons" -> "livraison",
+    "deliveries" -> "delivery"), words that only look plural left alone ("colis", "news")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith(("s", "x")) and word not in _KEEP_WORDS:
+        if word.endswith("aux") and len(word) > 4:
+            return word  # "travaux", "journaux": no rule merges them safely
+        if word.endswith("x") or word.endswith(_KEEP_S):
+            return word
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def _word(token: str) -> tuple[str, str, str]:
+    """(surface, folded word, key) of a lower-cased token: elisions and possessives cut."""
+    if "'" in token:
+        head, _, tail = token.partition("'")
+        if fold(head) in ELISIONS:
+            token = tail
+        elif tail == "s":
+            token = head
+    folded = fold(token)
+    return token, folded, word_key(folded)
+
+
+def words(clause: str) -> list[str]:
+    """The folded words of a clause, elisions and possessives cut."""
+    return [_word(token)[1] for token in _WORD_RE.findall(clause.lower())]
+
+
+def phrases(
+    text: str, *, exclude: frozenset[str] = frozenset(), max_words: int = MAX_WORDS
+) -> dict[str, str]:
+    """key -> surface form (lower case, accents kept) of every distinct phrase of ``text``. A
+    phrase containing a word whose key is in ``exclude`` (a keyword's own terms) is left out."""
+    stops = stop_words()
+    found: dict[str, str] = {}
+    lowered = text.lower().replace("’", "'").replace("‘", "'")
+    for clause in _CLAUSE_RE.split(lowered):
+        tokens = [_word(token) for token in _WORD_RE.findall(clause)]
+        for start, (_, first, first_key) in enumerate(tokens):
+            if first in stops or first.isdigit() or first_key in exclude:
+                continue
+            for end in range(start, min(start + max_words, len(tokens))):
+                _, last, last_key = tokens[end]
+                if last_key in exclude:
+                    break
+                if last in stops or last.isdigit() or len(last) < 2:
+                    continue
+                part = tokens[start : end + 1]
+                key = " ".join(token[2] for token in part)
+                if key not in found:
+                    found[key] = " ".join(token[0] for token in part)
+    return found
+
+
+@dataclass
+class PhraseCounts:
+    """In how many documents of a set each phrase occurs, and how people wrote it."""
+
+    documents: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    surfaces: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, text: str, *, exclude: frozenset[str] = frozenset()) -> dict[str, str]:
+        """Count one document; its phrases (key -> surface) are returned for the caller's
+        own bookkeeping (examples, co-occurrence)."""
+        found = phrases(text, exclude=exclude)
+        self.documents += 1
+        self.counts.update(found.keys())
+        for key, surface in found.items():
+            self.surfaces.setdefault(key, Counter())[surface] += 1
+        return found
+
+    def surface(self, key: str) -> str:
+        """The form of ``key`` written most often (ties: the first in alphabetical order)."""
+        forms = self.surfaces.get(key)
+        if not forms:
+            return key
+        return min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def count_phrases(texts: Iterable[str], *, exclude: frozenset[str] = frozenset()) -> PhraseCounts:
+    """Document counts of every phrase over ``texts``."""
+    counted = PhraseCounts()
+    for text in texts:
+        counted.add(text, exclude=exclude)
+    return counted
+
+
+def exclusions(terms: Iterable[str]) -> frozenset[str]:
+    """The word keys of a keyword's own terms (its name, variants, query words): a phrase
+    containing one is the keyword itself, never a theme."""
+    keys: set[str] = set()
+    for term in terms:
+        for token in _WORD_RE.findall(term.lower().replace("\u2019", "'")):
+            keys.add(_word(token)[2])
+    return frozenset(keys - stop_words())
+
+
+def log_odds(
+    focus: Mapping[str, int],
+    background: Mapping[str, int],
+    prior: Mapping[str, int] | None = None,
+    *,
+    prior_size: float = 500.0,
+) -> dict[str, float]:
+    """z-score of each phrase of ``focus``: its weighted log-odds in ``focus`` against
+    ``background`` with an informative Dirichlet prior (``prior``, default the two summed,
+    scaled to ``prior_size`` pseudo-counts). Positive: over-represented in ``focus``."""
+    if prior is None:
+        prior = Counter(focus) + Counter(background)
+    prior_total = sum(prior.values()) or 1
+    scale = prior_size / prior_total
+    n_focus = sum(focus.values())
+    n_background = sum(background.values())
+    scores = {}
+    for key, y_focus in focus.items():
+        alpha = max(prior.get(key, 0) * scale, 0.01)
+        y_back = background.get(key, 0)
+        odds_focus = (y_focus + alpha) / max(n_focus + prior_size - y_focus - alpha, 1e-9)
+        odds_back = (y_back + alpha) / max(n_background + prior_size - y_back - alpha, 1e-9)
+        delta = math.log(odds_focus) - math.log(odds_back)
+        variance = 1.0 / (y_focus + alpha) + 1.0 / (y_back + alpha)
+        scores[key] = delta / math.sqrt(variance)
+    return scores
+
+
+def characteristic(
+    focus: PhraseCounts,
+    background: PhraseCounts,
+    *,
+    min_count: int = 3,
+    top: int = 20,
+    prior: Mapping[str, int] | None = None,
+) -> list[tuple[str, float]]:
+    """The ``top`` phrases of ``focus`` most over-represented against ``background`` (key,
+    z-score), strongest first; only phrases in at least ``min_count`` documents, only
+    positive scores. A phrase that only repeats a longer one it is part of (every "colis" is
+    in "colis perdu") gives way to the longer one."""
+    frequent = {key: count for key, count in focus.counts.items() if count >= min_count}
+    if not frequent:
+        return []
+    scores = log_odds(frequent, background.counts, prior)
+    ranked = sorted(
+        ((key, score) for key, score in scores.items() if score > 0),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return _without_parts(ranked, focus.counts)[:top]
+
+
+def _without_parts(
+    ranked: list[tuple[str, float]], counts: Mapping[str, int]
+) -> list[tuple[str, float]]:
+    """Drop a phrase contained in a longer ranked phrase that occurs (almost) as often: it
+    says nothing the longer one does not."""
+    longer = [key for key, _ in ranked if " " in key]
+    kept = []
+    for key, score in ranked:
+        padded = f" {key} "
+        swallowed = any(
+            other != key
+            and padded in f" {other} "
+            and counts.get(other, 0) >= 0.8 * counts.get(key, 0)
+            for other in longer
+        )
+        if not swallowed:
+            kept.append((key, score))
+    return kept
