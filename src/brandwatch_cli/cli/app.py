@@ -4,7 +4,7 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``worker``, ``analysis`` (check, sentiment), ``insight`` (report, digest),
-``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
+``themes``, ``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
 ``database`` (the ``db`` group: copy). They
 share ``options`` and ``common`` and never import this module. The exit codes are in
 ``status_codes``.
@@ -29,6 +29,7 @@ from brandwatch_cli.cli import (
     scan,
     setup,
     status_codes,
+    themes,
     worker,
     workflow,
 )
@@ -77,6 +78,7 @@ for _command in (
     scan.rescore,
     insight.report,
     insight.digest,
+    themes.themes,
     workflow.mark,
     listing.search,
     mention.show,

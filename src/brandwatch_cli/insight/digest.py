@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
+from brandwatch_cli.insight.themes import Selections, section_themes
 from brandwatch_cli.models import (
+    Keyword,
     MentionFilter,
     MentionRow,
     SourceProblemRow,
@@ -115,6 +117,7 @@ def build_digest(
     now: datetime,
     top: int = 10,
     tz: tzinfo = UTC,
+    keyword_terms: Sequence[Keyword] = (),
 ) -> Digest:
     period = window.period
     previous = Period(period.since - period.length, period.since)
@@ -145,6 +148,13 @@ def build_digest(
         top=top_by_keyword,
         problems=tuple(store.source_problems()),
         tz=tz,
+        themes=section_themes(
+            store,
+            Selections(current, before),
+            {k.keyword: (k.now.mentions, k.before.mentions) for k in keyword_stats},
+            everyone=total.mentions,
+            keywords=keyword_terms,
+        ),
     )
 
 
@@ -166,11 +176,14 @@ def next_digest(
     rule: SpikeRule,
     now: datetime,
     tz: tzinfo = UTC,
+    keyword_terms: Sequence[Keyword] = (),
 ) -> DigestRun:
     """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
     earlier ``--since last`` digest covered (see ``digest_window``); times shown in ``tz``."""
     window = digest_window(store, since, now)
-    data = build_digest(store, window, keywords=keywords, rule=rule, now=now, tz=tz)
+    data = build_digest(
+        store, window, keywords=keywords, rule=rule, now=now, tz=tz, keyword_terms=keyword_terms
+    )
     return DigestRun(data, window, since_last=since is None)
 
 

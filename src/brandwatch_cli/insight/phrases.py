@@ -98,19 +98,22 @@ def phrases(
     lowered = text.lower().replace("’", "'").replace("‘", "'")
     for clause in _CLAUSE_RE.split(lowered):
         tokens = [_word(token) for token in _WORD_RE.findall(clause)]
-        for start, (_, first, first_key) in enumerate(tokens):
-            if first in stops or first.isdigit() or first_key in exclude:
+        # whether a phrase may end on each token (and, but for the length, start on it)
+        ends = [not (w in stops or w.isdigit() or len(w) < 2) for _, w, _ in tokens]
+        size = len(tokens)
+        for start, (surface, first, key) in enumerate(tokens):
+            if first in stops or first.isdigit() or key in exclude:
                 continue
-            for end in range(start, min(start + max_words, len(tokens))):
-                _, last, last_key = tokens[end]
-                if last_key in exclude:
+            if ends[start] and key not in found:
+                found[key] = surface
+            for end in range(start + 1, min(start + max_words, size)):
+                word_surface, _, word = tokens[end]
+                if word in exclude:
                     break
-                if last in stops or last.isdigit() or len(last) < 2:
-                    continue
-                part = tokens[start : end + 1]
-                key = " ".join(token[2] for token in part)
-                if key not in found:
-                    found[key] = " ".join(token[0] for token in part)
+                key = f"{key} {word}"
+                surface = f"{surface} {word_surface}"
+                if ends[end] and key not in found:
+                    found[key] = surface
     return found
 
 
@@ -182,6 +185,41 @@ def log_odds(
         odds_back = (y_back + alpha) / max(n_background + prior_size - y_back - alpha, 1e-9)
         delta = math.log(odds_focus) - math.log(odds_back)
         variance = 1.0 / (y_focus + alpha) + 1.0 / (y_back + alpha)
+        scores[key] = delta / math.sqrt(variance)
+    return scores
+
+
+def document_log_odds(
+    focus: PhraseCounts,
+    background: PhraseCounts,
+    keys: Iterable[str],
+    *,
+    prior_size: float = 100.0,
+) -> dict[str, float]:
+    """``log_odds`` over mentions rather than words: z-score of the log-odds that a mention of
+    ``focus`` holds each phrase of ``keys``, against the same in ``background``, with an
+    informative Beta prior (the phrase's share of both sets pooled, ``prior_size``
+    pseudo-mentions). Two sets whose texts differ in length then compare fairly: a phrase in
+    every mention of both scores 0, where ``log_odds``, whose totals are phrase counts, would
+    favour the set with fewer phrases per text."""
+    n_focus, n_background = focus.documents, background.documents
+    total = n_focus + n_background
+    scores = {}
+    for key in keys:
+        y_focus = focus.counts.get(key, 0)
+        y_back = background.counts.get(key, 0)
+        share = (y_focus + y_back) / total if total else 0.0
+        alpha = share * prior_size + 0.01
+        beta = (1 - share) * prior_size + 0.01
+        delta = math.log((y_focus + alpha) / (n_focus - y_focus + beta)) - math.log(
+            (y_back + alpha) / (n_background - y_back + beta)
+        )
+        variance = (
+            1 / (y_focus + alpha)
+            + 1 / (n_focus - y_focus + beta)
+            + 1 / (y_back + alpha)
+            + 1 / (n_background - y_back + beta)
+        )
         scores[key] = delta / math.sqrt(variance)
     return scores
 

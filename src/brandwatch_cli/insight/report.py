@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
+from brandwatch_cli.insight.themes import Selections, section_themes
 from brandwatch_cli.models import (
     AspectFigure,
     CountsRow,
+    Keyword,
     MentionFilter,
     MentionRow,
     RankingRow,
@@ -135,11 +137,14 @@ def build_report(
     configured_keywords: Sequence[str] = (),
     top: int = 10,
     tz: tzinfo = UTC,
+    keyword_terms: Sequence[Keyword] = (),
 ) -> Report:
     """Aggregate the mentions ``selection`` covers (``since`` defaults to seven days ago) and
     the same span just before. Share of voice is each keyword's share of all keyword mentions
     in the period (a mention naming two keywords counts for both). The trend's buckets are
-    ``tz``'s calendar days, weeks, months."""
+    ``tz``'s calendar days, weeks, months. ``keyword_terms``: the configured keywords, whose
+    own words are never one of their themes."""
+
     # Times are stored to the second: a period ending "now" ends after the current second.
     until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
     period = Period(selection.since or until - timedelta(days=7), until)
@@ -153,10 +158,11 @@ def build_report(
         )
         bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords], tz)
         handled = replace(current, statuses=("new", "todo"))
+        total = counts_from(view.totals())
         return Report(
             period=period,
             previous=previous,
-            total=counts_from(view.totals()),
+            total=total,
             previous_total=counts_from(earlier.totals()),
             keywords=keywords,
             bucket=bucket,
@@ -168,6 +174,13 @@ def build_report(
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,
+            themes=section_themes(
+                store,
+                Selections(current, before),
+                {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords},
+                everyone=total.mentions,
+                keywords=keyword_terms,
+            ),
         )
 
 

@@ -12,6 +12,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from brandwatch_cli.models import MentionRow
+from brandwatch_cli.output.themes import HEADERS as THEME_HEADERS
+from brandwatch_cli.output.themes import theme_cells
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     PROBLEM_COLUMNS,
@@ -108,6 +110,13 @@ def digest_html(digest: Digest) -> str:
         parts += [_mention(row) for row in rows]
     if not top_mentions(digest):
         parts.append("<p>None.</p>")
+    if any(digest.themes.values()):
+        parts.append(f'<h2 style="{H2}">Themes</h2>')
+        for keyword, found in digest.themes.items():
+            if found:
+                theme_rows = [[_h(cell) for cell in theme_cells(theme)] for theme in found]
+                parts.append(f'<h3 style="margin:12px 0 6px;font-size:15px">{_h(keyword)}</h3>')
+                parts.append(_table(THEME_HEADERS, theme_rows))
     if digest.problems:
         cells = [[_h(c) for c in row] for row in problem_cells(digest.problems, digest.tz)]
         parts += [f'<h2 style="{H2}">Source problems</h2>', _table(PROBLEM_COLUMNS, cells)]

@@ -63,6 +63,10 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``source_language`` the language the source declared (or null). Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
   and Markdown reports show ``outlets`` in their reply-first rows.
+- ``themes`` (array, added within version 1): each keyword's themes (at most 5, strongest
+  first), keyword after keyword, as ``brandwatch themes --format json`` gives them
+  (``output/themes.py``: ``keyword``, ``phrase``, ``count``, ``share``, ``sentiment``,
+  ``trend``, ``previous``, ``score``, ``related``, ``examples``).
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.output.themes import themes_json
 from brandwatch_cli.output.wording import (
     LABELS,
     average_change,
@@ -155,6 +160,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "authors": _ranked(report.authors),
         "influencers": _ranked(report.influencers),
         "reply_first": [mention_json(row) for row in report.reply_first],
+        "themes": themes_json(report.themes),
     }
 
 

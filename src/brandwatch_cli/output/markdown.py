@@ -6,13 +6,14 @@ a tag or a table cell, and lives on one line; only http(s) URLs become links.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
-from brandwatch_cli.models import MentionRow
+from brandwatch_cli.models import MentionRow, Theme
+from brandwatch_cli.output import themes
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     LABELS,
@@ -142,6 +143,7 @@ def report_markdown(report: Report) -> str:
     lines += _md_ranked("Top domains", report.domains, False)
     lines += _md_ranked("Top authors (by mentions)", report.authors, True)
     lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
+    lines += ["## Themes", "", *(themes_lines(report.themes) or [themes.NO_THEMES, ""])]
     lines += ["## Reply first", ""]
     if report.reply_first:
         headers = MENTION_HEADERS
@@ -149,6 +151,21 @@ def report_markdown(report: Report) -> str:
     else:
         lines.append("No negative mentions waiting for a reply.")
     return "\n".join(lines) + "\n"
+
+
+def themes_lines(found: Mapping[str, Sequence[Theme]], level: int = 3) -> list[str]:
+    """A table of themes per keyword (``output.themes``), under a heading of ``level``; the
+    examples link to their mentions."""
+    lines: list[str] = []
+    for keyword, rows in found.items():
+        cells = [
+            [md(cell) for cell in themes.theme_cells(theme)[:-1]]
+            + [" ".join(md_link(f"#{row['id']}", row.get("url")) for row in theme.examples)]
+            for theme in rows
+        ]
+        if cells:
+            lines += [f"{'#' * level} {md(keyword)}", "", md_table(themes.HEADERS, cells, 1), ""]
+    return lines
 
 
 def _md_trend(name: str, points: Sequence[TrendPoint], bucket: str, tz: tzinfo) -> list[str]:
@@ -213,6 +230,8 @@ def digest_markdown(digest: Digest) -> str:
         ]
     if not top_mentions(digest):
         lines += ["", "None."]
+    if any(digest.themes.values()):
+        lines += ["", "## Themes", "", *themes_lines(digest.themes)]
     if digest.problems:
         cells = [[md(c) for c in row] for row in problem_cells(digest.problems, digest.tz)]
         lines += ["", "## Source problems", "", md_table(PROBLEM_COLUMNS, cells)]

@@ -323,6 +323,10 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
         lines += [line for row in rows for line in _text_mention(row, "-", indent=4)]
     if not w.top_mentions(digest):
         lines.append("  none")
+    if any(digest.themes.values()):
+        from brandwatch_cli.output.themes import plain_lines
+
+        lines += ["", *_heading("Themes"), *plain_lines(digest.themes)]
     if digest.problems:
         lines += [
             "",

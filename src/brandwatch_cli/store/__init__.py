@@ -13,6 +13,7 @@
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
+- ``themes``: samples of texts and exact phrase counts, for themes;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
 - ``copy``: every table of another database copied into this one (``db copy``).
 
@@ -33,6 +34,7 @@ from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, Ret
 from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
+from brandwatch_cli.store.themes import PhraseTally, ThemesMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "NewCopy",
     "NewMention",
     "PeriodView",
+    "PhraseTally",
     "Pruned",
     "Reclaimed",
     "RematchPlan",
@@ -55,6 +58,7 @@ __all__ = [
 
 
 class MentionStore(
+    ThemesMixin,
     EntriesMixin,
     WorkflowMixin,
     QueriesMixin,

@@ -1,0 +1,354 @@
+"""Themes: the phrases that characterise a keyword's mentions in a period.
+
+How a theme is found, for keyword K in a period:
+
+1. **Discover** on samples (``store.themes``: at most ``SAMPLE`` of K's mentions in the
+   period, ``BACKGROUND_SAMPLE`` of K's in the previous period of the same length and as many
+   of the other keywords' mentions in the period, each spread evenly by id). Their phrases
+   (``insight.phrases``: 1-3 words, folded, plurals and elisions merged, stop words and K's own
+   terms left out) are counted per mention.
+2. **Score** each phrase of K's sample found in at least ``MIN_COUNT`` of its mentions with the
+   weighted log-odds ratio with an informative prior (Monroe, Colaresi & Quinn 2008, "Fightin'
+   Words"), over mentions (``phrases.document_log_odds``: the odds that a mention holds the
+   phrase, so that longer texts weigh no more): a z-score, once against K's previous period
+   (what is new or growing) and once against the other keywords now (what is K's own), and
+   keep the **mean** of the two.
+   A phrase K always had but others lack still ranks (a lasting complaint is a theme); a
+   phrase everyone says this week but K did not before ranks too (news); one that is neither
+   new nor K's own does not. When one background is empty (a single keyword, a first week),
+   the other alone decides.
+   Phrases scoring under ``MIN_SCORE`` are left out.
+3. **Group** the strongest phrases when they co-occur: a phrase at least ``OVERLAP`` of whose
+   sampled mentions also hold a stronger leader (the conditional probability of the leader
+   given the phrase) joins that leader as ``related`` ("livraison" with "colis perdu",
+   "colis" with "colis perdu"); a leader that is only part of a related longer phrase found
+   (nearly) as often gives it the lead.
+4. **Count exactly** each leader over the whole selection with the full-text index (its
+   spellings, plurals included, ORed): its mentions now and in the previous period, their
+   sentiment about K (each keyword's own sentiment in the mention), two example mentions (the
+   most heard). ``share`` is that count over all K's mentions in the period.
+
+A theme's trend compares its exact counts now and before (see ``trend``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from brandwatch_cli.insight.phrases import PhraseCounts, document_log_odds, exclusions, word_key
+from brandwatch_cli.matching.querylang import parse_query, terms
+from brandwatch_cli.models import Keyword, MentionFilter, Theme
+from brandwatch_cli.models.findings import FALLING, NEW, RISING, STABLE
+from brandwatch_cli.store import MentionStore
+
+#: Mentions of the keyword in the period read to find candidate phrases.
+SAMPLE = 2000
+#: Mentions of each background (the keyword before, the other keywords now) read.
+BACKGROUND_SAMPLE = 1000
+#: A phrase must be in this many sampled mentions of the keyword to be a candidate.
+MIN_COUNT = 3
+#: A phrase joins a stronger one's theme when at least this share of its mentions has it.
+OVERLAP = 0.5
+#: The least mean z-score of a theme: weaker phrases are what any talk throws up by chance.
+MIN_SCORE = 1.5
+#: At most this many related phrases are named with a theme.
+RELATED = 4
+#: How many candidates per theme shown are grouped (the rest are weaker than any shown).
+CANDIDATES_PER_THEME = 3
+#: Noise allowance of a trend: a count change of at least this many standard deviations
+#: (Poisson: sqrt of the two counts summed)...
+TREND_Z = 2.0
+#: ... and of at least this much (25 %).
+TREND_CHANGE = 1.25
+
+
+@dataclass(frozen=True)
+class Selections:
+    """What themes compare: the period's mentions and the previous period's (same filters)."""
+
+    current: MentionFilter
+    previous: MentionFilter
+
+
+def own_terms(keyword: Keyword) -> list[str]:
+    """Everything a keyword's matching names: its name, terms, query words and required
+    context words. None of them is ever part of a theme."""
+    found = [keyword.name, *keyword.terms, *keyword.require_any]
+    if keyword.query:
+        found += [" ".join(term.words) for term in terms(parse_query(keyword.query))]
+    return found
+
+
+def trend(now: int, before: int) -> str:
+    """NEW: absent or nearly before (at most a tenth of now, one mention allowed) and in at
+    least ``MIN_COUNT`` mentions now. RISING / FALLING: the count moved by at least
+    ``TREND_CHANGE`` times and by ``TREND_Z`` Poisson standard deviations. STABLE otherwise."""
+    if now >= MIN_COUNT and before <= max(1, now // 10):
+        return NEW
+    deviations = (now - before) / math.sqrt(now + before) if now + before else 0.0
+    if deviations >= TREND_Z and now >= TREND_CHANGE * before:
+        return RISING
+    if deviations <= -TREND_Z and now * TREND_CHANGE <= before:
+        return FALLING
+    return STABLE
+
+
+def spellings(key: str, surfaces: Iterable[str] = ()) -> list[str]:
+    """The ways a phrase key may be written, for the full-text index: each word singular or
+    plural (the forms ``word_key`` merges), and the forms seen."""
+    forms = []
+    for word in key.split():
+        plurals = (word + "s", word[:-1] + "ies") if word.endswith("y") else (word + "s",)
+        forms.append([word, *(p for p in plurals if word_key(p) == word)])
+    found = [" ".join(parts) for parts in itertools.product(*forms)]
+    return list(dict.fromkeys([*found, *surfaces]))
+
+
+def keyword_themes(
+    store: MentionStore,
+    keyword: Keyword,
+    scope: Selections,
+    *,
+    mentions: int,
+    previous: int,
+    everyone: int,
+    top: int = 10,
+    sample: int = SAMPLE,
+    background: int = BACKGROUND_SAMPLE,
+) -> tuple[Theme, ...]:
+    """The ``top`` themes of ``keyword`` in ``scope``, strongest first. ``mentions`` and
+    ``previous``: its mentions now and before; ``everyone``: all mentions now (they space the
+    samples)."""
+    if mentions <= 0 or top <= 0:
+        return ()
+    name = keyword.name
+    exclude = exclusions(own_terms(keyword))
+    focus = PhraseCounts()
+    seen: dict[str, set[int]] = {}  # phrase -> the sampled mentions holding it
+    for mention_id, text in store.keyword_sample(scope.current, name, sample, expected=mentions):
+        for key in focus.add(text, exclude=exclude):
+            seen.setdefault(key, set()).add(mention_id)
+    backgrounds = []
+    if previous > 0:
+        rows = store.keyword_sample(scope.previous, name, background, expected=previous)
+        backgrounds.append(_counted(rows, exclude))
+    if everyone > mentions:
+        rows = store.others_sample(scope.current, name, background, expected=everyone - mentions)
+        backgrounds.append(_counted(rows, exclude))
+    scores = _scores(focus, [b for b in backgrounds if b.documents])
+    ranked = sorted(
+        ((key, score) for key, score in scores.items() if score >= MIN_SCORE),
+        key=lambda item: (-item[1], item[0]),
+    )
+    groups = _grouped(ranked[: top * CANDIDATES_PER_THEME], seen, focus, top)
+    return tuple(
+        _theme(store, name, scope, group, focus, scores[group[0]], mentions) for group in groups
+    )
+
+
+def _counted(rows: Iterable[tuple[int, str]], exclude: frozenset[str]) -> PhraseCounts:
+    counted = PhraseCounts()
+    for _, text in rows:
+        counted.add(text, exclude=exclude)
+    return counted
+
+
+def _scores(focus: PhraseCounts, backgrounds: Sequence[PhraseCounts]) -> dict[str, float]:
+    """Mean z-score of each frequent phrase of ``focus`` against each background; with no
+    background at all, the z-score of its count against none (its square root)."""
+    frequent = [key for key, count in focus.counts.items() if count >= MIN_COUNT]
+    if not backgrounds:
+        return {key: math.sqrt(focus.counts[key]) for key in frequent}
+    each = [document_log_odds(focus, background, frequent) for background in backgrounds]
+    return {key: sum(z[key] for z in each) / len(each) for key in frequent}
+
+
+def _grouped(
+    ranked: Sequence[tuple[str, float]],
+    seen: Mapping[str, set[int]],
+    focus: PhraseCounts,
+    top: int,
+) -> list[list[str]]:
+    """Phrases in groups of co-occurring ones, strongest first; at most ``top`` groups."""
+    groups: list[list[str]] = []
+    for key, _ in ranked:
+        holders = seen.get(key, set())
+        for group in groups:
+            if len(holders & seen.get(group[0], set())) >= OVERLAP * len(holders):
+                group.append(key)
+                break
+        else:
+            if len(groups) < top:
+                groups.append([key])
+    for group in groups:
+        lead = group[0]
+        longer = [
+            other
+            for other in group[1:]
+            if f" {lead} " in f" {other} " and focus.counts[other] >= 0.8 * focus.counts[lead]
+        ]
+        if longer:  # the longest, the strongest of those
+            chosen = max(longer, key=lambda other: (len(other.split()), -group.index(other)))
+            group.remove(chosen)
+            group.insert(0, chosen)
+    return groups
+
+
+def _related(group: Sequence[str]) -> list[str]:
+    """A group's phrases after its lead, without those that are part of another of the group
+    ("colis" beside "colis perdu"): they say nothing more."""
+    return [
+        key
+        for key in group[1:]
+        if not any(other != key and f" {key} " in f" {other} " for other in group)
+    ]
+
+
+def _theme(
+    store: MentionStore,
+    name: str,
+    scope: Selections,
+    group: Sequence[str],
+    focus: PhraseCounts,
+    score: float,
+    mentions: int,
+) -> Theme:
+    """The exact figures of a group's lead phrase over the whole selection."""
+    lead = group[0]
+    forms = spellings(lead, focus.surfaces.get(lead, {}))
+    now = store.phrase_tally(scope.current, name, forms)
+    before = store.phrase_tally(scope.previous, name, forms).mentions
+    net = (now.positive - now.negative) / now.scored if now.scored else None
+    return Theme(
+        phrase=focus.surface(lead),
+        count=now.mentions,
+        share=now.mentions / mentions if mentions else 0.0,
+        sentiment=net,
+        trend=trend(now.mentions, before),
+        previous=before,
+        score=round(score, 2),
+        examples=tuple(store.phrase_examples(scope.current, name, forms, 2)),
+        related=tuple(focus.surface(key) for key in _related(group))[:RELATED],
+    )
+
+
+@dataclass(frozen=True)
+class ThemesFound:
+    """What ``brandwatch themes`` shows: each keyword's themes in a period."""
+
+    since: datetime  # the period
+    until: datetime
+    previous_since: datetime  # the previous period, up to ``since``
+    themes: dict[str, tuple[Theme, ...]]  # keyword -> its themes, keywords in order
+    mentions: dict[str, int]  # keyword -> its mentions in the period
+    tz: tzinfo = UTC
+
+
+def find_themes(
+    store: MentionStore,
+    selection: MentionFilter,
+    *,
+    now: datetime,
+    keywords: Sequence[Keyword] = (),
+    top: int = 10,
+    tz: tzinfo = UTC,
+) -> ThemesFound:
+    """Themes of each keyword ``selection`` names (else of ``keywords``, else of every stored
+    one) in its period (``since`` defaults to seven days before ``until``, itself now), against
+    the previous period of the same length, within its sources."""
+    until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
+    since = selection.since or until - timedelta(days=7)
+    previous_since = since - (until - since)
+    scope = Selections(
+        replace(selection, since=since, until=until, keywords=()),
+        replace(selection, since=previous_since, until=since, keywords=()),
+    )
+    names = list(selection.keywords) or [k.name for k in keywords] or store.stored_keywords()
+    with store.period_view(scope.current) as view, store.period_view(scope.previous) as earlier:
+        counts_now, counts_before = view.keyword_stats(), earlier.keyword_stats()
+        everyone = int(view.totals()["mentions"] or 0)
+    mentions = {n: int(counts_now[n]["mentions"]) if n in counts_now else 0 for n in names}
+    found = themes_by_keyword(
+        store,
+        scope,
+        [keyword_named(name, keywords) for name in names],
+        mentions=mentions,
+        previous={n: int(r["mentions"] or 0) for n, r in counts_before.items()},
+        everyone=everyone,
+        top=top,
+    )
+    return ThemesFound(since, until, previous_since, found, mentions, tz)
+
+
+def keyword_named(name: str, keywords: Sequence[Keyword]) -> Keyword:
+    """The configured keyword of that name, else one whose only term is its name (a keyword
+    known only from the database)."""
+    return next((k for k in keywords if k.name == name), Keyword(name, (name,)))
+
+
+def themes_by_keyword(
+    store: MentionStore,
+    scope: Selections,
+    keywords: Sequence[Keyword],
+    *,
+    mentions: Mapping[str, int],
+    previous: Mapping[str, int],
+    everyone: int,
+    top: int,
+    sample: int = SAMPLE,
+    background: int = BACKGROUND_SAMPLE,
+) -> dict[str, tuple[Theme, ...]]:
+    """``keyword_themes`` of each keyword, with its mentions now and before as counted."""
+    return {
+        keyword.name: keyword_themes(
+            store,
+            keyword,
+            scope,
+            mentions=mentions.get(keyword.name, 0),
+            previous=previous.get(keyword.name, 0),
+            everyone=everyone,
+            top=top,
+            sample=sample,
+            background=background,
+        )
+        for keyword in keywords
+    }
+
+
+#: The report's and the digest's themes section: fewer themes, found on smaller samples, so
+#: that a report of every keyword stays quick.
+SECTION_TOP = 5
+SECTION_SAMPLE = 400
+SECTION_BACKGROUND = 200
+
+
+def section_themes(
+    store: MentionStore,
+    scope: Selections,
+    counts: Mapping[str, tuple[int, int]],
+    *,
+    everyone: int,
+    keywords: Sequence[Keyword] = (),
+) -> dict[str, tuple[Theme, ...]]:
+    """The themes section of a report or a digest: each keyword of ``counts`` (its mentions
+    now and before, as the keyword table counted them) that has mentions now."""
+    scope = Selections(replace(scope.current, keywords=()), replace(scope.previous, keywords=()))
+    heard = {name: pair for name, pair in counts.items() if pair[0]}
+    if len(heard) == 1 and everyone <= max(now for now, _ in heard.values()):  # one keyword
+        with store.period_view(scope.current) as view:
+            everyone = int(view.totals()["mentions"] or 0)
+    return themes_by_keyword(
+        store,
+        scope,
+        [keyword_named(name, keywords) for name in heard],
+        mentions={name: now for name, (now, _) in heard.items()},
+        previous={name: before for name, (_, before) in heard.items()},
+        everyone=everyone,
+        top=SECTION_TOP,
+        sample=SECTION_SAMPLE,
+        background=SECTION_BACKGROUND,
+    )
