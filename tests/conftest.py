@@ -154,6 +154,8 @@ BOTH_BACKENDS = {
     "test_store_write_paths",
     "test_store_zdbg",
     "test_insight_digest",
+    "test_insight_themes",
+    "test_cli_themes",
     "test_insight_sources",
     "test_insight_spikes",
     "test_insight_buckets",

@@ -10,13 +10,13 @@ How a theme is found, for keyword K in a period:
 2. **Score** each phrase of K's sample found in at least ``MIN_COUNT`` of its mentions with the
    weighted log-odds ratio with an informative prior (Monroe, Colaresi & Quinn 2008, "Fightin'
    Words"), over mentions (``phrases.document_log_odds``: the odds that a mention holds the
-   phrase, so that longer texts weigh no more): a z-score, once against K's previous period
-   (what is new or growing) and once against the other keywords now (what is K's own), and
-   keep the **mean** of the two.
-   A phrase K always had but others lack still ranks (a lasting complaint is a theme); a
-   phrase everyone says this week but K did not before ranks too (news); one that is neither
-   new nor K's own does not. When one background is empty (a single keyword, a first week),
-   the other alone decides.
+   phrase, so that longer texts weigh no more): a z-score against one background made of
+   both samples, K's previous period (what is new or growing) and the other keywords now
+   (what is K's own). A phrase K always had but others lack still ranks (a lasting
+   complaint is a theme: half its background lacks it); a phrase new to K this week ranks
+   whoever else says it; one K said as much before and others say as much now does not.
+   When one sample is empty (a single keyword, a first week), the other alone is the
+   background; with neither, a phrase's score is the square root of its count.
    Phrases scoring under ``MIN_SCORE`` are left out.
 3. **Group** the strongest phrases when they co-occur: a phrase at least ``OVERLAP`` of whose
    sampled mentions also hold a stronger leader (the conditional probability of the leader
@@ -53,7 +53,7 @@ BACKGROUND_SAMPLE = 1000
 MIN_COUNT = 3
 #: A phrase joins a stronger one's theme when at least this share of its mentions has it.
 OVERLAP = 0.5
-#: The least mean z-score of a theme: weaker phrases are what any talk throws up by chance.
+#: The least z-score of a theme: weaker phrases are what any talk throws up by chance.
 MIN_SCORE = 1.5
 #: At most this many related phrases are named with a theme.
 RELATED = 4
@@ -139,7 +139,7 @@ def keyword_themes(
     if everyone > mentions:
         rows = store.others_sample(scope.current, name, background, expected=everyone - mentions)
         backgrounds.append(_counted(rows, exclude))
-    scores = _scores(focus, [b for b in backgrounds if b.documents])
+    scores = _scores(focus, _pooled(backgrounds))
     ranked = sorted(
         ((key, score) for key, score in scores.items() if score >= MIN_SCORE),
         key=lambda item: (-item[1], item[0]),
@@ -157,14 +157,22 @@ def _counted(rows: Iterable[tuple[int, str]], exclude: frozenset[str]) -> Phrase
     return counted
 
 
-def _scores(focus: PhraseCounts, backgrounds: Sequence[PhraseCounts]) -> dict[str, float]:
-    """Mean z-score of each frequent phrase of ``focus`` against each background; with no
+def _pooled(samples: Sequence[PhraseCounts]) -> PhraseCounts:
+    """The samples as one set of mentions."""
+    pooled = PhraseCounts()
+    for sample in samples:
+        pooled.documents += sample.documents
+        pooled.counts.update(sample.counts)
+    return pooled
+
+
+def _scores(focus: PhraseCounts, background: PhraseCounts) -> dict[str, float]:
+    """The z-score of each frequent phrase of ``focus`` against ``background``; with no
     background at all, the z-score of its count against none (its square root)."""
     frequent = [key for key, count in focus.counts.items() if count >= MIN_COUNT]
-    if not backgrounds:
+    if not background.documents:
         return {key: math.sqrt(focus.counts[key]) for key in frequent}
-    each = [document_log_odds(focus, background, frequent) for background in backgrounds]
-    return {key: sum(z[key] for z in each) / len(each) for key in frequent}
+    return document_log_odds(focus, background, frequent)
 
 
 def _grouped(

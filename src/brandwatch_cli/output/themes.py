@@ -11,16 +11,16 @@ escapes ``theme_cells`` itself).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from brandwatch_cli.models import Theme
 from brandwatch_cli.output.layout import Column
-from brandwatch_cli.output.tables import Cell, fitted
 from brandwatch_cli.output.wording import average_text, mention_title, percent
 from brandwatch_cli.text import one_line, strip_controls
+
+if TYPE_CHECKING:  # Rich only when drawn on a terminal: the digest's formats never load it
+    from rich.console import Console
+    from rich.text import Text
 
 #: What each theme has, in the order every format shows it.
 HEADERS = ("theme", "mentions", "share", "net", "trend", "related", "examples")
@@ -63,6 +63,10 @@ def render(
     counts: Mapping[str, int] | None = None,
 ) -> None:
     """One fitted table per keyword that has themes; ``counts``: its mentions, for the title."""
+    from rich.text import Text
+
+    from brandwatch_cli.output.tables import Cell, fitted
+
     for keyword, found in themes.items():
         if not found:
             continue
@@ -139,4 +143,6 @@ def themes_json(themes: Mapping[str, Sequence[Theme]]) -> list[dict[str, Any]]:
 
 
 def _safe(value: str) -> Text:
+    from rich.text import Text
+
     return Text(strip_controls(one_line(value)))

@@ -1,9 +1,11 @@
 """What themes read (``insight.themes``): bounded samples of texts to find candidate phrases
 on, and exact counts of a phrase over a whole selection from the full-text index.
 
-A sample is deterministic and spread evenly over the selection: every n-th mention by id
-(``id % n = 0``), read in id order, up to a limit, so that a week is not represented by its
-last hour and the same database gives the same sample. Only titles and the start of texts
+A sample is deterministic and spread over the whole selection: the mentions whose id hashes
+to 0 modulo n (``PICK``: one in n, whatever the pattern of ids, where a plain ``id % n`` would
+miss every mention of a source whose ids alternate with another's), read in id order, up to a
+limit, so that a week is not represented by its last hour and the same database gives the
+same sample. Only titles and the start of texts
 are read (``SAMPLE_TEXT`` characters).
 
 A phrase is counted by the full-text index (SQLite's FTS5 table, PostgreSQL's ``search``
@@ -27,6 +29,8 @@ from brandwatch_cli.store.summary import SCORED
 
 #: Characters of a mention's text a sample reads: enough for what it is about.
 SAMPLE_TEXT = 1500
+#: One in ``?`` ids (a multiplicative hash: Knuth's constant, modulo a prime under 2**32).
+PICK = "(({id} * 2654435761) % 4294967291) % ? = 0"
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class ThemesMixin(QueriesMixin):
         clause, params = self._clause(selection)
         sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT})
             FROM mention_keywords k CROSS JOIN mentions m ON m.id = k.mention_id
-            WHERE k.keyword = ? AND k.mention_id % ? = 0{clause}
+            WHERE k.keyword = ? AND {PICK.format(id="k.mention_id")}{clause}
             ORDER BY k.mention_id LIMIT ?"""
         rows = self._rows(sql, [keyword, step, *params, limit])
         return [(mention_id, f"{title}\n{text}") for mention_id, title, text in rows]
@@ -66,7 +70,7 @@ class ThemesMixin(QueriesMixin):
         step = max(1, expected // max(limit, 1))
         clause, params = self._clause(selection)
         sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM mentions m
-            WHERE m.id % ? = 0{clause}
+            WHERE {PICK.format(id="m.id")}{clause}
             AND EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
                 AND e.keyword <> ?)
             AND NOT EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
