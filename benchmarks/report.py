@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from backends import (
 )
 from brandwatch_cli.insight.digest import build_digest, current_spikes, digest_window
 from brandwatch_cli.insight.report import build_report
+from brandwatch_cli.insight.themes import find_themes
 from brandwatch_cli.models import (
     Item,
     KeywordMatch,
@@ -53,6 +55,18 @@ from brandwatch_cli.models import (
 from brandwatch_cli.store import MentionStore, NewMention
 
 KEYWORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
+#: What the mentions say (``words``): everyday talk, and a few phrases per keyword.
+TALK = (
+    "on en parle au bureau ce matin", "the weather was nice today", "quelle journée chargée",
+    "good weekend everyone", "rien de spécial à signaler", "I read the news over coffee",
+    "la rentrée approche vite", "prices of everything keep going up", "the meeting ran late",
+    "nouvelle saison de la série", "traffic was awful again", "on verra bien demain",
+)  # fmt: skip
+SAID = (
+    "colis perdu et livraison en retard", "l'appli plante au démarrage",
+    "service client injoignable", "great battery life", "the screen cracked",
+    "remboursement toujours pas reçu", "prix en hausse", "fast shipping",
+)  # fmt: skip
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 #: Issue 12's targets, as a ratio to the baseline.
 TARGETS = {
@@ -60,7 +74,20 @@ TARGETS = {
     "report, last 30 days": 0.10,
     "digest, last 24 hours": 0.05,
     "spike detection": 0.05,
+    "themes, one keyword, last 30 days": 0.10,
 }
+
+
+def words(n: int, keywords: list[str]) -> str:
+    """A mention's text, from its number and keywords alone (no random draw: the rows are
+    those of a database built before texts were added): two pieces of everyday talk, and one
+    time in three a phrase of its first keyword's own (which one drifting slowly with ``n``,
+    so that periods differ)."""
+    text = f"Text {n}. {TALK[n % len(TALK)]}, {TALK[(n * 7 + 3) % len(TALK)]}."
+    if n % 3 == 0:
+        first = KEYWORDS.index(keywords[0])
+        text += f" {keywords[0]} : {SAID[(first + n // 100_000) % len(SAID)]}."
+    return text
 
 
 def populate(store: MentionStore, count: int, rng: random.Random) -> None:
@@ -91,6 +118,7 @@ def populate(store: MentionStore, count: int, rng: random.Random) -> None:
                 engagement,
             )
             keywords = rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2)))
+            item = replace(item, text=words(n, keywords))
             per_source.setdefault(n % 40, []).append(
                 NewMention(
                     item,
@@ -146,7 +174,7 @@ def bulk_populate(store: MentionStore, count: int, rng: random.Random) -> None:
             points = rng.randint(0, 500) if n % 3 == 0 else None
             keywords = rng.sample(KEYWORDS, rng.choice((1, 1, 1, 2)))
             row = (
-                f"source{n % 40}", f"e{n}", url, url, f"Title {n}", f"Text {n}",
+                f"source{n % 40}", f"e{n}", url, url, f"Title {n}", words(n, keywords),
                 f"author{n % 2000}", moment, moment, moment, "en", score, label,
                 json.dumps({"points": points}) if points is not None else None, "en", "vader",
                 f"site{n % 300}.example", float(points or 0),
@@ -299,6 +327,7 @@ def main() -> None:
     add_options(parser)
     args = parser.parse_args()
     from brandwatch_cli.output.json import report_json
+    from brandwatch_cli.output.themes import themes_json
 
     with tempfile.TemporaryDirectory() as folder, bench_target(args, folder) as target:
         if is_empty(target):
@@ -327,6 +356,13 @@ def main() -> None:
                 data = build_report(store, selection, now=NOW, configured_keywords=KEYWORDS)
                 json.dumps(report_json(data))
 
+            def themes(days: int) -> None:
+                selection = MentionFilter(
+                    since=NOW - timedelta(days=days), until=NOW, keywords=("Acme",)
+                )
+                found = find_themes(store, selection, now=NOW)
+                json.dumps(themes_json(found.themes))
+
             def digest() -> None:
                 window = digest_window(store, NOW - timedelta(days=1), NOW)
                 build_digest(store, window, keywords=KEYWORDS, rule=SpikeRule(), now=NOW)
@@ -336,7 +372,11 @@ def main() -> None:
                 "report, last 30 days": timed(lambda: report(30)),
                 "digest, last 24 hours": timed(digest),
                 "spike detection": timed(lambda: current_spikes(store, KEYWORDS, SpikeRule(), NOW)),
+                "themes, one keyword, last 30 days": timed(lambda: themes(30)),
             }
+            month = MentionFilter(since=NOW - timedelta(days=30), until=NOW, keywords=("Acme",))
+            found = find_themes(store, month, now=NOW).themes["Acme"]
+            said = ", ".join(f"{t.phrase} ({t.count:,}, {t.trend})" for t in found[:4])
         memory = {days: peak_memory(target, days) for days in (7, 60)}
         writes = trigger_cost(
             min(args.mentions, 50_000), None if args.backend == "sqlite" else str(target)
@@ -355,6 +395,7 @@ def main() -> None:
         f" {memory[7]:.0f} MB over 7 days, {memory[60]:.0f} MB over 60 days"
     )
     print(f"  writing mentions with the summary's triggers: {writes:.2f}x the time without them")
+    print(f"  Acme's top themes over 30 days: {said or 'none'}")
 
 
 if __name__ == "__main__":
