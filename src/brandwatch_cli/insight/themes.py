@@ -21,8 +21,8 @@ How a theme is found, for keyword K in a period:
 3. **Group** the strongest phrases when they co-occur: a phrase at least ``OVERLAP`` of whose
    sampled mentions also hold a stronger leader (the conditional probability of the leader
    given the phrase) joins that leader as ``related`` ("livraison" with "colis perdu",
-   "colis" with "colis perdu"); a leader that is only part of a related longer phrase found
-   (nearly) as often gives it the lead.
+   "colis" with "colis perdu"); a one-word leader that is only part of a related longer
+   phrase found (nearly) as often gives it the lead. Among equals, two words lead.
 4. **Count exactly** each leader over the whole selection with the full-text index (its
    spellings, plurals included, ORed): its mentions now and in the previous period, their
    sentiment about K (each keyword's own sentiment in the mention), two example mentions (the
@@ -60,7 +60,10 @@ MIN_COUNT = 3
 #: A phrase joins a stronger one's theme when at least this share of its mentions has it.
 OVERLAP = 0.5
 #: The least z-score of a theme: weaker phrases are what any talk throws up by chance.
-MIN_SCORE = 1.5
+MIN_SCORE = 2.0
+#: Among phrases that score the same (they come in the same mentions), which leads: two words
+#: ("colis perdu") say most, then three, then one.
+_LENGTH_ORDER = {2: 0, 3: 1, 1: 2}
 #: At most this many related phrases are named with a theme.
 RELATED = 4
 #: How many candidates per theme shown are grouped (the rest are weaker than any shown).
@@ -148,7 +151,7 @@ def keyword_themes(
     scores = _scores(focus, _pooled(backgrounds))
     ranked = sorted(
         ((key, score) for key, score in scores.items() if score >= MIN_SCORE),
-        key=lambda item: (-item[1], item[0]),
+        key=lambda item: (-round(item[1], 6), _LENGTH_ORDER[item[0].count(" ") + 1], item[0]),
     )
     groups = _grouped(ranked[: top * CANDIDATES_PER_THEME], seen, focus, top)
     return tuple(
@@ -203,13 +206,15 @@ def _grouped(
                 groups.append([key])
     for group in groups:
         lead = group[0]
+        if " " in lead:
+            continue
         longer = [
             other
             for other in group[1:]
             if f" {lead} " in f" {other} " and focus.counts[other] >= 0.8 * focus.counts[lead]
         ]
-        if longer:  # the longest, the strongest of those
-            chosen = max(longer, key=lambda other: (len(other.split()), -group.index(other)))
+        if longer:  # two words rather than three, the strongest of those
+            chosen = min(longer, key=lambda o: (_LENGTH_ORDER[o.count(" ") + 1], group.index(o)))
             group.remove(chosen)
             group.insert(0, chosen)
     return groups
