@@ -191,8 +191,6 @@ def test_counts_are_exact_over_the_period_whatever_the_sample(corpus):
             themes_module.Selections(
                 WEEK, MentionFilter(since=NOW - timedelta(days=14), until=WEEK.since)
             ),
-            mentions=168,
-            previous=168,
             everyone=336,
             sample=60,  # about a third of Acme's mentions are read...
             background=60,
@@ -203,7 +201,7 @@ def test_counts_are_exact_over_the_period_whatever_the_sample(corpus):
 
 
 def test_source_and_period_filters_bound_the_counts(corpus):
-    path, planted = corpus
+    path, _ = corpus
     with MentionStore.open(path) as store:
         none = find_themes(
             store,
@@ -242,8 +240,12 @@ def test_spellings_cover_the_plurals_the_phrase_finder_merges():
 def test_document_log_odds_is_fair_to_longer_texts():
     short = count_phrases(["prix", "prix", "prix", "merci"])
     long = count_phrases(
-        ["prix du jour lumière soleil", "prix vent neige pluie", "prix orage nuage brume"]
-        + ["colis perdu chez nous"]
+        [
+            "prix du jour lumière soleil",
+            "prix vent neige pluie",
+            "prix orage nuage brume",
+            "colis perdu chez nous",
+        ]
     )
     scores = document_log_odds(long, short, ["prix", "colis perdu"])
     assert abs(scores["prix"]) < 0.5  # 3 of 4 mentions in both: no difference

@@ -49,12 +49,12 @@ from brandwatch_cli.insight.phrases import (
 from brandwatch_cli.matching.querylang import parse_query, terms
 from brandwatch_cli.models import Keyword, MentionFilter, Theme
 from brandwatch_cli.models.findings import FALLING, NEW, RISING, STABLE
-from brandwatch_cli.store import MentionStore
+from brandwatch_cli.store import KeywordMentions, MentionStore
 
 #: Mentions of the keyword in the period read to find candidate phrases.
-SAMPLE = 2000
+SAMPLE = 1500
 #: Mentions of each background (the keyword before, the other keywords now) read.
-BACKGROUND_SAMPLE = 1000
+BACKGROUND_SAMPLE = 750
 #: A phrase must be in this many sampled mentions of the keyword to be a candidate.
 MIN_COUNT = 3
 #: A phrase joins a stronger one's theme when at least this share of its mentions has it.
@@ -64,6 +64,8 @@ MIN_SCORE = 2.0
 #: Among phrases that score the same (they come in the same mentions), which leads: two words
 #: ("colis perdu") say most, then three, then one.
 _LENGTH_ORDER = {2: 0, 3: 1, 1: 2}
+#: A theme's two examples are the most heard of this many sampled mentions holding it.
+EXAMPLES_FROM = 500
 #: At most this many related phrases are named with a theme.
 RELATED = 4
 #: How many candidates per theme shown are grouped (the rest are weaker than any shown).
@@ -122,41 +124,40 @@ def keyword_themes(
     keyword: Keyword,
     scope: Selections,
     *,
-    mentions: int,
-    previous: int,
     everyone: int,
     top: int = 10,
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
 ) -> tuple[Theme, ...]:
-    """The ``top`` themes of ``keyword`` in ``scope``, strongest first. ``mentions`` and
-    ``previous``: its mentions now and before; ``everyone``: all mentions now (they space the
-    samples)."""
-    if mentions <= 0 or top <= 0:
-        return ()
+    """The ``top`` themes of ``keyword`` in ``scope``, strongest first. ``everyone``: about
+    how many mentions the period holds (it spaces the other keywords' sample)."""
     name = keyword.name
     exclude = exclusions(own_terms(keyword))
-    focus = PhraseCounts()
-    seen: dict[str, set[int]] = {}  # phrase -> the sampled mentions holding it
-    for mention_id, text in store.keyword_sample(scope.current, name, sample, expected=mentions):
-        for key in focus.add(text, exclude=exclude):
-            seen.setdefault(key, set()).add(mention_id)
-    backgrounds = []
-    if previous > 0:
-        rows = store.keyword_sample(scope.previous, name, background, expected=previous)
-        backgrounds.append(_counted(rows, exclude))
-    if everyone > mentions:
-        rows = store.others_sample(scope.current, name, background, expected=everyone - mentions)
-        backgrounds.append(_counted(rows, exclude))
-    scores = _scores(focus, _pooled(backgrounds))
-    ranked = sorted(
-        ((key, score) for key, score in scores.items() if score >= MIN_SCORE),
-        key=lambda item: (-round(item[1], 6), _LENGTH_ORDER[item[0].count(" ") + 1], item[0]),
-    )
-    groups = _grouped(ranked[: top * CANDIDATES_PER_THEME], seen, focus, top)
-    return tuple(
-        _theme(store, name, scope, group, focus, scores[group[0]], mentions) for group in groups
-    )
+    with store.keyword_mentions(name, scope.current, scope.previous) as mentions:
+        now, before = mentions.sizes
+        if now == 0 or top <= 0:
+            return ()
+        focus = PhraseCounts()
+        seen: dict[str, list[int]] = {}  # phrase -> the sampled mentions holding it
+        for mention_id, text in mentions.sample(sample):
+            for key in focus.add(text, exclude=exclude):
+                seen.setdefault(key, []).append(mention_id)
+        backgrounds = []
+        if before:
+            backgrounds.append(_counted(mentions.sample(background, now=False), exclude))
+        if everyone > now:
+            rows = store.others_sample(scope.current, name, background, expected=everyone - now)
+            backgrounds.append(_counted(rows, exclude))
+        scores = _scores(focus, _pooled(backgrounds))
+        ranked = sorted(
+            ((key, score) for key, score in scores.items() if score >= MIN_SCORE),
+            key=lambda item: (-round(item[1], 6), _LENGTH_ORDER[item[0].count(" ") + 1], item[0]),
+        )
+        groups = _grouped(ranked[: top * CANDIDATES_PER_THEME], seen, focus, top)
+        return tuple(
+            _theme(store, mentions, group, focus, scores[group[0]], seen[group[0]])
+            for group in groups
+        )
 
 
 def _counted(rows: Iterable[tuple[int, str]], exclude: frozenset[str]) -> PhraseCounts:
@@ -189,16 +190,16 @@ def _scores(focus: PhraseCounts, background: PhraseCounts) -> dict[str, float]:
 
 def _grouped(
     ranked: Sequence[tuple[str, float]],
-    seen: Mapping[str, set[int]],
+    seen: Mapping[str, Sequence[int]],
     focus: PhraseCounts,
     top: int,
 ) -> list[list[str]]:
     """Phrases in groups of co-occurring ones, strongest first; at most ``top`` groups."""
     groups: list[list[str]] = []
     for key, _ in ranked:
-        holders = seen.get(key, set())
+        holders = set(seen.get(key, ()))
         for group in groups:
-            if len(holders & seen.get(group[0], set())) >= OVERLAP * len(holders):
+            if len(holders.intersection(seen.get(group[0], ()))) >= OVERLAP * len(holders):
                 group.append(key)
                 break
         else:
@@ -232,28 +233,26 @@ def _related(group: Sequence[str]) -> list[str]:
 
 def _theme(
     store: MentionStore,
-    name: str,
-    scope: Selections,
+    mentions: KeywordMentions,
     group: Sequence[str],
     focus: PhraseCounts,
     score: float,
-    mentions: int,
+    sampled: Sequence[int],
 ) -> Theme:
-    """The exact figures of a group's lead phrase over the whole selection."""
+    """The exact figures of a group's lead phrase over the whole selection; its examples are
+    the most heard of the sampled mentions that hold it."""
     lead = group[0]
-    forms = spellings(lead, focus.surfaces.get(lead, {}))
-    now = store.phrase_tally(scope.current, name, forms)
-    before = store.phrase_tally(scope.previous, name, forms).mentions
-    net = (now.positive - now.negative) / now.scored if now.scored else None
+    tally = mentions.tally(spellings(lead, focus.surfaces.get(lead, {})))
+    count = tally.mentions
     return Theme(
         phrase=focus.surface(lead),
-        count=now.mentions,
-        share=now.mentions / mentions if mentions else 0.0,
-        sentiment=net,
-        trend=trend(now.mentions, before),
-        previous=before,
+        count=count,
+        share=count / mentions.sizes[0],
+        sentiment=(tally.positive - tally.negative) / count if count else None,
+        trend=trend(count, tally.previous),
+        previous=tally.previous,
         score=round(score, 2),
-        examples=tuple(store.phrase_examples(scope.current, name, forms, 2)),
+        examples=tuple(store.most_heard_of(sampled[:EXAMPLES_FROM], 2)),
         related=tuple(focus.surface(key) for key in _related(group))[:RELATED],
     )
 
@@ -290,19 +289,13 @@ def find_themes(
         replace(selection, since=previous_since, until=since, keywords=()),
     )
     names = list(selection.keywords) or [k.name for k in keywords] or store.stored_keywords()
-    with store.period_view(scope.current) as view, store.period_view(scope.previous) as earlier:
-        counts_now, counts_before = view.keyword_stats(), earlier.keyword_stats()
+    with store.period_view(scope.current) as view:
+        counted = view.keyword_stats()
         everyone = int(view.totals()["mentions"] or 0)
-    mentions = {n: int(counts_now[n]["mentions"]) if n in counts_now else 0 for n in names}
-    found = themes_by_keyword(
-        store,
-        scope,
-        [keyword_named(name, keywords) for name in names],
-        mentions=mentions,
-        previous={n: int(r["mentions"] or 0) for n, r in counts_before.items()},
-        everyone=everyone,
-        top=top,
-    )
+    mentions = {n: int(counted[n]["mentions"]) if n in counted else 0 for n in names}
+    heard = [keyword_named(name, keywords) for name in names if mentions[name]]
+    found = themes_by_keyword(store, scope, heard, everyone=everyone, top=top)
+    found = {name: found.get(name, ()) for name in names}
     return ThemesFound(since, until, previous_since, found, mentions, tz)
 
 
@@ -317,21 +310,17 @@ def themes_by_keyword(
     scope: Selections,
     keywords: Sequence[Keyword],
     *,
-    mentions: Mapping[str, int],
-    previous: Mapping[str, int],
     everyone: int,
     top: int,
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
 ) -> dict[str, tuple[Theme, ...]]:
-    """``keyword_themes`` of each keyword, with its mentions now and before as counted."""
+    """``keyword_themes`` of each keyword."""
     return {
         keyword.name: keyword_themes(
             store,
             keyword,
             scope,
-            mentions=mentions.get(keyword.name, 0),
-            previous=previous.get(keyword.name, 0),
             everyone=everyone,
             top=top,
             sample=sample,
@@ -367,8 +356,6 @@ def section_themes(
         store,
         scope,
         [keyword_named(name, keywords) for name in heard],
-        mentions={name: now for name, (now, _) in heard.items()},
-        previous={name: before for name, (_, before) in heard.items()},
         everyone=everyone,
         top=SECTION_TOP,
         sample=SECTION_SAMPLE,

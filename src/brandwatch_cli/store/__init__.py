@@ -34,11 +34,12 @@ from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, Ret
 from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
-from brandwatch_cli.store.themes import PhraseTally, ThemesMixin
+from brandwatch_cli.store.themes import KeywordMentions, PhraseTally, ThemesMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
     "DatabaseStats",
+    "KeywordMentions",
     "MentionStore",
     "NewCopy",
     "NewMention",
