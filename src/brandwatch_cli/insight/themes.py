@@ -52,9 +52,9 @@ from brandwatch_cli.models.findings import FALLING, NEW, RISING, STABLE
 from brandwatch_cli.store import KeywordMentions, MentionStore
 
 #: Mentions of the keyword in the period read to find candidate phrases.
-SAMPLE = 1500
+SAMPLE = 1000
 #: Mentions of each background (the keyword before, the other keywords now) read.
-BACKGROUND_SAMPLE = 750
+BACKGROUND_SAMPLE = 500
 #: A phrase must be in this many sampled mentions of the keyword to be a candidate.
 MIN_COUNT = 3
 #: A phrase joins a stronger one's theme when at least this share of its mentions has it.
@@ -83,6 +83,11 @@ class Selections:
 
     current: MentionFilter
     previous: MentionFilter
+    #: No mention of either has a smaller id (``MentionStore.first_id``); None: not known yet.
+    first_id: int | None = None
+
+    def as_pair(self) -> tuple[MentionFilter, MentionFilter]:
+        return self.current, self.previous
 
 
 def own_terms(keyword: Keyword) -> list[str]:
@@ -133,7 +138,7 @@ def keyword_themes(
     how many mentions the period holds (it spaces the other keywords' sample)."""
     name = keyword.name
     exclude = exclusions(own_terms(keyword))
-    with store.keyword_mentions(name, scope.current, scope.previous) as mentions:
+    with store.keyword_mentions(name, *scope.as_pair(), scope.first_id) as mentions:
         now, before = mentions.sizes
         if now == 0 or top <= 0:
             return ()
@@ -146,7 +151,13 @@ def keyword_themes(
         if before:
             backgrounds.append(_counted(mentions.sample(background, now=False), exclude))
         if everyone > now:
-            rows = store.others_sample(scope.current, name, background, expected=everyone - now)
+            rows = store.others_sample(
+                scope.current,
+                name,
+                background,
+                expected=everyone - now,
+                first_id=mentions.first_id or 0,
+            )
             backgrounds.append(_counted(rows, exclude))
         scores = _scores(focus, _pooled(backgrounds))
         ranked = sorted(
@@ -316,6 +327,8 @@ def themes_by_keyword(
     background: int = BACKGROUND_SAMPLE,
 ) -> dict[str, tuple[Theme, ...]]:
     """``keyword_themes`` of each keyword."""
+    if keywords and scope.first_id is None:  # the same for every keyword
+        scope = replace(scope, first_id=store.first_id(scope.as_pair()))
     return {
         keyword.name: keyword_themes(
             store,
@@ -333,8 +346,8 @@ def themes_by_keyword(
 #: The report's and the digest's themes section: fewer themes, found on smaller samples, so
 #: that a report of every keyword stays quick.
 SECTION_TOP = 5
-SECTION_SAMPLE = 300
-SECTION_BACKGROUND = 150
+SECTION_SAMPLE = 200
+SECTION_BACKGROUND = 100
 
 
 def section_themes(

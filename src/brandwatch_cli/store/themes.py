@@ -9,7 +9,7 @@ than each against the mentions.
 
 A sample is deterministic and spread over the whole selection: the mentions whose id hashes
 to 0 modulo n (``PICK``: one in n, whatever the pattern of ids, where a plain ``id % n`` would
-miss every mention of a source whose ids alternate with another's), read in id order, up to a
+miss every mention of a source whose ids alternate with another's), read in index order, up to a
 limit, so that a week is not represented by its last hour and the same database gives the
 same sample. Only titles and the start of texts are read (``SAMPLE_TEXT`` characters).
 
@@ -37,6 +37,8 @@ from brandwatch_cli.store.queries import QueriesMixin
 SAMPLE_TEXT = 1500
 #: One in ``?`` ids (a multiplicative hash: Knuth's constant, modulo a prime under 2**32).
 PICK = "(({id} * 2654435761) % 4294967291) % ? = 0"
+#: The other keywords' sample looks up at most this many ids per mention wanted.
+OTHERS_TRIES = 20
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class KeywordMentions:
         keyword: str,
         current: MentionFilter,
         previous: MentionFilter,
+        first_id: int | None = None,
     ) -> None:
         self.store = store
         self.keyword = keyword
@@ -70,6 +73,7 @@ class KeywordMentions:
         self.table = f"temp.theme_mentions_{next(self._count)}"
         self.owns_transaction = False
         self.sizes = (0, 0)  # the keyword's mentions now, before
+        self.first_id = first_id  # no mention of theirs has a smaller id (None: to find)
 
     def __enter__(self) -> KeywordMentions:
         store = self.store
@@ -85,14 +89,15 @@ class KeywordMentions:
         (now, now_params), (before, before_params) = (
             store._conditions(selection, joined="") for selection in self.selections
         )
+        if self.first_id is None:
+            self.first_id = store.first_id(self.selections)
         store._execute(
             f"""INSERT INTO {self.table} (id, now, label)
             SELECT k.mention_id, CASE WHEN {now} THEN 1 ELSE 0 END, k.sentiment_label
             FROM mention_keywords k CROSS JOIN mentions m ON m.id = k.mention_id
             WHERE k.keyword = ? AND k.mention_id >= ? AND (({now}) OR ({before}))""",
-            [*now_params, self.keyword, store._first_id(self.selections), *now_params,
-             *before_params],
-        )  # fmt: skip
+            [*now_params, self.keyword, self.first_id, *now_params, *before_params],
+        )
         counted = dict(store._rows(f"SELECT now, count(*) FROM {self.table} GROUP BY now"))
         self.sizes = (int(counted.get(1, 0)), int(counted.get(0, 0)))
         return self
@@ -119,7 +124,7 @@ class KeywordMentions:
         hits, query = self.store._phrase_hits(spellings)
         sql = f"""SELECT t.now, count(*), sum(t.label = 'positive'), sum(t.label = 'negative')
             FROM {self.table} t WHERE t.id IN ({hits}) GROUP BY t.now"""
-        found = {row[0]: row[1:] for row in self.store._rows(sql, [query])}
+        found = {row[0]: row[1:] for row in self.store._rows(sql, [query, self.first_id])}
         mentions, positive, negative = (int(v or 0) for v in found.get(1, (0, 0, 0)))
         return PhraseTally(mentions, positive, negative, int(found.get(0, (0,))[0] or 0))
 
@@ -128,28 +133,51 @@ class ThemesMixin(QueriesMixin):
     """Samples and phrase counts for themes."""
 
     def keyword_mentions(
-        self, keyword: str, current: MentionFilter, previous: MentionFilter
+        self,
+        keyword: str,
+        current: MentionFilter,
+        previous: MentionFilter,
+        first_id: int | None = None,
     ) -> KeywordMentions:
-        """``keyword``'s mentions in ``current`` and ``previous`` (see ``KeywordMentions``)."""
-        return KeywordMentions(self, keyword, current, previous)
+        """``keyword``'s mentions in ``current`` and ``previous`` (see ``KeywordMentions``);
+        ``first_id``: ``first_id((current, previous))`` when known already."""
+        return KeywordMentions(self, keyword, current, previous, first_id)
 
     def others_sample(
-        self, selection: MentionFilter, keyword: str, limit: int, *, expected: int
+        self,
+        selection: MentionFilter,
+        keyword: str,
+        limit: int,
+        *,
+        expected: int,
+        first_id: int = 0,
     ) -> list[tuple[int, str]]:
-        """Up to ``limit`` of the mentions in ``selection`` that name another keyword and not
-        ``keyword`` (what everyone else's mentions say meanwhile), spread over it as
-        ``KeywordMentions.sample``; ``expected``: about how many there are."""
-        step = max(1, expected // max(limit, 1))
+        """About ``limit`` of the mentions in ``selection`` that name another keyword and not
+        ``keyword`` (what everyone else's mentions say meanwhile); ``expected``: about how
+        many there are, all with an id from ``first_id`` on.
+
+        Ids evenly spaced over that range are looked up, as many as should hold ``limit`` of
+        them (at most ``OTHERS_TRIES`` times ``limit``): the cost of a sample, not of the
+        period's mentions."""
+        (last,) = next(self._rows("SELECT max(id) FROM mentions"))
+        span = int(last or 0) - first_id + 1
+        if span <= 0 or expected <= 0:
+            return []
+        tries = min(span, OTHERS_TRIES * limit, int(limit * span / expected) + 1)
+        ids = sorted({first_id + i * span // tries for i in range(tries)})
         clause, params = self._conditions(selection)
-        sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM mentions m
-            WHERE {PICK.format(id="m.id")}{clause}
-            AND EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
-                AND e.keyword <> ?)
-            AND NOT EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
-                AND e.keyword = ?)
-            ORDER BY m.id LIMIT ?"""
-        rows = self._rows(sql, [step, *params, keyword, keyword, limit])
-        return [(mention_id, f"{title}\n{text}") for mention_id, title, text in rows]
+        rows: list[tuple[int, str]] = []
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM mentions m
+                WHERE m.id IN ({marks(chunk)}){clause}
+                AND EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
+                    AND e.keyword <> ?)
+                AND NOT EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
+                    AND e.keyword = ?)"""
+            found = self._rows(sql, [*chunk, *params, keyword, keyword])
+            rows += [(mention_id, f"{title}\n{text}") for mention_id, title, text in found]
+        return rows[:limit]
 
     def most_heard_of(self, ids: Sequence[int], limit: int = 2) -> list[MentionRow]:
         """The ``limit`` mentions of ``ids`` with the most interactions, then the newest."""
@@ -167,7 +195,7 @@ class ThemesMixin(QueriesMixin):
             return ("" if joined else "1 = 1"), params
         return joined + clause.removeprefix("WHERE "), params
 
-    def _first_id(self, selections: Sequence[MentionFilter]) -> int:
+    def first_id(self, selections: Sequence[MentionFilter]) -> int:
         """A lower bound of the ids ``selections`` hold, so that a keyword with years of
         mentions is read from its period on: a mention's time (``mentioned_at``) is never
         after its fetch, so whatever a period holds was fetched within it or later. 0 when
@@ -181,7 +209,8 @@ class ThemesMixin(QueriesMixin):
         if earliest is not None and (first_fetch is None or earliest <= first_fetch):
             return 0
         if earliest is not None:
-            sql = "SELECT min(id) FROM mentions WHERE fetched_at >= ?"
+            # the fetch index: min(id) would otherwise walk the ids from the first one
+            sql = "SELECT min(id) FROM mentions INDEXED BY mentions_fetched WHERE fetched_at >= ?"
             after.append(int(next(self._rows(sql, [earliest]))[0] or 0))
         return min(after)
 
@@ -190,18 +219,18 @@ class ThemesMixin(QueriesMixin):
             self.db.execute(sql, list(params))
 
     def _phrase_hits(self, spellings: Sequence[str]) -> tuple[str, str]:
-        """A query of the ids of mentions whose title or text holds one of the phrases, and
-        the full-text query it takes as its parameter."""
+        """A query of the ids of mentions whose title or text holds one of the phrases, from
+        an id on, and the full-text query it takes as its first parameter (the id second)."""
         phrases = [words for words in (_index_words(s) for s in spellings) if words]
         assert phrases, "a phrase to look for"
         if self.postgres:
             alternatives = (
                 "(" + " <-> ".join(f"'{word}':AB" for word in words) + ")" for words in phrases
             )
-            hits = "SELECT id FROM mentions WHERE search @@ to_tsquery('simple', ?)"
+            hits = "SELECT id FROM mentions WHERE search @@ to_tsquery('simple', ?) AND id >= ?"
             return hits, " | ".join(alternatives)
         quoted = " OR ".join('"' + " ".join(words) + '"' for words in phrases)
-        hits = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?"
+        hits = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid >= ?"
         return hits, f"{{title text}} : ({quoted})"
 
 
