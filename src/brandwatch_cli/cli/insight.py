@@ -75,6 +75,7 @@ def report(
     (sources, domains, authors, influencers), and the negative mentions to answer first.
     The period is the 7 days before --until (now) unless --since says otherwise."""
     from brandwatch_cli.insight.report import build_report
+    from brandwatch_cli.insight.triage import with_overdue
     from brandwatch_cli.store import MentionStore
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
@@ -87,6 +88,7 @@ def report(
         data = build_report(
             store, chosen, now=now, configured_keywords=[k.name for k in cfg.keywords], tz=zone
         )
+        data = with_overdue(data, store, cfg.keywords, chosen, now)
         if data.total.mentions == 0:
             _explain_empty(store, data.period.since, data.period.until, zone)
     if chart is not None:
@@ -170,6 +172,7 @@ def digest(
             rule=cfg.alerts,
             now=now,
             tz=zone,
+            reply_keywords=cfg.keywords,
         )
         data = run.digest
         troubled = [plaintext.failing_line(p, zone) for p in data.problems]

@@ -92,6 +92,22 @@ StatusOption = Annotated[
     list[Status] | None,
     typer.Option("--status", help="Only mentions with this status: new, todo, replied, ignored."),
 ]
+AssigneeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--assignee", help="Only mentions assigned to NAME, any case; none: to nobody (repeatable)."
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", help="Only mentions with this tag, any case (repeatable: any of them)."),
+]
+OverdueOption = Annotated[
+    bool,
+    typer.Option(
+        "--overdue", help="Only mentions still new or todo past their keyword's reply_within."
+    ),
+]
 ListFormatOption = Annotated[
     ListFormat,
     typer.Option("--format", "-f", help="table (a plain listing when piped), csv or jsonl."),

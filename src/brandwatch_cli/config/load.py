@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brandwatch_cli.config.check import Checker
-from brandwatch_cli.config.keywords import read_keywords, read_lexicon
+from brandwatch_cli.config.keywords import read_keywords, read_lexicon, with_reply_default
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import (
@@ -60,6 +60,7 @@ TOP_KEYS = (
     "alerts",
     "retention",
     "timezone",
+    "reply_within",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
@@ -113,6 +114,7 @@ def load_config(path: Path) -> Config:
     if "interval" in document:
         interval = check.interval(document["interval"], lines["interval"], "'interval'")
     keywords = read_keywords(check, document.get("keywords"), lines.get("keywords", document.line))
+    keywords = with_reply_default(check, document, keywords)
     sources = _sources(
         check,
         document.get("sources"),

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
 from brandwatch_cli.insight.spikes import find_spikes
+from brandwatch_cli.insight.triage import Backlog, build_backlog
 from brandwatch_cli.models import (
+    Keyword,
     MentionFilter,
     MentionRow,
     SourceProblemRow,
@@ -45,6 +47,8 @@ class Digest:
     tz: tzinfo = UTC  # whose clocks the times are shown on
     #: keyword -> the phrases that characterise what arrived, strongest first.
     themes: dict[str, tuple[Theme, ...]] = field(default_factory=dict)
+    #: Unhandled negative mentions from before the window, and overdue counts.
+    backlog: Backlog = field(default_factory=Backlog)
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:
@@ -58,8 +62,14 @@ class Digest:
     @property
     def empty(self) -> bool:
         """Nothing new to tell: no new mention, no alert, no source that started failing
-        since the last digest (one failing for days was told then)."""
-        return not self.total.mentions and not self.alerts and not self.new_problems
+        since the last digest (one failing for days was told then), no mention that fell
+        overdue since then. A backlog alone is old news: it does not make a digest."""
+        return (
+            not self.total.mentions
+            and not self.alerts
+            and not self.new_problems
+            and not self.backlog.newly_overdue
+        )
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,10 @@ def build_digest(
     now: datetime,
     top: int = 10,
     tz: tzinfo = UTC,
+    reply_keywords: Sequence[Keyword] = (),
 ) -> Digest:
+    """``reply_keywords``: the configured keywords, whose ``reply_within`` says what is
+    overdue."""
     period = window.period
     previous = Period(period.since - period.length, period.since)
     current = window.selection
@@ -145,6 +158,7 @@ def build_digest(
         top=top_by_keyword,
         problems=tuple(store.source_problems()),
         tz=tz,
+        backlog=build_backlog(store, reply_keywords, period.since, now),
     )
 
 
@@ -166,11 +180,14 @@ def next_digest(
     rule: SpikeRule,
     now: datetime,
     tz: tzinfo = UTC,
+    reply_keywords: Sequence[Keyword] = (),
 ) -> DigestRun:
     """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
     earlier ``--since last`` digest covered (see ``digest_window``); times shown in ``tz``."""
     window = digest_window(store, since, now)
-    data = build_digest(store, window, keywords=keywords, rule=rule, now=now, tz=tz)
+    data = build_digest(
+        store, window, keywords=keywords, rule=rule, now=now, tz=tz, reply_keywords=reply_keywords
+    )
     return DigestRun(data, window, since_last=since is None)
 
 

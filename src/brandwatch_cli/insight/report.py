@@ -105,6 +105,9 @@ class Report:
     aspects: dict[str, tuple[AspectFigure, ...]] = field(default_factory=dict)
     #: The spikes within the period, each with its explanation.
     spikes: tuple[Spike, ...] = ()
+    #: Mentions of the period overdue (``reply_within:``), and those among ``reply_first``.
+    overdue: int = 0
+    overdue_ids: frozenset[int] = frozenset()
 
 
 def change(now: float | None, before: float | None) -> float | None:

@@ -26,6 +26,7 @@ from brandwatch_cli.models.rows import (
     StoryCopy,
     TrendBucket,
     TrendRow,
+    TriageActions,
 )
 
 #: What ``rows`` and ``findings`` define belongs here too: import every crossing value from here.
@@ -47,6 +48,7 @@ __all__ = [
     "Theme",
     "TrendBucket",
     "TrendRow",
+    "TriageActions",
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -108,6 +110,8 @@ class Keyword:
     require_any: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     lexicon: tuple[tuple[str, float], ...] = ()
+    #: A mention of it still new or todo this long after it was fetched is overdue.
+    reply_within: timedelta | None = None
 
 
 #: A source's ``interval:`` when the config gives none.

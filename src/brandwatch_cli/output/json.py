@@ -73,6 +73,7 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.output.triage import tag_list
 from brandwatch_cli.output.wording import (
     LABELS,
     average_change,
@@ -129,6 +130,7 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record["engagement"] = engagement(row.get("engagement"))
     record["matched_terms"] = matched_terms(row.get("matched_terms"))
     record["keyword_sentiment"] = engagement(row.get("keyword_sentiment"))  # name -> number
+    record["tags"] = tag_list(row.get("tags"))
     return record
 
 

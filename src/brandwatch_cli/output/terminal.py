@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
@@ -34,6 +34,7 @@ from brandwatch_cli.output.tables import (
     reply_first_layout,
     table,
 )
+from brandwatch_cli.output.triage import tags_text, triage_text
 from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
@@ -198,10 +199,17 @@ def sources(
     fitted("Sources", SOURCES_LAYOUT, rows, out)
 
 
-def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
+def mentions(
+    rows: Iterable[MentionRow],
+    out: Console,
+    tz: tzinfo = UTC,
+    overdue: Callable[[MentionRow], bool] | None = None,
+) -> int:
     """A table on a terminal, one tab-separated line per mention when piped (times in ISO 8601
-    with their offset). Times are on ``tz``'s clocks. Returns the count."""
+    with their offset). Times are on ``tz``'s clocks; ``overdue`` says which to flag. Returns
+    the count."""
     count = 0
+    late = overdue or (lambda row: False)
     if not out.is_terminal:
         for row in rows:
             fields = (
@@ -214,6 +222,9 @@ def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
                 row["title"],
                 row["url"] or "",
                 row["status"],
+                row["assignee"] or "",
+                tags_text(row["tags"]),
+                "overdue" if late(row) else "",
                 *([row["snippet"]] if "snippet" in row else []),
             )
             out.file.write("\t".join(one_line(f) for f in fields) + "\n")
@@ -227,6 +238,9 @@ def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
         if "snippet" in row:  # a search by relevance: what was found, and around it
             title.append("\n")
             title.append(safe(row["snippet"]).plain, style="dim")
+        marks = triage_text(row, late(row))
+        if marks:  # under the title: the status column is the first dropped when narrow
+            title.append("\n" + safe(marks).plain, style="bold red" if late(row) else "dim")
         table.append(
             [
                 str(row["id"]),

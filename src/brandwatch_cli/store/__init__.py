@@ -11,6 +11,7 @@
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
@@ -26,16 +27,18 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.copy import CopyMixin, TableCopy
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
-from brandwatch_cli.store.filters import searchable_words
+from brandwatch_cli.store.filters import UNHANDLED, searchable_words, tag_key
 from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
 from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
+from brandwatch_cli.store.triage import TriageMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
+    "UNHANDLED",
     "DatabaseStats",
     "MentionStore",
     "NewCopy",
@@ -51,12 +54,14 @@ __all__ = [
     "TableCopy",
     "iso",
     "searchable_words",
+    "tag_key",
 ]
 
 
 class MentionStore(
     EntriesMixin,
     WorkflowMixin,
+    TriageMixin,
     QueriesMixin,
     StatsMixin,
     RetentionMixin,

@@ -41,6 +41,7 @@ ORDER = (
     "story_shingles",
     "story_signatures",
     "status_history",
+    "mention_tags",
     "scans",
     "scan_sources",
     "digests",
@@ -74,6 +75,7 @@ REFERS = {
     ("story_shingles", "mention_id"): "mentions",
     ("story_signatures", "mention_id"): "mentions",
     ("status_history", "mention_id"): "mentions",
+    ("mention_tags", "mention_id"): "mentions",
     ("scan_sources", "scan_id"): "scans",
     ("digests", "last_id"): "mentions",
 }

@@ -28,7 +28,7 @@ from brandwatch_cli.store.batches import (
     keyword_rows,
     no_cycle_collection,
 )
-from brandwatch_cli.store.schema import Database
+from brandwatch_cli.store.driver import Database
 from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500

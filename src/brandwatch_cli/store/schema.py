@@ -1,6 +1,6 @@
 """The database schema, as numbered migrations applied in order when a database is opened.
 
-Append only: a released migration is never edited, a change is a new function below.
+Append only: a released migration is never edited; a change is a new one, registered last.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from brandwatch_cli.dedupe import prefix_keys, shingles
-from brandwatch_cli.store.driver import Database as Database  # re-exported for the store
-from brandwatch_cli.store.driver import Migrations
+from brandwatch_cli.store.driver import Database, Migrations
+from brandwatch_cli.store.schema_triage import m017_triage
 from brandwatch_cli.store.values import bucket_of, engagement_numbers, shingle_blob, url_domain
 
 migrations = Migrations("brandwatch")
@@ -495,3 +495,6 @@ def m015_fast_digest(db: Database) -> None:
         " ON mention_keywords (mention_id, keyword, sentiment, sentiment_label, terms)",
     ):
         db.execute(sql)
+
+
+migrations()(m017_triage)
