@@ -108,11 +108,12 @@ def build_backlog(
     keywords: Sequence[Keyword],
     since: datetime,
     now: datetime,
-    shown: int = BACKLOG_SHOWN,
+    shown: int | None = None,
 ) -> Backlog:
     """The backlog of a digest whose window starts at ``since``, and its overdue counts: those
-    overdue now, and those that fell due since ``since`` (a digest with them is not empty)."""
-    rows, total = store.backlog(since, shown, COUNT_CAP)
+    overdue now, and those that fell due since ``since`` (a digest with them is not empty);
+    ``shown``: how many to list (BACKLOG_SHOWN)."""
+    rows, total = store.backlog(since, shown or BACKLOG_SHOWN, COUNT_CAP)
     limits = reply_limits(keywords)
     overdue = count_overdue(store, keywords, now)
     already = count_overdue(store, keywords, since) if overdue else 0

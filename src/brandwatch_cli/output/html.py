@@ -64,14 +64,15 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     )
 
 
-def _mention(row: MentionRow) -> str:
+def _mention(row: MentionRow, more: str = "") -> str:
     colour = SENTIMENT_COLOURS.get(str(row.get("sentiment_label")), "#1f2933")
     url = row.get("url")
     other = f'<br><span style="color:#52606d">{_h(link_line(url))}</span>'
+    facts = mention_facts(row, sentiment=False) + (f" · {more}" if more else "")
     return (
         f'<div style="margin:0 0 10px">{_a(mention_title(row), url)}<br>'
         f'<span style="color:{colour};font-weight:bold">{_h(mention_sentiment(row))}</span>'
-        f' <span style="color:#52606d">{_h(mention_facts(row, sentiment=False))}</span>'
+        f' <span style="color:#52606d">{_h(facts)}</span>'
         + (other if url and not web_link(url) else "")
         + "</div>"
     )
@@ -79,6 +80,8 @@ def _mention(row: MentionRow) -> str:
 
 def digest_html(digest: Digest) -> str:
     """One self-contained HTML document that reads well in a mail client."""
+    from brandwatch_cli.output import triage
+
     headline = _h(digest_headline(digest))
     parts = [
         f'<p style="margin:0 0 4px;color:#52606d">{_h(digest_context(digest))}</p>',
@@ -101,7 +104,14 @@ def digest_html(digest: Digest) -> str:
         cells = [[_h(c) for c in row] for row in keyword_cells(digest)]
         parts += [f'<h2 style="{H2}">Keywords</h2>', _table(KEYWORD_COLUMNS, cells)]
     parts.append(f'<h2 style="{H2}">Reply first</h2>')
+    overdue = triage.overdue_text(digest.backlog.overdue)
+    parts += [f'<p style="color:#b42318;font-weight:bold">{_h(overdue)}</p>'] if overdue else []
     parts += [_mention(row) for row in digest.reply_first] or ["<p>Nothing to answer.</p>"]
+    parts.append(f'<h2 style="{H2}">{_h(triage.BACKLOG_TITLE)}</h2>')
+    parts += [_mention(row, age) for row, age in triage.backlog_entries(digest)] or (
+        [] if digest.backlog.rows else ["<p>None.</p>"]
+    )
+    parts += [f"<p>{_h(t)}</p>" for t in [triage.backlog_more(digest)] if t]
     parts.append(f'<h2 style="{H2}">Top new mentions</h2>')
     for keyword, rows in top_mentions(digest):
         parts.append(f'<h3 style="margin:12px 0 6px;font-size:15px">{_h(keyword)}</h3>')

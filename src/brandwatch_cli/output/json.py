@@ -62,7 +62,10 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   export; ``domain`` is who published it (the link's host without ``www.``, or null) and
   ``source_language`` the language the source declared (or null). Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
-  and Markdown reports show ``outlets`` in their reply-first rows.
+  and Markdown reports show ``outlets`` in their reply-first rows. Each also has ``overdue``
+  (boolean): still unanswered past its keywords' ``reply_within:``.
+- ``overdue`` (int): the period's mentions (any sentiment) still ``new`` or ``todo`` past
+  their keywords' ``reply_within:`` (0 without one; counted up to 10,000).
 """
 
 from __future__ import annotations
@@ -156,7 +159,11 @@ def report_json(report: Report) -> dict[str, Any]:
         "domains": _ranked(report.domains),
         "authors": _ranked(report.authors),
         "influencers": _ranked(report.influencers),
-        "reply_first": [mention_json(row) for row in report.reply_first],
+        "reply_first": [
+            {**mention_json(row), "overdue": row["id"] in report.overdue_ids}
+            for row in report.reply_first
+        ],
+        "overdue": report.overdue,
     }
 
 

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow
+from brandwatch_cli.output import triage
+from brandwatch_cli.output.triage import overdue_text
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     LABELS,
@@ -143,6 +145,7 @@ def report_markdown(report: Report) -> str:
     lines += _md_ranked("Top authors (by mentions)", report.authors, True)
     lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
     lines += ["## Reply first", ""]
+    lines += [f"**{md(t)}**\n" for t in [overdue_text(report.overdue)] if t]
     if report.reply_first:
         headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
@@ -199,11 +202,16 @@ def digest_markdown(digest: Digest) -> str:
         cells = [[md(c) for c in row] for row in keyword_cells(digest)]
         lines += ["", "## Keywords", "", md_table(KEYWORD_COLUMNS, cells, right=1)]
     lines += ["", "## Reply first", ""]
+    lines += [f"**{md(t)}**\n" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     if digest.reply_first:
         headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in digest.reply_first)))
     else:
         lines.append("Nothing to answer.")
+    lines += ["", f"## {triage.BACKLOG_TITLE}", ""]
+    entries = [[*md_mention(row), md(age)] for row, age in triage.backlog_entries(digest)]
+    lines.append(md_table([*MENTION_HEADERS, "waiting"], entries) if entries else "None.")
+    lines += [f"\n{md(t)}" for t in [triage.backlog_more(digest)] if t]
     lines += ["", "## Top new mentions"]
     for keyword, rows in top_mentions(digest):
         lines += ["", f"### {md(keyword)}", ""]

@@ -294,6 +294,7 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     """The digest for a terminal or a cron mail: headings underlined, tables aligned. With a
     ``width`` (a terminal), tables are fitted to it and longer lines wrapped under their own
     indentation; without (mail, files, pipes), lines are never broken."""
+    from brandwatch_cli.output import triage
     from brandwatch_cli.output import wording as w
 
     keywords_layout, problems_layout = digest_layouts()
@@ -314,9 +315,17 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
             ),
         ]
     lines += ["", *_heading("Reply first (most negative, not yet handled)")]
+    lines += [f"  ! {t}" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     lines += [
         line for row in digest.reply_first for line in _text_mention(row, f"#{row.get('id')}")
     ] or ["  nothing to answer"]
+    lines += ["", *_heading(triage.BACKLOG_TITLE)]
+    for row, age in triage.backlog_entries(digest):
+        title, facts, *link = _text_mention(row, f"#{row.get('id')}")
+        lines += [title, f"{facts} · {age}", *link]
+    lines += [f"  {t}" for t in [triage.backlog_more(digest)] if t] or (
+        [] if digest.backlog.rows else ["  none"]
+    )
     lines += ["", *_heading("Top new mentions")]
     for keyword, rows in w.top_mentions(digest):
         lines.append(f"  {one_line(keyword)}")

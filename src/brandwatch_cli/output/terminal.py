@@ -34,7 +34,7 @@ from brandwatch_cli.output.tables import (
     reply_first_layout,
     table,
 )
-from brandwatch_cli.output.triage import tags_text, triage_text
+from brandwatch_cli.output.triage import overdue_text, tags_text, triage_text
 from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
@@ -277,6 +277,8 @@ def render_report(report: Report, out: Console) -> None:
     _trend(report, out)
     _who_talks(report, out)
     _reply_first(report.reply_first, out)
+    if report.overdue:  # reply_within: mentions of the period left unanswered too long
+        out.print(Text(f"! {overdue_text(report.overdue)}", style="bold red"))
 
 
 def _headline(report: Report, out: Console) -> None:
