@@ -108,7 +108,7 @@ def test_a_mark_without_action_or_with_an_unknown_id_changes_nothing(cli, scanne
     first = ids["Acme recall: the toaster is dangerous"]
     nothing = cli("mark", first, "-c", scanned)
     assert nothing.exit_code == 2 and "Traceback" not in nothing.stderr
-    assert nothing.stderr.startswith("error: nothing to do: give --status, --assign")
+    assert nothing.stderr.startswith("Error: nothing to do: give --status, --assign")
     typo = cli(
         "mark", first, "99999", "--assign", "bob", "--tag", "x", "--note", "n", "-c", scanned
     )

@@ -53,8 +53,10 @@ def mark(
     )
     if actions.assign is not None and actions.assign.casefold() == "none":
         raise ConfigError("--assign none: to assign mentions to nobody, use --unassign")
-    if not actions:
-        raise ConfigError(
+    if not actions:  # a usage error, with the usage line, as a missing argument is
+        import click
+
+        raise click.UsageError(
             "nothing to do: give --status, --assign, --unassign, --tag, --untag or --note"
         )
     _, db_path = load(config, db, db_alone=True)

@@ -59,8 +59,9 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``engagement`` is an object of counter name -> number (``{}`` when none),
   ``matched_terms`` an object of keyword -> array of the terms that matched and
   ``keyword_sentiment`` an object of keyword -> its sentiment in the mention, as in the JSONL
-  export; ``domain`` is who published it (the link's host without ``www.``, or null) and
-  ``source_language`` the language the source declared (or null). Most negative means most
+  export; ``domain`` is who published it (the link's host without ``www.``, or null),
+  ``source_language`` the language the source declared (or null), ``assignee`` who is to
+  answer it (or null) and ``tags`` an array of its tags as written. Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
   and Markdown reports show ``outlets`` in their reply-first rows. Each also has ``overdue``
   (boolean): still unanswered past its keywords' ``reply_within:``.
