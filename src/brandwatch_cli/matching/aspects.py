@@ -300,7 +300,7 @@ def clauses(sentence: str) -> list[str]:
     """A sentence cut before each contrast word (``passages.contrast_parts``, and "par
     contre", "en revanche", "on the other hand") and at semicolons."""
     return [
-        clause
+        clause.strip()
         for part in contrast_parts(sentence)
         for piece in _MORE_CONTRAST_RE.split(part)
         for clause in _SEMICOLON_RE.split(piece)

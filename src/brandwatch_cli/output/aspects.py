@@ -8,17 +8,18 @@ the format's own escaper (Markdown's is passed in, so this module needs no other
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from rich.console import Console
-from rich.style import Style
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from brandwatch_cli.models import AspectFigure, MentionRow
 from brandwatch_cli.output.layout import Column
-from brandwatch_cli.output.tables import Cell, fitted
 from brandwatch_cli.output.wording import average_text, engagement, mention_title
 from brandwatch_cli.text import strip_controls, web_link
+
+if TYPE_CHECKING:  # Rich only for the terminal: Markdown and JSON reports never load it
+    from rich.console import Console
+    from rich.text import Text
+
+    from brandwatch_cli.output.tables import Cell
 
 #: Styles of a positive and a negative figure (the terminal report's).
 _STYLES = {"positive": "green", "negative": "red"}
@@ -66,6 +67,8 @@ def aspects_json(figures: dict[str, tuple[AspectFigure, ...]]) -> list[dict[str,
 
 def render_aspects(figures: dict[str, tuple[AspectFigure, ...]], out: Console) -> None:
     """One table per keyword; nothing when no mention names an aspect."""
+    from brandwatch_cli.output.tables import fitted
+
     for keyword, rows in figures.items():
         title = f"What {strip_controls(keyword)}'s mentions say, by aspect"
         fitted(title, ASPECTS_LAYOUT, [_terminal_row(f) for f in rows], out)
@@ -73,6 +76,8 @@ def render_aspects(figures: dict[str, tuple[AspectFigure, ...]], out: Console) -
 
 
 def _terminal_row(figure: AspectFigure) -> list[Cell]:
+    from rich.text import Text
+
     return [
         Text(figure.aspect),
         str(figure.mentions),
@@ -86,6 +91,9 @@ def _terminal_row(figure: AspectFigure) -> list[Cell]:
 
 def _examples(rows: Sequence[MentionRow]) -> Text:
     """Example mentions' titles, each linked where the terminal can, with its id."""
+    from rich.style import Style
+    from rich.text import Text
+
     text = Text()
     for row in rows:
         if text:
