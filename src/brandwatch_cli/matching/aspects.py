@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from brandwatch_cli.matching.matcher import Matcher
+from brandwatch_cli.matching.matcher import Matcher, whole_word
 from brandwatch_cli.matching.passages import (
     SHORT_POST_WORDS,
     Passage,
@@ -62,14 +62,14 @@ DEFAULT_TERMS: dict[str, tuple[str, ...]] = {
     "customer_service": (
         "sav", "service client", "service clients", "service clientèle", "relation client",
         "support", "hotline", "conseiller", "conseillère", "téléconseiller", "assistance",
-        "standard", "chatbot", "réclamation",
+        "standard téléphonique", "chatbot", "réclamation",
         "customer service", "customer support", "customer care", "helpdesk", "help desk",
         "call centre", "call center", "live chat", "representative", "complaints department",
     ),
     "quality": (
         "qualité", "défaut", "défauts", "défectueux", "défectueuse", "cassé", "cassée",
         "cassés", "se casse", "fragile", "solide", "robuste", "durable", "finition", "finitions",
-        "matériaux", "panne", "en panne", "fiable", "fiabilité", "mal fini", "usé", "usée",
+        "matériaux", "panne", "en panne", "fiable", "fiabilité", "mal fini",
         "quality", "broken", "broke", "breaks", "defect", "defective", "faulty", "flimsy",
         "sturdy", "durable", "well made", "poorly made", "badly made", "cheaply made",
         "cheaply", "fell apart", "falls apart", "reliable", "unreliable", "stopped working",
@@ -129,6 +129,7 @@ DEFAULT_LEXICONS: dict[str, tuple[tuple[str, float], ...]] = {
     "customer_service": (
         *_SPEED, ("support", 0.0), ("customer support", 0.0), ("customer care", 0.0),
         ("help desk", 0.0), ("unreachable", -1.5), ("resolved", 1.5), ("sorted", 1.2),
+        ("answers", 1.0), ("answered", 1.0), ("replies", 1.0), ("replied", 1.0),
         ("responsive", 1.5), ("injoignable", -1.5), ("joignable", 1.2), ("résolu", 1.5),
     ),
     "quality": (
@@ -141,17 +142,19 @@ DEFAULT_LEXICONS: dict[str, tuple[tuple[str, float], ...]] = {
     "app": (
         ("crash", -2.0), ("crashes", -2.0), ("crashed", -2.0), ("crashing", -2.0),
         ("buggy", -1.5), ("bug", -1.2), ("bugs", -1.2), ("glitch", -1.5), ("glitchy", -1.5),
-        ("laggy", -1.5), ("slow", -1.2), ("smooth", 1.2), ("intuitive", 1.5),
+        ("laggy", -1.5), ("slow", -1.2), ("smooth", 1.2), ("intuitive", 1.5), ("works", 1.0),
+        ("worked", 1.0), ("working", 1.0),
         ("rame", -1.2), ("buggé", -1.5), ("bugue", -1.5), ("fluide", 1.2),
     ),
     "refund": (
         *_SPEED, ("got", 1.0), ("received", 1.0), ("refunded", 1.2), ("denied", -1.5),
-        ("refused", -1.5), ("still waiting", -1.5),
+        ("refused", -1.5), ("still waiting", -1.5), ("came through", 1.5),
     ),
     "waiting": (
         *_SPEED, ("long", -1.2), ("longue", -1.2), ("longues", -1.2), ("waited", -1.0),
         ("hours", -1.0), ("no wait", 1.5), ("short", 1.2), ("des heures", -1.5),
         ("court", 1.0), ("courte", 1.0), ("pas d'attente", 1.5), ("patienter", -1.0),
+        ("endless", -1.8), ("hardly any", 1.2), ("à rallonge", -1.5),
     ),
 }
 # fmt: on
@@ -221,26 +224,56 @@ def _plurals(word: str) -> list[str]:
     return [word + "s"]
 
 
-def aspect_query(aspect: Aspect) -> str:
-    """The query an aspect stands for: any form of any of its terms, or its ``query``."""
-    parts = [f'"{form}"' for term in aspect.terms for form in plural_forms(term)]
-    if aspect.query:
-        parts.append(f"({aspect.query})")
-    return " OR ".join(parts)
-
-
 class AspectFinder:
-    """Which aspects a piece of text names; build once per set of aspects (``finder``)."""
+    """Which aspects a piece of text names; build once per set of aspects (``finder``).
+
+    Terms are found by one pass of an Aho-Corasick automaton over the folded text (whole
+    words, as the matcher checks them); only aspects with a ``query`` go through the
+    matcher's query evaluation as well."""
 
     def __init__(self, aspects: Sequence[Aspect]) -> None:
+        import ahocorasick  # as the matcher does: the one other module that needs it
+
         self.aspects = tuple(a for a in aspects if a.terms or a.query)
-        keywords = [Keyword(a.name, (), query=aspect_query(a)) for a in self.aspects]
-        self._matcher = Matcher(keywords)
         self.lexicons = {a.name: a.lexicon for a in self.aspects}
+        self._patterns: dict[str, list[tuple[int, bool]]] = {}
+        for index, aspect in enumerate(self.aspects):
+            for term in aspect.terms:
+                for form in plural_forms(term):
+                    self._add(form, index)
+        self._automaton = ahocorasick.Automaton()
+        for key in self._patterns:
+            self._automaton.add_word(key, key)
+        if self._patterns:
+            self._automaton.make_automaton()
+        queried = [a for a in self.aspects if a.query]
+        self._index = {a.name: index for index, a in enumerate(self.aspects)}
+        self._queries = Matcher([Keyword(a.name, (), query=a.query) for a in queried])
+
+    def _add(self, form: str, index: int) -> None:
+        """A term's form, and a phrase's hashtag form (``#serviceclient``)."""
+        prefix = form.endswith("*")
+        words = form.rstrip("*").split()
+        keys = [fold(" ".join(words))]
+        if len(words) > 1 and not prefix:
+            keys.append(fold(re.sub(r"[^\w]+", "", "".join(words))))
+        for key in keys:
+            if key and (index, prefix) not in self._patterns.get(key, []):
+                self._patterns.setdefault(key, []).append((index, prefix))
 
     def names(self, text: str) -> list[str]:
         """The aspects ``text`` names, in the aspects' order."""
-        return [m.keyword for m in self._matcher.match(text, "")]
+        found: set[int] = set()
+        if self._patterns:
+            folded = fold(text)
+            for end, key in self._automaton.iter(folded):
+                start = end - len(key) + 1
+                for index, prefix in self._patterns[key]:
+                    if index not in found and whole_word(folded, start, end + 1, prefix):
+                        found.add(index)
+        if self._queries.keywords:
+            found.update(self._index[m.keyword] for m in self._queries.match(text, ""))
+        return [a.name for index, a in enumerate(self.aspects) if index in found]
 
 
 @lru_cache(maxsize=4)
