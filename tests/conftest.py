@@ -171,7 +171,7 @@ BOTH_BACKENDS = {
     "test_output_report",
     "test_analysis",
     "test_scan_worker",
-    "test_aspects_store",
+    "test_store_aspects",
 }
 
 
