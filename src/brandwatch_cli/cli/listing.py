@@ -23,6 +23,7 @@ from brandwatch_cli.cli.common import (
 )
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
+    AspectOption,
     AssigneeOption,
     ConfigOption,
     DbOption,
@@ -60,6 +61,7 @@ def mentions(
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
     ] = 50,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
@@ -69,7 +71,17 @@ def mentions(
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
-            cfg, store, since, until, keyword, source, sentiment, status, now=now, tz=zone
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            now=now,
+            tz=zone,
+            aspect=aspect,
         )
         chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         print_mentions(store.iter_mentions(chosen, limit), fmt, zone, overdue_now(cfg, now))
@@ -138,6 +150,7 @@ def export(
         str, typer.Option("--delimiter", help="CSV separator: , (default) ; or tab.")
     ] = ",",
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention. Times
     are written in UTC (ISO 8601 with the offset) whatever the zone; --tz reads the dates of
@@ -156,7 +169,17 @@ def export(
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
-            cfg, store, since, until, keyword, source, sentiment, status, now=now, tz=zone
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            now=now,
+            tz=zone,
+            aspect=aspect,
         )
         chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         rows = store.iter_mention_rows(chosen, limit)
@@ -210,6 +233,7 @@ def search(
         ),
     ] = SearchOrder.newest,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -241,6 +265,7 @@ def search(
             search=query,
             now=now,
             tz=zone,
+            aspect=aspect,
         )
         chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         ranked = sort is SearchOrder.relevance

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from brandwatch_cli.config.aspects import read_aspects
 from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon, with_reply_default
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
@@ -61,6 +62,7 @@ TOP_KEYS = (
     "retention",
     "timezone",
     "reply_within",
+    "aspects",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
@@ -145,6 +147,7 @@ def load_config(path: Path) -> Config:
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
         timezone=_timezone(check, document),
+        aspects=read_aspects(check, document.get("aspects"), lines.get("aspects", 0)),
     )
 
 

@@ -31,6 +31,7 @@ MENTION_COLUMNS = (
     "keyword_sentiment",
     "domain",
     "source_language",
+    "aspects",
     "assignee",
     "tags",
 )
@@ -56,6 +57,8 @@ class MentionFilter:
     #: Only mentions stored after ``after_id`` and up to ``up_to_id`` (ids only grow).
     after_id: int | None = None
     up_to_id: int | None = None
+    #: Mentions talking about any of these aspects (``mentions --aspect``).
+    aspects: tuple[str, ...] = ()
     #: Assigned to one of these names (as stored); None in it: assigned to nobody.
     assignees: tuple[str | None, ...] = ()
     #: Tagged with any of these, whatever their case.
@@ -94,6 +97,7 @@ class MentionRow(TypedDict):
     keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
     domain: str | None  # who published it: the link's host without www.
     source_language: str | None  # the language the source declared, if any
+    aspects: str  # a JSON object: aspect -> the sentiment of what the mention says of it
     assignee: str | None  # who is to answer it (``mark --assign``)
     tags: str | None  # a JSON list of its tags as written; None when it has none
     #: ``search --sort relevance`` only: the text around the words found (not exported).

@@ -63,10 +63,16 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``source_language`` the language the source declared (or null), ``assignee`` who is to
   answer it (or null) and ``tags`` an array of its tags as written. Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
-  and Markdown reports show ``outlets`` in their reply-first rows. Each also has ``overdue``
-  (boolean): still unanswered past its keywords' ``reply_within:``.
+  and Markdown reports show ``outlets`` in their reply-first rows. ``aspects`` is an object
+  of aspect -> the sentiment of what the mention says of it, as in the JSONL export. Each
+  also has ``overdue`` (boolean): still unanswered past its keywords' ``reply_within:``.
 - ``overdue`` (int): the period's mentions (any sentiment) still ``new`` or ``todo`` past
   their keywords' ``reply_within:`` (0 without one; counted up to 10,000).
+- ``aspects`` (array): per keyword whose mentions name an aspect, ``{"keyword": string,
+  "aspects": [{"aspect": string, "mentions": int, "positive": int, "negative": int,
+  "average": number or null, "praise": [ids], "complaints": [ids]}]}``, the most talked
+  about aspect first; ``praise`` holds the (at most two) mentions saying the best of it,
+  ``complaints`` those saying the worst, worst first.
 """
 
 from __future__ import annotations
@@ -77,6 +83,7 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.output.aspects import aspects_json
 from brandwatch_cli.output.triage import tag_list
 from brandwatch_cli.output.wording import (
     LABELS,
@@ -134,6 +141,7 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record["engagement"] = engagement(row.get("engagement"))
     record["matched_terms"] = matched_terms(row.get("matched_terms"))
     record["keyword_sentiment"] = engagement(row.get("keyword_sentiment"))  # name -> number
+    record["aspects"] = engagement(row.get("aspects"))  # aspect -> number
     record["tags"] = tag_list(row.get("tags"))
     return record
 
@@ -165,6 +173,7 @@ def report_json(report: Report) -> dict[str, Any]:
             for row in report.reply_first
         ],
         "overdue": report.overdue,
+        "aspects": aspects_json(report.aspects),
     }
 
 

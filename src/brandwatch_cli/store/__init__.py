@@ -13,6 +13,7 @@
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
+- ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
 - ``copy``: every table of another database copied into this one (``db copy``).
@@ -23,6 +24,7 @@ what to select comes in as a ``models.MentionFilter``.
 
 from __future__ import annotations
 
+from brandwatch_cli.store.aspects import AspectsMixin
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.copy import CopyMixin, TableCopy
@@ -62,6 +64,7 @@ class MentionStore(
     EntriesMixin,
     WorkflowMixin,
     TriageMixin,
+    AspectsMixin,
     QueriesMixin,
     StatsMixin,
     RetentionMixin,
