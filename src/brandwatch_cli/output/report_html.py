@@ -22,6 +22,7 @@ from brandwatch_cli.models import NEGATIVE, AspectFigure, MentionRow, Spike, The
 from brandwatch_cli.output.chart import ticks
 from brandwatch_cli.output.markup import h, link
 from brandwatch_cli.output.svg import PALETTE, Line, share_chart, split_bar, trend_chart
+from brandwatch_cli.output.triage import overdue_text
 from brandwatch_cli.output.wording import (
     LABELS,
     average_change_text,
@@ -113,7 +114,7 @@ def report_html(report: Report) -> str:
         _themes(report.themes),
         _aspects(report.aspects),
         _who_talks(report),
-        _reply_first(report.reply_first, report.tz),
+        _reply_first(report.reply_first, report.tz, report.overdue),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -431,10 +432,12 @@ def _who_talks(report: Report) -> str:
     )
 
 
-def _reply_first(rows: Sequence[MentionRow], tz: tzinfo) -> str:
+def _reply_first(rows: Sequence[MentionRow], tz: tzinfo, overdue: int = 0) -> str:
+    late = [f"<p><b>{h(overdue_text(overdue))}</b></p>"] if overdue else []
     if not rows:
         return _section(
-            "reply-first", HEADINGS[6], ["<p>No negative mentions waiting for a reply.</p>"]
+            "reply-first", HEADINGS[6], [*late, "<p>No negative mentions waiting for a reply.</p>"]
         )
     intro = '<p class="muted">The most negative mentions not yet replied to or ignored.</p>'
-    return _section("reply-first", HEADINGS[6], [intro, *(_mention(row, tz) for row in rows)])
+    mentions = [_mention(row, tz) for row in rows]
+    return _section("reply-first", HEADINGS[6], [intro, *late, *mentions])
