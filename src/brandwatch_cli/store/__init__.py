@@ -14,6 +14,7 @@
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
+- ``windows``: one keyword's mentions in a window (why a spike happened);
 - ``copy``: every table of another database copied into this one (``db copy``).
 
 Rows come out as plain dicts typed by ``models`` (``MentionRow``, ``SourceHealthRow``...);
@@ -33,6 +34,7 @@ from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, Ret
 from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
+from brandwatch_cli.store.windows import SampledText, WindowsMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Pruned",
     "Reclaimed",
     "RematchPlan",
+    "SampledText",
     "SourceMemory",
     "SourceState",
     "StoredEntry",
@@ -57,6 +60,7 @@ __all__ = [
 class MentionStore(
     EntriesMixin,
     WorkflowMixin,
+    WindowsMixin,
     QueriesMixin,
     StatsMixin,
     RetentionMixin,
