@@ -331,6 +331,7 @@ TOP_KEYS = {
     "authors",
     "influencers",
     "reply_first",
+    "spikes",
 }
 RANKED_KEYS = {"name", "mentions", "interactions", "followers", "negative", "average"}
 

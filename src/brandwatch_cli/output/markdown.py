@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow
+from brandwatch_cli.output.spikes import spike_markdown
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     LABELS,
@@ -37,7 +38,6 @@ from brandwatch_cli.output.wording import (
     period_text,
     problem_cells,
     sparkline,
-    spike_text,
     top_mentions,
     when,
 )
@@ -137,7 +137,9 @@ def report_markdown(report: Report) -> str:
         lines += [f"One mark per {unit}; `·` is none.", "", md_table(headers, rows), ""]
     else:
         lines += ["No keywords.", ""]
-    lines += ["## Who talks", ""]
+    lines += ["## Spikes", ""]
+    lines += [line for s in report.spikes for line in spike_markdown(s, report.tz)] or ["None."]
+    lines += ["", "## Who talks", ""]
     lines += _md_ranked("Top sources", report.sources, False)
     lines += _md_ranked("Top domains", report.domains, False)
     lines += _md_ranked("Top authors (by mentions)", report.authors, True)
@@ -194,7 +196,7 @@ def digest_markdown(digest: Digest) -> str:
     if digest.empty:
         lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
     lines += ["## Alerts", ""]
-    lines += [f"- **{md(s.keyword)}**: {spike_text(s)}" for s in digest.alerts] or ["None."]
+    lines += [line for s in digest.alerts for line in spike_markdown(s, digest.tz)] or ["None."]
     if digest.keywords:
         cells = [[md(c) for c in row] for row in keyword_cells(digest)]
         lines += ["", "## Keywords", "", md_table(KEYWORD_COLUMNS, cells, right=1)]
