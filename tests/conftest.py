@@ -172,6 +172,7 @@ BOTH_BACKENDS = {
     "test_output_report",
     "test_analysis",
     "test_scan_worker",
+    "test_store_aspects",
 }
 
 

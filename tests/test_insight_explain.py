@@ -57,6 +57,7 @@ def write(store: MentionStore, rows: list[tuple[datetime, str, str, str, str]]) 
                 Sentiment(score, label, "fr"),
                 "fr",
                 fetched_at=moment,
+                aspects={"refund": -0.5} if "rappel" in text.lower() else {},
             )
         )
     for source, batch in by_source.items():
@@ -106,6 +107,7 @@ def test_a_planted_spike_is_explained_by_its_term(tmp_path):
             labels.count("neutral"),
             labels.count("negative"),
         )
+        assert why.aspects == (("refund", 20, -0.5),)  # what the planted mentions said
         assert len(why.examples) == 3
         for row in why.examples:
             assert "rappel produit" in row["title"].lower()
@@ -114,6 +116,7 @@ def test_a_planted_spike_is_explained_by_its_term(tmp_path):
         negative = spikes[NEGATIVE].explanation
         assert negative is not None and negative.terms[0][0] == "rappel produit"
         assert negative.sources[0] == ("forum", 16)
+        assert negative.aspects == (("refund", 16, -0.5),)
 
 
 def test_the_report_shows_the_spike_day_with_its_explanation(tmp_path):

@@ -318,6 +318,7 @@ COUNT_KEYS = {
 }
 TOP_KEYS = {
     "version",
+    "aspects",
     "period",
     "previous_period",
     "bucket",

@@ -157,6 +157,7 @@ def selection(
     search: str | None = None,
     now: datetime | None = None,
     tz: tzinfo = UTC,
+    aspect: Sequence[str] | None = None,
 ) -> Any:
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long), named days and dates are
@@ -181,6 +182,9 @@ def selection(
     if source:
         known_sources = [s.name for s in config.sources]
         _known_names("--source", source, known_sources + store.stored_sources())
+    configured = [a.name for a in getattr(config, "aspects", ())]
+    stored = [name for name in aspect or () if name not in configured and store.has_aspect(name)]
+    _known_names("--aspect", aspect or (), configured + stored)
     return MentionFilter(
         since=start,
         until=end,
@@ -189,6 +193,7 @@ def selection(
         sentiment=sentiment.value if sentiment else None,
         statuses=tuple(s.value for s in status or ()),
         search=search,
+        aspects=tuple(aspect or ()),
     )
 
 

@@ -21,6 +21,7 @@ from brandwatch_cli.cli.common import (
 )
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
+    AspectOption,
     ConfigOption,
     DbOption,
     ExportFormat,
@@ -52,6 +53,7 @@ def mentions(
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
     ] = 50,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
@@ -59,7 +61,9 @@ def mentions(
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
+        chosen = selection(
+            cfg, store, since, until, keyword, source, sentiment, status, tz=zone, aspect=aspect
+        )
         print_mentions(store.iter_mentions(chosen, limit), fmt, zone)
 
 
@@ -110,6 +114,7 @@ def export(
         str, typer.Option("--delimiter", help="CSV separator: , (default) ; or tab.")
     ] = ",",
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention. Times
     are written in UTC (ISO 8601 with the offset) whatever the zone; --tz reads the dates of
@@ -126,7 +131,9 @@ def export(
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
+        chosen = selection(
+            cfg, store, since, until, keyword, source, sentiment, status, tz=zone, aspect=aspect
+        )
         rows = store.iter_mention_rows(chosen, limit)
 
         def write(handle: Any) -> int:
@@ -175,6 +182,7 @@ def search(
         ),
     ] = SearchOrder.newest,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -194,7 +202,17 @@ def search(
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
-            cfg, store, since, until, keyword, source, sentiment, status, search=query, tz=zone
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            search=query,
+            tz=zone,
+            aspect=aspect,
         )
         ranked = sort is SearchOrder.relevance
         hits = iter(

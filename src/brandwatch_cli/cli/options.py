@@ -85,6 +85,14 @@ KeywordOption = Annotated[
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
 ]
+AspectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--aspect",
+        help="Only mentions talking about this aspect: price, delivery, customer_service..."
+        " (repeatable: any of them).",
+    ),
+]
 SentimentOption = Annotated[
     Sentiment | None, typer.Option("--sentiment", help="Only mentions with this label.")
 ]

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from brandwatch_cli.config.aspects import read_aspects
 from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
@@ -60,6 +61,7 @@ TOP_KEYS = (
     "alerts",
     "retention",
     "timezone",
+    "aspects",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count", "p_value", "min_history", "seasonal")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
@@ -143,6 +145,7 @@ def load_config(path: Path) -> Config:
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
         timezone=_timezone(check, document),
+        aspects=read_aspects(check, document.get("aspects"), lines.get("aspects", 0)),
     )
 
 

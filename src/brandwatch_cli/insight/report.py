@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from brandwatch_cli.insight.aspects import aspect_figures
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
 from brandwatch_cli.insight.spikes import period_spikes
 from brandwatch_cli.models import (
@@ -174,6 +175,7 @@ def build_report(
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,
+            aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
             spikes=period_spikes(
                 store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
             ),

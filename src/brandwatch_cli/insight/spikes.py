@@ -41,6 +41,7 @@ from brandwatch_cli.models import (
     SAME_HOUR,
     SAME_WEEKDAY,
     VOLUME,
+    MentionFilter,
     MentionRow,
     Spike,
     SpikeExplanation,
@@ -309,10 +310,14 @@ def explain(store: MentionStore, spike: Spike, end: datetime) -> SpikeExplanatio
 def spike_aspects(
     store: MentionStore, spike: Spike, end: datetime
 ) -> tuple[tuple[str, int, float | None], ...]:
-    """The aspects the spike's mentions talk about: (aspect, mentions, average sentiment),
-    most talked about first. Empty until the ``mention_aspects`` table (issue 14's aspects)
-    is merged: this one function is where it is read."""
-    return ()
+    """The aspects the spike's mentions talk about (``mention_aspects``): (aspect, mentions,
+    average sentiment of what they say of it), most talked about first; for a negative
+    spike, of its negative mentions."""
+    negative = "negative" if spike.kind == NEGATIVE else None
+    selection = MentionFilter(since=end - spike.window, until=end, sentiment=negative)
+    rows = store.aspect_counts(selection, [spike.keyword])
+    rows.sort(key=lambda row: (-row["mentions"], row["aspect"]))
+    return tuple((row["aspect"], row["mentions"], row["average"]) for row in rows[:TOP_NAMES])
 
 
 def _examples(

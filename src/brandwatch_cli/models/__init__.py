@@ -110,6 +110,18 @@ class Keyword:
     lexicon: tuple[tuple[str, float], ...] = ()
 
 
+@dataclass(frozen=True)
+class Aspect:
+    """Something customers talk about (price, delivery...): a mention talks about it when a
+    clause names one of its ``terms`` (words or phrases, ``rembours*`` a prefix) or satisfies
+    its ``query``. ``lexicon``: what words mean when said of it ("long" of a wait)."""
+
+    name: str
+    terms: tuple[str, ...] = ()
+    query: str | None = None
+    lexicon: tuple[tuple[str, float], ...] = ()
+
+
 #: A source's ``interval:`` when the config gives none.
 DEFAULT_INTERVAL = timedelta(minutes=15)
 
@@ -218,6 +230,8 @@ class Config:
     retention: Retention = field(default_factory=Retention)
     #: Whose calendar periods and trends follow, and whose clocks times are shown on.
     timezone: tzinfo = UTC
+    #: What mentions are about (``aspects:``, over the built-in ones); none: no aspects read.
+    aspects: tuple[Aspect, ...] = ()
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

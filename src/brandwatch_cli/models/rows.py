@@ -31,6 +31,7 @@ MENTION_COLUMNS = (
     "keyword_sentiment",
     "domain",
     "source_language",
+    "aspects",
 )
 
 
@@ -54,6 +55,8 @@ class MentionFilter:
     #: Only mentions stored after ``after_id`` and up to ``up_to_id`` (ids only grow).
     after_id: int | None = None
     up_to_id: int | None = None
+    #: Mentions talking about any of these aspects (``mentions --aspect``).
+    aspects: tuple[str, ...] = ()
 
 
 # Rows the store hands out. Plain dicts at run time (output code indexes them by column name);
@@ -85,6 +88,7 @@ class MentionRow(TypedDict):
     keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
     domain: str | None  # who published it: the link's host without www.
     source_language: str | None  # the language the source declared, if any
+    aspects: str  # a JSON object: aspect -> the sentiment of what the mention says of it
     #: ``search --sort relevance`` only: the text around the words found (not exported).
     snippet: NotRequired[str]
 

@@ -62,7 +62,13 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   export; ``domain`` is who published it (the link's host without ``www.``, or null) and
   ``source_language`` the language the source declared (or null). Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
-  and Markdown reports show ``outlets`` in their reply-first rows.
+  and Markdown reports show ``outlets`` in their reply-first rows. ``aspects`` is an object
+  of aspect -> the sentiment of what the mention says of it, as in the JSONL export.
+- ``aspects`` (array): per keyword whose mentions name an aspect, ``{"keyword": string,
+  "aspects": [{"aspect": string, "mentions": int, "positive": int, "negative": int,
+  "average": number or null, "praise": [ids], "complaints": [ids]}]}``, the most talked
+  about aspect first; ``praise`` holds the (at most two) mentions saying the best of it,
+  ``complaints`` those saying the worst, worst first.
 - ``spikes`` (array, in time order): the hours (a period of up to two days), days (up to 92)
   or weeks of the period whose count stood out from its own baseline (at most 10, the least
   likely by chance). Each: ``keyword``, ``kind`` (``"spike"`` or ``"negative-spike"``),
@@ -85,6 +91,7 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.output.aspects import aspects_json
 from brandwatch_cli.output.spikes import spike_json
 from brandwatch_cli.output.wording import (
     LABELS,
@@ -142,6 +149,7 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record["engagement"] = engagement(row.get("engagement"))
     record["matched_terms"] = matched_terms(row.get("matched_terms"))
     record["keyword_sentiment"] = engagement(row.get("keyword_sentiment"))  # name -> number
+    record["aspects"] = engagement(row.get("aspects"))  # aspect -> number
     return record
 
 
@@ -168,6 +176,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "authors": _ranked(report.authors),
         "influencers": _ranked(report.influencers),
         "reply_first": [mention_json(row) for row in report.reply_first],
+        "aspects": aspects_json(report.aspects),
         "spikes": [spike_json(spike) for spike in report.spikes],
     }
 

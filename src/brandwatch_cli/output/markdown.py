@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow
+from brandwatch_cli.output.aspects import aspects_markdown
 from brandwatch_cli.output.spikes import spike_markdown
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
@@ -144,6 +145,7 @@ def report_markdown(report: Report) -> str:
     lines += _md_ranked("Top domains", report.domains, False)
     lines += _md_ranked("Top authors (by mentions)", report.authors, True)
     lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
+    lines += aspects_markdown(report.aspects, md, md_link, md_table)
     lines += ["## Reply first", ""]
     if report.reply_first:
         headers = MENTION_HEADERS

@@ -40,6 +40,7 @@ from rich.table import Table
 from rich.text import Text
 
 from brandwatch_cli.models import KeywordHit, MentionDetail, StatusChange, StoryCopy
+from brandwatch_cli.output.aspects import aspects_text
 from brandwatch_cli.output.json import mention_json
 from brandwatch_cli.output.layout import Column, plan
 from brandwatch_cli.output.terminal import SENTIMENT_STYLES, safe
@@ -113,6 +114,7 @@ def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
         ("sentiment", f"{average_text(row['sentiment'])} {row['sentiment_label']}"),
         ("read by", f"{method} ({METHODS[method]})" if method in METHODS else method),
         ("engagement", engagement_text(row["engagement"])),
+        ("aspects", aspects_text(row.get("aspects"))),
         ("status", status_text(detail, tz)),
         ("note", row["note"] or ""),
     ]

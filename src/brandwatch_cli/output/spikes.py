@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
-from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from brandwatch_cli.models import MentionRow, Spike, SpikeExplanation
+from brandwatch_cli.output.markup import h, link
 from brandwatch_cli.output.wording import average_text, iso_utc, mention_title, spike_text
 from brandwatch_cli.text import one_line, web_link
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+#: How the digest's mail draws a link (as ``html.LINK``).
+LINK = "color:#0b5cad;text-decoration:underline"
 #: The terms a notification names.
 NOTIFY_TERMS = 3
 #: Markdown's special characters (as ``markdown.md`` escapes them).
@@ -116,27 +118,16 @@ def spike_markdown(spike: Spike, tz: tzinfo = UTC) -> list[str]:
     return lines
 
 
-def _h(value: object) -> str:
-    return escape(one_line("" if value is None else value), quote=True)
-
-
 def spike_html(spike: Spike, tz: tzinfo = UTC) -> str:
-    """An ``<li>`` for the digest's mail: inline styles, every piece of web text escaped,
-    only http(s) links clickable."""
+    """An ``<li>`` for the digest's mail: inline styles, every piece of web text escaped
+    (``markup``), only http(s) links clickable."""
     grey = '<br><span style="color:#52606d">{}</span>'
     parts = [
-        f'<li style="margin:0 0 8px"><b>{_h(spike.keyword)}</b>:'
-        f' <span style="color:#b42318">{_h(spike_text(spike, tz))}</span>'
+        f'<li style="margin:0 0 8px"><b>{h(spike.keyword)}</b>:'
+        f' <span style="color:#b42318">{h(spike_text(spike, tz))}</span>'
     ]
-    parts += [grey.format(_h(line)) for line in why_lines(spike)]
-    for row in _examples(spike):
-        link = _link(row)
-        title = _h(mention_title(row))
-        parts.append(
-            f'<br>• <a href="{_h(link)}" style="color:#1f5fbf">{title}</a>'
-            if link
-            else f"<br>• {title}"
-        )
+    parts += [grey.format(h(line)) for line in why_lines(spike)]
+    parts += [f"<br>• {link(mention_title(row), row.get('url'), LINK)}" for row in _examples(spike)]
     return "".join(parts) + "</li>"
 
 

@@ -25,6 +25,7 @@ from rich.text import Text
 from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
+from brandwatch_cli.output.aspects import render_aspects
 from brandwatch_cli.output.layout import Column, table_width
 from brandwatch_cli.output.spikes import render_spikes
 from brandwatch_cli.output.tables import (
@@ -258,12 +259,14 @@ def _iso_in(value: object, tz: tzinfo) -> str:
 
 
 def render_report(report: Report, out: Console) -> None:
-    """Headline, keywords and share of voice, trend, who talks, what to answer first."""
+    """Headline, keywords and share of voice, trend, who talks, aspects, what to answer
+    first."""
     _headline(report, out)
     _keywords(report, out)
     _trend(report, out)
     render_spikes(report.spikes, out, report.tz)
     _who_talks(report, out)
+    render_aspects(report.aspects, out)
     _reply_first(report.reply_first, out)
 
 

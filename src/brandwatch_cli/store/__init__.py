@@ -12,6 +12,7 @@
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
+- ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
 - ``windows``: one keyword's mentions in a window (why a spike happened);
@@ -23,6 +24,7 @@ what to select comes in as a ``models.MentionFilter``.
 
 from __future__ import annotations
 
+from brandwatch_cli.store.aspects import AspectsMixin
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.copy import CopyMixin, TableCopy
@@ -60,6 +62,7 @@ __all__ = [
 class MentionStore(
     EntriesMixin,
     WorkflowMixin,
+    AspectsMixin,
     WindowsMixin,
     QueriesMixin,
     StatsMixin,

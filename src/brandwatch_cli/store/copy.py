@@ -37,6 +37,7 @@ BATCH_ROWS = 5000
 ORDER = (
     "mentions",
     "mention_keywords",
+    "mention_aspects",
     "story_copies",
     "story_shingles",
     "story_signatures",
@@ -70,6 +71,7 @@ OWN_IDS = ("mentions", "scans", "digests", "story_copies", "status_history")
 #: Columns holding another table's ids: (table, column) -> that table.
 REFERS = {
     ("mention_keywords", "mention_id"): "mentions",
+    ("mention_aspects", "mention_id"): "mentions",
     ("story_copies", "mention_id"): "mentions",
     ("story_shingles", "mention_id"): "mentions",
     ("story_signatures", "mention_id"): "mentions",

@@ -67,6 +67,12 @@ def where(
             f" AND f.keyword IN ({marks(selection.keywords)}))"
         )
         params.extend(selection.keywords)
+    if selection.aspects:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM mention_aspects fa WHERE fa.mention_id = m.id"
+            f" AND fa.aspect IN ({marks(selection.aspects)}))"
+        )
+        params.extend(selection.aspects)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from brandwatch_cli.store.aspecttables import PG_TABLES
 from brandwatch_cli.store.postgres import PgDatabase
 from brandwatch_cli.store.schema import known_migrations
 
@@ -356,6 +357,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m001_mentions": lambda db: db.conn.executescript(M001),
     "m014_source_leases": lambda db: db.conn.executescript(M014),
     "m015_fast_digest": lambda db: db.conn.executescript(M015),
+    "m016_aspects": lambda db: db.conn.executescript(PG_TABLES),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}
