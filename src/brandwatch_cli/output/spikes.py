@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from brandwatch_cli.models import MentionRow, Spike, SpikeExplanation
-from brandwatch_cli.output.markup import h, link
+from brandwatch_cli.output.markup import h, link, md, md_link
 from brandwatch_cli.output.wording import average_text, iso_utc, mention_title, spike_text
 from brandwatch_cli.text import one_line, web_link
 
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
 LINK = "color:#0b5cad;text-decoration:underline"
 #: The terms a notification names.
 NOTIFY_TERMS = 3
-#: Markdown's special characters (as ``markdown.md`` escapes them).
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|~"})
 
 
 def _names(pairs: Sequence[tuple[str, int]]) -> str:
@@ -103,18 +100,11 @@ def spike_notice(spike: Spike) -> str:
 # Markdown and HTML -------------------------------------------------------------------------
 
 
-def _md(value: object) -> str:
-    return one_line("" if value is None else value).translate(_MARKDOWN_SPECIAL)
-
-
 def spike_markdown(spike: Spike, tz: tzinfo = UTC) -> list[str]:
     """A list item: the keyword in bold, the spike, then why and examples as sub-items."""
-    lines = [f"- **{_md(spike.keyword)}**: {_md(spike_text(spike, tz))}"]
-    lines += [f"  - {_md(line)}" for line in why_lines(spike)]
-    for row in _examples(spike):
-        title, link = _md(mention_title(row)), _link(row)
-        safe = quote(link, safe=":/?#[]@!$&*+,;=%~-._")
-        lines.append(f"  - [{title}]({safe})" if link else f"  - {title}")
+    lines = [f"- **{md(spike.keyword)}**: {md(spike_text(spike, tz))}"]
+    lines += [f"  - {md(line)}" for line in why_lines(spike)]
+    lines += [f"  - {md_link(mention_title(row), row.get('url'))}" for row in _examples(spike)]
     return lines
 
 
