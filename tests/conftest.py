@@ -156,6 +156,7 @@ BOTH_BACKENDS = {
     "test_insight_digest",
     "test_insight_sources",
     "test_insight_spikes",
+    "test_insight_explain",
     "test_insight_buckets",
     "test_insight_report_trend",
     "test_cli_workflow",

@@ -333,6 +333,7 @@ TOP_KEYS = {
     "influencers",
     "reply_first",
     "overdue",
+    "spikes",
 }
 RANKED_KEYS = {"name", "mentions", "interactions", "followers", "negative", "average"}
 

@@ -91,7 +91,12 @@ def report(
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(cfg, store, since, until, keyword, source, None, now=now, tz=zone)
         data = build_report(
-            store, chosen, now=now, configured_keywords=[k.name for k in cfg.keywords], tz=zone
+            store,
+            chosen,
+            now=now,
+            configured_keywords=[k.name for k in cfg.keywords],
+            tz=zone,
+            spike_rule=cfg.alerts,
         )
         data = with_overdue(data, store, cfg.keywords, chosen, now)
         if data.total.mentions == 0:

@@ -64,7 +64,7 @@ TOP_KEYS = (
     "reply_within",
     "aspects",
 )
-ALERT_KEYS = ("window", "baseline", "k", "min_count")
+ALERT_KEYS = ("window", "baseline", "k", "min_count", "p_value", "min_history", "seasonal")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
 SOURCE_KEYS = ("name", "type", "url", "timeout", "interval", "keywords", "about")
 
@@ -214,6 +214,16 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
     if "min_count" in value:
         minimum = check.integer(value["min_count"], lines["min_count"], "'min_count'", 1, 100_000)
         rule = replace(rule, min_count=minimum)
+    if "min_history" in value:
+        least = check.integer(value["min_history"], lines["min_history"], "'min_history'", 2, 365)
+        rule = replace(rule, min_history=least)
+    if "p_value" in value:
+        level = check.number(value["p_value"], lines["p_value"], "'p_value'", 1e-9, 0.5)
+        rule = replace(rule, p_value=level)
+    if "seasonal" in value:
+        if not isinstance(value["seasonal"], bool):
+            raise check.fail(lines["seasonal"], "'seasonal' must be true or false")
+        rule = replace(rule, seasonal=value["seasonal"])
     return rule
 
 

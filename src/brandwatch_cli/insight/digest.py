@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from brandwatch_cli.insight import spikes
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
-from brandwatch_cli.insight.spikes import find_spikes
 from brandwatch_cli.insight.triage import Backlog, build_backlog
 from brandwatch_cli.models import (
     Keyword,
@@ -101,19 +101,9 @@ def digest_window(store: MentionStore, since: datetime | None, now: datetime) ->
 def current_spikes(
     store: MentionStore, keywords: Sequence[str], rule: SpikeRule, now: datetime
 ) -> list[Spike]:
-    """Keywords whose latest window stands out from their own history (see ``alerts``)."""
-    windows = rule.baseline + 1
-    start = store.monitoring_start()
-    counts = store.window_counts(keywords, now, rule.window, windows)
-    usable = windows
-    if start is not None:
-        known = int((now - start) / rule.window)  # complete windows since monitoring began
-        usable = max(1, min(windows, known + 1))
-    series = {
-        name: (volume[0], volume[1:usable], negative[0], negative[1:usable])
-        for name, (volume, negative) in counts.items()
-    }
-    return find_spikes(series, rule)
+    """Keywords whose latest window stands out from their own history, explained (see
+    ``insight.spikes``)."""
+    return spikes.current_spikes(store, keywords, rule, now)
 
 
 def build_digest(

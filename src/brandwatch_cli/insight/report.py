@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.aspects import aspect_figures
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
+from brandwatch_cli.insight.spikes import period_spikes
 from brandwatch_cli.models import (
     AspectFigure,
     CountsRow,
@@ -21,10 +22,14 @@ from brandwatch_cli.models import (
     MentionRow,
     RankingRow,
     Spike,
+    SpikeRule,
     Theme,
     TrendBucket,
 )
 from brandwatch_cli.store import MentionStore, PeriodView
+
+#: The spike rule of a config without ``alerts:``.
+DEFAULT_RULE = SpikeRule()
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,7 @@ def build_report(
     configured_keywords: Sequence[str] = (),
     top: int = 10,
     tz: tzinfo = UTC,
+    spike_rule: SpikeRule = DEFAULT_RULE,
 ) -> Report:
     """Aggregate the mentions ``selection`` covers (``since`` defaults to seven days ago) and
     the same span just before. Share of voice is each keyword's share of all keyword mentions
@@ -173,6 +179,9 @@ def build_report(
             total_trend=total_trend,
             tz=tz,
             aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
+            spikes=period_spikes(
+                store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
+            ),
         )
 
 

@@ -155,6 +155,8 @@ VOLUME = "spike"
 
 
 NEGATIVE = "negative-spike"
+#: A spike's baseline: the windows just before it, or the same hour of day / day of week.
+CONSECUTIVE, SAME_HOUR, SAME_WEEKDAY = "consecutive", "same-hour", "same-weekday"
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,10 @@ class SpikeRule:
     k: float = 3.0
     min_count: int = 5
     min_history: int = 3
+    #: A count is a spike only when P(X >= count | Poisson(baseline mean)) is below this.
+    p_value: float = 0.001
+    #: Compare with the same hour of day / day of week where the history allows.
+    seasonal: bool = True
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,12 @@ class Spike:
     window: timedelta = timedelta(hours=24)  # how long the counted window is
     #: Why: filled by ``insight.spikes.explain`` where the mentions are at hand.
     explanation: SpikeExplanation | None = None
+    #: P(X >= count) for a Poisson count of the baseline's mean (None: not computed).
+    p_value: float | None = None
+    #: Which windows the baseline is: CONSECUTIVE, SAME_HOUR or SAME_WEEKDAY.
+    baseline_kind: str = CONSECUTIVE
+    #: When the counted window ended; None: now (an alert), else a past window (a report's).
+    ended: datetime | None = None
 
     @property
     def window_text(self) -> str:

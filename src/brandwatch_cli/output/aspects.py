@@ -7,11 +7,12 @@ the format's own escaper (Markdown's is passed in, so this module needs no other
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from brandwatch_cli.models import AspectFigure, MentionRow
 from brandwatch_cli.output.layout import Column
+from brandwatch_cli.output.markup import md, md_link, md_table
 from brandwatch_cli.output.wording import average_text, engagement, mention_title
 from brandwatch_cli.text import strip_controls, web_link
 
@@ -112,33 +113,27 @@ def _style(value: float | None) -> str:
     return _STYLES["positive"] if value >= 0.05 else _STYLES["negative"] if value <= -0.05 else ""
 
 
-def aspects_markdown(
-    figures: dict[str, tuple[AspectFigure, ...]],
-    cell: Callable[[object], str],
-    link: Callable[[str, object], str],
-    table: Callable[[Sequence[str], list[list[str]], int], str],
-) -> list[str]:
-    """The section's Markdown lines: a heading, then a table per keyword. ``cell``, ``link``
-    and ``table`` are the Markdown escapers of ``output.markdown``."""
+def aspects_markdown(figures: dict[str, tuple[AspectFigure, ...]]) -> list[str]:
+    """The section's Markdown lines: a heading, then a table per keyword."""
     lines = ["## Aspects: what they praise, what they complain about", ""]
     if not figures:
         return [*lines, "No mention names an aspect.", ""]
     for keyword, rows in figures.items():
         body = [
             [
-                cell(f.aspect),
+                md(f.aspect),
                 str(f.mentions),
                 str(f.positive),
                 str(f.negative),
                 average_text(f.average),
-                _md_examples(f.praise, link),
-                _md_examples(f.complaints, link),
+                _md_examples(f.praise),
+                _md_examples(f.complaints),
             ]
             for f in rows
         ]
-        lines += [f"### {cell(keyword)}", "", table(HEADERS, body, 0), ""]
+        lines += [f"### {md(keyword)}", "", md_table(HEADERS, body, 0), ""]
     return lines
 
 
-def _md_examples(rows: Sequence[MentionRow], link: Callable[[str, object], str]) -> str:
-    return " · ".join(f"#{row['id']} {link(mention_title(row), row.get('url'))}" for row in rows)
+def _md_examples(rows: Sequence[MentionRow]) -> str:
+    return " · ".join(f"#{row['id']} {md_link(mention_title(row), row.get('url'))}" for row in rows)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from brandwatch_cli.models import MentionRow
 from brandwatch_cli.output.markup import h, link
+from brandwatch_cli.output.spikes import spike_html
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     PROBLEM_COLUMNS,
@@ -24,7 +25,6 @@ from brandwatch_cli.output.wording import (
     mention_sentiment,
     mention_title,
     problem_cells,
-    spike_text,
     top_mentions,
 )
 from brandwatch_cli.text import web_link
@@ -78,11 +78,7 @@ def digest_html(digest: Digest) -> str:
     if digest.empty:
         parts.append("<p>Nothing new: no mentions, no alerts, no source problems.</p>")
     parts.append(f'<h2 style="{H2}">Alerts</h2>')
-    alerts = [
-        f'<li style="margin:0 0 4px"><b>{h(s.keyword)}</b>:'
-        f' <span style="color:#b42318">{h(spike_text(s))}</span></li>'
-        for s in digest.alerts
-    ]
+    alerts = [spike_html(s, digest.tz) for s in digest.alerts]
     parts.append(
         f'<ul style="margin:0;padding-left:20px">{"".join(alerts)}</ul>'
         if alerts

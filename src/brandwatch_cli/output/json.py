@@ -73,6 +73,18 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   "average": number or null, "praise": [ids], "complaints": [ids]}]}``, the most talked
   about aspect first; ``praise`` holds the (at most two) mentions saying the best of it,
   ``complaints`` those saying the worst, worst first.
+- ``spikes`` (array, in time order): the hours (a period of up to two days), days (up to 92)
+  or weeks of the period whose count stood out from its own baseline (at most 10, the least
+  likely by chance). Each: ``keyword``, ``kind`` (``"spike"`` or ``"negative-spike"``),
+  ``count`` (int), ``mean`` (the baseline's), ``threshold`` (the count it had to exceed),
+  ``p_value`` (P(X >= count) for a Poisson count of that mean), ``baseline``
+  (``"same-weekday"``, ``"same-hour"`` or ``"consecutive"``: which windows it was compared
+  with), ``history`` (int: how many), ``window_hours``, ``ended`` (ISO 8601 UTC: the end of
+  the window), and ``explanation``: ``terms`` (``[{"phrase", "score"}]``, the phrases most
+  over-represented against the baseline, strongest first), ``sources`` and ``authors``
+  (``[{"name", "mentions"}]``), ``sentiment`` (``{"positive", "neutral", "negative"}``
+  counts of the keyword's mentions in the window), ``aspects`` (``[{"aspect", "mentions",
+  "average"}]``) and ``examples`` (three mention ids).
 """
 
 from __future__ import annotations
@@ -84,6 +96,7 @@ from typing import Any
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
 from brandwatch_cli.output.aspects import aspects_json
+from brandwatch_cli.output.spikes import spike_json
 from brandwatch_cli.output.triage import tag_list
 from brandwatch_cli.output.wording import (
     LABELS,
@@ -174,6 +187,7 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "overdue": report.overdue,
         "aspects": aspects_json(report.aspects),
+        "spikes": [spike_json(spike) for spike in report.spikes],
     }
 
 

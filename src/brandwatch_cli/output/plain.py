@@ -296,6 +296,7 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     indentation; without (mail, files, pipes), lines are never broken."""
     from brandwatch_cli.output import triage
     from brandwatch_cli.output import wording as w
+    from brandwatch_cli.output.spikes import spike_plain
 
     keywords_layout, problems_layout = digest_layouts()
     keywords_fit = (keywords_layout, width) if width else None
@@ -305,7 +306,8 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     if digest.empty:
         lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
     lines += _heading("Alerts")
-    lines += [f"  ! {spike_line(s)}" for s in digest.alerts] or ["  none"]
+    lines += [line for s in digest.alerts for line in spike_plain(s, "  ! ", " " * 6, digest.tz)]
+    lines += [] if digest.alerts else ["  none"]
     if digest.keywords:
         lines += [
             "",

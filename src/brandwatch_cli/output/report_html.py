@@ -297,7 +297,7 @@ def _spikes(spikes: Sequence[Spike], tz: tzinfo) -> str:
     parts = []
     for spike in spikes:
         what = "Negative spike" if spike.kind == NEGATIVE else "Spike"
-        lines = [f"<h3>{h(spike.keyword)}: {what}</h3>", f"<p>{h(spike_text(spike))}</p>"]
+        lines = [f"<h3>{h(spike.keyword)}: {what}</h3>", f"<p>{h(spike_text(spike, tz))}</p>"]
         why = spike.explanation
         if why is None:
             lines.append('<p class="muted">Not explained: its mentions were not read.</p>')

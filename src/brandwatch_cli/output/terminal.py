@@ -27,6 +27,7 @@ from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.output.aspects import render_aspects
 from brandwatch_cli.output.layout import Column, table_width
+from brandwatch_cli.output.spikes import render_spikes
 from brandwatch_cli.output.tables import (
     Cell,
     cell_width,
@@ -277,6 +278,7 @@ def render_report(report: Report, out: Console) -> None:
     _headline(report, out)
     _keywords(report, out)
     _trend(report, out)
+    render_spikes(report.spikes, out, report.tz)
     _who_talks(report, out)
     render_aspects(report.aspects, out)
     _reply_first(report.reply_first, out)

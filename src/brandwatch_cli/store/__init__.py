@@ -16,6 +16,7 @@
 - ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
+- ``windows``: one keyword's mentions in a window (why a spike happened);
 - ``copy``: every table of another database copied into this one (``db copy``).
 
 Rows come out as plain dicts typed by ``models`` (``MentionRow``, ``SourceHealthRow``...);
@@ -37,6 +38,7 @@ from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.triage import TriageMixin
+from brandwatch_cli.store.windows import SampledText, WindowsMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Pruned",
     "Reclaimed",
     "RematchPlan",
+    "SampledText",
     "SourceMemory",
     "SourceState",
     "StoredEntry",
@@ -65,6 +68,7 @@ class MentionStore(
     WorkflowMixin,
     TriageMixin,
     AspectsMixin,
+    WindowsMixin,
     QueriesMixin,
     StatsMixin,
     RetentionMixin,
