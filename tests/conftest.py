@@ -158,9 +158,11 @@ BOTH_BACKENDS = {
     "test_cli_themes",
     "test_insight_sources",
     "test_insight_spikes",
+    "test_insight_explain",
     "test_insight_buckets",
     "test_insight_report_trend",
     "test_cli_workflow",
+    "test_cli_triage",
     "test_cli_reading",
     "test_cli_periods",
     "test_scan_engine",
@@ -173,6 +175,7 @@ BOTH_BACKENDS = {
     "test_output_report",
     "test_analysis",
     "test_scan_worker",
+    "test_store_aspects",
 }
 
 

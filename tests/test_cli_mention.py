@@ -105,8 +105,16 @@ def test_show_json_has_the_keywords_terms_fields_and_the_export_fields(cli, scan
     assert shown["language_source"] == "detected"
     assert shown["copies"] == []
     assert shown["status_history"] == [
-        {"status": "new", "note": None, "at": shown["mention"]["fetched_at"], "by": None}
+        {
+            "status": "new",
+            "note": None,
+            "at": shown["mention"]["fetched_at"],
+            "by": None,
+            "what": "status",
+            "value": None,
+        }
     ]
+    assert (shown["reply_by"], shown["overdue"]) == (None, False)  # no reply_within
 
 
 def test_show_says_whether_the_language_was_declared_and_shows_engagement(cli, scanned):
@@ -134,12 +142,13 @@ def test_marks_build_the_status_history_with_who_and_when(cli, scanned, monkeypa
     typo = cli("mark", str(refund), "99999", "--status", "ignored", "-c", scanned)
     assert typo.exit_code == 2  # all or nothing: no history either
     history = show_json(cli, scanned, refund)["status_history"]
-    assert [(h["status"], h["by"], h["note"]) for h in history] == [
-        ("new", None, None),
-        ("todo", "alice", None),
-        ("replied", "bob", "DM sent"),
+    assert [(h["what"], h["status"], h["by"], h["note"]) for h in history] == [
+        ("status", "new", None, None),
+        ("status", "todo", "alice", None),
+        ("status", "replied", "bob", None),
+        ("note", "replied", "bob", "DM sent"),  # each action is a row of its own
     ]
-    assert history[0]["at"] <= history[1]["at"] <= history[2]["at"]
+    assert history[0]["at"] <= history[1]["at"] <= history[2]["at"] == history[3]["at"]
     text = cli("show", str(refund), "-c", scanned).stdout
     assert re.search(r"^status: +replied since \S+ \S+ UTC by bob$", text, re.MULTILINE), text
     assert re.search(r"^note: +DM sent$", text, re.MULTILINE)
@@ -147,7 +156,8 @@ def test_marks_build_the_status_history_with_who_and_when(cli, scanned, monkeypa
     assert [row.split()[3:] for row in rows] == [
         ["new", "arrived"],
         ["todo", "alice"],
-        ["replied", "bob", "DM", "sent"],
+        ["replied", "bob"],
+        ["note", "bob", "DM", "sent"],
     ]
 
 
@@ -182,7 +192,16 @@ def test_marks_made_before_the_history_existed_are_kept_as_its_start(cli, scanne
     cli("mark", str(refund), "--status", "todo", "--note", "call back", "-c", scanned)
     with closing(connect(tmp_path / "mentions.db")) as conn, conn:
         conn.execute("DROP TABLE status_history")  # as a database of the previous version
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_status_history'")
+        for sql in (  # and so from before team triage too
+            "DROP TABLE mention_tags",
+            "DROP INDEX mentions_assignee",
+            "ALTER TABLE mentions DROP COLUMN assignee",
+            "ALTER TABLE mentions DROP COLUMN tags",
+        ):
+            conn.execute(sql)
+        conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name IN ('m008_status_history', 'm017_triage')"
+        )
     history = show_json(cli, scanned, refund)["status_history"]
     assert [(h["status"], h["note"], h["by"]) for h in history] == [
         ("new", None, None),

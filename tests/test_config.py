@@ -337,3 +337,17 @@ def test_a_feed_only_config_imports_no_other_source_type(tmp_path):
     )
     type_modules = {target.partition(":")[0] for target in SOURCE_TYPES.values()}
     assert type_modules & set(result.stdout.split()) == {"brandwatch_cli.sources.feed"}
+
+
+def test_spike_settings_load_and_bad_ones_name_their_line(tmp_path):
+    sources = "keywords: [Acme]\nsources:\n  - {name: a, url: x.xml}\n"
+    alerts = "alerts:\n  p_value: 0.0001\n  min_history: 4\n  seasonal: false\n"
+    rule = load_config(write(tmp_path, alerts + sources)).alerts
+    assert (rule.p_value, rule.min_history, rule.seasonal) == (0.0001, 4, False)
+    for line, message in (
+        ("  p_value: 0.9", r"brandwatch.yaml:2: 'p_value' must be a number from 1e-09 to 0.5"),
+        ("  min_history: 1", r"brandwatch.yaml:2: 'min_history' must be a whole number from 2"),
+        ("  seasonal: maybe", r"brandwatch.yaml:2: 'seasonal' must be true or false"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            load_config(write(tmp_path, f"alerts:\n{line}\n{sources}"))

@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandwatch_cli.insight.spikes import find_spike, find_spikes, threshold
-from brandwatch_cli.models import NEGATIVE, VOLUME, SpikeRule
+from brandwatch_cli.insight.spikes import (
+    find_spike,
+    find_spikes,
+    poisson_bar,
+    poisson_tail,
+    seasonal_stride,
+    threshold,
+)
+from brandwatch_cli.models import NEGATIVE, SAME_HOUR, SAME_WEEKDAY, VOLUME, SpikeRule
 
 RULE = SpikeRule(k=3.0, min_count=5, min_history=3)
 
@@ -84,3 +91,63 @@ def test_a_spike_says_how_long_its_window_is(window, said):
     spike = find_spike("Acme", VOLUME, 40, [5, 6, 4, 5], rule)
     assert spike is not None and spike.window_text == said
     assert f"40 mentions in the last {said}, usually 5.0 (threshold" in spike_line(spike)
+
+
+@pytest.mark.parametrize(
+    ("count", "mean", "tail"),
+    [
+        (5, 1.0, 0.0036599),  # P(X >= 5) for a brand heard once a day
+        (9, 3.0, 0.0038030),
+        (25, 10.0, 0.00004694938),
+        (0, 4.0, 1.0),
+        (1, 0.0, 0.0),
+        (3, 5.0, 0.8753480),  # below the mean: 1 - P(X <= 2)
+        (1100, 1000.0, 0.0009626304),  # a large mean: no underflow
+    ],
+)
+def test_the_poisson_tail_is_exact(count, mean, tail):
+    """Against 1 - sum of the terms below ``count``, in 60-digit decimals."""
+    assert poisson_tail(count, mean) == pytest.approx(tail, rel=1e-3, abs=1e-9)
+
+
+@given(st.floats(0.01, 2000), st.sampled_from([0.01, 0.001, 1e-5]))
+def test_the_poisson_bar_is_the_first_count_below_the_level(mean, level):
+    bar = poisson_bar(mean, level)
+    assert poisson_tail(bar, mean) < level <= poisson_tail(bar - 1, mean)
+
+
+def test_the_poisson_test_is_stricter_than_k_sqrt_mean_for_small_counts():
+    """After a flat 3 a day, 9 passes 3 + 3 * sqrt(3) = 8.2 but is not rare enough for a
+    Poisson count (P = 0.004); 11 is (P = 0.0003)."""
+    history = [3] * 14
+    assert spike(9, history) is None
+    found = spike(11, history)
+    assert found is not None and found.p_value == pytest.approx(0.000292, rel=0.01)
+    assert found.threshold == 10  # the count it had to exceed: 11 is the Poisson bar
+
+
+def test_the_p_value_level_is_the_rules():
+    lax = SpikeRule(k=3.0, min_count=5, min_history=3, p_value=0.01)
+    assert spike(9, [3] * 14, lax) is not None
+    assert spike(9, [3] * 14) is None
+
+
+def test_min_count_holds_even_when_the_poisson_test_fires():
+    quiet = [0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+    assert poisson_tail(4, sum(quiet) / 14) < 0.001
+    assert spike(4, quiet) is None  # 4 mentions after a quiet fortnight: below min_count 5
+    assert spike(4, quiet, SpikeRule(min_count=3)) is not None
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (timedelta(days=1), (timedelta(days=7), SAME_WEEKDAY)),
+        (timedelta(hours=1), (timedelta(days=1), SAME_HOUR)),
+        (timedelta(hours=6), (timedelta(days=1), SAME_HOUR)),
+        (timedelta(hours=5), None),
+        (timedelta(days=7), None),
+    ],
+)
+def test_like_windows_are_the_same_weekday_or_the_same_hours(window, expected):
+    assert seasonal_stride(window) == expected

@@ -215,7 +215,7 @@ def test_html_has_every_section():
     assert "Acme ships v2 +0.60 positive hackernews · likes 340" in text
     assert "mastodon rate limited 3 2026-11-20 13:00 <b>HTTP 429</b>" in text
     headings = [t for t, _ in page.tags if t in ("h1", "h2", "h3")]
-    assert headings == ["h1", "h2", "h2", "h2", "h2", "h3", "h2"]
+    assert headings == ["h1", "h2", "h2", "h2", "h2", "h2", "h3", "h2"]  # backlog after reply
 
 
 def test_html_is_self_contained_inline_styled_and_width_limited():

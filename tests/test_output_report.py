@@ -318,6 +318,7 @@ COUNT_KEYS = {
 }
 TOP_KEYS = {
     "version",
+    "aspects",
     "period",
     "previous_period",
     "bucket",
@@ -332,6 +333,8 @@ TOP_KEYS = {
     "influencers",
     "reply_first",
     "themes",
+    "overdue",
+    "spikes",
 }
 RANKED_KEYS = {"name", "mentions", "interactions", "followers", "negative", "average"}
 
@@ -364,7 +367,8 @@ def test_json_round_trips_with_the_documented_keys():
         assert all(set(row) == RANKED_KEYS for row in data[name]), name
     assert data["influencers"][0]["followers"] == 250000.0
     first, hostile = data["reply_first"]
-    assert set(first) == set(MENTION_COLUMNS)
+    assert set(first) == {*MENTION_COLUMNS, "overdue"}  # overdue: reply_within's verdict
+    assert first["overdue"] is False
     assert first["keywords"] == ["Acme", "Globex"]
     assert first["engagement"] == {"score": 12, "comments": 3}
     assert hostile["engagement"] == {}  # unreadable engagement is no engagement

@@ -61,6 +61,8 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m013_write_indexes",
         "m014_source_leases",
         "m015_fast_digest",
+        "m016_aspects",
+        "m017_triage",
     ]
 
 

@@ -267,7 +267,13 @@ def test_append_adds_with_new_ids_and_skips_what_the_target_has(cli, tmp_path, p
     assert store["id"] == 4  # after the target's 3: nothing was overwritten
     assert listed["Acme launches a rocket"]["source"] == "news"  # the target's own, kept
     shown = json.loads(cli("show", "4", "-c", first, "--db", target, "-f", "json").stdout)
-    assert [h["status"] for h in shown["status_history"]] == ["new", "todo", "replied"]
+    history = [(h["what"], h["status"]) for h in shown["status_history"]]
+    assert history == [
+        ("status", "new"),
+        ("status", "todo"),
+        ("note", "todo"),
+        ("status", "replied"),
+    ]
     assert shown["mention"]["note"] == "call them"
     found = cli("search", "zeppelin", "-c", first, "--db", target, "-f", "jsonl")
     assert [json.loads(line)["id"] for line in found.stdout.splitlines()] == [4]

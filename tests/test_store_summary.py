@@ -190,6 +190,35 @@ def test_spike_windows_agree_with_the_mentions(tmp_path):
                 assert sum(counts["Acme"][0]) > 0
 
 
+def test_like_windows_count_only_their_own_hours(tmp_path):
+    """Windows a stride apart (the same hours of each day, the same weekday): each counts what
+    falls inside it, nothing between them."""
+    rng = random.Random(11)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, rng, 2000)
+        cases = [(timedelta(hours=3), timedelta(days=1), 10), (timedelta(days=1), SPAN / 2, 2)]
+        for now in (START + SPAN, START + SPAN - timedelta(minutes=7), moment(rng)):
+            for window, stride, windows in cases:
+                counts = store.window_counts(KEYWORDS, now, window, windows, stride)
+                expected = {k: ([0] * windows, [0] * windows) for k in KEYWORDS}
+                rows = store.db.execute(
+                    "SELECT k.keyword, m.mentioned_at, k.sentiment_label FROM mentions m"
+                    " JOIN mention_keywords k ON k.mention_id = m.id"
+                )
+                for keyword, at, label in rows:
+                    offset = now - timedelta(seconds=1) - datetime.fromisoformat(at)
+                    ago = offset // stride
+                    if (
+                        now > datetime.fromisoformat(at)
+                        and ago < windows
+                        and offset % stride < window
+                    ):
+                        expected[keyword][0][ago] += 1
+                        expected[keyword][1][ago] += label == "negative"
+                assert counts == expected
+                assert sum(counts["Acme"][0]) > 0
+
+
 def test_a_reader_that_cannot_refresh_reads_the_mentions(tmp_path, monkeypatch):
     rng = random.Random(3)
     with MentionStore.open(tmp_path / "m.db") as store:

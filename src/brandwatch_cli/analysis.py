@@ -6,6 +6,9 @@ Sentiment is the mention's, not the article's: it is read from the passages that
 keyword (``matching.passages``); a passage that says nothing falls back on its neighbour, and
 the passages that carry sentiment are averaged. The mention's own score averages all its
 keywords' passages. A review's rating, when its source has one, decides the labels.
+
+Each aspect the mention talks about (``matching.aspects``) gets the sentiment of its own
+clauses, read with the aspect's lexicon over the mention's ("long" says something of a wait).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from dataclasses import dataclass, field
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.language import detect_language
+from brandwatch_cli.matching.aspects import aspect_passages, finder
 from brandwatch_cli.matching.passages import Passage, passages
-from brandwatch_cli.models import Item, Keyword, KeywordMatch, Sentiment, SourceConfig
+from brandwatch_cli.models import Aspect, Item, Keyword, KeywordMatch, Sentiment, SourceConfig
 from brandwatch_cli.sentiment import Lexicon
 
 #: Sentiment and language read the title and this much of the text: enough to judge,
@@ -38,6 +42,8 @@ class Analysis:
     keywords: Mapping[str, Sentiment] = field(default_factory=dict)
     #: Why the mention could not be scored (it is then stored neutral, for ``rescore``).
     error: str | None = None
+    #: Per aspect it talks about, the sentiment of what it says of it.
+    aspects: Mapping[str, float] = field(default_factory=dict)
 
 
 def mention_text(title: str, text: str) -> str:
@@ -69,16 +75,17 @@ def analyze_mention(
     keywords: Mapping[str, Keyword],
     global_lexicon: Lexicon = (),
     rating_scale: float | None = None,
+    aspects: tuple[Aspect, ...] = (),
 ) -> Analysis | None:
-    """Language, surviving keyword matches and sentiment; None when no keyword survives its
-    ``languages`` restriction."""
+    """Language, surviving keyword matches and sentiment, the aspects' too; None when no
+    keyword survives its ``languages`` restriction."""
     text = mention_text(item.title, item.text)
     language = detect_language(text, hint=item.language)
     kept = kept_matches(matches, keywords, language)
     if not kept:
         return None
     lexicon = combined_lexicon(global_lexicon, list(keywords.values()), [m.keyword for m in kept])
-    return score_mention(item, kept, language, lexicon, rating_scale)
+    return score_mention(item, kept, language, lexicon, rating_scale, aspects)
 
 
 def score_mention(
@@ -87,16 +94,51 @@ def score_mention(
     language: str | None,
     lexicon: Lexicon = (),
     rating_scale: float | None = None,
+    aspects: tuple[Aspect, ...] = (),
 ) -> Analysis:
-    """The sentiment of a mention in ``language``, its own and per keyword of ``matches``; a
-    rating on ``rating_scale`` in its engagement decides the labels."""
+    """The sentiment of a mention in ``language``, its own, per keyword of ``matches`` and
+    per aspect; a rating on ``rating_scale`` in its engagement decides the labels (not the
+    aspects': a review's stars say how it went overall)."""
     own, per_keyword = scoped_sentiment(item.title, item.text, matches, language, lexicon)
+    said = aspect_sentiment(item.title, item.text, matches, language, lexicon, aspects)
     rating = item.engagement.get("rating")
     stars = sentiment.stars(rating, rating_scale) if rating_scale else None
     if stars is not None:
         own = sentiment.rated(own, stars)
         per_keyword = {name: sentiment.rated(s, stars) for name, s in per_keyword.items()}
-    return Analysis(language, tuple(matches), own, per_keyword)
+    return Analysis(language, tuple(matches), own, per_keyword, aspects=said)
+
+
+def aspect_sentiment(
+    title: str,
+    text: str,
+    matches: Sequence[KeywordMatch],
+    language: str | None,
+    lexicon: Lexicon = (),
+    aspects: tuple[Aspect, ...] = (),
+) -> dict[str, float]:
+    """Per aspect the mention talks about, the sentiment of its clauses about it (see
+    ``matching.aspects``), averaged as a keyword's passages are. None in a language we do not
+    score: its aspects' words are French and English."""
+    if not aspects or sentiment.method_for(language) == sentiment.UNSUPPORTED:
+        return {}
+    found = finder(aspects)
+    result = {}
+    for aspect, pieces in aspect_passages(title, text, matches, found).items():
+        own = _with(lexicon, found.lexicons.get(aspect, ()))
+
+        def score(piece: str, own: Lexicon = own) -> float:
+            return sentiment.analyze(piece, language, own).score
+
+        result[aspect] = _combined(pieces, score)
+    return result
+
+
+def _with(lexicon: Lexicon, extra: Lexicon) -> Lexicon:
+    """``lexicon`` with an aspect's words over it."""
+    if not extra:
+        return lexicon
+    return tuple(sorted({**dict(lexicon), **dict(extra)}.items()))
 
 
 def scoped_sentiment(
@@ -161,6 +203,7 @@ def analyze_all(
     keywords: tuple[Keyword, ...],
     global_lexicon: Lexicon,
     rating_scale: float | None = None,
+    aspects: tuple[Aspect, ...] = (),
 ) -> list[Analysis | None]:
     """``analyze_mention`` over a batch (one trip to a worker process). A mention whose
     analysis raises is returned ``unscored``: one bad text never costs the batch."""
@@ -168,7 +211,9 @@ def analyze_all(
     results: list[Analysis | None] = []
     for item, matches in batch:
         try:
-            results.append(analyze_mention(item, matches, by_name, global_lexicon, rating_scale))
+            results.append(
+                analyze_mention(item, matches, by_name, global_lexicon, rating_scale, aspects)
+            )
         except Exception as exc:  # any bug in scoring one text, contained
             results.append(unscored(item, matches, exc))
     return results

@@ -157,6 +157,7 @@ def selection(
     search: str | None = None,
     now: datetime | None = None,
     tz: tzinfo = UTC,
+    aspect: Sequence[str] | None = None,
 ) -> Any:
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long), named days and dates are
@@ -181,6 +182,9 @@ def selection(
     if source:
         known_sources = [s.name for s in config.sources]
         _known_names("--source", source, known_sources + store.stored_sources())
+    configured = [a.name for a in getattr(config, "aspects", ())]
+    stored = [name for name in aspect or () if name not in configured and store.has_aspect(name)]
+    _known_names("--aspect", aspect or (), configured + stored)
     return MentionFilter(
         since=start,
         until=end,
@@ -189,6 +193,7 @@ def selection(
         sentiment=sentiment.value if sentiment else None,
         statuses=tuple(s.value for s in status or ()),
         search=search,
+        aspects=tuple(aspect or ()),
     )
 
 
@@ -306,3 +311,35 @@ def report_deliveries(deliveries: Sequence[Any]) -> None:
     for delivery in deliveries:
         if not delivery.ok:
             error_line(f"error: notification to {delivery.target} failed: {delivery.error}")
+
+
+def with_triage(
+    chosen: Any,
+    config: Any,
+    store: Any,
+    assignee: Sequence[str] | None,
+    tag: Sequence[str] | None,
+    overdue: bool,
+    now: datetime,
+) -> Any:
+    """``chosen`` narrowed by ``--assignee`` (any case; ``none``: nobody), ``--tag`` and
+    ``--overdue`` (by the config's ``reply_within:``; a database alone has none: nothing is
+    overdue, which a warning says)."""
+    from dataclasses import replace
+
+    from brandwatch_cli.insight.triage import overdue_filter, reply_limits
+
+    names: list[str | None] = []
+    stored = store.assignees() if assignee else []
+    for given in assignee or ():
+        wanted = given.strip().casefold()
+        if wanted == "none":
+            names.append(None)
+        else:  # every spelling stored; the name as typed when nobody has it (no match)
+            names += [n for n in stored if n.casefold() == wanted] or [given.strip()]
+    chosen = replace(chosen, assignees=tuple(dict.fromkeys(names)), tags=tuple(tag or ()))
+    if not overdue:
+        return chosen
+    if not reply_limits(config.keywords):
+        error_line("warning: --overdue: no keyword has a 'reply_within:' here: none is overdue")
+    return overdue_filter(config.keywords, now, chosen)

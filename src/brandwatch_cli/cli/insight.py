@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -47,6 +47,7 @@ class ReportFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 class DigestFormat(StrEnum):
@@ -63,8 +64,12 @@ def report(
     keyword: KeywordOption = None,
     source: SourceOption = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="table, markdown or json.")
+        ReportFormat,
+        typer.Option("--format", "-f", help="table, markdown, json or html (a page to send)."),
     ] = ReportFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
     chart: Annotated[
         Path | None,
         typer.Option("--chart", help="Also draw the trend for slides: FILE.svg or FILE.png."),
@@ -75,6 +80,7 @@ def report(
     (sources, domains, authors, influencers), and the negative mentions to answer first.
     The period is the 7 days before --until (now) unless --since says otherwise."""
     from brandwatch_cli.insight.report import build_report
+    from brandwatch_cli.insight.triage import with_overdue
     from brandwatch_cli.store import MentionStore
 
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
@@ -91,26 +97,44 @@ def report(
             configured_keywords=[k.name for k in cfg.keywords],
             tz=zone,
             keyword_terms=cfg.keywords,
+            spike_rule=cfg.alerts,
         )
+        data = with_overdue(data, store, cfg.keywords, chosen, now)
         if data.total.mentions == 0:
             _explain_empty(store, data.period.since, data.period.until, zone)
     if chart is not None:
         _draw_chart(chart, data)
+    if output is not None:
+        from brandwatch_cli.output.files import write_output
+
+        write_output(output, lambda handle: _write_report(fmt, data, handle))
+        error_line(f"Wrote the report ({data.total.mentions} mentions) to {output}")
+        return
     with quiet_broken_pipe():
-        if fmt is ReportFormat.json:
-            from brandwatch_cli.output.json import report_json
-
+        if fmt is not ReportFormat.table:
             machine_output()
-            sys.stdout.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
-        elif fmt is ReportFormat.markdown:
-            from brandwatch_cli.output.markdown import report_markdown
+        _write_report(fmt, data, sys.stdout)
 
-            machine_output()
-            sys.stdout.write(report_markdown(data))
-        else:
-            from brandwatch_cli.output import terminal as render
 
-            render.render_report(data, render.console())
+def _write_report(fmt: ReportFormat, data: Report, handle: IO[str]) -> int:
+    """The report in ``fmt`` on ``handle``: a file, or stdout (a table is then drawn for the
+    terminal, or at the piped width)."""
+    if fmt is ReportFormat.json:
+        from brandwatch_cli.output.json import report_json
+
+        return handle.write(json.dumps(report_json(data), ensure_ascii=False, indent=2) + "\n")
+    if fmt is ReportFormat.markdown:
+        from brandwatch_cli.output.markdown import report_markdown
+
+        return handle.write(report_markdown(data))
+    if fmt is ReportFormat.html:
+        from brandwatch_cli.output.report_html import report_html
+
+        return handle.write(report_html(data))
+    from brandwatch_cli.output import terminal as render
+
+    render.render_report(data, render.console(handle))
+    return 0
 
 
 def digest(
@@ -176,6 +200,7 @@ def digest(
             now=now,
             tz=zone,
             keyword_terms=cfg.keywords,
+            reply_keywords=cfg.keywords,
         )
         data = run.digest
         troubled = [plaintext.failing_line(p, zone) for p in data.problems]

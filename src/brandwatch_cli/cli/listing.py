@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Iterable
-from datetime import UTC, tzinfo
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,19 +18,25 @@ from brandwatch_cli.cli.common import (
     quiet_broken_pipe,
     selection,
     time_zone,
+    utc_now,
+    with_triage,
 )
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
+    AspectOption,
+    AssigneeOption,
     ConfigOption,
     DbOption,
     ExportFormat,
     KeywordOption,
     ListFormat,
     ListFormatOption,
+    OverdueOption,
     SentimentOption,
     SinceOption,
     SourceOption,
     StatusOption,
+    TagOption,
     TzOption,
     UntilOption,
 )
@@ -47,30 +53,61 @@ def mentions(
     source: SourceOption = None,
     sentiment: SentimentOption = None,
     status: StatusOption = None,
+    assignee: AssigneeOption = None,
+    tag: TagOption = None,
+    overdue: OverdueOption = False,
     fmt: ListFormatOption = ListFormat.table,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
     ] = 50,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """List stored mentions, newest first."""
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
+    now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
-        print_mentions(store.iter_mentions(chosen, limit), fmt, zone)
+        chosen = selection(
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            now=now,
+            tz=zone,
+            aspect=aspect,
+        )
+        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
+        print_mentions(store.iter_mentions(chosen, limit), fmt, zone, overdue_now(cfg, now))
 
 
-def print_mentions(rows: Iterable[MentionRow], fmt: ListFormat, tz: tzinfo = UTC) -> None:
+def overdue_now(config: Any, now: datetime) -> Callable[[MentionRow], bool]:
+    """Which listed mentions are overdue at ``now``, by the config's ``reply_within:``."""
+    from brandwatch_cli.insight.triage import is_overdue, reply_limits
+
+    limits = reply_limits(config.keywords)
+    return lambda row: bool(limits) and is_overdue(row, limits, now)
+
+
+def print_mentions(
+    rows: Iterable[MentionRow],
+    fmt: ListFormat,
+    tz: tzinfo = UTC,
+    overdue: Callable[[MentionRow], bool] | None = None,
+) -> None:
     """Mentions as a table (plain tab-separated lines when piped) with times on ``tz``'s
-    clocks, or CSV or JSON Lines (times in UTC, as exported)."""
+    clocks and ``overdue`` ones flagged, or CSV or JSON Lines (times in UTC, as exported)."""
     with quiet_broken_pipe():
         if fmt is ListFormat.table:
             from brandwatch_cli.output import terminal as render  # Rich: for people only
 
-            shown = render.mentions(rows, render.console(), tz)
+            shown = render.mentions(rows, render.console(), tz, overdue)
         else:
             from brandwatch_cli.output import export as exporter
 
@@ -95,6 +132,9 @@ def export(
     source: SourceOption = None,
     sentiment: SentimentOption = None,
     status: StatusOption = None,
+    assignee: AssigneeOption = None,
+    tag: TagOption = None,
+    overdue: OverdueOption = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="At most N.")
     ] = None,
@@ -110,6 +150,7 @@ def export(
         str, typer.Option("--delimiter", help="CSV separator: , (default) ; or tab.")
     ] = ",",
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention. Times
     are written in UTC (ISO 8601 with the offset) whatever the zone; --tz reads the dates of
@@ -125,8 +166,22 @@ def export(
         raise ConfigError("--excel and --delimiter go with --format csv")
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
+    now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, sentiment, status, tz=zone)
+        chosen = selection(
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            now=now,
+            tz=zone,
+            aspect=aspect,
+        )
+        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         rows = store.iter_mention_rows(chosen, limit)
 
         def write(handle: Any) -> int:
@@ -162,6 +217,9 @@ def search(
     source: SourceOption = None,
     sentiment: SentimentOption = None,
     status: StatusOption = None,
+    assignee: AssigneeOption = None,
+    tag: TagOption = None,
+    overdue: OverdueOption = False,
     fmt: ListFormatOption = ListFormat.table,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N.")
@@ -175,6 +233,7 @@ def search(
         ),
     ] = SearchOrder.newest,
     tz: TzOption = None,
+    aspect: AspectOption = None,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -192,10 +251,23 @@ def search(
         )
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
+    now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
         chosen = selection(
-            cfg, store, since, until, keyword, source, sentiment, status, search=query, tz=zone
+            cfg,
+            store,
+            since,
+            until,
+            keyword,
+            source,
+            sentiment,
+            status,
+            search=query,
+            now=now,
+            tz=zone,
+            aspect=aspect,
         )
+        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         ranked = sort is SearchOrder.relevance
         hits = iter(
             store.search_hits(chosen, limit) if ranked else store.iter_mentions(chosen, limit)
@@ -206,4 +278,5 @@ def search(
             reason = str(exc).rsplit(": ", 1)[-1]
             raise ConfigError(f"search {query!r} is not a valid search: {reason}") from None
         # Streamed: a million hits are printed one by one, never held in memory.
-        print_mentions(itertools.chain([first], hits) if first is not None else [], fmt, zone)
+        listed = itertools.chain([first], hits) if first is not None else []
+        print_mentions(listed, fmt, zone, overdue_now(cfg, now))

@@ -6,7 +6,7 @@ import sys
 from datetime import tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +16,7 @@ from brandwatch_cli.cli.common import (
     machine_output,
     quiet_broken_pipe,
     time_zone,
+    utc_now,
 )
 from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import ConfigError
@@ -98,4 +99,19 @@ def _read(
         detail = store.mention(mention_id)
     if detail is None:
         raise ConfigError(f"no mention with id {mention_id} (ids are listed by `mentions`)")
-    return detail, zone
+    return _with_deadline(detail, cfg.keywords), zone
+
+
+def _with_deadline(detail: MentionDetail, keywords: Any) -> MentionDetail:
+    """``detail`` with when it should be answered by, and whether that has passed."""
+    from dataclasses import replace
+
+    from brandwatch_cli.insight.triage import is_overdue, reply_by, reply_limits
+
+    limits = reply_limits(keywords)
+    now = utc_now()
+    return replace(
+        detail,
+        reply_by=reply_by(detail.mention, limits),
+        overdue=is_overdue(detail.mention, limits, now),
+    )

@@ -85,12 +85,36 @@ KeywordOption = Annotated[
 SourceOption = Annotated[
     list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
 ]
+AspectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--aspect",
+        help="Only mentions talking about this aspect: price, delivery, customer_service..."
+        " (repeatable: any of them).",
+    ),
+]
 SentimentOption = Annotated[
     Sentiment | None, typer.Option("--sentiment", help="Only mentions with this label.")
 ]
 StatusOption = Annotated[
     list[Status] | None,
     typer.Option("--status", help="Only mentions with this status: new, todo, replied, ignored."),
+]
+AssigneeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--assignee", help="Only mentions assigned to NAME, any case; none: to nobody (repeatable)."
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", help="Only mentions with this tag, any case (repeatable: any of them)."),
+]
+OverdueOption = Annotated[
+    bool,
+    typer.Option(
+        "--overdue", help="Only mentions still new or todo past their keyword's reply_within."
+    ),
 ]
 ListFormatOption = Annotated[
     ListFormat,

@@ -150,11 +150,12 @@ def notify_spikes(store: Any, cfg: Any, spikes: Sequence[Any]) -> bool:
     delivery failed."""
     from brandwatch_cli import notify
     from brandwatch_cli.insight import alerts
+    from brandwatch_cli.output.spikes import spike_notice
 
     deliveries: list[Any] = []
 
     def send(fresh: Sequence[Any]) -> bool:
-        lines = [plaintext.spike_line(spike) for spike in fresh]
+        lines = [spike_notice(spike) for spike in fresh]
         title = f"brandwatch alert: {len(fresh)} spike{'s' if len(fresh) != 1 else ''}"
         sent = notify.send(cfg.notify, title, "\n".join(lines), timeout=cfg.notify_timeout)
         deliveries.extend(sent)

@@ -1,4 +1,5 @@
-"""Acting on what was heard: ``mark`` mentions as to do, replied or ignored."""
+"""Acting on what was heard: ``mark`` mentions (status, assignee, tags, a note), each action
+kept in their history with who did it."""
 
 from __future__ import annotations
 
@@ -10,31 +11,87 @@ import typer
 from brandwatch_cli.cli.common import load, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption, Status
 from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.models import TriageActions
 from brandwatch_cli.text import one_line
 
 
 def mark(
     ids: Annotated[list[int], typer.Argument(help="Mention ids (from `mentions` or `export`).")],
     status: Annotated[
-        Status, typer.Option("--status", help="todo, replied, ignored (or new again).")
-    ],
+        Status | None, typer.Option("--status", help="todo, replied, ignored (or new again).")
+    ] = None,
+    assign: Annotated[
+        str | None, typer.Option("--assign", help="Who is to answer them (replaces anyone else).")
+    ] = None,
+    unassign: Annotated[bool, typer.Option("--unassign", help="Assign them to nobody.")] = False,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Add this tag (repeatable; free text).")
+    ] = None,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", help="Remove this tag, whatever its case.")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note kept with them.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who marks [default: $BRANDWATCH_USER, else the login name]."),
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Mark mentions as to do, replied or ignored: digests and reports stop listing handled
-    ones as needing an answer."""
+    """Triage mentions: set their status, assign them, tag them, add a note. Digests and
+    reports stop listing handled ones (replied, ignored) as needing an answer; every action
+    is kept in the mention's history (`show`), with when and by whom."""
     from brandwatch_cli.store import MentionStore
 
+    actions = TriageActions(
+        status=status.value if status else None,
+        assign=_name(assign, "--assign"),
+        unassign=unassign,
+        tags=tuple(_name(t, "--tag") or "" for t in tag or ()),
+        untags=tuple(_name(t, "--untag") or "" for t in untag or ()),
+        note=note if note and note.strip() else None,
+    )
+    if actions.assign is not None and actions.assign.casefold() == "none":
+        raise ConfigError("--assign none: to assign mentions to nobody, use --unassign")
+    if not actions:  # a usage error, with the usage line, as a missing argument is
+        import click
+
+        raise click.UsageError(
+            "nothing to do: give --status, --assign, --unassign, --tag, --untag or --note"
+        )
     _, db_path = load(config, db, db_alone=True)
+    who = _name(by, "--by") if by is not None else user_name()
     with MentionStore.open(db_path, create=False) as store:
-        missing = store.set_status(ids, status.value, note, utc_now(), by=user_name())
+        missing = store.triage(ids, actions, utc_now(), by=who)
     if missing:
         raise ConfigError(  # a wrong command-line value, as for `show` and `open`: exit 2
             f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
         )
     done = len(set(ids))
-    typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {status.value}", err=True)
+    typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {_summary(actions)}", err=True)
+
+
+def _name(value: str | None, option: str) -> str | None:
+    """A name or tag as typed, on one line; an empty one is a usage error."""
+    if value is None:
+        return None
+    cleaned = one_line(value).strip()
+    if not cleaned:
+        raise ConfigError(f"{option} needs a non-empty value")
+    return cleaned
+
+
+def _summary(actions: TriageActions) -> str:
+    """``replied, assigned to alice, tagged urgent, with a note``."""
+    parts = [actions.status] if actions.status else []
+    if actions.unassign and not actions.assign:
+        parts.append("unassigned")
+    if actions.assign:
+        parts.append(f"assigned to {actions.assign}")
+    parts += [f"untagged {t}" for t in actions.untags] + [f"tagged {t}" for t in actions.tags]
+    if actions.note:
+        parts.append("with a note")
+    return ", ".join(p for p in parts if p)
 
 
 def user_name() -> str | None:

@@ -2,13 +2,16 @@
 
 A keyword is a plain string (its name is its only term) or a mapping:
 
-    name, terms | query, exclude, case_sensitive, require_any, languages, sentiment: {lexicon}
+    name, terms | query, exclude, case_sensitive, require_any, languages, sentiment: {lexicon},
+    reply_within (a duration: a mention of it still new or todo that long after it was
+    fetched is overdue; the top-level ``reply_within:`` is the default)
 
 Query syntax errors are config errors pointing at the line and at the column in the query.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from brandwatch_cli.config.check import Checker
@@ -26,6 +29,7 @@ KEYWORD_KEYS = (
     "require_any",
     "languages",
     "sentiment",
+    "reply_within",
 )
 #: VADER's valence scale, which lexicon overrides share.
 VALENCE_RANGE = (-4.0, 4.0)
@@ -87,7 +91,26 @@ def _keyword(check: Checker, entry: YamlMap) -> Keyword:
         require_any=_strings(check, entry, "require_any", name),
         languages=_languages(check, entry, name),
         lexicon=read_lexicon(check, entry.get("sentiment"), lines.get("sentiment", 0), name),
+        reply_within=(
+            check.interval(
+                entry["reply_within"], lines["reply_within"], f"'reply_within' of {name!r}"
+            )
+            if "reply_within" in entry
+            else None
+        ),
     )
+
+
+def with_reply_default(
+    check: Checker, document: YamlMap, keywords: tuple[Keyword, ...]
+) -> tuple[Keyword, ...]:
+    """The top-level ``reply_within:`` given to every keyword without its own."""
+    if "reply_within" not in document:
+        return keywords
+    default = check.interval(
+        document["reply_within"], document.key_lines["reply_within"], "'reply_within'"
+    )
+    return tuple(k if k.reply_within else replace(k, reply_within=default) for k in keywords)
 
 
 def _strings(check: Checker, entry: YamlMap, key: str, name: str) -> tuple[str, ...]:

@@ -17,8 +17,9 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from brandwatch_cli.config.aspects import read_aspects
 from brandwatch_cli.config.check import Checker
-from brandwatch_cli.config.keywords import read_keywords, read_lexicon
+from brandwatch_cli.config.keywords import read_keywords, read_lexicon, with_reply_default
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import (
@@ -60,8 +61,10 @@ TOP_KEYS = (
     "alerts",
     "retention",
     "timezone",
+    "reply_within",
+    "aspects",
 )
-ALERT_KEYS = ("window", "baseline", "k", "min_count")
+ALERT_KEYS = ("window", "baseline", "k", "min_count", "p_value", "min_history", "seasonal")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
 SOURCE_KEYS = ("name", "type", "url", "timeout", "interval", "keywords", "about")
 
@@ -113,6 +116,7 @@ def load_config(path: Path) -> Config:
     if "interval" in document:
         interval = check.interval(document["interval"], lines["interval"], "'interval'")
     keywords = read_keywords(check, document.get("keywords"), lines.get("keywords", document.line))
+    keywords = with_reply_default(check, document, keywords)
     sources = _sources(
         check,
         document.get("sources"),
@@ -143,6 +147,7 @@ def load_config(path: Path) -> Config:
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
         timezone=_timezone(check, document),
+        aspects=read_aspects(check, document.get("aspects"), lines.get("aspects", 0)),
     )
 
 
@@ -209,6 +214,16 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
     if "min_count" in value:
         minimum = check.integer(value["min_count"], lines["min_count"], "'min_count'", 1, 100_000)
         rule = replace(rule, min_count=minimum)
+    if "min_history" in value:
+        least = check.integer(value["min_history"], lines["min_history"], "'min_history'", 2, 365)
+        rule = replace(rule, min_history=least)
+    if "p_value" in value:
+        level = check.number(value["p_value"], lines["p_value"], "'p_value'", 1e-9, 0.5)
+        rule = replace(rule, p_value=level)
+    if "seasonal" in value:
+        if not isinstance(value["seasonal"], bool):
+            raise check.fail(lines["seasonal"], "'seasonal' must be true or false")
+        rule = replace(rule, seasonal=value["seasonal"])
     return rule
 
 

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from brandwatch_cli.insight import spikes
 from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
-from brandwatch_cli.insight.spikes import find_spikes
 from brandwatch_cli.insight.themes import Selections, section_themes
+from brandwatch_cli.insight.triage import Backlog, build_backlog
 from brandwatch_cli.models import (
     Keyword,
     MentionFilter,
@@ -47,6 +48,8 @@ class Digest:
     tz: tzinfo = UTC  # whose clocks the times are shown on
     #: keyword -> the phrases that characterise what arrived, strongest first.
     themes: dict[str, tuple[Theme, ...]] = field(default_factory=dict)
+    #: Unhandled negative mentions from before the window, and overdue counts.
+    backlog: Backlog = field(default_factory=Backlog)
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:
@@ -60,8 +63,14 @@ class Digest:
     @property
     def empty(self) -> bool:
         """Nothing new to tell: no new mention, no alert, no source that started failing
-        since the last digest (one failing for days was told then)."""
-        return not self.total.mentions and not self.alerts and not self.new_problems
+        since the last digest (one failing for days was told then), no mention that fell
+        overdue since then. A backlog alone is old news: it does not make a digest."""
+        return (
+            not self.total.mentions
+            and not self.alerts
+            and not self.new_problems
+            and not self.backlog.newly_overdue
+        )
 
 
 @dataclass(frozen=True)
@@ -93,19 +102,9 @@ def digest_window(store: MentionStore, since: datetime | None, now: datetime) ->
 def current_spikes(
     store: MentionStore, keywords: Sequence[str], rule: SpikeRule, now: datetime
 ) -> list[Spike]:
-    """Keywords whose latest window stands out from their own history (see ``alerts``)."""
-    windows = rule.baseline + 1
-    start = store.monitoring_start()
-    counts = store.window_counts(keywords, now, rule.window, windows)
-    usable = windows
-    if start is not None:
-        known = int((now - start) / rule.window)  # complete windows since monitoring began
-        usable = max(1, min(windows, known + 1))
-    series = {
-        name: (volume[0], volume[1:usable], negative[0], negative[1:usable])
-        for name, (volume, negative) in counts.items()
-    }
-    return find_spikes(series, rule)
+    """Keywords whose latest window stands out from their own history, explained (see
+    ``insight.spikes``)."""
+    return spikes.current_spikes(store, keywords, rule, now)
 
 
 def build_digest(
@@ -118,7 +117,10 @@ def build_digest(
     top: int = 10,
     tz: tzinfo = UTC,
     keyword_terms: Sequence[Keyword] = (),
+    reply_keywords: Sequence[Keyword] = (),
 ) -> Digest:
+    """``reply_keywords``: the configured keywords, whose ``reply_within`` says what is
+    overdue."""
     period = window.period
     previous = Period(period.since - period.length, period.since)
     current = window.selection
@@ -155,6 +157,7 @@ def build_digest(
             everyone=total.mentions,
             keywords=keyword_terms,
         ),
+        backlog=build_backlog(store, reply_keywords, period.since, now),
     )
 
 
@@ -177,12 +180,20 @@ def next_digest(
     now: datetime,
     tz: tzinfo = UTC,
     keyword_terms: Sequence[Keyword] = (),
+    reply_keywords: Sequence[Keyword] = (),
 ) -> DigestRun:
     """The digest of what arrived from ``since``, or, with ``since`` None, of everything no
     earlier ``--since last`` digest covered (see ``digest_window``); times shown in ``tz``."""
     window = digest_window(store, since, now)
     data = build_digest(
-        store, window, keywords=keywords, rule=rule, now=now, tz=tz, keyword_terms=keyword_terms
+        store,
+        window,
+        keywords=keywords,
+        rule=rule,
+        now=now,
+        tz=tz,
+        keyword_terms=keyword_terms,
+        reply_keywords=reply_keywords,
     )
     return DigestRun(data, window, since_last=since is None)
 

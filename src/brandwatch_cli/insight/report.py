@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from brandwatch_cli.insight.aspects import aspect_figures
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
+from brandwatch_cli.insight.spikes import period_spikes
 from brandwatch_cli.insight.themes import Selections, section_themes
 from brandwatch_cli.models import (
     AspectFigure,
@@ -22,10 +24,14 @@ from brandwatch_cli.models import (
     MentionRow,
     RankingRow,
     Spike,
+    SpikeRule,
     Theme,
     TrendBucket,
 )
 from brandwatch_cli.store import MentionStore, PeriodView
+
+#: The spike rule of a config without ``alerts:``.
+DEFAULT_RULE = SpikeRule()
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,9 @@ class Report:
     aspects: dict[str, tuple[AspectFigure, ...]] = field(default_factory=dict)
     #: The spikes within the period, each with its explanation.
     spikes: tuple[Spike, ...] = ()
+    #: Mentions of the period overdue (``reply_within:``), and those among ``reply_first``.
+    overdue: int = 0
+    overdue_ids: frozenset[int] = frozenset()
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -138,6 +147,7 @@ def build_report(
     top: int = 10,
     tz: tzinfo = UTC,
     keyword_terms: Sequence[Keyword] = (),
+    spike_rule: SpikeRule = DEFAULT_RULE,
 ) -> Report:
     """Aggregate the mentions ``selection`` covers (``since`` defaults to seven days ago) and
     the same span just before. Share of voice is each keyword's share of all keyword mentions
@@ -180,6 +190,10 @@ def build_report(
                 {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords},
                 everyone=total.mentions,
                 keywords=keyword_terms,
+            ),
+            aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
+            spikes=period_spikes(
+                store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
             ),
         )
 

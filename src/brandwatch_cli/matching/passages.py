@@ -251,3 +251,9 @@ _folded = lru_cache(maxsize=4096)(fold)
 @lru_cache(maxsize=1024)
 def _finder(terms: tuple[str, ...]) -> _TermFinder:
     return _TermFinder(terms)
+
+
+def term_finder(terms: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a text names one of ``terms`` (a keyword's matched terms), as ``passages``
+    finds them."""
+    return _finder(tuple(terms))

@@ -26,6 +26,7 @@ from brandwatch_cli.models.rows import (
     StoryCopy,
     TrendBucket,
     TrendRow,
+    TriageActions,
 )
 
 #: What ``rows`` and ``findings`` define belongs here too: import every crossing value from here.
@@ -47,6 +48,7 @@ __all__ = [
     "Theme",
     "TrendBucket",
     "TrendRow",
+    "TriageActions",
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -108,6 +110,20 @@ class Keyword:
     require_any: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     lexicon: tuple[tuple[str, float], ...] = ()
+    #: A mention of it still new or todo this long after it was fetched is overdue.
+    reply_within: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """Something customers talk about (price, delivery...): a mention talks about it when a
+    clause names one of its ``terms`` (words or phrases, ``rembours*`` a prefix) or satisfies
+    its ``query``. ``lexicon``: what words mean when said of it ("long" of a wait)."""
+
+    name: str
+    terms: tuple[str, ...] = ()
+    query: str | None = None
+    lexicon: tuple[tuple[str, float], ...] = ()
 
 
 #: A source's ``interval:`` when the config gives none.
@@ -139,6 +155,8 @@ VOLUME = "spike"
 
 
 NEGATIVE = "negative-spike"
+#: A spike's baseline: the windows just before it, or the same hour of day / day of week.
+CONSECUTIVE, SAME_HOUR, SAME_WEEKDAY = "consecutive", "same-hour", "same-weekday"
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,10 @@ class SpikeRule:
     k: float = 3.0
     min_count: int = 5
     min_history: int = 3
+    #: A count is a spike only when P(X >= count | Poisson(baseline mean)) is below this.
+    p_value: float = 0.001
+    #: Compare with the same hour of day / day of week where the history allows.
+    seasonal: bool = True
 
 
 @dataclass(frozen=True)
@@ -165,6 +187,12 @@ class Spike:
     window: timedelta = timedelta(hours=24)  # how long the counted window is
     #: Why: filled by ``insight.spikes.explain`` where the mentions are at hand.
     explanation: SpikeExplanation | None = None
+    #: P(X >= count) for a Poisson count of the baseline's mean (None: not computed).
+    p_value: float | None = None
+    #: Which windows the baseline is: CONSECUTIVE, SAME_HOUR or SAME_WEEKDAY.
+    baseline_kind: str = CONSECUTIVE
+    #: When the counted window ended; None: now (an alert), else a past window (a report's).
+    ended: datetime | None = None
 
     @property
     def window_text(self) -> str:
@@ -206,6 +234,8 @@ class Config:
     retention: Retention = field(default_factory=Retention)
     #: Whose calendar periods and trends follow, and whose clocks times are shown on.
     timezone: tzinfo = UTC
+    #: What mentions are about (``aspects:``, over the built-in ones); none: no aspects read.
+    aspects: tuple[Aspect, ...] = ()
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

@@ -31,6 +31,9 @@ MENTION_COLUMNS = (
     "keyword_sentiment",
     "domain",
     "source_language",
+    "aspects",
+    "assignee",
+    "tags",
 )
 
 
@@ -54,6 +57,15 @@ class MentionFilter:
     #: Only mentions stored after ``after_id`` and up to ``up_to_id`` (ids only grow).
     after_id: int | None = None
     up_to_id: int | None = None
+    #: Mentions talking about any of these aspects (``mentions --aspect``).
+    aspects: tuple[str, ...] = ()
+    #: Assigned to one of these names (as stored); None in it: assigned to nobody.
+    assignees: tuple[str | None, ...] = ()
+    #: Tagged with any of these, whatever their case.
+    tags: tuple[str, ...] = ()
+    #: Only overdue mentions: still new or todo, fetched before the cutoff of one of their
+    #: keywords (keyword, now - its ``reply_within``); None: no such filter.
+    overdue: tuple[tuple[str, datetime], ...] | None = None
 
 
 # Rows the store hands out. Plain dicts at run time (output code indexes them by column name);
@@ -85,6 +97,9 @@ class MentionRow(TypedDict):
     keyword_sentiment: str | None  # a JSON object: keyword -> its sentiment in this mention
     domain: str | None  # who published it: the link's host without www.
     source_language: str | None  # the language the source declared, if any
+    aspects: str  # a JSON object: aspect -> the sentiment of what the mention says of it
+    assignee: str | None  # who is to answer it (``mark --assign``)
+    tags: str | None  # a JSON list of its tags as written; None when it has none
     #: ``search --sort relevance`` only: the text around the words found (not exported).
     snippet: NotRequired[str]
 
@@ -186,13 +201,34 @@ class KeywordHit:
 
 @dataclass(frozen=True)
 class StatusChange:
-    """One ``mark``: the status set, its note, when and by whom (None before history was kept
-    or when no user name was known)."""
+    """One action of a ``mark``: ``what`` it did (``status``, ``assigned``, ``unassigned``,
+    ``tagged``, ``untagged``, ``note``) and its ``value`` (the name or tag; None for a status),
+    the mention's status after it, its note, when and by whom (None before history was kept or
+    when no user name was known)."""
 
     status: str
     note: str | None
     at: str
     by: str | None
+    what: str = "status"
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageActions:
+    """What one ``mark`` does to each of its mentions; each action is one history row."""
+
+    status: str | None = None
+    assign: str | None = None
+    unassign: bool = False
+    tags: tuple[str, ...] = ()
+    untags: tuple[str, ...] = ()
+    note: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.status or self.assign or self.unassign or self.tags or self.untags or self.note
+        )
 
 
 @dataclass(frozen=True)
@@ -206,3 +242,6 @@ class MentionDetail:
     history: tuple[StatusChange, ...]
     #: The language the source declared (the mention's own is detected when they differ).
     source_language: str | None = None
+    #: When it should be answered by (its keywords' ``reply_within:``), and whether it is late.
+    reply_by: datetime | None = None
+    overdue: bool = False

@@ -11,16 +11,14 @@ volume reads without colour too. Keyword names are put on one line without contr
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from html import escape
 from typing import Literal
 
 from brandwatch_cli.insight.report import Report, TrendPoint
+from brandwatch_cli.output.markup import drawable, h
 from brandwatch_cli.output.wording import period_text, when
-from brandwatch_cli.text import one_line
 from brandwatch_cli.times import zone_name
 
 WIDTH = 960
@@ -38,8 +36,6 @@ TICKS = 8
 #: Steps, in months, between labelled month and year buckets: the first that fits is used.
 _MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000)
 GRID, AXIS, INK, NEUTRAL = "#dddddd", "#333333", "#222222", "#555555"
-#: What XML cannot hold, beyond the control characters ``one_line`` removes.
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 Point = tuple[float, float]
 
@@ -97,12 +93,6 @@ class Scene:
     frame: tuple[Shape, ...]
     series: tuple[Series, ...]
     legend: tuple[Shape, ...]
-
-
-def _drawable(value: object) -> str:
-    """Text from the web, fit to draw: one line, no control, bidi-override or unpaired
-    characters (what the SVG and the PNG both need)."""
-    return _NOT_XML.sub("", one_line(value))
 
 
 def nice_top(value: int) -> tuple[int, int]:
@@ -182,7 +172,7 @@ def _legend_item(slot: int, y0: int, colour: str, dashed: bool, label: str) -> l
 def trend_scene(report: Report) -> Scene:
     """Mentions (solid) and negative mentions (dashed) per bucket per keyword, with axes,
     a title and a legend."""
-    trend = [(_drawable(name), points) for name, points in report.trend.items() if points]
+    trend = [(drawable(name), points) for name, points in report.trend.items() if points]
     high = max((p.mentions for _, points in trend for p in points), default=0)
     top, step = nice_top(high)
     legend_top = TOP + PLOT_HEIGHT + BOTTOM + 20
@@ -218,11 +208,6 @@ def trend_scene(report: Report) -> Scene:
 # SVG ---------------------------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    """Text for an SVG element or attribute: nothing XML rejects, markup escaped."""
-    return escape(_drawable(value), quote=True)
-
-
 def _dash(dashed: bool) -> str:
     return f' stroke-dasharray="{DASH[0]} {DASH[1]}"' if dashed else ""
 
@@ -251,7 +236,7 @@ def _svg(shape: Shape) -> str:
     style += ' font-weight="bold"' if shape.bold else ""
     style += f' text-anchor="{shape.anchor}"' if shape.anchor != "start" else ""
     style += f' transform="rotate(-90 {x:g} {y:.1f})"' if shape.vertical else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}"{style}>{_text(shape.text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{style}>{h(shape.text)}</text>'
 
 
 def trend_svg(report: Report) -> str:
@@ -261,13 +246,13 @@ def trend_svg(report: Report) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width}" height="{scene.height}"'
         f' viewBox="0 0 {scene.width} {scene.height}" role="img"'
         f' font-family="Helvetica, Arial, sans-serif" font-size="13" fill="{INK}">',
-        f"<title>{_text(scene.title)}</title>",
+        f"<title>{h(scene.title)}</title>",
         f'<rect x="0" y="0" width="{scene.width}" height="{scene.height}" fill="#ffffff"/>',
         *(_svg(shape) for shape in scene.frame),
     ]
     for series in scene.series:
         parts += [
-            f'<g class="keyword" data-keyword="{_text(series.keyword)}">',
+            f'<g class="keyword" data-keyword="{h(series.keyword)}">',
             _svg(series.mentions),
             f'<g class="negative">{_svg(series.negative)}</g>',
             "</g>",

@@ -50,8 +50,8 @@ def write_csv(
 
 def write_jsonl(rows: Iterable[Sequence[Any]], out: IO[str]) -> int:
     """One JSON object per line, with the same fields as the CSV (null where missing);
-    ``engagement``, ``matched_terms`` and ``keyword_sentiment`` are nested objects rather than
-    JSON text."""
+    ``engagement``, ``matched_terms``, ``keyword_sentiment`` and ``aspects`` are nested objects,
+    ``tags`` a list, rather than JSON text."""
     count = 0
     for row in rows:
         record = dict(zip(MENTION_COLUMNS, row, strict=True))
@@ -59,6 +59,8 @@ def write_jsonl(rows: Iterable[Sequence[Any]], out: IO[str]) -> int:
         record["matched_terms"] = json.loads(record["matched_terms"] or "{}")
         scores = record["keyword_sentiment"]
         record["keyword_sentiment"] = json.loads(scores) if scores else {}
+        record["aspects"] = json.loads(record["aspects"] or "{}")
+        record["tags"] = json.loads(record["tags"]) if record["tags"] else []
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count

@@ -59,10 +59,32 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``engagement`` is an object of counter name -> number (``{}`` when none),
   ``matched_terms`` an object of keyword -> array of the terms that matched and
   ``keyword_sentiment`` an object of keyword -> its sentiment in the mention, as in the JSONL
-  export; ``domain`` is who published it (the link's host without ``www.``, or null) and
-  ``source_language`` the language the source declared (or null). Most negative means most
+  export; ``domain`` is who published it (the link's host without ``www.``, or null),
+  ``source_language`` the language the source declared (or null), ``assignee`` who is to
+  answer it (or null) and ``tags`` an array of its tags as written. Most negative means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
-  and Markdown reports show ``outlets`` in their reply-first rows.
+  and Markdown reports show ``outlets`` in their reply-first rows. ``aspects`` is an object
+  of aspect -> the sentiment of what the mention says of it, as in the JSONL export. Each
+  also has ``overdue`` (boolean): still unanswered past its keywords' ``reply_within:``.
+- ``overdue`` (int): the period's mentions (any sentiment) still ``new`` or ``todo`` past
+  their keywords' ``reply_within:`` (0 without one; counted up to 10,000).
+- ``aspects`` (array): per keyword whose mentions name an aspect, ``{"keyword": string,
+  "aspects": [{"aspect": string, "mentions": int, "positive": int, "negative": int,
+  "average": number or null, "praise": [ids], "complaints": [ids]}]}``, the most talked
+  about aspect first; ``praise`` holds the (at most two) mentions saying the best of it,
+  ``complaints`` those saying the worst, worst first.
+- ``spikes`` (array, in time order): the hours (a period of up to two days), days (up to 92)
+  or weeks of the period whose count stood out from its own baseline (at most 10, the least
+  likely by chance). Each: ``keyword``, ``kind`` (``"spike"`` or ``"negative-spike"``),
+  ``count`` (int), ``mean`` (the baseline's), ``threshold`` (the count it had to exceed),
+  ``p_value`` (P(X >= count) for a Poisson count of that mean), ``baseline``
+  (``"same-weekday"``, ``"same-hour"`` or ``"consecutive"``: which windows it was compared
+  with), ``history`` (int: how many), ``window_hours``, ``ended`` (ISO 8601 UTC: the end of
+  the window), and ``explanation``: ``terms`` (``[{"phrase", "score"}]``, the phrases most
+  over-represented against the baseline, strongest first), ``sources`` and ``authors``
+  (``[{"name", "mentions"}]``), ``sentiment`` (``{"positive", "neutral", "negative"}``
+  counts of the keyword's mentions in the window), ``aspects`` (``[{"aspect", "mentions",
+  "average"}]``) and ``examples`` (three mention ids).
 - ``themes`` (array, added within version 1): each keyword's themes (at most 5, strongest
   first), keyword after keyword, as ``brandwatch themes --format json`` gives them
   (``output/themes.py``: ``keyword``, ``phrase``, ``count``, ``share``, ``sentiment``,
@@ -77,7 +99,10 @@ from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
 from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.output.aspects import aspects_json
+from brandwatch_cli.output.spikes import spike_json
 from brandwatch_cli.output.themes import themes_json
+from brandwatch_cli.output.triage import tag_list
 from brandwatch_cli.output.wording import (
     LABELS,
     average_change,
@@ -134,6 +159,8 @@ def mention_json(row: MentionRow) -> dict[str, Any]:
     record["engagement"] = engagement(row.get("engagement"))
     record["matched_terms"] = matched_terms(row.get("matched_terms"))
     record["keyword_sentiment"] = engagement(row.get("keyword_sentiment"))  # name -> number
+    record["aspects"] = engagement(row.get("aspects"))  # aspect -> number
+    record["tags"] = tag_list(row.get("tags"))
     return record
 
 
@@ -159,7 +186,13 @@ def report_json(report: Report) -> dict[str, Any]:
         "domains": _ranked(report.domains),
         "authors": _ranked(report.authors),
         "influencers": _ranked(report.influencers),
-        "reply_first": [mention_json(row) for row in report.reply_first],
+        "reply_first": [
+            {**mention_json(row), "overdue": row["id"] in report.overdue_ids}
+            for row in report.reply_first
+        ],
+        "overdue": report.overdue,
+        "aspects": aspects_json(report.aspects),
+        "spikes": [spike_json(spike) for spike in report.spikes],
         "themes": themes_json(report.themes),
     }
 

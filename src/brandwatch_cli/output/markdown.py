@@ -6,14 +6,17 @@ a tag or a table cell, and lives on one line; only http(s) URLs become links.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from brandwatch_cli.insight.report import KeywordStats, Ranked, Report, TrendPoint
 from brandwatch_cli.models import MentionRow, Theme
-from brandwatch_cli.output import themes
+from brandwatch_cli.output import themes, triage
+from brandwatch_cli.output.aspects import aspects_markdown
+from brandwatch_cli.output.markup import md, md_link, md_table
+from brandwatch_cli.output.spikes import spike_markdown
+from brandwatch_cli.output.triage import overdue_text
 from brandwatch_cli.output.wording import (
     KEYWORD_COLUMNS,
     LABELS,
@@ -38,39 +41,14 @@ from brandwatch_cli.output.wording import (
     period_text,
     problem_cells,
     sparkline,
-    spike_text,
     top_mentions,
     when,
 )
-from brandwatch_cli.text import one_line, web_link
 
 if TYPE_CHECKING:
     from brandwatch_cli.insight.digest import Digest
 
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|~"})
-
-
 # Reports ----------------------------------------------------------------------------------
-
-
-def md(value: object) -> str:
-    """Web text as inert Markdown on one line: no link, emphasis, tag, code or cell break."""
-    return one_line("" if value is None else value).translate(_MARKDOWN_SPECIAL)
-
-
-def md_link(text: str, url: object) -> str:
-    """``[text](url)`` for an http(s) URL; any other URL is escaped text after ``text``."""
-    link = web_link(url)
-    if link is None:
-        return md(text) + (f" (not a web link: {md(url)})" if url else "")
-    return f"[{md(text)}]({quote(link, safe=':/?#[]@!$&*+,;=%~-._')})"
-
-
-def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int = 0) -> str:
-    """A GFM table of already-escaped cells; columns from index ``right`` on align right."""
-    align = ["---" if i < right or not right else "--:" for i in range(len(headers))]
-    lines = [headers, align, *rows]
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
 MENTION_HEADERS = ["id", "sentiment", "source", "title", "engagement", "outlets", "status"]
@@ -138,13 +116,17 @@ def report_markdown(report: Report) -> str:
         lines += [f"One mark per {unit}; `·` is none.", "", md_table(headers, rows), ""]
     else:
         lines += ["No keywords.", ""]
-    lines += ["## Who talks", ""]
+    lines += ["## Spikes", ""]
+    lines += [line for s in report.spikes for line in spike_markdown(s, report.tz)] or ["None."]
+    lines += ["", "## Who talks", ""]
     lines += _md_ranked("Top sources", report.sources, False)
     lines += _md_ranked("Top domains", report.domains, False)
     lines += _md_ranked("Top authors (by mentions)", report.authors, True)
     lines += _md_ranked("Influencers (authors by interactions)", report.influencers, True)
+    lines += aspects_markdown(report.aspects)
     lines += ["## Themes", "", *(themes_lines(report.themes) or [themes.NO_THEMES, ""])]
     lines += ["## Reply first", ""]
+    lines += [f"**{md(t)}**\n" for t in [overdue_text(report.overdue)] if t]
     if report.reply_first:
         headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
@@ -211,16 +193,21 @@ def digest_markdown(digest: Digest) -> str:
     if digest.empty:
         lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
     lines += ["## Alerts", ""]
-    lines += [f"- **{md(s.keyword)}**: {spike_text(s)}" for s in digest.alerts] or ["None."]
+    lines += [line for s in digest.alerts for line in spike_markdown(s, digest.tz)] or ["None."]
     if digest.keywords:
         cells = [[md(c) for c in row] for row in keyword_cells(digest)]
         lines += ["", "## Keywords", "", md_table(KEYWORD_COLUMNS, cells, right=1)]
     lines += ["", "## Reply first", ""]
+    lines += [f"**{md(t)}**\n" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     if digest.reply_first:
         headers = MENTION_HEADERS
         lines.append(md_table(headers, (md_mention(row) for row in digest.reply_first)))
     else:
         lines.append("Nothing to answer.")
+    lines += ["", f"## {triage.BACKLOG_TITLE}", ""]
+    entries = [[*md_mention(row), md(age)] for row, age in triage.backlog_entries(digest)]
+    lines.append(md_table([*MENTION_HEADERS, "waiting"], entries) if entries else "None.")
+    lines += [f"\n{md(t)}" for t in [triage.backlog_more(digest)] if t]
     lines += ["", "## Top new mentions"]
     for keyword, rows in top_mentions(digest):
         lines += ["", f"### {md(keyword)}", ""]

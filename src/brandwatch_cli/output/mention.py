@@ -21,9 +21,15 @@ text; JSON carries it as stored.
   (``"keyword"`` when the score is this keyword's own, ``"mention"`` when it is the mention's).
 - ``copies`` (array): the same story from other sources: ``source``, ``url``, ``domain``,
   ``published_at`` (strings or null).
-- ``status_history`` (array, oldest first): ``status``, ``note`` (string or null), ``at``
-  (ISO 8601 UTC), ``by`` (string or null: the user who marked it). The first entry is the
-  mention's arrival: ``new`` at its ``fetched_at``, by null; each ``mark`` adds one.
+- ``status_history`` (array, oldest first): ``status`` (the mention's status after the
+  action), ``note`` (string or null), ``at`` (ISO 8601 UTC), ``by`` (string or null: the user
+  who marked it), ``what`` (``status``, ``assigned``, ``unassigned``, ``tagged``,
+  ``untagged`` or ``note``) and ``value`` (the name or tag it concerns, or null). The first
+  entry is the mention's arrival: ``new`` at its ``fetched_at``, by null; each action of a
+  ``mark`` adds one.
+- ``reply_by`` (ISO 8601 UTC or null): when the mention should have been answered by (its
+  fetch time plus the shortest ``reply_within`` of its keywords; null without one), and
+  ``overdue`` (boolean): still ``new`` or ``todo`` after that.
 """
 
 from __future__ import annotations
@@ -40,9 +46,11 @@ from rich.table import Table
 from rich.text import Text
 
 from brandwatch_cli.models import KeywordHit, MentionDetail, StatusChange, StoryCopy
+from brandwatch_cli.output.aspects import aspects_text
 from brandwatch_cli.output.json import mention_json
 from brandwatch_cli.output.layout import Column, plan
 from brandwatch_cli.output.terminal import SENTIMENT_STYLES, safe
+from brandwatch_cli.output.triage import action_text, tags_text
 from brandwatch_cli.output.wording import (
     average_text,
     engagement_text,
@@ -65,7 +73,7 @@ METHODS = {
 }
 KEYWORD_HEADERS = ("keyword", "terms", "where", "sentiment")
 COPY_HEADERS = ("source", "domain", "published", "link")
-HISTORY_HEADERS = ("when", "status", "by", "note")
+HISTORY_HEADERS = ("when", "what", "by", "note")
 
 
 # What is said, the same in every medium (plain strings, not yet escaped) ----------------------
@@ -113,7 +121,11 @@ def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
         ("sentiment", f"{average_text(row['sentiment'])} {row['sentiment_label']}"),
         ("read by", f"{method} ({METHODS[method]})" if method in METHODS else method),
         ("engagement", engagement_text(row["engagement"])),
+        ("aspects", aspects_text(row.get("aspects"))),
         ("status", status_text(detail, tz)),
+        ("assignee", row["assignee"] or ""),
+        ("tags", tags_text(row["tags"])),
+        ("reply by", _reply_by_text(detail, tz)),
         ("note", row["note"] or ""),
     ]
     return [(label, value) for label, value in lines if value]
@@ -121,10 +133,17 @@ def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
 
 def status_text(detail: MentionDetail, tz: tzinfo = UTC) -> str:
     """``replied since 2026-11-21 10:00 UTC by alice``; ``new since <fetched>`` when unmarked."""
-    last = detail.history[-1] if detail.history else None
+    last = next((c for c in reversed(detail.history) if c.what == "status"), None)
     if last is None:
         return f"{detail.mention['status']} since {_at(detail.mention['fetched_at'], tz)}"
     return f"{last.status} since {_at(last.at, tz)}" + (f" by {last.by}" if last.by else "")
+
+
+def _reply_by_text(detail: MentionDetail, tz: tzinfo) -> str:
+    """``2026-11-21 14:00 CET (overdue)``; "" without a ``reply_within``."""
+    if detail.reply_by is None:
+        return ""
+    return _at(detail.reply_by.isoformat(), tz) + (" (overdue)" if detail.overdue else "")
 
 
 def history(detail: MentionDetail) -> list[StatusChange]:
@@ -161,7 +180,7 @@ def _change_cells(change: StatusChange, first: bool, tz: tzinfo) -> list[str]:
     """A row of the status history; the first is the mention's arrival, by no one."""
     if first:
         return [_at(change.at, tz), change.status, "", "arrived"]
-    return [_at(change.at, tz), change.status, change.by or "(unknown)", change.note or ""]
+    return [_at(change.at, tz), action_text(change), change.by or "(unknown)", change.note or ""]
 
 
 def _copy_cells(copy: StoryCopy, tz: tzinfo) -> list[str]:
@@ -201,8 +220,18 @@ def mention_detail_json(detail: MentionDetail) -> dict[str, Any]:
             for c in detail.copies
         ],
         "status_history": [
-            {"status": c.status, "note": c.note, "at": c.at, "by": c.by} for c in history(detail)
+            {
+                "status": c.status,
+                "note": c.note,
+                "at": c.at,
+                "by": c.by,
+                "what": c.what,
+                "value": c.value,
+            }
+            for c in history(detail)
         ],
+        "reply_by": _iso(detail.reply_by.astimezone(UTC)) if detail.reply_by else None,
+        "overdue": detail.overdue,
     }
 
 

@@ -294,7 +294,9 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     """The digest for a terminal or a cron mail: headings underlined, tables aligned. With a
     ``width`` (a terminal), tables are fitted to it and longer lines wrapped under their own
     indentation; without (mail, files, pipes), lines are never broken."""
+    from brandwatch_cli.output import triage
     from brandwatch_cli.output import wording as w
+    from brandwatch_cli.output.spikes import spike_plain
 
     keywords_layout, problems_layout = digest_layouts()
     keywords_fit = (keywords_layout, width) if width else None
@@ -304,7 +306,8 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     if digest.empty:
         lines += ["Nothing new: no mentions, no alerts, no source problems.", ""]
     lines += _heading("Alerts")
-    lines += [f"  ! {spike_line(s)}" for s in digest.alerts] or ["  none"]
+    lines += [line for s in digest.alerts for line in spike_plain(s, "  ! ", " " * 6, digest.tz)]
+    lines += [] if digest.alerts else ["  none"]
     if digest.keywords:
         lines += [
             "",
@@ -314,9 +317,17 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
             ),
         ]
     lines += ["", *_heading("Reply first (most negative, not yet handled)")]
+    lines += [f"  ! {t}" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     lines += [
         line for row in digest.reply_first for line in _text_mention(row, f"#{row.get('id')}")
     ] or ["  nothing to answer"]
+    lines += ["", *_heading(triage.BACKLOG_TITLE)]
+    for row, age in triage.backlog_entries(digest):
+        title, facts, *link = _text_mention(row, f"#{row.get('id')}")
+        lines += [title, f"{facts} · {age}", *link]
+    lines += [f"  {t}" for t in [triage.backlog_more(digest)] if t] or (
+        [] if digest.backlog.rows else ["  none"]
+    )
     lines += ["", *_heading("Top new mentions")]
     for keyword, rows in w.top_mentions(digest):
         lines.append(f"  {one_line(keyword)}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
@@ -26,7 +26,9 @@ from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, 
 from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.output import themes
+from brandwatch_cli.output.aspects import render_aspects
 from brandwatch_cli.output.layout import Column, table_width
+from brandwatch_cli.output.spikes import render_spikes
 from brandwatch_cli.output.tables import (
     Cell,
     cell_width,
@@ -35,6 +37,7 @@ from brandwatch_cli.output.tables import (
     reply_first_layout,
     table,
 )
+from brandwatch_cli.output.triage import overdue_text, tags_text, triage_text
 from brandwatch_cli.output.wording import (
     LABELS,
     QUIET,
@@ -199,10 +202,17 @@ def sources(
     fitted("Sources", SOURCES_LAYOUT, rows, out)
 
 
-def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
+def mentions(
+    rows: Iterable[MentionRow],
+    out: Console,
+    tz: tzinfo = UTC,
+    overdue: Callable[[MentionRow], bool] | None = None,
+) -> int:
     """A table on a terminal, one tab-separated line per mention when piped (times in ISO 8601
-    with their offset). Times are on ``tz``'s clocks. Returns the count."""
+    with their offset). Times are on ``tz``'s clocks; ``overdue`` says which to flag. Returns
+    the count."""
     count = 0
+    late = overdue or (lambda row: False)
     if not out.is_terminal:
         for row in rows:
             fields = (
@@ -215,6 +225,9 @@ def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
                 row["title"],
                 row["url"] or "",
                 row["status"],
+                row["assignee"] or "",
+                tags_text(row["tags"]),
+                "overdue" if late(row) else "",
                 *([row["snippet"]] if "snippet" in row else []),
             )
             out.file.write("\t".join(one_line(f) for f in fields) + "\n")
@@ -228,6 +241,9 @@ def mentions(rows: Iterable[MentionRow], out: Console, tz: tzinfo = UTC) -> int:
         if "snippet" in row:  # a search by relevance: what was found, and around it
             title.append("\n")
             title.append(safe(row["snippet"]).plain, style="dim")
+        marks = triage_text(row, late(row))
+        if marks:  # under the title: the status column is the first dropped when narrow
+            title.append("\n" + safe(marks).plain, style="bold red" if late(row) else "dim")
         table.append(
             [
                 str(row["id"]),
@@ -258,14 +274,18 @@ def _iso_in(value: object, tz: tzinfo) -> str:
 
 
 def render_report(report: Report, out: Console) -> None:
-    """Headline, keywords and share of voice, trend, who talks, themes, what to answer
-    first."""
+    """Headline, keywords and share of voice, trend, who talks, aspects, themes, what to
+    answer first."""
     _headline(report, out)
     _keywords(report, out)
     _trend(report, out)
+    render_spikes(report.spikes, out, report.tz)
     _who_talks(report, out)
+    render_aspects(report.aspects, out)
     themes.render(report.themes, out, {k.keyword: k.now.mentions for k in report.keywords})
     _reply_first(report.reply_first, out)
+    if report.overdue:  # reply_within: mentions of the period left unanswered too long
+        out.print(Text(f"! {overdue_text(report.overdue)}", style="bold red"))
 
 
 def _headline(report: Report, out: Console) -> None:

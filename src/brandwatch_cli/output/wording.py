@@ -10,11 +10,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
-from brandwatch_cli.models import NEGATIVE, MentionRow, SourceProblemRow, Spike
+from brandwatch_cli.models import (
+    NEGATIVE,
+    SAME_HOUR,
+    SAME_WEEKDAY,
+    MentionRow,
+    SourceProblemRow,
+    Spike,
+)
 from brandwatch_cli.text import one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
@@ -297,12 +304,23 @@ def link_line(url: object) -> str:
 # Alerts -----------------------------------------------------------------------------------
 
 
-def spike_text(spike: Spike) -> str:
+def spike_text(spike: Spike, tz: tzinfo = UTC) -> str:
     """``negative spike: 14 negative mentions in the last 24 h, usually 2.1 (threshold 8.3,
-    14 windows of history)``: the latest window's count against the mean of earlier ones."""
+    14 windows of history)``: the window's count against the mean of its baseline's (a
+    report's past window: ``on 2026-11-03``, on ``tz``'s calendar)."""
     negative = spike.kind == NEGATIVE
     what, noun = ("negative spike", "negative mentions") if negative else ("spike", "mentions")
+    if spike.ended is None:
+        window = f"in the last {spike.window_text}"
+    elif spike.window == timedelta(days=1):
+        window = f"on {when(spike.ended - spike.window, 'day', tz=tz)}"
+    else:
+        window = f"in the {spike.window_text} from {when(spike.ended - spike.window, tz=tz)}"
+    history = {
+        SAME_WEEKDAY: f"the same weekday of {spike.history} previous weeks",
+        SAME_HOUR: f"the same hours of {spike.history} previous days",
+    }.get(spike.baseline_kind, f"{spike.history} windows of history")
     return (
-        f"{what}: {spike.count} {noun} in the last {spike.window_text}, usually"
-        f" {spike.mean:.1f} (threshold {spike.threshold:.1f}, {spike.history} windows of history)"
+        f"{what}: {spike.count} {noun} {window}, usually"
+        f" {spike.mean:.1f} (threshold {spike.threshold:.1f}, {history})"
     )

@@ -136,6 +136,7 @@ def new_mentions(
             tuple(NewCopy(k.item, k.canonical_url, k.fingerprint) for k in s.copies),
             keyword_sentiment=a.keywords,
             error=a.error,
+            aspects=a.aspects,
         )
         for s, a in zip(stories, analyses, strict=True)
         if a is not None

@@ -41,7 +41,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from brandwatch_cli import language, sentiment
+from brandwatch_cli import language
 from brandwatch_cli.analysis import analyze_all, rating_scale
 from brandwatch_cli.errors import BrandwatchError, ConfigError, SourceError
 from brandwatch_cli.models import FAILED, Config, Item, ScanResult, SourceConfig, SourceOutcome
@@ -64,6 +64,7 @@ from brandwatch_cli.scan.candidates import (
 )
 from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.scan.rematch import rematch
+from brandwatch_cli.scan.rescore import current_version
 from brandwatch_cli.scan.streamed import Progress, read_in_batches
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
@@ -116,8 +117,7 @@ class _Scan:
         self.now = now
         self.force = force
         self.executor = executor
-        lexicons = [config.lexicon, *(k.lexicon for k in config.keywords)]
-        self.sentiment_version = sentiment.version(lexicons)
+        self.sentiment_version = current_version(config)
         self.states = store.source_states()
         self.validators = store.all_validators()
         self.cursors = store.all_cursors()
@@ -236,6 +236,7 @@ class _Scan:
             self.config.keywords,
             self.config.lexicon,
             rating_scale(attempt.config),
+            self.config.aspects,
         )
         return new_mentions(stories, analyses, self.sentiment_version)
 

@@ -150,6 +150,7 @@ def _backfill(
             config.keywords,
             config.lexicon,
             rating_scale(sources.get(source)),
+            config.aspects,
         )
         fetched = {e.item.entry_id: e.fetched_at for e in entries}
         created.extend(

@@ -4,12 +4,14 @@ Streaming and resumable: mentions are read in batches of ids, each batch updated
 transaction with the current analyzer version. A killed rescore resumes where it stopped, since
 what it finished is no longer stale; running it twice does nothing the second time. Sentiment
 is recomputed as a scan computes it: the mention's and each keyword's, from the stored matched
-terms, and the rating of a source that has one. A mention whose scoring fails stays stale
+terms, and the rating of a source that has one; and so are its aspects, under the config's
+``aspects:`` as it is now. A mention whose scoring fails stays stale
 (counted in ``failed``) and the others go on.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +33,14 @@ class RescoreResult:
 
 
 def current_version(config: Config) -> str:
-    return sentiment.version([config.lexicon, *(k.lexicon for k in config.keywords)])
+    """What stored scores were computed with: the analyzers, every lexicon, and the aspects
+    (editing ``aspects:`` makes every mention stale, so that ``rescore`` applies it to the
+    past)."""
+    lexicons = [config.lexicon, *(k.lexicon for k in config.keywords)]
+    if not config.aspects:
+        return sentiment.version(lexicons)
+    aspects = repr([(a.name, a.terms, a.query, a.lexicon) for a in config.aspects])
+    return f"{sentiment.version(lexicons)}-{hashlib.sha256(aspects.encode()).hexdigest()[:8]}"
 
 
 def rescore(
@@ -66,12 +75,13 @@ def rescore(
             try:
                 language = detect_language(mention_text(item.title, item.text), hint=item.language)
                 lexicon = combined_lexicon(config.lexicon, keywords, [m.keyword for m in matches])
-                result = score_mention(item, matches, language, lexicon, scales.get(row["source"]))
+                scale = scales.get(row["source"])
+                result = score_mention(item, matches, language, lexicon, scale, config.aspects)
             except Exception:  # one text's bug never stops the rest
                 failed += 1
                 continue
             changed += result.sentiment.label != row["sentiment_label"]
-            updates.append((row["id"], language, result.sentiment, result.keywords))
+            updates.append((row["id"], language, result.sentiment, result.keywords, result.aspects))
         store.save_analyses(version, updates)
         done += len(rows)
         last_id = rows[-1]["id"]

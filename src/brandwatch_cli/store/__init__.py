@@ -11,10 +11,13 @@
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
+- ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``themes``: samples of texts and exact phrase counts, for themes;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;
+- ``windows``: one keyword's mentions in a window (why a spike happened);
 - ``copy``: every table of another database copied into this one (``db copy``).
 
 Rows come out as plain dicts typed by ``models`` (``MentionRow``, ``SourceHealthRow``...);
@@ -23,11 +26,12 @@ what to select comes in as a ``models.MentionFilter``.
 
 from __future__ import annotations
 
+from brandwatch_cli.store.aspects import AspectsMixin
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.copy import CopyMixin, TableCopy
 from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry, StoredMention
-from brandwatch_cli.store.filters import searchable_words
+from brandwatch_cli.store.filters import UNHANDLED, searchable_words, tag_key
 from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
@@ -35,9 +39,12 @@ from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
 from brandwatch_cli.store.themes import KeywordMentions, PhraseTally, ThemesMixin
+from brandwatch_cli.store.triage import TriageMixin
+from brandwatch_cli.store.windows import SampledText, WindowsMixin
 from brandwatch_cli.store.workflow import WorkflowMixin
 
 __all__ = [
+    "UNHANDLED",
     "DatabaseStats",
     "KeywordMentions",
     "MentionStore",
@@ -48,6 +55,7 @@ __all__ = [
     "Pruned",
     "Reclaimed",
     "RematchPlan",
+    "SampledText",
     "SourceMemory",
     "SourceState",
     "StoredEntry",
@@ -55,6 +63,7 @@ __all__ = [
     "TableCopy",
     "iso",
     "searchable_words",
+    "tag_key",
 ]
 
 
@@ -62,6 +71,9 @@ class MentionStore(
     ThemesMixin,
     EntriesMixin,
     WorkflowMixin,
+    TriageMixin,
+    AspectsMixin,
+    WindowsMixin,
     QueriesMixin,
     StatsMixin,
     RetentionMixin,

@@ -18,8 +18,9 @@ from urllib.parse import quote
 
 from brandwatch_cli import __version__
 from brandwatch_cli.errors import StoreError
+from brandwatch_cli.store.driver import Database, migrations
 from brandwatch_cli.store.postgres import PgDatabase, driver_errors, is_url, redacted
-from brandwatch_cli.store.schema import Database, known_migrations, migrations
+from brandwatch_cli.store.schema import known_migrations
 
 BUSY_TIMEOUT_S = 30.0
 #: Where a database lives: a SQLite file, or a ``postgresql://`` URL.

@@ -25,6 +25,7 @@ from typing import Any
 
 from brandwatch_cli.dedupe import prefix_keys, similar, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment
+from brandwatch_cli.store.aspecttables import INSERT_ASPECTS, aspect_rows, aspects_json
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.stories import (
@@ -70,6 +71,8 @@ class NewMention:
     keyword_sentiment: Mapping[str, Sentiment] = field(default_factory=dict)
     #: Why the mention could not be scored, if it could not.
     error: str | None = None
+    #: Per aspect it talks about, the sentiment of what it says of it.
+    aspects: Mapping[str, float] = field(default_factory=dict)
 
 
 class BatchesMixin(StoriesMixin):
@@ -205,6 +208,10 @@ class BatchesMixin(StoriesMixin):
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             keywords,
+        )
+        self.db.conn.executemany(
+            INSERT_ASPECTS,
+            [row for mention_id, m in faces for row in aspect_rows(mention_id, m.aspects)],
         )
         named = {row[1] for row in keywords}
         self.db.conn.executemany(
@@ -353,4 +360,5 @@ def face_values(source: str, mention: NewMention) -> dict[str, Any]:
         "domain": url_domain(item.url),
         "interactions": interactions,
         "followers": followers,
+        "aspects": aspects_json(mention.aspects),
     }

@@ -37,10 +37,12 @@ BATCH_ROWS = 5000
 ORDER = (
     "mentions",
     "mention_keywords",
+    "mention_aspects",
     "story_copies",
     "story_shingles",
     "story_signatures",
     "status_history",
+    "mention_tags",
     "scans",
     "scan_sources",
     "digests",
@@ -70,10 +72,12 @@ OWN_IDS = ("mentions", "scans", "digests", "story_copies", "status_history")
 #: Columns holding another table's ids: (table, column) -> that table.
 REFERS = {
     ("mention_keywords", "mention_id"): "mentions",
+    ("mention_aspects", "mention_id"): "mentions",
     ("story_copies", "mention_id"): "mentions",
     ("story_shingles", "mention_id"): "mentions",
     ("story_signatures", "mention_id"): "mentions",
     ("status_history", "mention_id"): "mentions",
+    ("mention_tags", "mention_id"): "mentions",
     ("scan_sources", "scan_id"): "scans",
     ("digests", "last_id"): "mentions",
 }

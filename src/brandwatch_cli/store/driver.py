@@ -24,3 +24,6 @@ _import_sqlite_utils()
 
 from sqlite_utils import Database as Database  # noqa: E402 - re-exported for the store
 from sqlite_utils.migrations import Migrations as Migrations  # noqa: E402
+
+#: The schema's migrations (``store.schema`` registers them, in order).
+migrations = Migrations("brandwatch")

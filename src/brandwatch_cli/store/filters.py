@@ -67,7 +67,64 @@ def where(
             f" AND f.keyword IN ({marks(selection.keywords)}))"
         )
         params.extend(selection.keywords)
+    if selection.aspects:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM mention_aspects fa WHERE fa.mention_id = m.id"
+            f" AND fa.aspect IN ({marks(selection.aspects)}))"
+        )
+        params.extend(selection.aspects)
+    if selection.assignees or selection.tags or selection.overdue is not None:
+        clause, values = triage_where(selection)
+        clauses.append(clause)
+        params.extend(values)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+#: Statuses that still wait for an answer.
+UNHANDLED = ("new", "todo")
+
+
+def tag_key(tag: str) -> str:
+    """A tag as filters compare it: case folded, runs of spaces as one."""
+    return " ".join(tag.casefold().split())
+
+
+def triage_where(selection: MentionFilter) -> tuple[str, list[Any]]:
+    """The team-triage part of a filter: assignees, tags (folded), overdue mentions."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if selection.assignees:
+        names = [name for name in selection.assignees if name is not None]
+        either = [f"m.assignee IN ({marks(names)})"] if names else []
+        either += ["m.assignee IS NULL"] if None in selection.assignees else []
+        clauses.append(f"({' OR '.join(either)})")
+        params.extend(names)
+    if selection.tags:
+        keys = sorted({tag_key(tag) for tag in selection.tags})
+        clauses.append(
+            "EXISTS (SELECT 1 FROM mention_tags t WHERE t.mention_id = m.id"
+            f" AND t.tag IN ({marks(keys)}))"
+        )
+        params.extend(keys)
+    if selection.overdue is not None:
+        # Keywords grouped by cutoff: one default reply_within is one comparison.
+        by_cutoff: dict[str, list[str]] = {}
+        for keyword, cutoff in selection.overdue:
+            by_cutoff.setdefault(iso(cutoff) or "", []).append(keyword)
+        late = " OR ".join(
+            f"(o.keyword IN ({marks(names)}) AND m.fetched_at < ?)" for names in by_cutoff.values()
+        )
+        clauses.append(
+            f"m.status IN ({marks(UNHANDLED)}) AND EXISTS (SELECT 1 FROM mention_keywords o"
+            f" WHERE o.mention_id = m.id AND ({late}))"
+            if by_cutoff
+            else "1 = 0"
+        )
+        if by_cutoff:
+            params.extend(UNHANDLED)
+            for moment, names in by_cutoff.items():
+                params.extend([*names, moment])
+    return " AND ".join(clauses), params
 
 
 def marks(values: Sequence[object]) -> str:

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from brandwatch_cli.store.aspecttables import PG_TABLES
 from brandwatch_cli.store.postgres import PgDatabase
 from brandwatch_cli.store.schema import known_migrations
+from brandwatch_cli.store.schema_triage import PG_M017
 
 TABLE = "brandwatch_migrations"
 T = 'TEXT COLLATE "C"'
@@ -356,6 +358,8 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m001_mentions": lambda db: db.conn.executescript(M001),
     "m014_source_leases": lambda db: db.conn.executescript(M014),
     "m015_fast_digest": lambda db: db.conn.executescript(M015),
+    "m016_aspects": lambda db: db.conn.executescript(PG_TABLES),
+    "m017_triage": lambda db: db.conn.executescript(PG_M017),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

@@ -42,7 +42,7 @@ _SELECT_MENTION = """
             SELECT keyword, sentiment FROM mention_keywords WHERE mention_id = m.id
             ORDER BY keyword
         )) AS keyword_sentiment,
-        m.domain, m.source_language
+        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags
     FROM mentions m
 """
 
@@ -63,7 +63,7 @@ _LIST_MENTIONS = """
             WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
         json_group_object(k.keyword, round(k.sentiment, 4)) FILTER (WHERE k.keyword IS NOT NULL)
             AS keyword_sentiment,
-        m.domain, m.source_language
+        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags
     FROM mentions m LEFT JOIN mention_keywords k ON k.mention_id = m.id
 """
 
@@ -334,12 +334,14 @@ class QueriesMixin(StoriesMixin):
         ]
 
     def status_history(self, mention_id: int) -> list[StatusChange]:
-        """Every ``mark`` of a mention, oldest first (the history starts at the first mark)."""
+        """Every action of every ``mark`` of a mention, oldest first (the history starts at the
+        first mark)."""
         rows = self._rows(
-            "SELECT status, note, at, by FROM status_history WHERE mention_id = ? ORDER BY id",
+            "SELECT status, note, at, by, what, value FROM status_history WHERE mention_id = ?"
+            " ORDER BY id",
             [mention_id],
         )
-        return [StatusChange(status, note, at, by) for status, note, at, by in rows]
+        return [StatusChange(*row) for row in rows]
 
     def stored_keywords(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT DISTINCT keyword FROM mention_keywords")]

@@ -20,6 +20,7 @@ from typing import Any
 
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
+from brandwatch_cli.store.aspecttables import INSERT_ASPECTS, aspect_rows, aspects_json
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import (
     BatchesMixin,
@@ -28,7 +29,7 @@ from brandwatch_cli.store.batches import (
     keyword_rows,
     no_cycle_collection,
 )
-from brandwatch_cli.store.schema import Database
+from brandwatch_cli.store.driver import Database
 from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500
@@ -339,16 +340,19 @@ class ScansMixin(BatchesMixin):
             face["fetched_at"],
         )
         self.db.execute("DELETE FROM mention_keywords WHERE mention_id = ?", [story.id])
+        self.db.execute("DELETE FROM mention_aspects WHERE mention_id = ?", [story.id])
         self._insert_keywords(story.id, mention)
         self.index_story(story.id, mention.shingles, replace=True)
         return True
 
     def _insert_keywords(self, mention_id: int, mention: NewMention) -> None:
+        """The mention's keyword rows, and its aspect rows (a new face: none stored)."""
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             keyword_rows(mention_id, mention),
         )
+        self.db.conn.executemany(INSERT_ASPECTS, aspect_rows(mention_id, mention.aspects))
 
     # -- rescoring ---------------------------------------------------------------------------
 
@@ -381,25 +385,33 @@ class ScansMixin(BatchesMixin):
     def save_analyses(
         self,
         version: str,
-        rows: Sequence[tuple[int, str | None, Sentiment, Mapping[str, Sentiment]]],
+        rows: Sequence[
+            tuple[int, str | None, Sentiment, Mapping[str, Sentiment], Mapping[str, float]]
+        ],
     ) -> None:
-        """New language and sentiment for mentions, and for each of their keywords, in one
-        transaction."""
+        """New language and sentiment for mentions, for each of their keywords and aspects
+        (their aspects are replaced), in one transaction."""
         with self._writing("save rescored mentions"):
             self.db.conn.executemany(
                 "UPDATE mentions SET language = ?, sentiment = ?, sentiment_label = ?,"
-                " sentiment_method = ?, sentiment_version = ? WHERE id = ?",
+                " sentiment_method = ?, sentiment_version = ?, aspects = ? WHERE id = ?",
                 [
-                    (language, s.score, s.label, s.method, version, mention_id)
-                    for mention_id, language, s, _ in rows
+                    (language, s.score, s.label, s.method, version, aspects_json(a), mention_id)
+                    for mention_id, language, s, _, a in rows
                 ],
+            )
+            self.db.conn.executemany(
+                "DELETE FROM mention_aspects WHERE mention_id = ?", [(row[0],) for row in rows]
+            )
+            self.db.conn.executemany(
+                INSERT_ASPECTS, [r for row in rows for r in aspect_rows(row[0], row[4])]
             )
             self.db.conn.executemany(
                 "UPDATE mention_keywords SET sentiment = ?, sentiment_label = ?"
                 " WHERE mention_id = ? AND keyword = ?",
                 [
                     (*_score(s), mention_id, keyword)
-                    for mention_id, _, _, per_keyword in rows
+                    for mention_id, _, _, per_keyword, _ in rows
                     for keyword, s in per_keyword.items()
                 ],
             )

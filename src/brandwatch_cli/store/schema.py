@@ -1,23 +1,17 @@
-"""The database schema, as numbered migrations applied in order when a database is opened.
-
-Append only: a released migration is never edited, a change is a new function below.
-"""
+"""The database schema: numbered migrations applied in order on open; append only."""
 
 from __future__ import annotations
 
-import re
-
 from brandwatch_cli.dedupe import prefix_keys, shingles
-from brandwatch_cli.store.driver import Database as Database  # re-exported for the store
-from brandwatch_cli.store.driver import Migrations
+from brandwatch_cli.store.aspecttables import create_tables
+from brandwatch_cli.store.driver import Database, migrations
+from brandwatch_cli.store.schema_triage import m017_triage
 from brandwatch_cli.store.values import bucket_of, engagement_numbers, shingle_blob, url_domain
-
-migrations = Migrations("brandwatch")
 
 
 def known_migrations() -> set[str]:
     """The names of every migration this version defines (``m001_mentions`` ...)."""
-    return {n for n, v in globals().items() if callable(v) and re.fullmatch(r"m\d{3}_\w+", n)}
+    return {n for n, v in globals().items() if callable(v) and n[0] == "m" and n[1:4].isdigit()}
 
 
 @migrations()
@@ -495,3 +489,12 @@ def m015_fast_digest(db: Database) -> None:
         " ON mention_keywords (mention_id, keyword, sentiment, sentiment_label, terms)",
     ):
         db.execute(sql)
+
+
+@migrations()
+def m016_aspects(db: Database) -> None:
+    """Each mention's aspects and what it says of each (issue 14): ``store.aspecttables``."""
+    create_tables(db)
+
+
+migrations()(m017_triage)  # in store.schema_triage: this file reached 500 lines

@@ -312,25 +312,39 @@ class StatsMixin(SummaryMixin):
         return PeriodView(self, selection, summary=summary, direct=direct)
 
     def window_counts(
-        self, keywords: Sequence[str], now: datetime, window: timedelta, windows: int
+        self,
+        keywords: Sequence[str],
+        now: datetime,
+        window: timedelta,
+        windows: int,
+        stride: timedelta | None = None,
     ) -> dict[str, tuple[list[int], list[int]]]:
         """Per keyword, mentions and negative mentions in each of ``windows`` windows ending at
         ``now`` (index 0 is the current window [now - window, now), 1 the one before, ...):
         the summary's quarter hours that lie inside one window, the mentions of those a window
-        boundary cuts. Whole seconds: the same answer both ways, to the second."""
+        boundary cuts. Whole seconds: the same answer both ways, to the second.
+
+        ``stride`` (a whole number of windows apart, e.g. a week for daily windows): window i
+        is [now - i * stride - window, now - i * stride), the same weekday or hour each time;
+        what falls between windows is not counted."""
         now = now.astimezone(UTC).replace(microsecond=0)
-        since = now - window * windows
+        stride = stride or window
+        since = now - stride * (windows - 1) - window
         counts = {name: ([0] * windows, [0] * windows) for name in keywords}
-        # The window of a moment: how many windows lie wholly between it and now.
-        ago = "CAST((CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', {}) AS INTEGER)"
-        ago += " - 1) / ? AS INTEGER)"
-        step = int(window.total_seconds())  # whole seconds: integer division on both engines
+        # The window of a moment: how many strides lie wholly between it and now; it lies in
+        # that window when its offset within the stride is under the window's length.
+        offset = "(CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', {0}) AS INTEGER) - 1)"
+        ago = f"CAST({offset} / ? AS INTEGER)"
+        inside = f" AND {offset} % ? < ?" if stride != window else ""
+        step = int(stride.total_seconds())  # whole seconds: integer division on both engines
+        gap = [iso(now), step, int(window.total_seconds())] if inside else []
         with self.period_view(MentionFilter(since=since, until=now)) as view:
             rows: list[tuple[str, int, int, int | None]] = []
             raw = [(since, now)]
             if view.quarters is not None and view.quarters[0] < view.quarters[1]:
                 start, end = (datetime.fromisoformat(bound) for bound in view.quarters)
-                bounds = [now - window * i for i in range(windows + 1)]
+                ends = [now - stride * i for i in range(windows)]
+                bounds = sorted({*ends, *(end - window for end in ends)})
                 cut = [
                     b - timedelta(seconds=(b - start).total_seconds() % QUARTER.total_seconds())
                     for b in bounds
@@ -340,8 +354,8 @@ class StatsMixin(SummaryMixin):
                 rows += self._rows(
                     f"""SELECT keyword, {ago.format("bucket")}, sum(mentions), sum(negative)
                     FROM summary_keywords WHERE bucket >= ? AND bucket < ? AND keyword != ''
-                    AND bucket NOT IN ({marks(cut)}) GROUP BY 1, 2""",
-                    [iso(now), step, *view.quarters, *(iso(q) for q in cut)],
+                    AND bucket NOT IN ({marks(cut)}){inside.format("bucket")} GROUP BY 1, 2""",
+                    [iso(now), step, *view.quarters, *(iso(q) for q in cut), *gap],
                 )
             for low, high in raw:
                 if low < high:
@@ -349,8 +363,9 @@ class StatsMixin(SummaryMixin):
                         f"""SELECT k.keyword, {ago.format("m.mentioned_at")}, count(*),
                             sum(k.sentiment_label = 'negative')
                         FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
-                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ? GROUP BY 1, 2""",
-                        [iso(now), step, iso(low), iso(high)],
+                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
+                        {inside.format("m.mentioned_at")} GROUP BY 1, 2""",
+                        [iso(now), step, iso(low), iso(high), *gap],
                     )
         for keyword, index, mentions, negative in rows:
             if keyword in counts and 0 <= index < windows:
