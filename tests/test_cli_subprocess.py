@@ -68,6 +68,7 @@ def test_the_console_script_lists_every_command_in_order():
         "rescore",
         "report",
         "digest",
+        "themes",
         "mark",
         "search",
         "show",
