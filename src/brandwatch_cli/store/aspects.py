@@ -36,8 +36,11 @@ class AspectsMixin(QueriesMixin):
         clause, params = where(selection, postgres=self.postgres)
         named = f"k.keyword IN ({marks(keywords)})"
         clause = f"{clause} AND {named}" if clause else f"WHERE {named}"
-        sql = f"""FROM mentions m JOIN mention_keywords k ON k.mention_id = m.id
-            JOIN mention_aspects a ON a.mention_id = m.id {clause}"""
+        # In this order (CROSS JOIN: SQLite keeps it): the period's mentions by their time
+        # index, then their aspects, then their keywords. Started from a keyword, a report read
+        # every mention of it ever (1.5 s at 1M, now the period's share).
+        sql = f"""FROM mentions m CROSS JOIN mention_aspects a ON a.mention_id = m.id
+            CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}"""
         return sql, [*params, *keywords]
 
     def aspect_counts(

@@ -124,7 +124,9 @@ class TriageMixin(QueriesMixin):
         """Unhandled (new, todo) mentions negative about one of their keywords, fetched
         before ``before``: the oldest ``limit`` of them, and how many there are (up to
         ``cap``)."""
-        body = f"""FROM mentions m WHERE m.status IN ({marks(UNHANDLED)}) AND m.fetched_at < ?
+        # ``+m.status``: walk the fetch-time index from the oldest, never every unhandled
+        # mention sorted (nearly all of a database nobody triages: 1.5 s at 1M, now 1 ms)
+        body = f"""FROM mentions m WHERE +m.status IN ({marks(UNHANDLED)}) AND m.fetched_at < ?
             AND EXISTS (SELECT 1 FROM mention_keywords n WHERE n.mention_id = m.id
                 AND n.sentiment_label = 'negative')"""
         params = [*UNHANDLED, iso(before)]
