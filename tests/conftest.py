@@ -156,6 +156,7 @@ BOTH_BACKENDS = {
     "test_insight_digest",
     "test_insight_themes",
     "test_cli_themes",
+    "test_cli_corrections",
     "test_insight_sources",
     "test_insight_spikes",
     "test_insight_explain",

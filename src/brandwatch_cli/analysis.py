@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.language import detect_language
@@ -22,6 +23,12 @@ from brandwatch_cli.matching.aspects import aspect_passages, finder
 from brandwatch_cli.matching.passages import Passage, passages
 from brandwatch_cli.models import Aspect, Item, Keyword, KeywordMatch, Sentiment, SourceConfig
 from brandwatch_cli.sentiment import Lexicon
+
+if TYPE_CHECKING:
+    from brandwatch_cli.sentiment.learned import LearnedModel
+
+#: Per language, the model learned from the database's corrections (``sentiment.learned``).
+Models = Mapping[str, "LearnedModel"]
 
 #: Sentiment and language read the title and this much of the text: enough to judge,
 #: bounded in cost.
@@ -76,6 +83,7 @@ def analyze_mention(
     global_lexicon: Lexicon = (),
     rating_scale: float | None = None,
     aspects: tuple[Aspect, ...] = (),
+    models: Models | None = None,
 ) -> Analysis | None:
     """Language, surviving keyword matches and sentiment, the aspects' too; None when no
     keyword survives its ``languages`` restriction."""
@@ -85,7 +93,7 @@ def analyze_mention(
     if not kept:
         return None
     lexicon = combined_lexicon(global_lexicon, list(keywords.values()), [m.keyword for m in kept])
-    return score_mention(item, kept, language, lexicon, rating_scale, aspects)
+    return score_mention(item, kept, language, lexicon, rating_scale, aspects, models)
 
 
 def score_mention(
@@ -95,11 +103,20 @@ def score_mention(
     lexicon: Lexicon = (),
     rating_scale: float | None = None,
     aspects: tuple[Aspect, ...] = (),
+    models: Models | None = None,
 ) -> Analysis:
     """The sentiment of a mention in ``language``, its own, per keyword of ``matches`` and
-    per aspect; a rating on ``rating_scale`` in its engagement decides the labels (not the
-    aspects': a review's stars say how it went overall)."""
+    per aspect; the language's learned model (in ``models``) adjusts the first two; a rating
+    on ``rating_scale`` in its engagement decides the labels (not the aspects': a review's
+    stars say how it went overall)."""
     own, per_keyword = scoped_sentiment(item.title, item.text, matches, language, lexicon)
+    model = models.get(language) if models and language else None
+    if model is not None:
+        from brandwatch_cli.sentiment.learned import adjusted
+
+        text = mention_text(item.title, item.text)
+        own = adjusted(model, text, own)
+        per_keyword = {name: adjusted(model, text, s) for name, s in per_keyword.items()}
     said = aspect_sentiment(item.title, item.text, matches, language, lexicon, aspects)
     rating = item.engagement.get("rating")
     stars = sentiment.stars(rating, rating_scale) if rating_scale else None
@@ -204,6 +221,7 @@ def analyze_all(
     global_lexicon: Lexicon,
     rating_scale: float | None = None,
     aspects: tuple[Aspect, ...] = (),
+    models: Models | None = None,
 ) -> list[Analysis | None]:
     """``analyze_mention`` over a batch (one trip to a worker process). A mention whose
     analysis raises is returned ``unscored``: one bad text never costs the batch."""
@@ -212,7 +230,9 @@ def analyze_all(
     for item, matches in batch:
         try:
             results.append(
-                analyze_mention(item, matches, by_name, global_lexicon, rating_scale, aspects)
+                analyze_mention(
+                    item, matches, by_name, global_lexicon, rating_scale, aspects, models
+                )
             )
         except Exception as exc:  # any bug in scoring one text, contained
             results.append(unscored(item, matches, exc))

@@ -118,7 +118,8 @@ def sentiment(
             "--config",
             "-c",
             help="Apply this config's sentiment lexicon overrides, global and of the keywords"
-            " a text names, as scan does [$BRANDWATCH_CONFIG or ./brandwatch.yaml if present].",
+            " a text names, and the model learned from its database's corrections, as scan"
+            " does [$BRANDWATCH_CONFIG or ./brandwatch.yaml if present].",
         ),
     ] = None,
 ) -> None:
@@ -130,7 +131,8 @@ def sentiment(
 
     if language is not None and not (len(language) == 2 and language.isalpha()):
         raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
-    cfg = _optional_config(config)
+    cfg, db_path = _optional_config(config)
+    models = _learned_models(cfg, db_path)
     forced = language.lower() if language else None
     lines = texts if texts else _stdin_lines()
 
@@ -148,6 +150,10 @@ def sentiment(
             text = mention_text("", line)
             lang = forced or detect_language(text)
             result = analyzers.analyze(text, lang, lexicon_for(line, lang))
+            if lang in models:
+                from brandwatch_cli.sentiment.learned import adjusted
+
+                result = adjusted(models[lang], text, result)
             yield {
                 "language": lang,
                 "sentiment": round(result.score, 4),
@@ -181,15 +187,30 @@ def sentiment(
             sys.stdout.write(plaintext.table(SENTIMENT_COLUMNS, table, right=("sentiment",)) + "\n")
 
 
-def _optional_config(explicit: Path | None) -> Any:
+def _optional_config(explicit: Path | None) -> tuple[Any, Any]:
     """The config named by -c or $BRANDWATCH_CONFIG (which must load), else ./brandwatch.yaml
-    when there is one: scoring a text needs no config, but one's lexicon changes the scores."""
+    when there is one, and its database: scoring a text needs no config, but one's lexicon
+    and its database's learned models change the scores."""
     from brandwatch_cli.config.load import CONFIG_ENV, resolve_config_path
 
     path = resolve_config_path(explicit)
     if explicit is None and not os.environ.get(CONFIG_ENV) and not path.exists():
-        return None
-    return load(path, None)[0]
+        return None, None
+    return load(path, None)
+
+
+def _learned_models(cfg: Any, db_path: Any) -> dict[str, Any]:
+    """The models learned from the corrections in the config's database (trained in memory
+    if they changed since the last scan); none without a database."""
+    if cfg is None or db_path is None:
+        return {}
+    from brandwatch_cli.scan.learning import current_models
+    from brandwatch_cli.store import MentionStore
+
+    if not MentionStore.exists(db_path):
+        return {}
+    with MentionStore.open(db_path, create=False) as store:
+        return current_models(store, cfg, save=False)
 
 
 def _stdin_lines() -> Iterable[str]:

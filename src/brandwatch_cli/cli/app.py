@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from brandwatch_cli import __version__
 from brandwatch_cli.cli import (
     analysis,
+    corrections,
     database,
     insight,
     listing,
@@ -43,7 +44,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 #: Command groups, listed in --help right after the command named here (Typer lists groups
 #: after every command otherwise).
-_GROUP_AFTER = {"db": "stats"}
+_GROUP_AFTER = {"db": "stats", "corrections": "sentiment"}
 
 
 class _HelpOrder(TyperGroup):
@@ -97,6 +98,18 @@ db = typer.Typer(
 )
 db.command("copy")(database.copy)
 app.add_typer(db)
+
+learned = typer.Typer(
+    name="corrections",
+    help="Sentiment corrections: labelled texts a per-language model learns from.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+learned.command("import")(corrections.import_file)
+learned.command("list")(corrections.list_corrections)
+learned.command("stats")(corrections.stats)
+app.add_typer(learned)
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from brandwatch_cli.cli.common import load, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption, Status
+from brandwatch_cli.cli.options import ConfigOption, DbOption, Sentiment, Status
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.models import TriageActions
 from brandwatch_cli.text import one_line
@@ -31,6 +31,14 @@ def mark(
         list[str] | None, typer.Option("--untag", help="Remove this tag, whatever its case.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note kept with them.")] = None,
+    sentiment: Annotated[
+        Sentiment | None,
+        typer.Option(
+            "--sentiment",
+            help="Set their label: positive, neutral or negative (kept by rescore; a training"
+            " example).",
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option("--by", help="Who marks [default: $BRANDWATCH_USER, else the login name]."),
@@ -38,9 +46,9 @@ def mark(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Triage mentions: set their status, assign them, tag them, add a note. Digests and
-    reports stop listing handled ones (replied, ignored) as needing an answer; every action
-    is kept in the mention's history (`show`), with when and by whom."""
+    """Triage mentions: set their status, assign them, tag them, correct their sentiment,
+    add a note. Digests and reports stop listing handled ones (replied, ignored) as needing an
+    answer; every action is kept in the mention's history (`show`), with when and by whom."""
     from brandwatch_cli.store import MentionStore
 
     actions = TriageActions(
@@ -50,6 +58,7 @@ def mark(
         tags=tuple(_name(t, "--tag") or "" for t in tag or ()),
         untags=tuple(_name(t, "--untag") or "" for t in untag or ()),
         note=note if note and note.strip() else None,
+        sentiment=sentiment.value if sentiment else None,
     )
     if actions.assign is not None and actions.assign.casefold() == "none":
         raise ConfigError("--assign none: to assign mentions to nobody, use --unassign")
@@ -57,7 +66,8 @@ def mark(
         import click
 
         raise click.UsageError(
-            "nothing to do: give --status, --assign, --unassign, --tag, --untag or --note"
+            "nothing to do: give --status, --assign, --unassign, --tag, --untag, --sentiment"
+            " or --note"
         )
     _, db_path = load(config, db, db_alone=True)
     who = _name(by, "--by") if by is not None else user_name()
@@ -89,6 +99,8 @@ def _summary(actions: TriageActions) -> str:
     if actions.assign:
         parts.append(f"assigned to {actions.assign}")
     parts += [f"untagged {t}" for t in actions.untags] + [f"tagged {t}" for t in actions.tags]
+    if actions.sentiment:
+        parts.append(f"{actions.sentiment} (sentiment)")
     if actions.note:
         parts.append("with a note")
     return ", ".join(p for p in parts if p)

@@ -224,10 +224,18 @@ class TriageActions:
     tags: tuple[str, ...] = ()
     untags: tuple[str, ...] = ()
     note: str | None = None
+    #: A label set by hand (``positive``, ``neutral``, ``negative``): see store.corrections.
+    sentiment: str | None = None
 
     def __bool__(self) -> bool:
         return bool(
-            self.status or self.assign or self.unassign or self.tags or self.untags or self.note
+            self.status
+            or self.assign
+            or self.unassign
+            or self.tags
+            or self.untags
+            or self.note
+            or self.sentiment
         )
 
 

@@ -62,6 +62,7 @@ from brandwatch_cli.scan.candidates import (
     prepare,
     unknown,
 )
+from brandwatch_cli.scan.learning import current_models
 from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.scan.rematch import rematch
 from brandwatch_cli.scan.rescore import current_version
@@ -117,7 +118,8 @@ class _Scan:
         self.now = now
         self.force = force
         self.executor = executor
-        self.sentiment_version = current_version(config)
+        self.models = current_models(store, config)
+        self.sentiment_version = current_version(config, self.models)
         self.states = store.source_states()
         self.validators = store.all_validators()
         self.cursors = store.all_cursors()
@@ -237,6 +239,7 @@ class _Scan:
             self.config.lexicon,
             rating_scale(attempt.config),
             self.config.aspects,
+            self.models,
         )
         return new_mentions(stories, analyses, self.sentiment_version)
 

@@ -16,7 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from brandwatch_cli import sentiment
-from brandwatch_cli.analysis import combined_lexicon, mention_text, rating_scale, score_mention
+from brandwatch_cli.analysis import (
+    Models,
+    combined_lexicon,
+    mention_text,
+    rating_scale,
+    score_mention,
+)
 from brandwatch_cli.language import detect_language
 from brandwatch_cli.models import Config, Item
 from brandwatch_cli.store import MentionStore
@@ -32,15 +38,19 @@ class RescoreResult:
     failed: int = 0
 
 
-def current_version(config: Config) -> str:
-    """What stored scores were computed with: the analyzers, every lexicon, and the aspects
+def current_version(config: Config, models: Models | None = None) -> str:
+    """What stored scores were computed with: the analyzers, every lexicon, the aspects
     (editing ``aspects:`` makes every mention stale, so that ``rescore`` applies it to the
-    past)."""
+    past) and the learned models (new corrections: ``rescore`` applies them too)."""
     lexicons = [config.lexicon, *(k.lexicon for k in config.keywords)]
-    if not config.aspects:
-        return sentiment.version(lexicons)
-    aspects = repr([(a.name, a.terms, a.query, a.lexicon) for a in config.aspects])
-    return f"{sentiment.version(lexicons)}-{hashlib.sha256(aspects.encode()).hexdigest()[:8]}"
+    base = sentiment.version(lexicons)
+    if config.aspects:
+        aspects = repr([(a.name, a.terms, a.query, a.lexicon) for a in config.aspects])
+        base = f"{base}-{hashlib.sha256(aspects.encode()).hexdigest()[:8]}"
+    if models:
+        learned = repr(sorted((language, m.fingerprint) for language, m in models.items()))
+        base = f"{base}-{hashlib.sha256(learned.encode()).hexdigest()[:8]}"
+    return base
 
 
 def rescore(
@@ -50,8 +60,12 @@ def rescore(
     batch: int = BATCH,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> RescoreResult:
-    """Rescore every stale mention; ``on_batch(done, total)`` reports progress."""
-    version = current_version(config)
+    """Rescore every stale mention; ``on_batch(done, total)`` reports progress. The learned
+    models are trained first if the corrections changed; a label set by hand stays."""
+    from brandwatch_cli.scan.learning import current_models
+
+    models = current_models(store, config)
+    version = current_version(config, models)
     total = store.count_stale(version)
     done = changed = failed = 0
     last_id = 0
@@ -62,6 +76,7 @@ def rescore(
         if not rows:
             break
         updates = []
+        overrides = store.sentiment_overrides([row["id"] for row in rows])
         for row in rows:
             item = Item(
                 "",
@@ -76,12 +91,19 @@ def rescore(
                 language = detect_language(mention_text(item.title, item.text), hint=item.language)
                 lexicon = combined_lexicon(config.lexicon, keywords, [m.keyword for m in matches])
                 scale = scales.get(row["source"])
-                result = score_mention(item, matches, language, lexicon, scale, config.aspects)
+                result = score_mention(
+                    item, matches, language, lexicon, scale, config.aspects, models
+                )
             except Exception:  # one text's bug never stops the rest
                 failed += 1
                 continue
-            changed += result.sentiment.label != row["sentiment_label"]
-            updates.append((row["id"], language, result.sentiment, result.keywords, result.aspects))
+            own, per_keyword = result.sentiment, result.keywords
+            wanted = overrides.get(row["id"])
+            if wanted:
+                own = sentiment.overridden(own, wanted)
+                per_keyword = {k: sentiment.overridden(s, wanted) for k, s in per_keyword.items()}
+            changed += own.label != row["sentiment_label"]
+            updates.append((row["id"], language, own, per_keyword, result.aspects))
         store.save_analyses(version, updates)
         done += len(rows)
         last_id = rows[-1]["id"]

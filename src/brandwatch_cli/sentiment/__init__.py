@@ -34,6 +34,7 @@ __all__ = [
     "analyze",
     "label",
     "method_for",
+    "overridden",
     "rated",
     "stars",
     "version",
@@ -105,6 +106,17 @@ def rated(result: Sentiment, stars: float) -> Sentiment:
     if result.label != wanted:
         score = 0.0 if wanted == "neutral" else max(-1.0, min(1.0, (stars - 3) / 2.5))
     return Sentiment(score, wanted, f"{result.method}+rating")
+
+
+#: The score of a label set by hand when the text's own score disagrees (as a rating's).
+LABEL_SCORES = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
+
+
+def overridden(result: Sentiment, wanted: str) -> Sentiment:
+    """``result`` with the label someone set (``mark --sentiment``): the text's score stays
+    when it agrees, else it is the label's own (+0.5, 0, -0.5); the method ``override``."""
+    score = result.score if result.label == wanted else LABEL_SCORES[wanted]
+    return Sentiment(score, wanted, "override")
 
 
 def version(lexicons: list[Lexicon]) -> str:

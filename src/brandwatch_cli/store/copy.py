@@ -43,6 +43,7 @@ ORDER = (
     "story_signatures",
     "status_history",
     "mention_tags",
+    "sentiment_corrections",
     "scans",
     "scan_sources",
     "digests",
@@ -63,12 +64,20 @@ NOT_COPIED = frozenset(
         "summary_names",
         "summary_dirty",
         "summary_dirty_days",
+        "sentiment_models",  # retrained from the corrections
     }
 )
 #: A row in one of these makes a database "not empty": a copy without ``append`` refuses it.
 CONTENT = ("mentions", "scans", "entries")
 #: Tables whose rows have an ``id`` of their own, moved past the target's by ``append``.
-OWN_IDS = ("mentions", "scans", "digests", "story_copies", "status_history")
+OWN_IDS = (
+    "mentions",
+    "scans",
+    "digests",
+    "story_copies",
+    "status_history",
+    "sentiment_corrections",
+)
 #: Columns holding another table's ids: (table, column) -> that table.
 REFERS = {
     ("mention_keywords", "mention_id"): "mentions",
@@ -80,10 +89,15 @@ REFERS = {
     ("mention_tags", "mention_id"): "mentions",
     ("scan_sources", "scan_id"): "scans",
     ("digests", "last_id"): "mentions",
+    ("sentiment_corrections", "mention_id"): "mentions",
 }
 #: Of those, the ones that must name a stored row (foreign keys): the rest of a skipped
 #: mention's rows are skipped with it.
-PARENTS = {ref: table for ref, table in REFERS.items() if ref != ("digests", "last_id")}
+PARENTS = {
+    ref: table
+    for ref, table in REFERS.items()
+    if ref not in {("digests", "last_id"), ("sentiment_corrections", "mention_id")}
+}
 #: Read in this order rather than their primary key's: entries in the order they were
 #: fetched, so that the copy's row ids (re-matching pages by them) follow it.
 READ_ORDER = {"entries": "rowid"}

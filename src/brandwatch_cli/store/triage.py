@@ -15,19 +15,20 @@ from typing import Any
 
 from brandwatch_cli.models import MentionFilter, MentionRow, TriageActions
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.corrections import CorrectionsMixin
 from brandwatch_cli.store.filters import UNHANDLED, marks, tag_key, where
 from brandwatch_cli.store.queries import QueriesMixin
 
 
-class TriageMixin(QueriesMixin):
-    """Assignments, tags and the history of every action; the backlog."""
+class TriageMixin(CorrectionsMixin, QueriesMixin):
+    """Assignments, tags, sentiment overrides and the history of every action; the backlog."""
 
     def triage(
         self, ids: Sequence[int], actions: TriageActions, now: datetime, by: str | None = None
     ) -> list[int]:
         """Apply ``actions`` to every mention of ``ids``, or to none: returns the ids that do
         not exist (then nothing is changed). Each action is one history row (status, assigned,
-        unassigned, untagged, tagged, note: in that order), ``by`` whom, in the same
+        unassigned, untagged, tagged, sentiment, note: in that order), ``by`` whom, in the same
         transaction; a row's ``status`` is the mention's status after it."""
         wanted = list(dict.fromkeys(ids))
         at = iso(now)
@@ -57,6 +58,9 @@ class TriageMixin(QueriesMixin):
                     done.append(("assigned", actions.assign, None))
                     assignee = actions.assign
                 tags = self._retag(mention_id, stored_tags, actions, done)
+                if actions.sentiment:
+                    self.override_sentiment(mention_id, actions.sentiment, at, by)
+                    done.append(("sentiment", actions.sentiment, None))
                 if actions.note:
                     done.append(("note", None, actions.note))
                 self.db.execute(

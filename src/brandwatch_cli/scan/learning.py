@@ -1,0 +1,50 @@
+"""Each language's learned sentiment model, (re)trained from the database's corrections when
+they changed: at the start of ``scan``, ``rescore`` and ``sentiment -c`` (issue 15).
+
+A language gets a model once its corrections are enough (``sentiment.learned.enough``); the
+model is kept in the database with the fingerprint of what it learned from, so an unchanged
+set is read back, not trained again. Corrections without a language teach nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from brandwatch_cli import sentiment
+from brandwatch_cli.models import Config
+from brandwatch_cli.sentiment.learned import LearnedModel, enough, fingerprint, train
+from brandwatch_cli.store import MentionStore
+
+#: A correction is read as a mention is: this much of its text.
+TEXT_CHARS = 10_000
+
+
+def current_models(
+    store: MentionStore, config: Config, now: datetime | None = None, *, save: bool = True
+) -> dict[str, LearnedModel]:
+    """Per language, the model its corrections give (trained now if they changed; stored
+    unless ``save`` is false)."""
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for text, label, language in store.training_examples():
+        if language:
+            by_language.setdefault(language, []).append((text[:TEXT_CHARS], label))
+    stored = store.stored_models()
+    models: dict[str, LearnedModel] = {}
+    trained: list[tuple[str, str, str, int]] = []
+    for language, rows in sorted(by_language.items()):
+        if not enough([label for _, label in rows]):
+            continue
+        examples = [
+            (text, label, sentiment.analyze(text, language, config.lexicon).score)
+            for text, label in rows
+        ]
+        wanted = fingerprint(examples)
+        if language in stored and stored[language][0] == wanted:
+            models[language] = LearnedModel.from_json(stored[language][1])
+            continue
+        model = train(language, examples)
+        models[language] = model
+        trained.append((language, model.fingerprint, model.to_json(), model.examples))
+    if save and (trained or set(stored) - set(models)):
+        store.save_models(trained, sorted(models), now or datetime.now(UTC))
+    return models
