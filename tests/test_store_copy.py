@@ -185,7 +185,7 @@ def test_sqlite_to_postgresql_and_back_keeps_every_row_and_every_answer(cli, tmp
     there = copy(cli, original, pg_url, "--batch", "2")
     assert there.exit_code == 0, there.stderr
     assert "every table adds up" in there.stdout
-    assert "mentions               3       3  ok" in there.stdout
+    assert "mentions                    3       3  ok" in there.stdout
     back = tmp_path / "laptop" / "back.db"
     again = copy(cli, pg_url, back, "--batch", "3")
     assert again.exit_code == 0, again.stderr
@@ -255,9 +255,9 @@ def test_append_adds_with_new_ids_and_skips_what_the_target_has(cli, tmp_path, p
     added = copy(cli, tmp_path / "b" / "mentions.db", target, "--append", "--batch", "1")
     assert added.exit_code == 0, added.stderr
     # b-1 is a-1's page (same link): skipped, with its keyword rows and status history
-    assert "mentions               2       3       1        1       4  ok" in added.stdout
+    assert "mentions                    2       3       1        1       4  ok" in added.stdout
     assert "skipped 4 the target already had" in added.stdout  # + its keyword, 2 keyword_state
-    assert "mention_keywords       2       4       1        1       5  ok" in added.stdout
+    assert "mention_keywords            2       4       1        1       5  ok" in added.stdout
     listed = {
         json.loads(line)["title"]: json.loads(line)
         for line in cli("mentions", "-c", first, "--db", target, "-f", "jsonl").stdout.splitlines()
@@ -304,7 +304,7 @@ def test_a_table_a_later_migration_adds_is_copied_too(cli, tmp_path, pg_url):
         conn.execute("CREATE TABLE future_things (source TEXT PRIMARY KEY, worker TEXT)")
     result = copy(cli, original, pg_url)
     assert result.exit_code == 0, result.stderr
-    assert "future_things          2       2  ok" in result.stdout
+    assert "future_things               2       2  ok" in result.stdout
     assert rows(pg_url, "future_things", ["source", "worker"]) == [
         "('news', 'w1')",
         "('wire', None)",

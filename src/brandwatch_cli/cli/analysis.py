@@ -210,7 +210,7 @@ def _learned_models(cfg: Any, db_path: Any) -> dict[str, Any]:
     if not MentionStore.exists(db_path):
         return {}
     with MentionStore.open(db_path, create=False) as store:
-        return current_models(store, cfg, save=False)
+        return current_models(store, cfg.lexicon, save=False)
 
 
 def _stdin_lines() -> Iterable[str]:

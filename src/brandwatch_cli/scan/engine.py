@@ -118,7 +118,7 @@ class _Scan:
         self.now = now
         self.force = force
         self.executor = executor
-        self.models = current_models(store, config)
+        self.models = current_models(store, config.lexicon)
         self.sentiment_version = current_version(config, self.models)
         self.states = store.source_states()
         self.validators = store.all_validators()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from brandwatch_cli import sentiment
-from brandwatch_cli.models import Config
+from brandwatch_cli.sentiment import Lexicon
 from brandwatch_cli.sentiment.learned import LearnedModel, enough, fingerprint, train
 from brandwatch_cli.store import MentionStore
 
@@ -20,10 +20,10 @@ TEXT_CHARS = 10_000
 
 
 def current_models(
-    store: MentionStore, config: Config, now: datetime | None = None, *, save: bool = True
+    store: MentionStore, lexicon: Lexicon, now: datetime | None = None, *, save: bool = True
 ) -> dict[str, LearnedModel]:
-    """Per language, the model its corrections give (trained now if they changed; stored
-    unless ``save`` is false)."""
+    """Per language, the model its corrections give, read with the config's global
+    ``lexicon`` (trained now if they changed; stored unless ``save`` is false)."""
     by_language: dict[str, list[tuple[str, str]]] = {}
     for text, label, language in store.training_examples():
         if language:
@@ -35,8 +35,7 @@ def current_models(
         if not enough([label for _, label in rows]):
             continue
         examples = [
-            (text, label, sentiment.analyze(text, language, config.lexicon).score)
-            for text, label in rows
+            (text, label, sentiment.analyze(text, language, lexicon).score) for text, label in rows
         ]
         wanted = fingerprint(examples)
         if language in stored and stored[language][0] == wanted:

@@ -64,7 +64,7 @@ def rescore(
     models are trained first if the corrections changed; a label set by hand stays."""
     from brandwatch_cli.scan.learning import current_models
 
-    models = current_models(store, config)
+    models = current_models(store, config.lexicon)
     version = current_version(config, models)
     total = store.count_stale(version)
     done = changed = failed = 0

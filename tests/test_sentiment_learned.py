@@ -1,0 +1,122 @@
+"""The learned sentiment model and the corrections file reader (issue 15, part 4): pure code,
+no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from brandwatch_cli.models import Sentiment
+from brandwatch_cli.sentiment import label, overridden
+from brandwatch_cli.sentiment.corrections import read_corrections
+from brandwatch_cli.sentiment.learned import (
+    LearnedModel,
+    adjusted,
+    enough,
+    features,
+    fingerprint,
+    predict,
+    train,
+)
+
+
+def examples(count: int) -> list[tuple[str, str, float]]:
+    """The lexicon reads every text as neutral (0.0); a word it does not know decides."""
+    rows = []
+    for n in range(count):
+        rows += [
+            (f"le colis {n} est zorglub", "negative", 0.0),
+            (f"le colis {n} est flibble", "positive", 0.0),
+            (f"le colis {n} est parti", "neutral", 0.0),
+        ]
+    return rows
+
+
+def test_features_are_stable_and_case_insensitive():
+    assert features("Très BIEN !!") == features("très bien !!")
+    assert features("très bien") != features("pas bien")
+    assert features("") == []
+
+
+def test_a_model_learns_words_the_lexicon_does_not_know():
+    model = train("fr", examples(12))
+    assert predict(model, "franchement zorglub", 0.0)[1] == "negative"
+    assert predict(model, "franchement flibble", 0.0)[1] == "positive"
+    assert predict(model, "il est parti", 0.0)[1] == "neutral"
+
+
+def test_with_few_examples_the_lexicon_still_decides_unseen_texts():
+    model = train("fr", examples(10))
+    assert predict(model, "un texte sans rapport", 0.8)[1] == "positive"
+    assert predict(model, "un texte sans rapport", -0.8)[1] == "negative"
+
+
+@pytest.mark.parametrize("text", ["zorglub", "flibble", "parti", "rien", "", "!!!"])
+@pytest.mark.parametrize("score", [-0.9, -0.05, 0.0, 0.03, 0.6])
+def test_the_score_agrees_with_the_label(text, score):
+    model = train("fr", examples(10))
+    value, wanted = predict(model, text, score)
+    assert -1.0 <= value <= 1.0
+    assert label(value) == wanted
+
+
+def test_a_model_survives_its_json():
+    model = train("fr", examples(10))
+    again = LearnedModel.from_json(model.to_json())
+    assert again.fingerprint == model.fingerprint == fingerprint(examples(10))
+    for text in ("zorglub", "flibble", "autre chose"):
+        assert predict(again, text, 0.1) == pytest.approx(predict(model, text, 0.1), abs=1e-5)
+
+
+def test_adjusted_says_the_model_read_it():
+    model = train("fr", examples(10))
+    result = adjusted(model, "c'est zorglub", Sentiment(0.0, "neutral", "fr"))
+    assert (result.label, result.method) == ("negative", "fr+learned")
+
+
+def test_enough_needs_thirty_of_two_labels_with_five_each():
+    assert not enough(["positive"] * 29 + ["negative"])
+    assert not enough(["positive"] * 40 + ["negative"] * 4)
+    assert enough(["positive"] * 25 + ["negative"] * 5)
+
+
+def test_an_override_keeps_a_score_that_agrees():
+    assert overridden(Sentiment(0.7, "positive", "vader"), "positive").score == 0.7
+    assert overridden(Sentiment(0.7, "positive", "vader"), "negative") == Sentiment(
+        -0.5, "negative", "override"
+    )
+    assert overridden(Sentiment(-0.2, "negative", "fr"), "neutral").score == 0.0
+
+
+def no_language(_: str) -> None:
+    return None
+
+
+def test_the_reader_accepts_every_spelling_and_names_bad_lines():
+    data = "\ufefftext,Label,language\nbien,POS,fr\nmal,-1,\nbof,neu,fr\n,1,\nx,maybe,\n"
+    data += "y,1,french\n"
+    parsed = read_corrections(data.encode(), "c.csv", "en", no_language)
+    assert parsed.rows == [("bien", "positive", "fr"), ("mal", "negative", "en"),
+                           ("bof", "neutral", "fr")]  # fmt: skip
+    assert parsed.problems[0] == "c.csv:5: empty text"
+    assert parsed.problems[1].startswith("c.csv:6: label 'maybe'")
+    assert parsed.problems[2] == "c.csv:7: language 'french' is not a two-letter code"
+
+
+def test_the_reader_counts_lines_of_quoted_newlines():
+    data = 'text,label\n"two\nlines",positive\nbad,what\n'
+    parsed = read_corrections(data.encode(), "c.csv", None, lambda text: "en")
+    assert parsed.rows == [("two\nlines", "positive", "en")]
+    assert parsed.problems[0].startswith("c.csv:4: label 'what'")
+
+
+def test_the_reader_refuses_what_is_not_a_corrections_file():
+    assert read_corrections(b"a,b\n1,2\n", "x.csv", None, no_language).problems == [
+        "x.csv:1: the header needs columns text and label (found: a, b)"
+    ]
+    assert read_corrections(b"", "x.csv", None, no_language).problems[0].startswith("x.csv:1:")
+    latin = "text,label\ncaf\xe9,positive\n".encode("latin-1")
+    assert read_corrections(latin, "x.csv", None, no_language).problems == [
+        "x.csv:2: not UTF-8 text (save it as UTF-8)"
+    ]
+    wrong = read_corrections(b"text,label\na,positive,extra\n", "x.csv", None, no_language)
+    assert wrong.problems == ["x.csv:2: 3 columns, the header has 2"]
