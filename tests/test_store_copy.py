@@ -327,4 +327,4 @@ def test_counts_that_do_not_add_up_are_an_error(cli, tmp_path):
     assert "row counts do not match the source's for keyword_state" in result.stderr
     loud = copy(cli, tmp_path / "a" / "mentions.db", target, "--append")
     assert loud.exit_code == 3
-    assert "keyword_state          2       0       2        0       0  MISMATCH" in loud.stdout
+    assert "keyword_state               2       0       2        0       0  MISMATCH" in loud.stdout
