@@ -173,7 +173,7 @@ def test_a_language_with_enough_corrections_gets_a_model(cli, scanned, tmp_path)
     assert "Rescored 0 mentions" in cli("rescore", "-c", scanned).stderr
 
 
-def test_english_corrections_change_stored_mentions_at_rescore(cli, scanned, tmp_path):
+def test_english_corrections_change_stored_mentions_at_rescore(cli, scanned, tmp_path, feed_server):
     great = mentions(cli, scanned)["Acme toasters are great, thank you"]
     assert cli("mark", great["id"], "--sentiment", "neutral", "-c", scanned).exit_code == 0
     rows = ["text,label,language"]
@@ -188,3 +188,27 @@ def test_english_corrections_change_stored_mentions_at_rescore(cli, scanned, tmp
     assert after["Acme support is terrible"]["sentiment_method"] == "vader+learned"
     assert after["Acme support is terrible"]["sentiment_label"] == "negative"
     assert after["Acme toasters are great, thank you"]["sentiment_method"] == "override"
+    # a scan scores its new mentions with the model too
+    later = {"title": "Acme toaster arrived today", "guid": "t3", "link": "https://n.ex/3"}
+    feed_server.serve("/f.xml", rss([*ITEMS, later]))
+    assert cli("scan", "-c", scanned).exit_code == 0
+    assert mentions(cli, scanned)[later["title"]]["sentiment_method"] == "vader+learned"
+    assert "Rescored 0 mentions" in cli("rescore", "-c", scanned).stderr
+
+
+def test_rematch_keeps_an_override(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    sources = [("news", feed_server.url("/f.xml"))]
+    config = write_config(tmp_path, sources, keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    great = mentions(cli, config)["Acme toasters are great, thank you"]
+    assert cli("mark", great["id"], "--sentiment", "negative", "-c", config).exit_code == 0
+    write_config(
+        tmp_path, sources, keywords="  - Acme\n  - name: Toasters\n    terms: [toasters]\n"
+    )
+    rematched = cli("rematch", "-c", config)
+    assert rematched.exit_code == 0, rematched.stderr
+    assert cli("rescore", "-c", config).exit_code == 0
+    assert keyword_labels(config, great["id"]) == [("negative", -0.5), ("negative", -0.5)]
+    row = mentions(cli, config)["Acme toasters are great, thank you"]
+    assert (row["sentiment_label"], row["sentiment_method"]) == ("negative", "override")
