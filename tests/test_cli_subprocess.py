@@ -65,6 +65,7 @@ def test_the_console_script_lists_every_command_in_order():
         "worker",
         "check",
         "sentiment",
+        "corrections",
         "rescore",
         "report",
         "digest",
