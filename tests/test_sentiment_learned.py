@@ -60,9 +60,9 @@ def test_the_score_agrees_with_the_label(text, score):
 
 
 def test_a_model_survives_its_json():
-    model = train("fr", examples(10))
+    model = train("fr", examples(10), "abc")
     again = LearnedModel.from_json(model.to_json())
-    assert again.fingerprint == model.fingerprint == fingerprint(examples(10))
+    assert again.fingerprint == model.fingerprint == "abc"
     for text in ("zorglub", "flibble", "autre chose"):
         assert predict(again, text, 0.1) == pytest.approx(predict(model, text, 0.1), abs=1e-5)
 
@@ -71,6 +71,15 @@ def test_adjusted_says_the_model_read_it():
     model = train("fr", examples(10))
     result = adjusted(model, "c'est zorglub", Sentiment(0.0, "neutral", "fr"))
     assert (result.label, result.method) == ("negative", "fr+learned")
+
+
+def test_a_fingerprint_changes_with_a_label_a_text_or_the_analyzers():
+    rows = [("bien", "positive"), ("mal", "negative")]
+    same = fingerprint(list(rows), "v1")
+    assert fingerprint(rows, "v1") == same
+    assert fingerprint([("bien", "neutral"), ("mal", "negative")], "v1") != same
+    assert fingerprint([*rows, ("bof", "neutral")], "v1") != same
+    assert fingerprint(rows, "v2") != same
 
 
 def test_enough_needs_thirty_of_two_labels_with_five_each():

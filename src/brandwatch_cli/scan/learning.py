@@ -31,17 +31,18 @@ def current_models(
     stored = store.stored_models()
     models: dict[str, LearnedModel] = {}
     trained: list[tuple[str, str, str, int]] = []
+    salt = sentiment.version([lexicon])
     for language, rows in sorted(by_language.items()):
         if not enough([label for _, label in rows]):
+            continue
+        wanted = fingerprint(rows, salt)
+        if language in stored and stored[language][0] == wanted:
+            models[language] = LearnedModel.from_json(stored[language][1])
             continue
         examples = [
             (text, label, sentiment.analyze(text, language, lexicon).score) for text, label in rows
         ]
-        wanted = fingerprint(examples)
-        if language in stored and stored[language][0] == wanted:
-            models[language] = LearnedModel.from_json(stored[language][1])
-            continue
-        model = train(language, examples)
+        model = train(language, examples, wanted)
         models[language] = model
         trained.append((language, model.fingerprint, model.to_json(), model.examples))
     if save and (trained or set(stored) - set(models)):

@@ -130,17 +130,20 @@ def enough(labels: Sequence[str]) -> bool:
     return len(labels) >= MIN_EXAMPLES and sum(c >= MIN_PER_LABEL for c in counts.values()) >= 2
 
 
-def fingerprint(examples: Sequence[tuple[str, str, float]]) -> str:
-    """Identifies a training set (texts, labels, lexicon scores): an unchanged set needs no
-    new training."""
-    digest = hashlib.sha256()
-    for text, label, score in examples:
-        digest.update(f"{label}\t{score:.4f}\t{text}\n".encode())
+def fingerprint(rows: Sequence[tuple[str, str]], salt: str = "") -> str:
+    """Identifies a training set, ``(text, label)`` rows read by the analyzers ``salt`` names
+    (their version): an unchanged set needs no new training, nor reading again."""
+    digest = hashlib.sha256(salt.encode())
+    for text, label in rows:
+        digest.update(f"\n{label}\t{text}".encode())
     return digest.hexdigest()[:12]
 
 
-def train(language: str, examples: Sequence[tuple[str, str, float]]) -> LearnedModel:
-    """A model from ``(text, label, lexicon score)`` examples (labels among LABELS)."""
+def train(
+    language: str, examples: Sequence[tuple[str, str, float]], fingerprint: str = ""
+) -> LearnedModel:
+    """A model from ``(text, label, lexicon score)`` examples (labels among LABELS), known
+    by the ``fingerprint`` of its training set."""
     hashed = [features(text) for text, _, _ in examples]
     rows = np.array(sorted({f for fs in hashed for f in fs}), dtype=np.int64)
     columns = [np.searchsorted(rows, np.array(fs, dtype=np.int64)) for fs in hashed]
@@ -168,7 +171,7 @@ def train(language: str, examples: Sequence[tuple[str, str, float]]) -> LearnedM
         for weights, grad, seen in zip((text, lexicon, bias), grads, state, strict=True):
             seen += grad * grad  # AdaGrad: rare features move as fast as common ones
             weights -= 0.5 * grad / (np.sqrt(seen) + 1e-8)
-    return LearnedModel(language, rows, text, lexicon, bias, len(examples), fingerprint(examples))
+    return LearnedModel(language, rows, text, lexicon, bias, len(examples), fingerprint)
 
 
 def _text_logits(
