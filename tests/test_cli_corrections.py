@@ -212,3 +212,21 @@ def test_rematch_keeps_an_override(cli, feed_server, tmp_path):
     assert keyword_labels(config, great["id"]) == [("negative", -0.5), ("negative", -0.5)]
     row = mentions(cli, config)["Acme toasters are great, thank you"]
     assert (row["sentiment_label"], row["sentiment_method"]) == ("negative", "override")
+
+
+def test_reports_count_an_override(cli, scanned):
+    def total():
+        result = cli("report", "-c", scanned, "--since", "30d", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        figures = json.loads(result.stdout)
+        return figures["total"], figures["keywords"][0]
+
+    before, _ = total()
+    assert (before["positive"], before["negative"]) == (1, 1)
+    great = mentions(cli, scanned)["Acme toasters are great, thank you"]
+    assert cli("mark", great["id"], "--sentiment", "negative", "-c", scanned).exit_code == 0
+    after, keyword = total()
+    assert (after["positive"], after["negative"]) == (0, 2)
+    assert after["average"] < 0
+    assert (keyword["keyword"], keyword["positive"], keyword["negative"]) == ("Acme", 0, 2)
+    assert keyword["average"] < 0
