@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from brandwatch_cli.models import AlertRule, QuietHours, RuleCondition
@@ -211,8 +211,3 @@ def quiet_now(quiet: QuietHours | None, now: datetime) -> bool:
     if quiet.start < quiet.end:
         return quiet.start <= clock < quiet.end
     return clock >= quiet.start or clock < quiet.end
-
-
-def cooling(last_sent: datetime | None, cooldown: timedelta | None, now: datetime) -> bool:
-    """A rule that notified at ``last_sent`` still holds further matches at ``now``."""
-    return bool(cooldown) and last_sent is not None and now < last_sent + (cooldown or timedelta())

@@ -109,9 +109,9 @@ class RulesMixin(StoreBase):
                 )
 
     def held_rule_matches(self, since: datetime, until: datetime) -> list[RuleHit]:
-        """Matches quiet hours held, recorded in [since, until): for the digest."""
+        """Matches quiet hours held, recorded from ``since`` to ``until``: for the digest."""
         return self._rule_hits(
-            "r.state = ? AND r.matched_at >= ? AND r.matched_at < ?",
+            "r.state = ? AND r.matched_at >= ? AND r.matched_at <= ?",
             [HELD, iso(since), iso(until)],
         )
 
