@@ -92,7 +92,7 @@ def test_a_cooldown_batches_repeats_into_one_message_when_it_ends(cli, hook, tmp
         conn.execute("UPDATE rule_sends SET sent_at = ?", [earlier])
         conn.commit()
     assert cli("scan", "-c", config).exit_code == 0  # nothing new: the held ones go out
-    first, batch = sent(hook)
+    _, batch = sent(hook)
     assert batch["title"] == "brandwatch rule 'angry': 2 mentions"
     assert "#2 Acme broke again" in batch["message"] and "#1 " not in batch["message"]
 
@@ -223,6 +223,11 @@ def test_a_plain_list_of_urls_keeps_working_for_digests(cli, hook, tmp_path):
             "  - name: a\n    when: {keyword: Initech}\n    notify: [team]\n",
             "",
             ":8: 'keyword' of rule 'a': no keyword named 'Initech'",
+        ),
+        (
+            "  - name: a\n    when: {source_type: appstore}\n    status: todo\n",
+            "",
+            ":8: 'source_type' of rule 'a': no source type 'appstore' (feed, ",
         ),
         (
             "  - name: a\n    when: {label: negative}\n",

@@ -195,6 +195,14 @@ def _condition(
         for value in names(key):
             if value not in known:
                 raise check.fail(lines[key], f"'{key}' of {what}: no {key} named {value!r}")
+    from brandwatch_cli.sources import SOURCE_TYPES
+
+    for value in names("source_type"):
+        if value not in SOURCE_TYPES:
+            raise check.fail(
+                lines["source_type"],
+                f"'source_type' of {what}: no source type {value!r} ({', '.join(SOURCE_TYPES)})",
+            )
     labels = tuple(v.lower() for v in names("label"))
     for value in labels:
         if value not in LABELS:
