@@ -245,3 +245,14 @@ def test_config_mistakes_are_one_line_with_file_and_line(
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {config}") and message in line, line
+
+
+def test_a_big_scan_s_mentions_are_matched_batch_by_batch(cli, hook, tmp_path, monkeypatch):
+    from brandwatch_cli.insight import rule_runs
+
+    monkeypatch.setattr(rule_runs, "BATCH", 1)
+    hook.serve("/f.xml", rss([ANGRY, HAPPY, ANGRIER]))
+    config = rules_config(tmp_path, hook, ANGRY_RULE)
+    assert cli("scan", "-c", config).exit_code == 0
+    (message,) = sent(hook)  # every batch's matches, in one message
+    assert message["title"] == "brandwatch rule 'angry': 2 mentions"

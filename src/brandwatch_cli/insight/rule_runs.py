@@ -25,6 +25,9 @@ from brandwatch_cli.models import (
 )
 from brandwatch_cli.store import MentionStore
 
+#: Mention ids read at once by ``apply_rules``.
+BATCH = 5000
+
 
 def rule_hits(
     config: Config, rows: Iterable[MentionRow], only: Sequence[str] = ()
@@ -44,11 +47,23 @@ def rule_hits(
 
 def apply_rules(store: MentionStore, config: Config, after_id: int, now: datetime) -> list[RuleHit]:
     """Match the mentions stored after ``after_id``, record the new matches and apply their
-    actions; returns the matches this process recorded."""
+    actions; returns the matches this process recorded. Read ``BATCH`` ids at a time: a first
+    scan of a big file stores a million mentions."""
     if not config.rules:
         return []
-    rows = list(store.iter_mentions(MentionFilter(after_id=after_id)))
-    hits = rule_hits(config, reversed(rows))  # oldest first
+    fresh = []
+    newest = store.last_mention_id()
+    for start in range(after_id, newest, BATCH):
+        window = MentionFilter(after_id=start, up_to_id=min(start + BATCH, newest))
+        rows = list(store.iter_mentions(window))
+        fresh += _record(store, config, rule_hits(config, reversed(rows)), now)  # oldest first
+    return fresh
+
+
+def _record(
+    store: MentionStore, config: Config, hits: Sequence[RuleHit], now: datetime
+) -> list[RuleHit]:
+    """Record ``hits`` and apply the actions of those this process recorded."""
     rules = {r.name: r for r in config.rules}
     recorded = set(
         store.record_rule_matches(
