@@ -256,3 +256,12 @@ def test_a_big_scan_s_mentions_are_matched_batch_by_batch(cli, hook, tmp_path, m
     assert cli("scan", "-c", config).exit_code == 0
     (message,) = sent(hook)  # every batch's matches, in one message
     assert message["title"] == "brandwatch rule 'angry': 2 mentions"
+
+
+def test_digests_go_to_every_named_channel(cli, hook, tmp_path):
+    hook.serve("/f.xml", rss([HAPPY]))
+    config = rules_config(tmp_path, hook, ANGRY_RULE)
+    assert cli("scan", "-c", config).exit_code == 0
+    assert sent(hook) == []  # no rule matched
+    assert cli("digest", "-c", config, "--notify", "-q").exit_code == 0
+    assert len(sent(hook)) == 1 and len(sent(hook, "/ops")) == 1
