@@ -120,6 +120,8 @@ def test_quiet_hours_hold_a_rule_for_the_digest_unless_urgent(cli, hook, tmp_pat
     assert "rule recall" not in section
     markdown = cli("digest", "-c", config, "--since", "1h", "--format", "markdown").stdout
     assert "## Held by quiet hours" in markdown
+    html = cli("digest", "-c", config, "--since", "1h", "--format", "html").stdout
+    assert ">Held by quiet hours</h2>" in html and "#1 Acme is terrible, the worst" in html
     assert cli("scan", "-c", config).exit_code == 0
     assert sent(hook) == []  # held for the digest, never sent afterwards
 
