@@ -43,6 +43,7 @@ ORDER = (
     "story_signatures",
     "status_history",
     "mention_tags",
+    "rule_matches",
     "scans",
     "scan_sources",
     "digests",
@@ -78,6 +79,7 @@ REFERS = {
     ("story_signatures", "mention_id"): "mentions",
     ("status_history", "mention_id"): "mentions",
     ("mention_tags", "mention_id"): "mentions",
+    ("rule_matches", "mention_id"): "mentions",
     ("scan_sources", "scan_id"): "scans",
     ("digests", "last_id"): "mentions",
 }
