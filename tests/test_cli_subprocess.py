@@ -69,6 +69,7 @@ def test_the_console_script_lists_every_command_in_order():
         "report",
         "digest",
         "themes",
+        "rules",
         "mark",
         "search",
         "show",

@@ -44,7 +44,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 #: Command groups, listed in --help right after the command named here (Typer lists groups
 #: after every command otherwise).
-_GROUP_AFTER = {"db": "stats", "rules": "digest"}
+_GROUP_AFTER = {"db": "stats", "rules": "themes"}
 
 
 class _HelpOrder(TyperGroup):
