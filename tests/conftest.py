@@ -164,6 +164,7 @@ BOTH_BACKENDS = {
     "test_insight_report_trend",
     "test_cli_workflow",
     "test_cli_triage",
+    "test_cli_rules",
     "test_cli_reading",
     "test_cli_periods",
     "test_scan_engine",

@@ -70,6 +70,7 @@ def test_the_console_script_lists_every_command_in_order():
         "report",
         "digest",
         "themes",
+        "rules",
         "mark",
         "search",
         "show",

@@ -63,6 +63,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m015_fast_digest",
         "m016_aspects",
         "m017_triage",
+        "m018_rules",
         "m019_corrections",
     ]
 

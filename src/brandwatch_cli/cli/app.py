@@ -5,7 +5,7 @@ Each command is glue (parse options, call the library, render, pick the exit cod
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``worker``, ``analysis`` (check, sentiment), ``insight`` (report, digest),
 ``themes``, ``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
-``database`` (the ``db`` group: copy). They
+``database`` (the ``db`` group: copy), ``rules`` (the ``rules`` group: test). They
 share ``options`` and ``common`` and never import this module. The exit codes are in
 ``status_codes``.
 """
@@ -27,6 +27,7 @@ from brandwatch_cli.cli import (
     listing,
     mention,
     retention,
+    rules,
     scan,
     setup,
     status_codes,
@@ -44,7 +45,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 #: Command groups, listed in --help right after the command named here (Typer lists groups
 #: after every command otherwise).
-_GROUP_AFTER = {"db": "stats", "corrections": "sentiment"}
+_GROUP_AFTER = {"db": "stats", "rules": "themes", "corrections": "sentiment"}
 
 
 class _HelpOrder(TyperGroup):
@@ -98,6 +99,16 @@ db = typer.Typer(
 )
 db.command("copy")(database.copy)
 app.add_typer(db)
+
+rule_group = typer.Typer(
+    name="rules",
+    help="Alert rules: replay them over stored mentions (see Alert rules in the README).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+rule_group.command("test")(rules.rules_test)
+app.add_typer(rule_group)
 
 learned = typer.Typer(
     name="corrections",

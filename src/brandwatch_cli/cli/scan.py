@@ -32,6 +32,7 @@ from brandwatch_cli.cli.options import (
     TzOption,
     WaitOption,
 )
+from brandwatch_cli.cli.rules import run_rules
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.output import plain as plaintext
 
@@ -82,6 +83,7 @@ def scan(
     with run_lock(db_path, "scan", "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
+                before = store.last_mention_id()
                 with _scan_progress(len(selected), quiet) as (advance, reading):
                     result = run_scan(
                         cfg,
@@ -100,6 +102,7 @@ def scan(
                 # one that has been failing for a day says so.
                 long_failures = store.long_failures(utc_now(), FAILING_TOO_LONG) if quiet else []
                 delivered = notify_spikes(store, cfg, spikes) if notify else True
+                delivered = run_rules(store, cfg, before) and delivered
         except KeyboardInterrupt:
             raise Interrupted(
                 "scan interrupted; mentions from sources already finished are kept"

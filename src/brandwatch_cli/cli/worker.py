@@ -18,6 +18,7 @@ from brandwatch_cli.cli.common import (
     utc_now,
 )
 from brandwatch_cli.cli.options import ConfigOption, DbOption, QuietOption, TzOption
+from brandwatch_cli.cli.rules import run_rules
 from brandwatch_cli.cli.scan import current_spikes, notify_spikes
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -70,6 +71,7 @@ def worker(
         with MentionStore.open(db_path) as store:
             _upkeep(store, cfg, db_path, rematching=True)
             retained = [utc_now()]
+            seen_id = [store.last_mention_id()]
 
             def after_round(result: Any) -> None:
                 for outcome in result.failed:
@@ -84,6 +86,10 @@ def worker(
                 spikes = current_spikes(store, cfg) if notify and result.new_mentions else []
                 if spikes and not notify_spikes(store, cfg, spikes):
                     seen["undelivered"] = True
+                newest = store.last_mention_id()
+                if not run_rules(store, cfg, seen_id[0]):
+                    seen["undelivered"] = True
+                seen_id[0] = newest
                 if utc_now() - retained[0] >= RETENTION_EVERY:
                     _upkeep(store, cfg, db_path, rematching=False)
                     retained[0] = utc_now()

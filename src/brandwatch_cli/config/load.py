@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from brandwatch_cli.config.aspects import read_aspects
 from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.keywords import read_keywords, read_lexicon, with_reply_default
+from brandwatch_cli.config.rules import read_notify, read_rules
 from brandwatch_cli.config.yamlfile import YamlMap, load_yaml
 from brandwatch_cli.errors import SourceError
 from brandwatch_cli.models import (
@@ -63,6 +64,8 @@ TOP_KEYS = (
     "timezone",
     "reply_within",
     "aspects",
+    "rules",
+    "quiet_hours",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count", "p_value", "min_history", "seasonal")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
@@ -125,6 +128,8 @@ def load_config(path: Path) -> Config:
         keywords,
         interval,
     )
+    urls, channels = read_notify(check, document, expand_env)
+    names = ([k.name for k in keywords], [s.name for s in sources])
     return Config(
         path.absolute(),
         database,
@@ -133,7 +138,7 @@ def load_config(path: Path) -> Config:
         sources,
         http=_http_policy(check, document),
         lexicon=read_lexicon(check, document.get("sentiment"), lines.get("sentiment", 0)),
-        notify=_notify(check, document),
+        notify=urls,
         notify_timeout=check.number(
             document.get("notify_timeout", DEFAULT_NOTIFY_TIMEOUT),
             lines.get("notify_timeout", 0),
@@ -148,6 +153,8 @@ def load_config(path: Path) -> Config:
         ),
         timezone=_timezone(check, document),
         aspects=read_aspects(check, document.get("aspects"), lines.get("aspects", 0)),
+        channels=MappingProxyType(channels),
+        rules=read_rules(check, document, channels, *names),
     )
 
 
@@ -165,24 +172,6 @@ def expand_env(check: Checker, value: str, line: int, what: str) -> str:
         return os.environ[name]
 
     return _ENV_RE.sub(variable, value)
-
-
-def _notify(check: Checker, document: YamlMap) -> tuple[str, ...]:
-    if "notify" not in document:
-        return ()
-    line = document.key_lines["notify"]
-    urls = tuple(
-        expand_env(check, url, line, "'notify'")
-        for url in check.strings(document["notify"], line, "'notify'")
-    )
-    for url in urls:
-        if "://" not in url:
-            raise check.fail(
-                document.key_lines["notify"],
-                f"'notify': {url.split('@')[-1]!r} is not a notification URL"
-                " (e.g. mailtos://user:password@example.com, slack://..., json://host/path)",
-            )
-    return urls
 
 
 def _block(check: Checker, document: YamlMap, key: str, keys: tuple[str, ...]) -> YamlMap | None:

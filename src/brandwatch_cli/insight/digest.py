@@ -22,6 +22,7 @@ from brandwatch_cli.models import (
     Keyword,
     MentionFilter,
     MentionRow,
+    RuleHit,
     SourceProblemRow,
     Spike,
     SpikeRule,
@@ -50,6 +51,8 @@ class Digest:
     themes: dict[str, tuple[Theme, ...]] = field(default_factory=dict)
     #: Unhandled negative mentions from before the window, and overdue counts.
     backlog: Backlog = field(default_factory=Backlog)
+    #: Alert rules' matches that quiet hours held for this digest (issue 15).
+    held: tuple[RuleHit, ...] = ()
 
     @property
     def new_problems(self) -> tuple[SourceProblemRow, ...]:
@@ -64,12 +67,14 @@ class Digest:
     def empty(self) -> bool:
         """Nothing new to tell: no new mention, no alert, no source that started failing
         since the last digest (one failing for days was told then), no mention that fell
-        overdue since then. A backlog alone is old news: it does not make a digest."""
+        overdue since then, no alert rule's match held by quiet hours. A backlog alone is
+        old news: it does not make a digest."""
         return (
             not self.total.mentions
             and not self.alerts
             and not self.new_problems
             and not self.backlog.newly_overdue
+            and not self.held
         )
 
 
@@ -158,6 +163,7 @@ def build_digest(
             keywords=keyword_terms,
         ),
         backlog=build_backlog(store, reply_keywords, period.since, now),
+        held=tuple(store.held_rule_matches(period.since, now)),
     )
 
 

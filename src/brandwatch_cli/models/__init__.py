@@ -28,10 +28,19 @@ from brandwatch_cli.models.rows import (
     TrendRow,
     TriageActions,
 )
+from brandwatch_cli.models.rules import (
+    CONDITION_KEYS,
+    AlertRule,
+    QuietHours,
+    RuleCondition,
+    RuleHit,
+)
 
 #: What ``rows`` and ``findings`` define belongs here too: import every crossing value from here.
 __all__ = [
+    "CONDITION_KEYS",
     "MENTION_COLUMNS",
+    "AlertRule",
     "AspectFigure",
     "CountsRow",
     "KeywordCountsRow",
@@ -39,7 +48,10 @@ __all__ = [
     "MentionDetail",
     "MentionFilter",
     "MentionRow",
+    "QuietHours",
     "RankingRow",
+    "RuleCondition",
+    "RuleHit",
     "SourceHealthRow",
     "SourceProblemRow",
     "SpikeExplanation",
@@ -236,6 +248,10 @@ class Config:
     timezone: tzinfo = UTC
     #: What mentions are about (``aspects:``, over the built-in ones); none: no aspects read.
     aspects: tuple[Aspect, ...] = ()
+    #: ``notify:`` given as a mapping: channel name -> URL (``notify`` has every URL).
+    channels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    #: ``rules:``: what to do with each new mention that matches (issue 15).
+    rules: tuple[AlertRule, ...] = ()
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from brandwatch_cli.models import MentionRow
 from brandwatch_cli.output.markup import h, link
+from brandwatch_cli.output.rules import held_html
 from brandwatch_cli.output.spikes import spike_html
 from brandwatch_cli.output.themes import HEADERS as THEME_HEADERS
 from brandwatch_cli.output.themes import theme_cells
@@ -98,6 +99,7 @@ def digest_html(digest: Digest) -> str:
         [] if digest.backlog.rows else ["<p>None.</p>"]
     )
     parts += [f"<p>{h(t)}</p>" for t in [triage.backlog_more(digest)] if t]
+    parts += held_html(digest.held, H2, digest.tz)
     parts.append(f'<h2 style="{H2}">Top new mentions</h2>')
     for keyword, rows in top_mentions(digest):
         parts.append(f'<h3 style="margin:12px 0 6px;font-size:15px">{h(keyword)}</h3>')

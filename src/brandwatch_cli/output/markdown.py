@@ -15,6 +15,7 @@ from brandwatch_cli.models import MentionRow, Theme
 from brandwatch_cli.output import themes, triage
 from brandwatch_cli.output.aspects import aspects_markdown
 from brandwatch_cli.output.markup import md, md_link, md_table
+from brandwatch_cli.output.rules import held_markdown
 from brandwatch_cli.output.spikes import spike_markdown
 from brandwatch_cli.output.triage import overdue_text
 from brandwatch_cli.output.wording import (
@@ -208,6 +209,7 @@ def digest_markdown(digest: Digest) -> str:
     entries = [[*md_mention(row), md(age)] for row, age in triage.backlog_entries(digest)]
     lines.append(md_table([*MENTION_HEADERS, "waiting"], entries) if entries else "None.")
     lines += [f"\n{md(t)}" for t in [triage.backlog_more(digest)] if t]
+    lines += held_markdown(digest.held, digest.tz)
     lines += ["", "## Top new mentions"]
     for keyword, rows in top_mentions(digest):
         lines += ["", f"### {md(keyword)}", ""]

@@ -328,6 +328,9 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     lines += [f"  {t}" for t in [triage.backlog_more(digest)] if t] or (
         [] if digest.backlog.rows else ["  none"]
     )
+    from brandwatch_cli.output.rules import held_plain
+
+    lines += held_plain(digest.held, digest.tz)
     lines += ["", *_heading("Top new mentions")]
     for keyword, rows in w.top_mentions(digest):
         lines.append(f"  {one_line(keyword)}")

@@ -11,6 +11,7 @@
 - ``entries``: fetched entries kept for re-matching, keyword state and re-matching;
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
+- ``rules``: alert rules' matches, notifications and cooldowns;
 - ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
@@ -35,6 +36,7 @@ from brandwatch_cli.store.filters import UNHANDLED, searchable_words, tag_key
 from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
+from brandwatch_cli.store.rules import RulesMixin
 from brandwatch_cli.store.scans import SourceMemory, SourceState
 from brandwatch_cli.store.stats import PeriodView, StatsMixin
 from brandwatch_cli.store.stories import NewCopy
@@ -72,6 +74,7 @@ class MentionStore(
     EntriesMixin,
     WorkflowMixin,
     TriageMixin,
+    RulesMixin,
     AspectsMixin,
     WindowsMixin,
     QueriesMixin,

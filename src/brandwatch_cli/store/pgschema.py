@@ -19,6 +19,7 @@ from brandwatch_cli.store.aspecttables import PG_TABLES
 from brandwatch_cli.store.postgres import PgDatabase
 from brandwatch_cli.store.schema import known_migrations
 from brandwatch_cli.store.schema_corrections import PG_M019
+from brandwatch_cli.store.schema_rules import PG_M018
 from brandwatch_cli.store.schema_triage import PG_M017
 
 TABLE = "brandwatch_migrations"
@@ -361,6 +362,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m015_fast_digest": lambda db: db.conn.executescript(M015),
     "m016_aspects": lambda db: db.conn.executescript(PG_TABLES),
     "m017_triage": lambda db: db.conn.executescript(PG_M017),
+    "m018_rules": lambda db: db.conn.executescript(PG_M018),
     "m019_corrections": lambda db: db.conn.executescript(PG_M019),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.

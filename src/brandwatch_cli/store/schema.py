@@ -5,8 +5,6 @@ from __future__ import annotations
 from brandwatch_cli.dedupe import prefix_keys, shingles
 from brandwatch_cli.store.aspecttables import create_tables
 from brandwatch_cli.store.driver import Database, migrations
-from brandwatch_cli.store.schema_corrections import m019_corrections
-from brandwatch_cli.store.schema_triage import m017_triage
 from brandwatch_cli.store.values import bucket_of, engagement_numbers, shingle_blob, url_domain
 
 
@@ -134,7 +132,8 @@ def m003_languages(db: Database) -> None:
 
     ``source_language`` keeps the language the source declared (a hint for re-detection);
     ``sentiment_method`` says which analyzer scored the mention (``none``: a language we do not
-    score); ``sentiment_version`` with which analyzers and lexicons (what ``rescore`` redoes).
+    score); ``sentiment_version`` says with which analyzers and lexicons, so ``rescore`` knows
+    what is stale.
     """
     db.execute("ALTER TABLE mentions ADD COLUMN source_language TEXT")
     db.execute("ALTER TABLE mentions ADD COLUMN sentiment_method TEXT NOT NULL DEFAULT 'vader'")
@@ -353,15 +352,16 @@ def m008_status_history(db: Database) -> None:
 
 @migrations()
 def m009_failure_reports(db: Database) -> None:
-    """When a quiet scan last said a source has failed for a day: once a day, not each scan."""
+    """When a quiet scan last said that a source has been failing for a day (issue: cron and
+    alerts): ``--quiet`` says it once a day, not at every scan, and never not at all."""
     db.execute("ALTER TABLE source_state ADD COLUMN failure_reported_at TEXT")
 
 
 @migrations()
 def m010_period_summary(db: Database) -> None:
-    """Figures per UTC quarter hour × keyword (``''``: every mention) and per UTC day ×
-    source/domain/author, so a report reads summary rows (issue 12); triggers mark the
-    quarter hours a write touches, ``store.summary`` recomputes them."""
+    """Figures per UTC quarter hour × keyword (``''``: every mention once) and per UTC day ×
+    source/domain/author, so a report reads summary rows, not mentions (issue 12); triggers
+    only mark the quarter hours a write touches, ``store.summary`` recomputes them."""
     db.execute(
         """CREATE TABLE summary_keywords (bucket TEXT NOT NULL, keyword TEXT NOT NULL,
             mentions INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
@@ -496,5 +496,5 @@ def m016_aspects(db: Database) -> None:
     create_tables(db)
 
 
-migrations()(m017_triage)  # in store.schema_triage: this file reached 500 lines
-migrations()(m019_corrections)  # in store.schema_corrections
+# The later ones (m017_triage...), registered after these: this file reached 500 lines.
+from brandwatch_cli.store.schema_late import *  # noqa: E402, F403 (every name of its __all__)

@@ -1,0 +1,20 @@
+"""Migrations defined after ``store.schema`` reached 500 lines, registered here in order.
+
+``schema`` imports this module after its own migrations (so these come after them) and
+re-exports their names (so ``known_migrations`` and PostgreSQL's list see them). A new
+migration is a function in a module of its own, imported and appended to ``LATE``.
+"""
+
+from __future__ import annotations
+
+from brandwatch_cli.store.driver import migrations
+from brandwatch_cli.store.schema_corrections import m019_corrections
+from brandwatch_cli.store.schema_rules import m018_rules
+from brandwatch_cli.store.schema_triage import m017_triage
+
+#: In the order they apply.
+LATE = (m017_triage, m018_rules, m019_corrections)
+__all__ = ["LATE", "m017_triage", "m018_rules", "m019_corrections"]
+
+for step in LATE:
+    migrations()(step)
