@@ -110,6 +110,11 @@ def test_term_is_a_matched_term_or_a_whole_word_of_the_text_folded() -> None:
     assert matches(rule(terms=("recall", "service client")), mention())  # any, phrases too
     assert not matches(rule(terms=("recall",)), mention())
     assert not matches(rule(terms=("rapp",)), mention())  # whole words only
+    recalled = mention(title="Acme recalls 12,000 toasters", text="L’appli annonce des rappels")
+    assert matches(rule(terms=("recall",)), recalled)  # plurals merged, as in themes
+    assert matches(rule(terms=("rappel",)), recalled)
+    assert matches(rule(terms=("application",)), recalled) is False
+    assert matches(rule(terms=("appli",)), recalled)  # the elision cut
 
 
 def test_relevance_at_least_counts_an_unscored_mention_as_relevant() -> None:

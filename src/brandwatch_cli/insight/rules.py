@@ -10,11 +10,11 @@ sends or changes anything.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
+from brandwatch_cli.insight.phrases import word_key, words
 from brandwatch_cli.models import AlertRule, QuietHours, RuleCondition
 from brandwatch_cli.sentiment import label as sentiment_label
 from brandwatch_cli.store.values import engagement_figures
@@ -160,23 +160,21 @@ def _aspect(when: RuleCondition, mention: Mention) -> str | None:
 
 def _term(when: RuleCondition, mention: Mention) -> str | None:
     """A term of the rule is one of the mention's matched terms, or words of its title or
-    text (case and accents folded, whole words)."""
+    text (case and accents folded, whole words, plurals and elisions as in themes: "recall"
+    finds "recalls", "rappel" finds "rappels")."""
     if not when.terms:
         return ""
-    matched = {fold(t) for terms in _json(mention.get("matched_terms")).values() for t in terms}
-    words = f" {_words(mention.get('title') or '')} {_words(mention.get('text') or '')} "
+    matched = {_words(t) for terms in _json(mention.get("matched_terms")).values() for t in terms}
+    said = f" {_words(mention.get('title') or '')} {_words(mention.get('text') or '')} "
     for term in when.terms:
         folded = _words(term)
-        if folded and (folded in matched or f" {folded} " in words):
+        if folded and (folded in matched or f" {folded} " in said):
             return f"term {term!r}"
     return None
 
 
 def _words(text: str) -> str:
-    return " ".join(_WORD_RE.findall(fold(text)))
-
-
-_WORD_RE = re.compile(r"\w+")
+    return " ".join(word_key(word) for word in words(text.replace("\u2019", "'")))
 
 
 def _relevance(when: RuleCondition, mention: Mention) -> str | None:
