@@ -158,10 +158,14 @@ def selection(
     now: datetime | None = None,
     tz: tzinfo = UTC,
     aspect: Sequence[str] | None = None,
+    *,
+    assignee: Sequence[str] | None = None,
+    tag: Sequence[str] | None = None,
+    overdue: bool = False,
 ) -> Any:
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long), named days and dates are
-    ``tz``'s."""
+    ``tz``'s; the triage options as ``_with_triage`` reads them."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.models import MentionFilter
     from brandwatch_cli.times import local_text
@@ -185,7 +189,7 @@ def selection(
     configured = [a.name for a in getattr(config, "aspects", ())]
     stored = [name for name in aspect or () if name not in configured and store.has_aspect(name)]
     _known_names("--aspect", aspect or (), configured + stored)
-    return MentionFilter(
+    chosen = MentionFilter(
         since=start,
         until=end,
         keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
@@ -195,6 +199,9 @@ def selection(
         search=search,
         aspects=tuple(aspect or ()),
     )
+    if assignee or tag or overdue:
+        return _with_triage(chosen, config, store, assignee, tag, overdue, now)
+    return chosen
 
 
 def _known_names(
@@ -313,7 +320,7 @@ def report_deliveries(deliveries: Sequence[Any]) -> None:
             error_line(f"error: notification to {delivery.target} failed: {delivery.error}")
 
 
-def with_triage(
+def _with_triage(
     chosen: Any,
     config: Any,
     store: Any,

@@ -19,7 +19,6 @@ from brandwatch_cli.cli.common import (
     selection,
     time_zone,
     utc_now,
-    with_triage,
 )
 from brandwatch_cli.cli.options import (
     MAX_LIMIT,
@@ -82,8 +81,10 @@ def mentions(
             now=now,
             tz=zone,
             aspect=aspect,
+            assignee=assignee,
+            tag=tag,
+            overdue=overdue,
         )
-        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         print_mentions(store.iter_mentions(chosen, limit), fmt, zone, overdue_now(cfg, now))
 
 
@@ -180,8 +181,10 @@ def export(
             now=now,
             tz=zone,
             aspect=aspect,
+            assignee=assignee,
+            tag=tag,
+            overdue=overdue,
         )
-        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         rows = store.iter_mention_rows(chosen, limit)
 
         def write(handle: Any) -> int:
@@ -266,8 +269,10 @@ def search(
             now=now,
             tz=zone,
             aspect=aspect,
+            assignee=assignee,
+            tag=tag,
+            overdue=overdue,
         )
-        chosen = with_triage(chosen, cfg, store, assignee, tag, overdue, now)
         ranked = sort is SearchOrder.relevance
         hits = iter(
             store.search_hits(chosen, limit) if ranked else store.iter_mentions(chosen, limit)
