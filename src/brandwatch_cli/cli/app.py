@@ -13,6 +13,7 @@ share ``options`` and ``common`` and never import this module. The exit codes ar
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -90,37 +91,40 @@ app.command("open")(mention.open_link)  # a command named after Python's builtin
 app.command()(retention.rematch)
 app.command()(retention.prune)
 
-db = typer.Typer(
-    name="db",
-    help="The database as a whole: copy it into another (SQLite or PostgreSQL).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-db.command("copy")(database.copy)
-app.add_typer(db)
 
-rule_group = typer.Typer(
-    name="rules",
-    help="Alert rules: replay them over stored mentions (see Alert rules in the README).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-rule_group.command("test")(rules.rules_test)
-app.add_typer(rule_group)
+def _group(name: str, help_text: str, commands: dict[str, Callable[..., object]]) -> None:
+    """A command group (``brandwatch db copy``): its subcommands, listed in help as given."""
+    group = typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+    for command, function in commands.items():
+        group.command(command)(function)
+    app.add_typer(group)
 
-learned = typer.Typer(
-    name="corrections",
-    help="Sentiment corrections: labelled texts a per-language model learns from.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
+
+_group(
+    "db",
+    "The database as a whole: copy it into another (SQLite or PostgreSQL).",
+    {"copy": database.copy},
 )
-learned.command("import")(corrections.import_file)
-learned.command("list")(corrections.list_corrections)
-learned.command("stats")(corrections.stats)
-app.add_typer(learned)
+_group(
+    "rules",
+    "Alert rules: replay them over stored mentions (see Alert rules in the README).",
+    {"test": rules.rules_test},
+)
+_group(
+    "corrections",
+    "Sentiment corrections: labelled texts a per-language model learns from.",
+    {
+        "import": corrections.import_file,
+        "list": corrections.list_corrections,
+        "stats": corrections.stats,
+    },
+)
 
 
 def _version(value: bool) -> None:
