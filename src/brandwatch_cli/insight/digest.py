@@ -15,8 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight import spikes
-from brandwatch_cli.insight.report import Counts, KeywordStats, Period, counts_from, keyword_table
-from brandwatch_cli.insight.themes import Selections, section_themes
+from brandwatch_cli.insight.report import (
+    Counts,
+    KeywordStats,
+    Period,
+    counts_from,
+    keyword_table,
+    themes_section,
+)
 from brandwatch_cli.insight.triage import Backlog, build_backlog
 from brandwatch_cli.models import (
     Keyword,
@@ -155,13 +161,7 @@ def build_digest(
         top=top_by_keyword,
         problems=tuple(store.source_problems()),
         tz=tz,
-        themes=section_themes(
-            store,
-            Selections(current, before),
-            {k.keyword: (k.now.mentions, k.before.mentions) for k in keyword_stats},
-            everyone=total.mentions,
-            keywords=keyword_terms,
-        ),
+        themes=themes_section(store, current, before, keyword_stats, total, keyword_terms),
         backlog=build_backlog(store, reply_keywords, period.since, now),
         held=tuple(store.held_rule_matches(period.since, now)),
     )

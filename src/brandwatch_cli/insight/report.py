@@ -184,18 +184,28 @@ def build_report(
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,
-            themes=section_themes(
-                store,
-                Selections(current, before),
-                {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords},
-                everyone=total.mentions,
-                keywords=keyword_terms,
-            ),
+            themes=themes_section(store, current, before, keywords, total, keyword_terms),
             aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
             spikes=period_spikes(
                 store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
             ),
         )
+
+
+def themes_section(
+    store: MentionStore,
+    current: MentionFilter,
+    before: MentionFilter,
+    keywords: Sequence[KeywordStats],
+    total: Counts,
+    terms: Sequence[Keyword],
+) -> dict[str, tuple[Theme, ...]]:
+    """The themes section of a report or a digest, for the keywords its keyword table counted
+    in ``current`` (and ``before``), out of ``total`` mentions."""
+    counts = {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords}
+    return section_themes(
+        store, Selections(current, before), counts, everyone=total.mentions, keywords=terms
+    )
 
 
 def keyword_table(
