@@ -226,13 +226,15 @@ def period_spikes(
     window = timedelta(hours=1) if length <= 2 * DAY else DAY if length <= 92 * DAY else WEEK
     unit: CalendarUnit = "hour" if window < DAY else "day" if window == DAY else "week"
     end = calendar_start(until, unit, tz)
+    start = store.monitoring_start() or _oldest(store)
+    if start is not None and since < start - window:
+        since = start - window  # a window over before anything was heard holds no spike
     tested = int((end - since) / window)
     if tested < 1 or not keywords:
         return ()
     rule = replace(rule, window=window)
     seasonal = seasonal_stride(window) if rule.seasonal else None
     steps = round(seasonal[0] / window) if seasonal else 1
-    start = store.monitoring_start() or _oldest(store)
     windows = tested + steps * rule.baseline
     counts = store.window_counts(keywords, end, window, windows)
     found: list[Spike] = []
