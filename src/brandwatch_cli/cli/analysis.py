@@ -60,6 +60,8 @@ def check(
     from brandwatch_cli.language import detect_language
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
+    from brandwatch_cli.output.rules import rule_lines
+    from brandwatch_cli.output.triage import age_text
 
     cfg, _ = load(config, None)
     _check_notify(cfg, send=notify)
@@ -86,6 +88,13 @@ def check(
             if keyword.lexicon:
                 words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
                 out.write(f"  sentiment overrides: {one_line(words)}\n")
+            if keyword.reply_within:
+                out.write(f"  reply within: {age_text(keyword.reply_within)}\n")
+        if cfg.aspects:
+            out.write(f"\naspects: {one_line(', '.join(a.name for a in cfg.aspects))}\n")
+        for rule in cfg.rules:
+            out.write(f"\nrule {one_line(rule.name)}\n")
+            out.write("".join(f"{line}\n" for line in rule_lines(rule)))
         if test is None:
             return
         language = detect_language(mention_text(title, test))
