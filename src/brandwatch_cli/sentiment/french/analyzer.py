@@ -28,12 +28,15 @@ from . import facts as facts
 from . import negation as negation
 from . import rules as rules
 from . import speaker as speaker
+from . import verdict as verdict
 from . import voice as voice
 from .rules import EMOJI, HANDLE, NUM, PUNCT, RATING, WORD, Token
 
 __all__ = ["FrenchSentiment"]
 
 BASE_LEXICON = "fr_lexicon_vader.tsv"
+#: Adjectives from Pattern's French lexicon that the two others lack (never overrides them).
+PATTERN_LEXICON = "fr_lexicon_pattern.tsv"
 BRAND_LEXICON = "fr_lexicon_brand.tsv"
 ACCENTED_LEXICON = "fr_lexicon_accents.tsv"
 EMOJI_TABLE = "emoji_valence.tsv"
@@ -104,8 +107,9 @@ def _data_lines(name: str) -> Iterator[list[str]]:
 @lru_cache(maxsize=1)
 def _shipped_data() -> _Data:
     data = _Data(words={})
-    for word, value in _data_lines(BASE_LEXICON):
-        _add_entry(data, word, float(value))
+    for name in (BASE_LEXICON, PATTERN_LEXICON):
+        for word, value in _data_lines(name):
+            _add_entry(data, word, float(value))
     for value, forms in _data_lines(BRAND_LEXICON):
         for form in forms.split(","):
             _add_entry(data, form, float(value))
@@ -427,6 +431,8 @@ class FrenchSentiment:
         facts.apply_facts(tokens, keys, who.personal)
         voice.apply_voice(tokens, keys, who)
         discourse.apply_discourse(tokens, keys)
-        total = sum(t.valence * t.weight for t in tokens)
+        verdict.apply_winks(tokens)
+        verdict.apply_conclusion(tokens, keys)
+        total = verdict.settle(tokens, keys, sum(t.valence * t.weight for t in tokens))
         total += discourse.punctuation_emphasis(text, total)
         return round(discourse.normalize(total), 4)
