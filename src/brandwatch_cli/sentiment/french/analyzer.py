@@ -171,6 +171,10 @@ class _Model:
         )
         for source, value in data.phrases.items():
             self._add_phrase(source, value)
+        #: Words a lower-case hashtag may be split into: the lexicon's and the rules'.
+        self._known = frozenset(self.words) | frozenset(
+            fold(w) for words in rules.CLASSES.values() for w in words if " " not in w
+        )
         for source in rules.RULE_PHRASES:
             if source not in self.phrases:  # class entries are written as tokenized keys
                 self._add_phrase(source, 0.0)
@@ -208,7 +212,7 @@ class _Model:
             if kind == "word":
                 self._add_word(tokens, raw)
             elif kind == "hashtag":
-                for part in _CAMEL_RE.findall(raw[1:]):
+                for part in self._hashtag_words(raw[1:]):
                     self._add_word(tokens, part if part.isupper() else part.lower())
             elif kind == "num":
                 tokens.append(Token(NUM, fold(raw), raw))
@@ -228,6 +232,19 @@ class _Model:
                 token.valence = self.emoji.get(raw, 0.0)
                 tokens.append(token)
         return tokens
+
+    def _hashtag_words(self, tag: str) -> list[str]:
+        """The words of a hashtag: camel case (``#JeSoutiens``) or, for one lower-case run the
+        lexicon does not know, the split into two known words (``#jesoutiens``, ``#stopfail``)."""
+        parts: list[str] = _CAMEL_RE.findall(tag)
+        if len(parts) != 1 or not parts[0].islower() or fold(parts[0]) in self.words:
+            return parts
+        key = fold(parts[0])
+        for cut in range(len(key) - 2, 1, -1):
+            head, tail = key[:cut], key[cut:]
+            if head in self._known and tail in self._known:
+                return [parts[0][:cut], parts[0][cut:]]
+        return parts
 
     def _add_word(self, tokens: list[Token], raw: str) -> None:
         parts = self._word_parts.get(raw)

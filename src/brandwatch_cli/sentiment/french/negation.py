@@ -117,6 +117,11 @@ def _next_key(tokens: Sequence[Token], i: int) -> str:
     return tokens[i + 1].key if i + 1 < len(tokens) else ""
 
 
+def _clause_ends(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``tokens[i]`` is the last word of its clause (``c'est pas que`` + nothing)."""
+    return i + 1 >= len(tokens) or tokens[i + 1].clause != tokens[i].clause
+
+
 def _strong_after(tokens: Sequence[Token], i: int) -> bool:
     """``pas du tout``, ``absolument pas``: the negation is complete, not softened."""
     return (i + 1 < len(tokens) and tokens[i + 1].key == "du tout") or (
@@ -147,7 +152,8 @@ def apply_negation(tokens: Sequence[Token]) -> None:
 
     Informal ``pas`` without ``ne`` negates the next sentiment word or, failing one, the verb
     before it (``c'est pas top``, ``j'aime pas``); ``sans``, ``aucun``, ``jamais``, ``rien``,
-    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation.
+    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation, and
+    ``ne … pas que`` ("not only") adds rather than denies (``ce n'est pas que beau``).
     Idioms that hold their own negation (``pas mal``) are left alone and close an open ``ne``;
     ``pas besoin de``, ``pas eu à`` turn the chore after them into ease. ``toujours pas`` or
     ``manque de`` with nothing to deny complain all the same, and so does ``n'avoir aucun``.
@@ -178,6 +184,9 @@ def apply_negation(tokens: Sequence[Token]) -> None:
             open_ne = None
         elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
             if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
+                continue
+            if key == "pas" and _next_key(tokens, i) == "que" and not _clause_ends(tokens, i + 1):
+                open_ne = None  # "ce n'est pas que beau": not only, which adds, not denies
                 continue
             believed = tokens[open_ne + 1 : i] if open_ne is not None else tokens[i - 1 : i]
             if any(t.key in SURPRISE for t in believed):
