@@ -30,14 +30,53 @@ sys.path.insert(0, str(ROOT / "src"))
 from brandwatch_cli.text import fold  # noqa: E402 - after the path is set
 
 DATA = ROOT / "src" / "brandwatch_cli" / "data"
-ENTRY = re.compile(r'<word form="([^"]+)" pos="(\w+)" polarity="([-\d.]+)" subjectivity="([-\d.]+)"')
+ENTRY = re.compile(
+    r'<word form="([^"]+)" pos="(\w+)" polarity="([-\d.]+)" subjectivity="([-\d.]+)"'
+)
 #: Adjectives that name a topic in the news more often than they judge it.
 TOPIC = frozenset(
-    "durable durables propre propres vert verte verts vertes renouvelable renouvelables "
-    "social sociale sociaux sociales public publique publics publiques politique politiques "
-    "nucleaire nucleaires ecologique ecologiques economique economiques militaire militaires "
-    "national nationale nationaux nationales populaire populaires libre libres "
-    "international internationale internationaux internationales".split()
+    {
+        "durable",
+        "durables",
+        "propre",
+        "propres",
+        "vert",
+        "verte",
+        "verts",
+        "vertes",
+        "renouvelable",
+        "renouvelables",
+        "social",
+        "sociale",
+        "sociaux",
+        "sociales",
+        "public",
+        "publique",
+        "publics",
+        "publiques",
+        "politique",
+        "politiques",
+        "nucleaire",
+        "nucleaires",
+        "ecologique",
+        "ecologiques",
+        "economique",
+        "economiques",
+        "militaire",
+        "militaires",
+        "national",
+        "nationale",
+        "nationaux",
+        "nationales",
+        "populaire",
+        "populaires",
+        "libre",
+        "libres",
+        "international",
+        "internationale",
+        "internationaux",
+        "internationales",
+    }
 )
 
 

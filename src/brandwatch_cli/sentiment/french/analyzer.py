@@ -161,7 +161,7 @@ class _Model:
             r"|(?P<handle>@\w+)"
             r"|(?P<hashtag>#\w+)"
             r"|(?P<rating>(?<![\d/])\d{1,2}(?:[.,]\d)?\s?/\s?(?:5|10|20)(?![\d/]))"
-            r"|(?P<stars>(?<!\d)[0-5]\s?[éeÉE]toiles?\b)"
+            r"|(?P<stars>(?<!\d)(?:[0-5]|(?<!\w)(?:[Uu]ne|[Dd]eux|[Tt]rois|[Qq]uatre|[Cc]inq))\s?[éeÉE]toiles?\b)"
             r"|(?P<starrun>[★☆⭐]\ufe0f?(?:[★☆⭐]\ufe0f?)+)"
             rf"|(?P<emoticon>(?<![\w:;=<>^]){alternatives}(?![\w)(]))"
             r"|(?P<word>[^\W\d_]+(?:['\-][^\W\d_]+)*)"
@@ -363,9 +363,12 @@ def _star_run(raw: str) -> Token:
     return token
 
 
+_NUMBER_WORDS = {"une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+
+
 def _rating(raw: str) -> Token:
     """``1/5``, ``10/10``, ``5 étoiles``: a score the author gave, read as a valence."""
-    numbers = re.findall(r"\d+(?:[.,]\d)?", raw)
+    numbers = re.findall(r"\d+(?:[.,]\d)?", raw) or [str(_NUMBER_WORDS[raw.split()[0].lower()])]
     score = float(numbers[0].replace(",", "."))
     scale = float(numbers[1]) if len(numbers) > 1 else 5.0
     token = Token(RATING, "rating", raw)

@@ -117,9 +117,19 @@ def _next_key(tokens: Sequence[Token], i: int) -> str:
     return tokens[i + 1].key if i + 1 < len(tokens) else ""
 
 
-def _clause_ends(tokens: Sequence[Token], i: int) -> bool:
-    """Whether ``tokens[i]`` is the last word of its clause (``c'est pas que`` + nothing)."""
-    return i + 1 >= len(tokens) or tokens[i + 1].clause != tokens[i].clause
+def _only(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``que`` at ``i`` means "only" (``pas que beau``, ``pas que de la com``) rather
+    than opening a clause (``je ne pense pas que ce soit bien``, ``c'est pas que je sois
+    contre``): a subject must not follow it."""
+    if i + 1 >= len(tokens) or tokens[i + 1].clause != tokens[i].clause:
+        return False
+    return tokens[i + 1].key not in SUBJECTS
+
+
+#: Subjects that make ``que`` open a clause.
+SUBJECTS = frozenset(
+    {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "ca", "cela"}
+)
 
 
 def _strong_after(tokens: Sequence[Token], i: int) -> bool:
@@ -185,7 +195,7 @@ def apply_negation(tokens: Sequence[Token]) -> None:
         elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
             if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
                 continue
-            if key == "pas" and _next_key(tokens, i) == "que" and not _clause_ends(tokens, i + 1):
+            if key == "pas" and _next_key(tokens, i) == "que" and _only(tokens, i + 1):
                 open_ne = None  # "ce n'est pas que beau": not only, which adds, not denies
                 continue
             believed = tokens[open_ne + 1 : i] if open_ne is not None else tokens[i - 1 : i]

@@ -26,7 +26,7 @@ LEAD_WEIGHT = 0.5
 #: A review of at least this many sentences is read for its conclusion.
 LONG_REVIEW = 3
 #: A torn author: text totals within this of zero are neutral, and beyond it shrink.
-TORN_MARGIN = 2.0
+TORN_MARGIN = 3.0
 TORN_SHRINK = 0.5
 #: A stated rating in the middle of its scale (3/5, 6/10: a valence within this of 0).
 MIDDLE_RATING = 1.0
@@ -79,12 +79,17 @@ def torn(tokens: Sequence[Token], keys: frozenset[str]) -> bool:
         return True
     ratings = [t for t in tokens if t.kind == RATING]
     if ratings:
-        return all(abs(t.valence) < MIDDLE_RATING for t in ratings)
+        return all(_middle(t) for t in ratings)
     if sum(t.kind == WORD for t in tokens) < BALANCE_WORDS:
         return False
     praise = sum(t.valence * t.weight for t in tokens if t.valence > 0)
     blame = -sum(t.valence * t.weight for t in tokens if t.valence < 0)
     return min(praise, blame) >= BALANCE_RATIO * max(praise, blame) > 0
+
+
+def _middle(token: Token) -> bool:
+    """A stated rating in the middle of its scale: 3/5, 2,5/5, 5/10, 6/10, ★★★☆☆."""
+    return token.kind == RATING and abs(token.valence) <= MIDDLE_RATING
 
 
 def settle(tokens: Sequence[Token], keys: frozenset[str], total: float) -> float:
@@ -95,8 +100,9 @@ def settle(tokens: Sequence[Token], keys: frozenset[str], total: float) -> float
     if not total or not torn(tokens, keys):
         return total
     hesitation = sum(t.valence * t.weight for t in tokens if t.key in BALANCED)
-    rated = sum(t.valence * t.weight for t in tokens if t.kind == RATING)
-    words = total - hesitation - rated
+    rated = sum(t.valence * t.weight for t in tokens if t.kind == RATING and not _middle(t))
+    middle = sum(t.valence * t.weight for t in tokens if t.kind == RATING and _middle(t))
+    words = total - hesitation - rated - middle
     excess = max(0.0, abs(words) - TORN_MARGIN) * TORN_SHRINK
     return math.copysign(excess, words) + rated
 
