@@ -7,6 +7,11 @@ dev4``, those present), each analyzer's 3-class accuracy and confusion matrix (t
 Only the sets named are opened, so a blind set stays blind until it is asked for by name
 (``--sets NAME``); only totals are printed, never a text or its score.
 
+Each row also gives the share of texts scored exactly 0.0 and, for texts stating a middle
+rating (3/5, 3 étoiles, ★★★☆☆, 5/10, 6/10), how many read neutral. The blind sets of issue 15
+(``--sets blind_tweets,blind_reviews_long,blind_3star``) print the accuracy recorded before
+that issue's changes beside today's (the earlier analyzer is not importable from here).
+
 vaderSentiment-fr is a benchmark-only dependency (``pip install vadersentiment-fr==1.3.4``);
 without it, its rows are skipped.
 """
@@ -32,6 +37,14 @@ OURS = "brandwatch (ours)"
 #: The development sets. Blind sets are only read when named with ``--sets``.
 DEFAULT_SETS = ("dev", "holdout", "dev2", "holdout2", "dev3", "holdout3", "dev4")
 Scorer = Callable[[str], float]
+#: Accuracy of our analyzer on sets scored before issue 15 item 5 changed it (main 693f63a).
+BEFORE = {
+    "blind_tweets.tsv": 0.862,
+    "blind_reviews_long.tsv": 0.608,
+    "blind_3star.tsv": 0.708,
+    "dev_tweets.tsv": 0.821,
+    "dev_reviews.tsv": 0.622,
+}
 #: A stated middle rating: "3/5", "3 étoiles", "★★★☆☆", "6/10" (the 3-star texts of a review set).
 MIDDLE_RATING = re.compile(
     r"(?<![\d,.])(?:3(?:[,.]0)?\s*/\s*5|3\s*(?:étoiles?|etoiles?)|trois étoiles|[56]\s*/\s*10)"
@@ -132,6 +145,8 @@ def main() -> None:
     for path in sets:
         rows = load(path)
         print(f"\n{path.name}: {len(rows)} texts")
+        if path.name in BEFORE:
+            print(f"  {'ours, before':<20} accuracy {BEFORE[path.name]:.3f} (recorded)")
         for name, scorer in scorers.items():
             evaluate(name, scorer, rows)
 
