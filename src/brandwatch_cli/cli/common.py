@@ -350,3 +350,14 @@ def _with_triage(
     if not reply_limits(config.keywords):
         error_line("warning: --overdue: no keyword has a 'reply_within:' here: none is overdue")
     return overdue_filter(config.keywords, now, chosen)
+
+
+def language_code(value: str | None, option: str = "--language") -> str | None:
+    """A ``--language`` value, lower case: a two-letter ISO 639-1 code, else a usage error."""
+    from brandwatch_cli.text import ISO_639_1
+
+    if value is None:
+        return None
+    if value.lower() not in ISO_639_1:
+        raise ConfigError(f"{option} {value!r} is not a two-letter ISO 639-1 code (en, fr...)")
+    return value.lower()

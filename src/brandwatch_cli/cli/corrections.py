@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
+from brandwatch_cli.cli.common import language_code, load, quiet_broken_pipe, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -39,8 +39,7 @@ def import_file(
     from brandwatch_cli.sentiment.corrections import read_corrections
     from brandwatch_cli.store import MentionStore
 
-    if language is not None and not (len(language) == 2 and language.isalpha()):
-        raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
+    language = language_code(language)
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -55,6 +54,8 @@ def import_file(
         typer.echo(one_line(problem), err=True)
     if len(parsed.problems) > 50:
         typer.echo(f"... and {len(parsed.problems) - 50} more problems", err=True)
+    if not parsed.complete:
+        raise ConfigError(f"{file}: could not be read to the end; nothing was imported")
     if parsed.problems and not skip_bad:
         raise ConfigError(
             f"{file}: {len(parsed.problems)} bad row{'s' if len(parsed.problems) != 1 else ''};"
