@@ -339,7 +339,7 @@ def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
         "rules:\n"
         "  - name: angry influencer\n"
         "    when: {keyword: Acme, label: negative, followers_at_least: 10000}\n"
-        "    notify: [team]\n    cooldown: 1h\n"
+        "    notify: [team]\n    cooldown: 90s\n"
         "  - name: recall\n"
         "    when: {term: [rappel, recall]}\n    tag: recall\n"
         '    quiet_hours: {from: "22:00", to: "07:00", tz: Europe/Paris}\n'
@@ -349,13 +349,13 @@ def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
     )
     shown = cli("check", "-c", config)
     assert shown.exit_code == 0, shown.stderr
-    assert "reply within: 4 h" in shown.stdout
+    assert "reply within: 4h" in shown.stdout
     (aspects,) = [line for line in shown.stdout.splitlines() if line.startswith("aspects:")]
     assert "parking" in aspects and "price" in aspects and "app" not in aspects.split(", ")
     assert (
         "rule angry influencer\n"
         "  when: keyword Acme, label negative, followers_at_least 10000\n"
-        "  does: notify team; cooldown 1 h\n"
+        "  does: notify team; cooldown 1m30s\n"
     ) in shown.stdout
     assert "  when: term rappel or recall\n" in shown.stdout
     assert "does: tag recall; held in quiet hours 22:00-07:00 Europe/Paris" in shown.stdout

@@ -62,7 +62,7 @@ def check(
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
     from brandwatch_cli.output.rules import rule_lines
-    from brandwatch_cli.output.triage import age_text
+    from brandwatch_cli.output.wording import duration_text
 
     cfg, _ = load(config, None)
     _check_notify(cfg, send=notify)
@@ -90,7 +90,7 @@ def check(
                 words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
                 out.write(f"  sentiment overrides: {one_line(words)}\n")
             if keyword.reply_within:
-                out.write(f"  reply within: {age_text(keyword.reply_within)}\n")
+                out.write(f"  reply within: {duration_text(keyword.reply_within)}\n")
         if cfg.aspects:
             out.write(f"\naspects: {one_line(', '.join(a.name for a in cfg.aspects))}\n")
         for rule in cfg.rules:

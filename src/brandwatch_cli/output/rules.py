@@ -16,7 +16,7 @@ from datetime import UTC, datetime, tzinfo
 
 from brandwatch_cli.models import AlertRule, RuleHit
 from brandwatch_cli.output.markup import h, md
-from brandwatch_cli.output.triage import age_text
+from brandwatch_cli.output.wording import duration_text
 from brandwatch_cli.text import one_line
 from brandwatch_cli.times import local_text, zone_name
 
@@ -101,7 +101,7 @@ def rule_lines(rule: AlertRule) -> list[str]:
     does += [f"tag {', '.join(rule.tags)}"] if rule.tags else []
     does += [f"assign {rule.assign}"] if rule.assign else []
     if rule.cooldown:
-        does.append(f"cooldown {age_text(rule.cooldown)}")
+        does.append(f"cooldown {duration_text(rule.cooldown)}")
     if rule.quiet_hours and not rule.urgent:
         quiet = rule.quiet_hours
         span = f"{quiet.start:%H:%M}-{quiet.end:%H:%M} {zone_name(quiet.tz)}"
