@@ -87,6 +87,17 @@ def test_a_rule_names_a_keyword_in_any_case(cli, hook, tmp_path):
     assert "(keyword Acme negative" in message["message"]  # named as the config spells it
 
 
+def test_a_mention_without_a_title_is_named_by_its_text(cli, hook, tmp_path):
+    untitled = {k: v for k, v in ANGRY.items() if k != "title"}  # a toot, a CSV row
+    hook.serve("/f.xml", rss([untitled]))
+    config = rules_config(tmp_path, hook, ANGRY_RULE)
+    assert cli("scan", "-c", config).exit_code == 0
+    (message,) = sent(hook)
+    assert message["message"].startswith("#1 I hate Acme, awful recall (keyword Acme negative")
+    replayed = cli("rules", "test", "-c", config, "--format", "json")
+    assert json.loads(replayed.stdout)["fired"][0]["title"] == "I hate Acme, awful recall"
+
+
 def test_a_cooldown_batches_repeats_into_one_message_when_it_ends(cli, hook, tmp_path):
     hook.serve("/f.xml", rss([ANGRY]))
     config = rules_config(tmp_path, hook, ANGRY_RULE + "    cooldown: 1h\n")

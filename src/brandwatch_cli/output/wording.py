@@ -22,7 +22,7 @@ from brandwatch_cli.models import (
     SourceProblemRow,
     Spike,
 )
-from brandwatch_cli.text import one_line, web_link
+from brandwatch_cli.text import mention_headline, one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def engagement_text(raw: object) -> str:
 
 def mention_title(row: MentionRow) -> str:
     """A mention's title, else the start of its text, on one line without control characters."""
-    return one_line(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
+    return mention_headline(row.get("title"), row.get("text"))
 
 
 def sparkline(values: Sequence[int], top: int) -> str:
