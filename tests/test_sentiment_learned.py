@@ -171,3 +171,13 @@ def test_a_model_learns_from_the_latest_corrections_only(tmp_path, monkeypatch):
         assert again.fingerprint == model.fingerprint
         store.add_corrections([("un de plus", "positive", "fr")], datetime.now(UTC), "test")
         assert learning.current_models(store, ())["fr"].fingerprint != model.fingerprint
+
+
+def test_a_learned_score_is_rounded_as_the_lexicon_s():
+    from brandwatch_cli.sentiment.learned import adjusted
+
+    rows = [(f"texte {n} {'zorglub' if n % 2 else 'flibble'}", "negative" if n % 2 else "positive")
+            for n in range(60)]  # fmt: skip
+    model = train("fr", [(text, label, 0.0) for text, label in rows])
+    score = adjusted(model, "un zorglub", Sentiment(0.1234567, "positive", "fr")).score
+    assert score == round(score, 4) and score < 0
