@@ -339,7 +339,7 @@ def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
         "rules:\n"
         "  - name: angry influencer\n"
         "    when: {keyword: Acme, label: negative, followers_at_least: 10000}\n"
-        "    notify: [team]\n    cooldown: 90s\n"
+        "    notify: [team]\n    cooldown: 90s\n    urgent: true\n"
         "  - name: recall\n"
         "    when: {term: [rappel, recall]}\n    tag: recall\n"
         '    quiet_hours: {from: "22:00", to: "07:00", tz: Europe/Paris}\n'
@@ -355,7 +355,7 @@ def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
     assert (
         "rule angry influencer\n"
         "  when: keyword Acme, label negative, followers_at_least 10000\n"
-        "  does: notify team; cooldown 1m30s\n"
+        "  does: notify team; cooldown 1m30s; urgent (even in quiet hours)\n"
     ) in shown.stdout
     assert "  when: term rappel or recall\n" in shown.stdout
     assert "does: tag recall; held in quiet hours 22:00-07:00 Europe/Paris" in shown.stdout

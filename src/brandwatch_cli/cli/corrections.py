@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import language_code, load, quiet_broken_pipe, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.cli.common import language_code, load, quiet_broken_pipe, time_zone, utc_now
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import one_line
@@ -62,32 +62,38 @@ def import_file(
             " nothing was imported (fix them, or import the rest with --skip-bad)"
         )
     _, db_path = load(config, db, db_alone=True)
-    with MentionStore.open(db_path, create=False) as store:
+    with MentionStore.open(db_path) as store:  # labels may come before the first scan
         store.add_corrections(parsed.rows, utc_now(), user_name())
     counts: dict[str, int] = {}
     for _, _, lang in parsed.rows:
         counts[lang or "unknown"] = counts.get(lang or "unknown", 0) + 1
     each = ", ".join(f"{n} {lang}" for lang, n in sorted(counts.items())) or "none"
-    skipped = f"; {len(parsed.problems)} bad rows skipped" if parsed.problems else ""
-    typer.echo(f"Imported {len(parsed.rows)} corrections ({each}){skipped}", err=True)
+    bad = len(parsed.problems)
+    skipped = f"; {bad} bad row{'s' if bad != 1 else ''} skipped" if bad else ""
+    noun = "correction" if len(parsed.rows) == 1 else "corrections"
+    typer.echo(f"Imported {len(parsed.rows)} {noun} ({each}){skipped}", err=True)
 
 
 def list_corrections(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 20,
     config: ConfigOption = None,
     db: DbOption = None,
+    tz: TzOption = None,
 ) -> None:
-    """The latest corrections, newest first: when, from where (mark or import), the label."""
+    """The latest corrections, newest first: when (on your clocks), from where (mark or
+    import), the label."""
+    from brandwatch_cli.output.wording import stored_when
     from brandwatch_cli.store import MentionStore
 
-    _, db_path = load(config, db, db_alone=True)
+    cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         rows = store.recent_corrections(limit)
     columns = ("id", "at", "source", "language", "label", "mention", "text")
     table = [
         [
             str(r["id"]),
-            str(r["at"])[:16],
+            stored_when(r["at"], zone),
             str(r["source"]),
             str(r["language"] or "-"),
             str(r["label"]),

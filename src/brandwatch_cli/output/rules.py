@@ -102,7 +102,9 @@ def rule_lines(rule: AlertRule) -> list[str]:
     does += [f"assign {rule.assign}"] if rule.assign else []
     if rule.cooldown:
         does.append(f"cooldown {duration_text(rule.cooldown)}")
-    if rule.quiet_hours and not rule.urgent:
+    if rule.urgent:
+        does.append("urgent (even in quiet hours)")
+    elif rule.quiet_hours:
         quiet = rule.quiet_hours
         span = f"{quiet.start:%H:%M}-{quiet.end:%H:%M} {zone_name(quiet.tz)}"
         does.append(f"held in quiet hours {span}")
