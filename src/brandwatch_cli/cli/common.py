@@ -186,9 +186,10 @@ def selection(
     if source:
         known_sources = [s.name for s in config.sources]
         _known_names("--source", source, known_sources + store.stored_sources())
-    configured = [a.name for a in getattr(config, "aspects", ())]
-    stored = [name for name in aspect or () if name not in configured and store.has_aspect(name)]
-    _known_names("--aspect", aspect or (), configured + stored)
+    configured = {a.name.casefold(): a.name for a in getattr(config, "aspects", ())}
+    aspect = [configured.get(name.casefold(), name) for name in aspect or ()]  # any case
+    stored = [n for n in aspect if n not in configured.values() and store.has_aspect(n)]
+    _known_names("--aspect", aspect, [*configured.values(), *stored])
     chosen = MentionFilter(
         since=start,
         until=end,
