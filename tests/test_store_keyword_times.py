@@ -149,6 +149,14 @@ def test_themes_from_the_keyword_rows_are_those_from_the_mentions(tmp_path):
         week = MentionFilter(since=NOW - timedelta(days=7), until=NOW)
         by_time = find_themes(store, week, now=NOW).themes
         by_mention = find_themes(store, replace(week, sources=("s",)), now=NOW).themes
+        # a digest's kind of period: by fetch time, up to a mention id
+        fetched = MentionFilter(since=NOW - timedelta(hours=12), by_fetch=True, up_to_id=300)
+        by_fetch = find_themes(store, fetched, now=NOW + timedelta(hours=1)).themes
+        by_fetch_mention = find_themes(
+            store, replace(fetched, sources=("s",)), now=NOW + timedelta(hours=1)
+        ).themes
     assert by_time == by_mention
+    assert by_fetch == by_fetch_mention
+    assert by_fetch["Acme"], "themes found in the fetch window"
     lost = next(theme for theme in by_time["Acme"] if theme.phrase == "colis perdu")
     assert (lost.count, lost.previous) == (79, 27)  # n = 0 is at the end: outside

@@ -58,12 +58,11 @@ class KeywordMentions:
     """One keyword's mentions in ``current`` and ``previous`` (two selections, their keyword
     filters ignored), for themes. A context manager: its reads share one snapshot.
 
-    Selections bounded by the mention time alone (a report's, ``themes`` without
-    ``--source``) are read from the keyword rows themselves, which hold their mention's time
-    (``m021_keyword_times``): one index, in id order from the first id the periods can hold,
-    never a mention row. Others (sources, statuses, fetch times) are copied once into a
-    temporary table, each mention's row read for what the selection asks of it; the table
-    goes at the end."""
+    Selections bounded by times and ids alone (a report's, a digest's, ``themes`` without
+    ``--source``) are read from the keyword rows themselves, which hold their mention's times
+    (``m021_keyword_times``): in id order from the first id the periods can hold, never a
+    mention row. Others (sources, statuses) are copied once into a temporary table, each
+    mention's row read for what the selection asks of it; the table goes at the end."""
 
     _count = itertools.count(1)
 
@@ -96,7 +95,7 @@ class KeywordMentions:
                 self.owns_transaction = True
         if self.first_id is None:
             self.first_id = store.first_id(self.selections)
-        if all(_by_time_alone(selection) for selection in self.selections):
+        if all(_on_keyword_rows(selection) for selection in self.selections):
             self.rows, self.params = self._keyword_rows(self.first_id)
             if self.known_sizes is not None:
                 self.sizes = self.known_sizes
@@ -113,10 +112,10 @@ class KeywordMentions:
     def _keyword_rows(self, first_id: int, *, indexed: bool = True) -> tuple[str, list[Any]]:
         """The keyword rows of both periods by their own times, from ``first_id`` on (not
         read in id order from there when not ``indexed``: a tally looks up its hits)."""
-        (now, now_params), (before, before_params) = (
-            _time_conditions(selection) for selection in self.selections
-        )
         bound = "k.mention_id" if indexed else "+k.mention_id"
+        (now, now_params), (before, before_params) = (
+            _bounds(selection, ids=bound) for selection in self.selections
+        )
         rows = f"""(SELECT k.mention_id AS id, CASE WHEN {now} THEN 1 ELSE 0 END AS now,
             k.sentiment_label AS label FROM mention_keywords k
             WHERE k.keyword = ? AND {bound} >= ? AND (({now}) OR ({before})))"""
@@ -293,21 +292,29 @@ class ThemesMixin(QueriesMixin):
         return hits, f"{{title text}} : ({quoted})"
 
 
-def _by_time_alone(selection: MentionFilter) -> bool:
-    """Whether ``selection`` (its keywords aside) bounds nothing but the mention time, which
-    the keyword rows hold themselves."""
-    return replace(selection, since=None, until=None, keywords=()) == MentionFilter()
+def _on_keyword_rows(selection: MentionFilter) -> bool:
+    """Whether ``selection`` (its keywords aside) bounds nothing but times and ids, which the
+    keyword rows hold themselves (``m021_keyword_times``)."""
+    bounds = replace(
+        selection, since=None, until=None, by_fetch=False, after_id=None, up_to_id=None
+    )
+    return replace(bounds, keywords=()) == MentionFilter()
 
 
-def _time_conditions(selection: MentionFilter) -> tuple[str, list[Any]]:
-    """A period's bounds as conditions on the keyword row ``k``'s own time."""
+def _bounds(selection: MentionFilter, *, ids: str = "k.mention_id") -> tuple[str, list[Any]]:
+    """A selection's times and ids as conditions on the keyword row ``k``'s own (``ids``: how
+    its mention id is written)."""
+    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
     clauses, params = ["1 = 1"], []
-    if selection.since is not None:
-        clauses.append("k.mentioned_at >= ?")
-        params.append(iso(selection.since))
-    if selection.until is not None:
-        clauses.append("k.mentioned_at < ?")
-        params.append(iso(selection.until))
+    for clause, value in (
+        (f"{moment} >= ?", iso(selection.since)),
+        (f"{moment} < ?", iso(selection.until)),
+        (f"{ids} > ?", selection.after_id),
+        (f"{ids} <= ?", selection.up_to_id),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
     return " AND ".join(clauses), params
 
 
