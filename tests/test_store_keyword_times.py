@@ -5,6 +5,8 @@ the two equal, and themes read that way give what reading the mentions gives."""
 from __future__ import annotations
 
 from dataclasses import replace
+
+import pytest
 from datetime import timedelta
 
 from brandwatch_cli.insight.themes import find_themes
@@ -22,7 +24,8 @@ def wrong_times(path) -> list[tuple[object, ...]]:
         path,
         "SELECT k.keyword, k.mention_id, k.mentioned_at, m.mentioned_at"
         " FROM mention_keywords k JOIN mentions m ON m.id = k.mention_id"
-        " WHERE k.mentioned_at IS NULL OR k.mentioned_at <> m.mentioned_at",
+        " WHERE k.mentioned_at IS NULL OR k.mentioned_at <> m.mentioned_at"
+        " OR k.fetched_at IS NULL OR k.fetched_at <> m.fetched_at",
     )
 
 
@@ -69,14 +72,15 @@ def test_a_new_face_moves_the_keyword_rows_to_its_time(tmp_path):
     assert wrong_times(path) == []
 
 
-def test_any_change_of_a_mentions_time_moves_its_keyword_rows(tmp_path):
+def test_any_change_of_a_mentions_times_moves_its_keyword_rows(tmp_path):
     path = tmp_path / "m.db"
     with MentionStore.open(path) as store:
         save(store, "s", [new("1", "https://s.example/a", STORY, T10)])
         with store._writing("test"):
             store.db.execute("UPDATE mentions SET mentioned_at = '2026-01-02T03:04:05+00:00'")
-    assert db_rows(path, "SELECT mentioned_at FROM mention_keywords") == [
-        ("2026-01-02T03:04:05+00:00",)
+            store.db.execute("UPDATE mentions SET fetched_at = '2026-01-03T00:00:00+00:00'")
+    assert db_rows(path, "SELECT mentioned_at, fetched_at FROM mention_keywords") == [
+        ("2026-01-02T03:04:05+00:00", "2026-01-03T00:00:00+00:00")
     ]
 
 
@@ -160,3 +164,28 @@ def test_themes_from_the_keyword_rows_are_those_from_the_mentions(tmp_path):
     assert by_fetch["Acme"], "themes found in the fetch window"
     lost = next(theme for theme in by_time["Acme"] if theme.phrase == "colis perdu")
     assert (lost.count, lost.previous) == (79, 27)  # n = 0 is at the end: outside
+
+
+@pytest.mark.sqlite_only
+def test_an_older_database_gets_its_keyword_rows_times_when_upgraded(tmp_path):
+    from sqlite_utils import Database
+
+    from brandwatch_cli.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m021_keyword_times")
+    old.execute(
+        "INSERT INTO mentions (source, entry_id, fetched_at, mentioned_at, sentiment,"
+        " sentiment_label) VALUES ('s', '1', '2026-11-02T10:00:00+00:00',"
+        " '2026-11-01T09:00:00+00:00', 0, 'neutral')"
+    )
+    old.execute("INSERT INTO mention_keywords (keyword, mention_id) VALUES ('Acme', 1), ('B', 1)")
+    old.conn.commit()
+    old.close()
+    with MentionStore.open(path):
+        pass
+    assert db_rows(path, "SELECT keyword, mentioned_at, fetched_at FROM mention_keywords") == [
+        ("Acme", "2026-11-01T09:00:00+00:00", "2026-11-02T10:00:00+00:00"),
+        ("B", "2026-11-01T09:00:00+00:00", "2026-11-02T10:00:00+00:00"),
+    ]
