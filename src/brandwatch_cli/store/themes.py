@@ -109,17 +109,22 @@ class KeywordMentions:
         self.sizes = (int(counted.get(1, 0)), int(counted.get(0, 0)))
         return self
 
-    def _keyword_rows(self, first_id: int, *, indexed: bool = True) -> tuple[str, list[Any]]:
+    def _keyword_rows(
+        self, first_id: int, *, indexed: bool = True, steps: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
         """The keyword rows of both periods by their own times, from ``first_id`` on (not
-        read in id order from there when not ``indexed``: a tally looks up its hits)."""
+        read in id order from there when not ``indexed``: a tally looks up its hits); with
+        ``steps``, only those picked one in either step (tested first: the times cost more)."""
         bound = "k.mention_id" if indexed else "+k.mention_id"
         (now, now_params), (before, before_params) = (
             _bounds(selection, ids=bound) for selection in self.selections
         )
+        picked = f" AND ({_either(PICK, 'k.mention_id')})" if steps else ""
         rows = f"""(SELECT k.mention_id AS id, CASE WHEN {now} THEN 1 ELSE 0 END AS now,
             k.sentiment_label AS label FROM mention_keywords k
-            WHERE k.keyword = ? AND {bound} >= ? AND (({now}) OR ({before})))"""
-        return rows, [*now_params, self.keyword, first_id, *now_params, *before_params]
+            WHERE k.keyword = ? AND {bound} >= ?{picked} AND (({now}) OR ({before})))"""
+        params = [*now_params, self.keyword, first_id, *steps, *now_params, *before_params]
+        return rows, params
 
     def _copy(self) -> None:
         """One pass over the keyword's rows for both periods, from the first id they can hold,
@@ -153,11 +158,16 @@ class KeywordMentions:
         one, each spread over its period (one pass over the keyword's rows for both):
         (id, title and the start of the text), by id."""
         steps = [max(1, self.sizes[0] // max(now, 1)), max(1, self.sizes[1] // max(before, 1))]
-        pick = PICK.format(id="t.id", step="(CASE WHEN t.now = 1 THEN ? ELSE ? END)")
-        which = "" if before > 0 else "t.now = 1 AND "
-        sql = f"SELECT t.id, t.now FROM {self.rows} t WHERE {which}{pick}"
-        picked = sorted(self.store._rows(sql, [*self.params, *steps]))
-        ids = [i for i, n in picked if n == 1][:now], [i for i, n in picked if n == 0][:before]
+        source, params = self.rows, self.params
+        if self.table is None:
+            source, params = self._keyword_rows(self.first_id or 0, steps=steps)
+        sql = f"""SELECT t.id, t.now, {PICK.format(id="t.id", step="?")},
+            {PICK.format(id="t.id", step="?")} FROM {source} t WHERE {_either(PICK, "t.id")}"""
+        found = sorted(self.store._rows(sql, [*steps, *params, *steps]))
+        ids = (
+            [i for i, is_now, picked, _ in found if is_now == 1 and picked][:now],
+            [i for i, is_now, _, picked in found if is_now == 0 and picked][: max(before, 0)],
+        )
         texts = self._texts([*ids[0], *ids[1]])
         return [(i, texts[i]) for i in ids[0]], [(i, texts[i]) for i in ids[1]]
 
@@ -290,6 +300,11 @@ class ThemesMixin(QueriesMixin):
         quoted = " OR ".join('"' + " ".join(words) + '"' for words in phrases)
         hits = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid >= ?"
         return hits, f"{{title text}} : ({quoted})"
+
+
+def _either(pick: str, ids: str) -> str:
+    """``pick`` of ``ids`` one in either of two steps (parameters)."""
+    return f"{pick.format(id=ids, step='?')} OR {pick.format(id=ids, step='?')}"
 
 
 def _on_keyword_rows(selection: MentionFilter) -> bool:
