@@ -5,9 +5,9 @@ the two equal, and themes read that way give what reading the mentions gives."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from datetime import timedelta
 
 from brandwatch_cli.insight.themes import find_themes
 from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
