@@ -157,7 +157,12 @@ class KeywordMentions:
         """Up to ``now`` of the keyword's mentions in the period and ``before`` in the previous
         one, each spread over its period (one pass over the keyword's rows for both):
         (id, title and the start of the text), by id."""
-        steps = [max(1, self.sizes[0] // max(now, 1)), max(1, self.sizes[1] // max(before, 1))]
+        if now <= 0 and before <= 0:
+            return [], []
+        step_now = max(1, self.sizes[0] // now) if now > 0 else None
+        step_before = max(1, self.sizes[1] // before) if before > 0 else None
+        # a period none is wanted of is picked as sparsely as the other (and left out)
+        steps = [step_now or step_before or 1, step_before or step_now or 1]
         source, params = self.rows, self.params
         if self.table is None:
             source, params = self._keyword_rows(self.first_id or 0, steps=steps)
