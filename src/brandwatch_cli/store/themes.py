@@ -2,10 +2,11 @@
 before, samples of their texts to find candidate phrases on, and the exact count of a phrase
 among them from the full-text index.
 
-``KeywordMentions`` copies the keyword's mentions of both periods once (id, which period, the
-keyword's own sentiment label) into a temporary table: one read of the keyword's rows, after
-which a phrase costs one full-text query, its hits checked against that small table rather
-than each against the mentions.
+``KeywordMentions`` reads the keyword's mentions of both periods (id, which period, the
+keyword's own sentiment label) from its keyword rows, which hold their mention's times
+(``m021_keyword_times``): a phrase costs one full-text query, each hit looked up in the
+keyword rows' narrow index rather than in the mentions. A selection the keyword rows cannot
+answer (sources, statuses) is copied once into a temporary table, each mention read.
 
 A sample is deterministic and spread over the whole selection: the mentions whose id hashes
 to 0 modulo n (``PICK``: one in n, whatever the pattern of ids, where a plain ``id % n`` would
