@@ -9,8 +9,23 @@ from datetime import timedelta
 
 import pytest
 
-from brandwatch_cli.insight.themes import find_themes
-from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
+from brandwatch_cli.insight.report import build_report
+from brandwatch_cli.insight.themes import (
+    SECTION_BACKGROUND,
+    SECTION_SAMPLE,
+    SECTION_TOP,
+    Selections,
+    find_themes,
+    themes_by_keyword,
+)
+from brandwatch_cli.models import (
+    Item,
+    Keyword,
+    KeywordMatch,
+    MentionFilter,
+    Sentiment,
+    SourceOutcome,
+)
 from brandwatch_cli.store import MentionStore, NewMention
 from brandwatch_cli.store.base import iso
 from helpers import db_rows, rss, write_config
@@ -45,6 +60,22 @@ def mention(n: int, hours_ago: float, keywords: tuple[str, ...], text: str) -> N
         "en",
         "v1",
     )
+
+
+def corpus() -> list[NewMention]:
+    """Two weeks of Acme and Globex mentions, Acme's lost parcels many this week, few before."""
+    talk = ("service client injoignable", "great battery life", "rien de neuf", "quel temps")
+
+    def said(n: int) -> str:  # Acme's lost parcels: many this week (n < 240), a few before
+        lost = n % 3 != 2 and (n % 2 == 0 if n < 240 else n % 9 == 0)
+        return f"{talk[n % 4]}, {talk[n % 3]}" + (", colis perdu encore" if lost else "")
+
+    return [
+        mention(
+            n, n * 0.7, ("Globex",) if n % 3 == 2 else ("Acme", "Globex")[: 1 + n % 5 // 4], said(n)
+        )
+        for n in range(480)
+    ]
 
 
 def test_a_batch_and_a_single_write_give_keyword_rows_their_mentions_time(tmp_path):
@@ -134,18 +165,7 @@ def test_prune_and_a_copy_keep_the_times(cli, feed_server, tmp_path):
 def test_themes_from_the_keyword_rows_are_those_from_the_mentions(tmp_path):
     """A period alone is read from the keyword rows' own times; with a source named (every
     source: the same mentions) each mention is read. Same themes, same exact figures."""
-    talk = ("service client injoignable", "great battery life", "rien de neuf", "quel temps")
-
-    def said(n: int) -> str:  # Acme's lost parcels: many this week (n < 240), a few before
-        lost = n % 3 != 2 and (n % 2 == 0 if n < 240 else n % 9 == 0)
-        return f"{talk[n % 4]}, {talk[n % 3]}" + (", colis perdu encore" if lost else "")
-
-    batch = [
-        mention(
-            n, n * 0.7, ("Globex",) if n % 3 == 2 else ("Acme", "Globex")[: 1 + n % 5 // 4], said(n)
-        )
-        for n in range(480)
-    ]
+    batch = corpus()
     path = tmp_path / "m.db"
     with MentionStore.open(path) as store:
         scan = store.start_scan(NOW)
@@ -189,3 +209,28 @@ def test_an_older_database_gets_its_keyword_rows_times_when_upgraded(tmp_path):
         ("Acme", "2026-11-01T09:00:00+00:00", "2026-11-02T10:00:00+00:00"),
         ("B", "2026-11-01T09:00:00+00:00", "2026-11-02T10:00:00+00:00"),
     ]
+
+
+def test_a_reports_themes_use_its_keyword_counts_as_the_keyword_rows_count_them(tmp_path):
+    """The report hands its keyword table's counts to the themes section instead of counting
+    again: the section is what counting the keyword rows gives."""
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        assert store.save_batch(scan, "s", corpus(), SourceOutcome("s", "ok"), NOW) == 480
+        week = MentionFilter(since=NOW - timedelta(days=7), until=NOW)
+        report = build_report(store, week, now=NOW)
+        scope = Selections(
+            week, replace(week, since=week.since - timedelta(days=7), until=week.since)
+        )
+        counted = themes_by_keyword(
+            store,
+            scope,
+            [Keyword("Acme", ("Acme",)), Keyword("Globex", ("Globex",))],
+            everyone=report.total.mentions,
+            top=SECTION_TOP,
+            sample=SECTION_SAMPLE,
+            background=SECTION_BACKGROUND,
+        )
+    assert report.themes["Acme"]
+    assert report.themes == counted
