@@ -16,7 +16,8 @@ How a theme is found, for keyword K in a period:
    complaint is a theme: half its background lacks it); a phrase new to K this week ranks
    whoever else says it; one K said as much before and others say as much now does not.
    When one sample is empty (a single keyword, a first week), the other alone is the
-   background; with neither, a phrase's score is the square root of its count.
+   background; with neither, a phrase's score is the square root of its count (phrases of two
+   or three words only).
    Phrases scoring under ``MIN_SCORE`` are left out.
 3. **Group** the strongest phrases when they co-occur: a phrase at least ``OVERLAP`` of whose
    sampled mentions also hold a stronger leader (the conditional probability of the leader
@@ -196,10 +197,12 @@ def _pooled(samples: Sequence[PhraseCounts]) -> PhraseCounts:
 
 def _scores(focus: PhraseCounts, background: PhraseCounts) -> dict[str, float]:
     """The z-score of each frequent phrase of ``focus`` against ``background``; with no
-    background at all, the z-score of its count against none (its square root)."""
+    background at all, the z-score of its count against none (its square root), phrases of
+    two or three words only: with nothing to compare, a lone word is what any talk says
+    ("hier", "matin", a signature) as often as a theme."""
     frequent = [key for key, count in focus.counts.items() if count >= MIN_COUNT]
     if not background.documents:
-        return {key: math.sqrt(focus.counts[key]) for key in frequent}
+        return {key: math.sqrt(focus.counts[key]) for key in frequent if " " in key}
     return document_log_odds(focus, background, frequent)
 
 
