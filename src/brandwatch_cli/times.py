@@ -130,6 +130,17 @@ def local_text(moment: datetime, tz: tzinfo = UTC, *, zone_label: bool = False) 
     return text
 
 
+def duration_text(length: timedelta) -> str:
+    """A duration as a config writes one, exactly: ``90s`` -> ``1m30s``, ``4h``, ``1d12h``."""
+    seconds = int(length.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
+
+
 def period_before(since: datetime, until: datetime) -> datetime:
     """The start of the period of the same length just before ``since``..``until``, what
     reports compare with; from the first instant ``datetime`` holds when that reaches back

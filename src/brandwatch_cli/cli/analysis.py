@@ -62,7 +62,7 @@ def check(
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
     from brandwatch_cli.output.rules import rule_lines
-    from brandwatch_cli.output.wording import duration_text
+    from brandwatch_cli.times import duration_text
 
     cfg, _ = load(config, None)
     _check_notify(cfg, send=notify)

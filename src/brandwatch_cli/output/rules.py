@@ -16,9 +16,8 @@ from datetime import UTC, datetime, tzinfo
 
 from brandwatch_cli.models import AlertRule, RuleHit
 from brandwatch_cli.output.markup import h, md
-from brandwatch_cli.output.wording import duration_text
 from brandwatch_cli.text import one_line
-from brandwatch_cli.times import local_text, zone_name
+from brandwatch_cli.times import duration_text, local_text, zone_name
 
 HELD_TITLE = "Held by quiet hours"
 FIRED_COLUMNS = ("rule", "id", "title", "why")

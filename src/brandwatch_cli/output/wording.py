@@ -92,17 +92,6 @@ def stored_when(value: object, tz: tzinfo = UTC) -> str:
         return text[:16].replace("T", " ")
 
 
-def duration_text(length: timedelta) -> str:
-    """A duration as a config writes one, exactly: ``90s`` -> ``1m30s``, ``4h``, ``1d12h``."""
-    seconds = int(length.total_seconds())
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts) or "0s"
-
-
 def mentions_text(count: int, adjective: str = "") -> str:
     """``1 mention``, ``3 new mentions``."""
     return f"{count} {adjective + ' ' if adjective else ''}mention{'' if count == 1 else 's'}"
