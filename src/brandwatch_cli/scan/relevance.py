@@ -1,0 +1,151 @@
+"""Keeping every mention's relevance current (issue 15): the model trained again when the
+labels changed, and the mentions scored past a watermark, in batches (a stopped pass resumes).
+
+Run at the end of a scan's fetches and of a worker's rounds (before rules: a rule never sees a
+mention that is noise), by ``rescore``, and right after ``mark --relevant/--irrelevant`` with a
+budget (the rest waits for the next scan or rescore). What the scores were computed with (the
+model's fingerprint, the threshold, the mutes) is the pass's key: a new key starts it again
+from the first mention, so that a new model, threshold or mute applies to the past.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from brandwatch_cli.insight.relevance import (
+    LABELS,
+    VERSION,
+    Example,
+    Mute,
+    RelevanceModel,
+    missing,
+    muted,
+    relevance,
+    train,
+)
+from brandwatch_cli.models import Config
+from brandwatch_cli.store import MentionStore
+from brandwatch_cli.store.relevance import MODEL, SCORED
+
+BATCH = 1000
+#: Mentions ``mark --relevant/--irrelevant`` scores at once; a scan or rescore does the rest.
+MARK_BUDGET = 5000
+#: A mention is read as at scan: this much of its text.
+TEXT_CHARS = 10_000
+
+
+@dataclass(frozen=True)
+class RelevanceUpdate:
+    """What a pass did: the model in use (None: too few labels), mentions scored, whether
+    mentions are left for a later pass, and the labels still needed per kind."""
+
+    model: RelevanceModel | None
+    scored: int
+    pending: bool
+    needed: Mapping[str, int]
+
+
+def example(row: Mapping[str, Any]) -> Example:
+    """A stored mention as the model reads it."""
+    keywords = tuple(k for k in (row.get("keywords") or "").split(";") if k)
+    return Example(
+        (row.get("title") or "")[:TEXT_CHARS],
+        (row.get("text") or "")[:TEXT_CHARS],
+        row.get("source") or "",
+        row.get("domain"),
+        row.get("author"),
+        keywords,
+    )
+
+
+def current_model(
+    store: MentionStore, now: datetime
+) -> tuple[RelevanceModel | None, dict[str, int]]:
+    """The model the labels give (trained now if they changed, and stored), and how many
+    labels of each kind are still needed."""
+    rows = store.relevance_examples()
+    needed = missing([row["label"] for row in rows])
+    if needed:
+        return None, needed
+    digest = hashlib.sha256(VERSION.encode())
+    for row in rows:
+        digest.update(repr((row["id"], row["label"], row["keywords"])).encode())
+    fingerprint = digest.hexdigest()[:12]
+    stored = store.relevance_state().get(MODEL)
+    if stored is not None and stored[0] == fingerprint:
+        return RelevanceModel.from_json(stored[1]), {}
+    model = train([(example(row), row["label"]) for row in rows], fingerprint)
+    store.save_relevance_state(MODEL, fingerprint, model.to_json(), model.examples, now)
+    return model, {}
+
+
+def update_relevance(
+    store: MentionStore,
+    config: Config,
+    now: datetime | None = None,
+    *,
+    budget: int | None = None,
+    batch: int = BATCH,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> RelevanceUpdate:
+    """Train if needed, then score the mentions the watermark has not reached (at most
+    ``budget`` of them); ``on_batch(done, total)`` reports progress."""
+    now = now or datetime.now(UTC)
+    model, needed = current_model(store, now)
+    mutes = [Mute(**row) for row in _mute_rows(store)]
+    threshold = config.relevance_threshold
+    key = hashlib.sha256(
+        repr((model.fingerprint if model else None, threshold, mutes)).encode()
+    ).hexdigest()[:12]
+    state = store.relevance_state().get(SCORED)
+    last = store.last_id_to_score()
+    watermark = state[2] if state is not None and state[0] == key else 0
+    if state is None or state[0] != key:
+        store.save_relevance_state(SCORED, key, "", 0, now)
+    if model is None and not mutes:
+        # Nothing to score: a mention is unscored and not noise unless labelled.
+        if watermark < last:
+            store.clear_relevance(key, last, after_id=watermark)
+        return RelevanceUpdate(None, 0, False, needed)
+    total = max(last - watermark, 0)
+    done = 0
+    while budget is None or done < budget:
+        rows = store.mentions_to_score(watermark, batch)
+        if not rows:
+            break
+        scores: list[tuple[int, float | None, str | None]] = []
+        for row in rows:
+            mention = example(row)
+            score = relevance(model, mention) if model is not None else None
+            reason = None
+            if muted(mutes, mention):
+                reason = "muted"
+            elif score is not None and score < threshold:
+                reason = "model"
+            scores.append((row["id"], score, reason))
+        watermark = rows[-1]["id"]
+        store.save_relevance(scores, key, watermark)
+        done += len(rows)
+        if on_batch:
+            on_batch(min(done, total), total)
+    pending = bool(store.mentions_to_score(watermark, 1))
+    return RelevanceUpdate(model, done, pending, needed)
+
+
+def _mute_rows(store: MentionStore) -> list[dict[str, Any]]:
+    fields = ("id", "source", "domain", "author", "phrase", "keyword")
+    return [{f: row[f] for f in fields} for row in store.mutes()]
+
+
+__all__ = [
+    "LABELS",
+    "MARK_BUDGET",
+    "RelevanceUpdate",
+    "current_model",
+    "example",
+    "update_relevance",
+]
