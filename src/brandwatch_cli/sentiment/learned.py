@@ -180,10 +180,12 @@ def fit(
     dense_penalty: float,
     text_penalty: float = TEXT_PENALTY,
     epochs: int = EPOCHS,
+    class_weights: Sequence[float] | None = None,
 ) -> Weights:
     """Multinomial logistic regression (AdaGrad, L2) over hashed features (each example's
     columns, weighted 1/sqrt(count)) and ``dense`` features held near ``dense_start``: the
     sorted feature rows seen, their weights per class, the dense weights and the biases.
+    ``class_weights``: how much an error on an example of each class costs (default 1 each).
     Shared by the sentiment and relevance models."""
     count = len(hashed)
     rows = np.array(sorted({f for fs in hashed for f in fs}), dtype=np.int64)
@@ -199,10 +201,11 @@ def fit(
     bias = np.zeros(classes)
     state = [np.zeros_like(text), np.zeros_like(dense_weights), np.zeros_like(bias)]
     total = max(count, 1)
+    cost = (np.array(class_weights)[list(labels)] if class_weights else np.ones(count))[:, None]
     for _ in range(epochs):
         logits = _text_logits(text, flat, owner, values, count)
         probs = softmax(logits + dense @ dense_weights + bias)
-        error = (probs - target) / total
+        error = cost * (probs - target) / total
         grads = [
             _text_gradient(error, flat, owner, values, len(rows)) + text_penalty * text,
             dense.T @ error + dense_penalty * (dense_weights - dense_start),
