@@ -165,3 +165,8 @@ class RelevanceMixin(StoreBase):
                 "UPDATE relevance_models SET fingerprint = ?, examples = ? WHERE scope = ?",
                 [fingerprint, last, SCORED],
             )
+
+    def noise_counts(self) -> dict[str, int]:
+        """Mentions in the noise bucket, per reason (``label``, ``model``, ``muted``)."""
+        sql = "SELECT noise_reason, count(*) FROM mentions WHERE noise = 1 GROUP BY noise_reason"
+        return {row[0] or "": int(row[1]) for row in self._rows(sql)}
