@@ -19,6 +19,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,9 +200,91 @@ def precision_recall(kept: list[bool], truth: list[bool]) -> tuple[float, float]
     return hits / max(sum(kept), 1), hits / max(sum(truth), 1)
 
 
+#: A second brand for which orange juice is the point: Tropicana the juice (relevant) vs the
+#: Las Vegas casino and the baseball stadium (noise).
+JUICE_EN = [
+    "Tropicana orange juice price goes up {when}",
+    "new Tropicana blood orange juice in {city} shops",
+    "Tropicana recalls orange juice cartons in {city}",
+    "fresh orange taste? Tropicana juice is {quality}",
+]
+JUICE_FR = [
+    "le jus d'orange Tropicana augmente {when_fr}",
+    "nouveau jus Tropicana à l'orange sanguine à {city}",
+    "Tropicana rappelle des briques de jus d'orange à {city}",
+]
+CASINO = [
+    "won big at the Tropicana casino in Las Vegas {when}",
+    "Tropicana Field hosts the Rays {when}, the roof is {quality}",
+    "la piscine du Tropicana à Las Vegas est {quality_fr}",
+    "Tropicana Atlantic City hotel rooms at {price} dollars {when}",
+]
+
+
+def generate_juice(seed: int, count: int) -> list[tuple[Example, bool]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(count):
+        about = rng.random() < 0.55
+        pool = (JUICE_FR if rng.random() < 0.5 else JUICE_EN) if about else CASINO
+        title = fill(rng.choice(pool), rng)
+        text = fill(rng.choice(pool), rng) if rng.random() < 0.5 else ""
+        example = Example(title, text, "twitter", rng.choice(DOMAINS), rng.choice(AUTHORS))
+        rows.append((replace(example, keywords=("Tropicana",)), about))
+    return rows
+
+
+def compare_scopes(seeds: int, n: int = 50) -> None:
+    """One model per database, with or without words conjoined with the keyword, against one
+    model per keyword: Orange (the fruit is noise) and Tropicana (orange juice is the point),
+    n labels each, precision and recall of the kept unlabelled mentions of each keyword."""
+    scores: dict[str, list[float]] = {}
+    for seed in range(seeds):
+        sets = {"Orange": generate(seed), "Tropicana": generate_juice(seed, 1000)}
+        rng = random.Random(2000 + seed)
+        picked = {name: labels_for(rows, n, rng) for name, rows in sets.items()}
+        labelled = {
+            name: [(sets[name][i][0], label) for i, label in zip(*picked[name], strict=True)]
+            for name in sets
+        }
+        everything = [pair for pairs in labelled.values() for pair in pairs]
+        bare = [(replace(example, keywords=()), label) for example, label in everything]
+        models = {
+            "one model, keyword-conjoined words": (train(everything), True),
+            "one model, words alone": (train(bare), False),
+        }
+        per_keyword = {name: train(pairs) for name, pairs in labelled.items()}
+        for name, rows in sets.items():
+            taken = set(picked[name][0])
+            rest = [row for i, row in enumerate(rows) if i not in taken]
+            truth = [about for _, about in rest]
+            runs = {
+                label: [
+                    relevance(model, e if keyed else replace(e, keywords=())) >= DEFAULT_THRESHOLD
+                    for e, _ in rest
+                ]
+                for label, (model, keyed) in models.items()
+            }
+            runs["one model per keyword"] = [
+                relevance(per_keyword[name], e) >= DEFAULT_THRESHOLD for e, _ in rest
+            ]
+            for label, kept in runs.items():
+                pair = precision_recall(kept, truth)
+                total = scores.setdefault(f"{label}|{name}", [0.0, 0.0])
+                total[0] += pair[0] / seeds
+                total[1] += pair[1] / seeds
+    print(f"\nOrange and Tropicana, {n} labels each (precision / recall of kept mentions):")
+    for key, (precision, recall) in scores.items():
+        label, name = key.split("|")
+        print(f"  {label:<36} {name:<10} {precision:.3f} / {recall:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument(
+        "--scopes", action="store_true", help="also compare one model per keyword (two brands)"
+    )
     args = parser.parse_args()
     print(f"{MENTIONS} generated mentions of Orange; kept = relevance >= {DEFAULT_THRESHOLD}")
     print(
@@ -233,6 +316,8 @@ def main() -> None:
             f"{n:>6}  {before[0]:>9.3f}  {before[1]:>6.3f}  {after[0]:>16.3f}  "
             f"{after[1]:>6.3f}  {spent * 1000 / args.seeds:>8.0f}"
         )
+    if args.scopes:
+        compare_scopes(args.seeds)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ from brandwatch_cli.insight.relevance import (
     Example,
     Mute,
     RelevanceModel,
+    RelevanceModels,
     missing,
     muted,
-    relevance,
+    score,
     train,
 )
 from brandwatch_cli.models import Config
@@ -40,10 +41,10 @@ TEXT_CHARS = 10_000
 
 @dataclass(frozen=True)
 class RelevanceUpdate:
-    """What a pass did: the model in use (None: too few labels), mentions scored, whether
+    """What a pass did: the models in use (none: too few labels), mentions scored, whether
     mentions are left for a later pass, and the labels still needed per kind."""
 
-    model: RelevanceModel | None
+    models: RelevanceModels
     scored: int
     pending: bool
     needed: Mapping[str, int]
@@ -62,25 +63,41 @@ def example(row: Mapping[str, Any]) -> Example:
     )
 
 
-def current_model(
-    store: MentionStore, now: datetime
-) -> tuple[RelevanceModel | None, dict[str, int]]:
-    """The model the labels give (trained now if they changed, and stored), and how many
-    labels of each kind are still needed."""
+def current_models(store: MentionStore, now: datetime) -> tuple[RelevanceModels, dict[str, int]]:
+    """The database's model and each keyword's (see ``insight.relevance``), trained now when
+    their labels changed and stored; how many labels of each kind the database still needs."""
     rows = store.relevance_examples()
     needed = missing([row["label"] for row in rows])
     if needed:
-        return None, needed
-    digest = hashlib.sha256(VERSION.encode())
+        if store.relevance_state().keys() - {SCORED}:
+            store.drop_relevance_models([])
+        return RelevanceModels(), needed
+    by_keyword: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        digest.update(repr((row["id"], row["label"], row["keywords"])).encode())
-    fingerprint = digest.hexdigest()[:12]
-    stored = store.relevance_state().get(MODEL)
-    if stored is not None and stored[0] == fingerprint:
-        return RelevanceModel.from_json(stored[1]), {}
-    model = train([(example(row), row["label"]) for row in rows], fingerprint)
-    store.save_relevance_state(MODEL, fingerprint, model.to_json(), model.examples, now)
-    return model, {}
+        for keyword in example(row).keywords:
+            by_keyword.setdefault(keyword, []).append(row)
+    scopes = {MODEL: rows} | {
+        f"{MODEL}:{keyword}": own
+        for keyword, own in sorted(by_keyword.items())
+        if not missing([row["label"] for row in own])
+    }
+    stored = store.relevance_state()
+    models: dict[str, RelevanceModel] = {}
+    for scope, own in scopes.items():
+        digest = hashlib.sha256(VERSION.encode())
+        for row in own:
+            digest.update(repr((row["id"], row["label"], row["keywords"])).encode())
+        fingerprint = digest.hexdigest()[:12]
+        if scope in stored and stored[scope][0] == fingerprint:
+            models[scope] = RelevanceModel.from_json(stored[scope][1])
+            continue
+        model = train([(example(row), row["label"]) for row in own], fingerprint)
+        store.save_relevance_state(scope, fingerprint, model.to_json(), model.examples, now)
+        models[scope] = model
+    if stored.keys() - {SCORED} - scopes.keys():
+        store.drop_relevance_models(list(scopes))
+    keywords = {scope.split(":", 1)[1]: m for scope, m in models.items() if scope != MODEL}
+    return RelevanceModels(models[MODEL], keywords), {}
 
 
 def update_relevance(
@@ -95,22 +112,20 @@ def update_relevance(
     """Train if needed, then score the mentions the watermark has not reached (at most
     ``budget`` of them); ``on_batch(done, total)`` reports progress."""
     now = now or datetime.now(UTC)
-    model, needed = current_model(store, now)
+    models, needed = current_models(store, now)
     mutes = [Mute(**row) for row in _mute_rows(store)]
     threshold = config.relevance_threshold
-    key = hashlib.sha256(
-        repr((model.fingerprint if model else None, threshold, mutes)).encode()
-    ).hexdigest()[:12]
+    key = hashlib.sha256(repr((models.fingerprint, threshold, mutes)).encode()).hexdigest()[:12]
     state = store.relevance_state().get(SCORED)
     last = store.last_id_to_score()
     watermark = state[2] if state is not None and state[0] == key else 0
     if state is None or state[0] != key:
         store.save_relevance_state(SCORED, key, "", 0, now)
-    if model is None and not mutes:
+    if not models and not mutes:
         # Nothing to score: a mention is unscored and not noise unless labelled.
         if watermark < last:
             store.clear_relevance(key, last, after_id=watermark)
-        return RelevanceUpdate(None, 0, False, needed)
+        return RelevanceUpdate(models, 0, False, needed)
     total = max(last - watermark, 0)
     done = 0
     while budget is None or done < budget:
@@ -120,20 +135,20 @@ def update_relevance(
         scores: list[tuple[int, float | None, str | None]] = []
         for row in rows:
             mention = example(row)
-            score = relevance(model, mention) if model is not None else None
+            relevance = score(models, mention)
             reason = None
             if muted(mutes, mention):
                 reason = "muted"
-            elif score is not None and score < threshold:
+            elif relevance is not None and relevance < threshold:
                 reason = "model"
-            scores.append((row["id"], score, reason))
+            scores.append((row["id"], relevance, reason))
         watermark = rows[-1]["id"]
         store.save_relevance(scores, key, watermark)
         done += len(rows)
         if on_batch:
             on_batch(min(done, total), total)
     pending = bool(store.mentions_to_score(watermark, 1))
-    return RelevanceUpdate(model, done, pending, needed)
+    return RelevanceUpdate(models, done, pending, needed)
 
 
 def _mute_rows(store: MentionStore) -> list[dict[str, Any]]:
@@ -145,7 +160,7 @@ __all__ = [
     "LABELS",
     "MARK_BUDGET",
     "RelevanceUpdate",
-    "current_model",
+    "current_models",
     "example",
     "update_relevance",
 ]

@@ -19,7 +19,8 @@ from brandwatch_cli.store.filters import marks
 
 #: The relevance a label gives.
 LABEL_SCORES = {"relevant": 1.0, "irrelevant": 0.0}
-#: ``relevance_models`` rows: the model's weights, and how far scoring went with what.
+#: ``relevance_models`` rows: the database model's weights (a keyword's: ``model:KEYWORD``),
+#: and how far scoring went with what.
 MODEL = "model"
 SCORED = "scored"
 _KEYWORDS = (
@@ -170,3 +171,11 @@ class RelevanceMixin(StoreBase):
         """Mentions in the noise bucket, per reason (``label``, ``model``, ``muted``)."""
         sql = "SELECT noise_reason, count(*) FROM mentions WHERE noise = 1 GROUP BY noise_reason"
         return {row[0] or "": int(row[1]) for row in self._rows(sql)}
+
+    def drop_relevance_models(self, keep: Sequence[str]) -> None:
+        """Drop the stored models but those of ``keep`` (their labels no longer suffice)."""
+        with self._writing("save the relevance model"):
+            self.db.execute(
+                f"DELETE FROM relevance_models WHERE scope NOT IN ({marks([SCORED, *keep])})",
+                [SCORED, *keep],
+            )

@@ -13,9 +13,11 @@ from brandwatch_cli.insight.relevance import (
     Example,
     Mute,
     RelevanceModel,
+    RelevanceModels,
     missing,
     muted,
     relevance,
+    score,
     train,
 )
 
@@ -96,3 +98,23 @@ def test_mutes_match_every_field_they_give():
     assert not muted([Mute(1, phrase="jus", keyword="Acme")], post)
     assert not muted([Mute(1, phrase="orange juice")], post)
     assert not muted([], post)
+
+
+def test_a_keyword_with_its_own_model_is_scored_by_it_the_others_by_the_database_one():
+    orange = train(labelled(random.Random(5), 20))
+    flipped = train(
+        [
+            (e, "irrelevant" if label == "relevant" else "relevant")
+            for e, label in labelled(random.Random(5), 20)
+        ]
+    )
+    models = RelevanceModels(database=flipped, keywords={"Orange": orange})
+    juice = "fresh orange juice at the Paris market"
+    of_orange = score(models, Example(juice, "", "news", keywords=("Orange",)))
+    of_tropicana = score(models, Example(juice, "", "news", keywords=("Tropicana",)))
+    assert of_orange is not None and of_tropicana is not None
+    assert of_orange < 0.5 < of_tropicana
+    # about any of its keywords is about us: the higher of the two
+    two = Example(juice, "", "news", keywords=("Orange", "Tropicana"))
+    assert score(models, two) == max(relevance(orange, two), relevance(flipped, two)) > 0.5
+    assert score(RelevanceModels(), Example(juice, "", "news")) is None
