@@ -117,15 +117,16 @@ def update_relevance(
     threshold = config.relevance_threshold
     key = hashlib.sha256(repr((models.fingerprint, threshold, mutes)).encode()).hexdigest()[:12]
     state = store.relevance_state().get(SCORED)
+    if not models and not mutes:
+        # Nothing scores: mentions are unscored and not noise unless labelled. A database
+        # that never had a model or a mute keeps no watermark (nothing to resume).
+        if state is not None:
+            store.clear_relevance()
+        return RelevanceUpdate(models, 0, False, needed)
     last = store.last_id_to_score()
     watermark = state[2] if state is not None and state[0] == key else 0
     if state is None or state[0] != key:
         store.save_relevance_state(SCORED, key, "", 0, now)
-    if not models and not mutes:
-        # Nothing to score: a mention is unscored and not noise unless labelled.
-        if watermark < last:
-            store.clear_relevance(key, last, after_id=watermark)
-        return RelevanceUpdate(models, 0, False, needed)
     total = max(last - watermark, 0)
     done = 0
     while budget is None or done < budget:

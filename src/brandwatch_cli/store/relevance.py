@@ -152,20 +152,15 @@ class RelevanceMixin(StoreBase):
         )
         return {row[0]: (row[1], row[2], int(row[3])) for row in self._rows(sql, list(ids))}
 
-    def clear_relevance(self, fingerprint: str, last: int, *, after_id: int = 0) -> None:
-        """No model and no mute: unlabelled mentions past ``after_id`` are unscored and not
-        noise; the watermark moves to ``last``."""
+    def clear_relevance(self) -> None:
+        """No model and no mute: every unlabelled mention is unscored and not noise, and no
+        watermark is kept."""
         with self._writing("save relevance"):
             self.db.execute(
                 "UPDATE mentions SET relevance = NULL, noise = 0, noise_reason = NULL"
-                " WHERE id > ? AND relevance_label IS NULL"
-                " AND (relevance IS NOT NULL OR noise = 1)",
-                [after_id],
+                " WHERE relevance_label IS NULL AND (relevance IS NOT NULL OR noise = 1)"
             )
-            self.db.execute(
-                "UPDATE relevance_models SET fingerprint = ?, examples = ? WHERE scope = ?",
-                [fingerprint, last, SCORED],
-            )
+            self.db.execute("DELETE FROM relevance_models WHERE scope = ?", [SCORED])
 
     def noise_counts(self) -> dict[str, int]:
         """Mentions in the noise bucket, per reason (``label``, ``model``, ``muted``)."""
