@@ -168,3 +168,23 @@ def test_mute_applies_to_stored_mentions_and_to_a_new_scan(cli, scanned, feed_se
     assert cli("unmute", "999", "-c", scanned).exit_code == 2
     nothing = cli("mute", "-c", scanned)
     assert nothing.exit_code == 2 and "mute needs --source" in nothing.stderr
+
+
+def test_rules_read_the_real_relevance_and_never_see_noise(cli, scanned):
+    train_model(cli, scanned)
+    kept = listed(cli, scanned)
+    scored = sorted(row["relevance"] for row in kept.values() if row["relevance"] < 1)
+    least = f"{scored[len(scored) // 2]:.6f}"  # half the scored ones, and the labelled ones
+    sure = {row["id"] for row in kept.values() if row["relevance"] >= float(least)}
+    assert 20 < len(sure) < 30
+    rules = (
+        f"rules:\n  - name: sure\n    when: {{relevance_at_least: {least}}}\n    tag: sure\n"
+        "  - name: any\n    when: {keyword: Orange}\n    tag: any\n"
+    )
+    scanned.write_text(scanned.read_text() + rules)
+    result = cli("rules", "test", "-c", scanned, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    fired: dict[str, set[int]] = {"sure": set(), "any": set()}
+    for row in json.loads(result.stdout)["fired"]:
+        fired[row["rule"]].add(row["id"])
+    assert fired == {"sure": sure, "any": {row["id"] for row in kept.values()}}
