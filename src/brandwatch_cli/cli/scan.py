@@ -72,7 +72,7 @@ def scan(
     """
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
-    from brandwatch_cli.scan.relevance import update_relevance
+    from brandwatch_cli.scan.relevance import SCAN_BUDGET, update_relevance
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -95,7 +95,8 @@ def scan(
                         on_source_done=advance,
                         on_progress=reading,
                     )
-                update_relevance(store, cfg)  # before spikes and rules: noise is left out
+                # before spikes and rules, which leave noise out
+                update_relevance(store, cfg, fresh_after=before, budget=SCAN_BUDGET)
                 pruned = store.apply_retention(cfg.retention, utc_now())
                 if pruned:  # a database from before incremental vacuum waits for `prune`
                     store.reclaim_space(convert=False, wait=False)

@@ -33,8 +33,10 @@ from brandwatch_cli.store import MentionStore
 from brandwatch_cli.store.relevance import MODEL, SCORED
 
 BATCH = 1000
-#: Mentions ``mark --relevant/--irrelevant`` scores at once; a scan or rescore does the rest.
+#: Stored mentions ``mark --relevant/--irrelevant`` (and ``review``) rescore at once, and a scan
+#: or a worker round besides its new ones; ``rescore`` does the rest in one go.
 MARK_BUDGET = 5000
+SCAN_BUDGET = 50_000
 #: A mention is read as at scan: this much of its text.
 TEXT_CHARS = 10_000
 
@@ -105,12 +107,15 @@ def update_relevance(
     config: Config,
     now: datetime | None = None,
     *,
+    fresh_after: int | None = None,
     budget: int | None = None,
     batch: int = BATCH,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> RelevanceUpdate:
     """Train if needed, then score the mentions the watermark has not reached (at most
-    ``budget`` of them); ``on_batch(done, total)`` reports progress."""
+    ``budget`` of them); ``on_batch(done, total)`` reports progress. ``fresh_after``: a
+    scan's new mentions (ids above it) are scored first, whatever the budget, so that rules
+    and spikes never see one unscored while an older pass is unfinished."""
     now = now or datetime.now(UTC)
     models, needed = current_models(store, now)
     mutes = [Mute(**row) for row in _mute_rows(store)]
@@ -127,29 +132,57 @@ def update_relevance(
     watermark = state[2] if state is not None and state[0] == key else 0
     if state is None or state[0] != key:
         store.save_relevance_state(SCORED, key, "", 0, now)
-    total = max(last - watermark, 0)
     done = 0
+    if fresh_after is not None and fresh_after > watermark:
+        done += _score_past(store, models, mutes, threshold, key, fresh_after, watermark, batch)
+    total = max(last - watermark, 0)
     while budget is None or done < budget:
         rows = store.mentions_to_score(watermark, batch)
         if not rows:
             break
-        scores: list[tuple[int, float | None, str | None]] = []
-        for row in rows:
-            mention = example(row)
-            relevance = score(models, mention)
-            reason = None
-            if muted(mutes, mention):
-                reason = "muted"
-            elif relevance is not None and relevance < threshold:
-                reason = "model"
-            scores.append((row["id"], relevance, reason))
         watermark = rows[-1]["id"]
-        store.save_relevance(scores, key, watermark)
+        store.save_relevance(_scores(rows, models, mutes, threshold), key, watermark)
         done += len(rows)
         if on_batch:
             on_batch(min(done, total), total)
     pending = bool(store.mentions_to_score(watermark, 1))
     return RelevanceUpdate(models, done, pending, needed)
+
+
+def _score_past(
+    store: MentionStore,
+    models: RelevanceModels,
+    mutes: list[Mute],
+    threshold: float,
+    key: str,
+    after: int,
+    watermark: int,
+    batch: int,
+) -> int:
+    """Score the mentions above ``after``, the watermark left where it is."""
+    done = 0
+    while rows := store.mentions_to_score(after, batch):
+        store.save_relevance(_scores(rows, models, mutes, threshold), key, watermark)
+        after = rows[-1]["id"]
+        done += len(rows)
+    return done
+
+
+def _scores(
+    rows: list[dict[str, Any]], models: RelevanceModels, mutes: list[Mute], threshold: float
+) -> list[tuple[int, float | None, str | None]]:
+    """Each mention's ``(id, relevance, noise reason)``."""
+    scores: list[tuple[int, float | None, str | None]] = []
+    for row in rows:
+        mention = example(row)
+        relevance = score(models, mention)
+        reason = None
+        if muted(mutes, mention):
+            reason = "muted"
+        elif relevance is not None and relevance < threshold:
+            reason = "model"
+        scores.append((row["id"], relevance, reason))
+    return scores
 
 
 def _mute_rows(store: MentionStore) -> list[dict[str, Any]]:
@@ -160,6 +193,7 @@ def _mute_rows(store: MentionStore) -> list[dict[str, Any]]:
 __all__ = [
     "LABELS",
     "MARK_BUDGET",
+    "SCAN_BUDGET",
     "RelevanceUpdate",
     "current_models",
     "example",
