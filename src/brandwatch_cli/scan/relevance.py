@@ -1,9 +1,11 @@
-"""Keeping every mention's relevance current (issue 15): the model trained again when the
-labels changed, and the mentions scored past a watermark, in batches (a stopped pass resumes).
+"""Keeping every mention's relevance current (issue 15): the models (the database's, and each
+keyword's with enough labels of its own) trained again when their labels changed, and the
+mentions scored past a watermark, in batches (a stopped pass resumes).
 
-Run at the end of a scan's fetches and of a worker's rounds (before rules: a rule never sees a
-mention that is noise), by ``rescore``, and right after ``mark --relevant/--irrelevant`` with a
-budget (the rest waits for the next scan or rescore). What the scores were computed with (the
+Run at the end of a scan's fetches and of a worker's rounds (their new mentions first, before
+rules and spikes: neither sees noise), by ``rescore``, and right after ``mark --relevant/
+--irrelevant``, ``review``, ``mute`` and ``unmute``; scans and marks with a budget (the rest
+waits for the next scan or ``rescore``). What the scores were computed with (the
 model's fingerprint, the threshold, the mutes) is the pass's key: a new key starts it again
 from the first mention, so that a new model, threshold or mute applies to the past.
 """
@@ -81,7 +83,8 @@ def current_models(store: MentionStore, now: datetime) -> tuple[RelevanceModels,
     scopes = {MODEL: rows} | {
         f"{MODEL}:{keyword}": own
         for keyword, own in sorted(by_keyword.items())
-        if not missing([row["label"] for row in own])
+        # every label is this keyword's: the database's model is its own
+        if len(own) < len(rows) and not missing([row["label"] for row in own])
     }
     stored = store.relevance_state()
     models: dict[str, RelevanceModel] = {}
