@@ -188,3 +188,11 @@ def test_rules_read_the_real_relevance_and_never_see_noise(cli, scanned):
     for row in json.loads(result.stdout)["fired"]:
         fired[row["rule"]].add(row["id"])
     assert fired == {"sure": sure, "any": {row["id"] for row in kept.values()}}
+
+
+def test_review_and_mute_refuse_an_unknown_keyword(cli, scanned):
+    for command in (("review",), ("mute", "--phrase", "jus")):
+        result = cli(*command, "-k", "Oragne", "-c", scanned)
+        assert result.exit_code == 2
+        assert "'Oragne': no such keyword" in result.stderr and "Orange" in result.stderr
+    assert cli("review", "-k", "Orange", "-c", scanned).exit_code == 0

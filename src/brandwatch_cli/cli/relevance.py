@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -53,8 +53,7 @@ def review(
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        if keyword is not None and keyword not in store.stored_keywords():
-            raise ConfigError(f"--keyword {keyword!r}: no mention of it is stored")
+        _known_keyword(keyword, cfg, store)
         state = update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
         rows = store.review_candidates(keyword, limit)
     if state.needed:
@@ -123,8 +122,7 @@ def mute(
     if not any(values[name] for name in given):
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
     with MentionStore.open(db_path, create=False) as store:
-        if keyword is not None and keyword not in store.stored_keywords():
-            raise ConfigError(f"--keyword {keyword!r}: no mention of it is stored")
+        _known_keyword(keyword, cfg, store)
         mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
@@ -150,3 +148,13 @@ def unmute(
             raise ConfigError(f"no mute with id {mute_id} (see `mute --list`)")
         update_relevance(store, cfg, utc_now())
     typer.echo(f"Unmuted {mute_id}", err=True)
+
+
+def _known_keyword(keyword: str | None, config: Any, store: Any) -> None:
+    """A keyword that is neither configured nor stored is a typo: exit 2."""
+    known = [k.name for k in config.keywords] + store.stored_keywords()
+    if keyword is not None and keyword not in known:
+        raise ConfigError(
+            f"--keyword {keyword!r}: no such keyword in the config or database"
+            f" (known: {', '.join(sorted(set(known))) or 'none'})"
+        )
