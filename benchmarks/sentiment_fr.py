@@ -7,6 +7,11 @@ dev4``, those present), each analyzer's 3-class accuracy and confusion matrix (t
 Only the sets named are opened, so a blind set stays blind until it is asked for by name
 (``--sets NAME``); only totals are printed, never a text or its score.
 
+Each row also gives the share of texts scored exactly 0.0 and, for texts stating a middle
+rating (3/5, 3 étoiles, ★★★☆☆, 5/10, 6/10), how many read neutral. The blind sets of issue 15
+(``--sets blind_tweets,blind_reviews_long,blind_3star``) print the accuracy recorded before
+that issue's changes beside today's (the earlier analyzer is not importable from here).
+
 vaderSentiment-fr is a benchmark-only dependency (``pip install vadersentiment-fr==1.3.4``);
 without it, its rows are skipped.
 """
@@ -14,6 +19,7 @@ without it, its rows are skipped.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import warnings
@@ -31,6 +37,20 @@ OURS = "brandwatch (ours)"
 #: The development sets. Blind sets are only read when named with ``--sets``.
 DEFAULT_SETS = ("dev", "holdout", "dev2", "holdout2", "dev3", "holdout3", "dev4")
 Scorer = Callable[[str], float]
+#: Accuracy of our analyzer on sets scored before issue 15 item 5 changed it (main 693f63a).
+BEFORE = {
+    "blind_tweets.tsv": 0.862,
+    "blind_reviews_long.tsv": 0.608,
+    "blind_3star.tsv": 0.708,
+    "dev_tweets.tsv": 0.821,
+    "dev_reviews.tsv": 0.622,
+}
+#: A stated middle rating: "3/5", "3 étoiles", "★★★☆☆", "6/10" (the 3-star texts of a review set).
+MIDDLE_RATING = re.compile(
+    r"(?<![\d,.])(?:3(?:[,.]0)?\s*/\s*5|3\s*(?:étoiles?|etoiles?)|trois étoiles|[56]\s*/\s*10)"
+    r"(?![\d,.])|★★★☆☆",
+    re.IGNORECASE,
+)
 
 
 def load(path: Path) -> list[tuple[str, str]]:
@@ -63,11 +83,23 @@ def vader_fr() -> Scorer | None:
 
 
 def evaluate(name: str, scorer: Scorer, rows: list[tuple[str, str]]) -> None:
+    """Accuracy and confusion matrix, the share scored exactly 0.0, and how often a text stating
+    a middle rating (3 stars) reads neutral: totals only, never a text."""
     matrix = {gold: dict.fromkeys(LABELS, 0) for gold in LABELS}
+    zeros = middle = middle_neutral = 0
     for gold, text in rows:
-        matrix[gold][label(scorer(text))] += 1
+        score = scorer(text)
+        matrix[gold][label(score)] += 1
+        zeros += score == 0.0
+        if MIDDLE_RATING.search(text):
+            middle += 1
+            middle_neutral += label(score) == "neutral"
     correct = sum(matrix[g][g] for g in LABELS)
-    print(f"  {name:<20} accuracy {correct / len(rows):.3f} ({correct}/{len(rows)})")
+    extra = f", 3-star read neutral {middle_neutral}/{middle}" if middle else ""
+    print(
+        f"  {name:<20} accuracy {correct / len(rows):.3f} ({correct}/{len(rows)}),"
+        f" exactly 0.0: {zeros / len(rows):.1%}{extra}"
+    )
     header = "gold / predicted"
     print(f"    {header:<18}" + "".join(f"{p:>10}" for p in LABELS))
     for gold in LABELS:
@@ -113,6 +145,8 @@ def main() -> None:
     for path in sets:
         rows = load(path)
         print(f"\n{path.name}: {len(rows)} texts")
+        if path.name in BEFORE:
+            print(f"  {'ours, before':<20} accuracy {BEFORE[path.name]:.3f} (recorded)")
         for name, scorer in scorers.items():
             evaluate(name, scorer, rows)
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from helpers import connect, rss, write_config
+from helpers import config_file, connect, rss, write_config
 
 KEYWORDS = (
     "  - name: Acme\n"
@@ -330,3 +330,32 @@ def test_a_csv_rating_decides_the_label_on_its_scale(cli, tmp_path):
     bad = cli("scan", "-c", config)
     assert bad.exit_code == 2
     assert "option 'rating_scale' must be the best rating, such as 5, 10 or 100" in bad.stderr
+
+
+def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
+    extra = (
+        'notify:\n  team: "json://127.0.0.1:9/hook"\n'
+        "aspects:\n  price: [tarif]\n  parking: [parking, stationnement]\n  app: null\n"
+        "rules:\n"
+        "  - name: angry influencer\n"
+        "    when: {keyword: Acme, label: negative, followers_at_least: 10000}\n"
+        "    notify: [team]\n    cooldown: 90s\n    urgent: true\n"
+        "  - name: recall\n"
+        "    when: {term: [rappel, recall]}\n    tag: recall\n"
+        '    quiet_hours: {from: "22:00", to: "07:00", tz: Europe/Paris}\n'
+    )
+    config = config_file(
+        tmp_path, "  - name: a\n    url: x.xml\n", "  - name: Acme\n    reply_within: 4h\n", extra
+    )
+    shown = cli("check", "-c", config)
+    assert shown.exit_code == 0, shown.stderr
+    assert "reply within: 4h" in shown.stdout
+    (aspects,) = [line for line in shown.stdout.splitlines() if line.startswith("aspects:")]
+    assert "parking" in aspects and "price" in aspects and "app" not in aspects.split(", ")
+    assert (
+        "rule angry influencer\n"
+        "  when: keyword Acme, label negative, followers_at_least 10000\n"
+        "  does: notify team; cooldown 1m30s; urgent (even in quiet hours)\n"
+    ) in shown.stdout
+    assert "  when: term rappel or recall\n" in shown.stdout
+    assert "does: tag recall; held in quiet hours 22:00-07:00 Europe/Paris" in shown.stdout

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpers import connect, rss, write_config
+from helpers import config_file, connect, rss, write_config
 
 ITEMS = [
     {"title": "Acme toasters are great, thank you", "guid": "t1", "link": "https://n.ex/1"},
@@ -122,7 +124,7 @@ def test_bad_rows_are_named_and_nothing_is_imported(cli, scanned, tmp_path):
     assert "Imported" not in result.stderr
     skipped = cli("corrections", "import", csv_file, "-c", scanned, "--skip-bad", "-l", "en")
     assert skipped.exit_code == 0, skipped.stderr
-    assert "Imported 1 corrections (1 en); 2 bad rows skipped" in skipped.stderr
+    assert "Imported 1 correction (1 en); 2 bad rows skipped" in skipped.stderr
     headless = tmp_path / "headless.csv"
     headless.write_text("fine text,positive\n")
     refused = cli("corrections", "import", headless, "-c", scanned)
@@ -230,3 +232,19 @@ def test_reports_count_an_override(cli, scanned):
     assert after["average"] < 0
     assert (keyword["keyword"], keyword["positive"], keyword["negative"]) == ("Acme", 0, 2)
     assert keyword["average"] < 0
+
+
+def test_corrections_can_come_before_the_first_scan_and_list_on_local_clocks(cli, tmp_path):
+    config = config_file(
+        tmp_path, "  - name: a\n    url: /nowhere.xml\n", extra="timezone: Asia/Kolkata\n"
+    )
+    labelled = tmp_path / "one.csv"
+    labelled.write_text("text,label\nvraiment bien,positive\n")
+    result = cli("corrections", "import", labelled, "-c", config, "-l", "fr")
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 1 correction (1 fr)" in result.stderr
+    listed = cli("corrections", "list", "-c", config)
+    (row,) = listed.stdout.splitlines()[2:]
+    at = datetime.strptime(row.split("  ")[1].strip(), "%Y-%m-%d %H:%M")
+    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Kolkata")).replace(tzinfo=None)
+    assert abs(now - at) < timedelta(minutes=5)  # India's clock, half an hour off any UTC hour

@@ -66,3 +66,8 @@ def test_a_quiet_scan_says_once_a_day_that_a_source_has_been_failing(cli, feed_s
     assert line.startswith("error: source 'gone' has been failing since 2026-01-01 00:00 UTC:")
     assert "404" in line
     assert cli("scan", "-c", config, "-q").stderr == ""  # said today already
+    with sqlite3.connect(tmp_path / "mentions.db") as conn:  # its back-off is over: tried again
+        conn.execute("UPDATE source_state SET next_attempt = NULL WHERE source = 'gone'")
+    retried = cli("scan", "-c", config)  # by hand, not quiet
+    assert "source 'gone'" in retried.stderr and "404" in retried.stderr  # this scan's failure
+    assert cli("scan", "-c", config, "-q").stderr == ""  # the retry kept "said today"

@@ -79,6 +79,25 @@ def test_a_matching_mention_notifies_once_and_gets_the_rule_s_actions(cli, hook,
     ) == [("angry", 1, "sent")]
 
 
+def test_a_rule_names_a_keyword_in_any_case(cli, hook, tmp_path):
+    hook.serve("/f.xml", rss([ANGRY, HAPPY]))
+    config = rules_config(tmp_path, hook, ANGRY_RULE.replace("keyword: Acme", "keyword: ACME"))
+    assert cli("scan", "-c", config).exit_code == 0
+    (message,) = sent(hook)
+    assert "(keyword Acme negative" in message["message"]  # named as the config spells it
+
+
+def test_a_mention_without_a_title_is_named_by_its_text(cli, hook, tmp_path):
+    untitled = {k: v for k, v in ANGRY.items() if k != "title"}  # a toot, a CSV row
+    hook.serve("/f.xml", rss([untitled]))
+    config = rules_config(tmp_path, hook, ANGRY_RULE)
+    assert cli("scan", "-c", config).exit_code == 0
+    (message,) = sent(hook)
+    assert message["message"].startswith("#1 I hate Acme, awful recall (keyword Acme negative")
+    replayed = cli("rules", "test", "-c", config, "--format", "json")
+    assert json.loads(replayed.stdout)["fired"][0]["title"] == "I hate Acme, awful recall"
+
+
 def test_a_cooldown_batches_repeats_into_one_message_when_it_ends(cli, hook, tmp_path):
     hook.serve("/f.xml", rss([ANGRY]))
     config = rules_config(tmp_path, hook, ANGRY_RULE + "    cooldown: 1h\n")
@@ -225,6 +244,16 @@ def test_a_plain_list_of_urls_keeps_working_for_digests(cli, hook, tmp_path):
             "  - name: a\n    when: {keyword: Initech}\n    notify: [team]\n",
             "",
             ":8: 'keyword' of rule 'a': no keyword named 'Initech'",
+        ),
+        (
+            "  - name: a\n    when: {aspect: delivry}\n    status: todo\n",
+            "",
+            ":8: 'aspect' of rule 'a': no aspect named 'delivry' (did you mean 'delivery'?)",
+        ),
+        (
+            "  - name: a\n    when: {language: french}\n    status: todo\n",
+            "",
+            ":8: 'language' of rule 'a': 'french' is not a two-letter ISO 639-1 code",
         ),
         (
             "  - name: a\n    when: {source_type: appstore}\n    status: todo\n",

@@ -90,3 +90,16 @@ def test_report_and_digest_have_a_themes_section(cli, config):
         digest = cli("digest", "-c", config, "--since", "30d", "--format", fmt)
         assert digest.exit_code == 0, digest.stderr
         assert "Themes" in digest.stdout
+
+
+@pytest.mark.parametrize("command", ["report", "themes"])
+def test_a_period_from_the_first_years_of_the_calendar_is_read_not_a_crash(cli, config, command):
+    """The period before ``--since 0001-01-02`` would start before year 1: it starts there."""
+    result = cli(command, "-c", config, "--since", "0001-01-02", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "internal error" not in result.stderr
+    found = json.loads(result.stdout)
+    if command == "themes":
+        assert any(t["phrase"] == "colis perdu" for t in found)
+    else:
+        assert sum(k["mentions"] for k in found["keywords"]) > 0

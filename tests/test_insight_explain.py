@@ -119,6 +119,17 @@ def test_a_planted_spike_is_explained_by_its_term(tmp_path):
         assert negative.aspects == (("refund", 16, -0.5),)
 
 
+def test_a_negative_spike_without_usual_negatives_is_explained_against_every_mention(tmp_path):
+    calm = [row for row in history(28, 4) if row[2] != "negative"]  # never a complaint before
+    with MentionStore.open(tmp_path / "m.db") as store:
+        write(store, [*calm, *planted(20)])
+        spikes = {s.kind: s for s in current_spikes(store, ["Acme"], SpikeRule(), NOW)}
+        negative = spikes[NEGATIVE]
+        assert negative.mean == 0
+        assert negative.explanation is not None
+        assert negative.explanation.terms[0][0] == "rappel produit"
+
+
 def test_the_report_shows_the_spike_day_with_its_explanation(tmp_path):
     with MentionStore.open(tmp_path / "m.db") as store:
         write(store, [*history(28, 4), *planted(20)])

@@ -151,3 +151,11 @@ def test_min_count_holds_even_when_the_poisson_test_fires():
 )
 def test_like_windows_are_the_same_weekday_or_the_same_hours(window, expected):
     assert seasonal_stride(window) == expected
+
+
+def test_the_threshold_said_is_never_below_what_min_count_asks():
+    """From a silent baseline the bar is min_count (at least 5 mentions), not 0.0."""
+    spike = find_spike("Acme", NEGATIVE, 18, [0] * 14, SpikeRule(min_count=5))
+    assert spike is not None and spike.mean == 0
+    assert spike.threshold == 4  # the count it had to exceed
+    assert find_spike("Acme", NEGATIVE, 4, [0] * 14, SpikeRule(min_count=5)) is None

@@ -103,6 +103,9 @@ def test_the_report_shows_its_spikes_in_every_format():
     shown = buffer.getvalue()
     assert "Spikes in the period" in shown and "! Acme: spike: 30 mentions on 2026-11-18" in shown
     assert "why: “rappel produit”" in shown and "\x1b[2J" not in shown
+    # piped or in a file, no hyperlink survives: each example's address is written out whole
+    assert "    - Rappel produit chez Acme  https://forum.example/31\n" in shown
+    assert "  javascript:alert(1)\n" not in shown  # not a web link: not written as one
     data = json.loads(json.dumps(report_json(report)))
     assert data["spikes"] == [spike_json(spike)]
     assert data["spikes"][0]["ended"] == "2026-11-19T00:00:00+00:00"

@@ -7,7 +7,7 @@ import pytest
 
 from brandwatch_cli.models import Sentiment
 from brandwatch_cli.sentiment import label, overridden
-from brandwatch_cli.sentiment.corrections import read_corrections
+from brandwatch_cli.sentiment.corrections import MAX_TEXT, read_corrections
 from brandwatch_cli.sentiment.learned import (
     LearnedModel,
     adjusted,
@@ -108,7 +108,13 @@ def test_the_reader_accepts_every_spelling_and_names_bad_lines():
                            ("bof", "neutral", "fr")]  # fmt: skip
     assert parsed.problems[0] == "c.csv:5: empty text"
     assert parsed.problems[1].startswith("c.csv:6: label 'maybe'")
-    assert parsed.problems[2] == "c.csv:7: language 'french' is not a two-letter code"
+    assert parsed.problems[2] == (
+        "c.csv:7: language 'french' is not a two-letter ISO 639-1 code (en, fr...)"
+    )
+    unknown = read_corrections(b"text,label,language\nbien,1,xx\n", "c.csv", None, no_language)
+    assert unknown.problems == [
+        "c.csv:2: language 'xx' is not a two-letter ISO 639-1 code (en, fr...)"
+    ]
 
 
 def test_the_reader_counts_lines_of_quoted_newlines():
@@ -116,6 +122,23 @@ def test_the_reader_counts_lines_of_quoted_newlines():
     parsed = read_corrections(data.encode(), "c.csv", None, lambda text: "en")
     assert parsed.rows == [("two\nlines", "positive", "en")]
     assert parsed.problems[0].startswith("c.csv:4: label 'what'")
+
+
+def test_a_long_text_a_french_spreadsheet_and_an_open_quote():
+    long_text = "x" * 200_000  # over the csv module's default field limit
+    data = f"text,label\n{long_text},negative\nbon,positive\n".encode()
+    parsed = read_corrections(data, "c.csv", "en", no_language)
+    assert parsed.complete and not parsed.problems
+    assert [label for _, label, _ in parsed.rows] == ["negative", "positive"]
+    assert len(parsed.rows[0][0]) == MAX_TEXT  # cut, as every text
+    semicolons = read_corrections(b"text;label\nnul; vraiment;negative\n", "c.csv",
+                                  "fr", no_language)  # fmt: skip
+    assert semicolons.problems == ["c.csv:2: 3 columns, the header has 2"]  # quote such a text
+    french = read_corrections(b"text;label\ntrop bien;positive\n", "c.csv", "fr", no_language)
+    assert french.rows == [("trop bien", "positive", "fr")]
+    opened = read_corrections(b'text,label\n"bon,positive\nnul,negative\n', "c.csv", None,
+                              no_language)  # fmt: skip
+    assert opened.problems == ["c.csv:2: a quote opened on this line runs to line 3"]
 
 
 def test_the_reader_refuses_what_is_not_a_corrections_file():
@@ -129,3 +152,32 @@ def test_the_reader_refuses_what_is_not_a_corrections_file():
     ]
     wrong = read_corrections(b"text,label\na,positive,extra\n", "x.csv", None, no_language)
     assert wrong.problems == ["x.csv:2: 3 columns, the header has 2"]
+
+
+def test_a_model_learns_from_the_latest_corrections_only(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from brandwatch_cli.scan import learning
+    from brandwatch_cli.store import MentionStore
+
+    monkeypatch.setattr(learning, "MAX_EXAMPLES", 40)
+    labels = ("positive", "negative", "neutral")
+    rows = [(f"texte numéro {n}", labels[n % 3], "fr") for n in range(100)]
+    with MentionStore.open(tmp_path / "m.db") as store:
+        store.add_corrections(rows, datetime(2026, 12, 1, tzinfo=UTC), "test")
+        model = learning.current_models(store, ())["fr"]
+        assert model.examples == 40
+        again = learning.current_models(store, ())["fr"]  # read back, not trained again
+        assert again.fingerprint == model.fingerprint
+        store.add_corrections([("un de plus", "positive", "fr")], datetime.now(UTC), "test")
+        assert learning.current_models(store, ())["fr"].fingerprint != model.fingerprint
+
+
+def test_a_learned_score_is_rounded_as_the_lexicon_s():
+    from brandwatch_cli.sentiment.learned import adjusted
+
+    rows = [(f"texte {n} {'zorglub' if n % 2 else 'flibble'}", "negative" if n % 2 else "positive")
+            for n in range(60)]  # fmt: skip
+    model = train("fr", [(text, label, 0.0) for text, label in rows])
+    score = adjusted(model, "un zorglub", Sentiment(0.1234567, "positive", "fr")).score
+    assert score == round(score, 4) and score < 0

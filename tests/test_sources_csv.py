@@ -114,6 +114,16 @@ def test_a_column_named_text_needs_no_option_and_one_column_keeps_its_commas():
     ]
 
 
+def test_columns_called_as_fields_are_read_without_options():
+    data = b"Text,Title,Date,Author,Rating,Notes\nAcme nul,Avis,2026-11-30T10:00:00Z,Jean,1,x\n"
+    (item,) = parse(data)
+    assert (item.text, item.title, item.author) == ("Acme nul", "Avis", "Jean")
+    assert item.published_at == datetime(2026, 11, 30, 10, tzinfo=UTC)
+    assert item.engagement == {"rating": 1.0}
+    (named,) = parse(data, rating="Notes", title="Notes")  # an option still decides
+    assert named.title == "x" and named.engagement == {}  # "x" is no rating
+
+
 def test_the_header_decides_between_delimiters_the_sniffer_confuses():
     content = b"id;comment, if any\n1;Slow, late\n2;Fine, thanks\n"
     assert csv.Sniffer().sniff(content.decode(), delimiters=",;").delimiter == ","  # wrong

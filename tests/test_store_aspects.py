@@ -84,6 +84,8 @@ def test_mentions_filter_by_aspect(cli, scanned):
         "Acme : livraison rapide mais SAV injoignable",
         "Acme, un grand merci au livreur",
     ]
+    shouted = cli("mentions", "-c", config, "--aspect", "DELIVERY", "--format", "jsonl").stdout
+    assert shouted == listed  # any case
     either = cli("mentions", "-c", config, "--aspect", "price", "--aspect", "customer_service")
     assert either.exit_code == 0 and len(either.stdout.splitlines()) == 2
     exported = cli("export", "-c", config, "--aspect", "price", "--format", "jsonl").stdout

@@ -190,3 +190,12 @@ def test_a_local_time_names_its_zone_only_when_the_clock_shows_it_twice():
     moment = datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
     assert local_text(moment, zone_label=True) == "2026-11-20 09:15 UTC"
     assert local_text(moment, ZoneInfo("Asia/Kolkata"), zone_label=True) == "2026-11-20 14:45 IST"
+
+
+def test_the_period_before_stops_at_the_first_instant_a_datetime_holds():
+    from brandwatch_cli.times import period_before
+
+    since, until = datetime(2026, 11, 8, tzinfo=UTC), datetime(2026, 11, 15, tzinfo=UTC)
+    assert period_before(since, until) == datetime(2026, 11, 1, tzinfo=UTC)
+    early = datetime(1, 1, 2, tzinfo=UTC)
+    assert period_before(early, until) == datetime.min.replace(tzinfo=UTC)

@@ -108,6 +108,16 @@ def one_line(value: object) -> str:
     return strip_controls(str(value).replace("\n", " ").replace("\r", " "))
 
 
+#: How much of a text stands for a mention without a title.
+HEADLINE_CHARS = 120
+
+
+def mention_headline(title: object, text: object) -> str:
+    """What names a mention in a line: its title, else the start of its text (a toot, a CSV
+    row, a review have none), else ``(no title)``; on one line."""
+    return one_line(title or str(text or "")[:HEADLINE_CHARS] or "(no title)")
+
+
 def _without_escapes(value: str) -> str:
     """``value`` without whole escape sequences; most text has none, and costs one scan."""
     return _ESCAPE_RE.sub("", value) if "\x1b" in value else value

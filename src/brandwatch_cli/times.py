@@ -130,6 +130,15 @@ def local_text(moment: datetime, tz: tzinfo = UTC, *, zone_label: bool = False) 
     return text
 
 
+def period_before(since: datetime, until: datetime) -> datetime:
+    """The start of the period of the same length just before ``since``..``until``, what
+    reports compare with; from the first instant ``datetime`` holds when that reaches back
+    past it (``--since 0001-01-02``)."""
+    earliest = datetime.min.replace(tzinfo=since.tzinfo or UTC)
+    length = until - since
+    return earliest if since - earliest <= length else since - length
+
+
 def local_midnight(year: int, month: int, day: int, tz: tzinfo = UTC) -> datetime:
     """The first instant, in UTC, of a calendar day in ``tz`` (a day whose midnight the clocks
     skip starts when they resume)."""

@@ -20,6 +20,7 @@ import typer
 from brandwatch_cli.cli import status_codes
 from brandwatch_cli.cli.common import (
     error_line,
+    language_code,
     load,
     machine_output,
     quiet_broken_pipe,
@@ -60,6 +61,8 @@ def check(
     from brandwatch_cli.language import detect_language
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
+    from brandwatch_cli.output.rules import rule_lines
+    from brandwatch_cli.output.wording import duration_text
 
     cfg, _ = load(config, None)
     _check_notify(cfg, send=notify)
@@ -86,6 +89,13 @@ def check(
             if keyword.lexicon:
                 words = ", ".join(f"{w} {v:+g}" for w, v in keyword.lexicon)
                 out.write(f"  sentiment overrides: {one_line(words)}\n")
+            if keyword.reply_within:
+                out.write(f"  reply within: {duration_text(keyword.reply_within)}\n")
+        if cfg.aspects:
+            out.write(f"\naspects: {one_line(', '.join(a.name for a in cfg.aspects))}\n")
+        for rule in cfg.rules:
+            out.write(f"\nrule {one_line(rule.name)}\n")
+            out.write("".join(f"{line}\n" for line in rule_lines(rule)))
         if test is None:
             return
         language = detect_language(mention_text(title, test))
@@ -129,8 +139,7 @@ def sentiment(
     from brandwatch_cli.language import detect_language
     from brandwatch_cli.matching.matcher import cached_matcher
 
-    if language is not None and not (len(language) == 2 and language.isalpha()):
-        raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
+    language = language_code(language)
     cfg, db_path = _optional_config(config)
     models = _learned_models(cfg, db_path)
     forced = language.lower() if language else None
@@ -200,8 +209,9 @@ def _optional_config(explicit: Path | None) -> tuple[Any, Any]:
 
 
 def _learned_models(cfg: Any, db_path: Any) -> dict[str, Any]:
-    """The models learned from the corrections in the config's database (trained in memory
-    if they changed since the last scan); none without a database."""
+    """The models learned from the corrections in the config's database (trained if they
+    changed since the last scan, and kept for the next command where the database can be
+    written); none without a database."""
     if cfg is None or db_path is None:
         return {}
     from brandwatch_cli.scan.learning import current_models
@@ -210,7 +220,7 @@ def _learned_models(cfg: Any, db_path: Any) -> dict[str, Any]:
     if not MentionStore.exists(db_path):
         return {}
     with MentionStore.open(db_path, create=False) as store:
-        return current_models(store, cfg.lexicon, save=False)
+        return current_models(store, cfg.lexicon, save=not store.read_only)
 
 
 def _stdin_lines() -> Iterable[str]:

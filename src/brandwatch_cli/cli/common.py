@@ -191,9 +191,10 @@ def selection(
     if source:
         known_sources = [s.name for s in config.sources]
         _known_names("--source", source, known_sources + store.stored_sources())
-    configured = [a.name for a in getattr(config, "aspects", ())]
-    stored = [name for name in aspect or () if name not in configured and store.has_aspect(name)]
-    _known_names("--aspect", aspect or (), configured + stored)
+    configured = {a.name.casefold(): a.name for a in getattr(config, "aspects", ())}
+    aspect = [configured.get(name.casefold(), name) for name in aspect or ()]  # any case
+    stored = [n for n in aspect if n not in configured.values() and store.has_aspect(n)]
+    _known_names("--aspect", aspect, [*configured.values(), *stored])
     chosen = MentionFilter(
         since=start,
         until=end,
@@ -356,3 +357,14 @@ def _with_triage(
     if not reply_limits(config.keywords):
         error_line("warning: --overdue: no keyword has a 'reply_within:' here: none is overdue")
     return overdue_filter(config.keywords, now, chosen)
+
+
+def language_code(value: str | None, option: str = "--language") -> str | None:
+    """A ``--language`` value, lower case: a two-letter ISO 639-1 code, else a usage error."""
+    from brandwatch_cli.text import ISO_639_1
+
+    if value is None:
+        return None
+    if value.lower() not in ISO_639_1:
+        raise ConfigError(f"{option} {value!r} is not a two-letter ISO 639-1 code (en, fr...)")
+    return value.lower()

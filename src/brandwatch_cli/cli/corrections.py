@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, quiet_broken_pipe, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption
+from brandwatch_cli.cli.common import language_code, load, quiet_broken_pipe, time_zone, utc_now
+from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import one_line
@@ -39,8 +39,7 @@ def import_file(
     from brandwatch_cli.sentiment.corrections import read_corrections
     from brandwatch_cli.store import MentionStore
 
-    if language is not None and not (len(language) == 2 and language.isalpha()):
-        raise ConfigError(f"--language {language!r} is not a two-letter code (en, fr...)")
+    language = language_code(language)
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -55,38 +54,46 @@ def import_file(
         typer.echo(one_line(problem), err=True)
     if len(parsed.problems) > 50:
         typer.echo(f"... and {len(parsed.problems) - 50} more problems", err=True)
+    if not parsed.complete:
+        raise ConfigError(f"{file}: could not be read to the end; nothing was imported")
     if parsed.problems and not skip_bad:
         raise ConfigError(
             f"{file}: {len(parsed.problems)} bad row{'s' if len(parsed.problems) != 1 else ''};"
             " nothing was imported (fix them, or import the rest with --skip-bad)"
         )
     _, db_path = load(config, db, db_alone=True)
-    with MentionStore.open(db_path, create=False) as store:
+    with MentionStore.open(db_path) as store:  # labels may come before the first scan
         store.add_corrections(parsed.rows, utc_now(), user_name())
     counts: dict[str, int] = {}
     for _, _, lang in parsed.rows:
         counts[lang or "unknown"] = counts.get(lang or "unknown", 0) + 1
     each = ", ".join(f"{n} {lang}" for lang, n in sorted(counts.items())) or "none"
-    skipped = f"; {len(parsed.problems)} bad rows skipped" if parsed.problems else ""
-    typer.echo(f"Imported {len(parsed.rows)} corrections ({each}){skipped}", err=True)
+    bad = len(parsed.problems)
+    skipped = f"; {bad} bad row{'s' if bad != 1 else ''} skipped" if bad else ""
+    noun = "correction" if len(parsed.rows) == 1 else "corrections"
+    typer.echo(f"Imported {len(parsed.rows)} {noun} ({each}){skipped}", err=True)
 
 
 def list_corrections(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 20,
     config: ConfigOption = None,
     db: DbOption = None,
+    tz: TzOption = None,
 ) -> None:
-    """The latest corrections, newest first: when, from where (mark or import), the label."""
+    """The latest corrections, newest first: when (on your clocks), from where (mark or
+    import), the label."""
+    from brandwatch_cli.output.wording import stored_when
     from brandwatch_cli.store import MentionStore
 
-    _, db_path = load(config, db, db_alone=True)
+    cfg, db_path = load(config, db, db_alone=True)
+    zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
         rows = store.recent_corrections(limit)
     columns = ("id", "at", "source", "language", "label", "mention", "text")
     table = [
         [
             str(r["id"]),
-            str(r["at"])[:16],
+            stored_when(r["at"], zone),
             str(r["source"]),
             str(r["language"] or "-"),
             str(r["label"]),

@@ -80,7 +80,9 @@ def _aspect(check: Checker, name: str, entry: Any, line: int, base: Aspect | Non
         if not terms:
             raise check.fail(line, f"{what} lists no term (null turns a built-in aspect off)")
     else:
-        raise check.fail(line, f"{what} must be a list of terms or a mapping ({ASPECT_KEYS})")
+        raise check.fail(
+            line, f"{what} must be a list of terms or a mapping ({', '.join(ASPECT_KEYS)})"
+        )
     if base is None or replace:
         return Aspect(name, terms, query, base.lexicon if base else ())
     extra = tuple(t for t in terms if t not in base.terms)

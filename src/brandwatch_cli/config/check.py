@@ -88,7 +88,9 @@ class Checker:
             match = _DURATION_RE.fullmatch(str(value).strip().lower())
         if match is None:
             raise self.fail(
-                line, f"{what} must be a duration such as 90s, 15m or 1h, not {value!r}"
+                line,
+                f"{what} must be a duration such as 90s, 15m or 1h, not"
+                f" {'empty' if value is None else repr(value)}",
             )
         seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
         if not MIN_INTERVAL.total_seconds() <= seconds <= MAX_INTERVAL.total_seconds():

@@ -133,6 +133,7 @@ def load_config(path: Path) -> Config:
     )
     urls, channels = read_notify(check, document, expand_env)
     names = ([k.name for k in keywords], [s.name for s in sources])
+    aspects = read_aspects(check, document.get("aspects"), lines.get("aspects", 0))
     return Config(
         path.absolute(),
         database,
@@ -155,9 +156,9 @@ def load_config(path: Path) -> Config:
             document.get("concurrency", 16), lines.get("concurrency", 0), "'concurrency'", 1, 256
         ),
         timezone=_timezone(check, document),
-        aspects=read_aspects(check, document.get("aspects"), lines.get("aspects", 0)),
+        aspects=aspects,
         channels=MappingProxyType(channels),
-        rules=read_rules(check, document, channels, *names),
+        rules=read_rules(check, document, channels, *names, [a.name for a in aspects]),
         relevance_threshold=_relevance_threshold(check, document),
     )
 

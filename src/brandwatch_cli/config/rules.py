@@ -17,6 +17,7 @@ or action, a bad value, duration or time zone.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import time
@@ -25,6 +26,7 @@ from typing import Any
 from brandwatch_cli.config.check import Checker
 from brandwatch_cli.config.yamlfile import YamlList, YamlMap
 from brandwatch_cli.models import CONDITION_KEYS, AlertRule, QuietHours, RuleCondition
+from brandwatch_cli.text import ISO_639_1, fold
 from brandwatch_cli.times import zone
 
 RULE_KEYS = (
@@ -91,8 +93,10 @@ def read_rules(
     channels: Mapping[str, str],
     keywords: Sequence[str],
     sources: Sequence[str],
+    aspects: Sequence[str] = (),
 ) -> tuple[AlertRule, ...]:
-    """``rules:``, each checked against the config's channels, keywords and sources."""
+    """``rules:``, each checked against the config's channels, keywords, sources and aspects
+    (a name any case, kept as the config spells it)."""
     default_quiet = None
     if document.get("quiet_hours") is not None:
         default_quiet = quiet_hours(
@@ -106,7 +110,8 @@ def read_rules(
         raise check.fail(line, "'rules' must be a list of rules (name, when, notify...)")
     rules: list[AlertRule] = []
     for entry, where in zip(value, value.item_lines, strict=True):
-        rule = _rule(check, entry, where, channels, keywords, sources, default_quiet)
+        known = (keywords, sources, aspects)
+        rule = _rule(check, entry, where, channels, known, default_quiet)
         if any(r.name == rule.name for r in rules):
             raise check.fail(where, f"rule {rule.name!r} is defined twice")
         rules.append(rule)
@@ -118,8 +123,7 @@ def _rule(
     entry: Any,
     line: int,
     channels: Mapping[str, str],
-    keywords: Sequence[str],
-    sources: Sequence[str],
+    known: tuple[Sequence[str], Sequence[str], Sequence[str]],
     default_quiet: QuietHours | None,
 ) -> AlertRule:
     if not isinstance(entry, YamlMap):
@@ -135,15 +139,15 @@ def _rule(
             lines.get("when", entry.line),
             f"{what} needs 'when:', a mapping of conditions ({', '.join(CONDITION_KEYS)})",
         )
-    when = _condition(check, entry["when"], what, keywords, sources)
+    when = _condition(check, entry["when"], what, *known)
     notify: tuple[str, ...] = ()
     if "notify" in entry:
         notify = check.strings(entry["notify"], lines["notify"], f"'notify' of {what}")
         for channel in notify:
             if channel not in channels:
-                known = ", ".join(channels) or "none: 'notify:' must be a mapping of names to URLs"
+                have = ", ".join(channels) or "none: 'notify:' must be a mapping of names to URLs"
                 raise check.fail(
-                    lines["notify"], f"{what}: no notify channel named {channel!r} ({known})"
+                    lines["notify"], f"{what}: no notify channel named {channel!r} ({have})"
                 )
     status = None
     if "status" in entry:
@@ -176,7 +180,12 @@ def _rule(
 
 
 def _condition(
-    check: Checker, when: YamlMap, what: str, keywords: Sequence[str], sources: Sequence[str]
+    check: Checker,
+    when: YamlMap,
+    what: str,
+    keywords: Sequence[str],
+    sources: Sequence[str],
+    aspects: Sequence[str],
 ) -> RuleCondition:
     check.keys(when, CONDITION_KEYS, f"'when' of {what}")
     lines = when.key_lines
@@ -191,10 +200,22 @@ def _condition(
             return None
         return check.number(when[key], lines[key], f"'{key}' of {what}", low, high)
 
-    for key, known in (("keyword", keywords), ("source", sources)):
+    named = {}
+    for key, known in (("keyword", keywords), ("source", sources), ("aspect", aspects)):
+        by_fold = {fold(name): name for name in known}
         for value in names(key):
-            if value not in known:
-                raise check.fail(lines[key], f"'{key}' of {what}: no {key} named {value!r}")
+            if fold(value) not in by_fold:
+                near = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise check.fail(lines[key], f"'{key}' of {what}: no {key} named {value!r}{hint}")
+        named[key] = tuple(by_fold[fold(value)] for value in names(key))  # as the config spells
+    languages = tuple(v.lower() for v in names("language"))
+    for value in languages:
+        if value not in ISO_639_1:
+            raise check.fail(
+                lines["language"],
+                f"'language' of {what}: {value!r} is not a two-letter ISO 639-1 code (en, fr...)",
+            )
     from brandwatch_cli.sources import SOURCE_TYPES
 
     for value in names("source_type"):
@@ -210,16 +231,16 @@ def _condition(
                 lines["label"], f"'label' of {what} must be one of {', '.join(LABELS)}"
             )
     return RuleCondition(
-        keywords=names("keyword"),
+        keywords=named["keyword"],
         labels=labels,
         sentiment_at_most=number("sentiment_at_most", -1, 1),
         followers_at_least=number("followers_at_least", 0, 1e15),
         engagement_at_least=number("engagement_at_least", 0, 1e15),
         rating_at_most=number("rating_at_most", 0, 100),
-        sources=names("source"),
+        sources=named["source"],
         source_types=names("source_type"),
-        languages=tuple(v.lower() for v in names("language")),
-        aspects=names("aspect"),
+        languages=languages,
+        aspects=named["aspect"],
         terms=names("term"),
         relevance_at_least=number("relevance_at_least", 0, 1),
     )

@@ -35,6 +35,7 @@ from brandwatch_cli.models import (
     Theme,
 )
 from brandwatch_cli.store import MentionStore
+from brandwatch_cli.times import period_before
 
 FIRST_DIGEST = timedelta(hours=24)
 TOP_PER_KEYWORD = 5
@@ -133,7 +134,7 @@ def build_digest(
     """``reply_keywords``: the configured keywords, whose ``reply_within`` says what is
     overdue."""
     period = window.period
-    previous = Period(period.since - period.length, period.since)
+    previous = Period(period_before(period.since, period.until), period.since)
     current = window.selection
     before = MentionFilter(since=previous.since, until=previous.until, by_fetch=True)
     # Totals and keyword figures only: read from the indexes, without copying the windows.

@@ -29,6 +29,7 @@ from brandwatch_cli.models import (
     TrendBucket,
 )
 from brandwatch_cli.store import MentionStore, PeriodView
+from brandwatch_cli.times import period_before
 
 #: The spike rule of a config without ``alerts:``.
 DEFAULT_RULE = SpikeRule()
@@ -158,7 +159,7 @@ def build_report(
     # Times are stored to the second: a period ending "now" ends after the current second.
     until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
     period = Period(selection.since or until - timedelta(days=7), until)
-    previous = Period(period.since - period.length, period.since)
+    previous = Period(period_before(period.since, period.until), period.since)
     current = replace(selection, since=period.since, until=period.until)
     before = replace(selection, since=previous.since, until=previous.until)
 

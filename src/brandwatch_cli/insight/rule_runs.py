@@ -24,6 +24,7 @@ from brandwatch_cli.models import (
     TriageActions,
 )
 from brandwatch_cli.store import MentionStore
+from brandwatch_cli.text import mention_headline
 
 #: Mention ids read at once by ``apply_rules``.
 BATCH = 5000
@@ -41,7 +42,8 @@ def rule_hits(
         for rule in rules:
             found = reasons(rule.when, mention)
             if found is not None:
-                hits.append(RuleHit(rule.name, row["id"], row["title"], ", ".join(found)))
+                title = mention_headline(row["title"], row.get("text"))
+                hits.append(RuleHit(rule.name, row["id"], title, ", ".join(found)))
     return hits
 
 

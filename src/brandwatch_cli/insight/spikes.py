@@ -53,6 +53,9 @@ from brandwatch_cli.times import CalendarUnit, calendar_start
 DAY, WEEK = timedelta(days=1), timedelta(days=7)
 #: Texts read from a spike's window, and from its baseline's windows together.
 FOCUS_TEXTS, BASELINE_TEXTS = 1000, 2000
+#: Fewer negative mentions than this in a negative spike's baseline: it is explained against
+#: all the baseline's mentions instead.
+MIN_BACKGROUND = 10
 #: What an explanation lists.
 TOP_TERMS, TOP_NAMES, EXAMPLES = 8, 3, 3
 #: A report shows at most this many spikes (the least likely by chance), in time order.
@@ -125,7 +128,7 @@ def find_spike(
     p_value = poisson_tail(current, mean)
     if p_value >= rule.p_value:
         return None
-    bar = max(limit, poisson_bar(mean, rule.p_value) - 1)
+    bar = max(limit, poisson_bar(mean, rule.p_value) - 1, rule.min_count - 1)
     return Spike(
         keyword,
         kind,
@@ -226,13 +229,15 @@ def period_spikes(
     window = timedelta(hours=1) if length <= 2 * DAY else DAY if length <= 92 * DAY else WEEK
     unit: CalendarUnit = "hour" if window < DAY else "day" if window == DAY else "week"
     end = calendar_start(until, unit, tz)
+    start = store.monitoring_start() or _oldest(store)
+    if start is not None and since < start - window:
+        since = start - window  # a window over before anything was heard holds no spike
     tested = int((end - since) / window)
     if tested < 1 or not keywords:
         return ()
     rule = replace(rule, window=window)
     seasonal = seasonal_stride(window) if rule.seasonal else None
     steps = round(seasonal[0] / window) if seasonal else 1
-    start = store.monitoring_start() or _oldest(store)
     windows = tested + steps * rule.baseline
     counts = store.window_counts(keywords, end, window, windows)
     found: list[Spike] = []
@@ -285,6 +290,21 @@ def explain(store: MentionStore, spike: Spike, end: datetime) -> SpikeExplanatio
             limit=per_window,
         )
     ]
+    if negative and len(background_texts) < MIN_BACKGROUND:
+        # no negative mentions to speak of usually: what the negative ones say that the
+        # usual mentions do not
+        background_texts = [
+            text
+            for i in range(1, spike.history + 1)
+            for text in store.window_sample(
+                spike.keyword,
+                end - stride * i - spike.window,
+                end - stride * i,
+                negative=False,
+                step=1,
+                limit=per_window,
+            )
+        ]
     exclude = exclusions([spike.keyword, *{term for text in focus_texts for term in text.terms}])
     focus, found = PhraseCounts(), {}
     for text in focus_texts:

@@ -50,6 +50,7 @@ from brandwatch_cli.matching.querylang import parse_query, terms
 from brandwatch_cli.models import Keyword, MentionFilter, Theme
 from brandwatch_cli.models.findings import FALLING, NEW, RISING, STABLE
 from brandwatch_cli.store import KeywordMentions, MentionStore
+from brandwatch_cli.times import period_before
 
 #: Mentions of the keyword in the period read to find candidate phrases.
 SAMPLE = 1000
@@ -294,7 +295,7 @@ def find_themes(
     the previous period of the same length, within its sources."""
     until = selection.until or now.replace(microsecond=0) + timedelta(seconds=1)
     since = selection.since or until - timedelta(days=7)
-    previous_since = since - (until - since)
+    previous_since = period_before(since, until)
     scope = Selections(
         replace(selection, since=since, until=until, keywords=()),
         replace(selection, since=previous_since, until=since, keywords=()),

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import UTC, datetime, tzinfo
 
-from brandwatch_cli.models import RuleHit
+from brandwatch_cli.models import AlertRule, RuleHit
 from brandwatch_cli.output.markup import h, md
+from brandwatch_cli.output.wording import duration_text
 from brandwatch_cli.text import one_line
-from brandwatch_cli.times import local_text
+from brandwatch_cli.times import local_text, zone_name
 
 HELD_TITLE = "Held by quiet hours"
 FIRED_COLUMNS = ("rule", "id", "title", "why")
@@ -81,3 +83,31 @@ def held_html(hits: Sequence[RuleHit], heading_style: str, tz: tzinfo = UTC) -> 
         for hit in hits
     )
     return [f'<h2 style="{heading_style}">{HELD_TITLE}</h2>', f"<ul>{items}</ul>"]
+
+
+def rule_lines(rule: AlertRule) -> list[str]:
+    """A rule as ``check`` shows it: its conditions as the config names them, then what it
+    does (``when: keyword Acme, label negative, followers_at_least 10000``)."""
+    when = []
+    for field in fields(rule.when):
+        value = getattr(rule.when, field.name)
+        if value is None or value == ():
+            continue
+        shown = " or ".join(value) if isinstance(value, tuple) else f"{value:g}"
+        name = field.name.removesuffix("s") if isinstance(value, tuple) else field.name
+        when.append(f"{name} {shown}")
+    does = [f"notify {', '.join(rule.notify)}"] if rule.notify else []
+    does += [f"status {rule.status}"] if rule.status else []
+    does += [f"tag {', '.join(rule.tags)}"] if rule.tags else []
+    does += [f"assign {rule.assign}"] if rule.assign else []
+    if rule.cooldown:
+        does.append(f"cooldown {duration_text(rule.cooldown)}")
+    if rule.urgent:
+        does.append("urgent (even in quiet hours)")
+    elif rule.quiet_hours:
+        quiet = rule.quiet_hours
+        span = f"{quiet.start:%H:%M}-{quiet.end:%H:%M} {zone_name(quiet.tz)}"
+        does.append(f"held in quiet hours {span}")
+    lines = [f"  when: {', '.join(when) or 'any new mention'}"]
+    lines.append(f"  does: {'; '.join(does) or 'nothing'}")
+    return [one_line(line) for line in lines]

@@ -142,9 +142,11 @@ def render_spikes(spikes: Sequence[Spike], out: Console, tz: tzinfo = UTC) -> No
         for row in _examples(spike):
             title = Text(f"    - {one_line(mention_title(row))}")
             link = _link(row)
-            if link:
+            if link and out.is_terminal:
                 title.stylize(Style(link=link), 6)
-            out.print(title)
+            elif link:  # a file or a pipe keeps no hyperlink: the address itself
+                title.append(f"  {link}")
+            out.print(title, soft_wrap=bool(link))  # an address is never cut
     out.print()
 
 

@@ -22,7 +22,7 @@ from brandwatch_cli.models import (
     SourceProblemRow,
     Spike,
 )
-from brandwatch_cli.text import one_line, web_link
+from brandwatch_cli.text import mention_headline, one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
 if TYPE_CHECKING:
@@ -90,6 +90,17 @@ def stored_when(value: object, tz: tzinfo = UTC) -> str:
         return local_text(datetime.fromisoformat(text), tz)
     except ValueError:
         return text[:16].replace("T", " ")
+
+
+def duration_text(length: timedelta) -> str:
+    """A duration as a config writes one, exactly: ``90s`` -> ``1m30s``, ``4h``, ``1d12h``."""
+    seconds = int(length.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
 
 
 def mentions_text(count: int, adjective: str = "") -> str:
@@ -185,7 +196,7 @@ def engagement_text(raw: object) -> str:
 
 def mention_title(row: MentionRow) -> str:
     """A mention's title, else the start of its text, on one line without control characters."""
-    return one_line(row.get("title") or str(row.get("text") or "")[:120] or "(no title)")
+    return mention_headline(row.get("title"), row.get("text"))
 
 
 def sparkline(values: Sequence[int], top: int) -> str:

@@ -1,9 +1,10 @@
 """Each language's learned sentiment model, (re)trained from the database's corrections when
 they changed: at the start of ``scan``, ``rescore`` and ``sentiment -c`` (issue 15).
 
-A language gets a model once its corrections are enough (``sentiment.learned.enough``); the
-model is kept in the database with the fingerprint of what it learned from, so an unchanged
-set is read back, not trained again. Corrections without a language teach nothing.
+A language gets a model once its corrections are enough (``sentiment.learned.enough``),
+learned from its latest ``MAX_EXAMPLES``; the model is kept in the database with the
+fingerprint of what it learned from, so an unchanged set is read back, not trained again.
+Corrections without a language teach nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from brandwatch_cli.store import MentionStore
 
 #: A correction is read as a mention is: this much of its text.
 TEXT_CHARS = 10_000
+#: A language's model learns from its latest corrections, this many at most: seconds of
+#: training, whatever was imported (a 60,000-row import would take minutes and 800 MB).
+MAX_EXAMPLES = 5_000
 
 
 def current_models(
@@ -32,7 +36,8 @@ def current_models(
     models: dict[str, LearnedModel] = {}
     trained: list[tuple[str, str, str, int]] = []
     salt = sentiment.version([lexicon])
-    for language, rows in sorted(by_language.items()):
+    for language, every in sorted(by_language.items()):
+        rows = every[-MAX_EXAMPLES:]
         if not enough([label for _, label in rows]):
             continue
         wanted = fingerprint(rows, salt)

@@ -283,4 +283,4 @@ def predict(model: LearnedModel, text: str, score: float) -> tuple[float, str]:
 def adjusted(model: LearnedModel, text: str, result: Sentiment) -> Sentiment:
     """``result`` (the lexicon's reading of ``text``) as the model reads it."""
     score, label = predict(model, text, result.score)
-    return Sentiment(score, label, f"{result.method}+learned")
+    return Sentiment(round(score, 4), label, f"{result.method}+learned")

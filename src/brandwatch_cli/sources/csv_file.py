@@ -290,8 +290,13 @@ def choose_delimiter(text: str, layout: CsvLayout) -> str:
     return candidates[0]  # the header lacks a column: column_indexes says which
 
 
+#: Fields read from a column of their own name (any case) when no option names theirs.
+BY_NAME = ("title", "date", "author", "id", "link", "rating")
+
+
 def column_indexes(header: Sequence[str], layout: CsvLayout) -> dict[str, int]:
-    """Item field -> position in the row; SourceError naming a missing column."""
+    """Item field -> position in the row: the columns the options name (SourceError naming
+    one that is missing), and those called as a field (``BY_NAME``)."""
     lookup = _lookup(header)
     index: dict[str, int] = {}
     for key, column in _wanted(layout).items():
@@ -299,6 +304,10 @@ def column_indexes(header: Sequence[str], layout: CsvLayout) -> dict[str, int]:
         if position is None:
             raise _missing_column(header, layout, key, column)
         index[key] = position
+    for key in BY_NAME:  # a column called as a field is read as it, unless an option says
+        position = lookup(key)
+        if key not in index and key not in layout.columns and position is not None:
+            index[key] = position
     return index
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from brandwatch_cli.models import RuleHit
 from brandwatch_cli.store.base import StoreBase, iso
+from brandwatch_cli.text import HEADLINE_CHARS
 
 #: Rows a process marked ``sending`` and never finished (it died) are taken again after this.
 STALE_SENDING = timedelta(minutes=10)
@@ -117,8 +118,9 @@ class RulesMixin(StoreBase):
 
     def _rule_hits(self, condition: str, params: Sequence[object]) -> list[RuleHit]:
         sql = (
-            "SELECT r.rule, r.mention_id, m.title, r.why, r.matched_at FROM rule_matches r"
+            "SELECT r.rule, r.mention_id, coalesce(nullif(m.title, ''), substr(m.text, 1, ?)),"
+            " r.why, r.matched_at FROM rule_matches r"
             f" JOIN mentions m ON m.id = r.mention_id WHERE {condition}"
             " ORDER BY r.matched_at, r.rule, r.mention_id"
         )
-        return [RuleHit(*row) for row in self._rows(sql, params)]
+        return [RuleHit(*row) for row in self._rows(sql, [HEADLINE_CHARS, *params])]

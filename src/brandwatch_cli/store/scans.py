@@ -118,8 +118,13 @@ class ScansMixin(BatchesMixin):
         names = [f.name for f in fields(SourceState)]
         marks = ", ".join("?" * len(names))
         values = [getattr(state, name) for name in names]
+        # an upsert of these columns only: a replace would also wipe what others keep in the
+        # row (``failure_reported_at``: a long failure would be reported again every scan)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
         self.db.execute(
-            f"INSERT OR REPLACE INTO source_state ({', '.join(names)}) VALUES ({marks})", values
+            f"INSERT INTO source_state ({', '.join(names)}) VALUES ({marks})"
+            f" ON CONFLICT (source) DO UPDATE SET {updates}",
+            values,
         )
         for url, known in memory.validators.items():
             self.db.execute(

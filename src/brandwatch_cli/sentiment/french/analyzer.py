@@ -28,12 +28,15 @@ from . import facts as facts
 from . import negation as negation
 from . import rules as rules
 from . import speaker as speaker
+from . import verdict as verdict
 from . import voice as voice
 from .rules import EMOJI, HANDLE, NUM, PUNCT, RATING, WORD, Token
 
 __all__ = ["FrenchSentiment"]
 
 BASE_LEXICON = "fr_lexicon_vader.tsv"
+#: Adjectives from Pattern's French lexicon that the two others lack (never overrides them).
+PATTERN_LEXICON = "fr_lexicon_pattern.tsv"
 BRAND_LEXICON = "fr_lexicon_brand.tsv"
 ACCENTED_LEXICON = "fr_lexicon_accents.tsv"
 EMOJI_TABLE = "emoji_valence.tsv"
@@ -104,8 +107,9 @@ def _data_lines(name: str) -> Iterator[list[str]]:
 @lru_cache(maxsize=1)
 def _shipped_data() -> _Data:
     data = _Data(words={})
-    for word, value in _data_lines(BASE_LEXICON):
-        _add_entry(data, word, float(value))
+    for name in (BASE_LEXICON, PATTERN_LEXICON):
+        for word, value in _data_lines(name):
+            _add_entry(data, word, float(value))
     for value, forms in _data_lines(BRAND_LEXICON):
         for form in forms.split(","):
             _add_entry(data, form, float(value))
@@ -157,7 +161,7 @@ class _Model:
             r"|(?P<handle>@\w+)"
             r"|(?P<hashtag>#\w+)"
             r"|(?P<rating>(?<![\d/])\d{1,2}(?:[.,]\d)?\s?/\s?(?:5|10|20)(?![\d/]))"
-            r"|(?P<stars>(?<!\d)[0-5]\s?[éeÉE]toiles?\b)"
+            r"|(?P<stars>(?<!\d)(?:[0-5]|(?<!\w)(?:[Uu]ne|[Dd]eux|[Tt]rois|[Qq]uatre|[Cc]inq))\s?[éeÉE]toiles?\b)"
             r"|(?P<starrun>[★☆⭐]\ufe0f?(?:[★☆⭐]\ufe0f?)+)"
             rf"|(?P<emoticon>(?<![\w:;=<>^]){alternatives}(?![\w)(]))"
             r"|(?P<word>[^\W\d_]+(?:['\-][^\W\d_]+)*)"
@@ -167,6 +171,10 @@ class _Model:
         )
         for source, value in data.phrases.items():
             self._add_phrase(source, value)
+        #: Words a lower-case hashtag may be split into: the lexicon's and the rules'.
+        self._known = frozenset(self.words) | frozenset(
+            fold(w) for words in rules.CLASSES.values() for w in words if " " not in w
+        )
         for source in rules.RULE_PHRASES:
             if source not in self.phrases:  # class entries are written as tokenized keys
                 self._add_phrase(source, 0.0)
@@ -204,7 +212,7 @@ class _Model:
             if kind == "word":
                 self._add_word(tokens, raw)
             elif kind == "hashtag":
-                for part in _CAMEL_RE.findall(raw[1:]):
+                for part in self._hashtag_words(raw[1:]):
                     self._add_word(tokens, part if part.isupper() else part.lower())
             elif kind == "num":
                 tokens.append(Token(NUM, fold(raw), raw))
@@ -224,6 +232,19 @@ class _Model:
                 token.valence = self.emoji.get(raw, 0.0)
                 tokens.append(token)
         return tokens
+
+    def _hashtag_words(self, tag: str) -> list[str]:
+        """The words of a hashtag: camel case (``#JeSoutiens``) or, for one lower-case run the
+        lexicon does not know, the split into two known words (``#jesoutiens``, ``#stopfail``)."""
+        parts: list[str] = _CAMEL_RE.findall(tag)
+        if len(parts) != 1 or not parts[0].islower() or fold(parts[0]) in self.words:
+            return parts
+        key = fold(parts[0])
+        for cut in range(len(key) - 2, 1, -1):
+            head, tail = key[:cut], key[cut:]
+            if head in self._known and tail in self._known:
+                return [parts[0][:cut], parts[0][cut:]]
+        return parts
 
     def _add_word(self, tokens: list[Token], raw: str) -> None:
         parts = self._word_parts.get(raw)
@@ -342,9 +363,12 @@ def _star_run(raw: str) -> Token:
     return token
 
 
+_NUMBER_WORDS = {"une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+
+
 def _rating(raw: str) -> Token:
     """``1/5``, ``10/10``, ``5 étoiles``: a score the author gave, read as a valence."""
-    numbers = re.findall(r"\d+(?:[.,]\d)?", raw)
+    numbers = re.findall(r"\d+(?:[.,]\d)?", raw) or [str(_NUMBER_WORDS[raw.split()[0].lower()])]
     score = float(numbers[0].replace(",", "."))
     scale = float(numbers[1]) if len(numbers) > 1 else 5.0
     token = Token(RATING, "rating", raw)
@@ -427,6 +451,8 @@ class FrenchSentiment:
         facts.apply_facts(tokens, keys, who.personal)
         voice.apply_voice(tokens, keys, who)
         discourse.apply_discourse(tokens, keys)
-        total = sum(t.valence * t.weight for t in tokens)
+        verdict.apply_winks(tokens)
+        verdict.apply_conclusion(tokens, keys)
+        total = verdict.settle(tokens, keys, sum(t.valence * t.weight for t in tokens))
         total += discourse.punctuation_emphasis(text, total)
         return round(discourse.normalize(total), 4)

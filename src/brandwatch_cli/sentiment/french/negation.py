@@ -117,6 +117,21 @@ def _next_key(tokens: Sequence[Token], i: int) -> str:
     return tokens[i + 1].key if i + 1 < len(tokens) else ""
 
 
+def _only(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``que`` at ``i`` means "only" (``pas que beau``, ``pas que de la com``) rather
+    than opening a clause (``je ne pense pas que ce soit bien``, ``c'est pas que je sois
+    contre``): a subject must not follow it."""
+    if i + 1 >= len(tokens) or tokens[i + 1].clause != tokens[i].clause:
+        return False
+    return tokens[i + 1].key not in SUBJECTS
+
+
+#: Subjects that make ``que`` open a clause.
+SUBJECTS = frozenset(
+    {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "ca", "cela"}
+)
+
+
 def _strong_after(tokens: Sequence[Token], i: int) -> bool:
     """``pas du tout``, ``absolument pas``: the negation is complete, not softened."""
     return (i + 1 < len(tokens) and tokens[i + 1].key == "du tout") or (
@@ -147,7 +162,8 @@ def apply_negation(tokens: Sequence[Token]) -> None:
 
     Informal ``pas`` without ``ne`` negates the next sentiment word or, failing one, the verb
     before it (``c'est pas top``, ``j'aime pas``); ``sans``, ``aucun``, ``jamais``, ``rien``,
-    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation.
+    ``non``, ``peu``, ``moins`` reach forward. ``ne … que`` is restrictive, not a negation, and
+    ``ne … pas que`` ("not only") adds rather than denies (``ce n'est pas que beau``).
     Idioms that hold their own negation (``pas mal``) are left alone and close an open ``ne``;
     ``pas besoin de``, ``pas eu à`` turn the chore after them into ease. ``toujours pas`` or
     ``manque de`` with nothing to deny complain all the same, and so does ``n'avoir aucun``.
@@ -178,6 +194,9 @@ def apply_negation(tokens: Sequence[Token]) -> None:
             open_ne = None
         elif key in STANDALONE or (open_ne is not None and key in PARTICLES):
             if key in ("peu", "moins") and i and tokens[i - 1].key in {"un", "au", "du", "a"}:
+                continue
+            if key == "pas" and _next_key(tokens, i) == "que" and _only(tokens, i + 1):
+                open_ne = None  # "ce n'est pas que beau": not only, which adds, not denies
                 continue
             believed = tokens[open_ne + 1 : i] if open_ne is not None else tokens[i - 1 : i]
             if any(t.key in SURPRISE for t in believed):
