@@ -142,7 +142,8 @@ def bulk_populate(store: MentionStore, count: int, rng: random.Random) -> None:
     order) loaded as a bulk import would: the indexes and triggers of the mentions and their
     keyword rows dropped, plain INSERTs a day per transaction, the full-text index filled a
     day at a time, then the indexes and triggers made again, and every quarter hour marked for
-    the summary's refresh. Hours instead of minutes through the store at 10 million (the write
+    the summary's refresh (keyword rows with their mention's times, as the triggers dropped
+    would have written them). Hours instead of minutes through the store at 10 million (the write
     path has its own benchmark, ``write.py``)."""
     from brandwatch_cli.store.values import bucket_key
 
@@ -198,10 +199,10 @@ def bulk_populate(store: MentionStore, count: int, rng: random.Random) -> None:
             )
             db.conn.executemany(
                 "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
-                " sentiment_label) VALUES (?, ?, ?, ?, ?, ?)",
+                " sentiment_label, mentioned_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 sorted(
-                    (keyword, first + i, f'["{keyword}"]', "title", row[11], row[12])
-                    for i, (_, row, keywords) in enumerate(rows, 1)
+                    (keyword, first + i, f'["{keyword}"]', "title", row[11], row[12], at, at)
+                    for i, (at, row, keywords) in enumerate(rows, 1)
                     for keyword in keywords
                 ),
             )

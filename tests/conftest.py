@@ -180,6 +180,7 @@ BOTH_BACKENDS = {
     "test_analysis",
     "test_scan_worker",
     "test_store_aspects",
+    "test_store_keyword_times",
 }
 
 

@@ -251,3 +251,53 @@ def test_document_log_odds_is_fair_to_longer_texts():
     assert abs(scores["prix"]) < 0.5  # 3 of 4 mentions in both: no difference
     assert scores["colis perdu"] > 0
     assert document_log_odds(PhraseCounts(), PhraseCounts(), ["x"]) == {"x": 0.0}
+
+
+def small_brand(path: Path) -> None:
+    """One keyword alone: 34 mentions last week (2 with "colis perdu"), 56 this week (15)."""
+    rng = random.Random(3)
+    mentions = []
+    for n, (days_back, lost) in enumerate(
+        [(10, i < 2) for i in range(34)] + [(3, i < 15) for i in range(56)]
+    ):
+        parts = [
+            rng.choice(FILLER),
+            rng.choice(FILLER),
+            f"écrit par {rng.choice(['Eva', 'Noé'])} hier",
+        ]
+        if lost:
+            parts.append("mon colis perdu depuis dix jours")
+        mentions.append(
+            NewMention(
+                Item(
+                    f"s{n}",
+                    f"https://n.example/s{n}",
+                    f"Acme {n}",
+                    ". ".join(parts),
+                    published_at=NOW - timedelta(days=days_back, minutes=n),
+                ),
+                (KeywordMatch("Acme", ("Acme",), ("title",)),),
+                None,
+                None,
+                Sentiment(-0.5 if lost else 0.3, "negative" if lost else "positive", "fr"),
+                "fr",
+            )
+        )
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        store.save_batch(scan, "news", mentions, SourceOutcome("news", "ok"), NOW)
+
+
+def test_a_small_brand_alone_still_has_its_themes(tmp_path):
+    path = tmp_path / "m.db"
+    small_brand(path)
+    with MentionStore.open(path) as store:
+        week = find_themes(store, WEEK, now=NOW, keywords=KEYWORDS[:1]).themes["Acme"]
+        assert [(t.phrase, t.count, t.previous, t.trend) for t in week][:1] == [
+            ("colis perdu", 15, 2, RISING)
+        ]
+        # two weeks with nothing before and nobody else: no lone word ("hier", a signature)
+        fortnight = MentionFilter(since=NOW - timedelta(days=14), until=NOW)
+        found = find_themes(store, fortnight, now=NOW, keywords=KEYWORDS[:1]).themes["Acme"]
+        assert found and all(" " in t.phrase for t in found)
+        assert not any(t.phrase in ("hier", "eva") for t in found)

@@ -16,7 +16,8 @@ How a theme is found, for keyword K in a period:
    complaint is a theme: half its background lacks it); a phrase new to K this week ranks
    whoever else says it; one K said as much before and others say as much now does not.
    When one sample is empty (a single keyword, a first week), the other alone is the
-   background; with neither, a phrase's score is the square root of its count.
+   background; with neither, a phrase's score is the square root of its count (phrases of two
+   or three words only).
    Phrases scoring under ``MIN_SCORE`` are left out.
 3. **Group** the strongest phrases when they co-occur: a phrase at least ``OVERLAP`` of whose
    sampled mentions also hold a stronger leader (the conditional probability of the leader
@@ -134,23 +135,26 @@ def keyword_themes(
     top: int = 10,
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
+    sizes: tuple[int, int] | None = None,
 ) -> tuple[Theme, ...]:
     """The ``top`` themes of ``keyword`` in ``scope``, strongest first. ``everyone``: about
-    how many mentions the period holds (it spaces the other keywords' sample)."""
+    how many mentions the period holds (it spaces the other keywords' sample); ``sizes``: the
+    keyword's mentions in the period and the previous one, when counted already."""
     name = keyword.name
     exclude = exclusions(own_terms(keyword))
-    with store.keyword_mentions(name, *scope.as_pair(), scope.first_id) as mentions:
+    with store.keyword_mentions(name, *scope.as_pair(), scope.first_id, sizes) as mentions:
         now, before = mentions.sizes
         if now == 0 or top <= 0:
             return ()
         focus = PhraseCounts()
         seen: dict[str, list[int]] = {}  # phrase -> the sampled mentions holding it
-        for mention_id, text in mentions.sample(sample):
+        sampled, sampled_before = mentions.samples(sample, background if before else 0)
+        for mention_id, text in sampled:
             for key in focus.add(text, exclude=exclude):
                 seen.setdefault(key, []).append(mention_id)
         backgrounds = []
         if before:
-            backgrounds.append(_counted(mentions.sample(background, now=False), exclude))
+            backgrounds.append(_counted(sampled_before, exclude))
         if everyone > now:
             rows = store.others_sample(
                 scope.current,
@@ -193,10 +197,12 @@ def _pooled(samples: Sequence[PhraseCounts]) -> PhraseCounts:
 
 def _scores(focus: PhraseCounts, background: PhraseCounts) -> dict[str, float]:
     """The z-score of each frequent phrase of ``focus`` against ``background``; with no
-    background at all, the z-score of its count against none (its square root)."""
+    background at all, the z-score of its count against none (its square root), phrases of
+    two or three words only: with nothing to compare, a lone word is what any talk says
+    ("hier", "matin", a signature) as often as a theme."""
     frequent = [key for key, count in focus.counts.items() if count >= MIN_COUNT]
     if not background.documents:
-        return {key: math.sqrt(focus.counts[key]) for key in frequent}
+        return {key: math.sqrt(focus.counts[key]) for key in frequent if " " in key}
     return document_log_odds(focus, background, frequent)
 
 
@@ -326,8 +332,10 @@ def themes_by_keyword(
     top: int,
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
+    counts: Mapping[str, tuple[int, int]] | None = None,
 ) -> dict[str, tuple[Theme, ...]]:
-    """``keyword_themes`` of each keyword."""
+    """``keyword_themes`` of each keyword; ``counts``: their mentions in the period and the
+    previous one, when counted already (over the same selections)."""
     if keywords and scope.first_id is None:  # the same for every keyword
         scope = replace(scope, first_id=store.first_id(scope.as_pair()))
     return {
@@ -339,6 +347,7 @@ def themes_by_keyword(
             top=top,
             sample=sample,
             background=background,
+            sizes=None if counts is None else counts.get(keyword.name),
         )
         for keyword in keywords
     }
@@ -374,4 +383,5 @@ def section_themes(
         top=SECTION_TOP,
         sample=SECTION_SAMPLE,
         background=SECTION_BACKGROUND,
+        counts=heard,
     )

@@ -202,11 +202,17 @@ class BatchesMixin(StoriesMixin):
         }
         faces = [(first + n, m) for n, m in enumerate(mentions, 1) if first + n in stored]
         terms: dict[tuple[str, ...], str] = {}
-        keywords = [row for mention_id, m in faces for row in keyword_rows(mention_id, m, terms)]
+        keywords = [
+            (*row, values["mentioned_at"], values["fetched_at"])  # m021_keyword_times
+            for mention_id, m in faces
+            for values in [rows[mention_id - first - 1]]
+            for row in keyword_rows(mention_id, m, terms)
+        ]
         keywords.sort(key=lambda row: (row[0], row[1]))  # stable: a repeated keyword's first
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
-            " sentiment_label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " sentiment_label, mentioned_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             keywords,
         )
         self.db.conn.executemany(

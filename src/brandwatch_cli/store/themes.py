@@ -2,10 +2,11 @@
 before, samples of their texts to find candidate phrases on, and the exact count of a phrase
 among them from the full-text index.
 
-``KeywordMentions`` copies the keyword's mentions of both periods once (id, which period, the
-keyword's own sentiment label) into a temporary table: one read of the keyword's rows, after
-which a phrase costs one full-text query, its hits checked against that small table rather
-than each against the mentions.
+``KeywordMentions`` reads the keyword's mentions of both periods (id, which period, the
+keyword's own sentiment label) from its keyword rows, which hold their mention's times
+(``m021_keyword_times``): a phrase costs one full-text query, each hit looked up in the
+keyword rows' narrow index rather than in the mentions. A selection the keyword rows cannot
+answer (sources, statuses) is copied once into a temporary table, each mention read.
 
 A sample is deterministic and spread over the whole selection: the mentions whose id hashes
 to 0 modulo n (``PICK``: one in n, whatever the pattern of ids, where a plain ``id % n`` would
@@ -35,8 +36,10 @@ from brandwatch_cli.store.queries import QueriesMixin
 
 #: Characters of a mention's text a sample reads: enough for what it is about.
 SAMPLE_TEXT = 1500
-#: One in ``?`` ids (a multiplicative hash: Knuth's constant, modulo a prime under 2**32).
-PICK = "(({id} * 2654435761) % 4294967291) % ? = 0"
+#: One in ``step`` ids (a multiplicative hash: Knuth's constant, modulo a prime under 2**32).
+PICK = "(({id} * 2654435761) % 4294967291) % {step} = 0"
+#: A sampled mention: its id, title and the start of its text.
+Row = tuple[int, str]
 #: The other keywords' sample looks up at most this many ids per mention wanted.
 OTHERS_TRIES = 20
 
@@ -54,8 +57,13 @@ class PhraseTally:
 
 class KeywordMentions:
     """One keyword's mentions in ``current`` and ``previous`` (two selections, their keyword
-    filters ignored), for themes. A context manager: its reads share one snapshot, and its
-    temporary table goes at the end."""
+    filters ignored), for themes. A context manager: its reads share one snapshot.
+
+    Selections bounded by times and ids alone (a report's, a digest's, ``themes`` without
+    ``--source``) are read from the keyword rows themselves, which hold their mention's times
+    (``m021_keyword_times``): in id order from the first id the periods can hold, never a
+    mention row. Others (sources, statuses) are copied once into a temporary table, each
+    mention's row read for what the selection asks of it; the table goes at the end."""
 
     _count = itertools.count(1)
 
@@ -66,12 +74,17 @@ class KeywordMentions:
         current: MentionFilter,
         previous: MentionFilter,
         first_id: int | None = None,
+        sizes: tuple[int, int] | None = None,
     ) -> None:
         self.store = store
         self.keyword = keyword
         self.selections = (current, previous)
-        self.table = f"temp.theme_mentions_{next(self._count)}"
+        self.table: str | None = None  # the temporary table, when there is one
+        #: What the reads start from: rows of (id, now: 1 or 0, label), and its parameters.
+        self.rows = ""
+        self.params: list[Any] = []
         self.owns_transaction = False
+        self.known_sizes = sizes
         self.sizes = (0, 0)  # the keyword's mentions now, before
         self.first_id = first_id  # no mention of theirs has a smaller id (None: to find)
 
@@ -81,16 +94,52 @@ class KeywordMentions:
             if not store.db.conn.in_transaction:
                 store.db.conn.execute("BEGIN")
                 self.owns_transaction = True
+        if self.first_id is None:
+            self.first_id = store.first_id(self.selections)
+        if all(_on_keyword_rows(selection) for selection in self.selections):
+            self.rows, self.params = self._keyword_rows(self.first_id)
+            if self.known_sizes is not None:
+                self.sizes = self.known_sizes
+                return self
+        else:
+            self.rows = self.table = f"temp.theme_mentions_{next(self._count)}"
+            self._copy()
+        counted = dict(
+            store._rows(f"SELECT t.now, count(*) FROM {self.rows} t GROUP BY t.now", self.params)
+        )
+        self.sizes = (int(counted.get(1, 0)), int(counted.get(0, 0)))
+        return self
+
+    def _keyword_rows(
+        self, first_id: int, *, indexed: bool = True, steps: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
+        """The keyword rows of both periods by their own times, from ``first_id`` on (not
+        read in id order from there when not ``indexed``: a tally looks up its hits); with
+        ``steps``, only those picked one in either step (tested first: the times cost more)."""
+        bound = "k.mention_id" if indexed else "+k.mention_id"
+        (now, now_params), (before, before_params) = (
+            _bounds(selection, ids=bound) for selection in self.selections
+        )
+        picked = f" AND ({_either(PICK, 'k.mention_id')})" if steps else ""
+        picked += _noise(self.selections[0], bound)
+        rows = f"""(SELECT k.mention_id AS id, CASE WHEN {now} THEN 1 ELSE 0 END AS now,
+            k.sentiment_label AS label FROM mention_keywords k
+            WHERE k.keyword = ? AND {bound} >= ?{picked} AND (({now}) OR ({before})))"""
+        params = [*now_params, self.keyword, first_id, *steps, *now_params, *before_params]
+        return rows, params
+
+    def _copy(self) -> None:
+        """One pass over the keyword's rows for both periods, from the first id they can hold,
+        each mention's row read for the selection's conditions, into the temporary table."""
+        store = self.store
+        with store._guard("read mentions"):
             store.db.execute(
                 f"CREATE TABLE {self.table} (id INTEGER PRIMARY KEY, now INTEGER NOT NULL,"
                 " label TEXT NOT NULL)"
             )
-        # one pass over the keyword's rows for both periods, from the first id they can hold
         (now, now_params), (before, before_params) = (
             store._conditions(selection, joined="") for selection in self.selections
         )
-        if self.first_id is None:
-            self.first_id = store.first_id(self.selections)
         store._execute(
             f"""INSERT INTO {self.table} (id, now, label)
             SELECT k.mention_id, CASE WHEN {now} THEN 1 ELSE 0 END, k.sentiment_label
@@ -98,33 +147,57 @@ class KeywordMentions:
             WHERE k.keyword = ? AND k.mention_id >= ? AND (({now}) OR ({before}))""",
             [*now_params, self.keyword, self.first_id, *now_params, *before_params],
         )
-        counted = dict(store._rows(f"SELECT now, count(*) FROM {self.table} GROUP BY now"))
-        self.sizes = (int(counted.get(1, 0)), int(counted.get(0, 0)))
-        return self
 
     def __exit__(self, *exc: object) -> None:
         with self.store._guard("read mentions"):
-            self.store.db.execute(f"DROP TABLE {self.table}")
+            if self.table is not None:
+                self.store.db.execute(f"DROP TABLE {self.table}")
             if self.owns_transaction:
                 self.store.db.conn.execute("COMMIT")
 
-    def sample(self, limit: int, *, now: bool = True) -> list[tuple[int, str]]:
-        """Up to ``limit`` of the keyword's mentions now (or before), spread over the period:
-        (id, title and the start of the text)."""
-        step = max(1, self.sizes[0 if now else 1] // max(limit, 1))
-        sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT})
-            FROM {self.table} t CROSS JOIN mentions m ON m.id = t.id
-            WHERE t.now = ? AND {PICK.format(id="t.id")} ORDER BY t.id LIMIT ?"""
-        rows = self.store._rows(sql, [1 if now else 0, step, limit])
-        return [(mention_id, f"{title}\n{text}") for mention_id, title, text in rows]
+    def samples(self, now: int, before: int) -> tuple[list[Row], list[Row]]:
+        """Up to ``now`` of the keyword's mentions in the period and ``before`` in the previous
+        one, each spread over its period (one pass over the keyword's rows for both):
+        (id, title and the start of the text), by id."""
+        if now <= 0 and before <= 0:
+            return [], []
+        step_now = max(1, self.sizes[0] // now) if now > 0 else None
+        step_before = max(1, self.sizes[1] // before) if before > 0 else None
+        # a period none is wanted of is picked as sparsely as the other (and left out)
+        steps = [step_now or step_before or 1, step_before or step_now or 1]
+        source, params = self.rows, self.params
+        if self.table is None:
+            source, params = self._keyword_rows(self.first_id or 0, steps=steps)
+        sql = f"""SELECT t.id, t.now, {PICK.format(id="t.id", step="?")},
+            {PICK.format(id="t.id", step="?")} FROM {source} t WHERE {_either(PICK, "t.id")}"""
+        found = sorted(self.store._rows(sql, [*steps, *params, *steps]))
+        ids = (
+            [i for i, is_now, picked, _ in found if is_now == 1 and picked][:now],
+            [i for i, is_now, _, picked in found if is_now == 0 and picked][: max(before, 0)],
+        )
+        texts = self._texts([*ids[0], *ids[1]])
+        return [(i, texts[i]) for i in ids[0]], [(i, texts[i]) for i in ids[1]]
+
+    def _texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """Title and the start of the text of each mention of ``ids``."""
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM mentions m
+                WHERE m.id IN ({marks(chunk)})"""
+            found.update((i, f"{title}\n{text}") for i, title, text in self.store._rows(sql, chunk))
+        return found
 
     def tally(self, spellings: Sequence[str]) -> PhraseTally:
         """Exactly how many of the keyword's mentions hold one of ``spellings`` (phrases) in
         their title or text, now and before."""
         hits, query = self.store._phrase_hits(spellings)
+        source, params = self.rows, self.params
+        if self.table is None:  # each hit looked up, rather than every row checked
+            source, params = self._keyword_rows(self.first_id or 0, indexed=False)
         sql = f"""SELECT t.now, count(*), sum(t.label = 'positive'), sum(t.label = 'negative')
-            FROM {self.table} t WHERE t.id IN ({hits}) GROUP BY t.now"""
-        found = {row[0]: row[1:] for row in self.store._rows(sql, [query, self.first_id])}
+            FROM {source} t WHERE t.id IN ({hits}) GROUP BY t.now"""
+        found = {row[0]: row[1:] for row in self.store._rows(sql, [*params, query, self.first_id])}
         mentions, positive, negative = (int(v or 0) for v in found.get(1, (0, 0, 0)))
         return PhraseTally(mentions, positive, negative, int(found.get(0, (0,))[0] or 0))
 
@@ -138,10 +211,12 @@ class ThemesMixin(QueriesMixin):
         current: MentionFilter,
         previous: MentionFilter,
         first_id: int | None = None,
+        sizes: tuple[int, int] | None = None,
     ) -> KeywordMentions:
         """``keyword``'s mentions in ``current`` and ``previous`` (see ``KeywordMentions``);
-        ``first_id``: ``first_id((current, previous))`` when known already."""
-        return KeywordMentions(self, keyword, current, previous, first_id)
+        ``first_id``: ``first_id((current, previous))`` when known already; ``sizes``: how
+        many there are in each, when counted already (spares counting them again)."""
+        return KeywordMentions(self, keyword, current, previous, first_id, sizes)
 
     def others_sample(
         self,
@@ -232,6 +307,47 @@ class ThemesMixin(QueriesMixin):
         quoted = " OR ".join('"' + " ".join(words) + '"' for words in phrases)
         hits = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid >= ?"
         return hits, f"{{title text}} : ({quoted})"
+
+
+def _either(pick: str, ids: str) -> str:
+    """``pick`` of ``ids`` one in either of two steps (parameters)."""
+    return f"{pick.format(id=ids, step='?')} OR {pick.format(id=ids, step='?')}"
+
+
+def _on_keyword_rows(selection: MentionFilter) -> bool:
+    """Whether ``selection`` (its keywords aside) bounds nothing but times and ids, which the
+    keyword rows hold themselves (``m021_keyword_times``)."""
+    bounds = replace(
+        selection, since=None, until=None, by_fetch=False, after_id=None, up_to_id=None
+    )
+    return replace(bounds, keywords=(), noise="exclude") == MentionFilter()
+
+
+def _noise(selection: MentionFilter, ids: str) -> str:
+    """The noise bucket (``store.relevance``) as a condition on keyword rows: its mentions
+    read once as a set from their partial index (``mentions_noise``; none at all where no
+    model or mute put any there), rather than each keyword row's mention looked up."""
+    if selection.noise == "include":
+        return ""
+    bucket = "SELECT n.id FROM mentions n WHERE n.noise = 1"
+    return f" AND {ids} {'NOT IN' if selection.noise == 'exclude' else 'IN'} ({bucket})"
+
+
+def _bounds(selection: MentionFilter, *, ids: str = "k.mention_id") -> tuple[str, list[Any]]:
+    """A selection's times and ids as conditions on the keyword row ``k``'s own (``ids``: how
+    its mention id is written)."""
+    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
+    clauses, params = ["1 = 1"], []
+    for clause, value in (
+        (f"{moment} >= ?", iso(selection.since)),
+        (f"{moment} < ?", iso(selection.until)),
+        (f"{ids} > ?", selection.after_id),
+        (f"{ids} <= ?", selection.up_to_id),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return " AND ".join(clauses), params
 
 
 def _index_words(phrase: str) -> list[str]:
