@@ -196,3 +196,18 @@ def test_review_and_mute_refuse_an_unknown_keyword(cli, scanned):
         assert result.exit_code == 2
         assert "'Oragne': no such keyword" in result.stderr and "Orange" in result.stderr
     assert cli("review", "-k", "Orange", "-c", scanned).exit_code == 0
+
+
+def test_themes_leave_the_noise_bucket_out(cli, scanned):
+    def themes() -> list[dict]:
+        result = cli("themes", "-c", scanned, *SINCE, "-k", "Orange", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    before = themes()
+    assert before and all(t["share"] == round(t["count"] / 60, 4) for t in before)
+    rows = train_model(cli, scanned)
+    after = themes()
+    fruit = {row["id"] for title, row in rows.items() if not is_operator(title)}
+    assert after and all(t["share"] == round(t["count"] / 30, 4) for t in after)
+    assert not fruit & {i for t in after for i in t["examples"]}
