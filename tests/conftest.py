@@ -157,6 +157,8 @@ BOTH_BACKENDS = {
     "test_insight_themes",
     "test_cli_themes",
     "test_cli_corrections",
+    "test_cli_relevance",
+    "test_scan_relevance",
     "test_insight_sources",
     "test_insight_spikes",
     "test_insight_explain",

@@ -65,6 +65,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m017_triage",
         "m018_rules",
         "m019_corrections",
+        "m020_relevance",
         "m021_keyword_times",
     ]
 

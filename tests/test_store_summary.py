@@ -1,9 +1,9 @@
 """The period summary (store/summary.py) answers exactly what the mentions answer.
 
 Random mentions, then the writes that change figures (re-matching keywords, rescoring,
-pruning, marking); after each, every figure a report, digest or alert reads is computed both
-from the summary and from the mentions alone, and must agree. And no period query reads the
-whole mentions table.
+pruning, marking, mentions entering and leaving the noise bucket); after each, every figure a
+report, digest or alert reads is computed both from the summary and from the mentions alone,
+and must agree. And no period query reads the whole mentions table.
 """
 
 from __future__ import annotations
@@ -107,6 +107,9 @@ def change(store: MentionStore, rng: random.Random, kind: str) -> None:
             )
         elif kind == "prune":
             store.db.execute("DELETE FROM mentions WHERE mentioned_at < ?", [iso(moment(rng))])
+        elif kind == "noise":  # labelled irrelevant, muted or scored low, or back again
+            for i in some:
+                store.label_relevance(i, rng.choice(("relevant", "irrelevant")))
         elif kind == "move":  # a story's face replaced by an earlier copy
             run(
                 "UPDATE mentions SET mentioned_at = ? WHERE id = ?",
@@ -154,7 +157,7 @@ def assert_same(store: MentionStore, rng: random.Random) -> None:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32), changes=st.lists(st.sampled_from(
-    ("rematch", "rename", "rescore", "prune", "move", "mark")), max_size=4))  # fmt: skip
+    ("rematch", "rename", "rescore", "prune", "move", "mark", "noise")), max_size=4))  # fmt: skip
 def test_the_summary_agrees_with_the_mentions(tmp_path_factory, seed, changes):
     rng = random.Random(seed)
     with MentionStore.open(tmp_path_factory.mktemp("db") / "m.db") as store:
@@ -378,3 +381,24 @@ def test_a_digest_reads_its_window_from_covering_indexes(tmp_path):
             assert mention_steps and keyword_steps, plan
             assert all("COVERING INDEX mentions_fetched " in s for s in mention_steps), plan
             assert all("COVERING INDEX mention_keywords_by_mention" in s for s in keyword_steps)
+
+
+def test_mentions_in_the_noise_bucket_leave_the_summary_and_come_back(tmp_path):
+    rng = random.Random(11)
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, rng, 300)
+        selection = MentionFilter(since=START, until=START + SPAN)
+        before = figures(store, selection, True)["totals"]["mentions"]
+        named = "SELECT DISTINCT mention_id FROM mention_keywords ORDER BY mention_id LIMIT 40"
+        noise = [row[0] for row in store.db.execute(named)]
+        with store._writing("label"):
+            for mention_id in noise:
+                store.label_relevance(mention_id, "irrelevant")
+        assert figures(store, selection, True)["totals"]["mentions"] == before - 40
+        assert rounded(figures(store, selection, True)) == rounded(figures(store, selection, False))
+        with_noise = replace(selection, noise="include")
+        assert figures(store, with_noise, False)["totals"]["mentions"] == before
+        with store._writing("label"):
+            for mention_id in noise:
+                store.label_relevance(mention_id, "relevant")
+        assert figures(store, selection, True)["totals"]["mentions"] == before

@@ -4,10 +4,10 @@ and ``main``, where an error becomes one line on stderr and an exit code.
 Each command is glue (parse options, call the library, render, pick the exit code) and lives
 in a module by theme: ``setup`` (init, sources), ``listing`` (mentions, export, search),
 ``scan`` (scan, rescore), ``worker``, ``analysis`` (check, sentiment), ``insight`` (report, digest),
-``themes``, ``workflow`` (mark), ``mention`` (show, open), ``retention`` (rematch, prune, stats) and
-``database`` (the ``db`` group: copy), ``rules`` (the ``rules`` group: test). They
-share ``options`` and ``common`` and never import this module. The exit codes are in
-``status_codes``.
+``themes``, ``workflow`` (mark), ``relevance`` (review, mute, unmute), ``mention`` (show, open),
+``retention`` (rematch, prune, stats) and ``database`` (the ``db`` group: copy), ``rules`` (the
+``rules`` group: test). They share ``options`` and ``common`` and never import this module. The
+exit codes are in ``status_codes``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from brandwatch_cli.cli import (
     insight,
     listing,
     mention,
+    relevance,
     retention,
     rules,
     scan,
@@ -83,6 +84,9 @@ for _command in (
     insight.digest,
     themes.themes,
     workflow.mark,
+    relevance.review,
+    relevance.mute,
+    relevance.unmute,
     listing.search,
     mention.show,
 ):

@@ -162,14 +162,19 @@ def selection(
     assignee: Sequence[str] | None = None,
     tag: Sequence[str] | None = None,
     overdue: bool = False,
+    noise: bool = False,
+    with_noise: bool = False,
 ) -> Any:
     """The filter the options describe; relative times count from ``now`` (the command's one
     "now", so that ``--since 48h`` is exactly 48 hours long), named days and dates are
-    ``tz``'s; the triage options as ``_with_triage`` reads them."""
+    ``tz``'s; the triage options as ``_with_triage`` reads them; the noise bucket left out
+    unless ``noise`` (only it) or ``with_noise`` (it too)."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.models import MentionFilter
     from brandwatch_cli.times import local_text
 
+    if noise and with_noise:
+        raise ConfigError("--noise lists only the noise bucket, --with-noise adds it: give one")
     now = now or utc_now()
     start = parse_moment(since, now, tz=tz) if since else None
     end = parse_moment(until, now, "--until", tz) if until else None
@@ -199,6 +204,7 @@ def selection(
         statuses=tuple(s.value for s in status or ()),
         search=search,
         aspects=tuple(aspect or ()),
+        noise="only" if noise else "include" if with_noise else "exclude",
     )
     if assignee or tag or overdue:
         return _with_triage(chosen, config, store, assignee, tag, overdue, now)

@@ -35,6 +35,7 @@ from brandwatch_cli.cli.options import (
     TzOption,
     UntilOption,
     WaitOption,
+    WithNoiseOption,
 )
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.output import plain as plaintext
@@ -75,10 +76,12 @@ def report(
         typer.Option("--chart", help="Also draw the trend for slides: FILE.svg or FILE.png."),
     ] = None,
     tz: TzOption = None,
+    with_noise: WithNoiseOption = False,
 ) -> None:
     """A period against the one before: volume, sentiment, share of voice, trend, who talks
     (sources, domains, authors, influencers), and the negative mentions to answer first.
-    The period is the 7 days before --until (now) unless --since says otherwise."""
+    The period is the 7 days before --until (now) unless --since says otherwise. The
+    probably-noise bucket is left out unless --with-noise."""
     from brandwatch_cli.insight.report import build_report
     from brandwatch_cli.insight.triage import with_overdue
     from brandwatch_cli.store import MentionStore
@@ -89,7 +92,9 @@ def report(
     zone = time_zone(cfg, tz)
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
-        chosen = selection(cfg, store, since, until, keyword, source, None, now=now, tz=zone)
+        chosen = selection(
+            cfg, store, since, until, keyword, source, None, now=now, tz=zone, with_noise=with_noise
+        )
         data = build_report(
             store,
             chosen,

@@ -30,6 +30,7 @@ from brandwatch_cli.cli.options import (
     KeywordOption,
     ListFormat,
     ListFormatOption,
+    NoiseOption,
     OverdueOption,
     SentimentOption,
     SinceOption,
@@ -38,6 +39,7 @@ from brandwatch_cli.cli.options import (
     TagOption,
     TzOption,
     UntilOption,
+    WithNoiseOption,
 )
 from brandwatch_cli.errors import ConfigError, StoreError
 from brandwatch_cli.models import MentionRow
@@ -61,8 +63,11 @@ def mentions(
     ] = 50,
     tz: TzOption = None,
     aspect: AspectOption = None,
+    noise: NoiseOption = False,
+    with_noise: WithNoiseOption = False,
 ) -> None:
-    """List stored mentions, newest first."""
+    """List stored mentions, newest first. The probably-noise bucket (mentions below the
+    relevance threshold, labelled irrelevant or muted) is left out: --noise lists it."""
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db, db_alone=True)
@@ -84,6 +89,8 @@ def mentions(
             assignee=assignee,
             tag=tag,
             overdue=overdue,
+            noise=noise,
+            with_noise=with_noise,
         )
         print_mentions(store.iter_mentions(chosen, limit), fmt, zone, overdue_now(cfg, now))
 
@@ -152,6 +159,8 @@ def export(
     ] = ",",
     tz: TzOption = None,
     aspect: AspectOption = None,
+    noise: NoiseOption = False,
+    with_noise: WithNoiseOption = False,
 ) -> None:
     """Write stored mentions as CSV or JSON Lines, newest first, one row per mention. Times
     are written in UTC (ISO 8601 with the offset) whatever the zone; --tz reads the dates of
@@ -184,6 +193,8 @@ def export(
             assignee=assignee,
             tag=tag,
             overdue=overdue,
+            noise=noise,
+            with_noise=with_noise,
         )
         rows = store.iter_mention_rows(chosen, limit)
 
@@ -237,6 +248,8 @@ def search(
     ] = SearchOrder.newest,
     tz: TzOption = None,
     aspect: AspectOption = None,
+    noise: NoiseOption = False,
+    with_noise: WithNoiseOption = False,
 ) -> None:
     """Full-text search of stored mentions (title, text, author), newest first.
 
@@ -272,6 +285,8 @@ def search(
             assignee=assignee,
             tag=tag,
             overdue=overdue,
+            noise=noise,
+            with_noise=with_noise,
         )
         ranked = sort is SearchOrder.relevance
         hits = iter(

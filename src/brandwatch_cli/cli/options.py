@@ -116,6 +116,21 @@ OverdueOption = Annotated[
         "--overdue", help="Only mentions still new or todo past their keyword's reply_within."
     ),
 ]
+NoiseOption = Annotated[
+    bool,
+    typer.Option(
+        "--noise",
+        help="Only the probably-noise bucket (below the relevance threshold, labelled"
+        " irrelevant or muted), left out by default.",
+    ),
+]
+WithNoiseOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-noise",
+        help="Include the probably-noise bucket (left out by default: see `mentions --noise`).",
+    ),
+]
 ListFormatOption = Annotated[
     ListFormat,
     typer.Option("--format", "-f", help="table (a plain listing when piped), csv or jsonl."),

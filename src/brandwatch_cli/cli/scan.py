@@ -72,6 +72,7 @@ def scan(
     """
     from brandwatch_cli.models import FAILED
     from brandwatch_cli.scan.engine import run_scan, select_sources
+    from brandwatch_cli.scan.relevance import SCAN_BUDGET, update_relevance
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -94,6 +95,8 @@ def scan(
                         on_source_done=advance,
                         on_progress=reading,
                     )
+                # before spikes and rules, which leave noise out
+                update_relevance(store, cfg, fresh_after=before, budget=SCAN_BUDGET)
                 pruned = store.apply_retention(cfg.retention, utc_now())
                 if pruned:  # a database from before incremental vacuum waits for `prune`
                     store.reclaim_space(convert=False, wait=False)
@@ -213,7 +216,9 @@ def rescore(
     wait: WaitOption = 10.0,
 ) -> None:
     """Recompute language and sentiment of stored mentions after the analyzer or a lexicon
-    changed. Works in batches; a stopped rescore resumes where it stopped."""
+    changed, and their relevance after the labels, threshold or mutes changed. Works in
+    batches; a stopped rescore resumes where it stopped."""
+    from brandwatch_cli.scan.relevance import update_relevance
     from brandwatch_cli.scan.rescore import rescore as run_rescore
     from brandwatch_cli.store import MentionStore
 
@@ -226,6 +231,7 @@ def rescore(
             progress_bar("rescoring") as bar,
         ):
             result = run_rescore(store, cfg, batch=batch, on_batch=bar)
+            update_relevance(store, cfg, batch=batch, on_batch=bar)
     except KeyboardInterrupt:
         raise Interrupted(
             "rescore interrupted; the batches done are kept, run it again to finish"

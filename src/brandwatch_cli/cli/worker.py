@@ -58,6 +58,7 @@ def worker(
     import asyncio
 
     from brandwatch_cli.scan.engine import scan_pool
+    from brandwatch_cli.scan.relevance import SCAN_BUDGET, update_relevance
     from brandwatch_cli.scan.worker import run_worker
     from brandwatch_cli.store import MentionStore
 
@@ -83,6 +84,8 @@ def worker(
                         line = plaintext.problem_line(outcome.source, outcome.status, outcome.error)
                         error_line(line)
                 seen["failed"] = seen["failed"] or bool(result.failed)
+                # before spikes and rules, which leave noise out
+                update_relevance(store, cfg, fresh_after=seen_id[0], budget=SCAN_BUDGET)
                 spikes = current_spikes(store, cfg) if notify and result.new_mentions else []
                 if spikes and not notify_spikes(store, cfg, spikes):
                     seen["undelivered"] = True

@@ -39,6 +39,20 @@ def mark(
             " example).",
         ),
     ] = None,
+    relevant: Annotated[
+        bool,
+        typer.Option(
+            "--relevant", help="About us: never noise (a label the relevance model learns from)."
+        ),
+    ] = False,
+    irrelevant: Annotated[
+        bool,
+        typer.Option(
+            "--irrelevant",
+            help="Not about us (Orange the fruit): noise from now on, and a label the"
+            " relevance model learns from.",
+        ),
+    ] = False,
     by: Annotated[
         str | None,
         typer.Option("--by", help="Who marks [default: $BRANDWATCH_USER, else the login name]."),
@@ -51,6 +65,8 @@ def mark(
     answer; every action is kept in the mention's history (`show`), with when and by whom."""
     from brandwatch_cli.store import MentionStore
 
+    if relevant and irrelevant:
+        raise ConfigError("--relevant and --irrelevant exclude each other: give one")
     actions = TriageActions(
         status=status.value if status else None,
         assign=_name(assign, "--assign"),
@@ -59,6 +75,7 @@ def mark(
         untags=tuple(_name(t, "--untag") or "" for t in untag or ()),
         note=note if note and note.strip() else None,
         sentiment=sentiment.value if sentiment else None,
+        relevance="relevant" if relevant else "irrelevant" if irrelevant else None,
     )
     if actions.assign is not None and actions.assign.casefold() == "none":
         raise ConfigError("--assign none: to assign mentions to nobody, use --unassign")
@@ -66,13 +83,17 @@ def mark(
         import click
 
         raise click.UsageError(
-            "nothing to do: give --status, --assign, --unassign, --tag, --untag, --sentiment"
-            " or --note"
+            "nothing to do: give --status, --assign, --unassign, --tag, --untag, --sentiment,"
+            " --relevant, --irrelevant or --note"
         )
-    _, db_path = load(config, db, db_alone=True)
+    cfg, db_path = load(config, db, db_alone=True)
     who = _name(by, "--by") if by is not None else user_name()
     with MentionStore.open(db_path, create=False) as store:
         missing = store.triage(ids, actions, utc_now(), by=who)
+        if actions.relevance and not missing:
+            from brandwatch_cli.scan.relevance import MARK_BUDGET, update_relevance
+
+            update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
     if missing:
         raise ConfigError(  # a wrong command-line value, as for `show` and `open`: exit 2
             f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
@@ -101,6 +122,8 @@ def _summary(actions: TriageActions) -> str:
     parts += [f"untagged {t}" for t in actions.untags] + [f"tagged {t}" for t in actions.tags]
     if actions.sentiment:
         parts.append(f"{actions.sentiment} (sentiment)")
+    if actions.relevance:
+        parts.append(actions.relevance)
     if actions.note:
         parts.append("with a note")
     return ", ".join(p for p in parts if p)

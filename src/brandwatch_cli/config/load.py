@@ -43,6 +43,8 @@ DEFAULT_TIMEOUT = 20.0
 _ENV_RE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: Seconds a notification channel may take to answer.
 DEFAULT_NOTIFY_TIMEOUT = 15.0
+#: ``relevance: threshold:`` when the config does not say (insight.relevance's default).
+DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 TOP_KEYS = (
     "database",
@@ -66,6 +68,7 @@ TOP_KEYS = (
     "aspects",
     "rules",
     "quiet_hours",
+    "relevance",
 )
 ALERT_KEYS = ("window", "baseline", "k", "min_count", "p_value", "min_history", "seasonal")
 RETENTION_KEYS = ("entries_days", "mentions_days", "scan_logs_days")
@@ -156,6 +159,7 @@ def load_config(path: Path) -> Config:
         aspects=aspects,
         channels=MappingProxyType(channels),
         rules=read_rules(check, document, channels, *names, [a.name for a in aspects]),
+        relevance_threshold=_relevance_threshold(check, document),
     )
 
 
@@ -215,6 +219,14 @@ def _alerts(check: Checker, document: YamlMap) -> SpikeRule:
             raise check.fail(lines["seasonal"], "'seasonal' must be true or false")
         rule = replace(rule, seasonal=value["seasonal"])
     return rule
+
+
+def _relevance_threshold(check: Checker, document: YamlMap) -> float:
+    """``relevance: {threshold: 0.5}``: below it a scored mention is noise (store.relevance)."""
+    value = _block(check, document, "relevance", ("threshold",))
+    if value is None or "threshold" not in value:
+        return DEFAULT_RELEVANCE_THRESHOLD
+    return check.number(value["threshold"], value.key_lines["threshold"], "'threshold'", 0, 1)
 
 
 def _retention(check: Checker, document: YamlMap) -> Retention:

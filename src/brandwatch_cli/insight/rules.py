@@ -164,16 +164,18 @@ def _term(when: RuleCondition, mention: Mention) -> str | None:
     finds "recalls", "rappel" finds "rappels")."""
     if not when.terms:
         return ""
-    matched = {_words(t) for terms in _json(mention.get("matched_terms")).values() for t in terms}
-    said = f" {_words(mention.get('title') or '')} {_words(mention.get('text') or '')} "
+    matched = {term_key(t) for terms in _json(mention.get("matched_terms")).values() for t in terms}
+    said = f" {term_key(mention.get('title') or '')} {term_key(mention.get('text') or '')} "
     for term in when.terms:
-        folded = _words(term)
+        folded = term_key(term)
         if folded and (folded in matched or f" {folded} " in said):
             return f"term {term!r}"
     return None
 
 
-def _words(text: str) -> str:
+def term_key(text: str) -> str:
+    """Words as a ``term`` compares them (also a mute's ``--phrase``): folded, plurals and
+    elisions merged, one space apart."""
     return " ".join(word_key(word) for word in words(text.replace("\u2019", "'")))
 
 

@@ -252,6 +252,8 @@ class Config:
     channels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     #: ``rules:``: what to do with each new mention that matches (issue 15).
     rules: tuple[AlertRule, ...] = ()
+    #: ``relevance: threshold:``: a scored mention below it is noise (issue 15).
+    relevance_threshold: float = 0.5
 
     def keywords_for(self, source: SourceConfig) -> tuple[Keyword, ...]:
         """The keywords a query-based source searches for."""

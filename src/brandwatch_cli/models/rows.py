@@ -34,6 +34,7 @@ MENTION_COLUMNS = (
     "aspects",
     "assignee",
     "tags",
+    "relevance",
 )
 
 
@@ -66,6 +67,9 @@ class MentionFilter:
     #: Only overdue mentions: still new or todo, fetched before the cutoff of one of their
     #: keywords (keyword, now - its ``reply_within``); None: no such filter.
     overdue: tuple[tuple[str, datetime], ...] | None = None
+    #: The "probably noise" bucket (``store.relevance``): ``exclude`` it (what every reader
+    #: sees by default), list ``only`` it (``mentions --noise``), or ``include`` it.
+    noise: Literal["exclude", "only", "include"] = "exclude"
 
 
 # Rows the store hands out. Plain dicts at run time (output code indexes them by column name);
@@ -100,6 +104,7 @@ class MentionRow(TypedDict):
     aspects: str  # a JSON object: aspect -> the sentiment of what the mention says of it
     assignee: str | None  # who is to answer it (``mark --assign``)
     tags: str | None  # a JSON list of its tags as written; None when it has none
+    relevance: float | None  # P(about us) from the relevance model, or its label's 1.0/0.0
     #: ``search --sort relevance`` only: the text around the words found (not exported).
     snippet: NotRequired[str]
 
@@ -226,6 +231,8 @@ class TriageActions:
     note: str | None = None
     #: A label set by hand (``positive``, ``neutral``, ``negative``): see store.corrections.
     sentiment: str | None = None
+    #: ``relevant`` or ``irrelevant`` (``mark --relevant/--irrelevant``): see store.relevance.
+    relevance: str | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -236,6 +243,7 @@ class TriageActions:
             or self.untags
             or self.note
             or self.sentiment
+            or self.relevance
         )
 
 

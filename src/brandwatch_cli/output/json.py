@@ -61,7 +61,9 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
   ``keyword_sentiment`` an object of keyword -> its sentiment in the mention, as in the JSONL
   export; ``domain`` is who published it (the link's host without ``www.``, or null),
   ``source_language`` the language the source declared (or null), ``assignee`` who is to
-  answer it (or null) and ``tags`` an array of its tags as written. Most negative means most
+  answer it (or null), ``tags`` an array of its tags as written and ``relevance`` its
+  relevance (number in [0, 1], or null while unscored: see README, Relevance). Most negative
+  means most
   negative about one of its keywords (about the ``--keyword`` ones, when given). The terminal
   and Markdown reports show ``outlets`` in their reply-first rows. ``aspects`` is an object
   of aspect -> the sentiment of what the mention says of it, as in the JSONL export. Each

@@ -122,6 +122,7 @@ def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
         ("read by", f"{method} ({METHODS[method]})" if method in METHODS else method),
         ("engagement", engagement_text(row["engagement"])),
         ("aspects", aspects_text(row.get("aspects"))),
+        ("relevance", relevance_text(detail)),
         ("status", status_text(detail, tz)),
         ("assignee", row["assignee"] or ""),
         ("tags", tags_text(row["tags"])),
@@ -129,6 +130,16 @@ def facts(detail: MentionDetail, tz: tzinfo = UTC) -> list[tuple[str, str]]:
         ("note", row["note"] or ""),
     ]
     return [(label, value) for label, value in lines if value]
+
+
+def relevance_text(detail: MentionDetail) -> str:
+    """``0.83``, or ``0.00 (labelled irrelevant by bob)``; empty while unscored."""
+    score = detail.mention.get("relevance")
+    label = next((c for c in reversed(detail.history) if c.what == "relevance"), None)
+    if label is not None:
+        by = f" by {label.by}" if label.by else ""
+        return f"{score if score is not None else 0:.2f} (labelled {label.value}{by})"
+    return "" if score is None else f"{score:.2f}"
 
 
 def status_text(detail: MentionDetail, tz: tzinfo = UTC) -> str:

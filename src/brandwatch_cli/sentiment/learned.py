@@ -64,8 +64,8 @@ class LearnedModel:
         return json.dumps(
             {
                 "language": self.language,
-                "rows": _pack(self.rows.astype("<i8")),
-                "text": _pack(self.text.astype("<f4")),
+                "rows": pack(self.rows.astype("<i8")),
+                "text": pack(self.text.astype("<f4")),
                 "lexicon": self.lexicon.tolist(),
                 "bias": self.bias.tolist(),
                 "examples": self.examples,
@@ -89,22 +89,32 @@ class LearnedModel:
         )
 
 
-def _pack(array: NDArray[np.generic]) -> str:
+def pack(array: NDArray[np.generic]) -> str:
     return base64.b64encode(array.tobytes()).decode("ascii")
 
 
-def features(text: str) -> list[int]:
-    """The hashed features of ``text``: casefolded word uni- and bigrams (punctuation runs
-    such as ``!!!`` or ``:)`` are words) and the character 3- to 5-grams of each word."""
+def grams(text: str) -> list[str]:
+    """The n-grams of ``text`` a model reads: casefolded word uni- and bigrams (punctuation
+    runs such as ``!!!`` or ``:)`` are words) and the character 3- to 5-grams of each word."""
     folded = unicodedata.normalize("NFC", text).casefold()
     tokens = _TOKEN.findall(folded)
-    grams = [f"w {t}" for t in tokens]
-    grams += [f"b {a} {b}" for a, b in pairwise(tokens)]
+    found = [f"w {t}" for t in tokens]
+    found += [f"b {a} {b}" for a, b in pairwise(tokens)]
     for token in tokens:
         padded = f" {token} "
         for size in (3, 4, 5):
-            grams += [f"c {padded[i : i + size]}" for i in range(len(padded) - size + 1)]
-    return sorted({zlib.crc32(g.encode()) % DIMENSIONS for g in grams})
+            found += [f"c {padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+    return found
+
+
+def hashed(names: Sequence[str]) -> list[int]:
+    """Feature names as sorted, distinct hashed columns."""
+    return sorted({zlib.crc32(g.encode()) % DIMENSIONS for g in names})
+
+
+def features(text: str) -> list[int]:
+    """The hashed features of ``text`` (see ``grams``)."""
+    return hashed(grams(text))
 
 
 def lexicon_features(score: float) -> NDArray[np.float64]:
@@ -144,34 +154,81 @@ def train(
 ) -> LearnedModel:
     """A model from ``(text, label, lexicon score)`` examples (labels among LABELS), known
     by the ``fingerprint`` of its training set."""
-    hashed = [features(text) for text, _, _ in examples]
+    dense = np.array([lexicon_features(score) for _, _, score in examples]).reshape(-1, 3)
+    labels = [LABELS.index(label) for _, label, _ in examples]
+    rows, text, lexicon, bias = fit(
+        [features(text) for text, _, _ in examples],
+        labels,
+        len(LABELS),
+        dense,
+        _LEXICON_PRIOR,
+        dense_penalty=LEXICON_PENALTY,
+    )
+    return LearnedModel(language, rows, text, lexicon, bias, len(examples), fingerprint)
+
+
+Weights = tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+
+
+def fit(
+    hashed: Sequence[Sequence[int]],
+    labels: Sequence[int],
+    classes: int,
+    dense: NDArray[np.float64],
+    dense_start: NDArray[np.float64],
+    *,
+    dense_penalty: float,
+    text_penalty: float = TEXT_PENALTY,
+    epochs: int = EPOCHS,
+    class_weights: Sequence[float] | None = None,
+) -> Weights:
+    """Multinomial logistic regression (AdaGrad, L2) over hashed features (each example's
+    columns, weighted 1/sqrt(count)) and ``dense`` features held near ``dense_start``: the
+    sorted feature rows seen, their weights per class, the dense weights and the biases.
+    ``class_weights``: how much an error on an example of each class costs (default 1 each).
+    Shared by the sentiment and relevance models."""
+    count = len(hashed)
     rows = np.array(sorted({f for fs in hashed for f in fs}), dtype=np.int64)
     columns = [np.searchsorted(rows, np.array(fs, dtype=np.int64)) for fs in hashed]
-    lengths = np.array([len(c) for c in columns])
+    lengths = np.array([len(c) for c in columns], dtype=np.int64)
     flat = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
-    owner = np.repeat(np.arange(len(examples)), lengths)
+    owner = np.repeat(np.arange(count), lengths)
     values = np.repeat(1 / np.sqrt(np.maximum(lengths, 1)), lengths)
-    dense = np.array([lexicon_features(score) for _, _, score in examples]).reshape(-1, 3)
-    target = np.zeros((len(examples), len(LABELS)))
-    target[np.arange(len(examples)), [LABELS.index(label) for _, label, _ in examples]] = 1
-    text = np.zeros((len(rows), len(LABELS)))
-    lexicon = _LEXICON_PRIOR.copy()
-    bias = np.zeros(len(LABELS))
-    state = [np.zeros_like(text), np.zeros_like(lexicon), np.zeros_like(bias)]
-    count = max(len(examples), 1)
-    for _ in range(EPOCHS):
-        logits = _text_logits(text, flat, owner, values, len(examples))
-        probs = _softmax(logits + dense @ lexicon + bias)
-        error = (probs - target) / count
+    target = np.zeros((count, classes))
+    target[np.arange(count), list(labels)] = 1
+    text = np.zeros((len(rows), classes))
+    dense_weights = dense_start.copy()
+    bias = np.zeros(classes)
+    state = [np.zeros_like(text), np.zeros_like(dense_weights), np.zeros_like(bias)]
+    total = max(count, 1)
+    cost = (np.array(class_weights)[list(labels)] if class_weights else np.ones(count))[:, None]
+    for _ in range(epochs):
+        logits = _text_logits(text, flat, owner, values, count)
+        probs = softmax(logits + dense @ dense_weights + bias)
+        error = cost * (probs - target) / total
         grads = [
-            _text_gradient(error, flat, owner, values, len(rows)) + TEXT_PENALTY * text,
-            dense.T @ error + LEXICON_PENALTY * (lexicon - _LEXICON_PRIOR),
+            _text_gradient(error, flat, owner, values, len(rows)) + text_penalty * text,
+            dense.T @ error + dense_penalty * (dense_weights - dense_start),
             error.sum(axis=0),
         ]
-        for weights, grad, seen in zip((text, lexicon, bias), grads, state, strict=True):
+        for weights, grad, seen in zip((text, dense_weights, bias), grads, state, strict=True):
             seen += grad * grad  # AdaGrad: rare features move as fast as common ones
             weights -= 0.5 * grad / (np.sqrt(seen) + 1e-8)
-    return LearnedModel(language, rows, text, lexicon, bias, len(examples), fingerprint)
+    return rows, text, dense_weights, bias
+
+
+def text_logits(
+    rows: NDArray[np.int64], text: NDArray[np.float64], wanted: Sequence[int]
+) -> NDArray[np.float64]:
+    """What the hashed features ``wanted`` (sorted) add to each class's logit: the weights of
+    those seen in training, over sqrt(their count), as ``fit`` weighs them."""
+    found = np.array(wanted, dtype=np.int64)
+    at = np.searchsorted(rows, found)
+    at = at[at < len(rows)]
+    known = at[rows[at] == found[: len(at)]] if len(at) else at
+    if not len(known):
+        return np.zeros(text.shape[1])
+    return np.asarray(text[known].sum(axis=0) / np.sqrt(len(found)))
 
 
 def _text_logits(
@@ -200,21 +257,15 @@ def _text_gradient(
     )
 
 
-def _softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
+def softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return np.asarray(shifted / shifted.sum(axis=-1, keepdims=True))
 
 
 def probabilities(model: LearnedModel, text: str, score: float) -> NDArray[np.float64]:
     """P(negative), P(neutral), P(positive) of ``text`` whose lexicon score is ``score``."""
-    wanted = np.array(features(text), dtype=np.int64)
-    at = np.searchsorted(model.rows, wanted)
-    at = at[at < len(model.rows)]
-    known = at[model.rows[at] == wanted[: len(at)]] if len(at) else at
     logits = model.bias + lexicon_features(score) @ model.lexicon
-    if len(known):
-        logits = logits + model.text[known].sum(axis=0) / np.sqrt(len(wanted))
-    return _softmax(logits)
+    return softmax(logits + text_logits(model.rows, model.text, features(text)))
 
 
 def predict(model: LearnedModel, text: str, score: float) -> tuple[float, str]:

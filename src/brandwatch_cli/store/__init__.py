@@ -12,6 +12,7 @@
 - ``retention``: pruning, the retention policy, vacuum and the database's statistics;
 - ``workflow``: status marks, the digest log and its watermark, alerts sent;
 - ``rules``: alert rules' matches, notifications and cooldowns;
+- ``relevance``: relevance labels and scores, mutes, the noise bucket, the model's weights;
 - ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
 - ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);

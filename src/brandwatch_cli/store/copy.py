@@ -45,6 +45,7 @@ ORDER = (
     "mention_tags",
     "rule_matches",
     "sentiment_corrections",
+    "mutes",
     "scans",
     "scan_sources",
     "digests",
@@ -66,6 +67,7 @@ NOT_COPIED = frozenset(
         "summary_dirty",
         "summary_dirty_days",
         "sentiment_models",  # retrained from the corrections
+        "relevance_models",  # retrained from the labels
     }
 )
 #: A row in one of these makes a database "not empty": a copy without ``append`` refuses it.
@@ -78,6 +80,7 @@ OWN_IDS = (
     "story_copies",
     "status_history",
     "sentiment_corrections",
+    "mutes",
 )
 #: Columns holding another table's ids: (table, column) -> that table.
 REFERS = {

@@ -77,8 +77,13 @@ def where(
         clause, values = triage_where(selection)
         clauses.append(clause)
         params.extend(values)
+    if selection.noise != "include":
+        clauses.append(NOT_NOISE if selection.noise == "exclude" else "m.noise = 1")
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
+
+#: Not in the "probably noise" bucket (``store.relevance``).
+NOT_NOISE = "m.noise = 0"
 
 #: Statuses that still wait for an answer.
 UNHANDLED = ("new", "todo")

@@ -20,6 +20,7 @@ from brandwatch_cli.store.postgres import PgDatabase
 from brandwatch_cli.store.schema import known_migrations
 from brandwatch_cli.store.schema_corrections import PG_M019
 from brandwatch_cli.store.schema_keyword_times import PG_M021
+from brandwatch_cli.store.schema_relevance import PG_M020
 from brandwatch_cli.store.schema_rules import PG_M018
 from brandwatch_cli.store.schema_triage import PG_M017
 
@@ -365,6 +366,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m017_triage": lambda db: db.conn.executescript(PG_M017),
     "m018_rules": lambda db: db.conn.executescript(PG_M018),
     "m019_corrections": lambda db: db.conn.executescript(PG_M019),
+    "m020_relevance": lambda db: db.conn.executescript(PG_M020),
     "m021_keyword_times": lambda db: db.conn.executescript(PG_M021),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.

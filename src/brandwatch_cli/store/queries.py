@@ -42,7 +42,8 @@ _SELECT_MENTION = """
             SELECT keyword, sentiment FROM mention_keywords WHERE mention_id = m.id
             ORDER BY keyword
         )) AS keyword_sentiment,
-        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags
+        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags,
+        m.relevance
     FROM mentions m
 """
 
@@ -63,7 +64,8 @@ _LIST_MENTIONS = """
             WHERE c.mention_id = m.id AND c.domain IS NOT m.domain) AS outlets,
         json_group_object(k.keyword, round(k.sentiment, 4)) FILTER (WHERE k.keyword IS NOT NULL)
             AS keyword_sentiment,
-        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags
+        m.domain, m.source_language, coalesce(m.aspects, '{}') AS aspects, m.assignee, m.tags,
+        m.relevance
     FROM mentions m LEFT JOIN mention_keywords k ON k.mention_id = m.id
 """
 

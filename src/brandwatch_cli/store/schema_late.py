@@ -10,12 +10,20 @@ from __future__ import annotations
 from brandwatch_cli.store.driver import migrations
 from brandwatch_cli.store.schema_corrections import m019_corrections
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
+from brandwatch_cli.store.schema_relevance import m020_relevance
 from brandwatch_cli.store.schema_rules import m018_rules
 from brandwatch_cli.store.schema_triage import m017_triage
 
 #: In the order they apply.
-LATE = (m017_triage, m018_rules, m019_corrections, m021_keyword_times)
-__all__ = ["LATE", "m017_triage", "m018_rules", "m019_corrections", "m021_keyword_times"]
+LATE = (m017_triage, m018_rules, m019_corrections, m020_relevance, m021_keyword_times)
+__all__ = [
+    "LATE",
+    "m017_triage",
+    "m018_rules",
+    "m019_corrections",
+    "m020_relevance",
+    "m021_keyword_times",
+]
 
 for step in LATE:
     migrations()(step)

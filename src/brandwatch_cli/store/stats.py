@@ -24,7 +24,7 @@ from brandwatch_cli.models import (
     TrendRow,
 )
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import marks, where
+from brandwatch_cli.store.filters import NOT_NOISE, marks, where
 from brandwatch_cli.store.summary import (
     NAMED,
     QUARTER,
@@ -78,6 +78,7 @@ class PeriodView:
             and not (selection.keywords or selection.sources or selection.statuses)
             and not (selection.sentiment or selection.search or selection.by_fetch)
             and selection.after_id is None
+            and selection.noise == "exclude"
             and store._summary_ready()
         )
         with store._guard("read mentions"):
@@ -363,7 +364,7 @@ class StatsMixin(SummaryMixin):
                         f"""SELECT k.keyword, {ago.format("m.mentioned_at")}, count(*),
                             sum(k.sentiment_label = 'negative')
                         FROM mentions m CROSS JOIN mention_keywords k ON k.mention_id = m.id
-                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ?
+                        WHERE m.mentioned_at >= ? AND m.mentioned_at < ? AND {NOT_NOISE}
                         {inside.format("m.mentioned_at")} GROUP BY 1, 2""",
                         [iso(now), step, iso(low), iso(high), *gap],
                     )

@@ -56,6 +56,9 @@ def names_sql(column: str, alias: str = "m") -> str:
 #: Only mentions naming at least one keyword are in any figure (re-matching keeps a triaged
 #: mention that no keyword names any more).
 NAMED = "EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id)"
+#: What the summary counts: named mentions outside the noise bucket (``store.relevance``; the
+#: trigger marks a quarter hour whose mention enters or leaves it).
+SUMMARISED = f"m.noise = 0 AND {NAMED}"
 
 
 def floor_quarter(moment: datetime) -> datetime:
@@ -109,7 +112,7 @@ class SummaryMixin(StoreBase):
             spans, marked = "summary_dirty", quarters
             start, end, grain = "d.bucket", "'+15 minutes'", bucket_of("m.mentioned_at")
         if marked * 4 >= self._span_count(days):
-            source = f"mentions m WHERE {grain} IN (SELECT * FROM {spans}) AND {NAMED}"
+            source = f"mentions m WHERE {grain} IN (SELECT * FROM {spans}) AND {SUMMARISED}"
         else:
             source = self._spans_source(spans, start, end)
         run(
@@ -134,9 +137,9 @@ class SummaryMixin(StoreBase):
         until = f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {start}, {end})"
         if self.postgres:
             return f"""{spans} d CROSS JOIN LATERAL (SELECT * FROM mentions m
-                WHERE m.mentioned_at >= {start} AND m.mentioned_at < {until} AND {NAMED}) m"""
+                WHERE m.mentioned_at >= {start} AND m.mentioned_at < {until} AND {SUMMARISED}) m"""
         return f"""{spans} d CROSS JOIN mentions m ON m.mentioned_at >= {start}
-            AND m.mentioned_at < {until} WHERE {NAMED}"""
+            AND m.mentioned_at < {until} WHERE {SUMMARISED}"""
 
     def _refresh_quarters(self) -> None:
         run = self.db.execute

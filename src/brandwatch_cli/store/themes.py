@@ -121,6 +121,7 @@ class KeywordMentions:
             _bounds(selection, ids=bound) for selection in self.selections
         )
         picked = f" AND ({_either(PICK, 'k.mention_id')})" if steps else ""
+        picked += _noise(self.selections[0], bound)
         rows = f"""(SELECT k.mention_id AS id, CASE WHEN {now} THEN 1 ELSE 0 END AS now,
             k.sentiment_label AS label FROM mention_keywords k
             WHERE k.keyword = ? AND {bound} >= ?{picked} AND (({now}) OR ({before})))"""
@@ -319,7 +320,17 @@ def _on_keyword_rows(selection: MentionFilter) -> bool:
     bounds = replace(
         selection, since=None, until=None, by_fetch=False, after_id=None, up_to_id=None
     )
-    return replace(bounds, keywords=()) == MentionFilter()
+    return replace(bounds, keywords=(), noise="exclude") == MentionFilter()
+
+
+def _noise(selection: MentionFilter, ids: str) -> str:
+    """The noise bucket (``store.relevance``) as a condition on keyword rows: its mentions
+    read once as a set from their partial index (``mentions_noise``; none at all where no
+    model or mute put any there), rather than each keyword row's mention looked up."""
+    if selection.noise == "include":
+        return ""
+    bucket = "SELECT n.id FROM mentions n WHERE n.noise = 1"
+    return f" AND {ids} {'NOT IN' if selection.noise == 'exclude' else 'IN'} ({bucket})"
 
 
 def _bounds(selection: MentionFilter, *, ids: str = "k.mention_id") -> tuple[str, list[Any]]:

@@ -18,9 +18,10 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.corrections import CorrectionsMixin
 from brandwatch_cli.store.filters import UNHANDLED, marks, tag_key, where
 from brandwatch_cli.store.queries import QueriesMixin
+from brandwatch_cli.store.relevance import RelevanceMixin
 
 
-class TriageMixin(CorrectionsMixin, QueriesMixin):
+class TriageMixin(CorrectionsMixin, RelevanceMixin, QueriesMixin):
     """Assignments, tags, sentiment overrides and the history of every action; the backlog."""
 
     def triage(
@@ -28,8 +29,8 @@ class TriageMixin(CorrectionsMixin, QueriesMixin):
     ) -> list[int]:
         """Apply ``actions`` to every mention of ``ids``, or to none: returns the ids that do
         not exist (then nothing is changed). Each action is one history row (status, assigned,
-        unassigned, untagged, tagged, sentiment, note: in that order), ``by`` whom, in the same
-        transaction; a row's ``status`` is the mention's status after it."""
+        unassigned, untagged, tagged, sentiment, relevance, note: in that order), ``by`` whom,
+        in the same transaction; a row's ``status`` is the mention's status after it."""
         wanted = list(dict.fromkeys(ids))
         at = iso(now)
         with self._writing("mark mentions"):
@@ -61,6 +62,9 @@ class TriageMixin(CorrectionsMixin, QueriesMixin):
                 if actions.sentiment:
                     self.override_sentiment(mention_id, actions.sentiment, at, by)
                     done.append(("sentiment", actions.sentiment, None))
+                if actions.relevance:
+                    self.label_relevance(mention_id, actions.relevance)
+                    done.append(("relevance", actions.relevance, None))
                 if actions.note:
                     done.append(("note", None, actions.note))
                 self.db.execute(
