@@ -121,6 +121,11 @@ def test_a_mark_without_action_or_with_an_unknown_id_changes_nothing(cli, scanne
     assert empty.exit_code == 2 and "--tag needs a non-empty value" in empty.stderr
     none = cli("mark", first, "--assign", "None", "-c", scanned)
     assert none.exit_code == 2 and "use --unassign" in none.stderr
+    both = cli("mark", first, "--assign", "bob", "--unassign", "-c", scanned)
+    assert both.exit_code == 2 and "--assign and --unassign exclude each other" in both.stderr
+    undone = cli("mark", first, "--tag", "Presse", "--untag", "presse", "-c", scanned)
+    assert undone.exit_code == 2 and "--tag and --untag both name 'presse'" in undone.stderr
+    assert len(show_json(cli, scanned, first)["status_history"]) == 1  # neither did anything
 
 
 def test_listings_filter_by_assignee_tag_and_status(cli, scanned):

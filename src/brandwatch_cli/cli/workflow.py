@@ -79,6 +79,11 @@ def mark(
     )
     if actions.assign is not None and actions.assign.casefold() == "none":
         raise ConfigError("--assign none: to assign mentions to nobody, use --unassign")
+    if actions.assign is not None and actions.unassign:
+        raise ConfigError("--assign and --unassign exclude each other: give one")
+    both = {t.casefold() for t in actions.tags} & {t.casefold() for t in actions.untags}
+    if both:
+        raise ConfigError(f"--tag and --untag both name {sorted(both)[0]!r}: give one")
     if not actions:  # a usage error, with the usage line, as a missing argument is
         import click
 
@@ -115,7 +120,7 @@ def _name(value: str | None, option: str) -> str | None:
 def _summary(actions: TriageActions) -> str:
     """``replied, assigned to alice, tagged urgent, with a note``."""
     parts = [actions.status] if actions.status else []
-    if actions.unassign and not actions.assign:
+    if actions.unassign:
         parts.append("unassigned")
     if actions.assign:
         parts.append(f"assigned to {actions.assign}")
