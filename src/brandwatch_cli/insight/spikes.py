@@ -275,36 +275,11 @@ def explain(store: MentionStore, spike: Spike, end: datetime) -> SpikeExplanatio
     focus_texts = store.window_sample(
         spike.keyword, since, end, negative=negative, step=step, limit=FOCUS_TEXTS
     )
-    stride = stride_of(spike)
-    per_window = max(1, BASELINE_TEXTS // max(1, spike.history))
-    back_step = max(1, math.ceil(spike.mean / per_window))
-    background_texts = [
-        text
-        for i in range(1, spike.history + 1)
-        for text in store.window_sample(
-            spike.keyword,
-            end - stride * i - spike.window,
-            end - stride * i,
-            negative=negative,
-            step=back_step,
-            limit=per_window,
-        )
-    ]
+    background_texts = _baseline_texts(store, spike, end, negative=negative)
     if negative and len(background_texts) < MIN_BACKGROUND:
         # no negative mentions to speak of usually: what the negative ones say that the
-        # usual mentions do not
-        background_texts = [
-            text
-            for i in range(1, spike.history + 1)
-            for text in store.window_sample(
-                spike.keyword,
-                end - stride * i - spike.window,
-                end - stride * i,
-                negative=False,
-                step=1,
-                limit=per_window,
-            )
-        ]
+        # usual mentions do not (how many there are is not known: the first ones of each)
+        background_texts = _baseline_texts(store, spike, end, negative=False, mean=0.0)
     exclude = exclusions([spike.keyword, *{term for text in focus_texts for term in text.terms}])
     focus, found = PhraseCounts(), {}
     for text in focus_texts:
@@ -325,6 +300,35 @@ def explain(store: MentionStore, spike: Spike, end: datetime) -> SpikeExplanatio
         aspects=spike_aspects(store, spike, end),
         examples=_examples(store, focus_texts, found, [key for key, _ in ranked]),
     )
+
+
+def _baseline_texts(
+    store: MentionStore,
+    spike: Spike,
+    end: datetime,
+    *,
+    negative: bool,
+    mean: float | None = None,
+) -> list[SampledText]:
+    """A sample of the spike's baseline windows (their negative mentions, or all of them),
+    ``BASELINE_TEXTS`` at most, spread within each window by the mentions it usually holds
+    (``mean``, the spike's own by default)."""
+    stride = stride_of(spike)
+    per_window = max(1, BASELINE_TEXTS // max(1, spike.history))
+    usual = spike.mean if mean is None else mean
+    step = max(1, math.ceil(usual / per_window))
+    return [
+        text
+        for i in range(1, spike.history + 1)
+        for text in store.window_sample(
+            spike.keyword,
+            end - stride * i - spike.window,
+            end - stride * i,
+            negative=negative,
+            step=step,
+            limit=per_window,
+        )
+    ]
 
 
 def spike_aspects(
