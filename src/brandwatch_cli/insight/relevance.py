@@ -16,7 +16,6 @@ user's database. The score is P(relevant) in [0, 1]; a labelled mention's is its
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import unicodedata
@@ -28,7 +27,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from brandwatch_cli.insight.rules import term_key
-from brandwatch_cli.sentiment.learned import fit, grams, hashed, pack, softmax, text_logits
+from brandwatch_cli.sentiment.learned import (
+    fit,
+    grams,
+    hashed,
+    pack,
+    softmax,
+    text_logits,
+    unpack_rows,
+    unpack_weights,
+)
 
 LABELS = ("irrelevant", "relevant")
 #: The model is trained once there are this many labels of each kind (README: Relevance).
@@ -84,11 +92,10 @@ class RelevanceModel:
     @classmethod
     def from_json(cls, raw: str) -> RelevanceModel:
         data = json.loads(raw)
-        rows = np.frombuffer(base64.b64decode(data["rows"]), dtype="<i8").astype(np.int64)
-        weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4")
+        rows = unpack_rows(data["rows"])
         return cls(
             rows,
-            weights.astype(np.float64).reshape(len(rows), len(LABELS)),
+            unpack_weights(data["weights"], len(rows), len(LABELS)),
             np.array(data["bias"], dtype=np.float64),
             int(data["examples"]),
             str(data["fingerprint"]),

@@ -76,12 +76,11 @@ class LearnedModel:
     @classmethod
     def from_json(cls, raw: str) -> LearnedModel:
         data = json.loads(raw)
-        rows = np.frombuffer(base64.b64decode(data["rows"]), dtype="<i8").astype(np.int64)
-        text = np.frombuffer(base64.b64decode(data["text"]), dtype="<f4").astype(np.float64)
+        rows = unpack_rows(data["rows"])
         return cls(
             data["language"],
             rows,
-            text.reshape(len(rows), len(LABELS)),
+            unpack_weights(data["text"], len(rows), len(LABELS)),
             np.array(data["lexicon"], dtype=np.float64),
             np.array(data["bias"], dtype=np.float64),
             int(data["examples"]),
@@ -90,7 +89,19 @@ class LearnedModel:
 
 
 def pack(array: NDArray[np.generic]) -> str:
+    """An array as base64 text, for a model's JSON (``unpack_rows``, ``unpack_weights``)."""
     return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def unpack_rows(packed: str) -> NDArray[np.int64]:
+    """The feature rows ``pack`` wrote (little-endian int64)."""
+    return np.frombuffer(base64.b64decode(packed), dtype="<i8").astype(np.int64)
+
+
+def unpack_weights(packed: str, rows: int, labels: int) -> NDArray[np.float64]:
+    """The (rows x labels) weights ``pack`` wrote as little-endian float32."""
+    values = np.frombuffer(base64.b64decode(packed), dtype="<f4").astype(np.float64)
+    return values.reshape(rows, labels)
 
 
 def grams(text: str) -> list[str]:
