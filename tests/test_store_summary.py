@@ -254,7 +254,7 @@ def test_trend_in_utc_keys_buckets_by_their_utc_start(tmp_path):
 
 
 #: Plan steps that read every mention: a scan, or a range of ids bounded on one side only.
-EVERY_MENTION = r"^SCAN (m|mentions|k|mention_keywords)\b|\((rowid|mention_id)<"
+EVERY_MENTION = r"^SCAN (m|mentions|k|mention_keywords)\b|\((rowid|mention_id)<|AUTOMATIC"
 
 
 @pytest.mark.parametrize(
@@ -402,3 +402,23 @@ def test_mentions_in_the_noise_bucket_leave_the_summary_and_come_back(tmp_path):
             for mention_id in noise:
                 store.label_relevance(mention_id, "relevant")
         assert figures(store, selection, True)["totals"]["mentions"] == before
+
+
+@pytest.mark.sqlite_only
+def test_refreshing_a_few_quarter_hours_reads_only_their_mentions(tmp_path):
+    """A scan's write refreshes the quarter hours it touched: over the time index, never an
+    index SQLite builds on the fly over every mention (the noise flag once made it)."""
+    with MentionStore.open(tmp_path / "m.db") as store:
+        populate(store, random.Random(1), 500)
+        with store._writing("refresh"):
+            store.refresh_summary()
+        populate(store, random.Random(2), 3, first_id=501)
+        queries: list[str] = []
+        store.db.conn.set_trace_callback(queries.append)
+        with store._writing("refresh"):
+            assert store.refresh_summary(days=False) > 0
+        store.db.conn.set_trace_callback(None)
+        (made,) = [q for q in queries if "CREATE TEMP TABLE summary_rows" in q]
+        read = re.sub(r"^\s*CREATE TEMP TABLE summary_rows AS ", "", made)
+        plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + read)]
+        assert not [step for step in plan if re.search(EVERY_MENTION, step)], plan

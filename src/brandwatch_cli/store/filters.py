@@ -83,7 +83,7 @@ def where(
 
 
 #: Not in the "probably noise" bucket (``store.relevance``).
-NOT_NOISE = "m.noise = 0"
+NOT_NOISE = "+m.noise = 0"
 
 #: Statuses that still wait for an answer.
 UNHANDLED = ("new", "todo")
