@@ -164,7 +164,10 @@ class RelevanceMixin(StoreBase):
 
     def noise_counts(self) -> dict[str, int]:
         """Mentions in the noise bucket, per reason (``label``, ``model``, ``muted``)."""
-        sql = "SELECT noise_reason, count(*) FROM mentions WHERE noise = 1 GROUP BY noise_reason"
+        sql = (
+            "SELECT noise_reason, count(*) FROM mentions INDEXED BY mentions_noise"
+            " WHERE noise = 1 GROUP BY noise_reason"
+        )
         return {row[0] or "": int(row[1]) for row in self._rows(sql)}
 
     def drop_relevance_models(self, keep: Sequence[str]) -> None:
