@@ -187,6 +187,27 @@ def test_themes_from_the_keyword_rows_are_those_from_the_mentions(tmp_path):
 
 
 @pytest.mark.sqlite_only
+def test_themes_never_read_every_mention_to_leave_the_noise_out(tmp_path):
+    """The noise bucket is read from its own small index, not by scanning every mention (the
+    digest's covering index also holds the flag, and SQLite preferred it)."""
+    import re
+
+    with MentionStore.open(tmp_path / "m.db") as store:
+        scan = store.start_scan(NOW)
+        store.save_batch(scan, "s", corpus(), SourceOutcome("s", "ok"), NOW)
+        queries: list[str] = []
+        store.db.conn.set_trace_callback(queries.append)
+        find_themes(store, MentionFilter(since=NOW - timedelta(days=7), until=NOW), now=NOW)
+        store.db.conn.set_trace_callback(None)
+        reads = [q for q in queries if "noise = 1" in q and q.lstrip().startswith("SELECT")]
+        assert reads
+        for sql in reads:
+            plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+            every = [s for s in plan if re.match(r"SCAN (n|m|mentions)\b", s)]
+            assert all(s.endswith("INDEX mentions_noise") for s in every), plan  # the bucket
+
+
+@pytest.mark.sqlite_only
 def test_an_older_database_gets_its_keyword_rows_times_when_upgraded(tmp_path):
     from sqlite_utils import Database
 
