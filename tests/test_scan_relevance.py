@@ -41,3 +41,27 @@ def test_new_mentions_first_then_the_rest_where_it_stopped(cli, feed_server, tmp
         store.remove_mute(store.mutes()[0]["id"])
         update_relevance(store, config, NOW)
         assert store.noise_counts() == {} and store.relevance_state() == {}
+
+
+def test_a_keyword_edit_makes_every_mention_scored_again(cli, feed_server, tmp_path):
+    """A mention's relevance is read with its keywords' models: after a rematch changed the
+    keywords, the next pass starts from the first mention, the old scores kept meanwhile."""
+    items = [{"title": f"Acme {'lemon cake' if n % 2 else 'toaster'} {n}", "guid": f"g{n}"}
+             for n in range(10)]  # fmt: skip
+    feed_server.serve("/f.xml", rss(items))
+    path = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", path).exit_code == 0
+    config = load_config(path)
+    with MentionStore.open(config.database) as store:
+        store.add_mute({"phrase": "lemon cake"}, NOW, "test")
+        assert not update_relevance(store, config, NOW).pending
+        assert store.relevance_state()["scored"][2] == 10  # the watermark: every mention
+    edited = write_config(
+        tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n  - toaster\n"
+    )
+    assert cli("rematch", "-c", edited).exit_code == 0
+    with MentionStore.open(config.database) as store:
+        assert store.relevance_state()["scored"][2] == 0  # to be scored again
+        assert store.noise_counts() == {"muted": 5}  # meanwhile as they were
+        again = update_relevance(store, load_config(edited), NOW)
+        assert again.scored == 10 and store.noise_counts() == {"muted": 5}

@@ -105,6 +105,18 @@ def current_models(store: MentionStore, now: datetime) -> tuple[RelevanceModels,
     return RelevanceModels(models[MODEL], keywords), {}
 
 
+#: The watermark's fingerprint after the mentions' keywords changed: never a pass's own, so
+#: the next pass starts from the first mention.
+RESTART = "restart"
+
+
+def restart_relevance(store: MentionStore, now: datetime) -> None:
+    """Make the next pass score every mention again (their keywords changed), keeping the
+    scores they have until then; nothing where nothing was ever scored."""
+    if SCORED in store.relevance_state():
+        store.save_relevance_state(SCORED, RESTART, "", 0, now)
+
+
 def update_relevance(
     store: MentionStore,
     config: Config,

@@ -27,6 +27,7 @@ from brandwatch_cli.analysis import analyze_all, kept_matches, rating_scale
 from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Config, Keyword, KeywordChanges, KeywordMatch
 from brandwatch_cli.scan.candidates import item_matches, new_mentions, prepare, unknown
+from brandwatch_cli.scan.relevance import restart_relevance
 from brandwatch_cli.scan.rescore import current_version
 from brandwatch_cli.store import MentionStore, NewMention, RematchPlan, StoredEntry
 
@@ -86,7 +87,11 @@ def rematch(
     plan = replace(
         plan, definitions=current, new_mentions=created, removed_keywords=sorted(removed)
     )
-    return store.apply_rematch(plan, now, commit=not dry_run)
+    changes = store.apply_rematch(plan, now, commit=not dry_run)
+    if changes and not dry_run:
+        # a mention's relevance is read with its keywords' models: score them all again
+        restart_relevance(store, now)
+    return changes
 
 
 def _associations(
