@@ -283,6 +283,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="the first corpus seed (0-4 were looked at while choosing the model's settings)",
+    )
+    parser.add_argument(
         "--scopes", action="store_true", help="also compare one model per keyword (two brands)"
     )
     args = parser.parse_args()
@@ -295,7 +301,7 @@ def main() -> None:
         before = [0.0, 0.0]
         after = [0.0, 0.0]
         spent = 0.0
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             rows = generate(seed)
             rng = random.Random(1000 + seed)
             chosen, said = labels_for(rows, n, rng)
