@@ -143,7 +143,7 @@ def update_relevance(
         if state is not None:
             store.clear_relevance()
         return RelevanceUpdate(models, 0, False, needed)
-    last = store.last_id_to_score()
+    last = store.last_mention_id()
     watermark = state[2] if state is not None and state[0] == key else 0
     if state is None or state[0] != key:
         store.save_relevance_state(SCORED, key, "", 0, now)

@@ -192,6 +192,10 @@ class StoreBase:
                 return set(self.db.columns(table))
             return {column.name for column in self.db.table(table).columns}
 
+    def last_mention_id(self) -> int:
+        """The largest mention id stored (0: none): where a pass by id ends."""
+        return int(next(self._rows("SELECT coalesce(max(id), 0) FROM mentions"))[0])
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Stream the rows of a read query; SQLite failures become StoreError."""
         with self._guard("read mentions"):

@@ -83,10 +83,6 @@ class RelevanceMixin(StoreBase):
             [after_id, limit],
         )
 
-    def last_id_to_score(self) -> int:
-        row = self.db.execute("SELECT max(id) FROM mentions").fetchone()
-        return int(row[0] or 0)
-
     def save_relevance(
         self, scores: Sequence[tuple[int, float | None, str | None]], fingerprint: str, last: int
     ) -> None:

@@ -234,8 +234,7 @@ class ThemesMixin(QueriesMixin):
         Ids evenly spaced over that range are looked up, as many as should hold ``limit`` of
         them (at most ``OTHERS_TRIES`` times ``limit``): the cost of a sample, not of the
         period's mentions."""
-        (last,) = next(self._rows("SELECT max(id) FROM mentions"))
-        span = int(last or 0) - first_id + 1
+        span = self.last_mention_id() - first_id + 1
         if span <= 0 or expected <= 0:
             return []
         tries = min(span, OTHERS_TRIES * limit, int(limit * span / expected) + 1)

@@ -61,9 +61,6 @@ class WorkflowMixin(StoreBase):
         row = next(rows, None)
         return (int(row[0]), str(row[1])) if row else None
 
-    def last_mention_id(self) -> int:
-        return int(next(self._rows("SELECT coalesce(max(id), 0) FROM mentions"))[0])
-
     def record_digest(
         self,
         *,
