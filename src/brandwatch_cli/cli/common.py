@@ -184,10 +184,7 @@ def selection(
             f"--since {since} ({local_text(start, tz)}) is not before {said}"
             f" ({local_text(end or now, tz, zone_label=True)}): nothing can fall in that period"
         )
-    names = {k.name.casefold(): k.name for k in config.keywords}
-    for stored in store.stored_keywords():
-        names.setdefault(stored.casefold(), stored)
-    _known_names("--keyword", keyword or (), list(names.values()), casefold=True)
+    keywords = keyword_names(keyword or (), config, store)
     if source:
         known_sources = [s.name for s in config.sources]
         _known_names("--source", source, known_sources + store.stored_sources())
@@ -198,7 +195,7 @@ def selection(
     chosen = MentionFilter(
         since=start,
         until=end,
-        keywords=tuple(names.get(k.casefold(), k) for k in keyword or ()),
+        keywords=keywords,
         sources=tuple(source or ()),
         sentiment=sentiment.value if sentiment else None,
         statuses=tuple(s.value for s in status or ()),
@@ -209,6 +206,16 @@ def selection(
     if assignee or tag or overdue:
         return _with_triage(chosen, config, store, assignee, tag, overdue, now)
     return chosen
+
+
+def keyword_names(given: Sequence[str], config: Any, store: Any) -> tuple[str, ...]:
+    """``--keyword`` values as the config (else the database) spells them, any case; one that
+    names neither is a typo: exit 2, with the nearest known name."""
+    names = {k.name.casefold(): k.name for k in config.keywords}
+    for stored in store.stored_keywords():
+        names.setdefault(stored.casefold(), stored)
+    _known_names("--keyword", given, list(names.values()), casefold=True)
+    return tuple(names[name.casefold()] for name in given)
 
 
 def _known_names(

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from brandwatch_cli.cli.common import (
     error_line,
+    keyword_names,
     load,
     machine_output,
     quiet_broken_pipe,
@@ -53,7 +54,8 @@ def review(
     cfg, db_path = load(config, db, db_alone=True)
     zone = time_zone(cfg, tz)
     with MentionStore.open(db_path, create=False) as store:
-        _known_keyword(keyword, cfg, store)
+        if keyword is not None:
+            (keyword,) = keyword_names([keyword], cfg, store)  # as the config spells it
         state = update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
         rows = store.review_candidates(keyword, limit)
     if state.needed:
@@ -122,7 +124,8 @@ def mute(
     if not any(values[name] for name in given):
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
     with MentionStore.open(db_path, create=False) as store:
-        _known_keyword(keyword, cfg, store)
+        if values["keyword"] is not None:
+            (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
         mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
@@ -148,13 +151,3 @@ def unmute(
             raise ConfigError(f"no mute with id {mute_id} (see `mute --list`)")
         update_relevance(store, cfg, utc_now())
     typer.echo(f"Unmuted {mute_id}", err=True)
-
-
-def _known_keyword(keyword: str | None, config: Any, store: Any) -> None:
-    """A keyword that is neither configured nor stored is a typo: exit 2."""
-    known = [k.name for k in config.keywords] + store.stored_keywords()
-    if keyword is not None and keyword not in known:
-        raise ConfigError(
-            f"--keyword {keyword!r}: no such keyword in the config or database"
-            f" (known: {', '.join(sorted(set(known))) or 'none'})"
-        )
