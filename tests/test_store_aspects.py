@@ -146,3 +146,89 @@ def test_the_report_says_what_each_keyword_is_praised_and_blamed_for(cli, scanne
     assert "## Aspects" in markdown and "| customer\\_service | 1 | 0 | 1 |" in markdown
     table = cli("report", "-c", config, *since).stdout
     assert "What Acme's mentions say, by aspect" in table and "customer_service" in table
+
+
+def test_old_and_recent_periods_count_their_own_aspects(scanned):
+    """A recent period is read from the aspect rows, an old one from its mentions (whose
+    later ones would otherwise all be read): both count what they hold, and only that."""
+    from datetime import UTC, datetime, timedelta
+
+    from brandwatch_cli.models import MentionFilter
+    from brandwatch_cli.store import MentionStore
+    from helpers import connect
+
+    _, db = scanned
+    now = datetime.now(UTC)
+    old = (now - timedelta(days=400)).isoformat(timespec="seconds")
+    with connect(db) as conn:
+        conn.execute(
+            "UPDATE mentions SET mentioned_at = ?, fetched_at = ?"
+            " WHERE entry_id LIKE '%/fr-1' OR entry_id LIKE '%/en-1'",
+            [old, old],
+        )
+        conn.commit()
+    recent = MentionFilter(since=now - timedelta(days=30), until=now + timedelta(minutes=1))
+    back_then = MentionFilter(since=now - timedelta(days=410), until=now - timedelta(days=390))
+    with MentionStore.open(db) as store:
+        assert store._recent(recent) and not store._recent(back_then)
+        counted = {
+            name: {(r["aspect"], r["mentions"], r["positive"], r["negative"]) for r in rows}
+            for name, rows in (
+                ("recent", store.aspect_counts(recent, ["Acme"])),
+                ("back then", store.aspect_counts(back_then, ["Acme"])),
+            )
+        }
+        examples = store.aspect_examples(back_then, ["Acme"])
+    assert counted["recent"] == {("delivery", 1, 1, 0)}
+    stored = by_guid(db)
+    expected = {
+        (aspect, 1, int(score >= 0.05), int(score <= -0.05))
+        for guid in ("fr-1", "en-1")
+        for aspect, score in stored[guid].items()
+    }
+    assert {"customer_service", "price"} <= {aspect for aspect, *_ in expected}
+    assert counted["back then"] == expected
+    praised, blamed = examples[("Acme", "customer_service")]
+    assert not praised and [m["title"] for m in blamed] == [ITEMS[0]["title"]]
+
+
+def test_the_aspect_summary_agrees_with_the_aspect_rows_after_every_change(scanned):
+    """Whole quarter hours from ``summary_aspects``, edges from the rows: the same figures as
+    the rows alone (a keyword filter reads them), before and after a mention moves in time
+    and an aspect row goes (as ``rescore`` rewrites them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from brandwatch_cli.models import MentionFilter
+    from brandwatch_cli.store import MentionStore
+    from helpers import connect
+
+    _, db = scanned
+    now = datetime.now(UTC)
+    keywords = ["Acme", "Globex"]
+    plain = MentionFilter(since=now - timedelta(days=2, minutes=7), until=now + timedelta(hours=1))
+    rows_only = MentionFilter(since=plain.since, until=plain.until, keywords=tuple(keywords))
+
+    def both() -> tuple[list, list]:
+        with MentionStore.open(db) as store:
+            return store.aspect_counts(plain, keywords), store.aspect_counts(rows_only, keywords)
+
+    summarised, counted = both()
+    assert summarised == counted and {r["aspect"] for r in counted} >= {"delivery", "price"}
+    assert db_rows(db, "SELECT count(*) FROM summary_aspects")[0][0] > 0
+    delivery = next(r for r in counted if r["aspect"] == "delivery")
+    with connect(db) as conn:
+        conn.execute(
+            "UPDATE mentions SET mentioned_at = ? WHERE entry_id LIKE '%/en-1'",
+            [(now - timedelta(days=5)).isoformat(timespec="seconds")],
+        )
+        conn.execute(
+            "DELETE FROM mention_aspects WHERE aspect = 'delivery' AND mention_id ="
+            " (SELECT id FROM mentions WHERE entry_id LIKE '%/fr-2')"
+        )
+        conn.commit()
+    summarised, counted = both()
+    assert summarised == counted
+    assert "price" not in {r["aspect"] for r in counted}
+    assert next(r for r in counted if r["aspect"] == "delivery")["mentions"] == (
+        delivery["mentions"] - 1
+    )

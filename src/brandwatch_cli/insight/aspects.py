@@ -21,7 +21,7 @@ def aspect_figures(
     """keyword -> its aspects in ``selection``, the most talked about first (then by name);
     a keyword whose mentions name no aspect is left out."""
     counts = store.aspect_counts(selection, keywords)
-    examples = store.aspect_examples(selection, keywords, EXAMPLES)
+    examples = store.aspect_examples(selection, keywords, EXAMPLES, counts)
     found: dict[str, list[AspectFigure]] = {}
     for row in counts:
         praise, complaints = examples.get((row["keyword"], row["aspect"]), ([], []))

@@ -6,15 +6,18 @@ to their keywords; a mention naming two keywords counts for both, as in share of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypedDict
 
 from brandwatch_cli.models import MentionFilter, MentionRow
+from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks, where
 from brandwatch_cli.store.queries import QueriesMixin
+from brandwatch_cli.store.schema_aspect_summary import NEGATIVE, POSITIVE, aspect_sums
+from brandwatch_cli.store.stats import StatsMixin
 
-#: ``sentiment.label``'s thresholds: a passage at or above is positive, at or below negative.
-POSITIVE, NEGATIVE = 0.05, -0.05
+#: An example: keyword, aspect, mention id, sentiment, whether it is praise.
+Example = tuple[str, str, int, float, bool]
 
 
 class AspectCountsRow(TypedDict):
@@ -26,34 +29,84 @@ class AspectCountsRow(TypedDict):
     average: float | None
 
 
-class AspectsMixin(QueriesMixin):
+class AspectsMixin(QueriesMixin, StatsMixin):
     """Aspects per keyword over a selection of mentions, and whether an aspect is stored."""
 
     def _aspect_rows(
-        self, selection: MentionFilter, keywords: Sequence[str]
+        self,
+        selection: MentionFilter,
+        keywords: Sequence[str],
+        extra: tuple[str, Sequence[Any]] = ("", ()),
     ) -> tuple[str, list[Any]]:
-        """The FROM and WHERE of a selection's (keyword, aspect, mention) rows."""
+        """The FROM and WHERE of a selection's (keyword, aspect, mention) rows.
+
+        A period running to about now (a report's) is read from the aspect rows of the ids it
+        can hold (``first_id``), each looked up in its mention: what costs is the period's
+        aspects, not its mentions (a period of mentions naming none cost 0.7 s at 1M, each
+        mention looked up among the aspects for nothing). Other periods are read in this
+        order: their mentions by the time index, then their aspects (started from the aspects,
+        an old month would read every later one). Keywords last, either way."""
         clause, params = where(selection, postgres=self.postgres)
-        named = f"k.keyword IN ({marks(keywords)})"
+        named = f"k.keyword IN ({marks(keywords)}){extra[0]}"
         clause = f"{clause} AND {named}" if clause else f"WHERE {named}"
-        # In this order (CROSS JOIN: SQLite keeps it): the period's mentions by their time
-        # index, then their aspects, then their keywords. Started from a keyword, a report read
-        # every mention of it ever (1.5 s at 1M, now the period's share).
-        sql = f"""FROM mentions m CROSS JOIN mention_aspects a ON a.mention_id = m.id
-            CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}"""
-        return sql, [*params, *keywords]
+        params += [*keywords, *extra[1]]
+        keyword_rows = f"CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}"
+        if self._recent(selection):
+            sql = f"""FROM mention_aspects a CROSS JOIN mentions m ON m.id = a.mention_id
+                {keyword_rows} AND a.mention_id >= ?"""
+            return sql, [*params, self.first_id([selection])]
+        # CROSS JOIN: SQLite keeps this order
+        sql = f"FROM mentions m CROSS JOIN mention_aspects a ON a.mention_id = m.id {keyword_rows}"
+        return sql, params
+
+    def _recent(self, selection: MentionFilter) -> bool:
+        """Whether what was fetched after ``selection``'s period spans no longer than it: the
+        ids from its first on are then mostly its own."""
+        if selection.since is None or selection.until is None:
+            return True
+        newest = next(self._rows("SELECT max(fetched_at) FROM mentions"))[0]
+        return newest is None or newest <= iso(
+            selection.until + (selection.until - selection.since)
+        )
 
     def aspect_counts(
         self, selection: MentionFilter, keywords: Sequence[str]
     ) -> list[AspectCountsRow]:
-        """Per keyword and aspect: mentions, positive and negative ones, average sentiment."""
+        """Per keyword and aspect: mentions, positive and negative ones, average sentiment.
+        When the summary can answer for the selection, its whole days and quarter hours come
+        from it (``store.schema_aspect_summary``), only the ragged edges from the aspect
+        rows."""
         if not keywords:
             return []
-        rows, params = self._aspect_rows(selection, keywords)
-        sql = f"""SELECT k.keyword, a.aspect, count(*) AS mentions,
-                sum(a.sentiment >= {POSITIVE}) AS positive,
-                sum(a.sentiment <= {NEGATIVE}) AS negative, avg(a.sentiment) AS average
-            {rows} GROUP BY k.keyword, a.aspect ORDER BY k.keyword, a.aspect"""
+        named = f"k.keyword IN ({marks(keywords)})"
+        with self.period_view(selection) as view:
+            days, quarters, edges = view.summary_parts()
+            if days is None and not quarters:
+                rows, params = self._aspect_rows(selection, keywords)
+                selects = [aspect_sums("''", rows)]
+            else:
+                selects, params = [], []
+                spans = [("summary_aspect_days", "day", days)] if days else []
+                spans += [("summary_aspects", "bucket", span) for span in quarters]
+                for table, column, span in spans:
+                    selects.append(
+                        f"""SELECT {column}, keyword, aspect, mentions, positive, negative,
+                        sentiment_sum FROM {table} WHERE {column} >= ? AND {column} < ?
+                        AND keyword IN ({marks(keywords)})"""
+                    )
+                    params += [*span, *keywords]
+                for clause, values in edges:
+                    joined = f"{clause} AND {named}" if clause else f"WHERE {named}"
+                    rows = f"""FROM mentions m CROSS JOIN mention_aspects a
+                        ON a.mention_id = m.id CROSS JOIN mention_keywords k
+                        ON k.mention_id = m.id {joined}"""
+                    selects.append(aspect_sums("''", rows))
+                    params += [*values, *keywords]
+            union = " UNION ALL ".join(selects)
+            sql = f"""SELECT keyword, aspect, sum(mentions), sum(positive), sum(negative),
+                sum(sentiment_sum) FROM ({union}) AS parts
+                GROUP BY keyword, aspect ORDER BY keyword, aspect"""
+            found = list(self._rows(sql, params))
         return [
             AspectCountsRow(
                 keyword=keyword,
@@ -61,31 +114,33 @@ class AspectsMixin(QueriesMixin):
                 mentions=int(mentions),
                 positive=int(positive or 0),
                 negative=int(negative or 0),
-                average=None if average is None else round(float(average), 4),
+                average=_average(total, mentions),
             )
-            for keyword, aspect, mentions, positive, negative, average in self._rows(sql, params)
+            for keyword, aspect, mentions, positive, negative, total in found
         ]
 
     def aspect_examples(
-        self, selection: MentionFilter, keywords: Sequence[str], per_side: int = 2
+        self,
+        selection: MentionFilter,
+        keywords: Sequence[str],
+        per_side: int = 2,
+        counts: Sequence[AspectCountsRow] | None = None,
     ) -> dict[tuple[str, str], tuple[list[MentionRow], list[MentionRow]]]:
         """Per (keyword, aspect): the ``per_side`` mentions that say the best of it (positive
-        ones only, best first) and the worst (negative ones, worst first); newest on ties."""
+        ones only, best first) and the worst (negative ones, worst first); newest on ties.
+
+        With ``counts`` (``aspect_counts`` of the same selection), a period running to about
+        now is read from both ends of each aspect's scale (``_walked``) instead of ranking all
+        of its rows: a month's section ranked 125,000 rows at 1M mentions for 100 examples."""
         if not keywords:
             return {}
-        rows, params = self._aspect_rows(selection, keywords)
-        order = "PARTITION BY k.keyword, a.aspect ORDER BY a.sentiment {}, m.id DESC"
-        sql = f"""SELECT keyword, aspect, mention_id, best <= ? AND sentiment >= {POSITIVE}
-            FROM (SELECT k.keyword, a.aspect, m.id AS mention_id, a.sentiment,
-                row_number() OVER ({order.format("DESC")}) AS best,
-                row_number() OVER ({order.format("ASC")}) AS worst {rows}) AS ranked
-            WHERE (best <= ? AND sentiment >= {POSITIVE})
-                OR (worst <= ? AND sentiment <= {NEGATIVE})
-            ORDER BY keyword, aspect, sentiment DESC, mention_id DESC"""
-        found = list(self._rows(sql, [per_side, *params, per_side, per_side]))
+        if counts is None or not self._recent(selection):
+            found = self._ranked(selection, keywords, per_side)
+        else:
+            found = self._walked(selection, counts, per_side)
         by_id = {row["id"]: row for row in self._mentions_by_id([r[2] for r in found])}
         result: dict[tuple[str, str], tuple[list[MentionRow], list[MentionRow]]] = {}
-        for keyword, aspect, mention_id, praise in found:
+        for keyword, aspect, mention_id, _, praise in found:
             praised, blamed = result.setdefault((keyword, aspect), ([], []))
             if mention_id in by_id:
                 (praised if praise else blamed).append(by_id[mention_id])
@@ -93,7 +148,100 @@ class AspectsMixin(QueriesMixin):
             blamed.reverse()  # worst first
         return result
 
+    def _ranked(
+        self, selection: MentionFilter, keywords: Sequence[str], per_side: int
+    ) -> list[Example]:
+        """The ``per_side`` best and worst rows of each (keyword, aspect), in the order
+        examples are shown, ranked over all of the selection's aspect rows."""
+        rows, params = self._aspect_rows(selection, keywords)
+        order = "PARTITION BY k.keyword, a.aspect ORDER BY a.sentiment {}, m.id DESC"
+        sql = f"""SELECT keyword, aspect, mention_id, sentiment,
+                best <= ? AND sentiment >= {POSITIVE}
+            FROM (SELECT k.keyword, a.aspect, m.id AS mention_id, a.sentiment,
+                row_number() OVER ({order.format("DESC")}) AS best,
+                row_number() OVER ({order.format("ASC")}) AS worst {rows}) AS ranked
+            WHERE (best <= ? AND sentiment >= {POSITIVE})
+                OR (worst <= ? AND sentiment <= {NEGATIVE})
+            ORDER BY keyword, aspect, sentiment DESC, mention_id DESC"""
+        return [
+            (keyword, aspect, int(mention_id), float(sentiment), bool(praise))
+            for keyword, aspect, mention_id, sentiment, praise in self._rows(
+                sql, [per_side, *params, per_side, per_side]
+            )
+        ]
+
+    def _walked(
+        self, selection: MentionFilter, counts: Sequence[AspectCountsRow], per_side: int
+    ) -> list[Example]:
+        """``_ranked``'s rows, read per aspect from the top of its scale down (praise) and from
+        the bottom up (complaints) by ``mention_aspects_sentiment``, each row's mention and
+        keyword checked against the selection, until every keyword has its examples: as many
+        as ``counts`` says the period holds, up to ``per_side``, rows tied with the last one
+        read too (ties go to the newest)."""
+        clause, params = where(selection, postgres=self.postgres)
+        clause = clause.replace("WHERE ", "AND ", 1)
+        found: list[Example] = []
+        for aspect in sorted({row["aspect"] for row in counts}):
+            for praise in (True, False):
+                wanted = {
+                    row["keyword"]: min(per_side, row["positive" if praise else "negative"])
+                    for row in counts
+                    if row["aspect"] == aspect
+                }
+                wanted = {keyword: count for keyword, count in wanted.items() if count > 0}
+                if not wanted:
+                    continue
+                condition = f">= {POSITIVE}" if praise else f"<= {NEGATIVE}"
+                sql = f"""SELECT k.keyword, a.mention_id, a.sentiment
+                    FROM mention_aspects a INDEXED BY mention_aspects_sentiment
+                    CROSS JOIN mentions m ON m.id = a.mention_id
+                    CROSS JOIN mention_keywords k ON k.mention_id = m.id
+                    WHERE a.aspect = ? AND a.sentiment {condition}
+                        AND k.keyword IN ({marks(list(wanted))}) {clause}
+                    ORDER BY a.sentiment {"DESC" if praise else "ASC"}"""
+                taken = _taken(self._rows(sql, [aspect, *wanted, *params]), wanted)
+                for keyword, rows in taken.items():
+                    rows.sort(key=lambda r: (-r[1] if praise else r[1], -r[0]))
+                    found += [(keyword, aspect, i, score, praise) for i, score in rows[:per_side]]
+        found.sort(key=lambda r: (r[0], r[1], -r[3], -r[2]))
+        return found
+
     def has_aspect(self, name: str) -> bool:
         """Whether any stored mention talks about the aspect ``name``."""
         rows = self._rows("SELECT 1 FROM mention_aspects WHERE aspect = ? LIMIT 1", [name])
         return next(rows, None) is not None
+
+
+def _taken(
+    rows: Iterator[tuple[Any, ...]], wanted: dict[str, int]
+) -> dict[str, list[tuple[int, float]]]:
+    """Per keyword, the rows (mention id, sentiment) read from ``rows`` (in sentiment order)
+    until it has ``wanted`` of them and the next one is not tied with its last: then the
+    keyword is done, and the read stops when all are."""
+    taken: dict[str, list[tuple[int, float]]] = {keyword: [] for keyword in wanted}
+    waiting = set(wanted)
+    try:
+        for keyword, mention_id, sentiment in rows:
+            if keyword not in waiting:
+                continue
+            own = taken[keyword]
+            if len(own) >= wanted[keyword] and sentiment != own[-1][1]:
+                waiting.discard(keyword)
+                if not waiting:
+                    break
+                continue
+            own.append((int(mention_id), float(sentiment)))
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    return taken
+
+
+def _average(total: float | None, count: int) -> float | None:
+    """An average of stored sentiments (four decimals each) to four decimals, the same
+    whichever way the sum was added up: summed per bucket or row by row, it differs in the
+    last bits, which decided a rounding at ...5 (the sum is rounded first)."""
+    if total is None or not count:
+        return None
+    return round(round(float(total), 6) / int(count), 4)

@@ -64,6 +64,8 @@ NOT_COPIED = frozenset(
         "fts_deferred",
         "summary_keywords",
         "summary_names",
+        "summary_aspects",
+        "summary_aspect_days",
         "summary_dirty",
         "summary_dirty_days",
         "sentiment_models",  # retrained from the corrections

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from brandwatch_cli.store.aspecttables import PG_TABLES
 from brandwatch_cli.store.postgres import PgDatabase
 from brandwatch_cli.store.schema import known_migrations
+from brandwatch_cli.store.schema_aspect_summary import PG_M022
 from brandwatch_cli.store.schema_corrections import PG_M019
 from brandwatch_cli.store.schema_keyword_times import PG_M021
 from brandwatch_cli.store.schema_relevance import PG_M020
@@ -368,6 +369,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m019_corrections": lambda db: db.conn.executescript(PG_M019),
     "m020_relevance": lambda db: db.conn.executescript(PG_M020),
     "m021_keyword_times": lambda db: db.conn.executescript(PG_M021),
+    "m022_aspect_summary": lambda db: db.conn.executescript(PG_M022),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

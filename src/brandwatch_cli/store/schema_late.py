@@ -8,6 +8,7 @@ migration is a function in a module of its own, imported and appended to ``LATE`
 from __future__ import annotations
 
 from brandwatch_cli.store.driver import migrations
+from brandwatch_cli.store.schema_aspect_summary import m022_aspect_summary
 from brandwatch_cli.store.schema_corrections import m019_corrections
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
 from brandwatch_cli.store.schema_relevance import m020_relevance
@@ -15,7 +16,14 @@ from brandwatch_cli.store.schema_rules import m018_rules
 from brandwatch_cli.store.schema_triage import m017_triage
 
 #: In the order they apply.
-LATE = (m017_triage, m018_rules, m019_corrections, m020_relevance, m021_keyword_times)
+LATE = (
+    m017_triage,
+    m018_rules,
+    m019_corrections,
+    m020_relevance,
+    m021_keyword_times,
+    m022_aspect_summary,
+)
 __all__ = [
     "LATE",
     "m017_triage",
@@ -23,6 +31,7 @@ __all__ = [
     "m019_corrections",
     "m020_relevance",
     "m021_keyword_times",
+    "m022_aspect_summary",
 ]
 
 for step in LATE:

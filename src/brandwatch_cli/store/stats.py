@@ -152,6 +152,21 @@ class PeriodView:
             self.copy = copy
         return self.copy
 
+    def summary_parts(
+        self,
+    ) -> tuple[tuple[str, str] | None, list[tuple[str, str]], list[tuple[str, list[Any]]]]:
+        """For a figure kept per day and per quarter hour in summary tables of its own
+        (``store.aspects``): the whole days [start, end) the summary answers for (None: none),
+        the quarter hours of its partial days, and the WHERE clauses over ``mentions m`` of
+        what the summary leaves out (the edges, or the whole selection)."""
+        quarters, days = self._span(self.quarters), self._span(self.days)
+        if quarters is None or days is None:
+            return None, [quarters] if quarters else [], self._raw_parts(quarters, named=False)
+        partial = [
+            span for span in ((quarters[0], days[0]), (days[1], quarters[1])) if span[0] < span[1]
+        ]
+        return days, partial, self._raw_parts(quarters, named=False)
+
     def _span(self, span: tuple[str, str] | None) -> tuple[str, str] | None:
         return span if span is not None and span[0] < span[1] else None
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.store.base import StoreBase
+from brandwatch_cli.store.schema_aspect_summary import aspect_sums
 from brandwatch_cli.store.values import bucket_of
 
 #: The grains of ``summary_keywords`` and ``summary_names``.
@@ -158,6 +159,10 @@ class SummaryMixin(StoreBase):
             FROM temp.summary_rows r CROSS JOIN mention_keywords k ON k.mention_id = r.id
             WHERE {marked} GROUP BY r.bucket, k.keyword"""
         )
+        run("DELETE FROM summary_aspects WHERE bucket IN (SELECT bucket FROM summary_dirty)")
+        aspects = f"""FROM temp.summary_rows r CROSS JOIN mention_aspects a ON a.mention_id = r.id
+            CROSS JOIN mention_keywords k ON k.mention_id = r.id WHERE {marked}"""
+        run(f"INSERT INTO summary_aspects {aspect_sums('r.bucket', aspects)}")
         run("DELETE FROM summary_dirty")
 
     def _refresh_days(self) -> None:
@@ -172,6 +177,11 @@ class SummaryMixin(StoreBase):
                 FROM temp.summary_rows r WHERE r.{column} IS NOT NULL AND r.{column} != ''
                 GROUP BY r.day, r.{column}"""
             )
+        run("DELETE FROM summary_aspect_days WHERE day IN (SELECT day FROM summary_dirty_days)")
+        aspects = """FROM temp.summary_rows r CROSS JOIN mention_aspects a ON a.mention_id = r.id
+            CROSS JOIN mention_keywords k ON k.mention_id = r.id
+            WHERE r.day IN (SELECT day FROM summary_dirty_days)"""
+        run(f"INSERT INTO summary_aspect_days {aspect_sums('r.day', aspects)}")
         run("DELETE FROM summary_dirty_days")
 
     def _span_count(self, days: bool) -> int:

@@ -269,25 +269,6 @@ class ThemesMixin(QueriesMixin):
             return ("" if joined else "1 = 1"), params
         return joined + clause.removeprefix("WHERE "), params
 
-    def first_id(self, selections: Sequence[MentionFilter]) -> int:
-        """A lower bound of the ids ``selections`` hold, so that a keyword with years of
-        mentions is read from its period on: a mention's time (``mentioned_at``) is never
-        after its fetch, so whatever a period holds was fetched within it or later. 0 when
-        the periods go back to the first mention stored (nothing to skip)."""
-        starts = [s.since for s in selections if s.after_id is None]
-        if any(start is None for start in starts):
-            return 0
-        after = [s.after_id + 1 for s in selections if s.after_id is not None]
-        first_fetch = next(self._rows("SELECT min(fetched_at) FROM mentions"))[0]
-        earliest = min(iso(start) or "" for start in starts) if starts else None
-        if earliest is not None and (first_fetch is None or earliest <= first_fetch):
-            return 0
-        if earliest is not None:
-            # the fetch index: min(id) would otherwise walk the ids from the first one
-            sql = "SELECT min(id) FROM mentions INDEXED BY mentions_fetched WHERE fetched_at >= ?"
-            after.append(int(next(self._rows(sql, [earliest]))[0] or 0))
-        return min(after)
-
     def _execute(self, sql: str, params: Sequence[Any]) -> None:
         with self._guard("read mentions"):
             self.db.execute(sql, list(params))
