@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from brandwatch_cli import __version__
 from brandwatch_cli.cli import (
     analysis,
+    coercion,
     corrections,
     database,
     insight,
@@ -44,6 +45,7 @@ from brandwatch_cli.errors import BrandwatchError
 # (they are: typer brings them), ~30 ms of every fetching command's start-up for code this
 # process never runs; a None entry makes that import fail, and httpx then skips it.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+coercion.install()  # plain option values read without importing pydantic
 
 #: Command groups, listed in --help right after the command named here (Typer lists groups
 #: after every command otherwise).
