@@ -64,20 +64,21 @@ class FastTable:
         last = len(self.rows) - 1
         middle = (shape.mid_left, shape.mid_vertical, shape.mid_right)
         foot = (shape.foot_left, shape.foot_vertical, shape.foot_right)
-        for index, row in enumerate(self.rows):
+        by_column = zip(*self.rows, strict=True)
+        columns = zip(by_column, self.columns, strict=False)  # no rows: no columns of cells
+        drawn = [cells.column(list(column), fixed) for column, fixed in columns]
+        for index, row in enumerate(zip(*drawn, strict=True)):
             edges = middle if index < last else foot
-            yield from _row(cells, self.columns, row, edges)
+            yield from _row(self.columns, row, edges)
         yield from bottom
 
 
 def _row(
-    cells: _Cells, columns: Sequence[FixedColumn], row: Sequence[Cell], edges: tuple[str, str, str]
+    columns: Sequence[FixedColumn], drawn: Sequence[str | list[_Line]], edges: tuple[str, str, str]
 ) -> Iterator[Segment]:
     """One row's lines: each cell padded by a space each side, cells side by side, a short cell
     filled with blank lines below (Rich's top alignment)."""
     left, divider, right = edges
-    lines_of = cells.lines
-    drawn = [lines_of(cell, c.width, c.justify) for c, cell in zip(columns, row, strict=True)]
     if all(type(lines) is str for lines in drawn):  # the usual row: one unstyled line
         yield Segment(f"{left} {f' {divider} '.join(drawn)} {right}\n")  # type: ignore[arg-type]
         return
@@ -140,6 +141,30 @@ class _Cells:
         self.colourless = console.color_system is None and not console.record
         self.texts: dict[str, Text] = {}
         self.styled: dict[tuple[object, ...], list[_Line]] = {}
+
+    def column(self, cells: list[Cell], fixed: FixedColumn) -> list[str | list[_Line]]:
+        """``lines`` of each of a column's cells; at once when every one is printable ASCII
+        that fits, without markup, emoji codes, or styles that are drawn."""
+        plain = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
+        joined = "".join(plain)
+        width, justify = fixed.width, fixed.justify
+        if (
+            justify in ("left", "right")
+            and joined.isascii()
+            and joined.isprintable()
+            and max(map(len, plain), default=0) <= width
+            and "[" not in joined
+            and not (self.emoji and ":" in joined)
+            and all(
+                cell.justify is None and (self.colourless or (not cell.style and not cell.spans))
+                for cell in cells
+                if isinstance(cell, Text)
+            )
+        ):
+            if justify == "right":
+                return [text.rstrip().rjust(width) for text in plain]
+            return [text.ljust(width) for text in plain]
+        return [self.lines(cell, width, justify) for cell in cells]
 
     def lines(self, cell: Cell, width: int, justify: JustifyMethod) -> str | list[_Line]:
         if isinstance(cell, str):
