@@ -15,6 +15,12 @@ def test_help_lists_every_command_and_group(cli: Callable[..., CliResult]) -> No
         assert f"\n  {name} " in result.stdout, name
 
 
+def test_help_before_a_command_is_the_whole_apps(cli: Callable[..., CliResult]) -> None:
+    result = cli("--help", "sources")
+    assert result.exit_code == 0
+    assert "\n  check " in result.stdout and "\n  sources " in result.stdout
+
+
 def test_a_typo_is_answered_with_the_nearest_command(cli: Callable[..., CliResult]) -> None:
     result = cli("sourcez")
     assert result.exit_code == 2

@@ -161,7 +161,7 @@ def _app_for(args: list[str]) -> typer.Typer:
     """The app with only the command ``args`` run, when it is one (not a group): Typer builds
     every registered command's options from its signature and type hints before running one,
     ~50 ms of every command's start-up (issue 12). Help, groups and typos get the whole app."""
-    name = next((arg for arg in args if not arg.startswith("-")), None)
+    name = next((arg for arg in args if arg != "--debug"), "")  # --help, --version: the app's
     chosen = [
         info
         for info in app.registered_commands
