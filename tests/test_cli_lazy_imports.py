@@ -35,6 +35,7 @@ LAZY = frozenset(
         "yaml",
         "rich",
         "brandwatch_cli.scan",
+        "pydantic",  # Typer's adapters, for option values cli/coercion.py reads without them
     }
 )
 
@@ -98,12 +99,15 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("--help",), set()),
         (("--version",), set()),
         (("check",), {"yaml"}),
+        (("check", "-c", "brandwatch.yaml"), {"yaml"}),
+        (("mentions", "-n", "5", "--status", "new", "-k", "Acme"), {*READING, "rich"}),
         (("mentions",), {*READING, "rich"}),
         (("mentions", "--format", "csv"), READING),
         (("search", "Acme", "--format", "jsonl"), READING),
         (("export",), READING),
         (("report", "--since", "2026-11-01"), {*READING, "rich"}),
         (("sources",), {*READING, "rich"}),
+        (("sources", "--format", "json"), READING),
         (("search", "Acme"), {*READING, "rich"}),
         (("digest", "--since", "2026-11-01"), READING),
     ],

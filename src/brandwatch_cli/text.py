@@ -96,6 +96,8 @@ def clean_text(value: str | None) -> str:
 
 def strip_controls(value: str) -> str:
     """Remove terminal control characters (``ESC[31m``, bidi overrides) but keep the layout."""
+    if value.isascii() and value.isprintable():  # most names and notes: nothing to remove
+        return value
     return _CONTROL_RE.sub("", _without_escapes(value))
 
 

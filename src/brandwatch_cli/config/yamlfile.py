@@ -26,24 +26,60 @@ class YamlList(list[Any]):
 
 
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+#: Keys that make ``flatten_mapping`` rewrite a mapping (``<<`` merges, ``=`` values).
+_FLATTENED = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
 
 class _LineLoader(_SafeLoader):  # type: ignore[misc]
-    """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys."""
+    """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys.
+
+    A document without anchors (no ``&``) has no aliases, so no node is reached twice: its
+    mappings and sequences are built directly, without the generic constructor's
+    bookkeeping of objects already built and recursion, which made up half of loading 5,000
+    sources; with anchors, everything goes through that bookkeeping, as PyYAML does.
+    """
+
+    #: Set per document by ``load_yaml``: no anchors, so build nodes directly.
+    direct = False
+    #: Whether a ``<<`` or ``=`` key was read, which ``flatten_mapping`` must then rewrite.
+    flatten = False
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's implicit typing of a plain scalar (``true``, ``12``, ``~``...), with the
+        resolvers for each first character looked up once, not joined for each scalar."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        if implicit[0]:  # plain: typed by its look; quoted: a string
+            resolvers = _first_resolvers(type(self))
+            for tag, regexp in resolvers.get(value[:1]) or resolvers[None]:
+                if regexp.match(value):
+                    if tag in _FLATTENED:
+                        self.flatten = True
+                    return tag
+        return _STR
 
     def value_of(self, node: yaml.Node) -> Any:
         """A plain string as it is (most of a config: names, URLs, terms), without the
-        generic constructor's bookkeeping, which made up half of loading 5,000 sources."""
-        if node.tag == _STR and type(node) is yaml.ScalarNode:
+        generic constructor's bookkeeping; mappings and sequences too when ``direct``."""
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:
             return node.value
+        if self.direct:
+            if tag == _MAP and isinstance(node, yaml.MappingNode):
+                return self.construct_mapping(node)
+            if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+                return self.construct_sequence(node)
         return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
-        self.flatten_mapping(node)
+        if self.flatten or not self.direct:
+            self.flatten_mapping(node)
         result = YamlMap()
         result.line = node.start_mark.line + 1
-        result.key_lines = {}
+        result.key_lines = key_lines = {}
         value_of = self.value_of
         for key_node, value_node in node.value:
             key = value_of(key_node)
@@ -53,7 +89,7 @@ class _LineLoader(_SafeLoader):  # type: ignore[misc]
             if key in result:
                 raise ConfigError(f"line {line}: duplicate key '{key}'")
             result[key] = value_of(value_node)
-            result.key_lines[key] = line
+            key_lines[key] = line
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YamlList:
@@ -61,6 +97,25 @@ class _LineLoader(_SafeLoader):  # type: ignore[misc]
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result
+
+
+_Resolvers = dict[str | None, tuple[tuple[str, re.Pattern[str]], ...]]
+_RESOLVERS: dict[type[Any], _Resolvers] = {}
+
+
+def _first_resolvers(loader: type[Any]) -> _Resolvers:
+    """The loader's implicit resolvers by first character, the wildcard ones appended (alone
+    under None, for any other first character)."""
+    found = _RESOLVERS.get(loader)
+    if found is None:
+        table = loader.yaml_implicit_resolvers
+        wildcard = tuple(table.get(None, ()))
+        found = _RESOLVERS[loader] = {
+            first: (*resolvers, *wildcard) for first, resolvers in table.items() if first
+        }
+        found[""] = (*table.get("", ()), *wildcard)
+        found[None] = wildcard
+    return found
 
 
 def _bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool | str:
@@ -84,6 +139,17 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mappi
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 
 
+def _load(text: str) -> Any:
+    """The document in ``text`` (``yaml.load`` with ``_LineLoader``, a SafeLoader)."""
+    loader = _LineLoader(text)
+    try:
+        loader.direct = "&" not in text  # no anchor, so no alias: no node is reached twice
+        loader.flatten = "!" in text  # an explicit tag may be a merge key's
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: Path) -> Any:
     """Parse ``path``; every failure is a ConfigError naming the file and, where known, the line."""
     try:
@@ -99,7 +165,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark else ""

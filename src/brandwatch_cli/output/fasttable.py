@@ -62,26 +62,25 @@ class FastTable:
         shape = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
         cells = _Cells(console, options)
         last = len(self.rows) - 1
-        for index, row in enumerate(self.rows):
-            edges = (
-                (shape.foot_left, shape.foot_vertical, shape.foot_right)
-                if index == last
-                else (shape.mid_left, shape.mid_vertical, shape.mid_right)
-            )
-            yield from _row(cells, self.columns, row, edges)
+        middle = (shape.mid_left, shape.mid_vertical, shape.mid_right)
+        foot = (shape.foot_left, shape.foot_vertical, shape.foot_right)
+        by_column = zip(*self.rows, strict=True)
+        columns = zip(by_column, self.columns, strict=False)  # no rows: no columns of cells
+        drawn = [cells.column(list(column), fixed) for column, fixed in columns]
+        for index, row in enumerate(zip(*drawn, strict=True)):
+            edges = middle if index < last else foot
+            yield from _row(self.columns, row, edges)
         yield from bottom
 
 
 def _row(
-    cells: _Cells, columns: Sequence[FixedColumn], row: Sequence[Cell], edges: tuple[str, str, str]
+    columns: Sequence[FixedColumn], drawn: Sequence[str | list[_Line]], edges: tuple[str, str, str]
 ) -> Iterator[Segment]:
     """One row's lines: each cell padded by a space each side, cells side by side, a short cell
     filled with blank lines below (Rich's top alignment)."""
     left, divider, right = edges
-    drawn = [cells.lines(cell, c.width, c.justify) for c, cell in zip(columns, row, strict=True)]
-    texts = [lines for lines in drawn if isinstance(lines, str)]
-    if len(texts) == len(drawn):  # the usual row: one unstyled line
-        yield Segment(f"{left} {f' {divider} '.join(texts)} {right}\n")
+    if all(type(lines) is str for lines in drawn):  # the usual row: one unstyled line
+        yield Segment(f"{left} {f' {divider} '.join(drawn)} {right}\n")  # type: ignore[arg-type]
         return
     if all(isinstance(lines, str) or len(lines) == 1 for lines in drawn):  # one line, styled
         pending = [left, " "]
@@ -137,15 +136,42 @@ class _Cells:
         self.options = options
         #: Whether the console reads emoji codes (``:smile:``) in strings, as it reads markup.
         self.emoji = console.render_str(":smile:").plain != ":smile:"
+        #: Whether styles are drawn at all: without a colour system (piped, ``TERM=dumb``)
+        #: Rich writes a styled segment's text alone, so a styled cell is padded as a plain one.
+        self.colourless = console.color_system is None and not console.record
         self.texts: dict[str, Text] = {}
         self.styled: dict[tuple[object, ...], list[_Line]] = {}
 
+    def column(self, cells: list[Cell], fixed: FixedColumn) -> list[str | list[_Line]]:
+        """``lines`` of each of a column's cells; at once when every one is printable ASCII
+        that fits, without markup, emoji codes, or styles that are drawn."""
+        plain = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
+        joined = "".join(plain)
+        width, justify = fixed.width, fixed.justify
+        if (
+            justify in ("left", "right")
+            and joined.isascii()
+            and joined.isprintable()
+            and max(map(len, plain), default=0) <= width
+            and "[" not in joined
+            and not (self.emoji and ":" in joined)
+            and all(
+                cell.justify is None and (self.colourless or (not cell.style and not cell.spans))
+                for cell in cells
+                if isinstance(cell, Text)
+            )
+        ):
+            if justify == "right":
+                return [text.rstrip().rjust(width) for text in plain]
+            return [text.ljust(width) for text in plain]
+        return [self.lines(cell, width, justify) for cell in cells]
+
     def lines(self, cell: Cell, width: int, justify: JustifyMethod) -> str | list[_Line]:
         if isinstance(cell, str):
-            ascii_line = cell.isascii() and cell.isprintable()  # nothing for Text() to strip
-            special = "[" in cell or (self.emoji and ":" in cell)
-            if ascii_line and len(cell) <= width and not special:
-                return _pad(cell, width, justify)
+            # printable ASCII: nothing for Text() to strip, one cell a character; no markup
+            ascii_line = cell.isascii() and cell.isprintable() and len(cell) <= width
+            if ascii_line and "[" not in cell and not (self.emoji and ":" in cell):
+                return _pad_ascii(cell, width, justify)
             text = self.texts.get(cell)
             if text is None:  # markup and emoji codes read as Rich reads them
                 text = self.texts[cell] = self.console.render_str(
@@ -157,7 +183,7 @@ class _Cells:
         fits = justify in ("left", "right") and plain_width(plain) <= width
         if not fits:
             return self._wrapped(cell, width, justify)
-        if not cell.style and not cell.spans:
+        if self.colourless or (not cell.style and not cell.spans):
             return _pad(plain, width, justify)
         key = (plain, cell.style, tuple(cell.spans), width, justify)
         lines = self.styled.get(key)
@@ -195,8 +221,15 @@ def plain_width(text: str) -> int:
     return cell_len(text)
 
 
+def _pad_ascii(plain: str, width: int, justify: JustifyMethod) -> str:
+    """``_pad`` of printable ASCII (one cell a character)."""
+    return plain.rstrip().rjust(width) if justify == "right" else plain.ljust(width)
+
+
 def _pad(plain: str, width: int, justify: JustifyMethod) -> str:
     """An unstyled one-line cell that fits, padded as Rich's ``Lines.justify`` pads it."""
+    if plain.isascii() and plain.isprintable():
+        return _pad_ascii(plain, width, justify)
     if justify == "right":
         plain = plain.rstrip()
         return " " * (width - plain_width(plain)) + plain

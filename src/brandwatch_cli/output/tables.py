@@ -32,15 +32,27 @@ def cell_width(cell: Cell) -> int:
     return max((cell_len(line) for line in plain.split("\n")), default=0)
 
 
+def _widest(column: Sequence[Cell]) -> int:
+    """``max(map(cell_width, column))``, at once for a column of printable ASCII."""
+    plain = [cell.plain if isinstance(cell, Text) else cell for cell in column]
+    joined = "".join(plain)
+    if joined.isascii() and joined.isprintable():  # one line of one-cell characters each
+        return max(map(len, plain))
+    return max(map(cell_width, column))
+
+
 def fitted(
     title: Title, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], out: Console
 ) -> None:
     """``rows`` as a table fitted to the console's width (see ``layout``): low-value columns
     dropped first, names whole, titles wrapped; one block per row when nothing else fits.
     ``title`` may depend on the headers kept."""
-    chosen = plan(columns, [[cell_width(c) for c in row] for row in rows], out.width)
+    # plan reads each column's widest cell (and whether any is empty): one row of those
+    widest = [_widest(column) for column in zip(*rows, strict=True)]
+    chosen = plan(columns, [widest] if rows else [], out.width)
     kept = [columns[i] for i in chosen.kept]
-    rows = [[row[i] for i in chosen.kept] for row in rows]
+    if len(kept) < len(columns):
+        rows = [[row[i] for i in chosen.kept] for row in rows]
     heading = title({c.header for c in kept}) if callable(title) else title
     if chosen.stacked:
         _stacked(heading, kept, rows, out)
