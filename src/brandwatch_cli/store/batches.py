@@ -18,7 +18,7 @@ import json
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ from brandwatch_cli.dedupe import prefix_keys, similar, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.aspecttables import INSERT_ASPECTS, aspect_rows, aspects_json
 from brandwatch_cli.store.base import iso
+from brandwatch_cli.store.bulkwrite import triggers_suspended
 from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.stories import (
     HOT_KEY_FACES,
@@ -168,10 +169,16 @@ class BatchesMixin(StoriesMixin):
 
         Rows go in in their index's order (keyword rows by keyword, shingle keys by key), so
         each B-tree page is written once per batch rather than once per row, and the batch
-        marks its summary quarter hours itself (``m013_write_indexes``)."""
+        marks its summary quarter hours itself (``m013_write_indexes``). A big batch does so
+        without the insert triggers whose work it does (``store.bulkwrite``)."""
         if not mentions:
             return 0
         self._roomy_cache(len(mentions))
+        big = len(mentions) >= BIG_BATCH and not self.postgres
+        with triggers_suspended(self.db) if big else nullcontext():
+            return self._write_faces(source, mentions, fetched)
+
+    def _write_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
         first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
         rows = []
         for mention in mentions:
