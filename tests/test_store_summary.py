@@ -318,9 +318,7 @@ def test_the_reply_first_list_of_a_long_period_is_the_same_either_way(
 
 
 @pytest.mark.parametrize("page", [500, 3])  # PostgreSQL's first page, and more rows after it
-def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(
-    tmp_path, monkeypatch, page
-):
+def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path, monkeypatch, page):
     from brandwatch_cli.store import queries
 
     monkeypatch.setattr(queries, "HEARD_PAGE", page)

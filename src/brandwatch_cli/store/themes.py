@@ -326,7 +326,7 @@ class ThemesMixin(QueriesMixin):
         return hits, f"{{title text}} : ({quoted})"
 
 
-def _tally(found: dict[int, Sequence[Any]]) -> PhraseTally:
+def _tally(found: dict[Any, tuple[Any, ...]]) -> PhraseTally:
     """A PhraseTally from rows of (now: 1 or 0) -> (mentions, positive, negative)."""
     mentions, positive, negative = (int(v or 0) for v in found.get(1, (0, 0, 0)))
     return PhraseTally(mentions, positive, negative, int(found.get(0, (0,))[0] or 0))
