@@ -301,3 +301,27 @@ def test_a_small_brand_alone_still_has_its_themes(tmp_path):
         found = find_themes(store, fortnight, now=NOW, keywords=KEYWORDS[:1]).themes["Acme"]
         assert found and all(" " in t.phrase for t in found)
         assert not any(t.phrase in ("hier", "eva") for t in found)
+
+
+def test_postgresql_counts_the_same_by_checking_rows_or_listing_hits(corpus, monkeypatch):
+    """PostgreSQL counts a phrase in a few keyword rows by checking each row's mention, in
+    many by listing the phrase's hits from the full-text index: the same counts either way."""
+    from brandwatch_cli.store import themes as store_themes
+
+    path, _ = corpus
+    with MentionStore.open(path) as store:
+        if not store.postgres:
+            pytest.skip("one way only on SQLite")
+
+    def counts():  # type: ignore[no-untyped-def]
+        found = found_themes(path)
+        return {
+            (keyword, t.phrase): (t.count, t.previous, t.sentiment)
+            for keyword, themes in found.themes.items()
+            for t in themes
+        }
+
+    checked = counts()
+    monkeypatch.setattr(store_themes, "CHECKED_ROWS", 0)
+    assert counts() == checked
+    assert ("Acme", "colis perdu") in checked

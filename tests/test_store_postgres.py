@@ -152,6 +152,28 @@ def test_sums_of_truths_are_postgresql_integer_sums_with_sqlites_nulls(pg_url):
         assert store.db.execute("SHOW jit").fetchone() == ("off",)
 
 
+def test_unix_seconds_are_postgresql_arithmetic_with_sqlites_answers(pg_url):
+    """The spike history's ``CAST(strftime('%s', x) AS INTEGER)`` runs as PostgreSQL's own
+    epoch (the schema's PL/pgSQL strftime costs a call per summary row), with SQLite's
+    answers: whole seconds floored, offsets honoured, a parameter or a column."""
+    import sqlite3
+
+    sql = (
+        "SELECT CAST(strftime('%s', ?) AS INTEGER) - CAST(strftime('%s', t.v) AS INTEGER)"
+        " FROM (SELECT ? AS v) AS t"
+    )
+    assert "strftime" not in translate(sql)
+    pairs = [
+        ("2026-11-23T08:00:00+00:00", "2026-11-22T08:00:00+00:00"),
+        ("2026-11-23T08:00:00+00:00", "2026-11-22T09:30:00.900000+02:00"),
+        ("1970-01-01T00:00:00+00:00", "1969-12-31T23:59:59.500000+00:00"),
+    ]
+    expected = [sqlite3.connect(":memory:").execute(sql, pair).fetchone()[0] for pair in pairs]
+    assert expected == [86400, 88200, 1]
+    with MentionStore.open(pg_url) as store:
+        assert [store.db.execute(sql, pair).fetchone()[0] for pair in pairs] == expected
+
+
 def test_json_objects_are_written_as_sqlite_writes_them(pg_url):
     """Exports show these texts as they are: a whole sentiment is 0.0 on both engines."""
     import sqlite3

@@ -349,7 +349,11 @@ def test_the_reply_first_list_of_a_long_period_is_the_same_either_way(
     assert len(sorting) == 12 and not {1, 2, 3, 4, 5, 6} & {m["id"] for m in walking}
 
 
-def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path):
+@pytest.mark.parametrize("page", [500, 3])  # PostgreSQL's first page, and more rows after it
+def test_the_most_heard_of_every_keyword_at_once_are_each_keywords_own(tmp_path, monkeypatch, page):
+    from brandwatch_cli.store import queries
+
+    monkeypatch.setattr(queries, "HEARD_PAGE", page)
     with MentionStore.open(tmp_path / "m.db") as store:
         populate(store, random.Random(13), 400)
         store.db.execute("UPDATE mentions SET interactions = id % 97")  # few ties

@@ -212,7 +212,8 @@ class StoreBase:
             return 0
         if earliest is not None:
             # the fetch index: min(id) would otherwise walk the ids from the first one
-            sql = "SELECT min(id) FROM mentions INDEXED BY mentions_fetched WHERE fetched_at >= ?"
+            # (PostgreSQL ignores the hint; "+id" keeps it off the primary key too)
+            sql = "SELECT min(+id) FROM mentions INDEXED BY mentions_fetched WHERE fetched_at >= ?"
             after.append(int(next(self._rows(sql, [earliest]))[0] or 0))
         return min(after)
 

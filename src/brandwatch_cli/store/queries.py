@@ -24,6 +24,9 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import PG_QUERY, fts_query, marks, pg_tsquery, where
 from brandwatch_cli.store.stories import StoriesMixin
 
+#: PostgreSQL: the keyword rows ``most_heard_by_keyword`` asks for first (see
+#: ``_most_heard_rows``).
+HEARD_PAGE = 500
 _SELECT_MENTION = """
     SELECT m.id, m.source,
         (SELECT group_concat(keyword, ';') FROM (
@@ -187,8 +190,10 @@ class QueriesMixin(StoriesMixin):
         sql = f"""SELECT m.id FROM mentions m {clause} {worst} IS NOT NULL
             ORDER BY {worst} ASC, m.interactions DESC, m.mentioned_at DESC LIMIT ?"""
         extra = list(selection.keywords)
-        ids = [row[0] for row in self._rows(sql, [*params, *extra, *extra, limit])]
-        return self._mentions_by_id(ids)
+        values = [*params, *extra, *extra, limit]
+        if self.postgres:
+            sql, values = _worst_once(clause, worst, params, extra, limit)
+        return self._mentions_by_id([row[0] for row in self._rows(sql, values)])
 
     def _mentions_by_id(self, ids: Sequence[int]) -> list[MentionRow]:
         """The mentions of ``ids`` (a few), in that order."""
@@ -281,7 +286,7 @@ class QueriesMixin(StoriesMixin):
             ORDER BY m.interactions DESC, m.mentioned_at DESC, m.id DESC"""
         chosen: dict[str, list[int]] = {name: [] for name in keywords}
         wanting = {name for name in keywords if limit > 0}
-        for name, mention_id in self._rows(sql, [*params, *keywords]):
+        for name, mention_id in self._most_heard_rows(sql, [*params, *keywords]):
             if name in wanting:
                 chosen[name].append(mention_id)
                 if len(chosen[name]) == limit:
@@ -291,6 +296,19 @@ class QueriesMixin(StoriesMixin):
         rows = self._mentions_by_id(sorted({i for ids in chosen.values() for i in ids}))
         by_id = {row["id"]: row for row in rows}
         return {name: [by_id[i] for i in ids if i in by_id] for name, ids in chosen.items()}
+
+    def _most_heard_rows(self, sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+        """``most_heard_by_keyword``'s rows, most heard first. PostgreSQL sends a whole result
+        before its first row (a day's 20,000 keyword rows, sorted, for the first few dozen):
+        it is asked for the first ``HEARD_PAGE`` rows, and for all only when they fall short."""
+        if not self.postgres:
+            yield from self._rows(sql, params)
+            return
+        page = list(self._rows(f"{sql} LIMIT ?", [*params, HEARD_PAGE]))
+        yield from page
+        if len(page) == HEARD_PAGE:  # rows of equal keys may come in another order: skipped
+            seen = set(page)
+            yield from (row for row in self._rows(sql, params) if row not in seen)
 
     def stored_span(self) -> tuple[int, str | None, str | None]:
         """How many mentions are stored, and when the oldest and newest were mentioned (ISO
@@ -407,3 +425,16 @@ def _pg_search(clause: str, params: list[Any], search: str) -> tuple[str, list[A
     sql = f"{select} {clause} ORDER BY {rank}, m.mentioned_at DESC, m.id DESC"
     query = pg_tsquery(search)
     return sql, [query, query, *params, query]
+
+
+def _worst_once(
+    clause: str, worst: str, params: list[Any], extra: list[Any], limit: int
+) -> tuple[str, list[Any]]:
+    """``most_negative``'s read for PostgreSQL, which would run the ``worst`` subquery twice
+    a row (the filter, then the sort key: 0.47 s for a day's 16,700 mentions at a million);
+    ``OFFSET 0`` keeps the inner query whole, so each row's is computed once."""
+    inner = clause.removesuffix(" AND") if clause != "WHERE" else ""
+    sql = f"""SELECT w.id FROM (SELECT m.id, {worst} AS worst, m.interactions, m.mentioned_at
+            FROM mentions m {inner} OFFSET 0) w WHERE w.worst IS NOT NULL
+        ORDER BY w.worst ASC, w.interactions DESC, w.mentioned_at DESC LIMIT ?"""
+    return sql, [*extra, *params, limit]
