@@ -6,9 +6,11 @@ No Rich here: what a spreadsheet or ``jq`` reads must be exactly the data.
 from __future__ import annotations
 
 import csv
+import gc
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 from brandwatch_cli.models import MENTION_COLUMNS
@@ -75,9 +77,24 @@ def write_rows(
     delimiter: str = ",",
 ) -> int:
     """Mentions as the store reads them (tuples in MENTION_COLUMNS order), in ``fmt``."""
-    if fmt == "csv":
-        return write_csv(rows, out, excel=excel, delimiter=delimiter)
-    return write_jsonl(rows, out)
+    with _no_cycle_collection():
+        if fmt == "csv":
+            return write_csv(rows, out, excel=excel, delimiter=delimiter)
+        return write_jsonl(rows, out)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while rows stream: each row is a new tuple, so it ran
+    every few hundred rows, over every object the process holds, and found nothing (rows
+    of strings and numbers hold no cycles): 4 % of an export's time on a profile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write(
