@@ -215,3 +215,10 @@ def test_a_listing_row_is_the_row_shown_for_that_mention(store):
     assert by_id[12]["keywords"] == "Acme;Globex" and "-0.1235" in by_id[12]["keyword_sentiment"]
     assert by_id[5]["keywords"] is None and by_id[5]["matched_terms"] == "{}"
     assert (by_id[3]["copies"], by_id[3]["outlets"]) == (2, 2)  # two other outlets
+
+
+def test_the_stored_keyword_names_are_each_name_once_in_order(store, tmp_path):
+    """Read by one seek per name (every listing checks --keyword against them)."""
+    assert store.stored_keywords() == ["Acme", "Globex"]
+    with MentionStore.open(tmp_path / "empty.db") as empty:
+        assert empty.stored_keywords() == []

@@ -6,9 +6,11 @@ No Rich here: what a spreadsheet or ``jq`` reads must be exactly the data.
 from __future__ import annotations
 
 import csv
+import gc
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 from brandwatch_cli.models import MENTION_COLUMNS
@@ -43,9 +45,41 @@ def write_csv(
     count = 0
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, 1000)):
-        writer.writerows(chunk)  # None is written as an empty cell
+        if excel:
+            writer.writerows(chunk)  # None is written as an empty cell
+        else:
+            out.write(csv_lines(chunk, delimiter))
         count += len(chunk)
     return count
+
+
+def csv_lines(chunk: Sequence[Sequence[Any]], delimiter: str = ",") -> str:
+    """The lines the csv module writes for ``chunk`` (rows of two cells or more, ``"\\n"``
+    ending each line), byte for byte, built a column at a time: the csv module looks at
+    every character of every cell in turn (a third of an export's time at a million
+    mentions), where a column's cells are joined and searched once by ``str`` methods, and
+    only the cells of a column holding a quote, the delimiter or a newline are checked
+    one by one. A cell is quoted when it holds one of those (quotes doubled); None is empty;
+    other values are written as ``str`` writes them (a float as its repr, as csv does)."""
+    columns: list[Sequence[str]] = []
+    for column in zip(*chunk, strict=True):
+        cells: Sequence[Any] = column
+        if None in cells:
+            cells = ["" if cell is None else cell for cell in cells]
+        try:
+            joined = "".join(cells)
+        except TypeError:  # numbers
+            cells = [cell if cell.__class__ is str else str(cell) for cell in cells]
+            joined = "".join(cells)
+        if '"' in joined or delimiter in joined or "\n" in joined:
+            cells = [
+                '"' + cell.replace('"', '""') + '"'
+                if '"' in cell or delimiter in cell or "\n" in cell
+                else cell
+                for cell in cells
+            ]
+        columns.append(cells)
+    return "".join([delimiter.join(row) + "\n" for row in zip(*columns, strict=True)])
 
 
 def write_jsonl(rows: Iterable[Sequence[Any]], out: IO[str]) -> int:
@@ -75,9 +109,24 @@ def write_rows(
     delimiter: str = ",",
 ) -> int:
     """Mentions as the store reads them (tuples in MENTION_COLUMNS order), in ``fmt``."""
-    if fmt == "csv":
-        return write_csv(rows, out, excel=excel, delimiter=delimiter)
-    return write_jsonl(rows, out)
+    with _no_cycle_collection():
+        if fmt == "csv":
+            return write_csv(rows, out, excel=excel, delimiter=delimiter)
+        return write_jsonl(rows, out)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while rows stream: each row is a new tuple, so it ran
+    every few hundred rows, over every object the process holds, and found nothing (rows
+    of strings and numbers hold no cycles): 4 % of an export's time on a profile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write(

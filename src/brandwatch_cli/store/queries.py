@@ -364,7 +364,16 @@ class QueriesMixin(StoriesMixin):
         return [StatusChange(*row) for row in rows]
 
     def stored_keywords(self) -> list[str]:
-        return [row[0] for row in self._rows("SELECT DISTINCT keyword FROM mention_keywords")]
+        """Every keyword name stored, in order: one seek of the (keyword, mention_id) key per
+        name, not a read of every keyword row (``DISTINCT`` read all of them: a tenth of a
+        10-day export at a million mentions, as every listing checks ``--keyword``)."""
+        sql = """WITH RECURSIVE names(name) AS (
+                SELECT min(keyword) FROM mention_keywords
+                UNION ALL
+                SELECT (SELECT min(keyword) FROM mention_keywords WHERE keyword > names.name)
+                FROM names WHERE names.name IS NOT NULL)
+            SELECT name FROM names WHERE name IS NOT NULL"""
+        return [row[0] for row in self._rows(sql)]
 
     def stored_sources(self) -> list[str]:
         """Sources ever scanned or holding mentions (one renamed in the config still has rows)."""
