@@ -4,6 +4,7 @@ same rows as with them, and the triggers back, unchanged, for every other writer
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ TABLES = {
     "keywords": "SELECT keyword, mention_id, sentiment_label, mentioned_at, fetched_at"
     " FROM mention_keywords",
     "dirty": "SELECT bucket FROM summary_dirty",
+    "aspects": "SELECT mention_id, aspect, sentiment FROM mention_aspects",
     "shingles": "SELECT key, mention_id FROM story_shingles",
     "search": "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH 'acme OR globex'",
 }
@@ -27,11 +29,14 @@ TABLES = {
 def big_batch(size=1200):
     rng = random.Random(3)
     return [
-        new(
-            f"e{n}",
-            long_text(rng, rng.choice((5, 70))) + f" ticket{n}",
-            published=NOW - timedelta(minutes=7 * n),
-            keyword=rng.choice(("Acme", "Globex")),
+        replace(
+            new(
+                f"e{n}",
+                long_text(rng, rng.choice((5, 70))) + f" ticket{n}",
+                published=NOW - timedelta(minutes=7 * n),
+                keyword=rng.choice(("Acme", "Globex")),
+            ),
+            aspects={"price": -0.5} if n % 3 == 0 else {},
         )
         for n in range(size)
     ]
@@ -52,7 +57,7 @@ def test_a_big_batch_writes_what_the_triggers_would_and_keeps_them(tmp_path, mon
     assert results[0] == results[1]
     assert len(results[0]["search"]) == len(mentions)
     assert all(row[3] and row[4] for row in results[0]["keywords"])
-    assert results[0]["dirty"]
+    assert results[0]["dirty"] and len(results[0]["aspects"]) == len(mentions) // 3
 
 
 def test_after_a_big_batch_other_writers_still_go_through_the_triggers(tmp_path):
