@@ -6,14 +6,13 @@ No Rich here: what a spreadsheet or ``jq`` reads must be exactly the data.
 from __future__ import annotations
 
 import csv
-import gc
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from brandwatch_cli.models import MENTION_COLUMNS
+from brandwatch_cli.runtime import no_cycle_collection
 
 FORMATS = ("csv", "jsonl")
 #: A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
@@ -109,24 +108,10 @@ def write_rows(
     delimiter: str = ",",
 ) -> int:
     """Mentions as the store reads them (tuples in MENTION_COLUMNS order), in ``fmt``."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         if fmt == "csv":
             return write_csv(rows, out, excel=excel, delimiter=delimiter)
         return write_jsonl(rows, out)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while rows stream: each row is a new tuple, so it ran
-    every few hundred rows, over every object the process holds, and found nothing (rows
-    of strings and numbers hold no cycles): 4 % of an export's time on a profile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write(

@@ -15,7 +15,8 @@
 - ``relevance``: relevance labels and scores, mutes, the noise bucket, the model's weights;
 - ``triage``: a team's marks (status, assignee, tags, notes) and their history, the backlog;
 - ``leases``: which sources are due, and which ``worker`` holds each one;
-- ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where);
+- ``aspects``: what mentions say of each aspect, per keyword (``aspecttables``: where;
+  ``schema_aspect_summary``: their period summary);
 - ``queries``: filtered listings, search, what to answer first, stored names, source health;
 - ``themes``: samples of texts and exact phrase counts, for themes;
 - ``stats``: aggregates over a period or over alert windows, sources in trouble;

@@ -13,12 +13,11 @@ would take.
 
 from __future__ import annotations
 
-import gc
 import json
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -275,20 +274,6 @@ class BatchesMixin(StoriesMixin):
         if rows >= BIG_BATCH and not self._cache_grown:
             self.db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
             self._cache_grown = True
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a batch builds its rows: they are tuples and
-    lists freed by reference counting, yet their number alone sets off collections that walk
-    every object the process holds (the scan's other results). A tenth of a big batch's CPU."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _alone_in_batch(

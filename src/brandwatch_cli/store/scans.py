@@ -20,6 +20,7 @@ from typing import Any
 
 from brandwatch_cli.dedupe import face_key
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome, Validators
+from brandwatch_cli.runtime import no_cycle_collection
 from brandwatch_cli.store.aspecttables import INSERT_ASPECTS, aspect_rows, aspects_json
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import (
@@ -27,7 +28,6 @@ from brandwatch_cli.store.batches import (
     NewMention,
     face_values,
     keyword_rows,
-    no_cycle_collection,
 )
 from brandwatch_cli.store.driver import Database
 from brandwatch_cli.store.stories import NewCopy, StoredStory

@@ -43,6 +43,8 @@ _ALL = (
 
 _DEFERRED = "SELECT 1 FROM fts_deferred WHERE new.mention_id BETWEEN first AND last"
 
+#: On PostgreSQL the aspect rows' triggers run m010's function for keyword rows: it marks the
+#: quarter hour of the row's ``mention_id`` (old and new), skipping a batch's own new rows.
 PG_M022 = f"""
 CREATE TABLE summary_aspects (
     bucket TEXT COLLATE "C" NOT NULL, keyword TEXT COLLATE "C" NOT NULL,
@@ -54,20 +56,6 @@ INSERT INTO summary_aspects
     SELECT {bucket_of("m.mentioned_at")}, k.keyword, a.aspect, count(*),
         sum((a.sentiment >= {POSITIVE})::int), sum((a.sentiment <= {NEGATIVE})::int),
         sum(a.sentiment) {_ALL.replace("CROSS JOIN", "JOIN")} GROUP BY 1, 2, 3;
-CREATE FUNCTION bw_aspect_marks() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NOT EXISTS ({_DEFERRED.replace("new.", "NEW.")}) THEN
-            PERFORM bw_mark_mention(NEW.mention_id);
-        END IF;
-        RETURN NEW;
-    END IF;
-    PERFORM bw_mark_mention(OLD.mention_id);
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM bw_mark_mention(NEW.mention_id);
-    END IF;
-    RETURN NULL;
-END $$;
 CREATE TABLE summary_aspect_days (
     day TEXT COLLATE "C" NOT NULL, keyword TEXT COLLATE "C" NOT NULL,
     aspect TEXT COLLATE "C" NOT NULL, mentions INTEGER NOT NULL, positive INTEGER NOT NULL,
@@ -79,11 +67,11 @@ INSERT INTO summary_aspect_days
         sum(positive), sum(negative), sum(sentiment_sum) FROM summary_aspects GROUP BY 1, 2, 3;
 CREATE INDEX mention_aspects_sentiment ON mention_aspects (aspect, sentiment, mention_id);
 CREATE TRIGGER summary_aspect_added AFTER INSERT ON mention_aspects
-    FOR EACH ROW EXECUTE FUNCTION bw_aspect_marks();
+    FOR EACH ROW EXECUTE FUNCTION bw_keyword_marks();
 CREATE TRIGGER summary_aspect_removed AFTER DELETE ON mention_aspects
-    FOR EACH ROW EXECUTE FUNCTION bw_aspect_marks();
+    FOR EACH ROW EXECUTE FUNCTION bw_keyword_marks();
 CREATE TRIGGER summary_aspect_changed AFTER UPDATE ON mention_aspects
-    FOR EACH ROW EXECUTE FUNCTION bw_aspect_marks();
+    FOR EACH ROW EXECUTE FUNCTION bw_keyword_marks();
 """
 
 
