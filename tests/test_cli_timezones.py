@@ -187,7 +187,7 @@ def test_the_zone_comes_from_tz_then_the_environment_then_the_config(cli, tmp_pa
     monkeypatch.setenv("BRANDWATCH_TZ", "Asia/Kolkata")
     assert report_json(cli, "-c", config, *since)["timezone"] == "Asia/Kolkata"
     checked = cli("check", "-c", config).stdout
-    assert "valid, 1 keywords, 1 sources, dates and times in Europe/Paris" in checked
+    assert "valid, 1 keyword, 1 source, dates and times in Europe/Paris" in checked
     data = report_json(cli, "-c", config, "--tz", "America/New_York", *since)
     assert data["timezone"] == "America/New_York"
     assert data["period"]["since"] == "2026-11-20T05:00:00+00:00"

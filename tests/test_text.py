@@ -207,3 +207,14 @@ def test_html_to_text_is_never_slower_than_linear(unit):
 @pytest.mark.parametrize("unit", ["<img alt", '<a b="', "<iframe>", "<a ", "<!", "<p x='>"])
 def test_known_hostile_markup_costs_what_text_costs(unit):
     _assert_linear(unit)
+
+
+def test_counts_take_their_noun_in_the_right_number():
+    from brandwatch_cli.output.wording import mentions_text
+    from brandwatch_cli.text import counted
+
+    assert counted(1, "keyword") == "1 keyword"
+    assert counted(0, "source") == "0 sources"
+    assert counted(3, "source") == "3 sources"
+    assert mentions_text(1, "new") == "1 new mention"
+    assert mentions_text(2) == "2 mentions"

@@ -270,3 +270,9 @@ def web_link(url: object) -> str | None:
     if _CONTROL_RE.search(url) or not url.lower().startswith(("http://", "https://")):
         return None
     return url
+
+
+def counted(count: int, noun: str, adjective: str = "") -> str:
+    """``1 keyword``, ``3 sources``, ``1 new mention``: a count with its noun in the right
+    number (nouns that take an ``s``)."""
+    return f"{count} {adjective + ' ' if adjective else ''}{noun}{'' if count == 1 else 's'}"

@@ -62,6 +62,7 @@ def check(
     from brandwatch_cli.matching.matcher import Matcher, keyword_node
     from brandwatch_cli.matching.querylang import describe, format_query
     from brandwatch_cli.output.rules import rule_lines
+    from brandwatch_cli.text import counted
     from brandwatch_cli.times import duration_text
 
     cfg, _ = load(config, None)
@@ -70,7 +71,9 @@ def check(
     with quiet_broken_pipe():
         out = sys.stdout
         zone = "" if cfg.timezone is UTC else f", dates and times in {zone_name(cfg.timezone)}"
-        counts = f"{len(cfg.keywords)} keywords, {len(cfg.sources)} sources{zone}"
+        counts = (
+            f"{counted(len(cfg.keywords), 'keyword')}, {counted(len(cfg.sources), 'source')}{zone}"
+        )
         out.write(f"{cfg.path}: valid, {counts}\n")
         for keyword in cfg.keywords:
             node = keyword_node(keyword)

@@ -113,7 +113,9 @@ def report(
         from brandwatch_cli.output.files import write_output
 
         write_output(output, lambda handle: _write_report(fmt, data, handle))
-        error_line(f"Wrote the report ({data.total.mentions} mentions) to {output}")
+        from brandwatch_cli.output.wording import mentions_text
+
+        error_line(f"Wrote the report ({mentions_text(data.total.mentions)}) to {output}")
         return
     with quiet_broken_pipe():
         if fmt is not ReportFormat.table:
@@ -185,6 +187,7 @@ def digest(
     from brandwatch_cli.output.html import digest_html
     from brandwatch_cli.output.markdown import digest_markdown
     from brandwatch_cli.output.plain import digest_text
+    from brandwatch_cli.output.wording import mentions_text
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -232,7 +235,7 @@ def digest(
         if notify:
             from brandwatch_cli import notify as notifier
 
-            title = f"brandwatch digest: {data.total.mentions} new mentions"
+            title = f"brandwatch digest: {mentions_text(data.total.mentions, 'new')}"
             deliveries = notifier.send(cfg.notify, title, body, fmt.value, cfg.notify_timeout)
             report_deliveries(deliveries)
             delivered = all(d.ok for d in deliveries)
@@ -242,7 +245,8 @@ def digest(
             store, run, fmt=fmt.value, output=str(output) if output else None, reached=reached
         )
     if output is not None and not quiet:
-        typer.echo(f"Wrote the digest ({data.total.mentions} new mentions) to {output}", err=True)
+        new = mentions_text(data.total.mentions, "new")
+        typer.echo(f"Wrote the digest ({new}) to {output}", err=True)
     if failing:
         raise typer.Exit(status_codes.ALERT_FIRED)
     if not delivered:

@@ -167,6 +167,7 @@ def export(
     --since and --until."""
     from brandwatch_cli.output import export as exporter
     from brandwatch_cli.output.files import write_output
+    from brandwatch_cli.output.wording import mentions_text
     from brandwatch_cli.store import MentionStore
 
     separator = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
@@ -207,7 +208,7 @@ def export(
                 write(sys.stdout)
             return
         count = write_output(output, write)
-    typer.echo(f"Wrote {count} mentions to {output}", err=True)
+    typer.echo(f"Wrote {mentions_text(count)} to {output}", err=True)
 
 
 class SearchOrder(StrEnum):

@@ -22,7 +22,7 @@ from brandwatch_cli.models import (
     SourceProblemRow,
     Spike,
 )
-from brandwatch_cli.text import mention_headline, one_line, web_link
+from brandwatch_cli.text import counted, mention_headline, one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def stored_when(value: object, tz: tzinfo = UTC) -> str:
 
 def mentions_text(count: int, adjective: str = "") -> str:
     """``1 mention``, ``3 new mentions``."""
-    return f"{count} {adjective + ' ' if adjective else ''}mention{'' if count == 1 else 's'}"
+    return counted(count, "mention", adjective)
 
 
 def percent(fraction: float) -> str:
