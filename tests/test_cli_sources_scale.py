@@ -87,8 +87,9 @@ def test_sources_and_check_take_time_linear_in_the_sources(cli, tmp_path, monkey
     print(
         f"sources: 500 {sources_small:.2f} s, 5000 {sources_large:.2f} s; check {check_large:.2f} s"
     )
-    # Linear: ten times the sources, at most 15 times the time (quadratic would be 100).
-    assert sources_large < 15 * sources_small, (sources_small, sources_large)
+    # Linear: ten times the sources, at most 20 times the time (quadratic would be 100; the
+    # small run takes a few hundredths of a second, which a busy machine moves by half).
+    assert sources_large < 20 * sources_small, (sources_small, sources_large)
     # Drawing the table costs less than reading the config three times over (Rich laying out
     # each cell took ten times as long as the config).
     assert sources_large < 4 * check_large, (check_large, sources_large)

@@ -78,8 +78,9 @@ def sources(
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
     from brandwatch_cli.output import terminal as render
+    from brandwatch_cli.runtime import no_cycle_collection
 
-    with quiet_broken_pipe():
+    with quiet_broken_pipe(), no_cycle_collection():  # 15,000 cells of 5,000 sources, no cycle
         out = render.console()
         render.sources(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
