@@ -131,10 +131,12 @@ class AspectsMixin(QueriesMixin, StatsMixin):
 
         With ``counts`` (``aspect_counts`` of the same selection), a period running to about
         now is read from both ends of each aspect's scale (``_walked``) instead of ranking all
-        of its rows: a month's section ranked 125,000 rows at 1M mentions for 100 examples."""
+        of its rows: a month's section ranked 125,000 rows at 1M mentions for 100 examples.
+        Not on PostgreSQL: a client there receives a query's whole result before its first
+        row, so a walk cannot stop early (3-6 s at 1M where ranking takes 0.7 s)."""
         if not keywords:
             return {}
-        if counts is None or not self._recent(selection):
+        if counts is None or self.postgres or not self._recent(selection):
             found = self._ranked(selection, keywords, per_side)
         else:
             found = self._walked(selection, counts, per_side)
