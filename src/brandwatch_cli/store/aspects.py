@@ -13,7 +13,12 @@ from brandwatch_cli.models import MentionFilter, MentionRow
 from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.filters import marks, where
 from brandwatch_cli.store.queries import QueriesMixin
-from brandwatch_cli.store.schema_aspect_summary import NEGATIVE, POSITIVE, aspect_sums
+from brandwatch_cli.store.schema_aspect_summary import (
+    NEGATIVE,
+    POSITIVE,
+    aspect_sums,
+    with_aspects,
+)
 from brandwatch_cli.store.stats import StatsMixin
 
 #: An example: keyword, aspect, mention id, sentiment, whether it is praise.
@@ -33,10 +38,7 @@ class AspectsMixin(QueriesMixin, StatsMixin):
     """Aspects per keyword over a selection of mentions, and whether an aspect is stored."""
 
     def _aspect_rows(
-        self,
-        selection: MentionFilter,
-        keywords: Sequence[str],
-        extra: tuple[str, Sequence[Any]] = ("", ()),
+        self, selection: MentionFilter, keywords: Sequence[str]
     ) -> tuple[str, list[Any]]:
         """The FROM and WHERE of a selection's (keyword, aspect, mention) rows.
 
@@ -47,17 +49,16 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         order: their mentions by the time index, then their aspects (started from the aspects,
         an old month would read every later one). Keywords last, either way."""
         clause, params = where(selection, postgres=self.postgres)
-        named = f"k.keyword IN ({marks(keywords)}){extra[0]}"
+        named = f"k.keyword IN ({marks(keywords)})"
         clause = f"{clause} AND {named}" if clause else f"WHERE {named}"
-        params += [*keywords, *extra[1]]
-        keyword_rows = f"CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}"
+        params += keywords
         if self._recent(selection):
             sql = f"""FROM mention_aspects a CROSS JOIN mentions m ON m.id = a.mention_id
-                {keyword_rows} AND a.mention_id >= ?"""
+                CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}
+                AND a.mention_id >= ?"""
             return sql, [*params, self.first_id([selection])]
         # CROSS JOIN: SQLite keeps this order
-        sql = f"FROM mentions m CROSS JOIN mention_aspects a ON a.mention_id = m.id {keyword_rows}"
-        return sql, params
+        return f"FROM {with_aspects('mentions m')} {clause}", params
 
     def _recent(self, selection: MentionFilter) -> bool:
         """Whether what was fetched after ``selection``'s period spans no longer than it: the
@@ -97,10 +98,7 @@ class AspectsMixin(QueriesMixin, StatsMixin):
                     params += [*span, *keywords]
                 for clause, values in edges:
                     joined = f"{clause} AND {named}" if clause else f"WHERE {named}"
-                    rows = f"""FROM mentions m CROSS JOIN mention_aspects a
-                        ON a.mention_id = m.id CROSS JOIN mention_keywords k
-                        ON k.mention_id = m.id {joined}"""
-                    selects.append(aspect_sums("''", rows))
+                    selects.append(aspect_sums("''", f"FROM {with_aspects('mentions m')} {joined}"))
                     params += [*values, *keywords]
             union = " UNION ALL ".join(selects)
             sql = f"""SELECT keyword, aspect, sum(mentions), sum(positive), sum(negative),

@@ -35,11 +35,15 @@ def aspect_sums(bucket: str, rows: str) -> str:
         sum(a.sentiment) AS sentiment_sum {rows} GROUP BY 1, 2, 3"""
 
 
+def with_aspects(mentions: str, alias: str = "m") -> str:
+    """``mentions`` (a table or ``table alias``) joined to each mention's aspect rows ``a`` and
+    keyword rows ``k``: what aspect figures are summed over."""
+    return f"""{mentions} CROSS JOIN mention_aspects a ON a.mention_id = {alias}.id
+        CROSS JOIN mention_keywords k ON k.mention_id = {alias}.id"""
+
+
 #: What the migration fills the table with: every named mention outside the noise bucket.
-_ALL = (
-    "FROM mentions m CROSS JOIN mention_aspects a ON a.mention_id = m.id CROSS JOIN"
-    " mention_keywords k ON k.mention_id = m.id WHERE m.noise = 0"
-)
+_ALL = f"FROM {with_aspects('mentions m')} WHERE m.noise = 0"
 
 _DEFERRED = "SELECT 1 FROM fts_deferred WHERE new.mention_id BETWEEN first AND last"
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.store.base import StoreBase
-from brandwatch_cli.store.schema_aspect_summary import aspect_sums
+from brandwatch_cli.store.schema_aspect_summary import aspect_sums, with_aspects
 from brandwatch_cli.store.values import bucket_of
 
 #: The grains of ``summary_keywords`` and ``summary_names``.
@@ -160,8 +160,7 @@ class SummaryMixin(StoreBase):
             WHERE {marked} GROUP BY r.bucket, k.keyword"""
         )
         run("DELETE FROM summary_aspects WHERE bucket IN (SELECT bucket FROM summary_dirty)")
-        aspects = f"""FROM temp.summary_rows r CROSS JOIN mention_aspects a ON a.mention_id = r.id
-            CROSS JOIN mention_keywords k ON k.mention_id = r.id WHERE {marked}"""
+        aspects = f"FROM {with_aspects('temp.summary_rows r', 'r')} WHERE {marked}"
         run(f"INSERT INTO summary_aspects {aspect_sums('r.bucket', aspects)}")
         run("DELETE FROM summary_dirty")
 
@@ -178,8 +177,7 @@ class SummaryMixin(StoreBase):
                 GROUP BY r.day, r.{column}"""
             )
         run("DELETE FROM summary_aspect_days WHERE day IN (SELECT day FROM summary_dirty_days)")
-        aspects = """FROM temp.summary_rows r CROSS JOIN mention_aspects a ON a.mention_id = r.id
-            CROSS JOIN mention_keywords k ON k.mention_id = r.id
+        aspects = f"""FROM {with_aspects("temp.summary_rows r", "r")}
             WHERE r.day IN (SELECT day FROM summary_dirty_days)"""
         run(f"INSERT INTO summary_aspect_days {aspect_sums('r.day', aspects)}")
         run("DELETE FROM summary_dirty_days")
