@@ -170,6 +170,7 @@ def build_report(
         bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords], tz)
         handled = replace(current, statuses=("new", "todo"))
         total = counts_from(view.totals())
+        authors = view.rankings("author", ("mentions", "interactions"), top)
         return Report(
             period=period,
             previous=previous,
@@ -180,8 +181,8 @@ def build_report(
             trend=trend,
             sources=_ranked(view.ranking("source", "mentions", top)),
             domains=_ranked(view.ranking("domain", "mentions", top)),
-            authors=_ranked(view.ranking("author", "mentions", top)),
-            influencers=_ranked(view.ranking("author", "interactions", top)),
+            authors=_ranked(authors["mentions"]),
+            influencers=_ranked(authors["interactions"]),
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,

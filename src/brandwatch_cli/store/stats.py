@@ -264,8 +264,16 @@ class PeriodView:
     def ranking(self, column: str, order: str, limit: int) -> list[RankingRow]:
         """Top values of ``column`` (source, domain or author) by ``order`` (mentions or
         interactions): how much each says, how warmly, how much it is heard."""
+        return self.rankings(column, (order,), limit)[order]
+
+    def rankings(
+        self, column: str, orders: Sequence[str], limit: int
+    ) -> dict[str, list[RankingRow]]:
+        """``ranking`` by each of ``orders`` at once: the values of ``column`` are summed once
+        (authors by mentions and by interactions: the period's authors grouped once, not
+        twice)."""
         assert column in ("source", "domain", "author")
-        assert order in ("mentions", "interactions")
+        assert orders and all(order in ("mentions", "interactions") for order in orders)  # in SQL
         selects: list[str] = []
         params: list[Any] = []
         span = self._span(self.days)
@@ -279,17 +287,23 @@ class PeriodView:
             f"SELECT {names_sql(column)} FROM {self._copy()} m"
             f" WHERE m.{column} IS NOT NULL AND m.{column} != '' GROUP BY 1"
         )
-        rows = self.store._dicts(
-            f"""
-            SELECT name, sum(mentions) AS mentions, sum(interactions) AS interactions,
+        grouped = f"""SELECT name, sum(mentions) AS mentions, sum(interactions) AS interactions,
                 max(followers) AS followers, sum(negative) AS negative,
                 sum(sentiment_sum) / sum(scored) AS average
-            FROM ({" UNION ALL ".join(selects)})
-            GROUP BY name ORDER BY {order} DESC, mentions DESC, name LIMIT ?
-            """,
-            [*params, limit],
+            FROM ({" UNION ALL ".join(selects)}) GROUP BY name"""
+        tops = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT '{order}' AS ranked_by, * FROM ranked"
+            f" ORDER BY {order} DESC, mentions DESC, name LIMIT ?)"
+            for order in orders
         )
-        return cast(list[RankingRow], rows)
+        rows = self.store._dicts(
+            f"WITH ranked AS MATERIALIZED ({grouped}) {tops}",
+            [*params, *(limit for _ in orders)],
+        )
+        found: dict[str, list[RankingRow]] = {order: [] for order in orders}
+        for row in rows:
+            found[row.pop("ranked_by")].append(cast(RankingRow, row))
+        return found
 
 
 def local_start(bucket: str, unit: TrendBucket, tz: tzinfo) -> str:
