@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from brandwatch_cli.dedupe import SIMILARITY, similar, similarity
-from brandwatch_cli.models import Item, KeywordMatch, Sentiment, SourceOutcome
+from brandwatch_cli.models import Item, KeywordMatch, MentionFilter, Sentiment, SourceOutcome
 from brandwatch_cli.store import MentionStore, NewMention
 from brandwatch_cli.store.values import bucket_key, bucket_of, url_domain
 from helpers import connect, db_rows
@@ -138,3 +138,48 @@ def test_similar_is_similarity_at_the_threshold():
     assert similar(base, frozenset(range(80)))  # exactly 4/5
     assert not similar(base, frozenset(range(79)))
     assert not similar(base, frozenset())
+
+
+def test_a_scans_sources_are_refreshed_once_at_its_end(tmp_path):
+    """Inside ``summary_deferred`` (a scan) each source's write leaves its marks; the end
+    refreshes them all at once (each would have refreshed its own), and the figures
+    then agree with the mentions."""
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        with store.summary_deferred():
+            for source in range(3):
+                batch = [
+                    mention(source * 100 + n, NOW - timedelta(minutes=7 * n + 1), ("Acme",))
+                    for n in range(100)
+                ]
+                store.save_batch(scan, f"s{source}", batch, SourceOutcome(f"s{source}", "ok"), NOW)
+                assert dirty(path), "left for the end"
+        assert not dirty(path)
+        week = MentionFilter(since=NOW - timedelta(days=7), until=NOW)
+        with store.period_view(week) as fast, store.period_view(week, summary=False) as slow:
+            summary, mentions = fast.keyword_stats()["Acme"], slow.keyword_stats()["Acme"]
+        assert summary["mentions"] == mentions["mentions"] == 300
+        assert summary["positive"] == mentions["positive"] == 300
+        assert summary["average"] == pytest.approx(mentions["average"])  # summed in two orders
+
+
+def test_a_scan_that_fails_midway_leaves_its_marks_to_the_next_reader(tmp_path):
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        batch = [mention(n, NOW - timedelta(minutes=20 * n), ("Acme",)) for n in range(1, 51)]
+
+        def killed() -> None:
+            with store.summary_deferred():
+                store.save_batch(scan, "s", batch, SourceOutcome("s", "ok"), NOW)
+                raise RuntimeError("killed")
+
+        with pytest.raises(RuntimeError):
+            killed()
+        assert dirty(path)
+    with MentionStore.open(path) as store:
+        day = MentionFilter(since=NOW - timedelta(days=1), until=NOW)
+        with store.period_view(day) as view:
+            assert view.keyword_stats()["Acme"]["mentions"] == 50
+    assert not dirty(path)

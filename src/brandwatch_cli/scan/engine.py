@@ -346,7 +346,8 @@ async def scan_async(
                     on_source_done(outcome)
                 return outcome
 
-            outcomes = await asyncio.gather(*(run(s) for s in selected))
+            with store.summary_deferred():  # one refresh of the summary, not one a source
+                outcomes = await asyncio.gather(*(run(s) for s in selected))
         result = ScanResult(scan_id, tuple(outcomes), rematched)
         status = "failed" if result.failed else "ok"
         return result
