@@ -68,6 +68,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m020_relevance",
         "m021_keyword_times",
         "m022_aspect_summary",
+        "m023_digest_ids",
     ]
 
 

@@ -232,3 +232,55 @@ def test_the_aspect_summary_agrees_with_the_aspect_rows_after_every_change(scann
     assert next(r for r in counted if r["aspect"] == "delivery")["mentions"] == (
         delivery["mentions"] - 1
     )
+
+
+def test_a_recent_periods_examples_are_its_own_best_and_worst(tmp_path):
+    """The examples ranked over a recent period's aspect rows (on PostgreSQL from the keyword
+    rows' own times, no mention row read): only mentions of the period, outside the noise
+    bucket, naming the keyword; best first and worst first, ties to the newest, two a side."""
+    from datetime import UTC, datetime, timedelta
+
+    from brandwatch_cli.models import MentionFilter
+    from brandwatch_cli.store import MentionStore, iso
+
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    since = now - timedelta(days=7)
+    scores = [0.9, 0.9, 0.5, 0.04, 0.0, -0.05, -0.5, -0.9, -0.9, 0.99, -0.7, 0.95, -0.95]
+    mentions, links, aspects = [], [], []
+    for n, score in enumerate(scores, start=1):
+        at = now - timedelta(hours=n)
+        if n == 10:  # published before the period, fetched within it: an id of the period's
+            mentions.append((n, f"e{n}", iso(since - timedelta(days=1)), iso(at), 0))
+        else:
+            mentions.append((n, f"e{n}", iso(at), iso(at), int(n in (12, 13))))  # 12, 13: noise
+        links += [("Acme", n)] + ([("Globex", n)] if n % 2 else [])
+        aspects += [(n, "price", score), (n, "delivery", -score)]
+    with MentionStore.open(tmp_path / "m.db") as store:
+        with store.db.atomic():
+            store.db.conn.executemany(
+                "INSERT INTO mentions (id, source, entry_id, mentioned_at, fetched_at,"
+                " sentiment, sentiment_label, noise) VALUES (?, 's', ?, ?, ?, 0, 'neutral', ?)",
+                mentions,
+            )
+            store.db.conn.executemany(
+                "INSERT INTO mention_keywords (keyword, mention_id) VALUES (?, ?)", links
+            )
+            store.db.conn.executemany(
+                "INSERT INTO mention_aspects (mention_id, aspect, sentiment) VALUES (?, ?, ?)",
+                aspects,
+            )
+        selection = MentionFilter(since=since, until=now)
+        assert store._recent(selection)
+        found = store._ranked(selection, ["Acme", "Globex"], 2)
+    kept = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]  # 10: before the period; 12, 13: noise
+    expected = []
+    for keyword in ("Acme", "Globex"):
+        named = [n for n in kept if keyword == "Acme" or n % 2]
+        for aspect, sign in (("delivery", -1), ("price", 1)):
+            score = {n: sign * scores[n - 1] for n in named}
+            best = sorted((n for n in named if score[n] >= 0.05), key=lambda n: (-score[n], -n))
+            worst = sorted((n for n in named if score[n] <= -0.05), key=lambda n: (score[n], -n))
+            rows = [(keyword, aspect, n, score[n], True) for n in best[:2]]
+            rows += [(keyword, aspect, n, score[n], False) for n in worst[:2]]
+            expected += sorted(rows, key=lambda r: (-r[3], -r[2]))
+    assert [(k, a, n, round(s, 4), p) for k, a, n, s, p in found] == expected

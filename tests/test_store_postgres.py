@@ -167,9 +167,10 @@ def test_unix_seconds_are_postgresql_arithmetic_with_sqlites_answers(pg_url):
         ("2026-11-23T08:00:00+00:00", "2026-11-22T08:00:00+00:00"),
         ("2026-11-23T08:00:00+00:00", "2026-11-22T09:30:00.900000+02:00"),
         ("1970-01-01T00:00:00+00:00", "1969-12-31T23:59:59.500000+00:00"),
+        ("2026-11-23T08:00:00+00:00", "2026-11-22T08:00:00.999000+00:00"),
     ]
     expected = [sqlite3.connect(":memory:").execute(sql, pair).fetchone()[0] for pair in pairs]
-    assert expected == [86400, 88200, 1]
+    assert expected == [86400, 88200, 1, 86400]
     with MentionStore.open(pg_url) as store:
         assert [store.db.execute(sql, pair).fetchone()[0] for pair in pairs] == expected
 

@@ -7,6 +7,7 @@ to their keywords; a mention naming two keywords counts for both, as in share of
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, TypedDict
 
 from brandwatch_cli.models import MentionFilter, MentionRow
@@ -53,10 +54,13 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         clause = f"{clause} AND {named}" if clause else f"WHERE {named}"
         params += keywords
         if self._recent(selection):
+            first = self.first_id([selection])
+            if self.postgres and _on_keyword_rows(selection):
+                return _keyword_rows(selection, keywords, first)
             sql = f"""FROM mention_aspects a CROSS JOIN mentions m ON m.id = a.mention_id
                 CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}
                 AND a.mention_id >= ?"""
-            return sql, [*params, self.first_id([selection])]
+            return sql, [*params, first]
         # CROSS JOIN: SQLite keeps this order
         return f"FROM {with_aspects('mentions m')} {clause}", params
 
@@ -154,20 +158,22 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         """The ``per_side`` best and worst rows of each (keyword, aspect), in the order
         examples are shown, ranked over all of the selection's aspect rows."""
         rows, params = self._aspect_rows(selection, keywords)
-        order = "PARTITION BY k.keyword, a.aspect ORDER BY a.sentiment {}, m.id DESC"
-        sql = f"""SELECT keyword, aspect, mention_id, sentiment,
-                best <= ? AND sentiment >= {POSITIVE}
-            FROM (SELECT k.keyword, a.aspect, m.id AS mention_id, a.sentiment,
-                row_number() OVER ({order.format("DESC")}) AS best,
-                row_number() OVER ({order.format("ASC")}) AS worst {rows}) AS ranked
-            WHERE (best <= ? AND sentiment >= {POSITIVE})
-                OR (worst <= ? AND sentiment <= {NEGATIVE})
-            ORDER BY keyword, aspect, sentiment DESC, mention_id DESC"""
+        order = "PARTITION BY k.keyword, a.aspect ORDER BY a.sentiment {}, a.mention_id DESC"
+        if self.postgres:
+            sql, params = _ranked_sides(rows, order), [*params, *params, per_side]
+        else:
+            sql = f"""SELECT keyword, aspect, mention_id, sentiment,
+                    best <= ? AND sentiment >= {POSITIVE}
+                FROM (SELECT k.keyword, a.aspect, a.mention_id, a.sentiment,
+                    row_number() OVER ({order.format("DESC")}) AS best,
+                    row_number() OVER ({order.format("ASC")}) AS worst {rows}) AS ranked
+                WHERE (best <= ? AND sentiment >= {POSITIVE})
+                    OR (worst <= ? AND sentiment <= {NEGATIVE})
+                ORDER BY keyword, aspect, sentiment DESC, mention_id DESC"""
+            params = [per_side, *params, per_side, per_side]
         return [
             (keyword, aspect, int(mention_id), float(sentiment), bool(praise))
-            for keyword, aspect, mention_id, sentiment, praise in self._rows(
-                sql, [per_side, *params, per_side, per_side]
-            )
+            for keyword, aspect, mention_id, sentiment, praise in self._rows(sql, params)
         ]
 
     def _walked(
@@ -210,6 +216,69 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         """Whether any stored mention talks about the aspect ``name``."""
         rows = self._rows("SELECT 1 FROM mention_aspects WHERE aspect = ? LIMIT 1", [name])
         return next(rows, None) is not None
+
+
+def _on_keyword_rows(selection: MentionFilter) -> bool:
+    """Whether ``selection`` bounds nothing but times, ids and the noise bucket: what each
+    mention's keyword rows hold themselves (``m021_keyword_times``)."""
+    bounds = replace(
+        selection,
+        since=None,
+        until=None,
+        by_fetch=False,
+        after_id=None,
+        up_to_id=None,
+        noise="exclude",
+    )
+    return bounds == MentionFilter()
+
+
+def _keyword_rows(
+    selection: MentionFilter, keywords: Sequence[str], first_id: int
+) -> tuple[str, list[Any]]:
+    """``_aspect_rows`` on PostgreSQL for a recent period bounded by times and ids alone: the
+    aspect rows from ``first_id`` on, joined to their keyword rows, whose own times
+    (``m021_keyword_times``) bound the period, so no mention row is read (a week's 29,000
+    aspect rows each read their mention's row to test its time and noise flag: 200,000
+    buffers, where these indexes take 2,000). The noise bucket is read once, as a set."""
+    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
+    clauses = [f"k.keyword IN ({marks(keywords)})", "a.mention_id >= ?", "k.mention_id >= ?"]
+    params: list[Any] = [*keywords, first_id, first_id]
+    for clause, value in (
+        (f"{moment} >= ?", iso(selection.since)),
+        (f"{moment} < ?", iso(selection.until)),
+        ("a.mention_id > ?", selection.after_id),
+        ("a.mention_id <= ?", selection.up_to_id),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if selection.noise != "include":
+        side = "NOT IN" if selection.noise == "exclude" else "IN"
+        clauses.append(f"a.mention_id {side} (SELECT n.id FROM mentions n WHERE n.noise = 1)")
+    rows = f"""FROM mention_aspects a CROSS JOIN mention_keywords k
+        ON k.mention_id = a.mention_id WHERE {" AND ".join(clauses)}"""
+    return rows, params
+
+
+def _ranked_sides(rows: str, order: str) -> str:
+    """``_ranked``'s query on PostgreSQL: praise and complaints ranked apart, each over its
+    own side of the scale (a positive row's place among the positive ones is its place among
+    all, best first; likewise the negative ones, worst first), so that each row is sorted
+    once, and neutral ones never, instead of every row twice for two rankings. Parameters:
+    ``rows``' twice, then how many per side."""
+    sides = [
+        f"""SELECT k.keyword, a.aspect, a.mention_id, a.sentiment, {praise} AS praise,
+            row_number() OVER ({order.format(direction)}) AS place {rows}
+            AND a.sentiment {bound}"""
+        for praise, direction, bound in (
+            ("TRUE", "DESC", f">= {POSITIVE}"),
+            ("FALSE", "ASC", f"<= {NEGATIVE}"),
+        )
+    ]
+    return f"""SELECT keyword, aspect, mention_id, sentiment, praise
+        FROM ({" UNION ALL ".join(sides)}) AS ranked WHERE place <= ?
+        ORDER BY keyword, aspect, sentiment DESC, mention_id DESC"""
 
 
 def _taken(

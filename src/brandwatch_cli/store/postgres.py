@@ -86,8 +86,10 @@ _EPOCH = re.compile(r"CAST\(\s*strftime\('%s',\s*([\w.?]+)\s*\)\s+AS\s+INTEGER\s
 def _epochs(sql: str) -> str:
     """A time's Unix seconds (the spike history's windows, for every summary row) in
     PostgreSQL's own arithmetic instead of the schema's PL/pgSQL ``strftime``, which costs
-    a function call a row: the same floor of the epoch, as a bigint."""
-    return _EPOCH.sub(r"floor(extract(epoch FROM CAST(\1 AS timestamptz)))::bigint", sql)
+    a function call a row: the same floor of the epoch, as a bigint. ``date_part`` is a
+    double (exact for microseconds at these magnitudes) where ``extract`` is a numeric
+    since PostgreSQL 14, whose arithmetic made the digest's 98 days of history 1.7x slower."""
+    return _EPOCH.sub(r"floor(date_part('epoch', CAST(\1 AS timestamptz)))::bigint", sql)
 
 
 _SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(\s*(SELECT|WITH)\b", re.I)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from brandwatch_cli.store.driver import migrations
 from brandwatch_cli.store.schema_aspect_summary import m022_aspect_summary
 from brandwatch_cli.store.schema_corrections import m019_corrections
+from brandwatch_cli.store.schema_digest_ids import m023_digest_ids
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
 from brandwatch_cli.store.schema_relevance import m020_relevance
 from brandwatch_cli.store.schema_rules import m018_rules
@@ -23,6 +24,7 @@ LATE = (
     m020_relevance,
     m021_keyword_times,
     m022_aspect_summary,
+    m023_digest_ids,
 )
 __all__ = [
     "LATE",
@@ -32,6 +34,7 @@ __all__ = [
     "m020_relevance",
     "m021_keyword_times",
     "m022_aspect_summary",
+    "m023_digest_ids",
 ]
 
 for step in LATE:
