@@ -7,12 +7,11 @@ to their keywords; a mention naming two keywords counts for both, as in share of
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any, TypedDict
 
 from brandwatch_cli.models import MentionFilter, MentionRow
 from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import marks, where
+from brandwatch_cli.store.filters import keyword_row_bounds, marks, on_keyword_rows, where
 from brandwatch_cli.store.queries import QueriesMixin
 from brandwatch_cli.store.schema_aspect_summary import (
     NEGATIVE,
@@ -55,7 +54,7 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         params += keywords
         if self._recent(selection):
             first = self.first_id([selection])
-            if self.postgres and _on_keyword_rows(selection):
+            if self.postgres and not selection.keywords and on_keyword_rows(selection):
                 return _keyword_rows(selection, keywords, first)
             sql = f"""FROM mention_aspects a CROSS JOIN mentions m ON m.id = a.mention_id
                 CROSS JOIN mention_keywords k ON k.mention_id = m.id {clause}
@@ -218,21 +217,6 @@ class AspectsMixin(QueriesMixin, StatsMixin):
         return next(rows, None) is not None
 
 
-def _on_keyword_rows(selection: MentionFilter) -> bool:
-    """Whether ``selection`` bounds nothing but times, ids and the noise bucket: what each
-    mention's keyword rows hold themselves (``m021_keyword_times``)."""
-    bounds = replace(
-        selection,
-        since=None,
-        until=None,
-        by_fetch=False,
-        after_id=None,
-        up_to_id=None,
-        noise="exclude",
-    )
-    return bounds == MentionFilter()
-
-
 def _keyword_rows(
     selection: MentionFilter, keywords: Sequence[str], first_id: int
 ) -> tuple[str, list[Any]]:
@@ -241,18 +225,10 @@ def _keyword_rows(
     (``m021_keyword_times``) bound the period, so no mention row is read (a week's 29,000
     aspect rows each read their mention's row to test its time and noise flag: 200,000
     buffers, where these indexes take 2,000). The noise bucket is read once, as a set."""
-    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
+    bounds, bound_params = keyword_row_bounds(selection, ids="a.mention_id")
     clauses = [f"k.keyword IN ({marks(keywords)})", "a.mention_id >= ?", "k.mention_id >= ?"]
-    params: list[Any] = [*keywords, first_id, first_id]
-    for clause, value in (
-        (f"{moment} >= ?", iso(selection.since)),
-        (f"{moment} < ?", iso(selection.until)),
-        ("a.mention_id > ?", selection.after_id),
-        ("a.mention_id <= ?", selection.up_to_id),
-    ):
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
+    clauses.append(bounds)
+    params: list[Any] = [*keywords, first_id, first_id, *bound_params]
     if selection.noise != "include":
         side = "NOT IN" if selection.noise == "exclude" else "IN"
         clauses.append(f"a.mention_id {side} (SELECT n.id FROM mentions n WHERE n.noise = 1)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from brandwatch_cli.errors import StoreError
@@ -87,6 +88,34 @@ NOT_NOISE = "+m.noise = 0"
 
 #: Statuses that still wait for an answer.
 UNHANDLED = ("new", "todo")
+
+
+def on_keyword_rows(selection: MentionFilter) -> bool:
+    """Whether ``selection`` (its keywords aside) bounds nothing but times and ids, which the
+    keyword rows hold themselves (``m021_keyword_times``)."""
+    bounds = replace(
+        selection, since=None, until=None, by_fetch=False, after_id=None, up_to_id=None
+    )
+    return replace(bounds, keywords=(), noise="exclude") == MentionFilter()
+
+
+def keyword_row_bounds(
+    selection: MentionFilter, *, ids: str = "k.mention_id"
+) -> tuple[str, list[Any]]:
+    """A selection's times and ids as conditions on the keyword row ``k``'s own (``ids``: how
+    its mention id is written)."""
+    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
+    clauses, params = ["1 = 1"], []
+    for clause, value in (
+        (f"{moment} >= ?", iso(selection.since)),
+        (f"{moment} < ?", iso(selection.until)),
+        (f"{ids} > ?", selection.after_id),
+        (f"{ids} <= ?", selection.up_to_id),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return " AND ".join(clauses), params
 
 
 def tag_key(tag: str) -> str:

@@ -30,8 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from brandwatch_cli.models import MentionFilter, MentionRow
-from brandwatch_cli.store.base import iso
-from brandwatch_cli.store.filters import fold, marks, where
+from brandwatch_cli.store.filters import fold, keyword_row_bounds, marks, on_keyword_rows, where
 from brandwatch_cli.store.queries import QueriesMixin
 
 #: Characters of a mention's text a sample reads: enough for what it is about.
@@ -99,7 +98,7 @@ class KeywordMentions:
                 self.owns_transaction = True
         if self.first_id is None:
             self.first_id = store.first_id(self.selections)
-        if all(_on_keyword_rows(selection) for selection in self.selections):
+        if all(on_keyword_rows(selection) for selection in self.selections):
             self.rows, self.params = self._keyword_rows(self.first_id)
             if self.known_sizes is not None:
                 self.sizes = self.known_sizes
@@ -121,7 +120,7 @@ class KeywordMentions:
         ``steps``, only those picked one in either step (tested first: the times cost more)."""
         bound = "k.mention_id" if indexed else "+k.mention_id"
         (now, now_params), (before, before_params) = (
-            _bounds(selection, ids=bound) for selection in self.selections
+            keyword_row_bounds(selection, ids=bound) for selection in self.selections
         )
         picked = f" AND ({_either(PICK, 'k.mention_id')})" if steps else ""
         picked += _noise(self.selections[0], bound)
@@ -317,15 +316,6 @@ def _either(pick: str, ids: str) -> str:
     return f"{pick.format(id=ids, step='?')} OR {pick.format(id=ids, step='?')}"
 
 
-def _on_keyword_rows(selection: MentionFilter) -> bool:
-    """Whether ``selection`` (its keywords aside) bounds nothing but times and ids, which the
-    keyword rows hold themselves (``m021_keyword_times``)."""
-    bounds = replace(
-        selection, since=None, until=None, by_fetch=False, after_id=None, up_to_id=None
-    )
-    return replace(bounds, keywords=(), noise="exclude") == MentionFilter()
-
-
 def _noise(selection: MentionFilter, ids: str) -> str:
     """The noise bucket (``store.relevance``) as a condition on keyword rows: its mentions
     read once as a set from their partial index (``mentions_noise``; none at all where no
@@ -335,23 +325,6 @@ def _noise(selection: MentionFilter, ids: str) -> str:
     # named: SQLite would rather scan the digest's covering index, which also holds the flag
     bucket = "SELECT n.id FROM mentions n INDEXED BY mentions_noise WHERE n.noise = 1"
     return f" AND {ids} {'NOT IN' if selection.noise == 'exclude' else 'IN'} ({bucket})"
-
-
-def _bounds(selection: MentionFilter, *, ids: str = "k.mention_id") -> tuple[str, list[Any]]:
-    """A selection's times and ids as conditions on the keyword row ``k``'s own (``ids``: how
-    its mention id is written)."""
-    moment = "k.fetched_at" if selection.by_fetch else "k.mentioned_at"
-    clauses, params = ["1 = 1"], []
-    for clause, value in (
-        (f"{moment} >= ?", iso(selection.since)),
-        (f"{moment} < ?", iso(selection.until)),
-        (f"{ids} > ?", selection.after_id),
-        (f"{ids} <= ?", selection.up_to_id),
-    ):
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    return " AND ".join(clauses), params
 
 
 def _index_words(phrase: str) -> list[str]:
