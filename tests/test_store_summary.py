@@ -154,6 +154,12 @@ def figures(store: MentionStore, selection: MentionFilter, summary: bool) -> dic
                 for order in ("mentions", "interactions")
             ],
         }
+        # several orders from one grouping (a report's authors and influencers) give what
+        # each gives alone
+        orders = ("interactions", "mentions")
+        assert view.rankings("author", orders, 3) == {
+            o: view.ranking("author", o, 3) for o in orders
+        }
         named = [*KEYWORDS, "Hooli"]
         # the summary's aspects, and the examples read from the scale's ends, against the
         # aspect rows alone (a keyword filter reads them) ranked whole
