@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import timedelta
 from enum import StrEnum
@@ -70,19 +69,21 @@ def sources(
     advised = {name: advice(row, now) for name, row in health.items()}
     if fmt is SourcesFormat.json:
         from brandwatch_cli.output.json import sources_json
+        from brandwatch_cli.output.jsontext import indented
 
         days = cfg.retention.entries_days
         document = sources_json(cfg.sources, health, advised, kept, days, database)
         with quiet_broken_pipe():
             machine_output()
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(indented(document) + "\n")
         return
-    from brandwatch_cli.output import terminal as render
+    from brandwatch_cli.output.console import console
+    from brandwatch_cli.output.sourcestable import sources as sources_table
     from brandwatch_cli.runtime import no_cycle_collection
 
     with quiet_broken_pipe(), no_cycle_collection():  # 15,000 cells of 5,000 sources, no cycle
-        out = render.console()
-        render.sources(cfg.sources, health, out, zone)
+        out = console()
+        sources_table(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
         out.print(plaintext.database_line(*database), markup=False)
         for name, sentence in advised.items():
