@@ -141,3 +141,16 @@ def test_a_big_first_scan_loads_the_language_model_before_its_workers_a_rescan_d
     assert "py3langid" in (tmp_path / "modules.txt").read_text().split()
     loaded(tmp_path, "scan")
     assert "py3langid" not in (tmp_path / "modules.txt").read_text().split()
+
+
+def test_sources_draws_its_table_without_the_report(scanned: Path) -> None:
+    # One table of thousands of rows: Rich and the fitted table, not the report's modules
+    loaded(scanned, "sources")
+    modules = set((scanned / "modules.txt").read_text().split())
+    report = {
+        "brandwatch_cli.output.terminal",
+        "brandwatch_cli.output.wording",
+        "brandwatch_cli.insight.report",
+    }
+    assert "brandwatch_cli.output.sourcestable" in modules
+    assert not report & modules

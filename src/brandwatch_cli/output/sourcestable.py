@@ -18,8 +18,8 @@ from rich.text import Text
 from brandwatch_cli.models import SourceConfig
 from brandwatch_cli.output.console import STATUS_STYLES, safe
 from brandwatch_cli.output.layout import Column
+from brandwatch_cli.output.stamps import stored_when
 from brandwatch_cli.output.tables import Cell, fitted
-from brandwatch_cli.output.wording import stored_when
 
 #: The ``sources`` columns; dropped when short of width, first to last: etag, type, last
 #: attempt, mentions, next attempt, failures, last success, 7 days.
