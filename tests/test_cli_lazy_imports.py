@@ -143,14 +143,24 @@ def test_a_big_first_scan_loads_the_language_model_before_its_workers_a_rescan_d
     assert "py3langid" not in (tmp_path / "modules.txt").read_text().split()
 
 
-def test_sources_draws_its_table_without_the_report(scanned: Path) -> None:
-    # One table of thousands of rows: Rich and the fitted table, not the report's modules
-    loaded(scanned, "sources")
+@pytest.mark.parametrize(
+    ("args", "drawn_by"),
+    [
+        ((), "brandwatch_cli.output.sourcestable"),
+        (("-f", "json"), "brandwatch_cli.output.jsontext"),
+    ],
+)
+def test_sources_loads_none_of_the_report(
+    scanned: Path, args: tuple[str, ...], drawn_by: str
+) -> None:
+    # thousands of rows, drawn by modules of their own: not the report's (nor its JSON's)
+    loaded(scanned, "sources", *args)
     modules = set((scanned / "modules.txt").read_text().split())
     report = {
         "brandwatch_cli.output.terminal",
+        "brandwatch_cli.output.json",
         "brandwatch_cli.output.wording",
         "brandwatch_cli.insight.report",
     }
-    assert "brandwatch_cli.output.sourcestable" in modules
+    assert drawn_by in modules
     assert not report & modules

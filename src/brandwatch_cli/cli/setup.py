@@ -68,8 +68,8 @@ def sources(
     now = utc_now()
     advised = {name: advice(row, now) for name, row in health.items()}
     if fmt is SourcesFormat.json:
-        from brandwatch_cli.output.json import sources_json
         from brandwatch_cli.output.jsontext import indented
+        from brandwatch_cli.output.sourcesjson import sources_json
 
         days = cfg.retention.entries_days
         document = sources_json(cfg.sources, health, advised, kept, days, database)
