@@ -53,6 +53,15 @@ def sources(
     consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
     how many fetched entries are kept for re-matching, and their size; and the database's size
     and bytes per mention."""
+    from brandwatch_cli.runtime import no_cycle_collection
+
+    # 5,000 sources make some 100,000 objects (config, states, cells), none in a cycle: the
+    # collector would walk them again and again, as it would the store's modules imported here
+    with no_cycle_collection():
+        _show_sources(config, db, fmt, tz)
+
+
+def _show_sources(config: Path | None, db: str | None, fmt: SourcesFormat, tz: str | None) -> None:
     from brandwatch_cli.insight.sources import advice
     from brandwatch_cli.store import MentionStore
 
@@ -79,9 +88,8 @@ def sources(
         return
     from brandwatch_cli.output.console import console
     from brandwatch_cli.output.sourcestable import sources as sources_table
-    from brandwatch_cli.runtime import no_cycle_collection
 
-    with quiet_broken_pipe(), no_cycle_collection():  # 15,000 cells of 5,000 sources, no cycle
+    with quiet_broken_pipe():
         out = console()
         sources_table(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
