@@ -141,3 +141,26 @@ def test_a_big_first_scan_loads_the_language_model_before_its_workers_a_rescan_d
     assert "py3langid" in (tmp_path / "modules.txt").read_text().split()
     loaded(tmp_path, "scan")
     assert "py3langid" not in (tmp_path / "modules.txt").read_text().split()
+
+
+@pytest.mark.parametrize(
+    ("args", "drawn_by"),
+    [
+        ((), "brandwatch_cli.output.sourcestable"),
+        (("-f", "json"), "brandwatch_cli.output.jsontext"),
+    ],
+)
+def test_sources_loads_none_of_the_report(
+    scanned: Path, args: tuple[str, ...], drawn_by: str
+) -> None:
+    # thousands of rows, drawn by modules of their own: not the report's (nor its JSON's)
+    loaded(scanned, "sources", *args)
+    modules = set((scanned / "modules.txt").read_text().split())
+    report = {
+        "brandwatch_cli.output.terminal",
+        "brandwatch_cli.output.json",
+        "brandwatch_cli.output.wording",
+        "brandwatch_cli.insight.report",
+    }
+    assert drawn_by in modules
+    assert not report & modules

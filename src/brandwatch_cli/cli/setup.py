@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import timedelta
 from enum import StrEnum
@@ -54,6 +53,15 @@ def sources(
     consecutive failures, next attempt (while backing off), ETag held, mentions stored; then
     how many fetched entries are kept for re-matching, and their size; and the database's size
     and bytes per mention."""
+    from brandwatch_cli.runtime import no_cycle_collection
+
+    # 5,000 sources make some 100,000 objects (config, states, cells), none in a cycle: the
+    # collector would walk them again and again, as it would the store's modules imported here
+    with no_cycle_collection():
+        _show_sources(config, db, fmt, tz)
+
+
+def _show_sources(config: Path | None, db: str | None, fmt: SourcesFormat, tz: str | None) -> None:
     from brandwatch_cli.insight.sources import advice
     from brandwatch_cli.store import MentionStore
 
@@ -69,20 +77,21 @@ def sources(
     now = utc_now()
     advised = {name: advice(row, now) for name, row in health.items()}
     if fmt is SourcesFormat.json:
-        from brandwatch_cli.output.json import sources_json
+        from brandwatch_cli.output.jsontext import indented
+        from brandwatch_cli.output.sourcesjson import sources_json
 
         days = cfg.retention.entries_days
         document = sources_json(cfg.sources, health, advised, kept, days, database)
         with quiet_broken_pipe():
             machine_output()
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(indented(document) + "\n")
         return
-    from brandwatch_cli.output import terminal as render
-    from brandwatch_cli.runtime import no_cycle_collection
+    from brandwatch_cli.output.console import console
+    from brandwatch_cli.output.sourcestable import sources as sources_table
 
-    with quiet_broken_pipe(), no_cycle_collection():  # 15,000 cells of 5,000 sources, no cycle
-        out = render.console()
-        render.sources(cfg.sources, health, out, zone)
+    with quiet_broken_pipe():
+        out = console()
+        sources_table(cfg.sources, health, out, zone)
         out.print(plaintext.entries_line(*kept, cfg.retention.entries_days), markup=False)
         out.print(plaintext.database_line(*database), markup=False)
         for name, sentence in advised.items():

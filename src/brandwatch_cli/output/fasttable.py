@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from rich import box
 from rich.cells import cell_len
@@ -67,9 +68,15 @@ class FastTable:
         by_column = zip(*self.rows, strict=True)
         columns = zip(by_column, self.columns, strict=False)  # no rows: no columns of cells
         drawn = [cells.column(list(column), fixed) for column, fixed in columns]
-        for index, row in enumerate(zip(*drawn, strict=True)):
-            edges = middle if index < last else foot
-            yield from _row(self.columns, row, edges)
+        if cells.plain and drawn:  # every cell one unstyled line: each row is one string
+            lines = cast(list[list[str]], drawn)
+            ends = [middle] * last + [foot]
+            for (left, divider, right), row in zip(ends, zip(*lines, strict=True), strict=True):
+                yield Segment(f"{left} {f' {divider} '.join(row)} {right}\n")
+        else:
+            for index, row in enumerate(zip(*drawn, strict=True)):
+                edges = middle if index < last else foot
+                yield from _row(self.columns, row, edges)
         yield from bottom
 
 
@@ -141,6 +148,8 @@ class _Cells:
         self.colourless = console.color_system is None and not console.record
         self.texts: dict[str, Text] = {}
         self.styled: dict[tuple[object, ...], list[_Line]] = {}
+        #: Whether every cell drawn so far is one unstyled line (a string).
+        self.plain = True
 
     def column(self, cells: list[Cell], fixed: FixedColumn) -> list[str | list[_Line]]:
         """``lines`` of each of a column's cells; at once when every one is printable ASCII
@@ -164,7 +173,10 @@ class _Cells:
             if justify == "right":
                 return [text.rstrip().rjust(width) for text in plain]
             return [text.ljust(width) for text in plain]
-        return [self.lines(cell, width, justify) for cell in cells]
+        drawn = [self.lines(cell, width, justify) for cell in cells]
+        if self.plain and not all(type(lines) is str for lines in drawn):
+            self.plain = False
+        return drawn
 
     def lines(self, cell: Cell, width: int, justify: JustifyMethod) -> str | list[_Line]:
         if isinstance(cell, str):

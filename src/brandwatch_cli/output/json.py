@@ -96,12 +96,14 @@ JSON (``report_json``), version 1. Keys are only ever added; a changed meaning g
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from brandwatch_cli.insight.report import Counts, Ranked, Report, TrendPoint, change
-from brandwatch_cli.models import MENTION_COLUMNS, MentionRow, SourceConfig, SourceHealthRow
+from brandwatch_cli.models import MENTION_COLUMNS, MentionRow
 from brandwatch_cli.output.aspects import aspects_json
+from brandwatch_cli.output.sourcesjson import database_json
+from brandwatch_cli.output.sourcesjson import sources_json as sources_json  # documented there
 from brandwatch_cli.output.spikes import spike_json
 from brandwatch_cli.output.themes import themes_json
 from brandwatch_cli.output.triage import tag_list
@@ -199,59 +201,6 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def sources_json(
-    configured: Sequence[SourceConfig],
-    health: Mapping[str, SourceHealthRow],
-    advice: Mapping[str, str | None],
-    kept: tuple[int, int],
-    entries_days: int,
-    database: tuple[int, int] = (0, 0),
-) -> dict[str, Any]:
-    """``sources --format json``: ``sources``, one object per configured source (then those
-    with mentions but no longer configured): ``name``, ``type``, ``url`` (as configured, null
-    when not configured), ``status``, ``last_attempt``, ``last_success``, ``next_attempt``
-    (ISO 8601 UTC or null), ``failures``, ``etag`` (bool), ``mentions``, ``mentions_7d``,
-    ``last_error``, ``moved_to`` (the new URL of a permanent redirect) and ``advice`` (what to
-    do, or null); ``entries``: ``count``, ``bytes`` and ``days`` kept for re-matching;
-    ``database``: ``bytes`` (file and WAL), ``mentions``, ``bytes_per_mention`` (or null)."""
-    urls = {s.name: s.url for s in configured}
-    kinds = {s.name: s.type for s in configured}
-    names = [s.name for s in configured] + [n for n in health if n not in kinds]
-    rows = []
-    for name in names:
-        row = health.get(name, {"source": name, "mentions": 0, "recent": 0})
-        rows.append(
-            {
-                "name": name,
-                "type": kinds.get(name, row.get("type")),
-                "url": urls.get(name),
-                "status": row.get("status")
-                or ("not configured" if name not in kinds else "never scanned"),
-                "last_attempt": row.get("last_attempt"),
-                "last_success": row.get("last_success"),
-                "next_attempt": row.get("next_attempt"),
-                "failures": row.get("failures") or 0,
-                "etag": bool(row.get("etag")),
-                "mentions": row.get("mentions") or 0,
-                "mentions_7d": row.get("recent") or 0,
-                "last_error": row.get("last_error"),
-                "moved_to": row.get("moved_to"),
-                "advice": advice.get(name),
-            }
-        )
-    count, size = kept
-    return {
-        "sources": rows,
-        "entries": {"count": count, "bytes": size, "days": entries_days},
-        "database": _database_json(*database),
-    }
-
-
-def _database_json(size: int, mentions: int) -> dict[str, Any]:
-    per_mention = size // mentions if mentions else None
-    return {"bytes": size, "mentions": mentions, "bytes_per_mention": per_mention}
-
-
 def stats_json(
     path: str,
     sizes: tuple[int, int, int, int],
@@ -268,7 +217,7 @@ def stats_json(
     return {
         "version": 1,
         "path": path,
-        **_database_json(file_bytes + wal_bytes, mentions),
+        **database_json(file_bytes + wal_bytes, mentions),
         "file_bytes": file_bytes,
         "wal_bytes": wal_bytes,
         "page_size": page_size,

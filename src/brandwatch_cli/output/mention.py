@@ -47,9 +47,10 @@ from rich.text import Text
 
 from brandwatch_cli.models import KeywordHit, MentionDetail, StatusChange, StoryCopy
 from brandwatch_cli.output.aspects import aspects_text
+from brandwatch_cli.output.console import safe
 from brandwatch_cli.output.json import mention_json
 from brandwatch_cli.output.layout import Column, plan
-from brandwatch_cli.output.terminal import SENTIMENT_STYLES, safe
+from brandwatch_cli.output.terminal import SENTIMENT_STYLES
 from brandwatch_cli.output.triage import action_text, tags_text
 from brandwatch_cli.output.wording import (
     average_text,

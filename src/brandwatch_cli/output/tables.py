@@ -15,7 +15,7 @@ from rich.text import Text
 
 from brandwatch_cli.output.fasttable import Cell as Cell  # what a row of a fitted table holds
 from brandwatch_cli.output.fasttable import FastTable, FixedColumn
-from brandwatch_cli.output.layout import Column, plan
+from brandwatch_cli.output.layout import Column, plan, table_width
 
 
 def table(title: str | None = None) -> Table:
@@ -61,7 +61,9 @@ def fitted(
         FixedColumn(column.header, width, "right" if column.right else "left")
         for column, width in zip(kept, chosen.widths, strict=True)
     ]
-    out.print(FastTable(heading, fixed, rows))  # Rich's Table, drawn in linear time
+    # every line is the table's width: when that fits, Rich has no line to split and crop
+    crop = table_width(chosen.widths) > out.width
+    out.print(FastTable(heading, fixed, rows), crop=crop)  # Rich's Table, in linear time
 
 
 def _stacked(

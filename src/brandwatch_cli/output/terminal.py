@@ -10,12 +10,8 @@ bar and a sparkline of its own, so NO_COLOR and piped output lose nothing.
 
 from __future__ import annotations
 
-import errno
-import os
-import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import IO, Any
 
 from rich.console import Console, JustifyMethod
 from rich.padding import Padding
@@ -23,10 +19,12 @@ from rich.style import Style
 from rich.text import Text
 
 from brandwatch_cli.insight.report import Counts, KeywordStats, Ranked, Report, TrendPoint
-from brandwatch_cli.models import MentionRow, ScanResult, SourceConfig
+from brandwatch_cli.models import MentionRow, ScanResult
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.output import themes
 from brandwatch_cli.output.aspects import render_aspects
+from brandwatch_cli.output.console import STATUS_STYLES, safe
+from brandwatch_cli.output.console import console as console  # every command's console
 from brandwatch_cli.output.layout import Column, table_width
 from brandwatch_cli.output.spikes import render_spikes
 from brandwatch_cli.output.tables import (
@@ -59,53 +57,10 @@ from brandwatch_cli.output.wording import (
     stored_when,
     when,
 )
-from brandwatch_cli.text import one_line, strip_controls, web_link
+from brandwatch_cli.text import one_line, web_link
 
 SENTIMENT_STYLES = {"positive": "green", "neutral": "yellow", "negative": "red"}
-STATUS_STYLES = {
-    "ok": "green",
-    "unchanged": "green",
-    "failed": "bold red",
-    "rate limited": "yellow",
-    "skipped": "yellow",
-}
 NEGATIVE_STYLE = SENTIMENT_STYLES["negative"]
-PIPED_WIDTH = 160
-
-
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        """``brandwatch report | head -1``: the reader has what it wanted. Stop writing and
-        raise the error as a plain write would, for the command line to end quietly as it
-        does for ``export`` (Rich's own choice, exit 1, fails ``set -o pipefail`` scripts)."""
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
-
-
-def piped_width() -> int:
-    """The width of output that goes to a pipe or a file: ``$COLUMNS`` when set (a script
-    that wants the 80-column layout, a test), else ``PIPED_WIDTH``."""
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
-
-
-def console(file: IO[str] | None = None) -> Console:
-    """A console for ``file`` (stdout by default): colour only on a terminal, NO_COLOR honoured;
-    on a terminal its width (or ``$COLUMNS``), else ``piped_width()``."""
-    file = file or sys.stdout
-    terminal = file.isatty()
-    return _Console(
-        file=file,
-        highlight=False,
-        soft_wrap=False,
-        width=None if terminal else piped_width(),
-        emoji=False,
-    )
-
-
-def safe(value: Any, style: str = "") -> Text:
-    """Untrusted text made harmless for a terminal."""
-    return Text(strip_controls("" if value is None else str(value)), style=style)
 
 
 def _sentiment(value: float | None, label: str | None = None) -> Text:
@@ -139,67 +94,6 @@ def scan_summary(result: ScanResult, out: Console) -> None:
     ]
     fitted("Scan summary", SUMMARY_LAYOUT, rows, out)
     out.print(plaintext.summary_line(result))
-
-
-#: The ``sources`` columns; dropped when short of width, first to last: etag, type, last
-#: attempt, mentions, next attempt, failures, last success, 7 days.
-SOURCES_LAYOUT = (
-    Column("source", "name"),
-    Column("type", drop=2),
-    Column("status"),
-    Column("last attempt", drop=3),
-    Column("last success", drop=7),
-    Column("failures", drop=6, right=True),
-    Column("next attempt", drop=5),
-    Column("etag", drop=1),
-    Column("mentions", drop=4, right=True),
-    Column("7 days", drop=8, right=True),
-    Column("last error / note", "text"),
-)
-
-
-def sources(
-    configured: Sequence[SourceConfig],
-    health: Mapping[str, Mapping[str, Any]],
-    out: Console,
-    tz: tzinfo = UTC,
-) -> None:
-    """One row per configured source; sources no longer configured but with mentions follow."""
-    rows: list[list[Cell]] = []
-    names = [s.name for s in configured]
-    kinds = {s.name: s.type for s in configured}
-    names += [n for n in health if n not in kinds]
-    times: dict[object, str] = {}  # a scan writes the same few times on thousands of sources
-
-    def at(value: object) -> str:
-        if value not in times:
-            times[value] = stored_when(value, tz)
-        return times[value]
-
-    for name in names:
-        row = health.get(name, {})
-        status = row.get("status") or ("not configured" if name not in kinds else "never scanned")
-        note = row.get("last_error") or ""
-        if row.get("moved_to"):
-            note = f"moved permanently to {row['moved_to']}; update the config" + (
-                f"; {note}" if note else ""
-            )
-        rows.append(
-            [
-                safe(name),
-                kinds.get(name, row.get("type") or ""),
-                Text(status, style=STATUS_STYLES.get(status, "")),
-                at(row.get("last_attempt")),
-                at(row.get("last_success")),
-                str(row.get("failures") or 0),
-                at(row.get("next_attempt")),
-                "yes" if row.get("etag") else "",
-                str(row.get("mentions") or 0),
-                str(row.get("recent") or 0),
-                safe(note),
-            ]
-        )
-    fitted("Sources", SOURCES_LAYOUT, rows, out)
 
 
 def mentions(

@@ -22,6 +22,7 @@ from brandwatch_cli.models import (
     SourceProblemRow,
     Spike,
 )
+from brandwatch_cli.output.stamps import stored_when as stored_when  # where tables find it
 from brandwatch_cli.text import counted, mention_headline, one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
@@ -78,18 +79,6 @@ def iso_utc(moment: datetime) -> str:
 def period_text(period: Period, tz: tzinfo = UTC) -> str:
     """``2026-11-02 00:00 → 2026-11-09 00:00 Europe/Paris``: the ends on ``tz``'s clocks."""
     return f"{when(period.since, tz=tz)} → {when(period.until, tz=tz)} {zone_name(tz)}"
-
-
-def stored_when(value: object, tz: tzinfo = UTC) -> str:
-    """A stored ISO timestamp (``2026-11-20T12:00:00+00:00``) as ``2026-11-20 12:00`` on
-    ``tz``'s clocks; anything unreadable as it is, on one line."""
-    if not value:
-        return ""
-    text = one_line(value)
-    try:
-        return local_text(datetime.fromisoformat(text), tz)
-    except ValueError:
-        return text[:16].replace("T", " ")
 
 
 def mentions_text(count: int, adjective: str = "") -> str:

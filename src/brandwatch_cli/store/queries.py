@@ -382,27 +382,31 @@ class QueriesMixin(StoriesMixin):
 
     def source_health(self, since: datetime) -> dict[str, SourceHealthRow]:
         """Per source name: its stored state, mentions stored, mentions since ``since``, ETag
-        held."""
-        rows = self._dicts(
-            """
-            SELECT s.source, s.type, s.last_attempt, s.last_success, s.status, s.last_error,
-                s.failures, s.next_attempt, s.moved_to,
-                EXISTS (SELECT 1 FROM http_cache h WHERE h.source = s.source
-                    AND h.etag IS NOT NULL) AS etag,
-                (SELECT count(*) FROM mentions m WHERE m.source = s.source) AS mentions,
-                (SELECT count(*) FROM mentions m WHERE m.source = s.source
-                    AND m.mentioned_at >= ?) AS recent
-            FROM source_state s
-            """,
-            [iso(since)],
-        )
-        health = {row["source"]: cast(SourceHealthRow, row) for row in rows}
+        held. Three reads joined here (one per table, mentions counted in one pass): per-source
+        subqueries cost more than reading every state at 5,000 sources."""
+        counts = {
+            source: (mentions, recent)
+            for source, mentions, recent in self._rows(
+                "SELECT source, count(*), sum(mentioned_at >= ?) FROM mentions GROUP BY source",
+                [iso(since)],
+            )
+        }
+        etags = {
+            source
+            for (source,) in self._rows("SELECT source FROM http_cache WHERE etag IS NOT NULL")
+        }
+        health: dict[str, SourceHealthRow] = {}
         for row in self._dicts(
-            "SELECT source, count(*) AS mentions, sum(mentioned_at >= ?) AS recent"
-            " FROM mentions GROUP BY source",
-            [iso(since)],
+            "SELECT source, type, last_attempt, last_success, status, last_error, failures,"
+            " next_attempt, moved_to FROM source_state"
         ):
-            health.setdefault(row["source"], cast(SourceHealthRow, row))
+            source = row["source"]
+            row["etag"] = int(source in etags)
+            row["mentions"], row["recent"] = counts.get(source, (0, 0))
+            health[source] = cast(SourceHealthRow, row)
+        for source, (mentions, recent) in counts.items():
+            if source not in health:
+                health[source] = {"source": source, "mentions": mentions, "recent": recent}
         return health
 
 
