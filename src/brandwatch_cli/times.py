@@ -19,7 +19,6 @@ from __future__ import annotations
 import time
 import zoneinfo
 from datetime import UTC, datetime, timedelta, tzinfo
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 #: The calendar units a trend counts in (``models.TrendBucket`` names the same).
@@ -54,6 +53,8 @@ def parse_datetime(value: object) -> datetime | None:
     text = value.strip()
     if text[:4].isdigit():
         return parse_iso(text)
+    from email.utils import parsedate_to_datetime  # 10 ms at start-up, for RFC 822 dates only
+
     try:
         return as_utc(parsedate_to_datetime(text))
     except (ValueError, TypeError, IndexError):
