@@ -108,6 +108,26 @@ def test_what_was_stored_before_a_failure_stays_and_a_rescan_doubles_nothing(cli
     assert db_rows(database, "SELECT count(*) FROM story_copies") == [(0,)]
 
 
+def test_a_page_in_two_batches_is_stored_once(cli, tmp_path):
+    """The next batch is analysed while one is stored: a row of it naming the page a row of
+    the batch before names is still that page, stored once and not as a copy."""
+    rows = BATCH_ROWS + 1_000
+    lines = comment_rows(rows).splitlines()
+    links = [f"https://acme.example/tickets/{n}" for n in range(rows)]
+    links[BATCH_ROWS] = links[BATCH_ROWS - 1]  # the second batch's first row: the same page
+    body = "".join(f"{line};{link}\r\n" for line, link in zip(lines, links, strict=True))
+    path = tmp_path / "appels.csv"
+    path.write_bytes(("ticket;date;note;commentaire;lien\r\n" + body).encode("cp1252"))
+    result = cli("scan", "-c", csv_config(tmp_path, "    link: lien\n"))
+    assert result.exit_code == 0, result.stderr
+    database = tmp_path / "mentions.db"
+    assert db_rows(database) == [(rows - 1,)]
+    assert db_rows(database, f"SELECT count(*) FROM mentions WHERE entry_id = 'T{BATCH_ROWS}'") == [
+        (0,)
+    ]
+    assert db_rows(database, "SELECT count(*) FROM story_copies") == [(0,)]
+
+
 def test_progress_is_told_after_each_batch(tmp_path):
     size = write_csv(tmp_path, comment_rows(2 * BATCH_ROWS + 10)).stat().st_size
     config = load_config(csv_config(tmp_path))

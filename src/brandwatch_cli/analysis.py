@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 #: Per language, the model learned from the database's corrections (``sentiment.learned``).
 Models = Mapping[str, "LearnedModel"]
 
+#: Scores of texts read with a lexicon, within one mention.
+Scores = dict[tuple[str, Lexicon], float]
+
 #: Sentiment and language read the title and this much of the text: enough to judge,
 #: bounded in cost.
 ANALYZED_TEXT_CHARS = 10_000
@@ -109,7 +112,8 @@ def score_mention(
     per aspect; the language's learned model (in ``models``) adjusts the first two; a rating
     on ``rating_scale`` in its engagement decides the labels (not the aspects': a review's
     stars say how it went overall)."""
-    own, per_keyword = scoped_sentiment(item.title, item.text, matches, language, lexicon)
+    scores: Scores = {}  # the passages' scores, kept for the aspects' clauses
+    own, per_keyword = scoped_sentiment(item.title, item.text, matches, language, lexicon, scores)
     model = models.get(language) if models and language else None
     if model is not None:
         from brandwatch_cli.sentiment.learned import adjusted
@@ -117,7 +121,7 @@ def score_mention(
         text = mention_text(item.title, item.text)
         own = adjusted(model, text, own)
         per_keyword = {name: adjusted(model, text, s) for name, s in per_keyword.items()}
-    said = aspect_sentiment(item.title, item.text, matches, language, lexicon, aspects)
+    said = aspect_sentiment(item.title, item.text, matches, language, lexicon, aspects, scores)
     rating = item.engagement.get("rating")
     stars = sentiment.stars(rating, rating_scale) if rating_scale else None
     if stars is not None:
@@ -133,19 +137,27 @@ def aspect_sentiment(
     language: str | None,
     lexicon: Lexicon = (),
     aspects: tuple[Aspect, ...] = (),
+    scores: Scores | None = None,
 ) -> dict[str, float]:
     """Per aspect the mention talks about, the sentiment of its clauses about it (see
     ``matching.aspects``), averaged as a keyword's passages are. None in a language we do not
-    score: its aspects' words are French and English."""
+    score: its aspects' words are French and English. A clause ``scores`` holds (the
+    mention's passages') is not read again when none of the aspect's words can change it."""
     if not aspects or sentiment.method_for(language) == sentiment.UNSUPPORTED:
         return {}
     found = finder(aspects)
+    known = {} if scores is None else scores
     result = {}
     for aspect, pieces in aspect_passages(title, text, matches, found).items():
-        own = _with(lexicon, found.lexicons.get(aspect, ()))
+        extra = found.lexicons.get(aspect, ())
+        own = _with(lexicon, extra)
 
-        def score(piece: str, own: Lexicon = own) -> float:
-            return sentiment.analyze(piece, language, own).score
+        def score(piece: str, own: Lexicon = own, extra: Lexicon = extra) -> float:
+            if (piece, lexicon) in known and sentiment.unaffected(piece, language, extra):
+                return known[piece, lexicon]
+            if (piece, own) not in known:
+                known[piece, own] = sentiment.analyze(piece, language, own).score
+            return known[piece, own]
 
         result[aspect] = _combined(pieces, score)
     return result
@@ -164,19 +176,21 @@ def scoped_sentiment(
     matches: Sequence[KeywordMatch],
     language: str | None,
     lexicon: Lexicon = (),
+    scores: Scores | None = None,
 ) -> tuple[Sentiment, dict[str, Sentiment]]:
     """The mention's sentiment and each keyword's, read where the text names them (see the
-    module doc). Languages read only for their emoji get the whole mention's signs."""
+    module doc). Languages read only for their emoji get the whole mention's signs. The
+    passages' scores are left in ``scores``."""
     whole = mention_text(title, text)
     if sentiment.method_for(language) == sentiment.UNSUPPORTED:
         result = sentiment.analyze(whole, language, lexicon)
         return result, {m.keyword: result for m in matches}
-    scores: dict[str, float] = {}
+    known = {} if scores is None else scores
 
     def score(piece: str) -> float:
-        if piece not in scores:
-            scores[piece] = sentiment.analyze(piece, language, lexicon).score
-        return scores[piece]
+        if (piece, lexicon) not in known:
+            known[piece, lexicon] = sentiment.analyze(piece, language, lexicon).score
+        return known[piece, lexicon]
 
     found = passages(title, text, matches)
     per_keyword = {

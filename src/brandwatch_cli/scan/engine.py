@@ -66,7 +66,7 @@ from brandwatch_cli.scan.learning import current_models
 from brandwatch_cli.scan.pool import parsing_pool
 from brandwatch_cli.scan.rematch import rematch
 from brandwatch_cli.scan.rescore import current_version
-from brandwatch_cli.scan.streamed import Progress, read_in_batches
+from brandwatch_cli.scan.streamed import Pending, Progress, read_in_batches
 from brandwatch_cli.sources import build_source
 from brandwatch_cli.sources.context import FetchContext
 from brandwatch_cli.sources.files import big_local_file, file_limit
@@ -160,32 +160,56 @@ class _Scan:
     async def in_batches(self, attempt: Attempt, source: object) -> SourceOutcome | None:
         """A local file the source reads in batches (``streamed``): each batch through
         match, dedupe and analyze, and stored in its own transaction with its entries; then
-        the source's line and state. None for a source read whole."""
+        the source's line and state. None for a source read whole.
+
+        A batch is stored while the workers analyse the next one (``Pending``): the store's
+        work and the analysis share the cores instead of taking turns. The next batch is
+        deduplicated before this one is stored only when no key of this one (entry id, page)
+        is among its own, so that what the store would answer is the same."""
         name = attempt.config.name
         matched, new = [0], [0]
         errors: list[str] = []
+        pending: list[Pending] = []  # at most one: analysed (or being analysed), not stored
 
-        async def store_batch(items: Sequence[Item]) -> None:
-            candidates = await self.match(attempt, items)
-            stories = self.dedupe(name, candidates)
-            # Scored in parts, so that every worker process takes one.
-            size = max(1, -(-len(stories) // _BATCH_PARTS))
-            parts = [stories[start : start + size] for start in range(0, len(stories), size)]
-            scored = await asyncio.gather(*(self.analyze(attempt, part) for part in parts))
-            mentions = [mention for part in scored for mention in part]
-            matched[0] += len(candidates)
+        async def flush() -> None:
+            if not pending:
+                return
+            batch = pending.pop()
+            mentions = await batch.mentions()
             errors.extend(m.error for m in mentions if m.error is not None)
             new[0] += self.store.save_mentions(
                 name,
                 mentions,
                 self.now(),
                 ranks=self.ranks,
-                entries=items if self.keep_entries else (),
+                entries=batch.items if self.keep_entries else (),
             )
+
+        async def store_batch(items: Sequence[Item]) -> None:
+            candidates = await self.match(attempt, items)
+            matched[0] += len(candidates)
+            if pending and pending[0].overlaps(candidates):
+                await flush()
+            stories = self.dedupe(name, candidates)
+            # Scored in parts, so that every worker process takes one.
+            size = max(1, -(-len(stories) // _BATCH_PARTS))
+            parts = [stories[start : start + size] for start in range(0, len(stories), size)]
+            batch = Pending(items, candidates, [self.analyze(attempt, part) for part in parts])
+            await asyncio.sleep(0)  # the parts reach the workers before the store blocks
+            try:
+                await flush()
+            except BaseException:
+                batch.cancel()
+                raise
+            pending.append(batch)
 
         fetched = await read_in_batches(source, attempt.ctx, name, store_batch, self.on_progress)
         if fetched is None:
             return None
+        try:
+            await flush()  # the last batch, or the one read before a failure
+        except SourceError as exc:
+            fetched = _failed(fetched, str(exc))
         return self.record(attempt, _unscored(fetched, errors), matched[0], [], earlier=new[0])
 
     def begin(

@@ -37,6 +37,7 @@ __all__ = [
     "overridden",
     "rated",
     "stars",
+    "unaffected",
     "version",
 ]
 
@@ -85,6 +86,22 @@ def analyze(text: str, language: str | None, lexicon: Lexicon = ()) -> Sentiment
         compound = english.polarity(text, lexicon)
     compound = max(-1.0, min(1.0, compound))
     return Sentiment(compound, label(compound), method)
+
+
+def unaffected(text: str, language: str | None, extra: Lexicon) -> bool:
+    """Whether ``text`` scores the same with ``extra``'s entries over a lexicon as without
+    them: none of their words can be looked up in it (each analyzer's ``unaffected`` says
+    how it reads). An aspect's clauses are read with its words over the mention's lexicon,
+    and most name none of them: their score is then the one the mention's passages got."""
+    forms = tuple(form for form, _ in extra)
+    method = method_for(language)
+    if method == ENGLISH:
+        return english.unaffected(text, forms)
+    if method == FRENCH:
+        from brandwatch_cli.sentiment.french.overrides import unaffected
+
+        return unaffected(text, forms)
+    return False
 
 
 def stars(rating: object, scale: float) -> float | None:

@@ -50,6 +50,29 @@ def _says_nothing(analyzer: Any, text: str) -> bool:
     return True
 
 
+def unaffected(text: str, forms: tuple[str, ...]) -> bool:
+    """Whether overrides of ``forms`` cannot change how VADER reads ``text``: it looks them up
+    only for the text's own words (lower case), and a phrase's joined token only where all its
+    words are. So: no word of a one-word override in the text, nor the longest of a phrase's.
+    Errs towards False: the caller then scores with the overrides."""
+    said = f"{text.lower()} {text.casefold()}"
+    if not text.isascii():
+        said += " " + text.translate(_emoji_words()[0]).lower()
+    return _probes(forms).search(said) is None
+
+
+@lru_cache(maxsize=64)
+def _probes(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """What ``unaffected`` looks for; an override without a word matches anything."""
+    probes: set[str] = set()
+    for form in forms:
+        parts = re.findall(r"[^\W_]+", form.lower())
+        if not parts:
+            return re.compile("")
+        probes |= set(parts) if len(form.split()) == 1 else {max(parts, key=len)}
+    return re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True))) or "(?!)")
+
+
 def signs(text: str) -> str:
     """The emoticons and emoji of a text: sentiment any reader gets, whatever the language."""
     analyzer = _vader(())

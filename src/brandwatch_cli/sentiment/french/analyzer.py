@@ -42,12 +42,12 @@ ACCENTED_LEXICON = "fr_lexicon_accents.tsv"
 EMOJI_TABLE = "emoji_valence.tsv"
 
 # Elided clitics, restored to their full form so rules and phrases see one spelling.
-_ELISIONS = {
+ELISIONS = {
     "l": "le", "j": "je", "n": "ne", "d": "de", "m": "me", "t": "te", "s": "se", "c": "ce",
     "qu": "que", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "quoiqu": "quoique",
 }  # fmt: skip
 # Written-chat spellings, expanded to the words the rules know.
-_ABBREVIATIONS = {
+ABBREVIATIONS = {
     "jsuis": "je suis", "chui": "je suis", "chuis": "je suis", "jai": "je ai",
     "cest": "ce est", "c": "ce est", "ct": "ce etait", "tjrs": "toujours", "tjs": "toujours",
     "vrmt": "vraiment", "vrm": "vraiment", "bcp": "beaucoup", "pk": "pourquoi", "pq": "pourquoi",
@@ -64,10 +64,10 @@ _ABBREVIATIONS = {
 _NEGATION_WORDS = frozenset(
     {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ne", "non", "plus"}
 )
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
 _EMOJI_CLASS = "[\U0001f000-\U0001faff\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff]"
 _WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
-_ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
+ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
 _CAMEL_RE = re.compile(r"[A-ZÀ-Þ]?[a-zß-ÿ]+|[A-ZÀ-Þ]+(?![a-zß-ÿ])|\d+")
 _SENTENCE_END = frozenset(".!?…\n")
 #: Before stars, a place or an article makes them a category, not a review: "un hôtel 4
@@ -76,7 +76,7 @@ _STAR_CATEGORIES = frozenset(
     {"hotel", "hotels", "camping", "campings", "residence", "palace", "un", "le", "les", "ce"}
 )
 #: Endings of inflected forms and what replaces them in the base form the lexicon lists.
-_INFLECTIONS = (("aux", "al"), ("euses", "eux"), ("euse", "eux"), ("ives", "if"), ("ive", "if"),
+INFLECTIONS = (("aux", "al"), ("euses", "eux"), ("euse", "eux"), ("ives", "if"), ("ive", "if"),
                 ("es", "e"), ("es", ""), ("s", ""), ("x", ""), ("e", ""), ("aient", "e"),
                 ("ait", "e"), ("ent", "e"), ("aient", ""), ("ait", ""), ("eraient", "e"),
                 ("erais", "e"), ("erait", "e"), ("erai", "e"), ("eront", "e"),
@@ -207,7 +207,7 @@ class _Model:
 
     def _tokens(self, text: str) -> list[Token]:
         tokens: list[Token] = []
-        for match in self._token_re.finditer(text.translate(_APOSTROPHES)):
+        for match in self._token_re.finditer(text.translate(APOSTROPHES)):
             kind, raw = match.lastgroup, match.group()
             if kind == "word":
                 self._add_word(tokens, raw)
@@ -263,7 +263,7 @@ class _Model:
         shouting = raw.isupper()
         while "'" in raw:
             head, tail = raw.split("'", 1)
-            clitic = _ELISIONS.get(fold(head))
+            clitic = ELISIONS.get(fold(head))
             if clitic is None:
                 break
             yield clitic, head + "'", shouting, False
@@ -276,11 +276,11 @@ class _Model:
                     yield from self._split_word(part)
             return
         elongated = False
-        if _ELONGATION_RE.search(key):
-            once, twice = _ELONGATION_RE.sub(r"\1", key), _ELONGATION_RE.sub(r"\1\1", key)
+        if ELONGATION_RE.search(key):
+            once, twice = ELONGATION_RE.sub(r"\1", key), ELONGATION_RE.sub(r"\1\1", key)
             key = twice if twice in self.words and once not in self.words else once
             elongated = True
-        expansion = _ABBREVIATIONS.get(key)
+        expansion = ABBREVIATIONS.get(key)
         glued = key.startswith("j") and key[1:2] in "aeiouy" and len(key) > 3
         if expansion is None and glued and key not in self.words and key[1:] in self.words:
             expansion = "je " + key[1:]  # "jaime", "jadore"
@@ -347,7 +347,7 @@ def _base_forms(key: str) -> list[str]:
     if len(key) < 5:
         return []
     forms = []
-    for suffix, replacement in _INFLECTIONS:
+    for suffix, replacement in INFLECTIONS:
         if key.endswith(suffix):
             forms.append(key[: -len(suffix)] + replacement)
     return forms
