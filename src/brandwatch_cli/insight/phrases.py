@@ -70,17 +70,34 @@ def word_key(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
-def _word(token: str) -> tuple[str, str, str]:
-    """(surface, folded word, key) of a lower-cased token: elisions and possessives cut."""
-    if "'" in token:
-        head, _, tail = token.partition("'")
+#: A token's word: (surface, folded, key, whether a phrase may start on it, end on it).
+Word = tuple[str, str, str, bool, bool]
+#: Tokens already read (a dict, cleared when full: cheaper to consult than an lru_cache).
+_WORDS: dict[str, Word] = {}
+_WORDS_MAX = 200_000
+
+
+def _word(token: str) -> Word:
+    """(surface, folded word, key, may start, may end) of a lower-cased token: elisions and
+    possessives cut; a phrase never starts or ends on a stop word or a number, nor ends on
+    a single letter."""
+    found = _WORDS.get(token)
+    if found is not None:
+        return found
+    surface = token
+    if "'" in surface:
+        head, _, tail = surface.partition("'")
         if fold(head) in ELISIONS:
-            token = tail
+            surface = tail
         elif tail == "s":
-            token = head
-    folded = fold(token)
-    return token, folded, word_key(folded)
+            surface = head
+    folded = fold(surface)
+    starts = not (folded in stop_words() or folded.isdigit())
+    found = (surface, folded, word_key(folded), starts, starts and len(folded) >= 2)
+    if len(_WORDS) >= _WORDS_MAX:
+        _WORDS.clear()
+    _WORDS[token] = found
+    return found
 
 
 def words(clause: str) -> list[str]:
@@ -93,26 +110,24 @@ def phrases(
 ) -> dict[str, str]:
     """key -> surface form (lower case, accents kept) of every distinct phrase of ``text``. A
     phrase containing a word whose key is in ``exclude`` (a keyword's own terms) is left out."""
-    stops = stop_words()
     found: dict[str, str] = {}
     lowered = text.lower().replace("’", "'").replace("‘", "'")
+    word = _WORDS.get
     for clause in _CLAUSE_RE.split(lowered):
-        tokens = [_word(token) for token in _WORD_RE.findall(clause)]
-        # whether a phrase may end on each token (and, but for the length, start on it)
-        ends = [not (w in stops or w.isdigit() or len(w) < 2) for _, w, _ in tokens]
+        tokens = [word(token) or _word(token) for token in _WORD_RE.findall(clause)]
         size = len(tokens)
-        for start, (surface, first, key) in enumerate(tokens):
-            if first in stops or first.isdigit() or key in exclude:
+        for start, (surface, _, key, starts, ends) in enumerate(tokens):
+            if not starts or key in exclude:
                 continue
-            if ends[start] and key not in found:
+            if ends and key not in found:
                 found[key] = surface
             for end in range(start + 1, min(start + max_words, size)):
-                word_surface, _, word = tokens[end]
-                if word in exclude:
+                next_surface, _, next_key, _, next_ends = tokens[end]
+                if next_key in exclude:
                     break
-                key = f"{key} {word}"
-                surface = f"{surface} {word_surface}"
-                if ends[end] and key not in found:
+                key = f"{key} {next_key}"
+                surface = f"{surface} {next_surface}"
+                if next_ends and key not in found:
                     found[key] = surface
     return found
 
@@ -123,7 +138,10 @@ class PhraseCounts:
 
     documents: int = 0
     counts: Counter[str] = field(default_factory=Counter)
-    surfaces: dict[str, Counter[str]] = field(default_factory=dict)
+    #: (key, surface form) -> in how many documents the key was written so.
+    written: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _forms: dict[str, Counter[str]] = field(default_factory=dict, repr=False, compare=False)
+    _forms_of: int = field(default=-1, repr=False, compare=False)  # documents when built
 
     def add(self, text: str, *, exclude: frozenset[str] = frozenset()) -> dict[str, str]:
         """Count one document; its phrases (key -> surface) are returned for the caller's
@@ -131,9 +149,19 @@ class PhraseCounts:
         found = phrases(text, exclude=exclude)
         self.documents += 1
         self.counts.update(found.keys())
-        for key, surface in found.items():
-            self.surfaces.setdefault(key, Counter())[surface] += 1
+        self.written.update(found.items())
         return found
+
+    @property
+    def surfaces(self) -> dict[str, Counter[str]]:
+        """key -> how often each of its forms was written (grouped when first asked for
+        after a document was added: counting pairs as they come is a third cheaper)."""
+        if self._forms_of != self.documents:
+            forms: dict[str, Counter[str]] = {}
+            for (key, surface), count in self.written.items():
+                forms.setdefault(key, Counter())[surface] = count
+            self._forms, self._forms_of = forms, self.documents
+        return self._forms
 
     def surface(self, key: str) -> str:
         """The form of ``key`` written most often (ties: the first in alphabetical order)."""
