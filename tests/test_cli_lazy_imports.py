@@ -35,6 +35,7 @@ LAZY = frozenset(
         "yaml",
         "rich",
         "brandwatch_cli.scan",
+        "numpy",  # language detection and learned models, for the scans and texts that need them
         "pydantic",  # Typer's adapters, for option values cli/coercion.py reads without them
     }
 )

@@ -22,21 +22,17 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from brandwatch_cli.insight.rules import term_key
-from brandwatch_cli.sentiment.learned import (
-    fit,
-    grams,
-    hashed,
-    pack,
-    softmax,
-    text_logits,
-    unpack_rows,
-    unpack_weights,
-)
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# numpy and the learned models' arithmetic (``sentiment.learned``) are imported by what uses
+# them, not here: a scan of a database without labels reads this module (what a label is, the
+# mutes) and never needs them (numpy alone is about a fifth of a scan's start-up).
 
 LABELS = ("irrelevant", "relevant")
 #: The model is trained once there are this many labels of each kind (README: Relevance).
@@ -79,6 +75,8 @@ class RelevanceModel:
 
     def to_json(self) -> str:
         """The model as JSON text (arrays as base64), for the database."""
+        from brandwatch_cli.sentiment.learned import pack
+
         return json.dumps(
             {
                 "rows": pack(self.rows.astype("<i8")),
@@ -91,6 +89,10 @@ class RelevanceModel:
 
     @classmethod
     def from_json(cls, raw: str) -> RelevanceModel:
+        import numpy as np
+
+        from brandwatch_cli.sentiment.learned import unpack_rows, unpack_weights
+
         data = json.loads(raw)
         rows = unpack_rows(data["rows"])
         return cls(
@@ -104,6 +106,8 @@ class RelevanceModel:
 
 def features(example: Example) -> list[int]:
     """The hashed features of a mention (see the module's docstring)."""
+    from brandwatch_cli.sentiment.learned import grams, hashed
+
     body = f"{example.title}\n{example.text}"
     names = grams(body)
     names += [f"s {example.source}", f"d {example.domain or ''}", f"a {example.author or ''}"]
@@ -124,6 +128,10 @@ def missing(labels: Sequence[str]) -> dict[str, int]:
 
 def train(examples: Sequence[tuple[Example, str]], fingerprint: str = "") -> RelevanceModel:
     """A model from ``(mention, label)`` examples, labels among LABELS."""
+    import numpy as np
+
+    from brandwatch_cli.sentiment.learned import fit
+
     rows, weights, _, bias = fit(
         [features(example) for example, _ in examples],
         [LABELS.index(label) for _, label in examples],
@@ -140,6 +148,8 @@ def train(examples: Sequence[tuple[Example, str]], fingerprint: str = "") -> Rel
 
 def relevance(model: RelevanceModel, example: Example) -> float:
     """P(relevant) of a mention, in [0, 1]."""
+    from brandwatch_cli.sentiment.learned import softmax, text_logits
+
     probs = softmax(model.bias + text_logits(model.rows, model.weights, features(example)))
     return float(probs[1])
 

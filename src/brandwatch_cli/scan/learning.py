@@ -10,11 +10,14 @@ Corrections without a language teach nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from brandwatch_cli import sentiment
 from brandwatch_cli.sentiment import Lexicon
-from brandwatch_cli.sentiment.learned import LearnedModel, enough, fingerprint, train
 from brandwatch_cli.store import MentionStore
+
+if TYPE_CHECKING:
+    from brandwatch_cli.sentiment.learned import LearnedModel
 
 #: A correction is read as a mention is: this much of its text.
 TEXT_CHARS = 10_000
@@ -33,6 +36,10 @@ def current_models(
         if language:
             by_language.setdefault(language, []).append((text[:TEXT_CHARS], label))
     stored = store.stored_models()
+    if not by_language and not stored:  # nothing to learn: numpy is not even imported
+        return {}
+    from brandwatch_cli.sentiment.learned import LearnedModel, enough, fingerprint, train
+
     models: dict[str, LearnedModel] = {}
     trained: list[tuple[str, str, str, int]] = []
     salt = sentiment.version([lexicon])
