@@ -110,15 +110,29 @@ def _joined_phrases(text: str, lexicon: Lexicon) -> tuple[str, Lexicon]:
     """VADER reads one word at a time: a multi-word override ("must have": 3) is joined into
     one token ("must_have"), in the lexicon and wherever the text says it. The token keeps
     only word characters, which VADER never strips ("\\o/ yes" is "o_yes")."""
+    patterns, joined = _phrase_patterns(lexicon)
+    for pattern, token in patterns:
+        text = pattern.sub(token, text)
+    return text, joined
+
+
+@lru_cache(maxsize=64)
+def _phrase_patterns(lexicon: Lexicon) -> tuple[tuple[tuple[re.Pattern[str], str], ...], Lexicon]:
+    """A lexicon's multi-word overrides, longest first (each replaced in turn, as it always
+    was), compiled once with what replaces them (" must_have "), and the lexicon with their
+    tokens: a mention's aspects read their clauses with the same few lexicons again and
+    again (building the patterns was a sixth of scoring them)."""
     phrases = sorted((w for w, _ in lexicon if len(w.split()) > 1), key=len, reverse=True)
     if not phrases:
-        return text, lexicon
+        return (), lexicon
+    patterns = []
     for phrase in phrases:
         words = phrase.split()
         pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
-        token = _token(phrase)
-        text = re.sub(pattern, lambda _: f" {token} ", text, flags=re.IGNORECASE)  # noqa: B023
-    return text, tuple((_token(w) if len(w.split()) > 1 else w, v) for w, v in lexicon)
+        token = _token(phrase)  # word characters only: a literal replacement
+        patterns.append((re.compile(pattern, flags=re.IGNORECASE), f" {token} "))
+    joined = tuple((_token(w) if len(w.split()) > 1 else w, v) for w, v in lexicon)
+    return tuple(patterns), joined
 
 
 def _token(phrase: str) -> str:
