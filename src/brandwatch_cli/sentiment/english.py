@@ -179,6 +179,7 @@ def _quick_negated() -> None:
 
 @lru_cache(maxsize=16)
 def _vader(lexicon: Lexicon) -> Any:
+    from vaderSentiment import vaderSentiment as vader
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     _quick_negated()
@@ -204,7 +205,34 @@ def _vader(lexicon: Lexicon) -> Any:
                 valence, words[low : i + 3], i - low
             )
 
+        def polarity_scores(self, text: str) -> Any:
+            # VADER first copies the text a character at a time, putting each emoji's name in
+            # its place; an ASCII text holds none (its emoji are not ASCII) and comes out as it
+            # went in. What follows is VADER's own code (3.3.2, MIT licence), unchanged.
+            if not text.isascii() or not self.ascii_only:
+                return super().polarity_scores(text)
+            text = text.strip()
+            sentitext = vader.SentiText(text)
+            sentiments: list[float] = []
+            words_and_emoticons = sentitext.words_and_emoticons
+            for i, item in enumerate(words_and_emoticons):
+                valence = 0
+                if item.lower() in vader.BOOSTER_DICT:
+                    sentiments.append(valence)
+                    continue
+                if (
+                    i < len(words_and_emoticons) - 1
+                    and item.lower() == "kind"
+                    and words_and_emoticons[i + 1].lower() == "of"
+                ):
+                    sentiments.append(valence)
+                    continue
+                sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+            sentiments = self._but_check(words_and_emoticons, sentiments)
+            return self.score_valence(sentiments, text)
+
     analyzer = Analyzer()
+    analyzer.ascii_only = not any(emoji.isascii() for emoji in analyzer.emojis)
     signs = {w: v for w, v in _emoji_words()[1].items() if w not in analyzer.lexicon}
     brand = {w: v for w, v in brand_words().items() if w not in analyzer.lexicon}
     analyzer.lexicon = {
