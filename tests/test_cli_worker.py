@@ -15,11 +15,20 @@ from conftest import Route
 from helpers import config_file, db_rows, rss, wait_for, write_config
 
 BRANDWATCH = [sys.executable, "-m", "brandwatch_cli"]
+#: ``python -m brandwatch_cli`` with Ctrl-C's default handler, as a terminal starts it: a shell's
+#: background job (a CI run started with ``&``) starts with SIGINT ignored, and so would the
+#: worker, which then never hears the test's SIGINT.
+WITH_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+    " sys.argv[0] = 'brandwatch'; runpy.run_module('brandwatch_cli', run_name='__main__')",
+]
 
 
 def worker(config: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*BRANDWATCH, "worker", "-c", str(config), *args],
+        [*WITH_CTRL_C, "worker", "-c", str(config), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
