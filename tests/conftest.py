@@ -148,6 +148,7 @@ BOTH_BACKENDS = {
     "test_store_batches",
     "test_store_listing",
     "test_store_prune",
+    "test_store_readers",
     "test_store_search",
     "test_store_stories",
     "test_store_summary",

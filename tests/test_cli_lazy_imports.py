@@ -31,6 +31,7 @@ LAZY = frozenset(
         "brandwatch_cli.sentiment.french",
         "multiprocessing",
         "asyncio",
+        "concurrent.futures",  # thread pools: a scan's, a big report's readers (store.readers)
         "sqlite_utils",
         "yaml",
         "rich",
@@ -87,6 +88,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *READING,
         "httpx",
         "asyncio",
+        "concurrent.futures",
         "vaderSentiment",
         "brandwatch_cli.sentiment.french",
         "brandwatch_cli.scan",
@@ -121,7 +123,13 @@ def test_a_command_loads_only_what_it_needs(
 
 
 def test_a_rescan_with_nothing_new_loads_no_analyzer(scanned: Path) -> None:
-    assert loaded(scanned, "scan") == {*READING, "httpx", "asyncio", "brandwatch_cli.scan"}
+    assert loaded(scanned, "scan") == {
+        *READING,
+        "httpx",
+        "asyncio",
+        "concurrent.futures",
+        "brandwatch_cli.scan",
+    }
 
 
 def test_a_big_first_scan_loads_the_language_model_before_its_workers_a_rescan_does_not(

@@ -4,6 +4,7 @@ period whatever the sample, trended, and a keyword's own words are never a theme
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -325,3 +326,71 @@ def test_postgresql_counts_the_same_by_checking_rows_or_listing_hits(corpus, mon
     monkeypatch.setattr(store_themes, "CHECKED_ROWS", 0)
     assert counts() == checked
     assert ("Acme", "colis perdu") in checked
+
+
+def acme_lost_parcels(path: Path, count: int) -> None:
+    """``count`` more Acme mentions this week, each with "colis perdu", stored last."""
+    mentions = [
+        NewMention(
+            Item(
+                f"late{n}",
+                f"https://late.example/{n}",
+                f"Acme late {n}",
+                "Acme : encore un colis perdu, la livraison est un désastre.",
+                published_at=NOW - timedelta(hours=n + 1),
+            ),
+            (KeywordMatch("Acme", ("Acme",), ("title",)),),
+            None,
+            None,
+            Sentiment(-0.5, "negative", "vader"),
+            "fr",
+        )
+        for n in range(count)
+    ]
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        store.save_batch(scan, "late", mentions, SourceOutcome("late", "ok"), NOW)
+
+
+def test_keywords_read_on_other_connections_give_the_same_themes(corpus, monkeypatch):
+    """Keywords with enough mentions are each read on a thread's own connection: the same
+    themes, counts and examples as one connection reading them in turn."""
+    from brandwatch_cli.insight.report import build_report
+
+    path, _ = corpus
+    threads: list[str] = []
+    sibling = MentionStore.sibling
+
+    def spy(store: MentionStore) -> MentionStore:
+        threads.append(threading.current_thread().name)
+        return sibling(store)
+
+    monkeypatch.setattr(MentionStore, "sibling", spy)
+
+    def both() -> tuple[object, object]:
+        with MentionStore.open(path) as store:
+            report = build_report(store, WEEK, now=NOW, keyword_terms=KEYWORDS)
+        return found_themes(path), report
+
+    monkeypatch.setattr(themes_module, "PARALLEL_FROM", 10**9)
+    alone = both()
+    assert threads == []
+    monkeypatch.setattr(themes_module, "PARALLEL_FROM", 1)
+    assert both() == alone
+    assert threads and all(name.startswith("brandwatch-reader") for name in threads)
+    assert by_phrase(alone[0], "Acme")["colis perdu"].count == 42
+
+
+def test_other_connections_leave_out_what_the_callers_snapshot_lacks(corpus, monkeypatch):
+    """A theme read on another connection counts only the mentions stored up to the last
+    id the caller saw: a scan storing more meanwhile changes no section of a report."""
+    path, _ = corpus
+    with MentionStore.open(path) as store:
+        seen = store.last_mention_id()
+    acme_lost_parcels(path, 5)
+    monkeypatch.setattr(themes_module, "PARALLEL_FROM", 1)
+    assert by_phrase(found_themes(path), "Acme")["colis perdu"].count == 47
+    with MentionStore.open(path) as store:
+        monkeypatch.setattr(store, "last_mention_id", lambda: seen)  # the caller's snapshot
+        found = find_themes(store, WEEK, now=NOW, keywords=KEYWORDS)
+    assert by_phrase(found, "Acme")["colis perdu"].count == 42

@@ -23,6 +23,7 @@ from brandwatch_cli.insight.report import (
     keyword_table,
     themes_section,
 )
+from brandwatch_cli.insight.themes import READERS
 from brandwatch_cli.insight.triage import Backlog, build_backlog
 from brandwatch_cli.models import (
     Keyword,
@@ -146,26 +147,33 @@ def build_digest(
         total, previous_total = counts_from(view.totals()), counts_from(earlier.totals())
     open_items = replace(current, statuses=("new", "todo"))
     heard = [k.keyword for k in keyword_stats if k.now.mentions]
-    top_by_keyword = {
-        name: tuple(rows)
-        for name, rows in store.most_heard_by_keyword(open_items, heard, TOP_PER_KEYWORD).items()
-    }
-    return Digest(
-        period=period,
-        previous=previous,
-        generated_at=now,
-        total=total,
-        previous_total=previous_total,
-        keywords=keyword_stats,
-        alerts=tuple(current_spikes(store, keywords, rule, now)),
-        reply_first=tuple(store.most_negative(open_items, top)),
-        top=top_by_keyword,
-        problems=tuple(store.source_problems()),
-        tz=tz,
-        themes=themes_section(store, current, before, keyword_stats, total, keyword_terms),
-        backlog=build_backlog(store, reply_keywords, period.since, now),
-        held=tuple(store.held_rule_matches(period.since, now)),
-    )
+    with store.readers(READERS) as readers:
+        # begun first: on other connections when big, while this one computes the rest
+        themes = themes_section(
+            store, current, before, keyword_stats, total, keyword_terms, readers
+        )
+        top_by_keyword = {
+            name: tuple(rows)
+            for name, rows in store.most_heard_by_keyword(
+                open_items, heard, TOP_PER_KEYWORD
+            ).items()
+        }
+        return Digest(
+            period=period,
+            previous=previous,
+            generated_at=now,
+            total=total,
+            previous_total=previous_total,
+            keywords=keyword_stats,
+            alerts=tuple(current_spikes(store, keywords, rule, now)),
+            reply_first=tuple(store.most_negative(open_items, top)),
+            top=top_by_keyword,
+            problems=tuple(store.source_problems()),
+            tz=tz,
+            themes=themes(),
+            backlog=build_backlog(store, reply_keywords, period.since, now),
+            held=tuple(store.held_rule_matches(period.since, now)),
+        )
 
 
 @dataclass(frozen=True)

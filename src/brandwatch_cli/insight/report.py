@@ -8,14 +8,14 @@ ignored. Averages leave out languages we do not score.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from brandwatch_cli.insight.aspects import aspect_figures
 from brandwatch_cli.insight.buckets import bucket_starts, trend_unit
 from brandwatch_cli.insight.spikes import period_spikes
-from brandwatch_cli.insight.themes import Selections, section_themes
+from brandwatch_cli.insight.themes import READERS, Selections, section_themes
 from brandwatch_cli.models import (
     AspectFigure,
     CountsRow,
@@ -28,7 +28,7 @@ from brandwatch_cli.models import (
     Theme,
     TrendBucket,
 )
-from brandwatch_cli.store import MentionStore, PeriodView
+from brandwatch_cli.store import MentionStore, PeriodView, Readers
 from brandwatch_cli.times import period_before
 
 #: The spike rule of a config without ``alerts:``.
@@ -163,13 +163,19 @@ def build_report(
     current = replace(selection, since=period.since, until=period.until)
     before = replace(selection, since=previous.since, until=previous.until)
 
-    with store.period_view(current) as view, store.period_view(before) as earlier:
+    with (
+        store.period_view(current) as view,
+        store.period_view(before) as earlier,
+        store.readers(READERS) as readers,
+    ):
         keywords = keyword_table(
             view, earlier, selection.keywords or configured_keywords, include_earlier=True
         )
+        total = counts_from(view.totals())
+        # begun first: on other connections when big, while this one computes the rest
+        themes = themes_section(store, current, before, keywords, total, keyword_terms, readers)
         bucket, trend, total_trend = _trend(view, period, [k.keyword for k in keywords], tz)
         handled = replace(current, statuses=("new", "todo"))
-        total = counts_from(view.totals())
         authors = view.rankings("author", ("mentions", "interactions"), top)
         return Report(
             period=period,
@@ -186,7 +192,7 @@ def build_report(
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,
-            themes=themes_section(store, current, before, keywords, total, keyword_terms),
+            themes=themes(),
             aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
             spikes=period_spikes(
                 store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
@@ -201,12 +207,19 @@ def themes_section(
     keywords: Sequence[KeywordStats],
     total: Counts,
     terms: Sequence[Keyword],
-) -> dict[str, tuple[Theme, ...]]:
-    """The themes section of a report or a digest, for the keywords its keyword table counted
-    in ``current`` (and ``before``), out of ``total`` mentions."""
+    readers: Readers[MentionStore] | None = None,
+) -> Callable[[], dict[str, tuple[Theme, ...]]]:
+    """The themes section of a report or a digest, begun (the function returned waits for
+    it), for the keywords its keyword table counted in ``current`` (and ``before``), out of
+    ``total`` mentions; see ``insight.themes.themes_by_keyword`` for ``readers``."""
     counts = {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords}
     return section_themes(
-        store, Selections(current, before), counts, everyone=total.mentions, keywords=terms
+        store,
+        Selections(current, before),
+        counts,
+        everyone=total.mentions,
+        keywords=terms,
+        readers=readers,
     )
 
 

@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 
 from brandwatch_cli.insight.phrases import (
     PhraseCounts,
@@ -50,7 +51,7 @@ from brandwatch_cli.insight.phrases import (
 from brandwatch_cli.matching.querylang import parse_query, terms
 from brandwatch_cli.models import Keyword, MentionFilter, Theme
 from brandwatch_cli.models.findings import FALLING, NEW, RISING, STABLE
-from brandwatch_cli.store import KeywordMentions, MentionStore
+from brandwatch_cli.store import KeywordMentions, MentionStore, Readers
 from brandwatch_cli.times import period_before
 
 #: Mentions of the keyword in the period read to find candidate phrases.
@@ -72,6 +73,11 @@ EXAMPLES_FROM = 500
 RELATED = 4
 #: How many candidates per theme shown are grouped (the rest are weaker than any shown).
 CANDIDATES_PER_THEME = 3
+#: Connections besides the caller's that read a themes section's keywords (``store.readers``)
+#: when the keywords have at least ``PARALLEL_FROM`` mentions in the period: below that, a
+#: thread and a connection cost more than they save.
+READERS = 2
+PARALLEL_FROM = 10_000
 #: Noise allowance of a trend: a count change of at least this many standard deviations
 #: (Poisson: sqrt of the two counts summed)...
 TREND_Z = 2.0
@@ -90,6 +96,15 @@ class Selections:
 
     def as_pair(self) -> tuple[MentionFilter, MentionFilter]:
         return self.current, self.previous
+
+    def up_to(self, last_id: int) -> Selections:
+        """Both selections without the mentions stored after ``last_id``."""
+
+        def bounded(selection: MentionFilter) -> MentionFilter:
+            up_to_id = last_id if selection.up_to_id is None else min(selection.up_to_id, last_id)
+            return replace(selection, up_to_id=up_to_id)
+
+        return replace(self, current=bounded(self.current), previous=bounded(self.previous))
 
 
 def own_terms(keyword: Keyword) -> list[str]:
@@ -312,7 +327,16 @@ def find_themes(
         everyone = int(view.totals()["mentions"] or 0)
     mentions = {n: int(counted[n]["mentions"]) if n in counted else 0 for n in names}
     heard = [keyword_named(name, keywords) for name in names if mentions[name]]
-    found = themes_by_keyword(store, scope, heard, everyone=everyone, top=top)
+    with store.readers(READERS) as readers:
+        found = themes_by_keyword(
+            store,
+            scope,
+            heard,
+            everyone=everyone,
+            top=top,
+            readers=readers,
+            heard=sum(mentions.values()),
+        )()
     found = {name: found.get(name, ()) for name in names}
     return ThemesFound(since, until, previous_since, found, mentions, tz)
 
@@ -333,24 +357,45 @@ def themes_by_keyword(
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
     counts: Mapping[str, tuple[int, int]] | None = None,
-) -> dict[str, tuple[Theme, ...]]:
-    """``keyword_themes`` of each keyword; ``counts``: their mentions in the period and the
-    previous one, when counted already (over the same selections)."""
+    readers: Readers[MentionStore] | None = None,
+    heard: int = 0,
+) -> Callable[[], dict[str, tuple[Theme, ...]]]:
+    """``keyword_themes`` of each keyword, begun: the function returned waits for them (in
+    ``keywords``' order). ``counts``: their mentions in the period and the previous one, when
+    counted already (over the same selections).
+
+    With ``readers``, when the keywords have at least ``PARALLEL_FROM`` mentions in the period
+    (``heard``, else summed from ``counts``), each keyword is a task on its threads, the
+    biggest first, while the caller goes on with its own connection. Those connections read
+    what was stored up to this one's last mention id: what a scan adds meanwhile is left out
+    as it is from the caller's snapshot."""
     if keywords and scope.first_id is None:  # the same for every keyword
         scope = replace(scope, first_id=store.first_id(scope.as_pair()))
-    return {
-        keyword.name: keyword_themes(
-            store,
+    sizes = dict(counts or {})
+
+    def themes_of(reader: MentionStore, keyword: Keyword, within: Selections) -> tuple[Theme, ...]:
+        return keyword_themes(
+            reader,
             keyword,
-            scope,
+            within,
             everyone=everyone,
             top=top,
             sample=sample,
             background=background,
-            sizes=None if counts is None else counts.get(keyword.name),
+            sizes=sizes.get(keyword.name) if counts is not None else None,
         )
-        for keyword in keywords
+
+    heard = heard or sum(now for now, _ in sizes.values())
+    if readers is None or heard < PARALLEL_FROM:
+        found = {keyword.name: themes_of(store, keyword, scope) for keyword in keywords}
+        return lambda: found
+    within = scope.up_to(store.last_mention_id())
+    biggest_first = sorted(keywords, key=lambda k: -sum(sizes.get(k.name, (0, 0))))
+    tasks = {
+        keyword.name: readers.submit(partial(themes_of, keyword=keyword, within=within))
+        for keyword in biggest_first
     }
+    return lambda: {keyword.name: tasks[keyword.name].result() for keyword in keywords}
 
 
 #: The report's and the digest's themes section: fewer themes, found on smaller samples, so
@@ -367,9 +412,11 @@ def section_themes(
     *,
     everyone: int,
     keywords: Sequence[Keyword] = (),
-) -> dict[str, tuple[Theme, ...]]:
-    """The themes section of a report or a digest: each keyword of ``counts`` (its mentions
-    now and before, as the keyword table counted them) that has mentions now."""
+    readers: Readers[MentionStore] | None = None,
+) -> Callable[[], dict[str, tuple[Theme, ...]]]:
+    """The themes section of a report or a digest, begun (see ``themes_by_keyword``): each
+    keyword of ``counts`` (its mentions now and before, as the keyword table counted them)
+    that has mentions now."""
     scope = Selections(replace(scope.current, keywords=()), replace(scope.previous, keywords=()))
     heard = {name: pair for name, pair in counts.items() if pair[0]}
     if len(heard) == 1 and everyone <= max(now for now, _ in heard.values()):  # one keyword
@@ -384,4 +431,5 @@ def section_themes(
         sample=SECTION_SAMPLE,
         background=SECTION_BACKGROUND,
         counts=heard,
+        readers=readers,
     )

@@ -37,6 +37,7 @@ from brandwatch_cli.store.entries import EntriesMixin, RematchPlan, StoredEntry,
 from brandwatch_cli.store.filters import UNHANDLED, searchable_words, tag_key
 from brandwatch_cli.store.leases import LeasesMixin
 from brandwatch_cli.store.queries import QueriesMixin
+from brandwatch_cli.store.readers import Readers
 from brandwatch_cli.store.retention import DatabaseStats, Pruned, Reclaimed, RetentionMixin
 from brandwatch_cli.store.rules import RulesMixin
 from brandwatch_cli.store.scans import SourceMemory, SourceState
@@ -57,6 +58,7 @@ __all__ = [
     "PeriodView",
     "PhraseTally",
     "Pruned",
+    "Readers",
     "Reclaimed",
     "RematchPlan",
     "SampledText",

@@ -21,6 +21,7 @@ from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store.driver import Database, migrations
 from brandwatch_cli.store.postgres import PgDatabase, driver_errors, is_url, redacted
+from brandwatch_cli.store.readers import Readers
 from brandwatch_cli.store.schema import known_migrations
 
 BUSY_TIMEOUT_S = 30.0
@@ -135,6 +136,33 @@ class StoreBase:
 
     def close(self) -> None:
         self.db.close()
+
+    def sibling(self) -> Self:
+        """Another connection to this database, for a thread of its own (``readers``):
+        migrated already by this one, read-only when this one is; usable from any thread."""
+        if self.postgres:
+            return type(self)(PgDatabase(self.db.url), self.path)
+        path = Path(self.path)
+        with self._guard("open another connection"):
+            if self.read_only:
+                conn = _connect_read_only(path, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        store = type(self)(Database(conn, execute_plugins=False), path)
+        store.read_only = self.read_only
+        return store
+
+    def readers(self, workers: int) -> Readers[Self]:
+        """Threads reading beside this connection, each through a ``sibling`` (see
+        ``store.readers``): none started until a task is given."""
+        return Readers(self, workers)
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection runs (from another thread): it fails."""
+        if self.postgres:
+            self.db.conn.raw.cancel()
+        else:
+            self.db.conn.interrupt()
 
     def __enter__(self) -> Self:
         return self
@@ -256,12 +284,14 @@ def _migrate(db: Database) -> None:
         raise
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
+def _connect_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """A ``mode=ro`` connection. SQLite reads a WAL database through its ``-shm`` index, which
     a reader that cannot write the folder cannot create: when no writer has it open (no
     ``-wal`` file), the file is read as ``immutable`` instead (nobody is changing it)."""
     base = f"file:{quote(str(path.absolute()))}?mode=ro"
-    conn = sqlite3.connect(base, uri=True, timeout=BUSY_TIMEOUT_S)
+    conn = sqlite3.connect(
+        base, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=check_same_thread
+    )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -269,7 +299,12 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn.close()
         if path.with_name(path.name + "-wal").exists():
             raise
-    return sqlite3.connect(base + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+    return sqlite3.connect(
+        base + "&immutable=1",
+        uri=True,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=check_same_thread,
+    )
 
 
 def _writable(path: Path) -> bool:

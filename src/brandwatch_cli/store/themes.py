@@ -250,7 +250,10 @@ class ThemesMixin(QueriesMixin):
         Ids evenly spaced over that range are looked up, as many as should hold ``limit`` of
         them (at most ``OTHERS_TRIES`` times ``limit``): the cost of a sample, not of the
         period's mentions."""
-        span = self.last_mention_id() - first_id + 1
+        last = self.last_mention_id()
+        if selection.up_to_id is not None:
+            last = min(last, selection.up_to_id)
+        span = last - first_id + 1
         if span <= 0 or expected <= 0:
             return []
         tries = min(span, OTHERS_TRIES * limit, int(limit * span / expected) + 1)
