@@ -237,7 +237,8 @@ def test_the_aspect_summary_agrees_with_the_aspect_rows_after_every_change(scann
 def test_a_recent_periods_examples_are_its_own_best_and_worst(tmp_path):
     """The examples ranked over a recent period's aspect rows (on PostgreSQL from the keyword
     rows' own times, no mention row read): only mentions of the period, outside the noise
-    bucket, naming the keyword; best first and worst first, ties to the newest, two a side."""
+    bucket, naming the keyword; best first and worst first, ties to the newest, two a side
+    (three mentions tie at 0.9 and at -0.9: the two newest are taken)."""
     from datetime import UTC, datetime, timedelta
 
     from brandwatch_cli.models import MentionFilter
@@ -245,7 +246,7 @@ def test_a_recent_periods_examples_are_its_own_best_and_worst(tmp_path):
 
     now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     since = now - timedelta(days=7)
-    scores = [0.9, 0.9, 0.5, 0.04, 0.0, -0.05, -0.5, -0.9, -0.9, 0.99, -0.7, 0.95, -0.95]
+    scores = [0.9, 0.9, 0.5, 0.04, 0.0, -0.05, -0.5, -0.9, -0.9, 0.99, -0.7, 0.95, -0.95, 0.9, -0.9]
     mentions, links, aspects = [], [], []
     for n, score in enumerate(scores, start=1):
         at = now - timedelta(hours=n)
@@ -272,7 +273,12 @@ def test_a_recent_periods_examples_are_its_own_best_and_worst(tmp_path):
         selection = MentionFilter(since=since, until=now)
         assert store._recent(selection)
         found = store._ranked(selection, ["Acme", "Globex"], 2)
-    kept = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]  # 10: before the period; 12, 13: noise
+        # walked from each end of the scale (on PostgreSQL in the server, each walk stopped by
+        # its LIMIT), as far as the period's counts say: the same rows, in the same order
+        counts = store.aspect_counts(selection, ["Acme", "Globex"])
+        walk = store._walked_in_server if store.postgres else store._walked
+        assert walk(selection, counts, 2) == found
+    kept = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 14, 15]  # 10: before the period; 12, 13: noise
     expected = []
     for keyword in ("Acme", "Globex"):
         named = [n for n in kept if keyword == "Acme" or n % 2]

@@ -166,6 +166,8 @@ def figures(store: MentionStore, selection: MentionFilter, summary: bool) -> dic
         if summary:
             counts = store.aspect_counts(selection, named)
             examples = store._walked(selection, counts, 2)
+            if store.postgres:  # the same walks, each stopped by its LIMIT in the server
+                assert store._walked_in_server(selection, counts, 2) == examples
         else:
             counts = store.aspect_counts(replace(selection, keywords=tuple(named)), named)
             examples = store._ranked(selection, named, 2)

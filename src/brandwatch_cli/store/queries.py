@@ -259,7 +259,11 @@ class QueriesMixin(StoriesMixin):
         clause, params = where(
             MentionFilter(since=selection.since, until=selection.until), postgres=self.postgres
         )
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m {clause} LIMIT ?)"
+        # PostgreSQL's planner otherwise walks ``mentions_fetched`` (it holds both columns) from
+        # its first entry, guessing the period's mentions spread over it: they are its last
+        # (a month at 1M: 157 ms, against 69 ms in time order)
+        order = " ORDER BY m.mentioned_at" if self.postgres else ""
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m {clause}{order} LIMIT ?)"
         return int(next(self._rows(sql, [*params, MANY_MENTIONS + 1]))[0])
 
     def most_heard(self, selection: MentionFilter, limit: int = 5) -> list[MentionRow]:
