@@ -193,7 +193,10 @@ def _condition(
     def names(key: str) -> tuple[str, ...]:
         if key not in when:
             return ()
-        return check.strings(when[key], lines[key], f"'{key}' of {what}")
+        given = check.strings(when[key], lines[key], f"'{key}' of {what}")
+        if not given:  # holds for none of no values: never a rule that fires on everything
+            raise check.fail(lines[key], f"'{key}' of {what} must name at least one value")
+        return given
 
     def number(key: str, low: float, high: float) -> float | None:
         if key not in when:
