@@ -38,3 +38,26 @@ def test_a_rule_condition_given_an_empty_list_is_a_config_error(cli, feed_server
         assert result.exit_code == 2, (command, result.stdout, result.stderr)
         (line,) = result.stderr.splitlines()
         assert line == f"error: {config}:7: '{key}' of rule 'a' must name at least one value"
+
+
+@pytest.fixture
+def two_sources(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss([ANGRY, HAPPY]))
+    feed_server.serve("/g.xml", rss([{"title": "Acme again", "link": "https://other.example/3"}]))
+    config = write_config(
+        tmp_path, [("news", feed_server.url("/f.xml")), ("blog", feed_server.url("/g.xml"))]
+    )
+    assert cli("scan", "-c", config).exit_code == 0
+    return config
+
+
+def test_mute_source_names_a_known_source(cli, two_sources):
+    """Issue 15, mute --source: a typo muted nothing and said it had muted; listings' --source
+    refuses a name neither the config nor the database has (exit 2, the nearest name)."""
+    typo = cli("mute", "--source", "newz", "-c", two_sources)
+    assert typo.exit_code == 2
+    assert typo.stderr == (
+        "error: --source 'newz': no such source in the config or database (did you mean 'news'?)\n"
+    )
+    assert cli("mute", "--list", "-c", two_sources).stdout == ""
+    assert cli("mute", "--source", "news", "-c", two_sources).exit_code == 0

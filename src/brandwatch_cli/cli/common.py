@@ -186,8 +186,7 @@ def selection(
         )
     keywords = keyword_names(keyword or (), config, store)
     if source:
-        known_sources = [s.name for s in config.sources]
-        _known_names("--source", source, known_sources + store.stored_sources())
+        source_names(source, config, store)
     configured = {a.name.casefold(): a.name for a in getattr(config, "aspects", ())}
     aspect = [configured.get(name.casefold(), name) for name in aspect or ()]  # any case
     stored = [n for n in aspect if n not in configured.values() and store.has_aspect(n)]
@@ -216,6 +215,12 @@ def keyword_names(given: Sequence[str], config: Any, store: Any) -> tuple[str, .
         names.setdefault(stored.casefold(), stored)
     _known_names("--keyword", given, list(names.values()), casefold=True)
     return tuple(names[name.casefold()] for name in given)
+
+
+def source_names(given: Sequence[str], config: Any, store: Any) -> None:
+    """``--source`` values name a source of the config or the database, else exit 2."""
+    known = [s.name for s in config.sources] + store.stored_sources()
+    _known_names("--source", given, known)
 
 
 def _known_names(

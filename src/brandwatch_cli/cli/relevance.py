@@ -16,6 +16,7 @@ from brandwatch_cli.cli.common import (
     load,
     machine_output,
     quiet_broken_pipe,
+    source_names,
     time_zone,
     utc_now,
 )
@@ -126,6 +127,8 @@ def mute(
     with MentionStore.open(db_path, create=False) as store:
         if values["keyword"] is not None:
             (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
+        if values["source"] is not None:
+            source_names([values["source"]], cfg, store)
         mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
