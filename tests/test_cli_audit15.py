@@ -61,3 +61,23 @@ def test_mute_source_names_a_known_source(cli, two_sources):
     )
     assert cli("mute", "--list", "-c", two_sources).stdout == ""
     assert cli("mute", "--source", "news", "-c", two_sources).exit_code == 0
+
+
+def test_mute_says_how_many_stored_mentions_it_mutes(cli, two_sources):
+    """Issue 15, mute: "applied to the past too". The count said was every muted mention, so a
+    second mute matching nothing said it had muted the first one's."""
+    first = cli("mute", "--source", "news", "-c", two_sources)
+    assert first.exit_code == 0
+    assert first.stderr == (
+        "Muted 1: source=news; it mutes 2 stored mentions (see `mentions --noise`)\n"
+    )
+    again = cli("mute", "--domain", "n.example", "-c", two_sources)
+    assert again.stderr == (
+        "Muted 2: domain=n.example; it mutes no more stored mentions"
+        " (2 are muted in all; see `mentions --noise`)\n"
+    )
+    third = cli("mute", "--domain", "other.example", "-c", two_sources)
+    assert third.stderr == (
+        "Muted 3: domain=other.example; it mutes 1 more stored mention"
+        " (3 are muted in all; see `mentions --noise`)\n"
+    )

@@ -129,13 +129,11 @@ def mute(
             (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
         if values["source"] is not None:
             source_names([values["source"]], cfg, store)
+        before = store.noise_counts().get("muted", 0)
         mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
-    error_line(
-        f"Muted {mute_id}: {render.mute_text(values)}; {count} stored mention"
-        f"{'s are' if count != 1 else ' is'} muted (see `mentions --noise`)"
-    )
+    error_line(f"Muted {mute_id}: {render.mute_text(values)}; {render.mute_count(before, count)}")
 
 
 def unmute(
