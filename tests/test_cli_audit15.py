@@ -81,3 +81,33 @@ def test_mute_says_how_many_stored_mentions_it_mutes(cli, two_sources):
         "Muted 3: domain=other.example; it mutes 1 more stored mention"
         " (3 are muted in all; see `mentions --noise`)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "-o"),
+        ("export", "--excel", "--output"),
+        ("report", "--output"),
+        ("report", "--format", "html", "-o"),
+        ("report", "--chart"),
+        ("digest", "--output"),
+    ],
+)
+def test_an_output_onto_the_config_in_use_is_refused(cli, two_sources, command):
+    """Issue 11: "Refuse to write an output onto the database in use" (`export -o mentions.db`
+    is a slip of the fingers). `export -o brandwatch.yaml` replaced the config in use with CSV
+    and exited 0; the next scan read a broken config."""
+    before = two_sources.read_bytes()
+    *args, option = command
+    target = two_sources
+    if option == "--chart":  # a chart is named .svg or .png: the config through a link so named
+        target = two_sources.parent / "trend.svg"
+        target.symlink_to(two_sources)
+    result = cli(*args, "-c", two_sources, option, target)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr == (
+        f"error: {target} is the config file in use: not overwriting it with the output\n"
+    )
+    assert two_sources.read_bytes() == before
+    assert cli("check", "-c", two_sources).exit_code == 0

@@ -217,6 +217,24 @@ def keyword_names(given: Sequence[str], config: Any, store: Any) -> tuple[str, .
     return tuple(names[name.casefold()] for name in given)
 
 
+def not_onto_the_config(config: Any, *outputs: Path | None) -> None:
+    """An output file that is the config in use would replace it (``export -o
+    brandwatch.yaml``): exit 2 before anything is read or recorded, as onto the database."""
+    import os
+
+    for output in outputs:
+        if output is None or not config.path.exists():
+            continue
+        try:
+            same = os.path.samefile(output, config.path)
+        except OSError:  # the output does not exist yet
+            continue
+        if same:
+            raise ConfigError(
+                f"{output} is the config file in use: not overwriting it with the output"
+            )
+
+
 def source_names(given: Sequence[str], config: Any, store: Any) -> None:
     """``--source`` values name a source of the config or the database, else exit 2."""
     known = [s.name for s in config.sources] + store.stored_sources()
