@@ -111,3 +111,15 @@ def test_an_output_onto_the_config_in_use_is_refused(cli, two_sources, command):
     )
     assert two_sources.read_bytes() == before
     assert cli("check", "-c", two_sources).exit_code == 0
+
+
+@pytest.mark.parametrize("extra", [(), ("--status", "todo")])
+def test_mark_with_an_empty_note_says_so(cli, two_sources, extra):
+    """Issue 15, `mark ID --note TEXT`: an empty --note said "nothing to do: give ... or
+    --note" (it was given), and beside another action it was dropped without a word, while an
+    empty --tag or --assign is "needs a non-empty value"."""
+    result = cli("mark", "1", *extra, "--note", "  ", "-c", two_sources)
+    assert result.exit_code == 2
+    assert result.stderr == "error: --note needs a non-empty value\n"
+    shown = cli("show", "1", "-c", two_sources, "--format", "json")
+    assert shown.exit_code == 0 and '"todo"' not in shown.stdout

@@ -67,13 +67,15 @@ def mark(
 
     if relevant and irrelevant:
         raise ConfigError("--relevant and --irrelevant exclude each other: give one")
+    if note is not None and not note.strip():  # as --tag '' is: never a silently lost note
+        raise ConfigError("--note needs a non-empty value")
     actions = TriageActions(
         status=status.value if status else None,
         assign=_name(assign, "--assign"),
         unassign=unassign,
         tags=tuple(_name(t, "--tag") or "" for t in tag or ()),
         untags=tuple(_name(t, "--untag") or "" for t in untag or ()),
-        note=note if note and note.strip() else None,
+        note=note,
         sentiment=sentiment.value if sentiment else None,
         relevance="relevant" if relevant else "irrelevant" if irrelevant else None,
     )
