@@ -123,3 +123,17 @@ def test_mark_with_an_empty_note_says_so(cli, two_sources, extra):
     assert result.stderr == "error: --note needs a non-empty value\n"
     shown = cli("show", "1", "-c", two_sources, "--format", "json")
     assert shown.exit_code == 0 and '"todo"' not in shown.stdout
+
+
+def test_mark_names_at_most_a_few_missing_ids(cli, two_sources):
+    """Bad input is one readable error line: `mark $(seq 1 20000) --status todo` on a small
+    database printed every one of the 19,997 missing ids (128 KB on one line)."""
+    ids = [str(i) for i in range(1, 2001)]
+    result = cli("mark", *ids, "--status", "todo", "-c", two_sources)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no mention with id 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 and 1,987 more;"
+        " nothing was marked\n"
+    )
+    one = cli("mark", "1", "99", "--status", "todo", "-c", two_sources)
+    assert one.stderr == "error: no mention with id 99; nothing was marked\n"

@@ -102,11 +102,17 @@ def mark(
 
             update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
     if missing:
+        named = ", ".join(map(str, missing[:_NAMED]))  # one readable line, however many
+        more = f" and {len(missing) - _NAMED:,} more" if len(missing) > _NAMED else ""
         raise ConfigError(  # a wrong command-line value, as for `show` and `open`: exit 2
-            f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
+            f"no mention with id {named}{more}; nothing was marked"
         )
     done = len(set(ids))
     typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {_summary(actions)}", err=True)
+
+
+#: How many missing ids an error names before "and N more".
+_NAMED = 10
 
 
 def _name(value: str | None, option: str) -> str | None:
