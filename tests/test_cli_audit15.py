@@ -137,3 +137,16 @@ def test_mark_names_at_most_a_few_missing_ids(cli, two_sources):
     )
     one = cli("mark", "1", "99", "--status", "todo", "-c", two_sources)
     assert one.stderr == "error: no mention with id 99; nothing was marked\n"
+
+
+def test_the_readme_lists_the_export_columns_export_writes(cli, two_sources):
+    """Issue 15 (part 3: "Export gains `relevance`") and the README's "`export` CSV columns,
+    in this order": the README's list stopped at `tags`, one column short."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (listed,) = re.findall(r"^id,source,keywords,[a-z_,]+$", readme, flags=re.MULTILINE)
+    exported = cli("export", "-c", two_sources)
+    assert exported.exit_code == 0
+    assert exported.stdout.splitlines()[0] == listed
