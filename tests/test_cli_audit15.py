@@ -150,3 +150,23 @@ def test_the_readme_lists_the_export_columns_export_writes(cli, two_sources):
     exported = cli("export", "-c", two_sources)
     assert exported.exit_code == 0
     assert exported.stdout.splitlines()[0] == listed
+
+
+@pytest.mark.parametrize(
+    ("notify", "line"),
+    [
+        ('notify:\n  - "json://127.0.0.1:9/ok"\n  - "foo://x"\n', 3),
+        ('notify:\n  team: "json://127.0.0.1:9/ok"\n  bad: "foo://x"\n', 3),
+        ('notify: ["foo://x"]\n', 1),
+    ],
+)
+def test_check_names_the_line_of_a_notify_url_apprise_cannot_use(cli, tmp_path, notify, line):
+    """Issue 11 (`check` validates notify URLs offline) and the README: a wrong config is one
+    line naming the file *and line*, exit 2. This one named the file only."""
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text(notify + "keywords: [Acme]\nsources:\n  - name: n\n    url: feed.xml\n")
+    result = cli("check", "-c", config)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {config}:{line}: 'notify': foo://…: not a notification URL apprise can use\n"
+    )
