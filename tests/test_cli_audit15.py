@@ -170,3 +170,23 @@ def test_check_names_the_line_of_a_notify_url_apprise_cannot_use(cli, tmp_path, 
     assert result.stderr == (
         f"error: {config}:{line}: 'notify': foo://…: not a notification URL apprise can use\n"
     )
+
+
+@pytest.mark.parametrize(
+    "given", ["https://www.N.example/1?x=y", "www.n.example", "N.EXAMPLE.", "n.example/any/path"]
+)
+def test_mute_domain_takes_a_host_as_a_user_copies_it(cli, two_sources, given):
+    """Issue 15, `mute --domain`: the domain is "who published it" (the link's host without
+    `www.`, as exported). A URL or a host with `www.` copied from a browser was stored as typed
+    and muted nothing."""
+    muted = cli("mute", "--domain", given, "-c", two_sources)
+    assert muted.exit_code == 0, muted.stderr
+    assert muted.stderr.startswith("Muted 1: domain=n.example; it mutes 2 stored mentions")
+    assert cli("mute", "--list", "-c", two_sources).stdout.split("\t")[1] == "domain=n.example"
+
+
+@pytest.mark.parametrize("given", ["https://", "www.", "/path"])
+def test_mute_domain_without_a_host_is_a_usage_error(cli, two_sources, given):
+    result = cli("mute", "--domain", given, "-c", two_sources)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --domain {given!r}: no domain in it (e.g. example.com)\n"

@@ -124,6 +124,8 @@ def mute(
     }
     if not any(values[name] for name in given):
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
+    if values["domain"] is not None:
+        values["domain"] = _host(values["domain"])
     with MentionStore.open(db_path, create=False) as store:
         if values["keyword"] is not None:
             (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
@@ -134,6 +136,19 @@ def mute(
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
     error_line(f"Muted {mute_id}: {render.mute_text(values)}; {render.mute_count(before, count)}")
+
+
+def _host(given: str) -> str:
+    """``--domain`` as a mention's ``domain`` is: the host alone, lower case, without
+    ``www.`` (what a user copies from a browser, ``https://www.example.com/page``, included)."""
+    from urllib.parse import urlsplit
+
+    text = given.strip()
+    host = (urlsplit(text).hostname or "") if "://" in text else text.split("/")[0]
+    host = host.lower().removeprefix("www.").rstrip(".")
+    if not host:
+        raise ConfigError(f"--domain {given!r}: no domain in it (e.g. example.com)")
+    return host
 
 
 def unmute(
