@@ -148,7 +148,7 @@ def test_mute_applies_to_stored_mentions_and_to_a_new_scan(cli, scanned, feed_se
     before = listed(cli, scanned)
     muted = cli("mute", "--phrase", "lemon cake", "-c", scanned)
     assert muted.exit_code == 0, muted.stderr
-    assert "10 stored mentions are muted" in muted.stderr
+    assert "it mutes 10 stored mentions" in muted.stderr
     after = listed(cli, scanned)
     assert len(after) == len(before) - 10
     assert not any("lemon cake" in title for title in after)

@@ -242,9 +242,14 @@ def _check_notify(cfg: Any, *, send: bool) -> None:
         return
     from brandwatch_cli import notify as notifier
 
-    problems = notifier.problems(cfg.notify)
-    if problems:
-        raise ConfigError(f"{cfg.path}: 'notify': {problems[0]}")
+    for at, url in enumerate(cfg.notify):
+        problems = notifier.problems([url])
+        if problems:
+            from brandwatch_cli.config.rules import notify_lines
+
+            lines = notify_lines(cfg.path)
+            where = f"{cfg.path}:{lines[at]}" if at < len(lines) else f"{cfg.path}"
+            raise ConfigError(f"{where}: 'notify': {problems[0]}")
     if not send:
         return
     deliveries = notifier.send(

@@ -186,8 +186,7 @@ def selection(
         )
     keywords = keyword_names(keyword or (), config, store)
     if source:
-        known_sources = [s.name for s in config.sources]
-        _known_names("--source", source, known_sources + store.stored_sources())
+        source_names(source, config, store)
     configured = {a.name.casefold(): a.name for a in getattr(config, "aspects", ())}
     aspect = [configured.get(name.casefold(), name) for name in aspect or ()]  # any case
     stored = [n for n in aspect if n not in configured.values() and store.has_aspect(n)]
@@ -216,6 +215,30 @@ def keyword_names(given: Sequence[str], config: Any, store: Any) -> tuple[str, .
         names.setdefault(stored.casefold(), stored)
     _known_names("--keyword", given, list(names.values()), casefold=True)
     return tuple(names[name.casefold()] for name in given)
+
+
+def not_onto_the_config(config: Any, *outputs: Path | None) -> None:
+    """An output file that is the config in use would replace it (``export -o
+    brandwatch.yaml``): exit 2 before anything is read or recorded, as onto the database."""
+    import os
+
+    for output in outputs:
+        if output is None or not config.path.exists():
+            continue
+        try:
+            same = os.path.samefile(output, config.path)
+        except OSError:  # the output does not exist yet
+            continue
+        if same:
+            raise ConfigError(
+                f"{output} is the config file in use: not overwriting it with the output"
+            )
+
+
+def source_names(given: Sequence[str], config: Any, store: Any) -> None:
+    """``--source`` values name a source of the config or the database, else exit 2."""
+    known = [s.name for s in config.sources] + store.stored_sources()
+    _known_names("--source", given, known)
 
 
 def _known_names(

@@ -18,6 +18,7 @@ from brandwatch_cli.cli.common import (
     fired,
     load,
     machine_output,
+    not_onto_the_config,
     quiet_broken_pipe,
     report_deliveries,
     run_lock,
@@ -89,6 +90,7 @@ def report(
     if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
         raise ConfigError(f"--chart {chart}: name a .svg (vector) or .png (image) file")
     cfg, db_path = load(config, db, db_alone=True)
+    not_onto_the_config(cfg, output, chart)
     zone = time_zone(cfg, tz)
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:
@@ -191,6 +193,7 @@ def digest(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
+    not_onto_the_config(cfg, output)
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
     zone = time_zone(cfg, tz)

@@ -15,6 +15,7 @@ import typer
 from brandwatch_cli.cli.common import (
     load,
     machine_output,
+    not_onto_the_config,
     quiet_broken_pipe,
     selection,
     time_zone,
@@ -176,6 +177,7 @@ def export(
     if fmt is not ExportFormat.csv and (excel or separator != ","):
         raise ConfigError("--excel and --delimiter go with --format csv")
     cfg, db_path = load(config, db, db_alone=True)
+    not_onto_the_config(cfg, output)
     zone = time_zone(cfg, tz)
     now = utc_now()
     with MentionStore.open(db_path, create=False) as store:

@@ -16,6 +16,7 @@ from brandwatch_cli.cli.common import (
     load,
     machine_output,
     quiet_broken_pipe,
+    source_names,
     time_zone,
     utc_now,
 )
@@ -123,16 +124,31 @@ def mute(
     }
     if not any(values[name] for name in given):
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
+    if values["domain"] is not None:
+        values["domain"] = _host(values["domain"])
     with MentionStore.open(db_path, create=False) as store:
         if values["keyword"] is not None:
             (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
+        if values["source"] is not None:
+            source_names([values["source"]], cfg, store)
+        before = store.noise_counts().get("muted", 0)
         mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
         update_relevance(store, cfg, utc_now())
         count = store.noise_counts().get("muted", 0)
-    error_line(
-        f"Muted {mute_id}: {render.mute_text(values)}; {count} stored mention"
-        f"{'s are' if count != 1 else ' is'} muted (see `mentions --noise`)"
-    )
+    error_line(f"Muted {mute_id}: {render.mute_text(values)}; {render.mute_count(before, count)}")
+
+
+def _host(given: str) -> str:
+    """``--domain`` as a mention's ``domain`` is: the host alone, lower case, without
+    ``www.`` (what a user copies from a browser, ``https://www.example.com/page``, included)."""
+    from urllib.parse import urlsplit
+
+    text = given.strip()
+    host = (urlsplit(text).hostname or "") if "://" in text else text.split("/")[0]
+    host = host.lower().removeprefix("www.").rstrip(".")
+    if not host:
+        raise ConfigError(f"--domain {given!r}: no domain in it (e.g. example.com)")
+    return host
 
 
 def unmute(

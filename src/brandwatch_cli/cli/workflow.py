@@ -67,13 +67,15 @@ def mark(
 
     if relevant and irrelevant:
         raise ConfigError("--relevant and --irrelevant exclude each other: give one")
+    if note is not None and not note.strip():  # as --tag '' is: never a silently lost note
+        raise ConfigError("--note needs a non-empty value")
     actions = TriageActions(
         status=status.value if status else None,
         assign=_name(assign, "--assign"),
         unassign=unassign,
         tags=tuple(_name(t, "--tag") or "" for t in tag or ()),
         untags=tuple(_name(t, "--untag") or "" for t in untag or ()),
-        note=note if note and note.strip() else None,
+        note=note,
         sentiment=sentiment.value if sentiment else None,
         relevance="relevant" if relevant else "irrelevant" if irrelevant else None,
     )
@@ -100,11 +102,17 @@ def mark(
 
             update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
     if missing:
+        named = ", ".join(map(str, missing[:_NAMED]))  # one readable line, however many
+        more = f" and {len(missing) - _NAMED:,} more" if len(missing) > _NAMED else ""
         raise ConfigError(  # a wrong command-line value, as for `show` and `open`: exit 2
-            f"no mention with id {', '.join(map(str, missing))}; nothing was marked"
+            f"no mention with id {named}{more}; nothing was marked"
         )
     done = len(set(ids))
     typer.echo(f"Marked {done} mention{'s' if done != 1 else ''} {_summary(actions)}", err=True)
+
+
+#: How many missing ids an error names before "and N more".
+_NAMED = 10
 
 
 def _name(value: str | None, option: str) -> str | None:

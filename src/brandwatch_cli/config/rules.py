@@ -21,10 +21,11 @@ import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 from brandwatch_cli.config.check import Checker
-from brandwatch_cli.config.yamlfile import YamlList, YamlMap
+from brandwatch_cli.config.yamlfile import YamlList, YamlMap, load_yaml
 from brandwatch_cli.models import CONDITION_KEYS, AlertRule, QuietHours, RuleCondition
 from brandwatch_cli.text import ISO_639_1, fold
 from brandwatch_cli.times import zone
@@ -75,6 +76,20 @@ def read_notify(
         for url in check.strings(value, line, "'notify'")
     )
     return urls, {}
+
+
+def notify_lines(path: Path) -> list[int]:
+    """The line of each URL of ``notify:`` in the config at ``path``, in the order
+    ``read_notify`` gives them (for errors found later, such as a URL apprise cannot use)."""
+    document = load_yaml(path)
+    value = document.get("notify") if isinstance(document, YamlMap) else None
+    if isinstance(value, YamlMap):
+        return [value.key_lines[name] for name in value]
+    if isinstance(value, YamlList):
+        return list(value.item_lines)
+    if value is not None and isinstance(document, YamlMap):  # one URL as a string
+        return [document.key_lines["notify"]]
+    return []
 
 
 def _url(check: Checker, url: str, line: int) -> str:
@@ -193,7 +208,10 @@ def _condition(
     def names(key: str) -> tuple[str, ...]:
         if key not in when:
             return ()
-        return check.strings(when[key], lines[key], f"'{key}' of {what}")
+        given = check.strings(when[key], lines[key], f"'{key}' of {what}")
+        if not given:  # holds for none of no values: never a rule that fires on everything
+            raise check.fail(lines[key], f"'{key}' of {what} must name at least one value")
+        return given
 
     def number(key: str, low: float, high: float) -> float | None:
         if key not in when:

@@ -67,6 +67,19 @@ def mute_text(mute: Mapping[str, Any]) -> str:
     return " ".join(said)
 
 
+def mute_count(before: int, after: int) -> str:
+    """What a new mute did to the stored mentions: how many it mutes that no mute held before
+    (the bucket's muted count before and after it), and the total when other mutes hold some."""
+    added = after - before
+    plural = "s" if added != 1 else ""
+    if not before:
+        said = f"{added} stored mention{plural}" if added else "none of the stored mentions"
+        return f"it mutes {said} (see `mentions --noise`)"
+    said = f"{added} more stored mention{plural}" if added else "no more stored mentions"
+    verb = "are" if after != 1 else "is"
+    return f"it mutes {said} ({after} {verb} muted in all; see `mentions --noise`)"
+
+
 def mute_lines(mutes: Sequence[Mapping[str, Any]], tz: tzinfo = UTC) -> list[str]:
     """One line per mute: id, what it excludes, when and by whom it was added."""
     lines = []
