@@ -14,7 +14,6 @@ would take.
 from __future__ import annotations
 
 import json
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from heapq import nsmallest
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from brandwatch_cli.dedupe import prefix_size, similar, similar_sizes, similarity
@@ -41,6 +41,7 @@ from brandwatch_cli.store.values import (
     blob_shingles,
     bucket_key,
     engagement_figures,
+    sorted_blob,
     url_domain,
 )
 
@@ -249,7 +250,9 @@ class BatchesMixin(StoriesMixin):
             for mention_id, m in faces
             for row in keyword_rows(mention_id, m, terms)
         ]
-        keywords.sort(key=_keyword_order)  # stable: a repeated keyword's first
+        # By keyword, then id: the rows come in id order and the sort is stable (a repeated
+        # keyword's first row stays first); a key of one string is cheaper than a tuple.
+        keywords.sort(key=itemgetter(0))
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label, mentioned_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -274,11 +277,13 @@ class BatchesMixin(StoriesMixin):
         shingled = [(mention_id, m.shingle_keys, m.prefix) for mention_id, m in faces if m.shingles]
         self.db.conn.executemany(
             "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
-            [(mention_id, array("q", keys).tobytes()) for mention_id, keys, _ in shingled],
+            [(mention_id, sorted_blob(keys)) for mention_id, keys, _ in shingled],
         )
+        # By key, then id, as above: ids come in order, a face's keys are distinct.
+        index_rows = [(key, mention_id) for mention_id, _, prefix in shingled for key in prefix]
+        index_rows.sort(key=itemgetter(0))
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)",
-            sorted((key, mention_id) for mention_id, _, prefix in shingled for key in prefix),
+            "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)", index_rows
         )
         self.add_many_copies(
             (mention_id, source, copy, iso(m.fetched_at) or fetched)
@@ -318,6 +323,9 @@ def _alone_in_batch(
     URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass).
     A pair already known not to be alone is not compared again."""
     alone = [True] * len(mentions)
+    # Only a prefix key two of them hold can make a pair: found at C speed, the rest skipped.
+    counted = Counter(chain.from_iterable(prefixes))
+    shared = {key for key, count in counted.items() if count > 1}
     ids: dict[str, int] = {}
     urls: dict[str, int] = {}
     prints: dict[str, int] = {}
@@ -334,10 +342,10 @@ def _alone_in_batch(
             other = prints.setdefault(m.fingerprint, index)
             if other != index:
                 alone[index] = alone[other] = False
-        if not prefixes[index]:
+        if not shared:
             continue
         near: set[int] = set()
-        for prefix in prefixes[index]:
+        for prefix in shared.intersection(prefixes[index]):
             rows = by_prefix.get(prefix)
             if rows is None:
                 by_prefix[prefix] = [index]
@@ -439,10 +447,6 @@ def face_row(source: str, mention: NewMention) -> tuple[Any, ...]:
         followers,
         aspects_json(mention.aspects) if mention.aspects else "{}",
     )
-
-
-def _keyword_order(row: tuple[Any, ...]) -> tuple[Any, Any]:
-    return row[0], row[1]
 
 
 def _most_shared(pair: tuple[int, int]) -> tuple[int, int]:
