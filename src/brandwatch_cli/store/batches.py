@@ -220,7 +220,7 @@ class BatchesMixin(StoriesMixin):
         for mention_id, mention in enumerate(mentions, first + 1):
             values = face_row(source, mention)
             arrived = iso(mention.fetched_at) if mention.fetched_at is not None else fetched
-            published = values[8]
+            published = values[_PUBLISHED]
             mentioned = min(published, arrived) if published else arrived
             rows.append((mention_id, *values, arrived, mentioned))
             times.append((mentioned, arrived))
@@ -407,6 +407,9 @@ FACE_COLUMNS = (
     "followers",
     "aspects",
 )
+
+
+_PUBLISHED = FACE_COLUMNS.index("published_at")
 
 
 def face_values(source: str, mention: NewMention) -> dict[str, Any]:
