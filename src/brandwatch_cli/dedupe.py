@@ -78,6 +78,8 @@ MAX_SHINGLED_WORDS = 1000
 #: sets (or more) are one story: a 50-word text plus a 12-word trailing sentence is 0.8.
 SIMILARITY = Fraction(4, 5)
 _KEY_MASK = (1 << 63) - 1  # keys fit SQLite's signed 64-bit INTEGER
+#: ``SIMILARITY`` as plain integers (a ``Fraction``'s attributes cost a call each).
+_LOW, _HIGH = SIMILARITY.numerator, SIMILARITY.denominator
 
 
 def _is_tracking(name: str) -> bool:
@@ -171,13 +173,16 @@ def similar(a: frozenset[int], b: frozenset[int]) -> bool:
     sizes alone rule it out (a Jaccard similarity is at most the smaller size over the larger):
     the batch writer compares many."""
     size_a, size_b = len(a), len(b)
-    if not size_a or not size_b:
-        return False
-    low, high = SIMILARITY.numerator, SIMILARITY.denominator
-    if min(size_a, size_b) * high < low * max(size_a, size_b):
+    if not size_a or not size_b or not similar_sizes(size_a, size_b):
         return False
     common = len(a & b)
-    return common * high >= low * (size_a + size_b - common)
+    return common * _HIGH >= _LOW * (size_a + size_b - common)
+
+
+def similar_sizes(size_a: int, size_b: int) -> bool:
+    """Whether sets of these sizes may be ``similar``: a Jaccard similarity is at most the
+    smaller size over the larger (a caller holding stored sets checks this before reading one)."""
+    return min(size_a, size_b) * _HIGH >= _LOW * max(size_a, size_b)
 
 
 def same_story(
@@ -200,9 +205,13 @@ def prefix_keys(keys: Collection[int]) -> tuple[int, ...]:
     sets sharing o elements share one among the first ``|A| - o + 1`` of A and the first
     ``|B| - o + 1`` of B in any common order (Chaudhuri et al. 2006, prefix filtering).
     """
-    size = len(keys)
-    needed = -(-SIMILARITY.numerator * size // SIMILARITY.denominator)  # ceil, in integers
-    return tuple(sorted(keys)[: size - needed + 1]) if size else ()
+    return tuple(sorted(keys)[: prefix_size(len(keys))])
+
+
+def prefix_size(size: int) -> int:
+    """How many of a set of ``size`` shingles ``prefix_keys`` keeps: a caller holding them
+    sorted already takes that many from the front without sorting again."""
+    return size - -(-_LOW * size // _HIGH) + 1 if size else 0  # ceil, in integers
 
 
 def face_key(published: str | None, rank: int) -> tuple[bool, str, int]:

@@ -14,15 +14,17 @@ would take.
 from __future__ import annotations
 
 import json
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from heapq import nsmallest
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from brandwatch_cli.dedupe import prefix_keys, similar, similarity
+from brandwatch_cli.dedupe import prefix_size, similar, similar_sizes, similarity
 from brandwatch_cli.models import Item, KeywordMatch, Sentiment
 from brandwatch_cli.store.aspecttables import INSERT_ASPECTS, aspect_rows, aspects_json
 from brandwatch_cli.store.base import iso
@@ -39,6 +41,7 @@ from brandwatch_cli.store.values import (
     blob_shingles,
     bucket_key,
     engagement_figures,
+    sorted_blob,
     url_domain,
 )
 
@@ -74,6 +77,27 @@ class NewMention:
     #: Per aspect it talks about, the sentiment of what it says of it.
     aspects: Mapping[str, float] = field(default_factory=dict)
 
+    @property
+    def shingle_keys(self) -> tuple[int, ...]:
+        """Its shingles in order: sorted once for its signature, its index keys and its
+        prefix (a batch used to sort each twice)."""
+        return self._sorted()[0]
+
+    @property
+    def prefix(self) -> tuple[int, ...]:
+        """``dedupe.prefix_keys`` of its shingles."""
+        return self._sorted()[1]
+
+    def _sorted(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        # Kept beside the fields (not one of them: equality and ``replace`` ignore it), by
+        # hand: ``functools.cached_property`` takes a lock at every read before Python 3.12.
+        found: tuple[tuple[int, ...], tuple[int, ...]] | None = self.__dict__.get("_sorted_keys")
+        if found is None:
+            keys = tuple(sorted(self.shingles))
+            found = (keys, keys[: prefix_size(len(keys))])
+            object.__setattr__(self, "_sorted_keys", found)
+        return found
+
 
 class BatchesMixin(StoriesMixin):
     """Deciding which mentions of a batch are new stories, and writing those in bulk."""
@@ -83,7 +107,7 @@ class BatchesMixin(StoriesMixin):
     def new_faces(self, source: str, mentions: Sequence[NewMention]) -> list[bool]:
         """Per mention, whether it is a new story that shares nothing with what is stored
         or with an earlier mention of the batch (see the module docstring)."""
-        prefixes = [prefix_keys(m.shingles) for m in mentions]
+        prefixes = [m.prefix for m in mentions]
         alone = _alone_in_batch(mentions, prefixes)
         ids = self._stored("entry_id", [m.item.entry_id for m in mentions], source)
         urls = self._stored("canonical_url", [m.canonical_url for m in mentions if m.canonical_url])
@@ -132,24 +156,36 @@ class BatchesMixin(StoriesMixin):
             return {}
         candidates: dict[int, list[int]] = {}
         for index, keys in wanted.items():
-            counts = Counter(m for key in keys for m in holders.get(key, ()))
-            if counts:
-                ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-                candidates[index] = [m for m, _ in ranked[:NEAR_CANDIDATES]]
-        signatures = self._signatures({m for ids in candidates.values() for m in ids})
+            counts = Counter(chain.from_iterable(holders[key] for key in keys if key in holders))
+            if len(counts) <= NEAR_CANDIDATES:  # all of them, in any order: ``max`` decides
+                candidates[index] = list(counts)
+            elif counts:  # the most shared keys, then the oldest, as ``find_story`` ranks
+                ranked = nsmallest(NEAR_CANDIDATES, counts.items(), key=_most_shared)
+                candidates[index] = [m for m, _ in ranked]
+        blobs = self._signatures({m for ids in candidates.values() for m in ids})
+        signatures: dict[int, frozenset[int]] = {}
         shingled = {index: keys for index, keys, _ in texts}
         found = {}
         for index, ids in candidates.items():
             mine = shingled[index]
-            scored = [
-                (similarity(mine, signatures[m]), -m) for m in ids if similar(mine, signatures[m])
-            ]
+            size = len(mine)
+            scored = []
+            for m in ids:
+                # Sizes alone rule most out (``similar``): a set is built for the others only.
+                if not similar_sizes(size, len(blobs[m]) >> 3):
+                    continue
+                theirs = signatures.get(m)
+                if theirs is None:
+                    theirs = signatures[m] = blob_shingles(blobs[m])
+                if similar(mine, theirs):
+                    scored.append((similarity(mine, theirs), -m))
             best = max(scored, default=None)
             if best is not None:
                 found[index] = -best[1]
         return found
 
-    def _signatures(self, ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    def _signatures(self, ids: Iterable[int]) -> dict[int, bytes]:
+        """The stored shingle blobs of faces ``ids`` (8 bytes a shingle)."""
         wanted = list(ids)
         found = {}
         for start in range(0, len(wanted), IN_CHUNK):
@@ -159,7 +195,7 @@ class BatchesMixin(StoriesMixin):
                 f" WHERE mention_id IN ({marks(chunk)})",
                 chunk,
             ):
-                found[mention_id] = blob_shingles(blob)
+                found[mention_id] = blob
         return found
 
     def insert_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
@@ -180,14 +216,15 @@ class BatchesMixin(StoriesMixin):
     def _write_faces(self, source: str, mentions: Sequence[NewMention], fetched: str) -> int:
         first = int(self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
         rows = []
-        for mention in mentions:
-            values = face_values(source, mention)
+        times = []  # (mentioned_at, fetched_at) of each row
+        for mention_id, mention in enumerate(mentions, first + 1):
+            values = face_row(source, mention)
             arrived = iso(mention.fetched_at) if mention.fetched_at is not None else fetched
-            published = values["published_at"]
-            values["fetched_at"] = arrived
-            values["mentioned_at"] = min(published, arrived) if published else arrived
-            rows.append(values)
-        names = ["id", *rows[0]]
+            published = values[_PUBLISHED]
+            mentioned = min(published, arrived) if published else arrived
+            rows.append((mention_id, *values, arrived, mentioned))
+            times.append((mentioned, arrived))
+        names = ["id", *FACE_COLUMNS, "fetched_at", "mentioned_at"]
         last = first + len(rows)
         # Indexed for search below, in one statement, not row by row (``m011_bulk_writes``);
         # the keyword rows of these ids mark no quarter hour one by one (``m013``).
@@ -195,7 +232,7 @@ class BatchesMixin(StoriesMixin):
         self.db.conn.executemany(
             f"INSERT INTO mentions ({', '.join(names)}) VALUES ({marks(names)})"
             " ON CONFLICT DO NOTHING",
-            [(first + n, *values.values()) for n, values in enumerate(rows, 1)],
+            rows,
         )
         self._index_batch(first, last)
         # Every unique key was looked up; a row left out all the same (a key changed under
@@ -209,12 +246,13 @@ class BatchesMixin(StoriesMixin):
         faces = [(first + n, m) for n, m in enumerate(mentions, 1) if first + n in stored]
         terms: dict[tuple[str, ...], str] = {}
         keywords = [
-            (*row, values["mentioned_at"], values["fetched_at"])  # m021_keyword_times
+            (*row, *times[mention_id - first - 1])  # m021_keyword_times
             for mention_id, m in faces
-            for values in [rows[mention_id - first - 1]]
             for row in keyword_rows(mention_id, m, terms)
         ]
-        keywords.sort(key=lambda row: (row[0], row[1]))  # stable: a repeated keyword's first
+        # By keyword, then id: the rows come in id order and the sort is stable (a repeated
+        # keyword's first row stays first); a key of one string is cheaper than a tuple.
+        keywords.sort(key=itemgetter(0))
         self.db.conn.executemany(
             "INSERT INTO mention_keywords (keyword, mention_id, terms, fields, sentiment,"
             " sentiment_label, mentioned_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -223,27 +261,29 @@ class BatchesMixin(StoriesMixin):
         )
         self.db.conn.executemany(
             INSERT_ASPECTS,
-            [row for mention_id, m in faces for row in aspect_rows(mention_id, m.aspects)],
+            [
+                row
+                for mention_id, m in faces
+                if m.aspects
+                for row in aspect_rows(mention_id, m.aspects)
+            ],
         )
         named = {row[1] for row in keywords}
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO summary_dirty (bucket) VALUES (?)",
-            [
-                (bucket,)
-                for bucket in sorted(
-                    {bucket_key(rows[i - first - 1]["mentioned_at"]) for i in named}
-                )
-            ],
+            [(bucket,) for bucket in sorted({bucket_key(times[i - first - 1][0]) for i in named})],
         )
         self.db.execute("DELETE FROM fts_deferred")
-        shingled = [(mention_id, sorted(m.shingles)) for mention_id, m in faces if m.shingles]
+        shingled = [(mention_id, m.shingle_keys, m.prefix) for mention_id, m in faces if m.shingles]
         self.db.conn.executemany(
             "INSERT INTO story_signatures (mention_id, shingles) VALUES (?, ?)",
-            [(mention_id, array("q", keys).tobytes()) for mention_id, keys in shingled],
+            [(mention_id, sorted_blob(keys)) for mention_id, keys, _ in shingled],
         )
+        # By key, then id, as above: ids come in order, a face's keys are distinct.
+        index_rows = [(key, mention_id) for mention_id, _, prefix in shingled for key in prefix]
+        index_rows.sort(key=itemgetter(0))
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)",
-            sorted((key, mention_id) for mention_id, keys in shingled for key in prefix_keys(keys)),
+            "INSERT OR IGNORE INTO story_shingles (key, mention_id) VALUES (?, ?)", index_rows
         )
         self.add_many_copies(
             (mention_id, source, copy, iso(m.fetched_at) or fetched)
@@ -283,18 +323,29 @@ def _alone_in_batch(
     URL), its fingerprint or a near-identical text (``group_stories``'s rules, in one pass).
     A pair already known not to be alone is not compared again."""
     alone = [True] * len(mentions)
-    first: dict[tuple[str, str], int] = {}
+    # Only a prefix key two of them hold can make a pair: found at C speed, the rest skipped.
+    counted = Counter(chain.from_iterable(prefixes))
+    shared = {key for key, count in counted.items() if count > 1}
+    ids: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    prints: dict[str, int] = {}
     by_prefix: dict[int, list[int]] = {}
     for index, m in enumerate(mentions):
-        keys = [("id", m.item.entry_id)]
-        keys += [("url", m.canonical_url)] if m.canonical_url else []
-        keys += [("print", m.fingerprint)] if m.fingerprint else []
-        for page in keys:
-            other = first.setdefault(page, index)
+        other = ids.setdefault(m.item.entry_id, index)
+        if other != index:
+            alone[index] = alone[other] = False
+        if m.canonical_url:
+            other = urls.setdefault(m.canonical_url, index)
             if other != index:
                 alone[index] = alone[other] = False
+        if m.fingerprint:
+            other = prints.setdefault(m.fingerprint, index)
+            if other != index:
+                alone[index] = alone[other] = False
+        if not shared:
+            continue
         near: set[int] = set()
-        for prefix in prefixes[index]:
+        for prefix in shared.intersection(prefixes[index]):
             rows = by_prefix.get(prefix)
             if rows is None:
                 by_prefix[prefix] = [index]
@@ -333,30 +384,73 @@ def keyword_rows(
     return rows
 
 
+#: The columns of ``mentions`` a face sets, in ``face_row``'s order (all but the arrival times).
+FACE_COLUMNS = (
+    "source",
+    "entry_id",
+    "url",
+    "canonical_url",
+    "fingerprint",
+    "title",
+    "text",
+    "author",
+    "published_at",
+    "language",
+    "sentiment",
+    "sentiment_label",
+    "engagement",
+    "source_language",
+    "sentiment_method",
+    "sentiment_version",
+    "domain",
+    "interactions",
+    "followers",
+    "aspects",
+)
+
+
+_PUBLISHED = FACE_COLUMNS.index("published_at")
+
+
 def face_values(source: str, mention: NewMention) -> dict[str, Any]:
     """The columns of ``mentions`` a face sets, by name (all but the arrival times)."""
+    return dict(zip(FACE_COLUMNS, face_row(source, mention), strict=True))
+
+
+def face_row(source: str, mention: NewMention) -> tuple[Any, ...]:
+    """``face_values`` as a tuple in ``FACE_COLUMNS``' order: a batch writes thousands, and
+    a dict per row cost more than the values in it."""
     item = mention.item
-    engagement = json.dumps(dict(item.engagement)) if item.engagement else None
-    interactions, followers = engagement_figures(item.engagement)
-    return {
-        "source": source,
-        "entry_id": item.entry_id,
-        "url": item.url,
-        "canonical_url": mention.canonical_url,
-        "fingerprint": mention.fingerprint,
-        "title": item.title,
-        "text": item.text,
-        "author": item.author,
-        "published_at": iso(item.published_at),
-        "language": mention.language,
-        "sentiment": mention.sentiment.score,
-        "sentiment_label": mention.sentiment.label,
-        "engagement": engagement,
-        "source_language": item.language,
-        "sentiment_method": mention.sentiment.method,
-        "sentiment_version": mention.sentiment_version,
-        "domain": url_domain(item.url),
-        "interactions": interactions,
-        "followers": followers,
-        "aspects": aspects_json(mention.aspects),
-    }
+    engagement = item.engagement
+    if engagement:
+        interactions, followers = engagement_figures(engagement)
+        stored = json.dumps(dict(engagement))
+    else:
+        interactions, followers, stored = 0.0, None, None
+    sentiment = mention.sentiment
+    return (
+        source,
+        item.entry_id,
+        item.url,
+        mention.canonical_url,
+        mention.fingerprint,
+        item.title,
+        item.text,
+        item.author,
+        iso(item.published_at),
+        mention.language,
+        sentiment.score,
+        sentiment.label,
+        stored,
+        item.language,
+        sentiment.method,
+        mention.sentiment_version,
+        url_domain(item.url),
+        interactions,
+        followers,
+        aspects_json(mention.aspects) if mention.aspects else "{}",
+    )
+
+
+def _most_shared(pair: tuple[int, int]) -> tuple[int, int]:
+    return -pair[1], pair[0]
