@@ -334,7 +334,7 @@ def find_themes(
             heard,
             everyone=everyone,
             top=top,
-            readers=readers,
+            readers=readers if len(heard) > 1 else None,  # one keyword: nothing beside it
             heard=sum(mentions.values()),
         )()
     found = {name: found.get(name, ()) for name in names}
