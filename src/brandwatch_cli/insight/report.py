@@ -211,7 +211,7 @@ def themes_section(
 ) -> Callable[[], dict[str, tuple[Theme, ...]]]:
     """The themes section of a report or a digest, begun (the function returned waits for
     it), for the keywords its keyword table counted in ``current`` (and ``before``), out of
-    ``total`` mentions; see ``insight.themes.themes_by_keyword`` for ``readers``."""
+    ``total`` mentions; see ``insight.themes.begin_themes`` for ``readers``."""
     counts = {k.keyword: (k.now.mentions, k.before.mentions) for k in keywords}
     return section_themes(
         store,

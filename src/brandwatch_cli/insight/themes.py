@@ -328,7 +328,7 @@ def find_themes(
     mentions = {n: int(counted[n]["mentions"]) if n in counted else 0 for n in names}
     heard = [keyword_named(name, keywords) for name in names if mentions[name]]
     with store.readers(READERS) as readers:
-        found = themes_by_keyword(
+        found = begin_themes(
             store,
             scope,
             heard,
@@ -357,12 +357,36 @@ def themes_by_keyword(
     sample: int = SAMPLE,
     background: int = BACKGROUND_SAMPLE,
     counts: Mapping[str, tuple[int, int]] | None = None,
+) -> dict[str, tuple[Theme, ...]]:
+    """``keyword_themes`` of each keyword, on this connection; ``counts``: their mentions
+    in the period and the previous one, when counted already (over the same selections)."""
+    return begin_themes(
+        store,
+        scope,
+        keywords,
+        everyone=everyone,
+        top=top,
+        sample=sample,
+        background=background,
+        counts=counts,
+    )()
+
+
+def begin_themes(
+    store: MentionStore,
+    scope: Selections,
+    keywords: Sequence[Keyword],
+    *,
+    everyone: int,
+    top: int,
+    sample: int = SAMPLE,
+    background: int = BACKGROUND_SAMPLE,
+    counts: Mapping[str, tuple[int, int]] | None = None,
     readers: Readers[MentionStore] | None = None,
     heard: int = 0,
 ) -> Callable[[], dict[str, tuple[Theme, ...]]]:
-    """``keyword_themes`` of each keyword, begun: the function returned waits for them (in
-    ``keywords``' order). ``counts``: their mentions in the period and the previous one, when
-    counted already (over the same selections).
+    """``themes_by_keyword``, begun: the function returned waits for them (in ``keywords``'
+    order).
 
     With ``readers``, when the keywords have at least ``PARALLEL_FROM`` mentions in the period
     (``heard``, else summed from ``counts``), each keyword is a task on its threads, the
@@ -414,7 +438,7 @@ def section_themes(
     keywords: Sequence[Keyword] = (),
     readers: Readers[MentionStore] | None = None,
 ) -> Callable[[], dict[str, tuple[Theme, ...]]]:
-    """The themes section of a report or a digest, begun (see ``themes_by_keyword``): each
+    """The themes section of a report or a digest, begun (see ``begin_themes``): each
     keyword of ``counts`` (its mentions now and before, as the keyword table counted them)
     that has mentions now."""
     scope = Selections(replace(scope.current, keywords=()), replace(scope.previous, keywords=()))
@@ -422,7 +446,7 @@ def section_themes(
     if len(heard) == 1 and everyone <= max(now for now, _ in heard.values()):  # one keyword
         with store.period_view(scope.current) as view:
             everyone = int(view.totals()["mentions"] or 0)
-    return themes_by_keyword(
+    return begin_themes(
         store,
         scope,
         [keyword_named(name, keywords) for name in heard],
