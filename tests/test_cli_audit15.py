@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import rss, write_config
+from test_cli_rules import rules_config
 
 ANGRY = {
     "title": "Acme is terrible, the worst",
@@ -13,17 +14,6 @@ ANGRY = {
     "description": "I hate Acme",
 }
 HAPPY = {"title": "Acme is great", "link": "https://n.example/2", "description": "love it"}
-
-
-def rules_config(tmp_path, server, rules: str, extra: str = ""):
-    port = server.base_url.rsplit(":", 1)[1]
-    notify = f"notify:\n  team: json://127.0.0.1:{port}/hook\n"
-    return write_config(
-        tmp_path,
-        [("news", server.url("/f.xml"))],
-        keywords="  - Acme\n",
-        extra=notify + extra + "rules:\n" + rules,
-    )
 
 
 @pytest.mark.parametrize("key", ["keyword", "label", "term", "source", "language", "aspect"])
@@ -37,7 +27,7 @@ def test_a_rule_condition_given_an_empty_list_is_a_config_error(cli, feed_server
         result = cli(*command, "-c", config)
         assert result.exit_code == 2, (command, result.stdout, result.stderr)
         (line,) = result.stderr.splitlines()
-        assert line == f"error: {config}:7: '{key}' of rule 'a' must name at least one value"
+        assert line == f"error: {config}:8: '{key}' of rule 'a' must name at least one value"
 
 
 @pytest.fixture

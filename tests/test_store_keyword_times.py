@@ -15,8 +15,8 @@ from brandwatch_cli.insight.themes import (
     SECTION_SAMPLE,
     SECTION_TOP,
     Selections,
+    begin_themes,
     find_themes,
-    themes_by_keyword,
 )
 from brandwatch_cli.models import (
     Item,
@@ -244,7 +244,7 @@ def test_a_reports_themes_use_its_keyword_counts_as_the_keyword_rows_count_them(
         scope = Selections(
             week, replace(week, since=week.since - timedelta(days=7), until=week.since)
         )
-        counted = themes_by_keyword(
+        counted = begin_themes(
             store,
             scope,
             [Keyword("Acme", ("Acme",)), Keyword("Globex", ("Globex",))],
@@ -252,6 +252,6 @@ def test_a_reports_themes_use_its_keyword_counts_as_the_keyword_rows_count_them(
             top=SECTION_TOP,
             sample=SECTION_SAMPLE,
             background=SECTION_BACKGROUND,
-        )
+        )()
     assert report.themes["Acme"]
     assert report.themes == counted

@@ -347,31 +347,6 @@ def keyword_named(name: str, keywords: Sequence[Keyword]) -> Keyword:
     return next((k for k in keywords if k.name == name), Keyword(name, (name,)))
 
 
-def themes_by_keyword(
-    store: MentionStore,
-    scope: Selections,
-    keywords: Sequence[Keyword],
-    *,
-    everyone: int,
-    top: int,
-    sample: int = SAMPLE,
-    background: int = BACKGROUND_SAMPLE,
-    counts: Mapping[str, tuple[int, int]] | None = None,
-) -> dict[str, tuple[Theme, ...]]:
-    """``keyword_themes`` of each keyword, on this connection; ``counts``: their mentions
-    in the period and the previous one, when counted already (over the same selections)."""
-    return begin_themes(
-        store,
-        scope,
-        keywords,
-        everyone=everyone,
-        top=top,
-        sample=sample,
-        background=background,
-        counts=counts,
-    )()
-
-
 def begin_themes(
     store: MentionStore,
     scope: Selections,
@@ -385,8 +360,9 @@ def begin_themes(
     readers: Readers[MentionStore] | None = None,
     heard: int = 0,
 ) -> Callable[[], dict[str, tuple[Theme, ...]]]:
-    """``themes_by_keyword``, begun: the function returned waits for them (in ``keywords``'
-    order).
+    """``keyword_themes`` of each keyword, begun: the function returned waits for them (in
+    ``keywords``' order). ``counts``: their mentions in the period and the previous one, when
+    counted already (over the same selections).
 
     With ``readers``, when the keywords have at least ``PARALLEL_FROM`` mentions in the period
     (``heard``, else summed from ``counts``), each keyword is a task on its threads, the
