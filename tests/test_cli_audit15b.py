@@ -1,0 +1,93 @@
+"""A new user's audit (round 15, second part): each test is a defect the tool had, driven
+through the real entry point."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import rss, write_config
+
+ITEMS = [
+    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
+    {"title": "Acme is great", "link": "https://n.example/2"},
+]
+
+
+@pytest.fixture
+def scanned(cli, feed_server, tmp_path):
+    feed_server.serve("/f.xml", rss(ITEMS))
+    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    return config
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether process ``pid`` has a SIGTERM handler of its own (Linux: ``SigCgt``)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():  # not Linux: give it time
+        time.sleep(3)
+        return True
+    for line in status.read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    return False
+
+
+def _stored(db: Path) -> tuple[int, int, int]:
+    """What the three commands write: replied mentions, corrections, mutes."""
+    with sqlite3.connect(db) as conn:
+        replied = conn.execute("SELECT count(*) FROM mentions WHERE status = 'replied'")
+        corrections = conn.execute("SELECT count(*) FROM sentiment_corrections")
+        mutes = conn.execute("SELECT count(*) FROM mutes")
+        return (replied.fetchone()[0], corrections.fetchone()[0], mutes.fetchone()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (("mark", "1", "--status", "replied"), "mark interrupted; nothing was marked"),
+        (("corrections", "import"), "import interrupted; nothing was imported"),
+        (("mute", "--domain", "x.example"), "mute interrupted; nothing was muted"),
+    ],
+)
+def test_sigterm_stops_a_writing_command_with_exit_130_and_nothing_written(
+    scanned, tmp_path, command, said
+):
+    """README, exit codes: 130 is "interrupted (Ctrl-C or SIGTERM)". These commands died of
+    the signal (143); now SIGTERM stops them as Ctrl-C does, their transaction undone."""
+    if command[0] == "corrections":
+        labelled = tmp_path / "labels.csv"
+        labelled.write_text("text,label,language\nAcme is great,positive,en\n")
+        command = (*command, str(labelled))
+    db = tmp_path / "mentions.db"
+    before = _stored(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer: the command waits for its turn
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "brandwatch_cli", *command, "-c", str(scanned)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not _catches_sigterm(run.pid) and run.poll() is None:
+            assert time.monotonic() < deadline, "the command never caught SIGTERM"
+            time.sleep(0.05)
+        time.sleep(0.5)  # on its way to the database
+        run.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr
+    assert stderr == f"error: {said}\n"
+    assert _stored(db) == before
