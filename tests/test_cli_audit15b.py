@@ -91,3 +91,24 @@ def test_sigterm_stops_a_writing_command_with_exit_130_and_nothing_written(
     assert run.returncode == 130, stderr
     assert stderr == f"error: {said}\n"
     assert _stored(db) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("report", "-o", ""), "--output"),
+        (("export", "--output="), "--output"),
+        (("mentions", "-c", ""), "--config"),
+        (("report", "--db", ""), "--db"),
+        (("db", "copy", "--to", ""), "--to"),
+        (("corrections", "import", ""), "FILE"),
+    ],
+)
+def test_an_empty_file_name_is_a_usage_error_naming_the_option(cli, scanned, args, option):
+    """An empty path was read as the current folder ("error: .: cannot write (Is a
+    directory)", exit 1): now one line naming the option, exit 2, whatever the command."""
+    given = ("-c", scanned) if "-c" not in args else ()
+    result = cli(*args, *given)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr == f"error: {option}: an empty file name\n"
+    assert result.stdout == ""
