@@ -112,3 +112,15 @@ def test_an_empty_file_name_is_a_usage_error_naming_the_option(cli, scanned, arg
     assert result.exit_code == 2, result.stderr
     assert result.stderr == f"error: {option}: an empty file name\n"
     assert result.stdout == ""
+
+
+def test_corrections_import_counts_a_short_row_in_the_right_number(cli, scanned, tmp_path):
+    """A row of one field said "1 columns": now "1 column" (and "3 columns")."""
+    labelled = tmp_path / "labels.csv"
+    labelled.write_text("text,label\nAcme is great\nfine,positive,en\n")
+    result = cli("corrections", "import", labelled, "-c", scanned)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"{labelled}:2: 1 column, the header has 2",
+        f"{labelled}:3: 3 columns, the header has 2",
+    ]
