@@ -124,3 +124,44 @@ def test_corrections_import_counts_a_short_row_in_the_right_number(cli, scanned,
         f"{labelled}:2: 1 column, the header has 2",
         f"{labelled}:3: 3 columns, the header has 2",
     ]
+
+
+def test_review_of_an_empty_database_says_there_is_nothing_to_review(cli, tmp_path):
+    """README, review: before a model it lists "the newest unlabelled mentions"; with none
+    stored it announced them anyway ("...; the newest unlabelled mentions follow") and listed
+    nothing. Exit 0, as `mentions` when none match."""
+    config = write_config(tmp_path, [("news", "http://127.0.0.1:9/f.xml")])
+    labelled = tmp_path / "labels.csv"
+    labelled.write_text("text,label\nAcme is great,positive\n")
+    assert cli("corrections", "import", labelled, "-c", config).exit_code == 0  # creates the db
+    for fmt, out in (("table", ""), ("json", "[]\n")):
+        result = cli("review", "-c", config, "-f", fmt)
+        assert result.exit_code == 0
+        assert result.stdout == out
+        assert result.stderr == (
+            "no relevance model yet: 20 more irrelevant and 20 more relevant labels needed"
+            " (mark ID --relevant / --irrelevant); no unlabelled mention to review\n"
+        )
+
+
+def test_review_with_everything_labelled_says_so(cli, feed_server, tmp_path):
+    """A model, and nothing unlabelled left: the table said nothing at all."""
+    items = [
+        {
+            "title": f"Acme {'phone review' if n < 20 else 'fruit salad recipe'} {n}",
+            "link": f"https://n.example/{n}",
+        }
+        for n in range(40)
+    ]
+    feed_server.serve("/f.xml", rss(items))
+    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    ids = [str(n) for n in range(1, 41)]
+    assert cli("mark", *ids[:20], "--relevant", "-c", config).exit_code == 0
+    assert cli("mark", *ids[20:], "--irrelevant", "-c", config).exit_code == 0
+    result = cli("review", "-c", config)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "No mentions to review.\n"
+    as_json = cli("review", "-c", config, "-f", "json")
+    assert (as_json.stdout, as_json.stderr) == ("[]\n", "")

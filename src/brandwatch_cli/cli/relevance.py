@@ -61,7 +61,9 @@ def review(
         state = update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
         rows = store.review_candidates(keyword, limit)
     if state.needed:
-        error_line(render.needed_line(state.needed))
+        error_line(render.needed_line(state.needed, listed=bool(rows)))
+    elif not rows and fmt is ReviewFormat.table:  # as `mentions` says when none match
+        error_line("No mentions to review.")
     with quiet_broken_pipe():
         if fmt is ReviewFormat.json:
             machine_output()
