@@ -165,3 +165,29 @@ def test_review_with_everything_labelled_says_so(cli, feed_server, tmp_path):
     assert result.stderr == "No mentions to review.\n"
     as_json = cli("review", "-c", config, "-f", "json")
     assert (as_json.stdout, as_json.stderr) == ("[]\n", "")
+
+
+def test_a_csv_rating_outside_its_scale_is_not_stored_as_a_rating(cli, tmp_path):
+    """README, Ratings: a csv rating is on 0..rating_scale; -3 or 99 on a 1-5 scale decided
+    no label but was kept as the `rating` engagement, so `rating_at_most: 2` matched -3."""
+    (tmp_path / "avis.csv").write_text(
+        "text,rating\nAcme was slow,-3\nAcme was fine,99\nAcme was bad,2\nAcme was ok,7\n"
+    )
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'mentions.db'}\nkeywords:\n  - Acme\nsources:\n"
+        "  - name: shop\n    type: csv\n    url: avis.csv\n"
+        "  - name: survey\n    type: csv\n    url: avis.csv\n    rating_scale: 10\n"
+    )
+    assert cli("scan", "-c", config).exit_code == 0
+    from helpers import db_rows
+
+    rows = db_rows(
+        tmp_path / "mentions.db", "SELECT source, text, engagement FROM mentions ORDER BY id"
+    )
+    kept = {(source, text): engagement for source, text, engagement in rows}
+    assert kept[("shop", "Acme was slow")] in ("{}", None, "")
+    assert kept[("shop", "Acme was fine")] in ("{}", None, "")
+    assert kept[("shop", "Acme was ok")] in ("{}", None, "")
+    assert kept[("shop", "Acme was bad")] == '{"rating": 2.0}'
+    assert kept[("survey", "Acme was ok")] == '{"rating": 7.0}'  # on 0..10
