@@ -17,6 +17,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+from brandwatch_cli.errors import ConfigError
+
+#: Options typed ``str`` that name a file (or a URL): an empty value is refused as a path's is.
+TEXT_PATHS = frozenset({"db", "to"})
+
 #: What Typer's int adapter surely reads as ``int(value)``; anything else is pydantic's call.
 _PLAIN_INT_RE = re.compile(r"[0-9]{1,18}")
 
@@ -59,6 +64,9 @@ class _PlainFirst:
         self.built: Any = None
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value == "" and (self.descriptor.annotation is Path or param.name in TEXT_PATHS):
+            name = param.opts[0] if param.param_type_name == "option" else param.name.upper()
+            raise ConfigError(f"{name}: an empty file name")  # else read as ".", the folder
         if self.built is None:
             multiple = param.multiple or param.nargs == -1
             if value is None:  # as Typer's RuntimeParam.coerce

@@ -9,9 +9,16 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import language_code, load, quiet_broken_pipe, time_zone, utc_now
+from brandwatch_cli.cli.common import (
+    language_code,
+    load,
+    quiet_broken_pipe,
+    stop_on_sigterm,
+    time_zone,
+    utc_now,
+)
 from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
-from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.output import plain as plaintext
 from brandwatch_cli.text import one_line
 
@@ -62,8 +69,12 @@ def import_file(
             " nothing was imported (fix them, or import the rest with --skip-bad)"
         )
     _, db_path = load(config, db, db_alone=True)
-    with MentionStore.open(db_path) as store:  # labels may come before the first scan
-        store.add_corrections(parsed.rows, utc_now(), user_name())
+    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
+    try:
+        with MentionStore.open(db_path) as store:  # labels may come before the first scan
+            store.add_corrections(parsed.rows, utc_now(), user_name())
+    except KeyboardInterrupt:
+        raise Interrupted("import interrupted; nothing was imported") from None
     counts: dict[str, int] = {}
     for _, _, lang in parsed.rows:
         counts[lang or "unknown"] = counts.get(lang or "unknown", 0) + 1

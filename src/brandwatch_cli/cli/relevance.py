@@ -17,12 +17,13 @@ from brandwatch_cli.cli.common import (
     machine_output,
     quiet_broken_pipe,
     source_names,
+    stop_on_sigterm,
     time_zone,
     utc_now,
 )
 from brandwatch_cli.cli.options import MAX_LIMIT, ConfigOption, DbOption, TzOption
 from brandwatch_cli.cli.workflow import user_name
-from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.text import one_line
 
 
@@ -60,7 +61,9 @@ def review(
         state = update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
         rows = store.review_candidates(keyword, limit)
     if state.needed:
-        error_line(render.needed_line(state.needed))
+        error_line(render.needed_line(state.needed, listed=bool(rows)))
+    elif not rows and fmt is ReviewFormat.table:  # as `mentions` says when none match
+        error_line("No mentions to review.")
     with quiet_broken_pipe():
         if fmt is ReviewFormat.json:
             machine_output()
@@ -126,15 +129,21 @@ def mute(
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
     if values["domain"] is not None:
         values["domain"] = _host(values["domain"])
-    with MentionStore.open(db_path, create=False) as store:
-        if values["keyword"] is not None:
-            (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
-        if values["source"] is not None:
-            source_names([values["source"]], cfg, store)
-        before = store.noise_counts().get("muted", 0)
-        mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
-        update_relevance(store, cfg, utc_now())
-        count = store.noise_counts().get("muted", 0)
+    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
+    mute_id: int | None = None
+    try:
+        with MentionStore.open(db_path, create=False) as store:
+            if values["keyword"] is not None:
+                (values["keyword"],) = keyword_names([values["keyword"]], cfg, store)
+            if values["source"] is not None:
+                source_names([values["source"]], cfg, store)
+            before = store.noise_counts().get("muted", 0)
+            mute_id = store.add_mute(values, utc_now(), by if by is not None else user_name())
+            update_relevance(store, cfg, utc_now())
+            count = store.noise_counts().get("muted", 0)
+    except KeyboardInterrupt:
+        kept = "nothing was muted" if mute_id is None else f"mute {mute_id} is kept"
+        raise Interrupted(f"mute interrupted; {kept}") from None
     error_line(f"Muted {mute_id}: {render.mute_text(values)}; {render.mute_count(before, count)}")
 
 

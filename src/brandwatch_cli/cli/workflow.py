@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, utc_now
+from brandwatch_cli.cli.common import load, stop_on_sigterm, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption, Sentiment, Status
-from brandwatch_cli.errors import ConfigError
+from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.models import TriageActions
 from brandwatch_cli.text import one_line
 
@@ -95,12 +95,18 @@ def mark(
         )
     cfg, db_path = load(config, db, db_alone=True)
     who = _name(by, "--by") if by is not None else user_name()
-    with MentionStore.open(db_path, create=False) as store:
-        missing = store.triage(ids, actions, utc_now(), by=who)
-        if actions.relevance and not missing:
-            from brandwatch_cli.scan.relevance import MARK_BUDGET, update_relevance
+    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
+    missing: list[int] | None = None
+    try:
+        with MentionStore.open(db_path, create=False) as store:
+            missing = store.triage(ids, actions, utc_now(), by=who)
+            if actions.relevance and not missing:
+                from brandwatch_cli.scan.relevance import MARK_BUDGET, update_relevance
 
-            update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
+                update_relevance(store, cfg, utc_now(), budget=MARK_BUDGET)
+    except KeyboardInterrupt:
+        kept = "nothing was marked" if missing is None else "the mentions are marked"
+        raise Interrupted(f"mark interrupted; {kept}") from None
     if missing:
         named = ", ".join(map(str, missing[:_NAMED]))  # one readable line, however many
         more = f" and {len(missing) - _NAMED:,} more" if len(missing) > _NAMED else ""

@@ -16,13 +16,15 @@ from brandwatch_cli.times import local_text
 MUTE_FIELDS = ("source", "domain", "author", "phrase", "keyword")
 
 
-def needed_line(needed: Mapping[str, int]) -> str:
+def needed_line(needed: Mapping[str, int], listed: bool = True) -> str:
     """What is missing before a model exists, e.g. ``no relevance model yet: 12 more
-    relevant and 20 more irrelevant labels needed (mark ID --relevant / --irrelevant)``."""
+    relevant and 20 more irrelevant labels needed (mark ID --relevant / --irrelevant)``, and
+    whether mentions follow (``listed``) or none is left to review."""
     parts = " and ".join(f"{count} more {label}" for label, count in sorted(needed.items()))
+    after = "the newest unlabelled mentions follow" if listed else "no unlabelled mention to review"
     return (
         f"no relevance model yet: {parts} label{'s' if sum(needed.values()) != 1 else ''}"
-        " needed (mark ID --relevant / --irrelevant); the newest unlabelled mentions follow"
+        f" needed (mark ID --relevant / --irrelevant); {after}"
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from brandwatch_cli.text import ISO_639_1
+from brandwatch_cli.text import ISO_639_1, counted
 
 #: What a label may be written as.
 LABEL_SPELLINGS = {
@@ -101,7 +101,9 @@ def _rows(
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            problems.append(f"{name}:{line}: {len(values)} columns, the header has {len(header)}")
+            problems.append(
+                f"{name}:{line}: {counted(len(values), 'column')}, the header has {len(header)}"
+            )
             continue
         body = values[at_text].strip()
         label = LABEL_SPELLINGS.get(values[at_label].strip().casefold())

@@ -8,12 +8,12 @@ Options name the columns (matched exactly, else ignoring case): ``text`` (requir
 column is called ``text``), and optionally ``title``, ``date``, ``author``, ``id``, ``link`` and
 ``rating`` (a number, kept as the ``rating`` engagement: stars, NPS...; ``rating_scale``, default
 5, is its best value: 10 or 100 read 1..10 or 1..100 linearly as 1..5 stars, which decide the
-sentiment label, see ``sentiment.rated``). Then ``delimiter``
-(default: ``csv.Sniffer`` among ``, ; tab |``, checked against the header so that the mapped
-columns exist; a header without any of them is one column), ``encoding`` (default: UTF-8, a BOM
-skipped; UTF-16 with a BOM, as Excel's "Unicode text"; else cp1252, French Excel's ANSI),
-``date_format`` (a strptime format; default ISO 8601, then ``DD/MM/YYYY[ HH:MM[:SS]]``; dates
-without a zone are UTC) and ``language`` (an ISO code for every row).
+sentiment label, see ``sentiment.rated``; a number outside 0..scale is no rating). Then
+``delimiter`` (default: ``csv.Sniffer`` among ``, ; tab |``, checked against the header so that
+the mapped columns exist; a header without any of them is one column), ``encoding`` (default:
+UTF-8, a BOM skipped; UTF-16 with a BOM, as Excel's "Unicode text"; else cp1252, French Excel's
+ANSI), ``date_format`` (a strptime format; default ISO 8601, then ``DD/MM/YYYY[ HH:MM[:SS]]``;
+dates without a zone are UTC) and ``language`` (an ISO code for every row).
 
 The entry id is the ``id`` column, else ``dedupe.content_id`` of the row; a later row repeating
 an earlier row's id gets ``#2``, ``#3``..., so rows are never merged by id (e.g. one ticket with
@@ -84,6 +84,7 @@ class CsvLayout:
     encoding: str | None = None
     date_format: str | None = None
     language: str | None = None
+    rating_scale: float = 5.0
 
 
 class CsvSource:
@@ -171,7 +172,9 @@ def layout_from_options(options: Mapping[str, Any]) -> CsvLayout:
                 "language",
             )
         language = language_tag(language)
-    return CsvLayout(columns, delimiter, encoding, date_format, language)
+    return CsvLayout(
+        columns, delimiter, encoding, date_format, language, float(scale if scale else 5)
+    )
 
 
 def parse_csv(content: bytes, layout: CsvLayout) -> list[Item]:
@@ -365,6 +368,8 @@ def _items(
         entry_id = clean_text(cell(row, "id")) or content_id(title, text, published)
         count = seen.count(entry_id)
         rating = _number(cell(row, "rating"))
+        if rating is not None and not 0 <= rating <= layout.rating_scale:
+            rating = None  # no rating on this scale: neither a label nor a rule's rating_at_most
         yield Item(
             entry_id=entry_id if count == 1 else f"{entry_id}#{count}",
             url=web_link(cell(row, "link")),
