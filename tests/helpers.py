@@ -192,3 +192,11 @@ def as_reader() -> list[str]:
     if shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv: permission bits would not bind")
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def scanned_feed(cli: Any, feed_server: Any, folder: Path, items: list[dict[str, str]]) -> Path:
+    """A config of one feed ("news") serving ``items`` and naming Acme, scanned once."""
+    feed_server.serve("/f.xml", rss(items))
+    config = write_config(folder, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    return config

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import rss, write_config
+from helpers import rss, scanned_feed, write_config
 
 ITEMS = [
     {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
@@ -22,10 +22,7 @@ ITEMS = [
 
 @pytest.fixture
 def scanned(cli, feed_server, tmp_path):
-    feed_server.serve("/f.xml", rss(ITEMS))
-    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
-    assert cli("scan", "-c", config).exit_code == 0
-    return config
+    return scanned_feed(cli, feed_server, tmp_path, ITEMS)
 
 
 def _catches_sigterm(pid: int) -> bool:
