@@ -53,6 +53,8 @@ def _stored(db: Path) -> tuple[int, int, int]:
         (("mark", "1", "--status", "replied"), "mark interrupted; nothing was marked"),
         (("corrections", "import"), "import interrupted; nothing was imported"),
         (("mute", "--domain", "x.example"), "mute interrupted; nothing was muted"),
+        # any other command: SIGTERM is Ctrl-C from the entry point on, one line
+        (("unmute", "1"), "interrupted"),
     ],
 )
 def test_sigterm_stops_a_writing_command_with_exit_130_and_nothing_written(

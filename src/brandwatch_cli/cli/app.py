@@ -38,7 +38,7 @@ from brandwatch_cli.cli import (
     worker,
     workflow,
 )
-from brandwatch_cli.cli.common import error_line, tolerant_streams
+from brandwatch_cli.cli.common import error_line, stop_on_sigterm, tolerant_streams
 from brandwatch_cli.errors import BrandwatchError
 
 # httpx imports its own command-line client whenever click, pygments and rich are installed
@@ -176,8 +176,11 @@ def _app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point: expected errors become one line on stderr and an exit code."""
+    """Console-script entry point: expected errors become one line on stderr and an exit code.
+    SIGTERM (a cron timeout, systemd, ``kill``) stops every command as Ctrl-C does: exit 130,
+    what was committed kept, an open transaction undone (the README's exit codes)."""
     tolerant_streams()
+    stop_on_sigterm()
     for arg in sys.argv[1:]:
         if any("\udc80" <= char <= "\udcff" for char in arg):  # bytes the locale could not read
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -201,6 +204,8 @@ def main() -> None:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(status_codes.ERROR)
+    if code == status_codes.INTERRUPTED:  # Ctrl-C inside a command: typer returns its code
+        _error("interrupted")
     sys.exit(code if isinstance(code, int) else status_codes.SUCCESS)
 
 
