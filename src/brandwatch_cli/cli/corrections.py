@@ -13,7 +13,6 @@ from brandwatch_cli.cli.common import (
     language_code,
     load,
     quiet_broken_pipe,
-    stop_on_sigterm,
     time_zone,
     utc_now,
 )
@@ -69,7 +68,6 @@ def import_file(
             " nothing was imported (fix them, or import the rest with --skip-bad)"
         )
     _, db_path = load(config, db, db_alone=True)
-    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
     try:
         with MentionStore.open(db_path) as store:  # labels may come before the first scan
             store.add_corrections(parsed.rows, utc_now(), user_name())

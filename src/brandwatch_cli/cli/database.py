@@ -15,7 +15,6 @@ from brandwatch_cli.cli.common import (
     progress_bar,
     quiet_broken_pipe,
     run_lock,
-    stop_on_sigterm,
 )
 from brandwatch_cli.cli.options import ConfigOption, DbOption, QuietOption, WaitOption
 from brandwatch_cli.errors import ConfigError, Interrupted, StoreError
@@ -60,7 +59,6 @@ def copy(
     assert target is not None
     if _same(source, target):
         raise ConfigError(f"--to {to}: that is the database being copied")
-    stop_on_sigterm()
     try:
         with (
             MentionStore.open(source, create=False) as origin,

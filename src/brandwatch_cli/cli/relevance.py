@@ -17,7 +17,6 @@ from brandwatch_cli.cli.common import (
     machine_output,
     quiet_broken_pipe,
     source_names,
-    stop_on_sigterm,
     time_zone,
     utc_now,
 )
@@ -129,7 +128,6 @@ def mute(
         raise ConfigError("mute needs --source, --domain, --author or --phrase (or --list)")
     if values["domain"] is not None:
         values["domain"] = _host(values["domain"])
-    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
     mute_id: int | None = None
     try:
         with MentionStore.open(db_path, create=False) as store:
@@ -150,11 +148,10 @@ def mute(
 def _host(given: str) -> str:
     """``--domain`` as a mention's ``domain`` is: the host alone, lower case, without
     ``www.`` (what a user copies from a browser, ``https://www.example.com/page``, included)."""
-    from urllib.parse import urlsplit
+    from brandwatch_cli.store.values import url_domain
 
     text = given.strip()
-    host = (urlsplit(text).hostname or "") if "://" in text else text.split("/")[0]
-    host = host.lower().removeprefix("www.").rstrip(".")
+    host = (url_domain(text if "://" in text else f"http://{text}") or "").rstrip(".")
     if not host:
         raise ConfigError(f"--domain {given!r}: no domain in it (e.g. example.com)")
     return host

@@ -19,7 +19,6 @@ from brandwatch_cli.cli.common import (
     machine_output,
     quiet_broken_pipe,
     run_lock,
-    stop_on_sigterm,
     time_zone,
     utc_now,
 )
@@ -59,7 +58,6 @@ def rematch(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
-    stop_on_sigterm()
     try:
         with (
             run_lock(db_path, "scan", "scan or rematch", wait),
@@ -111,7 +109,6 @@ def prune(
     now = utc_now()
     moment = parse_moment(before, now, "--before", zone) if before is not None else None
     names: list[str] = []
-    stop_on_sigterm()
     try:
         with (
             run_lock(db_path, "scan", "scan or prune", wait),

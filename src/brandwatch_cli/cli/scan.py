@@ -20,7 +20,6 @@ from brandwatch_cli.cli.common import (
     quiet_broken_pipe,
     report_deliveries,
     run_lock,
-    stop_on_sigterm,
     time_zone,
     utc_now,
 )
@@ -80,7 +79,6 @@ def scan(
     selected = select_sources(cfg, source or ())
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
-    stop_on_sigterm()
     with run_lock(db_path, "scan", "scan", wait):
         try:
             with MentionStore.open(db_path) as store:
@@ -223,7 +221,6 @@ def rescore(
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
-    stop_on_sigterm()
     try:
         with (
             run_lock(db_path, "scan", "scan or rescore", wait),

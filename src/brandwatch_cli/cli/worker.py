@@ -13,7 +13,6 @@ from brandwatch_cli.cli.common import (
     error_line,
     load,
     run_lock,
-    stop_on_sigterm,
     time_zone,
     utc_now,
 )
@@ -66,7 +65,6 @@ def worker(
     time_zone(cfg, tz)  # a wrong name fails first, as everywhere
     if notify and not cfg.notify:
         raise ConfigError("--notify needs a 'notify:' list of notification URLs in the config")
-    stop_on_sigterm()
     seen = {"failed": False, "undelivered": False}
     try:
         with MentionStore.open(db_path) as store:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from brandwatch_cli.cli.common import load, stop_on_sigterm, utc_now
+from brandwatch_cli.cli.common import load, utc_now
 from brandwatch_cli.cli.options import ConfigOption, DbOption, Sentiment, Status
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.models import TriageActions
@@ -95,7 +95,6 @@ def mark(
         )
     cfg, db_path = load(config, db, db_alone=True)
     who = _name(by, "--by") if by is not None else user_name()
-    stop_on_sigterm()  # exit 130 as on Ctrl-C, the transaction undone (not killed: 143)
     missing: list[int] | None = None
     try:
         with MentionStore.open(db_path, create=False) as store:
