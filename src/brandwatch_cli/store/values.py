@@ -17,7 +17,7 @@ INTERACTIONS = ("points", "score", "comments", "favourites", "reblogs", "quotes"
 def shingle_blob(keys: frozenset[int]) -> bytes:
     """A face's shingle set as stored (signed 64-bit integers), compared without re-reading
     its text."""
-    return array("q", sorted(keys)).tobytes()
+    return sorted_blob(sorted(keys))
 
 
 def sorted_blob(keys: Sequence[int]) -> bytes:
