@@ -394,3 +394,55 @@ def test_other_connections_leave_out_what_the_callers_snapshot_lacks(corpus, mon
         monkeypatch.setattr(store, "last_mention_id", lambda: seen)  # the caller's snapshot
         found = find_themes(store, WEEK, now=NOW, keywords=KEYWORDS)
     assert by_phrase(found, "Acme")["colis perdu"].count == 42
+
+
+def sampled(path: Path, now: int, before: int) -> tuple[list[int], list[int]]:
+    """The ids of Acme's sample of ``now`` mentions this week and ``before`` the week before."""
+    previous = MentionFilter(since=NOW - timedelta(days=14), until=WEEK.since)
+    with (
+        MentionStore.open(path) as store,
+        store.keyword_mentions("Acme", WEEK, previous) as mentions,
+    ):
+        picked = mentions.samples(now, before)
+    return [i for i, _ in picked[0]], [i for i, _ in picked[1]]
+
+
+def test_a_sample_seeks_its_slots_or_tests_each_row_alike(corpus, monkeypatch):
+    """A big period's sample seeks its slots in the keyword rows' slot index, a small one's
+    tests each row: the same mentions either way, spread over each period."""
+    from brandwatch_cli.store import themes as store_themes
+
+    path, _ = corpus
+    monkeypatch.setattr(store_themes, "SEEK_SHARE", 0)  # never seek
+    tested = sampled(path, 20, 10)
+    monkeypatch.setattr(store_themes, "SEEK_SHARE", 10**9)  # always
+    assert sampled(path, 20, 10) == tested
+    now, before = tested
+    assert 14 <= len(now) <= 20 and 7 <= len(before) <= 10
+    # spread: ids from the whole week, not its start (Acme's this week: 169-336 of 672)
+    assert max(now) - min(now) > 200
+    assert sampled(path, 1000, 1000) == (
+        list(range(337, 673, 2)),  # everything wanted: every Acme mention (ids alternate)
+        list(range(1, 337, 2)),
+    )
+
+
+@pytest.mark.sqlite_only
+def test_a_big_periods_sample_is_read_from_the_slot_index(corpus, monkeypatch):
+    """The sample's query spells the slot as the index of m024 does (else SQLite would read
+    every row of the period to test it)."""
+    from brandwatch_cli.store import themes as store_themes
+
+    path, _ = corpus
+    monkeypatch.setattr(store_themes, "SEEK_SHARE", 10**9)
+    statements: list[str] = []
+    with MentionStore.open(path) as store:
+        store.db.conn.set_trace_callback(statements.append)
+        with store.keyword_mentions("Acme", WEEK, WEEK) as mentions:
+            mentions.samples(10, 0)
+        store.db.conn.set_trace_callback(None)
+        (sample,) = [s for s in statements if "4294967291" in s]
+        plan = " ".join(
+            str(row[-1]) for row in store.db.conn.execute("EXPLAIN QUERY PLAN " + sample)
+        )
+    assert "mention_keywords_slots" in plan

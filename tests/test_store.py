@@ -69,6 +69,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m021_keyword_times",
         "m022_aspect_summary",
         "m023_digest_ids",
+        "m024_sample_slots",
     ]
 
 

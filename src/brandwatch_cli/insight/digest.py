@@ -170,9 +170,9 @@ def build_digest(
             top=top_by_keyword,
             problems=tuple(store.source_problems()),
             tz=tz,
-            themes=themes(),
             backlog=build_backlog(store, reply_keywords, period.since, now),
             held=tuple(store.held_rule_matches(period.since, now)),
+            themes=themes(),  # waited for last: every other section is computed meanwhile
         )
 
 

@@ -192,11 +192,11 @@ def build_report(
             reply_first=tuple(store.most_negative(handled, top)),
             total_trend=total_trend,
             tz=tz,
-            themes=themes(),
             aspects=aspect_figures(store, current, [k.keyword for k in keywords]),
             spikes=period_spikes(
                 store, period.since, period.until, [k.keyword for k in keywords], spike_rule, tz
             ),
+            themes=themes(),  # waited for last: every other section is computed meanwhile
         )
 
 

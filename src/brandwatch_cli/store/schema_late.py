@@ -14,6 +14,7 @@ from brandwatch_cli.store.schema_digest_ids import m023_digest_ids
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
 from brandwatch_cli.store.schema_relevance import m020_relevance
 from brandwatch_cli.store.schema_rules import m018_rules
+from brandwatch_cli.store.schema_sample_slots import m024_sample_slots
 from brandwatch_cli.store.schema_triage import m017_triage
 
 #: In the order they apply.
@@ -25,6 +26,7 @@ LATE = (
     m021_keyword_times,
     m022_aspect_summary,
     m023_digest_ids,
+    m024_sample_slots,
 )
 __all__ = [
     "LATE",
@@ -35,6 +37,7 @@ __all__ = [
     "m021_keyword_times",
     "m022_aspect_summary",
     "m023_digest_ids",
+    "m024_sample_slots",
 ]
 
 for step in LATE:

@@ -9,10 +9,13 @@ keyword rows' narrow index rather than in the mentions. A selection the keyword 
 answer (sources, statuses) is copied once into a temporary table, each mention read.
 
 A sample is deterministic and spread over the whole selection: the mentions whose id hashes
-to 0 modulo n (``PICK``: one in n, whatever the pattern of ids, where a plain ``id % n`` would
-miss every mention of a source whose ids alternate with another's), read in index order, up to a
-limit, so that a week is not represented by its last hour and the same database gives the
-same sample. Only titles and the start of texts are read (``SAMPLE_TEXT`` characters).
+to one of the first slots of ``SLOTS`` (``SLOT``: one in n takes the first ``SLOTS / n``,
+whatever the pattern of ids, where a plain ``id % n`` would miss every mention of a source
+whose ids alternate with another's), read in id order, up to a limit, so that a week is not
+represented by its last hour and the same database gives the same sample. The keyword rows
+are indexed by their slot (``m024_sample_slots``): a sample of a big period seeks its slots
+from the period's first id on, reading the rows it keeps rather than every row of the period.
+Only titles and the start of texts are read (``SAMPLE_TEXT`` characters).
 
 A phrase is looked for by the full-text index (SQLite's FTS5 table, PostgreSQL's ``search``
 column) in titles and texts (not authors): its spellings ORed as quoted phrases, so a mention
@@ -35,8 +38,13 @@ from brandwatch_cli.store.queries import QueriesMixin
 
 #: Characters of a mention's text a sample reads: enough for what it is about.
 SAMPLE_TEXT = 1500
-#: One in ``step`` ids (a multiplicative hash: Knuth's constant, modulo a prime under 2**32).
-PICK = "(({id} * 2654435761) % 4294967291) % {step} = 0"
+#: An id's sample slot (a multiplicative hash: Knuth's constant, modulo a prime under 2**32,
+#: then ``SLOTS``), written as the index of m024_sample_slots has it: a query must spell it so.
+SLOT = "((({id} * 2654435761) % 4294967291) % 65536)"
+SLOTS = 65536
+#: A sample seeks its slots in the index when they are at most this share of the rows it
+#: would otherwise read (a seek costs a few rows' reading).
+SEEK_SHARE = 1 / 8
 #: A sampled mention: its id, title and the start of its text.
 Row = tuple[int, str]
 #: PostgreSQL: up to this many keyword rows of both periods, a phrase's count checks each
@@ -113,21 +121,29 @@ class KeywordMentions:
         return self
 
     def _keyword_rows(
-        self, first_id: int, *, indexed: bool = True, steps: Sequence[int] = ()
+        self, first_id: int, *, indexed: bool = True, slots: int = 0
     ) -> tuple[str, list[Any]]:
         """The keyword rows of both periods by their own times, from ``first_id`` on (not
         read in id order from there when not ``indexed``: a tally looks up its hits); with
-        ``steps``, only those picked one in either step (tested first: the times cost more)."""
+        ``slots``, only those of an id in the first ``slots`` sample slots (``SLOT``), sought
+        slot by slot in their index when few enough, else tested on each row (first: the
+        times cost more)."""
         bound = "k.mention_id" if indexed else "+k.mention_id"
         (now, now_params), (before, before_params) = (
             keyword_row_bounds(selection, ids=bound) for selection in self.selections
         )
-        picked = f" AND ({_either(PICK, 'k.mention_id')})" if steps else ""
+        picked, picked_params = "", []
+        if slots and slots < SLOTS:
+            if slots <= SEEK_SHARE * sum(self.sizes):
+                picked = f" AND {SLOT.format(id='k.mention_id')} IN ({_below(self.store.postgres)})"
+            else:  # "+": the slots' index would read every row of all time below them
+                picked = f" AND {SLOT.format(id='+k.mention_id')} < ?"
+            picked_params = [slots]
         picked += _noise(self.selections[0], bound)
         rows = f"""(SELECT k.mention_id AS id, CASE WHEN {now} THEN 1 ELSE 0 END AS now,
             k.sentiment_label AS label FROM mention_keywords k
             WHERE k.keyword = ? AND {bound} >= ?{picked} AND (({now}) OR ({before})))"""
-        params = [*now_params, self.keyword, first_id, *steps, *now_params, *before_params]
+        params = [*now_params, self.keyword, first_id, *picked_params, *now_params, *before_params]
         return rows, params
 
     def _copy(self) -> None:
@@ -163,16 +179,17 @@ class KeywordMentions:
         (id, title and the start of the text), by id."""
         if now <= 0 and before <= 0:
             return [], []
-        step_now = max(1, self.sizes[0] // now) if now > 0 else None
-        step_before = max(1, self.sizes[1] // before) if before > 0 else None
+        slots_now = _slots(self.sizes[0], now)
+        slots_before = _slots(self.sizes[1], before)
         # a period none is wanted of is picked as sparsely as the other (and left out)
-        steps = [step_now or step_before or 1, step_before or step_now or 1]
+        slots = [slots_now or slots_before or SLOTS, slots_before or slots_now or SLOTS]
         source, params = self.rows, self.params
         if self.table is None:
-            source, params = self._keyword_rows(self.first_id or 0, steps=steps)
-        sql = f"""SELECT t.id, t.now, {PICK.format(id="t.id", step="?")},
-            {PICK.format(id="t.id", step="?")} FROM {source} t WHERE {_either(PICK, "t.id")}"""
-        found = sorted(self.store._rows(sql, [*steps, *params, *steps]))
+            source, params = self._keyword_rows(self.first_id or 0, slots=max(slots))
+        slot = SLOT.format(id="t.id")
+        sql = f"""SELECT t.id, t.now, {slot} < ?, {slot} < ? FROM {source} t
+            WHERE {slot} < ? OR {slot} < ?"""
+        found = sorted(self.store._rows(sql, [*slots, *params, *slots]))
         ids = (
             [i for i, is_now, picked, _ in found if is_now == 1 and picked][:now],
             [i for i, is_now, _, picked in found if is_now == 0 and picked][: max(before, 0)],
@@ -314,9 +331,21 @@ def _tally(found: dict[Any, tuple[Any, ...]]) -> PhraseTally:
     return PhraseTally(mentions, positive, negative, int(found.get(0, (0,))[0] or 0))
 
 
-def _either(pick: str, ids: str) -> str:
-    """``pick`` of ``ids`` one in either of two steps (parameters)."""
-    return f"{pick.format(id=ids, step='?')} OR {pick.format(id=ids, step='?')}"
+def _below(postgres: bool) -> str:
+    """A query of the integers from 0 to below its one parameter."""
+    if postgres:
+        return "SELECT generate_series(0, ? - 1)"
+    return """WITH RECURSIVE below(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM below
+        WHERE v + 1 < ?) SELECT v FROM below"""
+
+
+def _slots(size: int, wanted: int) -> int | None:
+    """How many of the ``SLOTS`` sample slots pick about ``wanted`` of ``size`` rows (at least
+    one in ``size // wanted``, as many as the division leaves); None: none is wanted."""
+    if wanted <= 0:
+        return None
+    step = max(1, size // wanted)
+    return -(-SLOTS // step)
 
 
 def _noise(selection: MentionFilter, ids: str) -> str:
