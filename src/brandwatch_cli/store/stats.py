@@ -267,15 +267,18 @@ class PeriodView:
         zone's hours and days start on a quarter hour, in summer and in winter."""
         folded: dict[tuple[str | None, str], list[int]] = {}
         starts: dict[str, str] = {}
+        # UTC hours, days and months are prefixes of the quarter hours: folded in SQL (a
+        # month's 2,880 quarter hours per keyword are not each carried into Python)
+        prefix = _UTC_PREFIX.get(unit) if tz is UTC else None
+        bucket = f"substr(bucket, 1, {prefix[0]}) || '{prefix[1]}'" if prefix else "bucket"
         for per_keyword in (True, False):
             union, params = self._counts(per_keyword=per_keyword, by_bucket=True)
-            sql = (
-                f"SELECT bucket, keyword, sum(mentions), sum(negative) FROM ({union}) GROUP BY 1, 2"
-            )
-            for bucket, keyword, mentions, negative in self.store._rows(sql, params):
-                start = starts.get(bucket)
+            sql = f"""SELECT {bucket} AS start, keyword, sum(mentions), sum(negative)
+                FROM ({union}) GROUP BY 1, 2"""
+            for bucket_start, keyword, mentions, negative in self.store._rows(sql, params):
+                start = bucket_start if prefix else starts.get(bucket_start)
                 if start is None:
-                    start = starts[bucket] = local_start(bucket, unit, tz)
+                    start = starts[bucket_start] = local_start(bucket_start, unit, tz)
                 point = folded.setdefault((keyword if per_keyword else None, start), [0, 0])
                 point[0] += mentions
                 point[1] += negative or 0
