@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -446,3 +447,38 @@ def test_a_big_periods_sample_is_read_from_the_slot_index(corpus, monkeypatch):
             str(row[-1]) for row in store.db.conn.execute("EXPLAIN QUERY PLAN " + sample)
         )
     assert "mention_keywords_slots" in plan
+
+
+def test_the_keyword_rows_first_id_comes_from_the_summary_when_it_can_tell(corpus):
+    """The themes' lower id bound is the summary's first id of the period's quarter hours:
+    the smallest id of the mentions from that quarter hour on, found without the fetch index;
+    when the summary cannot tell (waiting for a refresh, the noise bucket asked for, a
+    selection by fetch time), the fetch index's bound as before."""
+    from brandwatch_cli.store.summary import floor_quarter
+
+    path, _ = corpus
+    previous = MentionFilter(since=NOW - timedelta(days=9), until=WEEK.since)
+    with MentionStore.open(path) as store:
+        assert store._summary_ready()
+        start = floor_quarter(previous.since).isoformat(timespec="seconds")
+        (expected,) = store.db.execute(
+            "SELECT min(id) FROM mentions WHERE mentioned_at >= ?", [start]
+        ).fetchone()
+        assert store.summarised_first_id([WEEK, previous]) == expected
+        assert store.keyword_first_id([WEEK, previous]) == expected
+        # tighter than the fetch index's here (everything was fetched in one scan: 0)
+        assert store.first_id([WEEK, previous]) == 0 < expected
+        # nothing from a quarter hour on: above every id
+        later = MentionFilter(since=NOW + timedelta(days=1), until=NOW + timedelta(days=2))
+        assert store.summarised_first_id([later]) == store.last_mention_id() + 1
+        for cannot in (
+            replace(WEEK, noise="include"),
+            replace(WEEK, by_fetch=True),
+            replace(WEEK, after_id=3),
+            MentionFilter(until=NOW),
+        ):
+            assert store.summarised_first_id([cannot]) is None
+            assert store.keyword_first_id([cannot]) == store.first_id([cannot])
+        with store._writing("mark"):
+            store.db.execute("INSERT INTO summary_dirty (bucket) VALUES (?)", [start])
+        assert store.summarised_first_id([WEEK]) is None

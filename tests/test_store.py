@@ -70,6 +70,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m022_aspect_summary",
         "m023_digest_ids",
         "m024_sample_slots",
+        "m025_summary_first_ids",
     ]
 
 

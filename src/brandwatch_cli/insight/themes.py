@@ -370,7 +370,7 @@ def begin_themes(
     what was stored up to this one's last mention id: what a scan adds meanwhile is left out
     as it is from the caller's snapshot."""
     if keywords and scope.first_id is None:  # the same for every keyword
-        scope = replace(scope, first_id=store.first_id(scope.as_pair()))
+        scope = replace(scope, first_id=store.keyword_first_id(scope.as_pair()))
     sizes = dict(counts or {})
 
     def themes_of(reader: MentionStore, keyword: Keyword, within: Selections) -> tuple[Theme, ...]:

@@ -21,6 +21,7 @@ from brandwatch_cli.store.schema import known_migrations
 from brandwatch_cli.store.schema_aspect_summary import PG_M022
 from brandwatch_cli.store.schema_corrections import PG_M019
 from brandwatch_cli.store.schema_digest_ids import PG_M023
+from brandwatch_cli.store.schema_first_ids import PG_M025
 from brandwatch_cli.store.schema_keyword_times import PG_M021
 from brandwatch_cli.store.schema_relevance import PG_M020
 from brandwatch_cli.store.schema_rules import PG_M018
@@ -374,6 +375,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m022_aspect_summary": lambda db: db.conn.executescript(PG_M022),
     "m023_digest_ids": lambda db: db.conn.executescript(PG_M023),
     "m024_sample_slots": lambda db: db.conn.executescript(PG_M024),
+    "m025_summary_first_ids": lambda db: db.conn.executescript(PG_M025),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

@@ -11,6 +11,7 @@ from brandwatch_cli.store.driver import migrations
 from brandwatch_cli.store.schema_aspect_summary import m022_aspect_summary
 from brandwatch_cli.store.schema_corrections import m019_corrections
 from brandwatch_cli.store.schema_digest_ids import m023_digest_ids
+from brandwatch_cli.store.schema_first_ids import m025_summary_first_ids
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
 from brandwatch_cli.store.schema_relevance import m020_relevance
 from brandwatch_cli.store.schema_rules import m018_rules
@@ -27,6 +28,7 @@ LATE = (
     m022_aspect_summary,
     m023_digest_ids,
     m024_sample_slots,
+    m025_summary_first_ids,
 )
 __all__ = [
     "LATE",
@@ -38,6 +40,7 @@ __all__ = [
     "m022_aspect_summary",
     "m023_digest_ids",
     "m024_sample_slots",
+    "m025_summary_first_ids",
 ]
 
 for step in LATE:

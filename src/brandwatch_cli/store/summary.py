@@ -13,12 +13,13 @@ bucket, so the two can only disagree on what a test would see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.store.base import StoreBase
+from brandwatch_cli.models import MentionFilter
+from brandwatch_cli.store.base import StoreBase, iso
 from brandwatch_cli.store.schema_aspect_summary import aspect_sums, with_aspects
 from brandwatch_cli.store.values import bucket_of
 
@@ -174,12 +175,12 @@ class SummaryMixin(StoreBase):
         marked = "r.bucket IN (SELECT bucket FROM summary_dirty)"
         run(
             f"""INSERT INTO summary_keywords
-            SELECT r.bucket, '', {counts_sql("r", "r.scored = TRUE")}
+            SELECT r.bucket, '', {counts_sql("r", "r.scored = TRUE")}, min(r.id)
             FROM temp.summary_rows r WHERE {marked} GROUP BY r.bucket"""
         )
         run(
             f"""INSERT INTO summary_keywords
-            SELECT r.bucket, k.keyword, {counts_sql("k", "r.scored = TRUE")}
+            SELECT r.bucket, k.keyword, {counts_sql("k", "r.scored = TRUE")}, min(r.id)
             FROM temp.summary_rows r CROSS JOIN mention_keywords k ON k.mention_id = r.id
             WHERE {marked} GROUP BY r.bucket, k.keyword"""
         )
@@ -244,6 +245,32 @@ class SummaryMixin(StoreBase):
         except StoreError:  # read-only, or locked for 30 s: the mentions still answer
             return False
         return True
+
+    def summarised_first_id(self, selections: Sequence[MentionFilter]) -> int | None:
+        """A lower bound of the ids of the keyword rows ``selections`` hold, from the first id
+        the summary keeps per quarter hour (``m025_summary_first_ids``): the smallest of the
+        quarter hours from the earliest start on. None when the summary cannot tell: a
+        selection by fetch time or by id, or with the noise bucket (which it leaves out), or
+        the summary waiting for a refresh."""
+        if not selections or any(
+            s.since is None or s.by_fetch or s.after_id is not None or s.noise != "exclude"
+            for s in selections
+        ):
+            return None
+        if not self._summary_clean():
+            return None
+        earliest = iso(floor_quarter(min(s.since for s in selections if s.since is not None)))
+        (first, unknown), *_ = self.db.execute(
+            """SELECT min(first_id), count(*) - count(first_id) FROM summary_keywords
+            WHERE keyword = '' AND bucket >= ?""",
+            [earliest],
+        ).fetchall()
+        if unknown:
+            return None
+        if first is None:  # nothing from there on: any id above the last one
+            (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()
+            return int(last) + 1
+        return int(first)
 
     def _summary_clean(self) -> bool:
         marked = self.db.execute(

@@ -35,6 +35,7 @@ from typing import Any
 from brandwatch_cli.models import MentionFilter, MentionRow
 from brandwatch_cli.store.filters import fold, keyword_row_bounds, marks, on_keyword_rows, where
 from brandwatch_cli.store.queries import QueriesMixin
+from brandwatch_cli.store.summary import SummaryMixin
 
 #: Characters of a mention's text a sample reads: enough for what it is about.
 SAMPLE_TEXT = 1500
@@ -105,7 +106,7 @@ class KeywordMentions:
                 store.db.conn.execute("BEGIN")
                 self.owns_transaction = True
         if self.first_id is None:
-            self.first_id = store.first_id(self.selections)
+            self.first_id = store.keyword_first_id(self.selections)
         if all(on_keyword_rows(selection) for selection in self.selections):
             self.rows, self.params = self._keyword_rows(self.first_id)
             if self.known_sizes is not None:
@@ -235,8 +236,14 @@ class KeywordMentions:
         return _tally({row[0]: row[1:] for row in self.store._rows(sql, [*params, query])})
 
 
-class ThemesMixin(QueriesMixin):
+class ThemesMixin(QueriesMixin, SummaryMixin):
     """Samples and phrase counts for themes."""
+
+    def keyword_first_id(self, selections: Sequence[MentionFilter]) -> int:
+        """``first_id`` of keyword rows: the summary's bound when it has one (a few hundred of
+        its rows), else the fetch index's (every mention fetched since)."""
+        found = self.summarised_first_id(selections)
+        return self.first_id(selections) if found is None else found
 
     def keyword_mentions(
         self,
