@@ -41,3 +41,15 @@ def test_an_id_beyond_64_bits_is_a_usage_error_not_an_internal_error(cli, scanne
     assert result.stderr.strip()
     marked = cli("mentions", "--status", "todo", "-c", scanned)
     assert marked.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("since", ["0d", "0h", "2999-01-01"])
+def test_a_digest_period_that_ends_before_it_starts_is_a_usage_error(cli, scanned, since):
+    """As for `report` and `mentions` (closing note of stop 7: "a period that ends before it
+    starts, including --since in the future, is a usage error"), a digest `--since` that is
+    not before now printed a digest of an empty or backwards window ("2999-01-01 00:00 →
+    2026-…", compared with a period starting in 3…) and exited 0."""
+    result = cli("digest", "--since", since, "-c", scanned)
+    assert result.exit_code == 2, result.stdout
+    assert "is not before now" in result.stderr
+    assert result.stdout == ""
