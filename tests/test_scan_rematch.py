@@ -321,3 +321,33 @@ def test_a_keyword_re_matched_onto_a_mention_gets_the_sentiment_a_scan_gives_it(
     config = write_config(tmp_path, feed, keywords="  - Globex\n")
     assert cli(how, "-c", config).exit_code == 0
     assert scores(cli, config) == scores(cli, globex_only)
+
+
+def test_a_rematch_stopped_while_scoring_says_what_was_saved_and_rescore_finishes(
+    cli, feed_server, tmp_path, monkeypatch
+):
+    """Re-matching is saved before the mentions it changed are scored again: Ctrl-C in the
+    scoring exits 130 saying so (not "nothing was changed"), and `rescore` finishes."""
+    feed_server.serve("/t.xml", rss(TWO_SIDED))
+    feed = [("t", feed_server.url("/t.xml"))]
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
+    assert cli("scan", "-c", fresh).exit_code == 0
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
+
+    def stopped(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(MentionStore, "save_analyses", stopped)
+        result = cli("rematch", "-c", config)
+    assert result.exit_code == 130
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "the re-match is saved (+2 Acme)" in result.stderr
+    assert "brandwatch rescore" in result.stderr
+    assert "nothing to change" in cli("rematch", "-c", config).stdout
+    assert cli("rescore", "-c", config).exit_code == 0
+    assert scores(cli, config) == scores(cli, fresh)

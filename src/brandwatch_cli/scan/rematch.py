@@ -63,8 +63,11 @@ def rematch(
     *,
     dry_run: bool = False,
     everything: bool = False,
+    score: bool = True,
 ) -> KeywordChanges:
     """Bring stored mentions in line with the configured keywords; see the module docstring.
+    The stored mentions whose keywords changed (``rescore`` of the result) are then scored
+    again, unless ``score`` is False (the caller does it, to say where a stop came).
 
     Nothing to do (one small query) when no keyword changed since the last time. The first
     time (a new database, or one from before re-matching) the stored associations are taken
@@ -93,10 +96,10 @@ def rematch(
     plan = replace(
         plan, definitions=current, new_mentions=created, removed_keywords=sorted(removed)
     )
-    changes = store.apply_rematch(plan, now, commit=not dry_run)
+    changes = replace(store.apply_rematch(plan, now, commit=not dry_run), rescore=tuple(touched))
     if changes and not dry_run:
-        # what a mention says of each keyword follows its keywords, as in a scan
-        rescore(store, config, only=touched)
+        if score:  # what a mention says of each keyword follows its keywords, as in a scan
+            rescore(store, config, only=changes.rescore)
         # a mention's relevance is read with its keywords' models: score them all again
         restart_relevance(store, now)
     return changes
