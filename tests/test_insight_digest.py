@@ -254,3 +254,33 @@ def test_skip_empty_skips_a_source_problem_the_last_digest_already_told(cli, fee
     assert second.exit_code == 0 and second.stdout == ""
     without = cli("digest", "-c", config, "--since", "24h")
     assert "gone" in without.stdout  # the problem is still reported in a full digest
+
+
+TWO_SIDED = [
+    {
+        "title": "Globex review",
+        "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+        "guid": "t1",
+        "link": "https://n.example/t1",
+    },
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_top_new_mentions_per_keyword_show_that_keywords_sentiment(cli, feed_server, tmp_path, fmt):
+    """Issue 10: a mention's sentiment per keyword is "used by every per-keyword figure
+    (report, share of voice, digest, alerts)". Under each keyword, the digest's top new
+    mentions showed the mention's own score: "Globex review" (loves Globex, hates Acme)
+    read -0.17 negative under Globex and under Acme alike."""
+    feed_server.serve("/t.xml", rss(TWO_SIDED))
+    feed = [("news", feed_server.url("/t.xml"))]
+    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    row = json.loads(cli("export", "-c", config, "--format", "jsonl").stdout)
+    acme, globex = row["keyword_sentiment"]["Acme"], row["keyword_sentiment"]["Globex"]
+    assert acme < -0.05 < 0.05 < globex
+    body = cli("digest", "-c", config, "--since", "24h", "--format", fmt).stdout
+    top = body[body.index("Top new mentions") :]
+    after_acme, after_globex = top.split("Globex review")[1:3]
+    assert f"{acme:+.2f} negative" in after_acme
+    assert f"{globex:+.2f} positive" in after_globex

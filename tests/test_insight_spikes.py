@@ -159,3 +159,47 @@ def test_the_threshold_said_is_never_below_what_min_count_asks():
     assert spike is not None and spike.mean == 0
     assert spike.threshold == 4  # the count it had to exceed
     assert find_spike("Acme", NEGATIVE, 4, [0] * 14, SpikeRule(min_count=5)) is None
+
+
+@pytest.mark.parametrize("since", ["24h", "48h", "2d"])
+def test_a_report_of_up_to_two_days_tests_each_hour_for_spikes(cli, feed_server, tmp_path, since):
+    """README: a report lists the spikes of "each hour (a period of up to two days)". A
+    period ending now ends after the current second, so `--since 2d` (or 48h) was a hair
+    over two days and was tested by whole days: a burst in the last hours, listed by
+    `--since 24h`, vanished from the 2-day report."""
+    import json
+    from datetime import UTC, datetime
+
+    from helpers import connect, rss, write_config
+
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    stamp = "%a, %d %b %Y %H:%M:%S +0000"
+    items = [  # a quiet history: one mention a day at this hour's minute 30, 20 days back
+        {
+            "title": f"Acme note {d}",
+            "guid": f"h{d}",
+            "link": f"https://n.example/h{d}",
+            "pubDate": (now - timedelta(days=d, minutes=30)).strftime(stamp),
+        }
+        for d in range(1, 21)
+    ]
+    items += [  # then 12 in the last whole hour
+        {
+            "title": f"Acme burst {i}",
+            "guid": f"b{i}",
+            "link": f"https://n.example/b{i}",
+            "pubDate": (now - timedelta(minutes=5 * i + 2)).strftime(stamp),
+        }
+        for i in range(12)
+    ]
+    feed_server.serve("/f.xml", rss(items))
+    config = write_config(tmp_path, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    with connect(tmp_path / "mentions.db") as conn:  # monitoring began a month ago
+        began = (now - timedelta(days=30)).isoformat()
+        conn.execute("UPDATE scans SET started_at = ?, finished_at = ?", [began, began])
+    report = cli("report", "-c", config, "--since", since, "-f", "json")
+    spikes = json.loads(report.stdout)["spikes"]
+    assert spikes, report.stdout[:300]
+    assert {s["window_hours"] for s in spikes} == {1.0}
+    assert any(s["ended"] == now.isoformat() and s["kind"] == "spike" for s in spikes)

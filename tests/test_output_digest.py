@@ -274,3 +274,34 @@ def test_hostile_keyword_names_are_made_inert(render, shown):
     out = render(digest)
     assert "\x1b" not in out
     assert shown in out
+
+
+def test_the_backlog_shows_the_sentiment_that_put_each_mention_there(cli, feed_server, tmp_path):
+    """The digest's backlog lists older mentions "negative about one of their keywords"
+    (README, Team triage) but showed each one's overall score: "Globex review" (loves
+    Globex, hates Acme) waited at -0.14. It now shows the score that puts it there."""
+    import json
+
+    from helpers import connect, rss, write_config
+
+    items = [
+        {
+            "title": "Globex review",
+            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+            "guid": "1",
+            "link": "https://n.example/1",
+        },
+    ]
+    feed_server.serve("/f.xml", rss(items))
+    feed = [("news", feed_server.url("/f.xml"))]
+    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    row = json.loads(cli("export", "-c", config, "--format", "jsonl").stdout)
+    own, about = row["sentiment"], row["keyword_sentiment"]["Acme"]
+    with connect(tmp_path / "mentions.db") as conn:  # it arrived last week: backlog now
+        conn.execute("UPDATE mentions SET fetched_at = '2026-01-01T00:00:00+00:00'")
+    for fmt in ("text", "markdown", "html"):
+        out = cli("digest", "-c", config, "--since", "24h", "-f", fmt).stdout
+        backlog = out[out.index("Backlog") :]
+        assert "Globex review" in backlog, fmt
+        assert f"{about:+.2f}" in backlog and f"{own:+.2f}" not in backlog, fmt

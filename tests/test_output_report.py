@@ -453,3 +453,39 @@ def test_axis_top_is_a_round_number(high, expected):
 def test_sparkline_shows_any_non_zero_value():
     assert sparkline([0, 1, 100], 100) == "·▁█"
     assert sparkline([0, 0], 0) == "··"
+
+
+def test_reply_first_shows_the_sentiment_that_ranks_each_mention(cli, feed_server, tmp_path):
+    """Reply first ranks a mention by how negative it is about one of its keywords (issue
+    10), but showed its overall score: under "most negative mentions", "Globex review"
+    (loves Globex, hates Acme) came first at -0.14, and a post praising Globex at length
+    with one bad word for Acme was listed at +0.2 positive. People's formats now show the
+    score that ranks it; JSON keeps the mention's own, with keyword_sentiment beside it."""
+    from helpers import rss, write_config
+
+    items = [
+        {
+            "title": "Globex review",
+            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+            "guid": "1",
+            "link": "https://n.example/1",
+        },
+        {"title": "Acme support is terrible", "guid": "2", "link": "https://n.example/2"},
+    ]
+    feed_server.serve("/f.xml", rss(items))
+    feed = [("news", feed_server.url("/f.xml"))]
+    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    data = json.loads(cli("report", "-c", config, "-f", "json").stdout)
+    first = data["reply_first"][0]
+    assert first["title"] == "Globex review"
+    own, about = first["sentiment"], first["keyword_sentiment"]["Acme"]
+    assert about < -0.5 < own  # ranked by Acme's score, not its own
+    shown = f"{about:+.2f}"
+    for fmt in ("table", "markdown", "html"):
+        out = cli("report", "-c", config, "-f", fmt).stdout
+        assert shown in out and f"{own:+.2f}" not in out, fmt
+    for fmt in ("text", "markdown", "html"):
+        out = cli("digest", "-c", config, "--since", "24h", "-f", fmt).stdout
+        reply = out[out.index("Reply first") : out.index("Backlog")]
+        assert shown in reply and f"{own:+.2f}" not in reply, fmt

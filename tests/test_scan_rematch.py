@@ -270,3 +270,84 @@ def test_a_database_from_before_keeps_its_associations_until_rematch_all(cli, fe
     everything = cli("rematch", "-c", config, "--all")
     assert everything.stdout == "\u22121 Acme, \u22122 Globex (2 deleted)\n"
     assert titles(db) == {"Acme and Globex merge"}
+
+
+TWO_SIDED = [
+    {"title": "Acme is great, Globex is awful", "link": "https://t.example.com/1", "guid": "1"},
+    {
+        "title": "Globex review",
+        "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+        "link": "https://t.example.com/2",
+        "guid": "2",
+    },
+]
+
+
+def scores(cli, config) -> dict[str, tuple[float, dict[str, float]]]:
+    """Per title: the exported mention's sentiment and its ``keyword_sentiment``."""
+    lines = cli("export", "-c", config, "--format", "jsonl").stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    return {r["title"]: (r["sentiment"], r["keyword_sentiment"]) for r in rows}
+
+
+@pytest.mark.parametrize("how", ["rematch", "scan"])
+def test_a_keyword_re_matched_onto_a_mention_gets_the_sentiment_a_scan_gives_it(
+    cli, feed_server, tmp_path, how
+):
+    """README, Re-matching: the past is re-matched "with the same matcher, dedupe, language
+    and sentiment code a scan uses". A keyword added to stored mentions took the mention's
+    whole score instead ("Globex review", which loves Globex and hates Acme: Globex -0.96,
+    negative), until someone ran `rescore`; removing a keyword left the mention's own score
+    averaged over the gone keyword's passages. Both now read as a fresh scan reads them."""
+    feed_server.serve("/t.xml", rss(TWO_SIDED))
+    feed = [("t", feed_server.url("/t.xml"))]
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
+    assert cli("scan", "-c", fresh).exit_code == 0
+    expected = scores(cli, fresh)
+    assert expected["Globex review"][1]["Globex"] > 0.05 > expected["Globex review"][1]["Acme"]
+
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
+    result = cli(how, "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert "+2 Acme" in result.stdout
+    assert scores(cli, config) == expected
+
+    globex_only = write_config(fresh_dir, feed, keywords="  - Globex\n")
+    assert cli(how, "-c", globex_only).exit_code == 0
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli(how, "-c", config).exit_code == 0
+    assert scores(cli, config) == scores(cli, globex_only)
+
+
+def test_a_rematch_stopped_while_scoring_says_what_was_saved_and_rescore_finishes(
+    cli, feed_server, tmp_path, monkeypatch
+):
+    """Re-matching is saved before the mentions it changed are scored again: Ctrl-C in the
+    scoring exits 130 saying so (not "nothing was changed"), and `rescore` finishes."""
+    feed_server.serve("/t.xml", rss(TWO_SIDED))
+    feed = [("t", feed_server.url("/t.xml"))]
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
+    assert cli("scan", "-c", fresh).exit_code == 0
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
+
+    def stopped(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(MentionStore, "save_analyses", stopped)
+        result = cli("rematch", "-c", config)
+    assert result.exit_code == 130
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "the re-match is saved (+2 Acme)" in result.stderr
+    assert "brandwatch rescore" in result.stderr
+    assert "nothing to change" in cli("rematch", "-c", config).stdout
+    assert cli("rescore", "-c", config).exit_code == 0
+    assert scores(cli, config) == scores(cli, fresh)

@@ -33,3 +33,15 @@ def test_an_emoji_sentence_without_words_is_scored(text, language):
 def test_any_mix_of_words_emoji_and_punctuation_is_scored(text, language):
     result = sentiment.analyze(text, language)
     assert -1.0 <= result.score <= 1.0
+
+
+@pytest.mark.parametrize(("rating", "scale"), [(7, 10), (4, 10), (63, 100), (2.3, 5)])
+def test_a_rating_score_is_rounded_as_every_other_score(rating, scale):
+    """Scores are stored and exported to four decimals; one a rating set (``rating_scale:
+    10``, 7) was exported as 0.2666666666666666 in the CSV's ``sentiment`` column."""
+    stars = sentiment.stars(rating, scale)
+    assert stars is not None
+    disagreeing = sentiment.Sentiment(0.0, "neutral", "vader")
+    if stars < 2.5 or stars >= 3.5:
+        score = sentiment.rated(disagreeing, stars).score
+        assert score == round(score, 4) and score != 0.0

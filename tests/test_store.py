@@ -318,3 +318,29 @@ def test_a_folder_given_as_the_database_is_named_as_such(cli, tmp_path):
     result = cli("mentions", "--db", tmp_path)
     assert result.exit_code == 3
     assert result.stderr == f"error: {tmp_path}: is a folder, not a mention database file\n"
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("tables", [("mentions", "users"), ("users",)])
+@pytest.mark.parametrize("command", [("report",), ("mentions",), ("scan",), ("stats",)])
+def test_another_programs_database_is_refused_and_left_byte_for_byte(
+    cli, tmp_path, tables, command
+):
+    """`--db` pointed at another program's SQLite file (a typo, the wrong folder): the scan
+    added our 38 tables into one without a `mentions` table, and every command switched
+    the file to WAL mode (its header rewritten) before failing on one that had one. It
+    is now refused, exit 3, one line, the file untouched."""
+    path = tmp_path / "app.db"
+    with connect(path) as conn:
+        for table in tables:
+            conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT)")
+            conn.execute(f"INSERT INTO {table} (name) VALUES ('x')")
+    before = path.read_bytes()
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text("keywords: [Acme]\nsources: [{name: f, url: 'feed.xml'}]\n")
+    result = cli(*command, "-c", config, "--db", path)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "not a brandwatch database" in result.stderr
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("app.db-*"))  # no WAL or shared-memory file either

@@ -5,6 +5,7 @@ traced): with no statistics gathered, SQLite plans the same over ten mentions as
 """
 
 import itertools
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -222,3 +223,42 @@ def test_the_stored_keyword_names_are_each_name_once_in_order(store, tmp_path):
     assert store.stored_keywords() == ["Acme", "Globex"]
     with MentionStore.open(tmp_path / "empty.db") as empty:
         assert empty.stored_keywords() == []
+
+
+def test_sentiment_with_keyword_lists_what_the_report_counts_for_that_keyword(
+    cli, feed_server, tmp_path
+):
+    """A mention's sentiment per keyword is what every per-keyword figure counts (issue 10):
+    the report said Globex had one negative mention ("Acme is great, Globex is awful"),
+    but `mentions -k Globex --sentiment negative` listed "Globex review" instead, which
+    loves Globex and hates Acme (negative overall). With --keyword, --sentiment now means
+    the sentiment about those keywords, on every listing."""
+    from helpers import rss, write_config
+
+    items = [
+        {"title": "Acme is great, Globex is awful", "guid": "1", "link": "https://n.example/1"},
+        {
+            "title": "Globex review",
+            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+            "guid": "2",
+            "link": "https://n.example/2",
+        },
+    ]
+    feed_server.serve("/f.xml", rss(items))
+    feed = [("news", feed_server.url("/f.xml"))]
+    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    for keyword, label, expected in [
+        ("Globex", "negative", ["Acme is great, Globex is awful"]),
+        ("Globex", "positive", ["Globex review"]),
+        ("Acme", "negative", ["Globex review"]),
+        ("Acme", "positive", ["Acme is great, Globex is awful"]),
+    ]:
+        report = cli("report", "-c", config, "-k", keyword, "-f", "json")
+        counted = json.loads(report.stdout)["keywords"][0][label]
+        for command in ("mentions", "export", "search"):
+            words = ("search", "review OR great") if command == "search" else (command,)
+            listed = cli(*words, "-c", config, "-k", keyword, "--sentiment", label, "-f", "jsonl")
+            titles = [json.loads(line)["title"] for line in listed.stdout.splitlines()]
+            assert titles == expected, (command, keyword, label)
+        assert counted == len(expected)

@@ -171,19 +171,13 @@ def selection(
     unless ``noise`` (only it) or ``with_noise`` (it too)."""
     from brandwatch_cli.cli.periods import parse_moment
     from brandwatch_cli.models import MentionFilter
-    from brandwatch_cli.times import local_text
 
     if noise and with_noise:
         raise ConfigError("--noise lists only the noise bucket, --with-noise adds it: give one")
     now = now or utc_now()
     start = parse_moment(since, now, tz=tz) if since else None
     end = parse_moment(until, now, "--until", tz) if until else None
-    if start is not None and start >= (end or now):
-        said = f"--until {until}" if until else "now"
-        raise ConfigError(
-            f"--since {since} ({local_text(start, tz)}) is not before {said}"
-            f" ({local_text(end or now, tz, zone_label=True)}): nothing can fall in that period"
-        )
+    period_starts_before(start, since, end, until, now, tz)
     keywords = keyword_names(keyword or (), config, store)
     if source:
         source_names(source, config, store)
@@ -205,6 +199,26 @@ def selection(
     if assignee or tag or overdue:
         return _with_triage(chosen, config, store, assignee, tag, overdue, now)
     return chosen
+
+
+def period_starts_before(
+    start: datetime | None,
+    since: str | None,
+    end: datetime | None,
+    until: str | None,
+    now: datetime,
+    tz: tzinfo,
+) -> None:
+    """A period must start before it ends (``--until``, else now): ``--since 0d`` or a date
+    in the future leaves nothing to read, and is a usage error on every command."""
+    from brandwatch_cli.times import local_text
+
+    if start is not None and start >= (end or now):
+        said = f"--until {until}" if until else "now"
+        raise ConfigError(
+            f"--since {since} ({local_text(start, tz)}) is not before {said}"
+            f" ({local_text(end or now, tz, zone_label=True)}): nothing can fall in that period"
+        )
 
 
 def keyword_names(given: Sequence[str], config: Any, store: Any) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from brandwatch_cli.cli.common import (
     load,
     machine_output,
     not_onto_the_config,
+    period_starts_before,
     quiet_broken_pipe,
     report_deliveries,
     run_lock,
@@ -199,6 +200,7 @@ def digest(
     zone = time_zone(cfg, tz)
     now = utc_now()
     start = None if since.strip().lower() == "last" else parse_moment(since, now, tz=zone)
+    period_starts_before(start, since, None, None, now, zone)
     with (
         run_lock(db_path, "digest", "digest", wait),
         MentionStore.open(db_path, create=False) as store,

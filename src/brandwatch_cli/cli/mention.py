@@ -18,7 +18,7 @@ from brandwatch_cli.cli.common import (
     time_zone,
     utc_now,
 )
-from brandwatch_cli.cli.options import ConfigOption, DbOption, TzOption
+from brandwatch_cli.cli.options import MAX_ID, ConfigOption, DbOption, TzOption
 from brandwatch_cli.errors import ConfigError
 from brandwatch_cli.text import one_line, web_link
 
@@ -31,7 +31,9 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
-MentionId = Annotated[int, typer.Argument(help="A mention id (from `mentions` or `export`).")]
+MentionId = Annotated[
+    int, typer.Argument(max=MAX_ID, help="A mention id (from `mentions` or `export`).")
+]
 
 
 def show(

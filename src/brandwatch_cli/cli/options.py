@@ -45,6 +45,10 @@ class FailOn(StrEnum):
 #: --limit above this is a typo (SQLite's integers end at 2**63).
 MAX_LIMIT = 10**12
 
+#: The largest row id a database can hold (SQLite's and PostgreSQL's 64-bit integers): an id
+#: beyond it names nothing and is a usage error, not a crash converting it.
+MAX_ID = 2**63 - 1
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(

@@ -20,7 +20,7 @@ from brandwatch_cli.cli.common import (
     time_zone,
     utc_now,
 )
-from brandwatch_cli.cli.options import MAX_LIMIT, ConfigOption, DbOption, TzOption
+from brandwatch_cli.cli.options import MAX_ID, MAX_LIMIT, ConfigOption, DbOption, TzOption
 from brandwatch_cli.cli.workflow import user_name
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.text import one_line
@@ -158,7 +158,7 @@ def _host(given: str) -> str:
 
 
 def unmute(
-    mute_id: Annotated[int, typer.Argument(help="The mute's id (from `mute --list`).")],
+    mute_id: Annotated[int, typer.Argument(max=MAX_ID, help="The mute's id (from `mute --list`).")],
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:

@@ -55,17 +55,29 @@ def rematch(
     the keywords as configured now; print the associations added and removed per keyword
     (`+96 iPhone, −3 Globex`). A scan does this by itself when the keywords changed."""
     from brandwatch_cli.scan.rematch import rematch as run_rematch
+    from brandwatch_cli.scan.rescore import rescore
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
+    changes = None
     try:
         with (
             run_lock(db_path, "scan", "scan or rematch", wait),
             MentionStore.open(db_path, create=False) as store,
         ):
-            changes = run_rematch(store, cfg, utc_now(), dry_run=dry_run, everything=everything)
+            changes = run_rematch(
+                store, cfg, utc_now(), dry_run=dry_run, everything=everything, score=False
+            )
+            if changes and not dry_run:
+                rescore(store, cfg, only=changes.rescore)
     except KeyboardInterrupt:
-        raise Interrupted("rematch interrupted; nothing was changed") from None
+        if changes is None:
+            raise Interrupted("rematch interrupted; nothing was changed") from None
+        raise Interrupted(
+            f"rematch interrupted while scoring the re-matched mentions: the re-match is"
+            f" saved ({plaintext.changes_line(changes)}); `brandwatch rescore` scores the"
+            " mentions left"
+        ) from None
     with quiet_broken_pipe():
         typer.echo(plaintext.changes_line(changes))
     if dry_run and changes:

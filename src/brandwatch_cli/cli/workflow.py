@@ -9,14 +9,16 @@ from typing import Annotated
 import typer
 
 from brandwatch_cli.cli.common import load, utc_now
-from brandwatch_cli.cli.options import ConfigOption, DbOption, Sentiment, Status
+from brandwatch_cli.cli.options import MAX_ID, ConfigOption, DbOption, Sentiment, Status
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.models import TriageActions
 from brandwatch_cli.text import one_line
 
 
 def mark(
-    ids: Annotated[list[int], typer.Argument(help="Mention ids (from `mentions` or `export`).")],
+    ids: Annotated[
+        list[int], typer.Argument(max=MAX_ID, help="Mention ids (from `mentions` or `export`).")
+    ],
     status: Annotated[
         Status | None, typer.Option("--status", help="todo, replied, ignored (or new again).")
     ] = None,

@@ -10,9 +10,11 @@ digest covers the last 24 hours.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import cast
 
 from brandwatch_cli.insight import spikes
 from brandwatch_cli.insight.report import (
@@ -35,6 +37,7 @@ from brandwatch_cli.models import (
     SpikeRule,
     Theme,
 )
+from brandwatch_cli.sentiment import label
 from brandwatch_cli.store import MentionStore
 from brandwatch_cli.times import period_before
 
@@ -153,7 +156,7 @@ def build_digest(
             store, current, before, keyword_stats, total, keyword_terms, readers
         )
         top_by_keyword = {
-            name: tuple(rows)
+            name: tuple(_about_keyword(row, name) for row in rows)
             for name, rows in store.most_heard_by_keyword(
                 open_items, heard, TOP_PER_KEYWORD
             ).items()
@@ -174,6 +177,16 @@ def build_digest(
             held=tuple(store.held_rule_matches(period.since, now)),
             themes=themes(),  # waited for last: every other section is computed meanwhile
         )
+
+
+def _about_keyword(row: MentionRow, keyword: str) -> MentionRow:
+    """``row`` with its sentiment about ``keyword`` (what the text says where it names it), as
+    it is listed under that keyword; as it is when none is stored for the keyword."""
+    scores = json.loads(row.get("keyword_sentiment") or "{}")
+    score = scores.get(keyword) if isinstance(scores, dict) else None
+    if not isinstance(score, int | float):
+        return row
+    return cast(MentionRow, {**row, "sentiment": score, "sentiment_label": label(score)})
 
 
 @dataclass(frozen=True)

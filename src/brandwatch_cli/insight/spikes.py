@@ -225,7 +225,9 @@ def period_spikes(
     days (up to 92) or weeks, counted back from the last start of one in ``tz`` (whole
     windows only), tested against its own baseline as an alert of that window would be.
     At most ``REPORT_SPIKES`` (the least likely by chance), explained, in time order."""
-    length = until - since
+    # A period ending now ends after the current second (``report``): ``--since 2d`` is
+    # two days and a fraction of a second, and still counted by the hour.
+    length = until - since - timedelta(seconds=1)
     window = timedelta(hours=1) if length <= 2 * DAY else DAY if length <= 92 * DAY else WEEK
     unit: CalendarUnit = "hour" if window < DAY else "day" if window == DAY else "week"
     end = calendar_start(until, unit, tz)

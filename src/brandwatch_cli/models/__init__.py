@@ -355,6 +355,8 @@ class KeywordChanges:
     deleted_mentions: int = 0
     #: Mentions left with no keyword but kept because someone triaged them.
     kept_unmatched: int = 0
+    #: Ids of the stored mentions whose keywords changed: scored again after the re-match.
+    rescore: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.deleted_mentions)

@@ -49,6 +49,7 @@ class MentionFilter:
     until: datetime | None = None
     keywords: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    #: A label: the mention's own; with ``keywords``, the one about any of them.
     sentiment: str | None = None
     statuses: tuple[str, ...] = ()
     #: SQLite FTS5 query over title, text and author.

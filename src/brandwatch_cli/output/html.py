@@ -28,6 +28,7 @@ from brandwatch_cli.output.wording import (
     mention_sentiment,
     mention_title,
     problem_cells,
+    ranked_for_reply,
     top_mentions,
 )
 from brandwatch_cli.text import web_link
@@ -93,7 +94,8 @@ def digest_html(digest: Digest) -> str:
     parts.append(f'<h2 style="{H2}">Reply first</h2>')
     overdue = triage.overdue_text(digest.backlog.overdue)
     parts += [f'<p style="color:#b42318;font-weight:bold">{h(overdue)}</p>'] if overdue else []
-    parts += [_mention(row) for row in digest.reply_first] or ["<p>Nothing to answer.</p>"]
+    ranked = ranked_for_reply(digest.reply_first)
+    parts += [_mention(row) for row in ranked] or ["<p>Nothing to answer.</p>"]
     parts.append(f'<h2 style="{H2}">{h(triage.BACKLOG_TITLE)}</h2>')
     parts += [_mention(row, age) for row, age in triage.backlog_entries(digest)] or (
         [] if digest.backlog.rows else ["<p>None.</p>"]

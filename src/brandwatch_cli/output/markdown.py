@@ -41,6 +41,7 @@ from brandwatch_cli.output.wording import (
     percent,
     period_text,
     problem_cells,
+    ranked_for_reply,
     sparkline,
     top_mentions,
     when,
@@ -130,7 +131,8 @@ def report_markdown(report: Report) -> str:
     lines += [f"**{md(t)}**\n" for t in [overdue_text(report.overdue)] if t]
     if report.reply_first:
         headers = MENTION_HEADERS
-        lines.append(md_table(headers, (md_mention(row) for row in report.reply_first)))
+        ranked = ranked_for_reply(report.reply_first, [k.keyword for k in report.keywords])
+        lines.append(md_table(headers, (md_mention(row) for row in ranked)))
     else:
         lines.append("No negative mentions waiting for a reply.")
     return "\n".join(lines) + "\n"
@@ -202,7 +204,8 @@ def digest_markdown(digest: Digest) -> str:
     lines += [f"**{md(t)}**\n" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     if digest.reply_first:
         headers = MENTION_HEADERS
-        lines.append(md_table(headers, (md_mention(row) for row in digest.reply_first)))
+        ranked = ranked_for_reply(digest.reply_first)
+        lines.append(md_table(headers, (md_mention(row) for row in ranked)))
     else:
         lines.append("Nothing to answer.")
     lines += ["", f"## {triage.BACKLOG_TITLE}", ""]

@@ -319,7 +319,9 @@ def digest_text(digest: Digest, width: int | None = None) -> str:
     lines += ["", *_heading("Reply first (most negative, not yet handled)")]
     lines += [f"  ! {t}" for t in [triage.overdue_text(digest.backlog.overdue)] if t]
     lines += [
-        line for row in digest.reply_first for line in _text_mention(row, f"#{row.get('id')}")
+        line
+        for row in w.ranked_for_reply(digest.reply_first)
+        for line in _text_mention(row, f"#{row.get('id')}")
     ] or ["  nothing to answer"]
     lines += ["", *_heading(triage.BACKLOG_TITLE)]
     for row, age in triage.backlog_entries(digest):

@@ -37,6 +37,7 @@ from brandwatch_cli.output.wording import (
     peak,
     percent,
     period_text,
+    ranked_for_reply,
     spike_text,
     stored_when,
     when,
@@ -114,7 +115,11 @@ def report_html(report: Report) -> str:
         _themes(report.themes),
         _aspects(report.aspects),
         _who_talks(report),
-        _reply_first(report.reply_first, report.tz, report.overdue),
+        _reply_first(
+            ranked_for_reply(report.reply_first, [k.keyword for k in report.keywords]),
+            report.tz,
+            report.overdue,
+        ),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -53,6 +53,7 @@ from brandwatch_cli.output.wording import (
     peak,
     percent,
     period_text,
+    ranked_for_reply,
     sparkline,
     stored_when,
     when,
@@ -177,7 +178,7 @@ def render_report(report: Report, out: Console) -> None:
     _who_talks(report, out)
     render_aspects(report.aspects, out)
     themes.render(report.themes, out, {k.keyword: k.now.mentions for k in report.keywords})
-    _reply_first(report.reply_first, out)
+    _reply_first(ranked_for_reply(report.reply_first, [k.keyword for k in report.keywords]), out)
     if report.overdue:  # reply_within: mentions of the period left unanswered too long
         out.print(Text(f"! {overdue_text(report.overdue)}", style="bold red"))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from brandwatch_cli.insight.triage import COUNT_CAP
 from brandwatch_cli.models import MentionRow, StatusChange
+from brandwatch_cli.output.wording import ranked_for_reply
 from brandwatch_cli.text import one_line
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ def overdue_text(count: int) -> str:
 
 
 def backlog_entries(digest: Digest) -> list[tuple[MentionRow, str]]:
-    """The backlog's rows, each with ``waiting 3 days`` (and ``, overdue``)."""
+    """The backlog's rows, each with ``waiting 3 days`` (and ``, overdue``), and with the
+    sentiment that puts it there (``ranked_for_reply``)."""
     backlog = digest.backlog
     return [
         (
@@ -79,7 +81,7 @@ def backlog_entries(digest: Digest) -> list[tuple[MentionRow, str]]:
             f"waiting {waited(row, digest.generated_at)}"
             + (", overdue" if row["id"] in backlog.overdue_ids else ""),
         )
-        for row in backlog.rows
+        for row in ranked_for_reply(backlog.rows)
     ]
 
 

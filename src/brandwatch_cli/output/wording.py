@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
 from brandwatch_cli.models import (
@@ -23,6 +23,7 @@ from brandwatch_cli.models import (
     Spike,
 )
 from brandwatch_cli.output.stamps import stored_when as stored_when  # where tables find it
+from brandwatch_cli.sentiment import label as sentiment_label
 from brandwatch_cli.text import counted, mention_headline, one_line, web_link
 from brandwatch_cli.times import local_text, zone_name
 
@@ -264,6 +265,27 @@ def problem_cells(rows: Iterable[SourceProblemRow], tz: tzinfo = UTC) -> list[li
         ]
         for row in rows
     ]
+
+
+def ranked_for_reply(rows: Iterable[MentionRow], keywords: Sequence[str] = ()) -> list[MentionRow]:
+    """Reply-first rows as people read them: each with the sentiment that ranks it, the most
+    negative it is about one of its keywords (of ``keywords``, when given), so that a list
+    headed "most negative" reads in order; a row without per-keyword scores as it is.
+    ``--format json`` keeps each mention's own (its ``keyword_sentiment`` beside it)."""
+    shown = []
+    for row in rows:
+        scores = json.loads(row.get("keyword_sentiment") or "{}")
+        about = [
+            v
+            for k, v in (scores.items() if isinstance(scores, dict) else ())
+            if isinstance(v, int | float) and (not keywords or k in keywords)
+        ]
+        worst = min(about, default=None)
+        if worst is None or sentiment_label(worst) != "negative":
+            shown.append(row)
+            continue
+        shown.append(cast(MentionRow, {**row, "sentiment": worst, "sentiment_label": "negative"}))
+    return shown
 
 
 def mention_sentiment(row: MentionRow) -> str:

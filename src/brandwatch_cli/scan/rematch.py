@@ -10,9 +10,15 @@ words or languages edited), ``rematch`` runs the real matcher again:
   that are not mentions yet become mentions, deduped, analysed and saved by the scan's own
   code (``candidates``, ``analysis``, the store's insert).
 
+A stored mention whose keywords changed is then scored again as a scan scores it (``rescore``
+of those mentions only): each keyword's sentiment is what the text says of it, and the
+mention's own the average over its keywords' passages, never a copy of the old score.
+
 A mention left with no keyword is deleted, unless someone triaged it (its status is not
 ``new``): that one is kept, outside every keyword's figures. Everything is applied in one
-transaction, with the new definitions; a dry run rolls it back and only counts.
+transaction, with the new definitions; a dry run rolls it back and only counts. The scores
+follow in ``rescore``'s own transactions: a run stopped between the two leaves those mentions
+stale, for the next ``rescore``.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from brandwatch_cli.matching.matcher import Matcher, cached_matcher
 from brandwatch_cli.models import Config, Keyword, KeywordChanges, KeywordMatch
 from brandwatch_cli.scan.candidates import item_matches, new_mentions, prepare, unknown
 from brandwatch_cli.scan.relevance import restart_relevance
-from brandwatch_cli.scan.rescore import current_version
+from brandwatch_cli.scan.rescore import current_version, rescore
 from brandwatch_cli.store import MentionStore, NewMention, RematchPlan, StoredEntry
 
 #: Mentions or entries read at a time.
@@ -57,8 +63,11 @@ def rematch(
     *,
     dry_run: bool = False,
     everything: bool = False,
+    score: bool = True,
 ) -> KeywordChanges:
     """Bring stored mentions in line with the configured keywords; see the module docstring.
+    The stored mentions whose keywords changed (``rescore`` of the result) are then scored
+    again, unless ``score`` is False (the caller does it, to say where a stop came).
 
     Nothing to do (one small query) when no keyword changed since the last time. The first
     time (a new database, or one from before re-matching) the stored associations are taken
@@ -79,7 +88,7 @@ def rematch(
         return KeywordChanges()
     keywords = tuple(k for k in config.keywords if k.name in changed)
     matcher = cached_matcher(keywords) if keywords else None
-    plan = _associations(store, config, matcher, changed)
+    plan, touched = _associations(store, config, matcher, changed, removed)
     created: list[tuple[str, NewMention]] = []
     days = config.retention.entries_days
     if matcher is not None and days > 0:
@@ -87,26 +96,35 @@ def rematch(
     plan = replace(
         plan, definitions=current, new_mentions=created, removed_keywords=sorted(removed)
     )
-    changes = store.apply_rematch(plan, now, commit=not dry_run)
+    changes = replace(store.apply_rematch(plan, now, commit=not dry_run), rescore=tuple(touched))
     if changes and not dry_run:
+        if score:  # what a mention says of each keyword follows its keywords, as in a scan
+            rescore(store, config, only=changes.rescore)
         # a mention's relevance is read with its keywords' models: score them all again
         restart_relevance(store, now)
     return changes
 
 
 def _associations(
-    store: MentionStore, config: Config, matcher: Matcher | None, changed: set[str]
-) -> RematchPlan:
-    """Associations of the changed keywords to add, rewrite or drop on stored mentions."""
+    store: MentionStore,
+    config: Config,
+    matcher: Matcher | None,
+    changed: set[str],
+    removed: set[str],
+) -> tuple[RematchPlan, list[int]]:
+    """Associations of the changed keywords to add, rewrite or drop on stored mentions, and
+    the ids of the mentions whose keywords change (those of a ``removed`` keyword too)."""
     by_name = {k.name: k for k in config.keywords}
     about = _about(config, changed)
     add: list[tuple[int, KeywordMatch]] = []
     rewrite: list[tuple[int, KeywordMatch]] = []
     drop: list[tuple[int, str]] = []
+    touched: list[int] = []
     after = 0
     while mentions := store.stored_mentions(after, BATCH):
         after = mentions[-1].id
         for mention in mentions:
+            before = len(add) + len(rewrite) + len(drop)
             found: dict[str, KeywordMatch] = {}
             if matcher is not None:
                 matches = item_matches(
@@ -122,7 +140,9 @@ def _associations(
                     add.append((mention.id, match))
                 elif old != match:
                     rewrite.append((mention.id, match))
-    return RematchPlan({}, add=add, rewrite=rewrite, drop=drop)
+            if len(add) + len(rewrite) + len(drop) > before or removed & mention.keywords.keys():
+                touched.append(mention.id)
+    return RematchPlan({}, add=add, rewrite=rewrite, drop=drop), touched
 
 
 def _backfill(

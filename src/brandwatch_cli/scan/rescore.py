@@ -12,7 +12,7 @@ terms, and the rating of a source that has one; and so are its aspects, under th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from brandwatch_cli import sentiment
@@ -59,20 +59,30 @@ def rescore(
     *,
     batch: int = BATCH,
     on_batch: Callable[[int, int], None] | None = None,
+    only: Sequence[int] | None = None,
 ) -> RescoreResult:
-    """Rescore every stale mention; ``on_batch(done, total)`` reports progress. The learned
-    models are trained first if the corrections changed; a label set by hand stays."""
+    """Rescore every stale mention (``only`` those of these ids, when given: re-matching's);
+    ``on_batch(done, total)`` reports progress. The learned models are trained first if the
+    corrections changed; a label set by hand stays."""
     from brandwatch_cli.scan.learning import current_models
 
     models = current_models(store, config.lexicon)
     version = current_version(config, models)
-    total = store.count_stale(version)
+    chosen = None if only is None else sorted(set(only))
+    total = store.count_stale(version) if chosen is None else len(chosen)
     done = changed = failed = 0
     last_id = 0
     keywords = list(config.keywords)
     scales = {s.name: rating_scale(s) for s in config.sources}
     while True:
-        rows = store.stale_mentions(version, last_id, batch)
+        if chosen is None:
+            rows = store.stale_mentions(version, last_id, batch)
+        else:  # ids, a batch at a time; those deleted or not stale are skipped
+            ids = [i for i in chosen if i > last_id][:batch]
+            rows = store.stale_mentions(version, last_id, batch, ids=ids) if ids else []
+            if ids and not rows:
+                last_id = ids[-1]
+                continue
         if not rows:
             break
         updates = []

@@ -121,7 +121,7 @@ def rated(result: Sentiment, stars: float) -> Sentiment:
     wanted = "negative" if stars < 2.5 else "neutral" if stars < 3.5 else "positive"
     score = result.score
     if result.label != wanted:
-        score = 0.0 if wanted == "neutral" else max(-1.0, min(1.0, (stars - 3) / 2.5))
+        score = 0.0 if wanted == "neutral" else round(max(-1.0, min(1.0, (stars - 3) / 2.5)), 4)
     return Sentiment(score, wanted, f"{result.method}+rating")
 
 

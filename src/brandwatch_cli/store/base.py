@@ -81,6 +81,7 @@ class StoreBase:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
             db = Database(conn, execute_plugins=False)
+            _refuse_foreign(db, path)  # before WAL mode: that rewrites the file's header
             if not db.execute("PRAGMA page_count").fetchone()[0]:  # a new, empty file
                 # before WAL mode and the first table, or it is ignored (see store.retention);
                 # never on an existing file: setting it writes, even when unchanged
@@ -119,6 +120,7 @@ class StoreBase:
         try:
             conn = _connect_read_only(path)
             db = Database(conn, execute_plugins=False)
+            _refuse_foreign(db, path)
             _refuse_newer(db, path)
             applied = {m.name for m in migrations.applied(db)}
         except sqlite3.DatabaseError as exc:
@@ -311,6 +313,24 @@ def _writable(path: Path) -> bool:
     """Whether this user can write the database and its folder (SQLite writes its journal and
     WAL files beside it): when not, read commands open it read-only."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _refuse_foreign(db: Database, path: Path) -> None:
+    """StoreError when the file holds tables but none of brandwatch's migrations: another
+    program's database (``--db`` naming the wrong file) is left as it is, byte for byte."""
+    if migrations.applied(db):
+        return
+    names = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name"
+    ).fetchall()
+    tables = [name for (name,) in names if name != migrations.migrations_table]
+    if tables:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise StoreError(
+            f"{path}: not a brandwatch database (it holds another program's tables: {shown});"
+            " left as it is: give --db a new file or a brandwatch database"
+        )
 
 
 def _refuse_newer(db: Database, path: Path) -> None:

@@ -191,7 +191,8 @@ class EntriesMixin(ScansMixin):
         )
         added.update(match.keyword for _, match in plan.add)
         # A keyword added or rewritten starts with its mention's sentiment; the mention is
-        # left stale so that ``rescore`` reads what it says of that keyword.
+        # left stale so that ``rescore`` (which re-matching runs next on those mentions)
+        # reads what it says of that keyword.
         self.db.conn.executemany(
             "INSERT OR REPLACE INTO mention_keywords (keyword, mention_id, terms, fields,"
             " sentiment, sentiment_label) SELECT ?, id, ?, ?, sentiment, sentiment_label"
@@ -201,9 +202,10 @@ class EntriesMixin(ScansMixin):
                 for mention_id, m in (*plan.add, *plan.rewrite)
             ],
         )
-        self.db.conn.executemany(
+        self.db.conn.executemany(  # and so is one that lost a keyword: its own score changes
             "UPDATE mentions SET sentiment_version = '' WHERE id = ?",
-            [(mention_id,) for mention_id, _ in (*plan.add, *plan.rewrite)],
+            [(mention_id,) for mention_id, _ in (*plan.add, *plan.rewrite)]
+            + [(mention_id,) for mention_id in sorted(touched)],
         )
         new = 0
         by_source: dict[str, list[NewMention]] = {}

@@ -59,15 +59,19 @@ def where(
     if selection.sources:
         clauses.append(f"m.source IN ({marks(selection.sources)})")
         params.extend(selection.sources)
-    if selection.sentiment:
+    if selection.sentiment and not selection.keywords:
         clauses.append("m.sentiment_label = ?")
         params.append(selection.sentiment)
     if selection.keywords:
+        # with keywords, a sentiment is the one about them, as per-keyword figures count it
+        about = " AND f.sentiment_label = ?" if selection.sentiment else ""
         clauses.append(
             "EXISTS (SELECT 1 FROM mention_keywords f WHERE f.mention_id = m.id"
-            f" AND f.keyword IN ({marks(selection.keywords)}))"
+            f" AND f.keyword IN ({marks(selection.keywords)}){about})"
         )
         params.extend(selection.keywords)
+        if selection.sentiment:
+            params.append(selection.sentiment)
     if selection.aspects:
         clauses.append(
             "EXISTS (SELECT 1 FROM mention_aspects fa WHERE fa.mention_id = m.id"

@@ -361,19 +361,23 @@ class ScansMixin(BatchesMixin):
 
     # -- rescoring ---------------------------------------------------------------------------
 
-    def stale_mentions(self, version: str, after_id: int, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` mentions scored under another version, by id after ``after_id``:
-        what analysis reads of each, and its keywords as KeywordMatch values (``matches``)."""
+    def stale_mentions(
+        self, version: str, after_id: int, limit: int, ids: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` mentions scored under another version, by id after ``after_id``
+        (among ``ids`` when given): what analysis reads of each, and its keywords as
+        KeywordMatch values (``matches``)."""
+        among = "" if ids is None else f" AND m.id IN ({', '.join('?' * len(ids))})"
         rows = self._dicts(
-            """
+            f"""
             SELECT m.id, m.source, m.title, m.text, m.source_language, m.sentiment_label,
                 m.engagement,
                 (SELECT json_group_array(json_array(keyword, json(terms), fields))
                     FROM mention_keywords WHERE mention_id = m.id) AS matches
-            FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?
+            FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?{among}
             ORDER BY m.id LIMIT ?
             """,
-            [after_id, version, limit],
+            [after_id, version, *(ids or ()), limit],
         )
         for row in rows:
             row["matches"] = [
