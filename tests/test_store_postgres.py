@@ -188,3 +188,39 @@ def test_json_objects_are_written_as_sqlite_writes_them(pg_url):
     with MentionStore.open(pg_url) as store:
         pg_sql = sql.replace("0.0 AS v", "0.0::double precision AS v")
         assert store.db.execute(pg_sql).fetchone()[0] == expected
+
+
+def test_a_password_in_the_urls_query_is_refused_in_the_config_and_never_printed(
+    cli, tmp_path, pg_url
+):
+    """libpq reads a password from ``?password=`` as from ``user:password@``: the same rules."""
+    secret = "s3cr3t-query-pw"
+    written = config(tmp_path, f"{pg_url}?sslmode=disable&password={secret}")
+    refused = cli("scan", "-c", written)
+    assert refused.exit_code == 2, refused.stderr
+    assert "password" in refused.stderr and secret not in refused.stderr + refused.stdout
+    (tmp_path / "brandwatch.yaml").unlink()
+    for args in (
+        ("stats", "--db", f"{pg_url}?password={secret}"),
+        ("stats", "--db", pg_url.replace("postgres@", f"postgres:{secret}@")),
+        ("stats", "--format", "json", "--db", pg_url.replace("postgres@", f"postgres:{secret}@")),
+        ("sources", "--db", f"{pg_url}?password={secret}&application_name=x"),
+        ("mentions", "--db", f"postgresql://bob@127.0.0.1:1/nowhere?password={secret}"),
+    ):
+        result = cli(*args)
+        assert result.stdout + result.stderr and secret not in result.stdout + result.stderr, args
+    shown = cli("stats", "--db", f"{pg_url}?password={secret}&application_name=x")
+    assert shown.exit_code == 0, shown.stderr
+    assert f"{pg_url.rsplit('/', 1)[1]}?application_name=x" in shown.stdout
+
+
+def test_a_url_naming_several_hosts_is_one_line_without_its_password(cli, pg_server):
+    """libpq's failover form (``host1:port1,host2:port2``) is a URL like any other."""
+    secret = "s3cr3t-multi-pw"
+    url = f"postgresql://bob:{secret}@127.0.0.1:1,127.0.0.1:2/nowhere"
+    result = cli("mentions", "--db", url)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "internal error" not in result.stderr
+    assert "postgresql://bob@127.0.0.1:1,127.0.0.1:2/nowhere: cannot connect" in result.stderr
+    assert secret not in result.stderr + result.stdout

@@ -150,6 +150,7 @@ def stats(
     _, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         facts = store.database_stats()
+        shown = str(store.path)  # a URL without its password
     sizes = (facts.file_bytes, facts.wal_bytes, facts.page_size, facts.free_pages)
     tables = [(t.name, t.rows, t.bytes) for t in facts.tables]
     with quiet_broken_pipe():
@@ -157,10 +158,10 @@ def stats(
             from brandwatch_cli.output.json import stats_json
 
             machine_output()
-            document = stats_json(str(db_path), sizes, facts.incremental, tables)
+            document = stats_json(shown, sizes, facts.incremental, tables)
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         else:
-            lines = plaintext.stats_lines(str(db_path), sizes, facts.incremental, tables)
+            lines = plaintext.stats_lines(shown, sizes, facts.incremental, tables)
             typer.echo("\n".join(lines))
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from brandwatch_cli.errors import StoreError
+from brandwatch_cli.text import redacted_url
 
 #: The primary key of each table written with ``INSERT OR REPLACE`` (its conflict target).
 _KEYS = {
@@ -50,15 +50,8 @@ def is_url(target: object) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, fit to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+    """The URL without its password, fit to print (``text.redacted_url``)."""
+    return redacted_url(url)
 
 
 @lru_cache(maxsize=2048)
