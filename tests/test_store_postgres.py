@@ -224,3 +224,48 @@ def test_a_url_naming_several_hosts_is_one_line_without_its_password(cli, pg_ser
     assert "internal error" not in result.stderr
     assert "postgresql://bob@127.0.0.1:1,127.0.0.1:2/nowhere: cannot connect" in result.stderr
     assert secret not in result.stderr + result.stdout
+
+
+def test_a_role_that_may_only_read_reads_and_its_writes_fail_in_one_line(
+    cli, tmp_path, pg_server, pg_url
+):
+    """An analyst's role with SELECT alone (the PostgreSQL form of a database file others own):
+    reading commands work on a migrated database; a write is one line, exit 3."""
+    path = config(tmp_path, pg_url)
+    assert cli("scan", "-c", path).exit_code == 0
+    role = f"reader_{pg_url.rsplit('_', 1)[1]}"
+    pg_server.admin(f"CREATE ROLE {role} LOGIN")
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+            conn.execute(f"REVOKE CREATE ON SCHEMA public FROM {role}, PUBLIC")
+        reader = pg_url.replace("postgres@", f"{role}@")
+        for command in (("mentions",), ("search", "cafe"), ("stats",), ("show", "1")):
+            result = cli(*command, "--db", reader)
+            assert result.exit_code == 0, (command, result.stderr)
+        assert "Acme opens in Lyon" in cli("search", "cafe", "--db", reader).stdout
+        refused = cli("mark", "1", "--status", "todo", "--db", reader)
+        assert refused.exit_code == 3, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "permission denied" in refused.stderr
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+        pg_server.admin(f"DROP ROLE {role}")
+
+
+def test_a_database_brandwatch_may_not_prepare_is_one_readable_line(cli, pg_server):
+    """PostgreSQL's multi-line errors (the statement, a caret, a hint) make one line that
+    reads: the reason and its hint, not the SQL glued to it."""
+    empty = pg_server.database(template=False)
+    role = f"nobody_{empty.rsplit('_', 1)[1]}"
+    pg_server.admin(f"CREATE ROLE {role} LOGIN")
+    try:
+        result = cli("mentions", "--db", empty.replace("postgres@", f"{role}@"))
+        assert result.exit_code == 3, result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "cannot prepare the mention database (permission denied" in result.stderr
+        assert "LINE 1" not in result.stderr and "CREATE " not in result.stderr
+        assert "HINT" not in result.stderr
+    finally:
+        pg_server.drop(empty)
+        pg_server.admin(f"DROP ROLE {role}")

@@ -199,6 +199,18 @@ def _driver() -> Any:
     return psycopg
 
 
+def reason(exc: BaseException) -> str:
+    """What went wrong, on one line: the server's message and its hint, if any (not the
+    statement and caret PostgreSQL adds on the following lines), else the first line."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if primary:
+        hint = getattr(diag, "message_hint", None)
+        return f"{primary}; {hint}" if hint else str(primary)
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def driver_errors() -> tuple[type[BaseException], ...]:
     """psycopg's base error, when the driver is there (else nothing to catch)."""
     try:
@@ -307,8 +319,9 @@ class PgDatabase:
                 options=_SESSION,
             )
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({reason})") from None
+            raise StoreError(
+                f"{redacted(url)}: cannot connect to PostgreSQL ({reason(exc)})"
+            ) from None
         _load_numbers_as_python(raw)
         self.conn = PgConnection(raw)
 
