@@ -269,3 +269,20 @@ def test_a_database_brandwatch_may_not_prepare_is_one_readable_line(cli, pg_serv
     finally:
         pg_server.drop(empty)
         pg_server.admin(f"DROP ROLE {role}")
+
+
+def test_stored_json_is_read_minified_as_sqlites_json_gives_it(pg_url):
+    """``json(terms)``: the spaces ``json.dumps`` writes go, strings stay as written (an
+    escaped quote, a comma and a space inside one included), on both engines."""
+    import sqlite3
+
+    stored = json.dumps(["Globex", 'say "a", "b"', "Café"])
+    sql = "SELECT json_group_object('k', json(terms)) FROM (SELECT ? AS terms) AS t"
+    expected = sqlite3.connect(":memory:").execute(sql, [stored]).fetchone()[0]
+    assert expected == '{"k":["Globex","say \\"a\\", \\"b\\"","Caf\\u00e9"]}'
+    with MentionStore.open(pg_url) as store:
+        assert store.db.execute(sql.replace("?", "?::text"), [stored]).fetchone()[0] == expected
+        plain = json.dumps(["Globex", "Globex Corporation"])
+        assert store.db.execute(sql.replace("?", "?::text"), [plain]).fetchone()[0] == (
+            '{"k":["Globex","Globex Corporation"]}'
+        )
