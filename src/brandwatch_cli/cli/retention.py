@@ -129,7 +129,7 @@ def prune(
         line = f"{verb} {_retention_text(pruned, cfg.retention, now)}"
     else:
         when = local_text(moment, zone, zone_label=True)
-        line = f"{verb} {_before_text(pruned, names)} from before {when}"
+        line = f"{verb} {_before_text(pruned, names, dry_run=dry_run)} from before {when}"
     with quiet_broken_pipe():
         typer.echo(line)
         if reclaimed is not None:
@@ -165,13 +165,15 @@ def stats(
             typer.echo("\n".join(lines))
 
 
-def _before_text(pruned: Any, names: Sequence[str]) -> str:
+def _before_text(pruned: Any, names: Sequence[str], *, dry_run: bool) -> str:
     what = _count(pruned.mentions, "mention")
     if names:
         what += f" of {', '.join(names)}"
         if pruned.unlinked:
             also = _count(pruned.unlinked, "other mention")
-            what += f" (and took {', '.join(names)} off {also} that name other keywords)"
+            verb = "take" if dry_run else "took"  # after "Would remove" or "Removed"
+            name = "names" if pruned.unlinked == 1 else "name"
+            what += f" (and {verb} {', '.join(names)} off {also} that {name} other keywords)"
         return what
     return what + f" and {_count(pruned.entries, 'entry', 'entries')}"
 
