@@ -206,6 +206,8 @@ def test_a_password_in_the_urls_query_is_refused_in_the_config_and_never_printed
         ("stats", "--format", "json", "--db", pg_url.replace("postgres@", f"postgres:{secret}@")),
         ("sources", "--db", f"{pg_url}?password={secret}&application_name=x"),
         ("mentions", "--db", f"postgresql://bob@127.0.0.1:1/nowhere?password={secret}"),
+        ("mentions", "--db", f"{pg_url}?password={secret}%ZZ"),  # libpq quotes what it refuses
+        ("mentions", "--db", pg_url.replace("postgres@", f"postgres:{secret}%ZZ@")),
     ):
         result = cli(*args)
         assert result.stdout + result.stderr and secret not in result.stdout + result.stderr, args

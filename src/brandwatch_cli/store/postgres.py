@@ -15,9 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from brandwatch_cli.errors import StoreError
-from brandwatch_cli.text import redacted_url
+from brandwatch_cli.text import redacted_url, url_password
 
 #: The primary key of each table written with ``INSERT OR REPLACE`` (its conflict target).
 _KEYS = {
@@ -332,9 +333,12 @@ class PgDatabase:
                 options=_SESSION,
             )
         except psycopg.Error as exc:
-            raise StoreError(
-                f"{redacted(url)}: cannot connect to PostgreSQL ({reason(exc)})"
-            ) from None
+            why = reason(exc)
+            secret = url_password(url)
+            if secret:  # libpq quotes a value it cannot read, a password too
+                for form in {secret, unquote(secret)}:
+                    why = why.replace(form, "(password)")
+            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({why})") from None
         _load_numbers_as_python(raw)
         self.conn = PgConnection(raw)
 
