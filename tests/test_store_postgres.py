@@ -133,6 +133,11 @@ def test_stats_and_sources_read_postgresqls_own_sizes(cli, tmp_path, pg_url):
     assert "s3cr" not in shown.stdout and pg_url.rsplit("/", 1)[1] in shown.stdout
     sources = cli("sources", "-c", path)
     assert sources.exit_code == 0 and "2 mentions" in sources.stdout, sources.stdout
+    people = cli("stats", "-c", path).stdout.splitlines()
+    # SQLite's file, WAL and incremental vacuum mean nothing here: what PostgreSQL does
+    assert people[1].startswith("size      ") and "WAL" not in people[1], people
+    assert "(pg_database_size" in people[1], people
+    assert people[2] == "vacuum    autovacuum (prune runs VACUUM on the big tables)", people
 
 
 def test_sums_of_truths_are_postgresql_integer_sums_with_sqlites_nulls(pg_url):

@@ -151,6 +151,7 @@ def stats(
     with MentionStore.open(db_path, create=False) as store:
         facts = store.database_stats()
         shown = str(store.path)  # a URL without its password
+        postgres = store.postgres
     sizes = (facts.file_bytes, facts.wal_bytes, facts.page_size, facts.free_pages)
     tables = [(t.name, t.rows, t.bytes) for t in facts.tables]
     with quiet_broken_pipe():
@@ -161,7 +162,9 @@ def stats(
             document = stats_json(shown, sizes, facts.incremental, tables)
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         else:
-            lines = plaintext.stats_lines(shown, sizes, facts.incremental, tables)
+            lines = plaintext.stats_lines(
+                shown, sizes, facts.incremental, tables, postgres=postgres
+            )
             typer.echo("\n".join(lines))
 
 
