@@ -58,3 +58,17 @@ def test_excel_options_need_csv_and_a_known_separator(cli, config):
     assert bad.exit_code == 2 and "use , ; or tab" in bad.stderr
     tabbed = cli("export", "-c", config, "--delimiter", "tab").stdout
     assert "id\tsource\tkeywords" in tabbed
+
+
+def test_the_json_cells_are_the_same_text_on_both_engines(cli, tmp_path):
+    """A keyword matched by two terms: ``matched_terms`` is compact JSON, as SQLite writes it,
+    whichever engine stores the mention (a diff of two exports shows only real changes)."""
+    items = [{"title": "Globex Corporation and Café Globex", "link": "https://g.example/1"}]
+    (tmp_path / "feed.xml").write_text(rss(items), encoding="utf-8")
+    keywords = "  - name: Globex\n    terms: [Globex, Globex Corporation, Café Globex]\n"
+    path = write_config(tmp_path, [("local", str(tmp_path / "feed.xml"))], keywords=keywords)
+    assert cli("scan", "-c", path).exit_code == 0
+    row = next(csv.DictReader(io.StringIO(cli("export", "-c", path).stdout)))
+    assert row["matched_terms"] == (
+        '{"Globex":["Globex","Globex Corporation","Caf\\u00e9 Globex"]}'
+    ), row["matched_terms"]

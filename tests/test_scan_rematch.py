@@ -191,9 +191,15 @@ def test_prune_removes_what_it_says(cli, feed, tmp_path):
     assert dry.stdout.startswith("Would remove 0 mentions and 1 entry from before ")
     assert db_rows(db, "SELECT count(*) FROM entries") == [(6,)]
 
+    dry_keyword = cli("prune", "-c", config, "--before", "7d", "-k", "globex", "--dry-run")
+    assert dry_keyword.stdout.startswith(
+        "Would remove 1 mention of Globex (and take Globex off 1 other mention that names"
+        " other keywords) from before "
+    ), dry_keyword.stdout
+    assert keywords_of(db, "Acme and Globex merge") == ["Acme", "Globex"]
     by_keyword = cli("prune", "-c", config, "--before", "7d", "-k", "globex")
     assert by_keyword.stdout.startswith(
-        "Removed 1 mention of Globex (and took Globex off 1 other mention that name other"
+        "Removed 1 mention of Globex (and took Globex off 1 other mention that names other"
     )
     assert keywords_of(db, "Acme and Globex merge") == ["Acme"]
     assert db_rows(db, "SELECT count(*) FROM entries") == [(6,)]

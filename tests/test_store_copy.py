@@ -244,6 +244,35 @@ def test_a_target_holding_data_is_refused_without_append(cli, tmp_path, pg_serve
     assert missing.exit_code == 3 and "no mention database yet" in missing.stderr
 
 
+def test_a_database_is_never_copied_into_itself_however_it_is_named(cli, tmp_path, pg_url):
+    """Another spelling of the same database (a password, a parameter, localhost for
+    127.0.0.1, a link to the file) is still the database being copied: with --append it would
+    add its own scans and digests to itself again."""
+    build(cli, tmp_path / "a", ITEMS)
+    original = tmp_path / "a" / "mentions.db"
+    assert copy(cli, original, pg_url).exit_code == 0
+    before = {table: count(pg_url, table) for table in ("scans", "digests", "scan_sources")}
+    for other in (
+        pg_url.replace("postgres@", "postgres:s3cret-pw@"),
+        f"{pg_url}?application_name=again",
+        pg_url.replace("127.0.0.1", "localhost"),
+    ):
+        result = copy(cli, pg_url, other, "--append")
+        assert result.exit_code == 2, (other, result.stdout, result.stderr)
+        assert "the database being copied" in result.stderr
+        assert "s3cret-pw" not in result.stdout + result.stderr
+    assert {table: count(pg_url, table) for table in before} == before
+    link = tmp_path / "link.db"
+    link.symlink_to(original)
+    hard = tmp_path / "hard.db"
+    hard.hardlink_to(original)
+    scans = count(original, "scans")
+    for other in (link, hard):
+        result = copy(cli, original, other, "--append")
+        assert result.exit_code == 2, (other, result.stdout, result.stderr)
+    assert count(original, "scans") == scans
+
+
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_append_adds_with_new_ids_and_skips_what_the_target_has(cli, tmp_path, pg_url, engine):
     first = build(cli, tmp_path / "a", ITEMS)

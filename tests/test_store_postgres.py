@@ -133,6 +133,11 @@ def test_stats_and_sources_read_postgresqls_own_sizes(cli, tmp_path, pg_url):
     assert "s3cr" not in shown.stdout and pg_url.rsplit("/", 1)[1] in shown.stdout
     sources = cli("sources", "-c", path)
     assert sources.exit_code == 0 and "2 mentions" in sources.stdout, sources.stdout
+    people = cli("stats", "-c", path).stdout.splitlines()
+    # SQLite's file, WAL and incremental vacuum mean nothing here: what PostgreSQL does
+    assert people[1].startswith("size      ") and "WAL" not in people[1], people
+    assert "(pg_database_size" in people[1], people
+    assert people[2] == "vacuum    autovacuum (prune runs VACUUM on the big tables)", people
 
 
 def test_sums_of_truths_are_postgresql_integer_sums_with_sqlites_nulls(pg_url):
@@ -188,3 +193,103 @@ def test_json_objects_are_written_as_sqlite_writes_them(pg_url):
     with MentionStore.open(pg_url) as store:
         pg_sql = sql.replace("0.0 AS v", "0.0::double precision AS v")
         assert store.db.execute(pg_sql).fetchone()[0] == expected
+
+
+def test_a_password_in_the_urls_query_is_refused_in_the_config_and_never_printed(
+    cli, tmp_path, pg_url
+):
+    """libpq reads a password from ``?password=`` as from ``user:password@``: the same rules."""
+    secret = "s3cr3t-query-pw"
+    written = config(tmp_path, f"{pg_url}?sslmode=disable&password={secret}")
+    refused = cli("scan", "-c", written)
+    assert refused.exit_code == 2, refused.stderr
+    assert "password" in refused.stderr and secret not in refused.stderr + refused.stdout
+    (tmp_path / "brandwatch.yaml").unlink()
+    for args in (
+        ("stats", "--db", f"{pg_url}?password={secret}"),
+        ("stats", "--db", pg_url.replace("postgres@", f"postgres:{secret}@")),
+        ("stats", "--format", "json", "--db", pg_url.replace("postgres@", f"postgres:{secret}@")),
+        ("sources", "--db", f"{pg_url}?password={secret}&application_name=x"),
+        ("mentions", "--db", f"postgresql://bob@127.0.0.1:1/nowhere?password={secret}"),
+        ("mentions", "--db", f"{pg_url}?password={secret}%ZZ"),  # libpq quotes what it refuses
+        ("mentions", "--db", pg_url.replace("postgres@", f"postgres:{secret}%ZZ@")),
+    ):
+        result = cli(*args)
+        assert result.stdout + result.stderr and secret not in result.stdout + result.stderr, args
+    shown = cli("stats", "--db", f"{pg_url}?password={secret}&application_name=x")
+    assert shown.exit_code == 0, shown.stderr
+    assert f"{pg_url.rsplit('/', 1)[1]}?application_name=x" in shown.stdout
+
+
+def test_a_url_naming_several_hosts_is_one_line_without_its_password(cli, pg_server):
+    """libpq's failover form (``host1:port1,host2:port2``) is a URL like any other."""
+    secret = "s3cr3t-multi-pw"
+    url = f"postgresql://bob:{secret}@127.0.0.1:1,127.0.0.1:2/nowhere"
+    result = cli("mentions", "--db", url)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "internal error" not in result.stderr
+    assert "postgresql://bob@127.0.0.1:1,127.0.0.1:2/nowhere: cannot connect" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_a_role_that_may_only_read_reads_and_its_writes_fail_in_one_line(
+    cli, tmp_path, pg_server, pg_url
+):
+    """An analyst's role with SELECT alone (the PostgreSQL form of a database file others own):
+    reading commands work on a migrated database; a write is one line, exit 3."""
+    path = config(tmp_path, pg_url)
+    assert cli("scan", "-c", path).exit_code == 0
+    role = f"reader_{pg_url.rsplit('_', 1)[1]}"
+    pg_server.admin(f"CREATE ROLE {role} LOGIN")
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+            conn.execute(f"REVOKE CREATE ON SCHEMA public FROM {role}, PUBLIC")
+        reader = pg_url.replace("postgres@", f"{role}@")
+        for command in (("mentions",), ("search", "cafe"), ("stats",), ("show", "1")):
+            result = cli(*command, "--db", reader)
+            assert result.exit_code == 0, (command, result.stderr)
+        assert "Acme opens in Lyon" in cli("search", "cafe", "--db", reader).stdout
+        refused = cli("mark", "1", "--status", "todo", "--db", reader)
+        assert refused.exit_code == 3, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "permission denied" in refused.stderr
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+        pg_server.admin(f"DROP ROLE {role}")
+
+
+def test_a_database_brandwatch_may_not_prepare_is_one_readable_line(cli, pg_server):
+    """PostgreSQL's multi-line errors (the statement, a caret, a hint) make one line that
+    reads: the reason and its hint, not the SQL glued to it."""
+    empty = pg_server.database(template=False)
+    role = f"nobody_{empty.rsplit('_', 1)[1]}"
+    pg_server.admin(f"CREATE ROLE {role} LOGIN")
+    try:
+        result = cli("mentions", "--db", empty.replace("postgres@", f"{role}@"))
+        assert result.exit_code == 3, result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "cannot prepare the mention database (permission denied" in result.stderr
+        assert "LINE 1" not in result.stderr and "CREATE " not in result.stderr
+        assert "HINT" not in result.stderr
+    finally:
+        pg_server.drop(empty)
+        pg_server.admin(f"DROP ROLE {role}")
+
+
+def test_stored_json_is_read_minified_as_sqlites_json_gives_it(pg_url):
+    """``json(terms)``: the spaces ``json.dumps`` writes go, strings stay as written (an
+    escaped quote, a comma and a space inside one included), on both engines."""
+    import sqlite3
+
+    stored = json.dumps(["Globex", 'say "a", "b"', "Café"])
+    sql = "SELECT json_group_object('k', json(terms)) FROM (SELECT ? AS terms) AS t"
+    expected = sqlite3.connect(":memory:").execute(sql, [stored]).fetchone()[0]
+    assert expected == '{"k":["Globex","say \\"a\\", \\"b\\"","Caf\\u00e9"]}'
+    with MentionStore.open(pg_url) as store:
+        assert store.db.execute(sql.replace("?", "?::text"), [stored]).fetchone()[0] == expected
+        plain = json.dumps(["Globex", "Globex Corporation"])
+        assert store.db.execute(sql.replace("?", "?::text"), [plain]).fetchone()[0] == (
+            '{"k":["Globex","Globex Corporation"]}'
+        )

@@ -72,3 +72,31 @@ def test_relevance_puts_the_best_match_first_with_what_was_found(cli, config):
     assert len(newest[0].split("\t")) == len(first) - 1  # no snippet unless ranked
     records = cli("search", "apple", "-c", config, "--sort", "relevance", "-f", "jsonl").stdout
     assert all("snippet" not in json.loads(line) for line in records.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("query", "near"),
+    [
+        ("NOT acme", 'near "NOT"'),
+        ("OR apple", 'near "OR"'),
+        ("acme OR", 'near ""'),
+        ("acme AND OR apple", 'near "OR"'),
+        ("title:apple AND NOT acme", 'near "NOT"'),
+        ("(AND acme)", 'near "AND"'),
+        ("(acme OR) apple", 'near ")"'),
+    ],
+)
+def test_an_operator_out_of_place_is_refused_the_same_on_both_engines(cli, config, query, near):
+    """SQLite's FTS5 refuses these; PostgreSQL used to drop the operator, so that
+    ``NOT acme`` listed the very mentions naming Acme."""
+    result = cli("search", query, "-c", config)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert f"is not a valid search: syntax error {near}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_operators_in_their_place_mean_the_same_on_both_engines(cli, config):
+    assert titles(cli, config, "apple NOT acme") == []
+    assert titles(cli, config, "apple NOT recap") == ["Acme news"]
+    assert titles(cli, config, "(acme OR apple) NOT dana") == ["Apple event recap"]  # author
+    assert titles(cli, config, "recap OR (day AND apple)") == ["Acme news", "Apple event recap"]

@@ -15,7 +15,9 @@ from brandwatch_cli.text import (
     language_tag,
     markup_to_text,
     one_line,
+    redacted_url,
     strip_controls,
+    url_password,
 )
 
 
@@ -218,3 +220,21 @@ def test_counts_take_their_noun_in_the_right_number():
     assert counted(3, "source") == "3 sources"
     assert mentions_text(1, "new") == "1 new mention"
     assert mentions_text(2) == "2 mentions"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown", "password"),
+    [
+        ("postgresql://bob@db/x", "postgresql://bob@db/x", None),
+        ("postgresql://bob:pw@db:5432/x", "postgresql://bob@db:5432/x", "pw"),
+        ("postgresql://bob:p@s/s@db/x", "postgresql://bob@db/x", "p@s/s"),
+        ("postgresql://bob:pw@[::1]:5432/x", "postgresql://bob@[::1]:5432/x", "pw"),
+        ("postgresql://bob:pw@h1:1,h2:2/x", "postgresql://bob@h1:1,h2:2/x", "pw"),
+        ("postgresql://db/x?ssl=1&password=pw", "postgresql://db/x?ssl=1", "pw"),
+        ("postgres:///x?Password=pw", "postgres:///x", "pw"),
+        ("postgresql://bob:${PW}@db/x", "postgresql://bob@db/x", "${PW}"),
+    ],
+)
+def test_a_database_urls_password_is_found_and_left_out(url, shown, password):
+    assert redacted_url(url) == shown
+    assert url_password(url) == password

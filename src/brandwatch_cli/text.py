@@ -276,3 +276,46 @@ def counted(count: int, noun: str, adjective: str = "") -> str:
     """``1 keyword``, ``3 sources``, ``1 new mention``: a count with its noun in the right
     number (nouns that take an ``s``)."""
     return f"{count} {adjective + ' ' if adjective else ''}{noun}{'' if count == 1 else 's'}"
+
+
+def _url_parts(url: str) -> tuple[str, str | None, str, list[str]]:
+    """A database URL cut where its secrets sit: what comes before the user part's password,
+    that password (None without one), the rest up to the query, and the query's ``&`` pieces.
+    Hosts are left as written: libpq's ``host1:port1,host2:port2`` or ``[::1]`` are no
+    port numbers to parse."""
+    head, _, query = url.partition("?")
+    scheme, slashes, rest = head.partition("://")
+    userinfo, at, hosts = rest.rpartition("@")  # the last one: a password may hold "/" or "@"
+    if "/" in userinfo.partition(":")[0]:  # an "@" in the database name, no user part
+        userinfo, at, hosts = "", "", rest
+    user, colon, password = userinfo.partition(":")
+    before = f"{scheme}{slashes}{user}"
+    after = f"{at}{hosts}"
+    return before, (password if colon else None), after, query.split("&") if query else []
+
+
+def _is_password(piece: str) -> bool:
+    from urllib.parse import unquote
+
+    return unquote(piece.partition("=")[0]).strip().lower() == "password"
+
+
+def url_password(url: str) -> str | None:
+    """The password a ``postgresql://`` URL carries, in its user part (``user:secret@``) or
+    as libpq's ``password`` parameter (``?password=secret``); None when it has none."""
+    _, password, _, query = _url_parts(url)
+    if password is not None:
+        return password
+    from urllib.parse import unquote
+
+    found = [unquote(piece.partition("=")[2]) for piece in query if _is_password(piece)]
+    return found[-1] if found else None
+
+
+def redacted_url(url: str) -> str:
+    """A database URL fit to print: without its password, in the user part or the query
+    (``postgresql://bob:pw@db/x?password=pw&sslmode=require`` shows as
+    ``postgresql://bob@db/x?sslmode=require``); everything else as written."""
+    before, _, after, query = _url_parts(url)
+    kept = [piece for piece in query if not _is_password(piece)]
+    return before + after + ("?" + "&".join(kept) if kept else "")

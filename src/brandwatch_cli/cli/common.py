@@ -319,10 +319,11 @@ def progress_bar(label: str) -> Iterator[Callable[..., None]]:
 
 
 def error_line(line: str) -> None:
-    """One line on stderr, terminal control characters removed."""
-    from brandwatch_cli.text import strip_controls
+    """One line on stderr, terminal control characters removed (a line break inside the
+    message, from a library's multi-line error, becomes a space: words are not glued)."""
+    from brandwatch_cli.text import one_line
 
-    sys.stderr.write(strip_controls(line) + "\n")
+    sys.stderr.write(one_line(line) + "\n")
     sys.stderr.flush()
 
 

@@ -4,8 +4,7 @@ database (a SQLite file or PostgreSQL, either way), then prints and checks the r
 from __future__ import annotations
 
 from contextlib import nullcontext
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -57,8 +56,6 @@ def copy(
     _, source = load(config, db, db_alone=True)
     target = database_target(to)
     assert target is not None
-    if _same(source, target):
-        raise ConfigError(f"--to {to}: that is the database being copied")
     try:
         with (
             MentionStore.open(source, create=False) as origin,
@@ -66,6 +63,8 @@ def copy(
             run_lock(target, "scan", "scan or copy", wait),
             nullcontext(_silent) if quiet else progress_bar("copying") as update,
         ):
+            if destination.is_database_of(origin):
+                raise ConfigError(f"--to {destination.path}: that is the database being copied")
             tables = destination.copy_from(origin, append=append, batch_rows=batch, progress=update)
             names = (str(origin.path), str(destination.path))
     except KeyboardInterrupt:
@@ -87,9 +86,3 @@ def copy(
 
 def _silent(done: int, total: int, description: str = "") -> None:
     """No progress line (--quiet)."""
-
-
-def _same(source: Any, target: Path | str) -> bool:
-    if isinstance(source, Path) and isinstance(target, Path):
-        return source.absolute().resolve() == target.absolute().resolve()
-    return str(source) == str(target)

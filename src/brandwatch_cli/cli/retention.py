@@ -141,7 +141,7 @@ def prune(
         line = f"{verb} {_retention_text(pruned, cfg.retention, now)}"
     else:
         when = local_text(moment, zone, zone_label=True)
-        line = f"{verb} {_before_text(pruned, names)} from before {when}"
+        line = f"{verb} {_before_text(pruned, names, dry_run=dry_run)} from before {when}"
     with quiet_broken_pipe():
         typer.echo(line)
         if reclaimed is not None:
@@ -162,6 +162,8 @@ def stats(
     _, db_path = load(config, db, db_alone=True)
     with MentionStore.open(db_path, create=False) as store:
         facts = store.database_stats()
+        shown = str(store.path)  # a URL without its password
+        postgres = store.postgres
     sizes = (facts.file_bytes, facts.wal_bytes, facts.page_size, facts.free_pages)
     tables = [(t.name, t.rows, t.bytes) for t in facts.tables]
     with quiet_broken_pipe():
@@ -169,20 +171,24 @@ def stats(
             from brandwatch_cli.output.json import stats_json
 
             machine_output()
-            document = stats_json(str(db_path), sizes, facts.incremental, tables)
+            document = stats_json(shown, sizes, facts.incremental, tables)
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         else:
-            lines = plaintext.stats_lines(str(db_path), sizes, facts.incremental, tables)
+            lines = plaintext.stats_lines(
+                shown, sizes, facts.incremental, tables, postgres=postgres
+            )
             typer.echo("\n".join(lines))
 
 
-def _before_text(pruned: Any, names: Sequence[str]) -> str:
+def _before_text(pruned: Any, names: Sequence[str], *, dry_run: bool) -> str:
     what = _count(pruned.mentions, "mention")
     if names:
         what += f" of {', '.join(names)}"
         if pruned.unlinked:
             also = _count(pruned.unlinked, "other mention")
-            what += f" (and took {', '.join(names)} off {also} that name other keywords)"
+            verb = "take" if dry_run else "took"  # after "Would remove" or "Removed"
+            name = "names" if pruned.unlinked == 1 else "name"
+            what += f" (and {verb} {', '.join(names)} off {also} that {name} other keywords)"
         return what
     return what + f" and {_count(pruned.entries, 'entry', 'entries')}"
 

@@ -15,7 +15,6 @@ from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from brandwatch_cli.config.aspects import read_aspects
 from brandwatch_cli.config.check import Checker
@@ -33,6 +32,7 @@ from brandwatch_cli.models import (
     SpikeRule,
 )
 from brandwatch_cli.runtime import no_cycle_collection
+from brandwatch_cli.text import url_password
 from brandwatch_cli.times import zone
 
 CONFIG_ENV = "BRANDWATCH_CONFIG"
@@ -90,7 +90,8 @@ def _database(check: Checker, text: str, line: int, config: Path) -> Path | str:
     ``PGPASSWORD``) or ``~/.pgpass``: a config file is shared, copied and printed."""
     expanded = expand_env(check, text, line, "'database'")
     if expanded.startswith(("postgresql://", "postgres://")):
-        if "${" not in text and urlsplit(text).password:
+        written = url_password(text)  # before ${VAR} is expanded: from the environment
+        if written is not None and "${" not in written:
             raise check.fail(
                 line,
                 "'database': do not write the password in the config; put it in the"

@@ -170,9 +170,12 @@ def stats_lines(
     sizes: tuple[int, int, int, int],
     incremental: bool,
     tables: Sequence[tuple[str, int, int]],
+    *,
+    postgres: bool = False,
 ) -> list[str]:
     """``stats`` for people: the file, its space, mentions, then rows and bytes per table
-    (``sizes``: file bytes, WAL bytes, page size, free pages)."""
+    (``sizes``: file bytes, WAL bytes, page size, free pages). On PostgreSQL the size is the
+    database's and its upkeep autovacuum's: no file, WAL or incremental vacuum of SQLite's."""
     file_bytes, wal_bytes, page_size, free_pages = sizes
     total = file_bytes + wal_bytes
     mentions = next((rows for name, rows, _ in tables if name == "mentions"), 0)
@@ -182,11 +185,17 @@ def stats_lines(
         if incremental
         else "none yet (the next `brandwatch prune` converts the file, once, so it shrinks)"
     )
+    size = (
+        f"{size_text(total)} (file {size_text(file_bytes)},"
+        f" WAL {size_text(wal_bytes)}); {size_text(free)} free inside"
+    )
+    if postgres:
+        size = f"{size_text(total)} (pg_database_size, the server's own tables included)"
+        vacuum = "autovacuum (prune runs VACUUM on the big tables)"
     per_mention = f" ({total // mentions:,} bytes per mention)" if mentions else ""
     lines = [
         f"database  {path}",
-        f"size      {size_text(total)} (file {size_text(file_bytes)},"
-        f" WAL {size_text(wal_bytes)}); {size_text(free)} free inside",
+        f"size      {size}",
         f"vacuum    {vacuum}",
         f"mentions  {mentions:,}{per_mention}",
         "",

@@ -20,7 +20,13 @@ from brandwatch_cli import __version__
 from brandwatch_cli.errors import StoreError
 from brandwatch_cli.models import MentionFilter
 from brandwatch_cli.store.driver import Database, migrations
-from brandwatch_cli.store.postgres import PgDatabase, driver_errors, is_url, redacted
+from brandwatch_cli.store.postgres import (
+    PgDatabase,
+    driver_errors,
+    is_url,
+    reason,
+    redacted,
+)
 from brandwatch_cli.store.readers import Readers
 from brandwatch_cli.store.schema import known_migrations
 
@@ -108,7 +114,7 @@ class StoreBase:
         except (*driver_errors(), RuntimeError) as exc:  # type: ignore[misc]
             db.close()
             raise StoreError(
-                f"{redacted(url)}: cannot prepare the mention database ({exc})"
+                f"{redacted(url)}: cannot prepare the mention database ({reason(exc)})"
             ) from None
         return cls(db, redacted(url))
 

@@ -19,6 +19,7 @@ to a skipped mention. Copied digests keep their log but not the watermark: the t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,6 +279,30 @@ class CopyMixin(SummaryMixin):
                 f" max({col}) IS NOT NULL) FROM {name}",
                 [name, column],
             )
+
+    def is_database_of(self, other: CopyMixin) -> bool:
+        """Whether ``other`` is a connection to this very database, however it was named (a
+        link to the file; another spelling of the URL: a password, a parameter, another name
+        of the host). On PostgreSQL, this connection looks for ``other``'s server process
+        among the sessions of its own database."""
+        if self.postgres != other.postgres:
+            return False
+        if not self.postgres:
+            try:
+                return os.path.samefile(self.path, other.path)
+            except OSError:
+                return False
+        with self._guard("tell the databases apart"), other._guard("tell the databases apart"):
+            pid, started = other.db.execute(
+                "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+            ).fetchone()
+            found = self.db.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ?"
+                " AND datname = current_database()"
+                " AND (backend_start IS NULL OR backend_start = ?)",  # NULL: another role's
+                [pid, started],
+            ).fetchone()[0]
+        return bool(found)
 
     def _refuse_content(self) -> None:
         held = {table: self._count(table) for table in CONTENT}

@@ -287,19 +287,31 @@ def pg_tsquery(text: str) -> str:
         return f" {marker} "
 
     text = re.sub(r"NEAR\(([^()]*)\)", proximity, text)
+    # What came before, to refuse an operator where FTS5 does (first, last, after another
+    # or an opening parenthesis, before a closing one), with its words: the same query
+    # is an error on both engines, never another search ("NOT acme" was "acme").
+    before = "start"
     for piece in _FTS_TOKEN.findall(text):
         if piece in near:
+            before = "operand"
             if near[piece]:
                 operand(near[piece])
             continue
         if piece in ("AND", "OR", "NOT"):
+            if before in ("start", "operator", "open"):
+                raise StoreError(f'cannot read the search: syntax error near "{piece}"')
+            before = "operator"
             if out:
                 pending = {"AND": "&", "OR": "|", "NOT": "& !"}[piece]
             continue
         if piece in ("NEAR(", "(", ")") or piece == ",":
             if piece == ")":
+                if before == "operator":
+                    raise StoreError('cannot read the search: syntax error near ")"')
+                before = "operand"
                 out.append(")")
             elif piece != ",":
+                before = "open"
                 operand("(")
             continue
         if piece.isdigit() and out and out[-1] != "(" and text.find("NEAR(") >= 0:
@@ -312,8 +324,11 @@ def pg_tsquery(text: str) -> str:
             piece, column = rest, _PG_WEIGHTS[prefix.lower()]
         term = lexemes(piece.strip('"'), column)
         column = ""
+        before = "operand"
         if term:
             operand(term)
+    if before == "operator":
+        raise StoreError('cannot read the search: syntax error near ""')
     query = " ".join(out).replace("( ", "(").replace(" )", ")")
     return query or "''"
 

@@ -15,9 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from brandwatch_cli.errors import StoreError
+from brandwatch_cli.text import redacted_url, url_password
 
 #: The primary key of each table written with ``INSERT OR REPLACE`` (its conflict target).
 _KEYS = {
@@ -50,15 +51,8 @@ def is_url(target: object) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, fit to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+    """The URL without its password, fit to print (``text.redacted_url``)."""
+    return redacted_url(url)
 
 
 @lru_cache(maxsize=2048)
@@ -178,7 +172,20 @@ def _translate_code(code: str) -> str:
     code = re.sub(r"(^|[\s(,])\+(?=[A-Za-z_][\w]*\.[A-Za-z_])", r"\1", code)
     for old, new in _RENAMED.items():
         code = re.sub(rf"\b{old}\(", f"{new}(", code)
-    return code
+    return _JSON_OF_COLUMN.sub(lambda found: _MINIFIED.format(found.group(1)), code)
+
+
+#: ``json(column)``: SQLite's ``json()`` of stored JSON text, which it writes minified.
+_JSON_OF_COLUMN = re.compile(r"\bjson\(\s*([A-Za-z_][\w.]*)\s*\)")
+#: The same in PostgreSQL, typed ``json`` (kept as text, not quoted again by the JSON
+#: aggregates); PostgreSQL's own ``json`` cast keeps the spaces Python's ``json.dumps`` wrote
+#: between a list's strings (the stored ``terms``). Those are ``", "`` and nothing else, unless
+#: a string holds an escaped quote: then whitespace outside strings goes by a regular
+#: expression (strings kept as written), which costs 8 us a row against 0.2 us.
+_MINIFIED = (
+    r"""(CASE WHEN strpos({0}, '\"') = 0 THEN replace({0}, '", "', '","') """
+    r"""ELSE regexp_replace({0}, '("(?:[^"\\]|\\.)*")|[ \t\n\r]+', '\1', 'g') END)::json"""
+)
 
 
 def _upsert(text: str) -> str:
@@ -204,6 +211,18 @@ def _driver() -> Any:
             "PostgreSQL needs the psycopg driver: pip install 'brandwatch-cli[postgres]'"
         ) from None
     return psycopg
+
+
+def reason(exc: BaseException) -> str:
+    """What went wrong, on one line: the server's message and its hint, if any (not the
+    statement and caret PostgreSQL adds on the following lines), else the first line."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if primary:
+        hint = getattr(diag, "message_hint", None)
+        return f"{primary}; {hint}" if hint else str(primary)
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
@@ -314,8 +333,12 @@ class PgDatabase:
                 options=_SESSION,
             )
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({reason})") from None
+            why = reason(exc)
+            secret = url_password(url)
+            if secret:  # libpq quotes a value it cannot read, a password too
+                for form in {secret, unquote(secret)}:
+                    why = why.replace(form, "(password)")
+            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({why})") from None
         _load_numbers_as_python(raw)
         self.conn = PgConnection(raw)
 
