@@ -1,0 +1,39 @@
+"""A new user's audit (round 16, part c: issue 4, matching and bilingual sentiment, and the
+leftovers of the rounds before): each test is a defect the tool had, driven through the real
+entry point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import scanned_feed
+
+ITEMS = [
+    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
+    {"title": "Acme is great", "link": "https://n.example/2"},
+]
+
+
+@pytest.fixture
+def scanned(cli, feed_server, tmp_path):
+    return scanned_feed(cli, feed_server, tmp_path, ITEMS)
+
+
+def test_a_note_keeps_no_control_character_in_listings_and_exports(cli, scanned):
+    """Notes are text from users, as hostile as text from the web: `mark --note` kept
+    ``ESC[31m`` and BEL as typed, and CSV/JSONL exports and listings then wrote them raw."""
+    marked = cli("mark", "1", "--note", "a\x1b[31mb\x07 c\u202ed\nnext", "-c", scanned)
+    assert marked.exit_code == 0, marked.stderr
+    outputs = [
+        cli("mentions", "-c", scanned, "--format", "jsonl").stdout,
+        cli("mentions", "-c", scanned, "--format", "csv").stdout,
+        cli("export", "-c", scanned, "-f", "jsonl").stdout,
+        cli("export", "-c", scanned, "-f", "csv").stdout,
+        cli("show", "1", "-c", scanned, "--format", "json").stdout,
+    ]
+    for out in outputs:
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
+    notes = [json.loads(line)["note"] for line in outputs[0].splitlines()]
+    assert "ab c d next" in notes  # as a title: controls between words are a space
