@@ -37,3 +37,24 @@ def test_a_note_keeps_no_control_character_in_listings_and_exports(cli, scanned)
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
     notes = [json.loads(line)["note"] for line in outputs[0].splitlines()]
     assert "ab c d next" in notes  # as a title: controls between words are a space
+
+
+def test_a_brand_written_with_a_trademark_sign_or_a_soft_hyphen_is_a_mention(
+    cli, feed_server, tmp_path
+):
+    """README, How matching works: whole words, case and accents folded. Folding turned ``™``
+    into the letters ``TM`` ("Acme™" read as the word "acmetm"), so a press release's
+    "Acme™ launches" was no mention of Acme; and a soft hyphen (``&shy;``, invisible, that
+    news sites put in long words) split the name in two."""
+    items = [
+        {"title": "Acme™ launches a toaster", "link": "https://n.example/1"},
+        {"title": "New from ACME℠ today", "link": "https://n.example/2"},
+        {"title": "The Ac&amp;shy;me toaster is here", "link": "https://n.example/3"},
+        {"title": "Acmetm is another brand", "link": "https://n.example/4"},
+    ]
+    config = scanned_feed(cli, feed_server, tmp_path, items)
+    rows = cli("mentions", "-c", config, "--format", "jsonl").stdout.splitlines()
+    found = sorted(json.loads(line)["url"] for line in rows)
+    assert found == [f"https://n.example/{n}" for n in (1, 2, 3)]
+    checked = cli("check", "-c", config, "--test", "Acme™ launches a toaster")
+    assert "MATCH    Acme" in checked.stdout, checked.stdout
