@@ -58,3 +58,33 @@ def test_a_brand_written_with_a_trademark_sign_or_a_soft_hyphen_is_a_mention(
     assert found == [f"https://n.example/{n}" for n in (1, 2, 3)]
     checked = cli("check", "-c", config, "--test", "Acme™ launches a toaster")
     assert "MATCH    Acme" in checked.stdout, checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Globex-Cinema opens downtown", "no match Globex"),  # the exclusion holds
+        ("Le Café-Lumière ouvre à Lyon", "MATCH    Café Lumière"),
+        ("Saint-Gobain recrute", "MATCH    Saint Gobain"),
+        ("saint-gobain recrute", "no match Saint Gobain"),  # a cased phrase keeps its case
+        ("#SaintGobain recrute", "MATCH    Saint Gobain"),  # its hashtag need not
+    ],
+)
+def test_a_phrase_written_with_a_hyphen_is_the_phrase(cli, tmp_path, text, expected):
+    """A multi-word term or exclusion is a phrase "whatever the whitespace between its
+    words"; written with a hyphen instead (``Globex-Cinema``, ``Saint-Gobain``, as French
+    names often are) it was not found: the keyword matched ``Globex`` alone, so the exclusion
+    let the cinema in, and ``Café Lumière`` missed ``Café-Lumière``."""
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'm.db'}\n"
+        "keywords:\n"
+        "  - name: Globex\n    terms: [Globex]\n    exclude: [Globex Cinema]\n"
+        "  - Café Lumière\n"
+        "  - name: Saint Gobain\n    terms: [Saint Gobain]\n    case_sensitive: true\n"
+        "sources:\n  - name: f\n    url: https://n.example/f.xml\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "-c", config, "--test", text)
+    assert result.exit_code == 0, result.stderr
+    assert expected in result.stdout, result.stdout
