@@ -88,3 +88,28 @@ def test_a_phrase_written_with_a_hyphen_is_the_phrase(cli, tmp_path, text, expec
     result = cli("check", "-c", config, "--test", text)
     assert result.exit_code == 0, result.stderr
     assert expected in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("entry", "warned"),
+    [
+        ("terms: [recrut*]", "'recrut*' is looked for as written"),
+        ("terms: ['\"Initech\"']", "'\"Initech\"' is looked for as written"),
+        ("terms: [Globex, Initech]\n    exclude: [globex]", "'Globex' is excluded as a whole"),
+    ],
+)
+def test_check_warns_of_a_term_that_cannot_match_as_meant(cli, tmp_path, entry, warned):
+    """`terms` are plain words and phrases: a ``*`` or quotes in one are characters to find
+    (only `query` and `require_any` read ``recrut*`` as a prefix), and a term also listed in
+    `exclude` never counts. `check` said the config was valid and that the keyword matches
+    ``recrut*``, and the keyword then never matched "recrutement"."""
+    config = tmp_path / "brandwatch.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'm.db'}\n"
+        f"keywords:\n  - name: K\n    {entry}\n"
+        "sources:\n  - name: f\n    url: https://n.example/f.xml\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: keyword 'K': {warned}" in result.stderr, result.stderr

@@ -125,6 +125,29 @@ def broad_terms(keyword: Keyword) -> list[str]:
     return broad
 
 
+def misread_terms(keyword: Keyword) -> list[str]:
+    """Why some of ``keyword``'s ``terms`` cannot match as their writer meant: a ``*`` or
+    quotes in a plain term are characters to find (only queries and context words read
+    ``recrut*`` as a prefix), and a term also given in ``exclude`` never counts."""
+    said = []
+    for term in keyword.terms:
+        if '"' in term:
+            said.append(
+                f"{term!r} is looked for as written, quotes included (a term of several words"
+                " is already a phrase)"
+            )
+        elif term.rstrip().endswith("*"):
+            said.append(
+                f"{term!r} is looked for as written, * included (for a prefix, write"
+                f" query: '{term.strip()}')"
+            )
+    excluded = {fold(phrase) for phrase in keyword.exclude}
+    for term in keyword.terms:
+        if fold(term) in excluded:
+            said.append(f"{term!r} is excluded as a whole: it never counts")
+    return said
+
+
 def trigger_terms(node: Node, *, whole_words: bool = False) -> list[Term]:
     """Terms at least one of which any text matching ``node`` contains: finding one of them is
     what makes a keyword worth evaluating (common words of a NEAR or an AND are not enough).
