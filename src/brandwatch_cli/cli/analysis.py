@@ -268,7 +268,7 @@ def _check_notify(cfg: Any, *, send: bool) -> None:
 
 def _warn_about(cfg: Any) -> None:
     """What is valid but will not work as meant: one ``warning:`` line each, on stderr."""
-    from brandwatch_cli.matching.matcher import broad_terms, misread_terms
+    from brandwatch_cli.matching.term_warnings import broad_terms, misread_terms
     from brandwatch_cli.sources.bluesky import HANDLE_ENV, PASSWORD_ENV
 
     for keyword in cfg.keywords:
