@@ -359,3 +359,20 @@ def test_check_shows_reply_times_aspects_and_what_each_rule_does(cli, tmp_path):
     ) in shown.stdout
     assert "  when: term rappel or recall\n" in shown.stdout
     assert "does: tag recall; held in quiet hours 22:00-07:00 Europe/Paris" in shown.stdout
+
+
+def test_rescore_counts_the_labels_about_a_keyword_it_changed(cli, scanned):
+    """A rescore that changed only what mentions say about a keyword (the label reports,
+    digests and spikes rank by) said "0 changed label": it counted the mention's own label."""
+    config, db = scanned
+    with connect(db) as conn:
+        (own,) = conn.execute("SELECT sentiment_label FROM mentions WHERE id = 1").fetchone()
+        flipped = "positive" if own != "positive" else "negative"
+        conn.execute(
+            "UPDATE mention_keywords SET sentiment_label = ? WHERE mention_id = 1", [flipped]
+        )
+        conn.execute("UPDATE mentions SET sentiment_version = 'older' WHERE id = 1")
+        conn.commit()
+    done = cli("rescore", "-c", config)
+    assert done.exit_code == 0, done.stderr
+    assert "Rescored 1 mention; 1 changed label (1 only about a keyword)" in done.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brandwatch_cli.matching.matcher import broad_terms
+from brandwatch_cli.matching.term_warnings import broad_terms
 from brandwatch_cli.models import Keyword
 
 

@@ -40,12 +40,20 @@ PLANTED = [
 ]
 
 
-def write(store: MentionStore, rows: list[tuple[datetime, str, str, str, str]]) -> None:
-    """(moment, text, label, source, author) rows as mentions of Acme, through the store."""
+def write(
+    store: MentionStore,
+    rows: list[tuple[datetime, str, str, str, str]],
+    own: dict[str, str] | None = None,
+) -> None:
+    """(moment, text, label, source, author) rows as mentions of Acme, through the store;
+    ``label`` is what they say of Acme, and their own label too unless ``own`` maps the label
+    to another one (an article that likes the rest and not Acme)."""
     scan = store.start_scan(min(r[0] for r in rows))
     by_source: dict[str, list[NewMention]] = {}
     for n, (moment, text, label, source, author) in enumerate(rows):
-        score = {"positive": 0.6, "neutral": 0.0, "negative": -0.6}[label]
+        scores = {"positive": 0.6, "neutral": 0.0, "negative": -0.6}
+        score = scores[label]
+        whole = (own or {}).get(label, label)
         url = f"https://{source}.example/{n}"
         item = Item(f"e{n}", url, text, "", author, moment, "fr", {"points": n % 7})
         by_source.setdefault(source, []).append(
@@ -54,10 +62,11 @@ def write(store: MentionStore, rows: list[tuple[datetime, str, str, str, str]]) 
                 [KeywordMatch("Acme", ("Acme",), ("title",))],
                 url,
                 None,
-                Sentiment(score, label, "fr"),
+                Sentiment(scores[whole], whole, "fr"),
                 "fr",
                 fetched_at=moment,
                 aspects={"refund": -0.5} if "rappel" in text.lower() else {},
+                keyword_sentiment={"Acme": Sentiment(score, label, "fr")},
             )
         )
     for source, batch in by_source.items():
@@ -116,6 +125,22 @@ def test_a_planted_spike_is_explained_by_its_term(tmp_path):
         negative = spikes[NEGATIVE].explanation
         assert negative is not None and negative.terms[0][0] == "rappel produit"
         assert negative.sources[0] == ("forum", 16)
+        assert negative.aspects == (("refund", 16, -0.5),)
+
+
+def test_a_negative_spikes_aspects_are_those_of_the_mentions_negative_about_the_keyword(
+    tmp_path,
+):
+    """Issue 10: a negative spike is of sentiment about the brand, not the article. Its
+    aspects were those of the mentions whose own label was negative: articles that are
+    positive overall but negative about Acme were left out, and negative articles that
+    speak well of Acme were counted."""
+    with MentionStore.open(tmp_path / "m.db") as store:
+        flip = {"negative": "positive", "positive": "negative"}
+        write(store, [*history(28, 4), *planted(20)], own=flip)
+        spikes = {s.kind: s for s in current_spikes(store, ["Acme"], SpikeRule(), NOW)}
+        negative = spikes[NEGATIVE].explanation
+        assert negative is not None
         assert negative.aspects == (("refund", 16, -0.5),)
 
 

@@ -110,6 +110,7 @@ def test_terms_are_found_folded_as_the_matcher_finds_them():
     for keyword, sentence in [
         (lumiere, "CAFE LUMIERE was a terrible, filthy place."),
         (lumiere, "Our visit to #CafeLumiere was a terrible, filthy mess."),
+        (lumiere, "The Café-Lumière was a terrible, filthy place."),
         (recruit, "Le recrutement est une catastrophe, horrible."),
     ]:
         matches = match_keywords([keyword], "", long + sentence)

@@ -357,3 +357,33 @@ def test_a_rematch_stopped_while_scoring_says_what_was_saved_and_rescore_finishe
     assert "nothing to change" in cli("rematch", "-c", config).stdout
     assert cli("rescore", "-c", config).exit_code == 0
     assert scores(cli, config) == scores(cli, fresh)
+
+
+@pytest.mark.parametrize("stopped_in", ["scan", "rematch"])
+@pytest.mark.parametrize("then", ["scan", "rematch"])
+def test_mentions_left_unscored_by_a_stopped_re_match_are_scored_by_the_next_run(
+    cli, feed_server, tmp_path, monkeypatch, stopped_in, then
+):
+    """A scan (or rematch) stopped while scoring the mentions it had just re-matched left
+    them with their old scores: the next scan or rematch found no keyword changed and did
+    not look at them, so reports showed stale sentiment until someone thought of `rescore`.
+    They are marked in the re-match's own transaction, and the next run finishes them."""
+    feed_server.serve("/t.xml", rss(TWO_SIDED))
+    feed = [("t", feed_server.url("/t.xml"))]
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
+    assert cli("scan", "-c", fresh).exit_code == 0
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli("scan", "-c", config).exit_code == 0
+    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
+
+    def stopped(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(MentionStore, "save_analyses", stopped)
+        assert cli(stopped_in, "-c", config).exit_code == 130
+    assert scores(cli, config) != scores(cli, fresh)
+    assert cli(then, "-c", config).exit_code == 0
+    assert scores(cli, config) == scores(cli, fresh)

@@ -107,6 +107,18 @@ def test_plus_jamais_is_a_complaint_alone_and_a_negation_before_a_complaint() ->
     )
 
 
+def test_loin_d_etre_denies_what_follows() -> None:
+    """``loin d'être``, "far from being": a negation without ``ne`` or ``pas`` that read as
+    the praise it denies ("Acme est loin d'être parfait" was positive, 0.59)."""
+    check(
+        [
+            ("Le service client est loin d'être parfait", "negative"),
+            ("Cette box est loin d’être fiable", "negative"),
+            ("Le film est loin d'être mauvais", "positive"),
+        ]
+    )
+
+
 def test_pas_du_tout_is_a_full_negation() -> None:
     assert score("Je ne suis pas du tout satisfait") < score("Je ne suis pas satisfait") < -0.05
     assert label("Je ne regrette pas du tout mon choix") == "positive"

@@ -71,6 +71,7 @@ def test_wal_mode_and_migrations_applied_once(tmp_path):
         "m023_digest_ids",
         "m024_sample_slots",
         "m025_summary_first_ids",
+        "m026_rescore_marks",
     ]
 
 

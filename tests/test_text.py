@@ -70,6 +70,8 @@ _FOLDED_APART = {
     **dict.fromkeys("’‘ʼ", "'"),
     **dict.fromkeys("“”«»", '"'),
     **dict.fromkeys("‐‑–—", "-"),
+    **dict.fromkeys("™℠", " "),  # not the letters TM: "Acme™" is Acme
+    "\xad": "",  # a soft hyphen, invisible inside a word
 }
 _ACCENTS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 

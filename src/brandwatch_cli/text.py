@@ -28,7 +28,8 @@ _BLANK_RE = re.compile(f"[\\s{_CONTROLS}]+")
 MAX_TEXT_CHARS = 100_000
 # Combining marks left behind by NFKD decomposition: the accents we fold away.
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# Letters NFKD does not decompose, and typographic punctuation folded to its ASCII twin.
+# Letters NFKD does not decompose, typographic punctuation folded to its ASCII twin, and the
+# few characters NFKD would wrongly make part of a word.
 _FOLD_MAP = {
     "œ": "oe",
     "Œ": "OE",
@@ -49,6 +50,11 @@ _FOLD_MAP = {
     "‑": "-",
     "–": "-",
     "—": "-",
+    # Signs glued to a brand name that NFKD would spell as letters ("Acme™" as "acmetm").
+    "™": " ",
+    "℠": " ",
+    # Invisible: where a long word may break (``&shy;``), inside it.
+    "\u00ad": "",
 }
 # Replaced by a search for the few characters concerned: ``str.translate`` looks up every
 # character of a non-ASCII text in the table, and folding long texts was the scan's top cost.

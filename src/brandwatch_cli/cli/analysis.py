@@ -268,7 +268,7 @@ def _check_notify(cfg: Any, *, send: bool) -> None:
 
 def _warn_about(cfg: Any) -> None:
     """What is valid but will not work as meant: one ``warning:`` line each, on stderr."""
-    from brandwatch_cli.matching.matcher import broad_terms
+    from brandwatch_cli.matching.term_warnings import broad_terms, misread_terms
     from brandwatch_cli.sources.bluesky import HANDLE_ENV, PASSWORD_ENV
 
     for keyword in cfg.keywords:
@@ -277,6 +277,8 @@ def _warn_about(cfg: Any) -> None:
                 f"warning: keyword {keyword.name!r}: {term!r} alone will match nearly every text"
                 " (use a longer term, a phrase, or a query with AND)"
             )
+        for reason in misread_terms(keyword):
+            error_line(f"warning: keyword {keyword.name!r}: {reason}")
     missing = [name for name in (HANDLE_ENV, PASSWORD_ENV) if not os.environ.get(name)]
     for source in cfg.sources:
         if source.type == "bluesky" and missing:

@@ -54,8 +54,8 @@ def rematch(
     """Re-match stored mentions, and the entries fetched within the retention window, against
     the keywords as configured now; print the associations added and removed per keyword
     (`+96 iPhone, −3 Globex`). A scan does this by itself when the keywords changed."""
+    from brandwatch_cli.scan.rematch import finish_scoring
     from brandwatch_cli.scan.rematch import rematch as run_rematch
-    from brandwatch_cli.scan.rescore import rescore
     from brandwatch_cli.store import MentionStore
 
     cfg, db_path = load(config, db)
@@ -68,15 +68,15 @@ def rematch(
             changes = run_rematch(
                 store, cfg, utc_now(), dry_run=dry_run, everything=everything, score=False
             )
-            if changes and not dry_run:
-                rescore(store, cfg, only=changes.rescore)
+            if not dry_run:  # this re-match's, and any a stopped run left
+                finish_scoring(store, cfg)
     except KeyboardInterrupt:
         if changes is None:
             raise Interrupted("rematch interrupted; nothing was changed") from None
         raise Interrupted(
             f"rematch interrupted while scoring the re-matched mentions: the re-match is"
-            f" saved ({plaintext.changes_line(changes)}); `brandwatch rescore` scores the"
-            " mentions left"
+            f" saved ({plaintext.changes_line(changes)}); the next scan, rematch or"
+            " `brandwatch rescore` scores the mentions left"
         ) from None
     with quiet_broken_pipe():
         typer.echo(plaintext.changes_line(changes))

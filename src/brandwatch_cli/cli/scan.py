@@ -235,7 +235,12 @@ def rescore(
         ) from None
     typer.echo(
         f"Rescored {result.rescored} mention{'s' if result.rescored != 1 else ''};"
-        f" {result.changed_labels} changed label",
+        f" {result.changed_labels} changed label"
+        + (
+            f" ({result.changed_keyword_labels} only about a keyword)"
+            if result.changed_keyword_labels
+            else ""
+        ),
         err=True,
     )
     if result.failed:

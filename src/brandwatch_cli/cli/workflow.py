@@ -12,7 +12,7 @@ from brandwatch_cli.cli.common import load, utc_now
 from brandwatch_cli.cli.options import MAX_ID, ConfigOption, DbOption, Sentiment, Status
 from brandwatch_cli.errors import ConfigError, Interrupted
 from brandwatch_cli.models import TriageActions
-from brandwatch_cli.text import one_line
+from brandwatch_cli.text import clean_text, one_line
 
 
 def mark(
@@ -69,8 +69,10 @@ def mark(
 
     if relevant and irrelevant:
         raise ConfigError("--relevant and --irrelevant exclude each other: give one")
-    if note is not None and not note.strip():  # as --tag '' is: never a silently lost note
-        raise ConfigError("--note needs a non-empty value")
+    if note is not None:  # text from a user, as hostile as text from the web: stored clean
+        note = clean_text(note)
+        if not note:  # as --tag '' is: never a silently lost note
+            raise ConfigError("--note needs a non-empty value")
     actions = TriageActions(
         status=status.value if status else None,
         assign=_name(assign, "--assign"),

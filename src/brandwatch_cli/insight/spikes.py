@@ -338,9 +338,11 @@ def spike_aspects(
 ) -> tuple[tuple[str, int, float | None], ...]:
     """The aspects the spike's mentions talk about (``mention_aspects``): (aspect, mentions,
     average sentiment of what they say of it), most talked about first; for a negative
-    spike, of its negative mentions."""
-    negative = "negative" if spike.kind == NEGATIVE else None
-    selection = MentionFilter(since=end - spike.window, until=end, sentiment=negative)
+    spike, of its mentions negative about its keyword (issue 10: about the brand, not the
+    article), as the spike counts them."""
+    selection = MentionFilter(since=end - spike.window, until=end)
+    if spike.kind == NEGATIVE:  # with keywords, a filter's sentiment is the one about them
+        selection = replace(selection, sentiment="negative", keywords=(spike.keyword,))
     rows = store.aspect_counts(selection, [spike.keyword])
     rows.sort(key=lambda row: (-row["mentions"], row["aspect"]))
     return tuple((row["aspect"], row["mentions"], row["average"]) for row in rows[:TOP_NAMES])

@@ -10,7 +10,7 @@ evaluated: their boolean query, their context words, case where it matters.
   phrases does not count. "Globex Cinema opens" does not mention Globex (excluding "Globex
   Cinema"), but "Globex Corporation vs Globex Cinema" does.
 - A multi-word term also matches its hashtag/handle form: "Café Lumière" matches
-  "#CafeLumiere" and "@cafelumiere".
+  "#CafeLumiere" and "@cafelumiere"; and its words joined by hyphens ("Café-Lumière").
 - Title and text are evaluated together (``a AND b`` may find ``a`` in the title and ``b`` in
   the text), but ``NEAR/n`` never spans the two.
 - ``case_sensitive`` keywords match their terms with their case as written (accents still
@@ -99,32 +99,6 @@ def keyword_node(keyword: Keyword) -> Node:
     return words[0] if len(words) == 1 else Or(tuple(words))
 
 
-#: Words so common in English or French that a keyword triggered by one alone matches nearly
-#: every text.
-COMMON_WORDS = frozenset(
-    """
-    a an and are as at be but by for from has have he her his i if in is it its me my no not of
-    on or our she so that the their them they this to was we were what when which who will with
-    you your au aux avec ce ces dans de des du elle en est et il ils je la le les leur mais me
-    mon ne nous on ou par pas pour qu que qui sa se son sur ta te tu un une vous y
-    """.split()  # noqa: SIM905 - a table to read
-)
-
-
-def broad_terms(keyword: Keyword) -> list[str]:
-    """The terms that alone make ``keyword`` match and that nearly every text contains (a
-    common word, or a single letter or digit without a trailing ``*``): worth a warning."""
-    broad = []
-    for term in trigger_terms(keyword_node(keyword)):
-        words = [fold(word) for word in term.words]
-        one = len(words) == 1 and not term.prefix
-        if one and (words[0] in COMMON_WORDS or len(words[0]) < 2):
-            broad.append(" ".join(term.words))
-        elif term.prefix and len(words) == 1 and len(words[0]) < 3:
-            broad.append(" ".join(term.words) + "*")
-    return broad
-
-
 def trigger_terms(node: Node, *, whole_words: bool = False) -> list[Term]:
     """Terms at least one of which any text matching ``node`` contains: finding one of them is
     what makes a keyword worth evaluating (common words of a NEAR or an AND are not enough).
@@ -178,10 +152,10 @@ class Matcher:
             roles += [(Term(tuple(p.split()), quoted=True), _EXCLUDE) for p in keyword.exclude]
             own: list[tuple[str, _Pattern]] = []
             for term, role in roles:
-                for position, form in enumerate(_forms(term)):
+                for form, any_case in _forms(term):
                     # A phrase's joined hashtag/handle form (#cafelumiere) is written in any
                     # case and is no common word: only the phrase itself keeps its case.
-                    cased = keyword.case_sensitive and role == _TERM and position == 0
+                    cased = keyword.case_sensitive and role == _TERM and not any_case
                     folded = fold(form)
                     if not folded:
                         continue
@@ -326,14 +300,18 @@ def _explain(
     return Explanation(name, False, f"found {found}, but the query does not hold")
 
 
-def _forms(term: Term) -> Iterable[str]:
-    """What to look for: the term, and for a phrase its hashtag/handle form (words joined)."""
+def _forms(term: Term) -> Iterable[tuple[str, bool]]:
+    """What to look for, and whether in any case: the term; for a phrase, the same words
+    joined by hyphens (``Saint-Gobain``, ``Globex-Cinema``: the phrase still, its case kept)
+    and its hashtag/handle form (words joined, any case)."""
     text = " ".join(term.words)
-    yield text
+    yield text, False
+    if len(term.words) > 1:
+        yield "-".join(term.words), False
     if len(term.words) > 1 and not term.prefix:
         joined = re.sub(r"[^\w]+", "", text)
         if joined:
-            yield joined
+            yield joined, True
 
 
 def _context_term(word: str) -> Term:

@@ -227,6 +227,8 @@ class _TermFinder:
             phrase = fold(" ".join(words))
             if phrase:
                 forms.append((phrase, prefix))
+            if len(words) > 1:  # Saint-Gobain for Saint Gobain, as the matcher reads it
+                forms.append((fold("-".join(words)), prefix))
             joined = fold(re.sub(r"[^\w]+", "", "".join(words)))
             if len(words) > 1 and not prefix and joined:
                 forms.append((joined, False))

@@ -16,9 +16,10 @@ mention's own the average over its keywords' passages, never a copy of the old s
 
 A mention left with no keyword is deleted, unless someone triaged it (its status is not
 ``new``): that one is kept, outside every keyword's figures. Everything is applied in one
-transaction, with the new definitions; a dry run rolls it back and only counts. The scores
-follow in ``rescore``'s own transactions: a run stopped between the two leaves those mentions
-stale, for the next ``rescore``.
+transaction, with the new definitions and a mark on each mention to score again; a dry run
+rolls it back and only counts. The scores follow in ``rescore``'s own transactions: a run
+stopped between the two leaves those mentions marked, and the next scan, rematch or
+``rescore`` scores them (``finish_scoring``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def rematch(
         changed = {name for name, value in current.items() if stored.get(name) != value}
         removed = set(stored) - set(current)
     if not changed and not removed:
+        if score and not dry_run:
+            finish_scoring(store, config)  # what a run stopped while scoring left
         return KeywordChanges()
     keywords = tuple(k for k in config.keywords if k.name in changed)
     matcher = cached_matcher(keywords) if keywords else None
@@ -99,10 +102,19 @@ def rematch(
     changes = replace(store.apply_rematch(plan, now, commit=not dry_run), rescore=tuple(touched))
     if changes and not dry_run:
         if score:  # what a mention says of each keyword follows its keywords, as in a scan
-            rescore(store, config, only=changes.rescore)
+            finish_scoring(store, config)
         # a mention's relevance is read with its keywords' models: score them all again
         restart_relevance(store, now)
     return changes
+
+
+def finish_scoring(store: MentionStore, config: Config) -> int:
+    """Score again the mentions re-matching changed (marked in its transaction): this run's,
+    and those a run stopped while scoring left; how many there were."""
+    waiting = store.awaiting_rescore()
+    if waiting:
+        rescore(store, config, only=waiting)
+    return len(waiting)
 
 
 def _associations(

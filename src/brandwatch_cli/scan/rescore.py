@@ -33,9 +33,12 @@ BATCH = 500
 @dataclass(frozen=True)
 class RescoreResult:
     rescored: int
+    #: Mentions whose own label or the label of one of their keywords changed.
     changed_labels: int
     #: Mentions whose scoring raised: left stale, for a later rescore.
     failed: int = 0
+    #: Of ``changed_labels``, those whose own label stayed: only a keyword's changed.
+    changed_keyword_labels: int = 0
 
 
 def current_version(config: Config, models: Models | None = None) -> str:
@@ -70,7 +73,7 @@ def rescore(
     version = current_version(config, models)
     chosen = None if only is None else sorted(set(only))
     total = store.count_stale(version) if chosen is None else len(chosen)
-    done = changed = failed = 0
+    done = changed = about_keyword = failed = 0
     last_id = 0
     keywords = list(config.keywords)
     scales = {s.name: rating_scale(s) for s in config.sources}
@@ -112,11 +115,14 @@ def rescore(
             if wanted:
                 own = sentiment.overridden(own, wanted)
                 per_keyword = {k: sentiment.overridden(s, wanted) for k, s in per_keyword.items()}
-            changed += own.label != row["sentiment_label"]
+            before = row["keyword_labels"]
+            keyword_changed = any(s.label != before.get(k) for k, s in per_keyword.items())
+            changed += own.label != row["sentiment_label"] or keyword_changed
+            about_keyword += own.label == row["sentiment_label"] and keyword_changed
             updates.append((row["id"], language, own, per_keyword, result.aspects))
         store.save_analyses(version, updates)
         done += len(rows)
         last_id = rows[-1]["id"]
         if on_batch:
             on_batch(done, total)
-    return RescoreResult(done - failed, changed, failed)
+    return RescoreResult(done - failed, changed, failed, about_keyword)

@@ -22,6 +22,7 @@ from brandwatch_cli.store.base import iso
 from brandwatch_cli.store.batches import NewMention
 from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.scans import ScansMixin
+from brandwatch_cli.store.schema_rescore_marks import REMATCHED
 
 _IN_CHUNK = 500
 
@@ -176,6 +177,13 @@ class EntriesMixin(ScansMixin):
             pass
         return changes
 
+    def awaiting_rescore(self) -> list[int]:
+        """The ids of the mentions re-matching changed and did not score again yet (a run
+        stopped in between), in order; read from their own index: nearly always none."""
+        # the value written out: a partial index serves only the condition it was made with
+        sql = f"SELECT id FROM mentions WHERE sentiment_version = '{REMATCHED}' ORDER BY id"
+        return [int(row[0]) for row in self._rows(sql)]
+
     def _apply(self, plan: RematchPlan, now: datetime) -> KeywordChanges:
         added: Counter[str] = Counter()
         removed: Counter[str] = Counter()
@@ -203,9 +211,9 @@ class EntriesMixin(ScansMixin):
             ],
         )
         self.db.conn.executemany(  # and so is one that lost a keyword: its own score changes
-            "UPDATE mentions SET sentiment_version = '' WHERE id = ?",
-            [(mention_id,) for mention_id, _ in (*plan.add, *plan.rewrite)]
-            + [(mention_id,) for mention_id in sorted(touched)],
+            "UPDATE mentions SET sentiment_version = ? WHERE id = ?",
+            [(REMATCHED, mention_id) for mention_id, _ in (*plan.add, *plan.rewrite)]
+            + [(REMATCHED, mention_id) for mention_id in sorted(touched)],
         )
         new = 0
         by_source: dict[str, list[NewMention]] = {}

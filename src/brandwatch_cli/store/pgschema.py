@@ -24,6 +24,7 @@ from brandwatch_cli.store.schema_digest_ids import PG_M023
 from brandwatch_cli.store.schema_first_ids import PG_M025
 from brandwatch_cli.store.schema_keyword_times import PG_M021
 from brandwatch_cli.store.schema_relevance import PG_M020
+from brandwatch_cli.store.schema_rescore_marks import PG_M026
 from brandwatch_cli.store.schema_rules import PG_M018
 from brandwatch_cli.store.schema_sample_slots import PG_M024
 from brandwatch_cli.store.schema_triage import PG_M017
@@ -376,6 +377,7 @@ PG_MIGRATIONS: dict[str, Callable[[PgDatabase], None]] = {
     "m023_digest_ids": lambda db: db.conn.executescript(PG_M023),
     "m024_sample_slots": lambda db: db.conn.executescript(PG_M024),
     "m025_summary_first_ids": lambda db: db.conn.executescript(PG_M025),
+    "m026_rescore_marks": lambda db: db.conn.executescript(PG_M026),
 }
 #: Names before the PostgreSQL backend: all folded into m001 there.
 FOLDED = {f"m{n:03d}" for n in range(2, 14)}

@@ -365,14 +365,14 @@ class ScansMixin(BatchesMixin):
         self, version: str, after_id: int, limit: int, ids: Sequence[int] | None = None
     ) -> list[dict[str, Any]]:
         """Up to ``limit`` mentions scored under another version, by id after ``after_id``
-        (among ``ids`` when given): what analysis reads of each, and its keywords as
-        KeywordMatch values (``matches``)."""
+        (among ``ids`` when given): what analysis reads of each, its keywords as
+        KeywordMatch values (``matches``) and the label stored for each (``keyword_labels``)."""
         among = "" if ids is None else f" AND m.id IN ({', '.join('?' * len(ids))})"
         rows = self._dicts(
             f"""
             SELECT m.id, m.source, m.title, m.text, m.source_language, m.sentiment_label,
                 m.engagement,
-                (SELECT json_group_array(json_array(keyword, json(terms), fields))
+                (SELECT json_group_array(json_array(keyword, json(terms), fields, sentiment_label))
                     FROM mention_keywords WHERE mention_id = m.id) AS matches
             FROM mentions m WHERE m.id > ? AND m.sentiment_version != ?{among}
             ORDER BY m.id LIMIT ?
@@ -380,10 +380,12 @@ class ScansMixin(BatchesMixin):
             [after_id, version, *(ids or ()), limit],
         )
         for row in rows:
+            keywords = json.loads(row["matches"] or "[]")
             row["matches"] = [
                 KeywordMatch(keyword, tuple(terms), tuple(f for f in places.split(",") if f))
-                for keyword, terms, places in json.loads(row["matches"] or "[]")
+                for keyword, terms, places, _ in keywords
             ]
+            row["keyword_labels"] = {keyword: label for keyword, _, _, label in keywords}
             row["engagement"] = _engagement(row["engagement"])
         return rows
 

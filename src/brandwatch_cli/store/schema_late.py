@@ -14,6 +14,7 @@ from brandwatch_cli.store.schema_digest_ids import m023_digest_ids
 from brandwatch_cli.store.schema_first_ids import m025_summary_first_ids
 from brandwatch_cli.store.schema_keyword_times import m021_keyword_times
 from brandwatch_cli.store.schema_relevance import m020_relevance
+from brandwatch_cli.store.schema_rescore_marks import m026_rescore_marks
 from brandwatch_cli.store.schema_rules import m018_rules
 from brandwatch_cli.store.schema_sample_slots import m024_sample_slots
 from brandwatch_cli.store.schema_triage import m017_triage
@@ -29,6 +30,7 @@ LATE = (
     m023_digest_ids,
     m024_sample_slots,
     m025_summary_first_ids,
+    m026_rescore_marks,
 )
 __all__ = [
     "LATE",
@@ -41,6 +43,7 @@ __all__ = [
     "m023_digest_ids",
     "m024_sample_slots",
     "m025_summary_first_ids",
+    "m026_rescore_marks",
 ]
 
 for step in LATE:
