@@ -194,9 +194,31 @@ def as_reader() -> list[str]:
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
-def scanned_feed(cli: Any, feed_server: Any, folder: Path, items: list[dict[str, str]]) -> Path:
-    """A config of one feed ("news") serving ``items`` and naming Acme, scanned once."""
+def scanned_feed(
+    cli: Any,
+    feed_server: Any,
+    folder: Path,
+    items: list[dict[str, str]],
+    keywords: str = "  - Acme\n",
+) -> Path:
+    """A config of one feed ("news") serving ``items`` and naming ``keywords`` (YAML list
+    lines; Acme by default), scanned once."""
     feed_server.serve("/f.xml", rss(items))
-    config = write_config(folder, [("news", feed_server.url("/f.xml"))], keywords="  - Acme\n")
+    config = write_config(folder, [("news", feed_server.url("/f.xml"))], keywords=keywords)
     assert cli("scan", "-c", config).exit_code == 0
     return config
+
+
+#: Two mentions of Acme, one each way: the smallest feed an audit's commands act on.
+ACME_BOTH_WAYS = [
+    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
+    {"title": "Acme is great", "link": "https://n.example/2"},
+]
+#: A mention that loves Globex and hates Acme: negative overall, positive about Globex, what
+#: every per-keyword figure must tell apart (issue 10: sentiment about the brand).
+GLOBEX_REVIEW = {
+    "title": "Globex review",
+    "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
+}
+#: Both keywords, as ``write_config``'s ``keywords``.
+ACME_GLOBEX = "  - Acme\n  - Globex\n"

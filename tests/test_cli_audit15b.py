@@ -12,12 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import rss, scanned_feed, write_config
+from helpers import ACME_BOTH_WAYS, rss, scanned_feed, write_config
 
-ITEMS = [
-    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
-    {"title": "Acme is great", "link": "https://n.example/2"},
-]
+ITEMS = ACME_BOTH_WAYS
 
 
 @pytest.fixture

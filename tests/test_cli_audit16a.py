@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import scanned_feed
+from helpers import ACME_BOTH_WAYS, scanned_feed
 
-ITEMS = [
-    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
-    {"title": "Acme is great", "link": "https://n.example/2"},
-]
+ITEMS = ACME_BOTH_WAYS
 
 #: Beyond SQLite's (and PostgreSQL's bigint) 64-bit integers.
 HUGE_ID = str(2**70)

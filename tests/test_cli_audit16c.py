@@ -8,12 +8,9 @@ import json
 
 import pytest
 
-from helpers import scanned_feed
+from helpers import ACME_BOTH_WAYS, scanned_feed
 
-ITEMS = [
-    {"title": "Acme is terrible, the worst", "link": "https://n.example/1"},
-    {"title": "Acme is great", "link": "https://n.example/2"},
-]
+ITEMS = ACME_BOTH_WAYS
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import connect, rss, write_config
+from helpers import GLOBEX_REVIEW, connect, rss, write_config
 
 FIRST = [
     {"title": "Acme launches a great new phone", "guid": "a1", "link": "https://n.example/a1"},
@@ -256,14 +256,7 @@ def test_skip_empty_skips_a_source_problem_the_last_digest_already_told(cli, fee
     assert "gone" in without.stdout  # the problem is still reported in a full digest
 
 
-TWO_SIDED = [
-    {
-        "title": "Globex review",
-        "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
-        "guid": "t1",
-        "link": "https://n.example/t1",
-    },
-]
+TWO_SIDED = [{**GLOBEX_REVIEW, "guid": "t1", "link": "https://n.example/t1"}]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])

@@ -282,20 +282,10 @@ def test_the_backlog_shows_the_sentiment_that_put_each_mention_there(cli, feed_s
     Globex, hates Acme) waited at -0.14. It now shows the score that puts it there."""
     import json
 
-    from helpers import connect, rss, write_config
+    from helpers import ACME_GLOBEX, GLOBEX_REVIEW, connect, scanned_feed
 
-    items = [
-        {
-            "title": "Globex review",
-            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
-            "guid": "1",
-            "link": "https://n.example/1",
-        },
-    ]
-    feed_server.serve("/f.xml", rss(items))
-    feed = [("news", feed_server.url("/f.xml"))]
-    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
-    assert cli("scan", "-c", config).exit_code == 0
+    items = [{**GLOBEX_REVIEW, "guid": "1", "link": "https://n.example/1"}]
+    config = scanned_feed(cli, feed_server, tmp_path, items, ACME_GLOBEX)
     row = json.loads(cli("export", "-c", config, "--format", "jsonl").stdout)
     own, about = row["sentiment"], row["keyword_sentiment"]["Acme"]
     with connect(tmp_path / "mentions.db") as conn:  # it arrived last week: backlog now

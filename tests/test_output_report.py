@@ -461,21 +461,13 @@ def test_reply_first_shows_the_sentiment_that_ranks_each_mention(cli, feed_serve
     (loves Globex, hates Acme) came first at -0.14, and a post praising Globex at length
     with one bad word for Acme was listed at +0.2 positive. People's formats now show the
     score that ranks it; JSON keeps the mention's own, with keyword_sentiment beside it."""
-    from helpers import rss, write_config
+    from helpers import ACME_GLOBEX, GLOBEX_REVIEW, scanned_feed
 
     items = [
-        {
-            "title": "Globex review",
-            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
-            "guid": "1",
-            "link": "https://n.example/1",
-        },
+        {**GLOBEX_REVIEW, "guid": "1", "link": "https://n.example/1"},
         {"title": "Acme support is terrible", "guid": "2", "link": "https://n.example/2"},
     ]
-    feed_server.serve("/f.xml", rss(items))
-    feed = [("news", feed_server.url("/f.xml"))]
-    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
-    assert cli("scan", "-c", config).exit_code == 0
+    config = scanned_feed(cli, feed_server, tmp_path, items, ACME_GLOBEX)
     data = json.loads(cli("report", "-c", config, "-f", "json").stdout)
     first = data["reply_first"][0]
     assert first["title"] == "Globex review"

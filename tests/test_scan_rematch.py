@@ -12,7 +12,7 @@ import pytest
 from brandwatch_cli.models import Item, SourceOutcome
 from brandwatch_cli.store import MentionStore
 from conftest import Route
-from helpers import db_rows, rss, write_config
+from helpers import ACME_GLOBEX, GLOBEX_REVIEW, db_rows, rss, write_config
 
 ITEMS = [
     {"title": "Acme opens a lab", "link": "https://n.example.com/1", "guid": "1"},
@@ -21,7 +21,6 @@ ITEMS = [
     {"title": "The Anvil Pro is heavy", "link": "https://n.example.com/4", "guid": "4"},
     {"title": "Weather: rain all week", "link": "https://n.example.com/5", "guid": "5"},
 ]
-ACME_GLOBEX = "  - Acme\n  - Globex\n"
 
 
 def keywords_of(db, title: str) -> list[str]:
@@ -280,12 +279,7 @@ def test_a_database_from_before_keeps_its_associations_until_rematch_all(cli, fe
 
 TWO_SIDED = [
     {"title": "Acme is great, Globex is awful", "link": "https://t.example.com/1", "guid": "1"},
-    {
-        "title": "Globex review",
-        "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
-        "link": "https://t.example.com/2",
-        "guid": "2",
-    },
+    {**GLOBEX_REVIEW, "link": "https://t.example.com/2", "guid": "2"},
 ]
 
 
@@ -305,28 +299,46 @@ def test_a_keyword_re_matched_onto_a_mention_gets_the_sentiment_a_scan_gives_it(
     whole score instead ("Globex review", which loves Globex and hates Acme: Globex -0.96,
     negative), until someone ran `rescore`; removing a keyword left the mention's own score
     averaged over the gone keyword's passages. Both now read as a fresh scan reads them."""
+    fresh, config = globex_then_both(cli, feed_server, tmp_path)
+    expected = scores(cli, fresh)
+    assert expected["Globex review"][1]["Globex"] > 0.05 > expected["Globex review"][1]["Acme"]
+
+    result = cli(how, "-c", config)
+    assert result.exit_code == 0, result.stderr
+    assert "+2 Acme" in result.stdout
+    assert scores(cli, config) == expected
+
+    feed = [("t", feed_server.url("/t.xml"))]
+    globex_only = write_config(fresh.parent, feed, keywords="  - Globex\n")
+    assert cli(how, "-c", globex_only).exit_code == 0
+    config = write_config(tmp_path, feed, keywords="  - Globex\n")
+    assert cli(how, "-c", config).exit_code == 0
+    assert scores(cli, config) == scores(cli, globex_only)
+
+
+def globex_then_both(cli, feed_server, tmp_path):  # type: ignore[no-untyped-def]
+    """TWO_SIDED scanned with both keywords from the start (``fresh``), and scanned with
+    Globex alone under a config (``config``) that now names Acme too: (fresh, config)."""
     feed_server.serve("/t.xml", rss(TWO_SIDED))
     feed = [("t", feed_server.url("/t.xml"))]
     fresh_dir = tmp_path / "fresh"
     fresh_dir.mkdir()
     fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
     assert cli("scan", "-c", fresh).exit_code == 0
-    expected = scores(cli, fresh)
-    assert expected["Globex review"][1]["Globex"] > 0.05 > expected["Globex review"][1]["Acme"]
-
     config = write_config(tmp_path, feed, keywords="  - Globex\n")
     assert cli("scan", "-c", config).exit_code == 0
-    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
-    result = cli(how, "-c", config)
-    assert result.exit_code == 0, result.stderr
-    assert "+2 Acme" in result.stdout
-    assert scores(cli, config) == expected
+    return fresh, write_config(tmp_path, feed, keywords=ACME_GLOBEX)
 
-    globex_only = write_config(fresh_dir, feed, keywords="  - Globex\n")
-    assert cli(how, "-c", globex_only).exit_code == 0
-    config = write_config(tmp_path, feed, keywords="  - Globex\n")
-    assert cli(how, "-c", config).exit_code == 0
-    assert scores(cli, config) == scores(cli, globex_only)
+
+def stopped_while_scoring(cli, monkeypatch, command, config):  # type: ignore[no-untyped-def]
+    """``command`` run on ``config``, stopped (Ctrl-C) when it saves its new scores."""
+
+    def stopped(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(MentionStore, "save_analyses", stopped)
+        return cli(command, "-c", config)
 
 
 def test_a_rematch_stopped_while_scoring_says_what_was_saved_and_rescore_finishes(
@@ -334,22 +346,8 @@ def test_a_rematch_stopped_while_scoring_says_what_was_saved_and_rescore_finishe
 ):
     """Re-matching is saved before the mentions it changed are scored again: Ctrl-C in the
     scoring exits 130 saying so (not "nothing was changed"), and `rescore` finishes."""
-    feed_server.serve("/t.xml", rss(TWO_SIDED))
-    feed = [("t", feed_server.url("/t.xml"))]
-    fresh_dir = tmp_path / "fresh"
-    fresh_dir.mkdir()
-    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
-    assert cli("scan", "-c", fresh).exit_code == 0
-    config = write_config(tmp_path, feed, keywords="  - Globex\n")
-    assert cli("scan", "-c", config).exit_code == 0
-    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
-
-    def stopped(*_args, **_kwargs):
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patched:
-        patched.setattr(MentionStore, "save_analyses", stopped)
-        result = cli("rematch", "-c", config)
+    fresh, config = globex_then_both(cli, feed_server, tmp_path)
+    result = stopped_while_scoring(cli, monkeypatch, "rematch", config)
     assert result.exit_code == 130
     assert result.stderr.count("\n") == 1, result.stderr
     assert "the re-match is saved (+2 Acme)" in result.stderr
@@ -368,22 +366,8 @@ def test_mentions_left_unscored_by_a_stopped_re_match_are_scored_by_the_next_run
     them with their old scores: the next scan or rematch found no keyword changed and did
     not look at them, so reports showed stale sentiment until someone thought of `rescore`.
     They are marked in the re-match's own transaction, and the next run finishes them."""
-    feed_server.serve("/t.xml", rss(TWO_SIDED))
-    feed = [("t", feed_server.url("/t.xml"))]
-    fresh_dir = tmp_path / "fresh"
-    fresh_dir.mkdir()
-    fresh = write_config(fresh_dir, feed, keywords=ACME_GLOBEX)
-    assert cli("scan", "-c", fresh).exit_code == 0
-    config = write_config(tmp_path, feed, keywords="  - Globex\n")
-    assert cli("scan", "-c", config).exit_code == 0
-    config = write_config(tmp_path, feed, keywords=ACME_GLOBEX)
-
-    def stopped(*_args, **_kwargs):
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patched:
-        patched.setattr(MentionStore, "save_analyses", stopped)
-        assert cli(stopped_in, "-c", config).exit_code == 130
+    fresh, config = globex_then_both(cli, feed_server, tmp_path)
+    assert stopped_while_scoring(cli, monkeypatch, stopped_in, config).exit_code == 130
     assert scores(cli, config) != scores(cli, fresh)
     assert cli(then, "-c", config).exit_code == 0
     assert scores(cli, config) == scores(cli, fresh)

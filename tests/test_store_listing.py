@@ -233,21 +233,13 @@ def test_sentiment_with_keyword_lists_what_the_report_counts_for_that_keyword(
     but `mentions -k Globex --sentiment negative` listed "Globex review" instead, which
     loves Globex and hates Acme (negative overall). With --keyword, --sentiment now means
     the sentiment about those keywords, on every listing."""
-    from helpers import rss, write_config
+    from helpers import ACME_GLOBEX, GLOBEX_REVIEW, scanned_feed
 
     items = [
         {"title": "Acme is great, Globex is awful", "guid": "1", "link": "https://n.example/1"},
-        {
-            "title": "Globex review",
-            "description": "I love my Globex. But Acme is the worst company ever, I hate it.",
-            "guid": "2",
-            "link": "https://n.example/2",
-        },
+        {**GLOBEX_REVIEW, "guid": "2", "link": "https://n.example/2"},
     ]
-    feed_server.serve("/f.xml", rss(items))
-    feed = [("news", feed_server.url("/f.xml"))]
-    config = write_config(tmp_path, feed, keywords="  - Acme\n  - Globex\n")
-    assert cli("scan", "-c", config).exit_code == 0
+    config = scanned_feed(cli, feed_server, tmp_path, items, ACME_GLOBEX)
     for keyword, label, expected in [
         ("Globex", "negative", ["Acme is great, Globex is awful"]),
         ("Globex", "positive", ["Globex review"]),
