@@ -41,8 +41,8 @@ from brandwatch_cli.store.summary import SummaryMixin
 SAMPLE_TEXT = 1500
 #: An id's sample slot (a multiplicative hash: Knuth's constant, modulo a prime under 2**32,
 #: then ``SLOTS``), written as the index of m024_sample_slots has it: a query must spell it so.
-SLOT = "((({id} * 2654435761) % 4294967291) % 65536)"
 SLOTS = 65536
+SLOT = f"((({{id}} * 2654435761) % 4294967291) % {SLOTS})"
 #: A sample seeks its slots in the index when they are at most this share of the rows it
 #: would otherwise read (a seek costs a few rows' reading).
 SEEK_SHARE = 1 / 8
