@@ -286,8 +286,13 @@ class ThemesMixin(QueriesMixin, SummaryMixin):
         rows: list[tuple[int, str]] = []
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM mentions m
-                WHERE m.id IN ({marks(chunk)}){clause}
+            # the ids looked up first: PostgreSQL's planner would rather walk the period's
+            # time index and test each of its mentions against the list (12 ms a day at 1M,
+            # against 1-2 ms); OFFSET 0 keeps it from merging the two
+            picked = f"SELECT * FROM mentions WHERE id IN ({marks(chunk)})"
+            source = f"({picked} OFFSET 0) m" if self.postgres else f"({picked}) m"
+            sql = f"""SELECT m.id, m.title, substr(m.text, 1, {SAMPLE_TEXT}) FROM {source}
+                WHERE 1 = 1{clause}
                 AND EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
                     AND e.keyword <> ?)
                 AND NOT EXISTS (SELECT 1 FROM mention_keywords e WHERE e.mention_id = m.id
