@@ -255,3 +255,30 @@ def test_a_reports_themes_use_its_keyword_counts_as_the_keyword_rows_count_them(
         )()
     assert report.themes["Acme"]
     assert report.themes == counted
+
+
+@pytest.mark.parametrize("sources", [(), ("s",)])
+def test_themes_hands_its_counts_of_both_periods_as_the_keyword_rows_count_them(
+    tmp_path, monkeypatch, sources
+):
+    """`themes` counts each keyword's mentions of both periods once (from the summary where it
+    answers) and hands them to the keyword's reads, which then do not count their rows again:
+    the same themes as counting them, with a source filter too."""
+    from brandwatch_cli.insight import themes as themes_module
+    from brandwatch_cli.insight.themes import find_themes
+
+    path = tmp_path / "m.db"
+    with MentionStore.open(path) as store:
+        scan = store.start_scan(NOW)
+        assert store.save_batch(scan, "s", corpus(), SourceOutcome("s", "ok"), NOW) == 480
+        week = MentionFilter(since=NOW - timedelta(days=7), until=NOW, sources=sources)
+        handed = find_themes(store, week, now=NOW)
+        begin = themes_module.begin_themes
+        monkeypatch.setattr(
+            themes_module,
+            "begin_themes",
+            lambda *args, counts=None, **kwargs: begin(*args, **kwargs),  # counted again
+        )
+        recounted = find_themes(store, week, now=NOW)
+    assert handed.themes["Acme"]
+    assert handed == recounted

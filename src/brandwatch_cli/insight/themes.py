@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
+from typing import Any
 
 from brandwatch_cli.insight.phrases import (
     PhraseCounts,
@@ -322,10 +323,20 @@ def find_themes(
         replace(selection, since=previous_since, until=since, keywords=()),
     )
     names = list(selection.keywords) or [k.name for k in keywords] or store.stored_keywords()
-    with store.period_view(scope.current) as view:
-        counted = view.keyword_stats()
+    # both periods counted from the summary (where it answers): each keyword's reads then
+    # need not count its rows again (a month's Acme at 1M: 105 ms on PostgreSQL)
+    with (
+        store.period_view(scope.current) as view,
+        store.period_view(scope.previous) as earlier,
+    ):
+        counted, counted_before = view.keyword_stats(), earlier.keyword_stats()
         everyone = int(view.totals()["mentions"] or 0)
-    mentions = {n: int(counted[n]["mentions"]) if n in counted else 0 for n in names}
+
+    def count(rows: Mapping[str, Mapping[str, Any]], name: str) -> int:
+        return int(rows[name]["mentions"]) if name in rows else 0
+
+    counts = {n: (count(counted, n), count(counted_before, n)) for n in names}
+    mentions = {n: now for n, (now, _) in counts.items()}
     heard = [keyword_named(name, keywords) for name in names if mentions[name]]
     with store.readers(READERS) as readers:
         found = begin_themes(
@@ -334,6 +345,7 @@ def find_themes(
             heard,
             everyone=everyone,
             top=top,
+            counts=counts,
             readers=readers if len(heard) > 1 else None,  # one keyword: nothing beside it
             heard=sum(mentions.values()),
         )()
