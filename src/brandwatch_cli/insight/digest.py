@@ -10,11 +10,9 @@ digest covers the last 24 hours.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import cast
 
 from brandwatch_cli.insight import spikes
 from brandwatch_cli.insight.report import (
@@ -26,7 +24,7 @@ from brandwatch_cli.insight.report import (
     themes_section,
 )
 from brandwatch_cli.insight.themes import READERS
-from brandwatch_cli.insight.triage import Backlog, build_backlog
+from brandwatch_cli.insight.triage import Backlog, build_backlog, keyword_scores, scored_as
 from brandwatch_cli.models import (
     Keyword,
     MentionFilter,
@@ -37,7 +35,6 @@ from brandwatch_cli.models import (
     SpikeRule,
     Theme,
 )
-from brandwatch_cli.sentiment import label
 from brandwatch_cli.store import MentionStore
 from brandwatch_cli.times import period_before
 
@@ -182,11 +179,8 @@ def build_digest(
 def _about_keyword(row: MentionRow, keyword: str) -> MentionRow:
     """``row`` with its sentiment about ``keyword`` (what the text says where it names it), as
     it is listed under that keyword; as it is when none is stored for the keyword."""
-    scores = json.loads(row.get("keyword_sentiment") or "{}")
-    score = scores.get(keyword) if isinstance(scores, dict) else None
-    if not isinstance(score, int | float):
-        return row
-    return cast(MentionRow, {**row, "sentiment": score, "sentiment_label": label(score)})
+    score = keyword_scores(row).get(keyword)
+    return row if score is None else scored_as(row, score)
 
 
 @dataclass(frozen=True)

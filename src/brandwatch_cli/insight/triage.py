@@ -8,12 +8,15 @@ so a config without ``reply_within`` asks the store nothing here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from brandwatch_cli.insight.report import Report
 from brandwatch_cli.models import Keyword, MentionFilter, MentionRow
+from brandwatch_cli.sentiment import label
 from brandwatch_cli.store import UNHANDLED, MentionStore
 
 #: Backlog mentions a digest lists, oldest first ("and N more" for the rest).
@@ -21,6 +24,21 @@ BACKLOG_SHOWN = 10
 #: Counts of the backlog and of overdue mentions stop here (a database nobody triages holds
 #: every negative mention in its backlog: the number past this says nothing more).
 COUNT_CAP = 10_000
+
+
+def keyword_scores(row: Mapping[str, object]) -> dict[str, float]:
+    """A mention row's sentiment about each of its keywords (its ``keyword_sentiment``
+    JSON); {} when it holds none."""
+    scores = json.loads(str(row.get("keyword_sentiment") or "{}"))
+    if not isinstance(scores, dict):
+        return {}
+    return {k: v for k, v in scores.items() if isinstance(v, int | float)}
+
+
+def scored_as(row: MentionRow, score: float) -> MentionRow:
+    """``row`` shown with ``score`` as its sentiment (and that score's label): what it says of
+    one keyword, where it is listed or ranked for that keyword."""
+    return cast(MentionRow, {**row, "sentiment": score, "sentiment_label": label(score)})
 
 
 def reply_limits(keywords: Sequence[Keyword]) -> dict[str, timedelta]:

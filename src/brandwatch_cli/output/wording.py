@@ -11,9 +11,10 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from brandwatch_cli.insight.report import Counts, Period, TrendPoint, change
+from brandwatch_cli.insight.triage import keyword_scores, scored_as
 from brandwatch_cli.models import (
     NEGATIVE,
     SAME_HOUR,
@@ -274,17 +275,11 @@ def ranked_for_reply(rows: Iterable[MentionRow], keywords: Sequence[str] = ()) -
     ``--format json`` keeps each mention's own (its ``keyword_sentiment`` beside it)."""
     shown = []
     for row in rows:
-        scores = json.loads(row.get("keyword_sentiment") or "{}")
-        about = [
-            v
-            for k, v in (scores.items() if isinstance(scores, dict) else ())
-            if isinstance(v, int | float) and (not keywords or k in keywords)
-        ]
+        about = [v for k, v in keyword_scores(row).items() if not keywords or k in keywords]
         worst = min(about, default=None)
-        if worst is None or sentiment_label(worst) != "negative":
-            shown.append(row)
-            continue
-        shown.append(cast(MentionRow, {**row, "sentiment": worst, "sentiment_label": "negative"}))
+        if worst is not None and sentiment_label(worst) == "negative":
+            row = scored_as(row, worst)
+        shown.append(row)
     return shown
 
 
