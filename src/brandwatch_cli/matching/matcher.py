@@ -152,7 +152,7 @@ class Matcher:
             roles += [(Term(tuple(p.split()), quoted=True), _EXCLUDE) for p in keyword.exclude]
             own: list[tuple[str, _Pattern]] = []
             for term, role in roles:
-                for form, any_case in _forms(term):
+                for form, any_case in term_forms(term):
                     # A phrase's joined hashtag/handle form (#cafelumiere) is written in any
                     # case and is no common word: only the phrase itself keeps its case.
                     cased = keyword.case_sensitive and role == _TERM and not any_case
@@ -300,7 +300,7 @@ def _explain(
     return Explanation(name, False, f"found {found}, but the query does not hold")
 
 
-def _forms(term: Term) -> Iterable[tuple[str, bool]]:
+def term_forms(term: Term) -> Iterable[tuple[str, bool]]:
     """What to look for, and whether in any case: the term; for a phrase, the same words
     joined by hyphens (``Saint-Gobain``, ``Globex-Cinema``: the phrase still, its case kept)
     and its hashtag/handle form (words joined, any case)."""

@@ -26,7 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from brandwatch_cli.matching.matcher import whole_word
+from brandwatch_cli.matching.matcher import term_forms, whole_word
+from brandwatch_cli.matching.querylang import Term
 from brandwatch_cli.models import KeywordMatch
 from brandwatch_cli.text import fold
 
@@ -223,15 +224,10 @@ class _TermFinder:
         forms: list[tuple[str, bool]] = []
         for term in terms:
             prefix = term.endswith("*")
-            words = term.rstrip("*").split()
-            phrase = fold(" ".join(words))
-            if phrase:
-                forms.append((phrase, prefix))
-            if len(words) > 1:  # Saint-Gobain for Saint Gobain, as the matcher reads it
-                forms.append((fold("-".join(words)), prefix))
-            joined = fold(re.sub(r"[^\w]+", "", "".join(words)))
-            if len(words) > 1 and not prefix and joined:
-                forms.append((joined, False))
+            # the matcher's forms: the phrase, its words hyphenated, its hashtag (never a prefix)
+            for form, _ in term_forms(Term(tuple(term.rstrip("*").split()), prefix=prefix)):
+                if folded := fold(form):
+                    forms.append((folded, prefix))
         self.forms = tuple(forms)
 
     def __call__(self, text: str) -> bool:
