@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
 # C0 and C1 control characters (keeping nothing: newlines are folded into spaces anyway),
 # DEL, and the bidirectional overrides that can make a terminal line read backwards.
@@ -301,8 +302,6 @@ def _url_parts(url: str) -> tuple[str, str | None, str, list[str]]:
 
 
 def _is_password(piece: str) -> bool:
-    from urllib.parse import unquote
-
     return unquote(piece.partition("=")[0]).strip().lower() == "password"
 
 
@@ -312,8 +311,6 @@ def url_password(url: str) -> str | None:
     _, password, _, query = _url_parts(url)
     if password is not None:
         return password
-    from urllib.parse import unquote
-
     found = [unquote(piece.partition("=")[2]) for piece in query if _is_password(piece)]
     return found[-1] if found else None
 

@@ -25,10 +25,10 @@ from brandwatch_cli.store.postgres import (
     driver_errors,
     is_url,
     reason,
-    redacted,
 )
 from brandwatch_cli.store.readers import Readers
 from brandwatch_cli.store.schema import known_migrations
+from brandwatch_cli.text import redacted_url
 
 BUSY_TIMEOUT_S = 30.0
 #: Where a database lives: a SQLite file, or a ``postgresql://`` URL.
@@ -114,9 +114,9 @@ class StoreBase:
         except (*driver_errors(), RuntimeError) as exc:  # type: ignore[misc]
             db.close()
             raise StoreError(
-                f"{redacted(url)}: cannot prepare the mention database ({reason(exc)})"
+                f"{redacted_url(url)}: cannot prepare the mention database ({reason(exc)})"
             ) from None
-        return cls(db, redacted(url))
+        return cls(db, redacted_url(url))
 
     @classmethod
     def _open_read_only(cls, path: Path) -> Self:

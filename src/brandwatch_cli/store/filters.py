@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sized
 from dataclasses import replace
 from typing import Any
 
@@ -165,7 +165,7 @@ def triage_where(selection: MentionFilter) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def marks(values: Sequence[object]) -> str:
+def marks(values: Sized) -> str:
     """One ``?`` placeholder per value, comma-separated."""
     return ", ".join("?" * len(values))
 

@@ -50,11 +50,6 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
-def redacted(url: str) -> str:
-    """The URL without its password, fit to print (``text.redacted_url``)."""
-    return redacted_url(url)
-
-
 @lru_cache(maxsize=2048)
 def translate(sql: str) -> str:
     """The store's SQL (SQLite's dialect where it differs) as PostgreSQL runs it."""
@@ -338,7 +333,7 @@ class PgDatabase:
             if secret:  # libpq quotes a value it cannot read, a password too
                 for form in {secret, unquote(secret)}:
                     why = why.replace(form, "(password)")
-            raise StoreError(f"{redacted(url)}: cannot connect to PostgreSQL ({why})") from None
+            raise StoreError(f"{redacted_url(url)}: cannot connect to PostgreSQL ({why})") from None
         _load_numbers_as_python(raw)
         self.conn = PgConnection(raw)
 

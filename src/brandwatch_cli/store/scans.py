@@ -30,6 +30,7 @@ from brandwatch_cli.store.batches import (
     keyword_rows,
 )
 from brandwatch_cli.store.driver import Database
+from brandwatch_cli.store.filters import marks
 from brandwatch_cli.store.stories import NewCopy, StoredStory
 
 _IN_CHUNK = 500
@@ -286,7 +287,7 @@ class ScansMixin(BatchesMixin):
             values["fetched_at"] = fetched
             values["mentioned_at"] = min(published, fetched) if published else fetched
             row = self.db.execute(
-                f"INSERT INTO mentions ({', '.join(values)}) VALUES ({_marks(values)})"
+                f"INSERT INTO mentions ({', '.join(values)}) VALUES ({marks(values)})"
                 " ON CONFLICT DO NOTHING RETURNING id",
                 list(values.values()),
             ).fetchone()
@@ -367,7 +368,7 @@ class ScansMixin(BatchesMixin):
         """Up to ``limit`` mentions scored under another version, by id after ``after_id``
         (among ``ids`` when given): what analysis reads of each, its keywords as
         KeywordMatch values (``matches``) and the label stored for each (``keyword_labels``)."""
-        among = "" if ids is None else f" AND m.id IN ({', '.join('?' * len(ids))})"
+        among = "" if ids is None else f" AND m.id IN ({marks(ids)})"
         rows = self._dicts(
             f"""
             SELECT m.id, m.source, m.title, m.text, m.source_language, m.sentiment_label,
@@ -445,10 +446,6 @@ def _engagement(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _marks(values: Mapping[str, Any]) -> str:
-    return ", ".join("?" * len(values))
 
 
 def write_entries(db: Database, source: str, items: Iterable[Item], fetched_at: datetime) -> None:
